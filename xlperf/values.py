@@ -1,0 +1,374 @@
+"""Parse the values finance staff type into 年度指标值 / 实际完成值 cells.
+
+Real tables hold ``3626``, ``3626人``, ``242202 人``, ``≥95%``, ``>98%``, ``≤30天``,
+``上访率≤1%``, ``100%``, ``39.75万元``, ``2021年``, ``一个月内``, ``持续``, full-width
+``９５％``, thousands separators, Excel error values and dates. ``parse_value`` turns any of
+them into a :class:`Parsed` and never raises.
+
+Hand-written on purpose: no library knows these Chinese unit and comparison forms.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+# kinds
+EMPTY = "empty"
+NUMBER = "number"  # a quantity, maybe with a unit
+PERCENT = "percent"
+YEAR = "year"
+DATE = "date"
+TEXT = "text"  # qualitative text: 持续, 提升, 一个月内 …
+ERROR = "error"  # an Excel error value or an unreadable cell
+
+_OPS = {
+    "≥": ">=",
+    ">=": ">=",
+    "=>": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "大于等于": ">=",
+    "以上": ">=",
+    ">": ">",
+    "大于": ">",
+    "超过": ">",
+    "≤": "<=",
+    "<=": "<=",
+    "=<": "<=",
+    "不高于": "<=",
+    "不超过": "<=",
+    "小于等于": "<=",
+    "以内": "<=",
+    "以下": "<=",
+    "内": "<=",
+    "<": "<",
+    "小于": "<",
+    "低于": "<",
+    "=": "=",
+    "等于": "=",
+}
+
+_EXCEL_ERRORS = ("#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+
+# Number with optional thousands separators / decimals.
+_NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
+_PREFIX_OPS = r"(?:>=|=>|<=|=<|≥|≤|>|<|=|不低于|不少于|不高于|不超过|大于等于|小于等于|大于|小于|低于|超过|等于)"
+_SUFFIX_OPS = r"(?:以上|以内|以下|内)"
+_UNIT = r"[A-Za-z\u4e00-\u9fff·/／%‰°]+?"
+
+_QUANT_RE = re.compile(
+    rf"^(?P<label>[^\d<>=≥≤+\-.]*?)\s*(?P<op>{_PREFIX_OPS})?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?\s*(?P<sop>{_SUFFIX_OPS})?$"
+)
+_YEAR_RE = re.compile(r"^(?P<op>{ops})?\s*(?P<y>(?:19|20)\d\d)\s*(?:年度?)?\s*(?P<sop>(?:底前|年底前|前|以前|之前|内|年内|底))?$".format(ops=_PREFIX_OPS))
+_DATE_RE = re.compile(
+    r"^(?P<op>{ops})?\s*(?P<y>(?:19|20)\d\d)\s*[年\-/.]\s*(?P<m>\d{{1,2}})\s*(?:[月\-/.]\s*(?P<d>\d{{1,2}})\s*日?)?\s*月?\s*(?P<sop>(?:底前|前|以前|之前|内|底))?$".format(ops=_PREFIX_OPS)
+)
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_QUANT_RE = re.compile(r"^(?P<op>{ops})?\s*(?P<cn>[一二两三四五六七八九十]{{1,3}})\s*(?P<unit>个月|个工作日|工作日|周|天|日|年|次|个|人|项|家|户)\s*(?P<sop>以内|以上|内)?$".format(ops=_PREFIX_OPS))
+
+_ACHIEVED_WORDS = (
+    "达成",
+    "完成",
+    "已完成",
+    "全部完成",
+    "达到",
+    "实现",
+    "是",
+    "满意",
+    "及时",
+    "按时",
+    "全覆盖",
+    "达标",
+    "合格",
+    "符合",
+    "落实",
+    "有效",
+    "无",
+)
+_PARTIAL_WORDS = ("部分达成", "部分完成", "基本达成", "基本完成", "基本实现", "部分实现", "基本达到", "一定效果", "较好")
+_FAILED_WORDS = ("未达成", "未完成", "未实现", "未达到", "不满意", "否", "效果较差", "未落实", "不合格", "未按时", "滞后")
+_NOT_APPLICABLE = ("不适用", "无此项", "本年不涉及", "不涉及", "/", "—", "--", "-", "n/a", "N/A")
+
+_MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One parsed cell. ``number`` is in the written unit (95 for 95%, 39.75 for 39.75万元)."""
+
+    raw: str
+    kind: str
+    number: float | None = None
+    unit: str = ""  # "%", "人", "万元", "元", "天", "年" …
+    op: str | None = None  # ">=", ">", "<=", "<", "="
+    label: str = ""  # text before the comparison: "上访率" in "上访率≤1%"
+    date: _dt.date | None = None
+    text: str = ""  # normalised text (for TEXT) or the error code (for ERROR)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.kind == EMPTY
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.kind in (NUMBER, PERCENT)
+
+    @property
+    def fraction(self) -> float | None:
+        """The value as a fraction when it is a percentage (95% -> 0.95)."""
+        if self.kind == PERCENT and self.number is not None:
+            return self.number / 100.0
+        return None
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.kind == TEXT and self.text in _NOT_APPLICABLE
+
+    def display(self) -> str:
+        return self.raw
+
+
+def normalize_text(value: str) -> str:
+    """Full-width to half-width (NFKC), unify comparison signs, strip spaces at the ends."""
+    s = unicodedata.normalize("NFKC", value)
+    s = (
+        s.replace("≧", "≥")
+        .replace("≦", "≤")
+        .replace("⩾", "≥")
+        .replace("⩽", "≤")
+        .replace("％", "%")
+        .replace("，", ",")
+        .replace("\u3000", " ")
+        .replace("\xa0", " ")
+    )
+    return s.strip()
+
+
+def _to_float(num: str) -> float | None:
+    try:
+        value = float(num.replace(",", ""))
+    except ValueError:
+        return None
+    if math.isnan(value) or math.isinf(value):
+        return None
+    return value
+
+
+def _cn_number(cn: str) -> int | None:
+    """一 .. 九十九 (enough for 一个月内, 三个工作日, 十五天)."""
+    if not cn:
+        return None
+    if cn == "十":
+        return 10
+    if "十" in cn:
+        head, _, tail = cn.partition("十")
+        tens = _CN_DIGITS.get(head, 1) if head else 1
+        ones = _CN_DIGITS.get(tail, 0) if tail else 0
+        return tens * 10 + ones
+    if len(cn) == 1:
+        return _CN_DIGITS.get(cn)
+    return None
+
+
+def _split_multiplier(unit: str, number: float) -> tuple[float, str]:
+    """'万人' 1.2 -> 12000 '人'; money keeps 万元 (compared by convert_amount)."""
+    if unit in ("万元", "亿元"):
+        return number, unit
+    if unit and unit[0] in _MULTIPLIERS and len(unit) > 1:
+        return number * _MULTIPLIERS[unit[0]], unit[1:]
+    return number, unit
+
+
+def parse_value(value: Any) -> Parsed:
+    """Parse one cell value. Never raises."""
+    try:
+        return _parse(value)
+    except Exception:  # pragma: no cover - defensive: the parser must never raise
+        return Parsed(raw=str(value)[:200], kind=ERROR, text="无法识别")
+
+
+def _parse(value: Any) -> Parsed:
+    if value is None:
+        return Parsed(raw="", kind=EMPTY)
+    # Cell error / uncached formula objects from the reader carry a ``code`` or ``formula``.
+    code = getattr(value, "code", None)
+    if isinstance(code, str) and code.startswith("#"):
+        return Parsed(raw=code, kind=ERROR, text=code)
+    if getattr(value, "formula", None) is not None and not isinstance(value, str):
+        return Parsed(raw="=" + str(value.formula), kind=ERROR, text="公式无计算结果")
+    if isinstance(value, bool):
+        return Parsed(raw="是" if value else "否", kind=TEXT, text="是" if value else "否")
+    if isinstance(value, _dt.datetime):
+        d = value.date()
+        return Parsed(raw=d.isoformat(), kind=DATE, date=d, number=float(d.year))
+    if isinstance(value, _dt.date):
+        return Parsed(raw=value.isoformat(), kind=DATE, date=value, number=float(value.year))
+    if isinstance(value, (int, float)):
+        f = float(value)
+        if math.isnan(f) or math.isinf(f):
+            return Parsed(raw=str(value), kind=ERROR, text="无法识别")
+        raw = _format_plain(f)
+        if f.is_integer() and 1900 <= f <= 2100:
+            return Parsed(raw=raw, kind=YEAR, number=f, date=_dt.date(int(f), 12, 31))
+        return Parsed(raw=raw, kind=NUMBER, number=f)
+    if not isinstance(value, str):
+        return Parsed(raw=str(value)[:200], kind=ERROR, text="无法识别")
+
+    raw = value.strip()
+    if not raw:
+        return Parsed(raw="", kind=EMPTY)
+    s = normalize_text(raw)
+    if s.upper() in _EXCEL_ERRORS:
+        return Parsed(raw=raw, kind=ERROR, text=s.upper())
+    if len(s) > 200:
+        return Parsed(raw=raw[:200], kind=TEXT, text=s)
+    compact = re.sub(r"\s+", "", s)
+
+    m = _DATE_RE.match(compact)
+    if m and 1 <= int(m["m"]) <= 12:
+        y, mo = int(m["y"]), int(m["m"])
+        d = int(m["d"]) if m["d"] else _last_day(y, mo)
+        try:
+            date = _dt.date(y, mo, d)
+        except ValueError:
+            date = None
+        if date is not None:
+            op = _OPS.get(m["op"] or "") or ("<=" if m["sop"] else None)
+            return Parsed(raw=raw, kind=DATE, date=date, number=float(y), op=op)
+
+    m = _YEAR_RE.match(compact)
+    if m:
+        y = int(m["y"])
+        op = _OPS.get(m["op"] or "") or ("<=" if m["sop"] else None)
+        return Parsed(raw=raw, kind=YEAR, number=float(y), date=_dt.date(y, 12, 31), op=op)
+
+    m = _QUANT_RE.match(compact)
+    if m:
+        number = _to_float(m["num"])
+        if number is not None:
+            unit = (m["unit"] or "").replace("／", "/")
+            label = m["label"] or ""
+            op = _OPS.get(m["op"] or "") or _OPS.get(m["sop"] or "")
+            if unit == "%" or unit == "‰":
+                if unit == "‰":
+                    number = number / 10.0
+                return Parsed(raw=raw, kind=PERCENT, number=number, unit="%", op=op, label=label)
+            if unit.endswith("%") and len(unit) > 1:
+                # "95%以上" handled by sop; a trailing word after % is not a unit: keep as label-less percent
+                return Parsed(raw=raw, kind=TEXT, text=s)
+            number, unit = _split_multiplier(unit, number)
+            if not unit and number.is_integer() and 1900 <= number <= 2100 and not op:
+                return Parsed(raw=raw, kind=YEAR, number=number, date=_dt.date(int(number), 12, 31))
+            return Parsed(raw=raw, kind=NUMBER, number=number, unit=unit, op=op, label=label)
+
+    m = _CN_QUANT_RE.match(compact)
+    if m:
+        n = _cn_number(m["cn"])
+        if n is not None:
+            unit = m["unit"]
+            op = _OPS.get(m["op"] or "") or _OPS.get(m["sop"] or "")
+            return Parsed(raw=raw, kind=NUMBER, number=float(n), unit=unit, op=op)
+
+    return Parsed(raw=raw, kind=TEXT, text=compact)
+
+
+def _last_day(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (_dt.date(year, month + 1, 1) - _dt.timedelta(days=1)).day
+
+
+def _format_plain(f: float) -> str:
+    if f.is_integer():
+        return str(int(f))
+    return format_number(f, 4)
+
+
+# --- judgements on text ----------------------------------------------------------------------
+
+
+def achievement_of(actual: Parsed, target: Parsed) -> str | None:
+    """For qualitative indicators: '达成', '部分达成', '未达成' or None when the text says nothing.
+
+    An actual that states achievement (达成, 完成, 是, 100%, or the target text itself) is 达成.
+    """
+    if actual.kind == PERCENT and actual.number is not None:
+        if actual.number >= 100:
+            return "达成"
+        return None  # a percentage: the caller scores it proportionally
+    text = actual.text if actual.kind == TEXT else normalize_text(actual.raw)
+    if not text:
+        return None
+    target_text = target.text if target.kind == TEXT else normalize_text(target.raw)
+    for word in _FAILED_WORDS:
+        if word in text:
+            return "未达成"
+    for word in _PARTIAL_WORDS:
+        if word in text:
+            return "部分达成"
+    if target_text and (text == target_text or target_text in text or text in target_text and len(text) >= 2):
+        return "达成"
+    for word in _ACHIEVED_WORDS:
+        if word in text:
+            return "达成"
+    return None
+
+
+def is_not_applicable(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    return normalize_text(value) in _NOT_APPLICABLE
+
+
+# --- numbers as reports write them -----------------------------------------------------------
+
+
+def round_half_up(value: float, places: int = 2) -> float:
+    """R8: half-up rounding (Python's round() is banker's rounding and works on binary floats)."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return value
+    try:
+        q = Decimal(1).scaleb(-places)
+        return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
+    except (InvalidOperation, ValueError):  # pragma: no cover
+        return value
+
+
+def format_number(value: float | None, places: int = 2) -> str:
+    """Trim trailing zeros: 300.00 -> '300', 39.750 -> '39.75'."""
+    if value is None:
+        return ""
+    v = round_half_up(value, places)
+    text = f"{v:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return text
+
+
+def format_rate(fraction: float | None) -> str:
+    """0.93324 -> '93.32%'."""
+    if fraction is None:
+        return ""
+    return f"{round_half_up(fraction * 100, 2):.2f}%"
+
+
+def format_score(score: float | None) -> str:
+    if score is None:
+        return ""
+    return f"{round_half_up(score, 2):.2f}"
+
+
+def convert_amount(number: float, from_unit: str, to_unit: str) -> float | None:
+    """Money between 元 / 万元 / 亿元; None when the units are not both money."""
+    scale = {"元": 1.0, "万元": 10_000.0, "亿元": 100_000_000.0}
+    if from_unit in scale and to_unit in scale:
+        return number * scale[from_unit] / scale[to_unit]
+    return None
