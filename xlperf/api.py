@@ -1,0 +1,146 @@
+"""File-level operations used by the CLI and batch: check, calc, new. No printing here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xlperf import layout
+from xlperf.errors import InputError, OutputError
+from xlperf.models import Evaluation
+
+
+def _require_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError("文件不存在", path=path, code="X002")
+    if path.is_dir():
+        raise InputError("这是一个文件夹，不是工作簿文件", path=path, code="X003")
+
+
+def check_file(path: str | Path) -> Evaluation:
+    """Read and score a workbook without writing anything."""
+    from xlperf.book import FileBook
+    from xlperf.recalc import recalculate
+
+    p = Path(path)
+    _require_file(p)
+    book = FileBook(p)
+    return recalculate(book, write=False)
+
+
+def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
+    """Recalculate a workbook and write the computed cells, in place or into ``out``.
+
+    Refuses while Excel has the file open (its ``~$`` lock file is beside it), and holds a
+    cross-process lock so two runs on the same file never interleave.
+    """
+    from xlperf import xlsx
+    from xlperf.book import FileBook
+    from xlperf.recalc import recalculate
+
+    p = Path(path)
+    _require_file(p)
+    target = Path(out) if out is not None else p
+    if out is not None and target.resolve() != p.resolve():
+        if not target.parent.exists():
+            raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
+    lock = xlsx.excel_lock_file(target)
+    if lock is not None and target.exists():
+        raise OutputError(
+            f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭该文件再计算，或用 -o 另存为新文件",
+            path=target,
+            code="X103",
+        )
+    with xlsx.exclusive(p):
+        book = FileBook(p)
+        ev = recalculate(book, write=True)
+        book.save(target)
+    return ev
+
+
+def new_workbook(path: str | Path, *, style: str = "通用", evaluation_type: str = "项目支出", force: bool = False) -> Path:
+    from xlperf.template import build_template
+    from xlperf import xlsx
+
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        p = p.with_suffix(".xlsx") if not p.suffix else p
+        if p.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise OutputError("新建的工作簿须以 .xlsx 结尾", path=p, code="X104")
+    if p.exists() and not force:
+        raise OutputError("文件已存在；如要覆盖请加 --force", path=p, code="X105")
+    if not p.parent.exists():
+        raise OutputError("输出文件夹不存在", path=p.parent, code="X102")
+    if style not in layout.REPORT_STYLES:
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    with xlsx.atomic_output(p) as tmp:
+        build_template(tmp, evaluation_type=evaluation_type, style=style)
+    return p
+
+
+def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:
+    """The documented JSON of ``xlperf check --format json`` (rates as fractions)."""
+    b = ev.budget
+    return {
+        "file": file if file is not None else ev.input.source,
+        "project": ev.input.info.name,
+        "total_score": ev.total_score,
+        "total_weight": ev.total_weight,
+        "grade": ev.grade,
+        "budget": {
+            "present": b.present,
+            "unit": b.unit,
+            "full_year": b.full_year,
+            "received": b.received,
+            "executed": b.executed,
+            "balance": b.balance,
+            "arrival_rate": b.arrival_rate,
+            "execution_rate": b.execution_rate,
+            "weight": b.weight,
+            "score": b.score,
+            "scored_in_indicators": b.scored_in_indicators,
+        },
+        "level1": [{"name": s.name, "weight": s.weight, "score": s.score} for s in ev.level1],
+        "indicators": [
+            {
+                "row": r.indicator.row,
+                "level1": r.indicator.level1,
+                "level2": r.indicator.level2,
+                "level3": r.indicator.level3,
+                "direction": r.direction,
+                "weight": r.indicator.weight,
+                "target": r.target_display,
+                "actual": r.actual_display,
+                "completion": r.completion,
+                "computed_score": r.computed_score,
+                "manual_score": r.indicator.manual_score,
+                "score": r.score,
+                "reason": r.indicator.reason,
+            }
+            for r in ev.indicators
+        ],
+        "findings": [f.to_json() for f in ev.findings],
+        "counts": {
+            "errors": len(ev.errors),
+            "warnings": len(ev.warnings),
+            "infos": len(ev.findings) - len(ev.errors) - len(ev.warnings),
+        },
+    }
+
+
+def load_evaluation(path: str | Path):
+    """Read and score a workbook; also return the sheet grids (for 定稿 and report-only sheets).
+
+    Returns (evaluation, sheet names, {sheet name: grid}). Nothing is written.
+    """
+    from xlperf.book import FileBook
+    from xlperf.reader import read_workbook
+    from xlperf.scoring import evaluate
+
+    p = Path(path)
+    _require_file(p)
+    book = FileBook(p)
+    names = book.sheet_names()
+    grids = {n: book.read(n) for n in names}
+    ev = evaluate(read_workbook(names, grids, source=p.name))
+    return ev, names, grids
