@@ -230,8 +230,6 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
             rs.notes.append(("W306", "actual", {}))
         # A number against words (or words against a number): judge the words.
         tier = V.achievement_of(actual, target) if actual.kind == V.TEXT else None
-        if tier is None and target.is_quantity and actual.kind == V.TEXT:
-            rs.notes.append(("W306", "actual", {}))
         _apply_tier(rs, w, tier, stated=tier is not None)
         return
     a, b, is_completion, mismatch = _comparable(target, actual)
@@ -289,6 +287,8 @@ def _reverse(w: float, a: float, b: float, cfg: ScoringConfig) -> float:
 def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> None:
     """R7: years and dates are deadlines; never a ratio of two years."""
     deadline = target.date if target.kind in (V.YEAR, V.DATE) else _excel_serial(target)
+    if target.kind not in (V.YEAR, V.DATE) and deadline is not None:
+        rs.notes.append(("I012", "target", {"field": "年度指标值", "value": target.raw, "date": deadline.isoformat()}))
     if deadline is None:
         if target.is_quantity and actual.is_quantity:
             # "≤30天" style: a reverse quantity
@@ -298,6 +298,8 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
         _score_qualitative(rs, w, target, actual)
         return
     done = actual.date if actual.kind in (V.YEAR, V.DATE) else _excel_serial(actual)
+    if actual.kind not in (V.YEAR, V.DATE) and done is not None:
+        rs.notes.append(("I012", "actual", {"field": "实际完成值", "value": actual.raw, "date": done.isoformat()}))
     if done is not None:
         # a year as the actual means "within that year"
         if done <= deadline:
@@ -519,7 +521,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
             continue  # the officer already chose a score
         if code == "E303" and ind.manual_score is not None:
             continue
-        out.add(code, sheet, ind.row, col(column_of[column]), name=name, actual=actual.raw, target=target.raw, **params)
+        out.add(code, sheet, ind.row, col(column_of[column]), **{"name": name, "actual": actual.raw, "target": target.raw, **params})
 
     res = IndicatorResult(
         indicator=ind,
