@@ -1,0 +1,249 @@
+"""The CLI end to end on real files: new, calc, check; the 临汾 references typed into fresh workbooks."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from xlperf import layout
+from xlperf.cli import cli
+from xlperf.template import build_template, fill_workbook
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+# The two 临汾 tables of ../shared/reference, typed the way a finance officer would.
+LIULEI = [
+    ["预算执行指标", "预算执行指标", "预算执行率", None, 10, "100%", "93.32%", None, "资金按实际参保人数拨付"],
+    ["产出指标", "数量指标", "补助人数（人）", None, 10, "3626", "3626人", None, None],
+    [None, "质量指标", "医疗保险应保尽保率", None, 20, "100", "100%", None, None],
+    [None, "时效指标", "补助时间（年）", None, 10, "2021", "2021年", None, None],
+    [None, "成本指标", "人均补助标准（元/年）", None, 10, "280", "280元", None, None],
+    ["效益指标", "社会效益", "解决我县六类特殊人群看病难，看病贵的问题，促进我县经济发展，维护社会和谐稳定。", None, 15, "持续", "100%", None, None],
+    [None, "可持续影响指标", "推动我县医保事业发展", None, 15, "长期", "100%", None, None],
+    ["满意度指标", "服务对象满意度指标", "社会满意度", None, 10, "95", "95%", None, None],
+]
+GOUMAI = [
+    ["产出指标", "数量指标", "购买服务项目", None, 10, "3", "3个", None, None],
+    [None, "质量指标", "项目完成率（%）", None, 10, "98", "98%", None, None],
+    [None, "时效指标", "项目计划完成时间", None, 10, "2021", "2021年", None, None],
+    [None, "成本指标", "购买服务成本", None, 20, "40", "39.75万元", None, "实际合同价格为39.75万元"],
+    ["效益指标", "社会效益", "机构服务能力", None, 15, "提升", "98%", 0, "服务人员流动性大，没有规范统一专业培训"],
+    [None, "可持续影响指标", "跟踪管理机制", None, 15, "健全", "100%", None, None],
+    ["满意度指标", "服务对象满意度指标", "社会满意度", None, 10, "95", "95%", None, None],
+]
+KEYS = ["一级指标", "二级指标", "三级指标", "指标方向", "分值", "年度指标值", "实际完成值", "人工得分", "偏差原因分析及改进措施"]
+
+
+def typed(rows):
+    return [{k: v for k, v in zip(KEYS, r) if v is not None} for r in rows]
+
+
+@pytest.fixture
+def liulei(tmp_path):
+    p = tmp_path / "2021六类人群自评.xlsx"
+    build_template(p, style="山西")
+    fill_workbook(
+        p,
+        info={"项目名称": "财政对六类特殊人群个人缴费补助项目", "评价年度": 2021, "报告样式": "山西", "金额单位": "元"},
+        budget={"年度资金总额": {"年初预算数": 0, "全年预算数": 0, "实际到位数": 0, "全年执行数": 569240, "分值": None}},
+        indicators=typed(LIULEI),
+    )
+    return p
+
+
+@pytest.fixture
+def goumai(tmp_path):
+    p = tmp_path / "2021购买服务自评.xlsx"
+    build_template(p, style="山西")
+    fill_workbook(
+        p,
+        info={"项目名称": "城乡居民购买服务经费配套项目", "评价年度": 2021, "报告样式": "山西", "金额单位": "万元"},
+        budget={"年度资金总额": {"年初预算数": 40, "全年预算数": 40, "实际到位数": 40, "全年执行数": 37.24, "偏差原因分析及改进措施": "预算为40万元，实际合同价格为39.75万元"}},
+        indicators=typed(GOUMAI),
+    )
+    return p
+
+
+def test_linfen_liulei_scores_99_33(liulei):
+    res = invoke("check", liulei, "--format", "json")
+    data = json.loads(res.output)
+    assert data["total_score"] == 99.33 and data["grade"] == "优"
+    # the report's own budget block is broken: zero budget with 569240 spent
+    assert any(f["code"] == "E201" for f in data["findings"])
+    assert res.exit_code == 1
+
+
+def test_linfen_goumai_scores_84_31(goumai):
+    res = invoke("check", goumai, "--format", "json")
+    data = json.loads(res.output)
+    assert data["total_score"] == 84.31 and data["grade"] == "良"
+    row = next(i for i in data["indicators"] if i["level3"] == "机构服务能力")
+    assert row["manual_score"] == 0 and row["score"] == 0 and row["computed_score"] == 14.7
+    assert data["budget"]["execution_rate"] == 0.931 and data["budget"]["score"] == 9.31
+    assert [f for f in data["findings"] if f["severity"] == "error"] == []
+    assert res.exit_code == 0
+
+
+def test_calc_fills_computed_cells_summary_findings_and_narrative(goumai):
+    res = invoke("calc", goumai)
+    assert res.exit_code == 0, res.output
+    assert "总分 84.31，等级：良" in res.output
+    wb = openpyxl.load_workbook(goumai)
+    ws = wb[layout.SHEET_INDICATORS]
+    hdr = layout.INDICATOR_HEADER_ROW
+    col = {h: i + 1 for i, h in enumerate(layout.INDICATOR_HEADERS)}
+    first = hdr + 1
+    assert ws.cell(first, col["完成率"]).value == 1.0
+    assert ws.cell(first + 3, col["完成率"]).value == pytest.approx(0.9938)
+    assert ws.cell(first + 4, col["计算得分"]).value == 14.7
+    assert ws.cell(first + 4, col["得分"]).value == 0
+    assert ws.cell(first + 4, col["完成率"]).number_format == "0.00%"
+    # summary block: 合计 then the 一级 groups
+    assert ws.cell(2, 9).value == "合计" and ws.cell(4, 9).value == 84.31 and ws.cell(5, 9).value == "良"
+    assert [ws.cell(2, c).value for c in range(10, 14)] == ["预算执行", "产出指标", "效益指标", "满意度指标"]
+    assert [ws.cell(4, c).value for c in range(10, 14)] == [9.31, 50, 15, 10]
+    b = wb[layout.SHEET_BUDGET]
+    assert b["H2"].value == 0.931 and b["J2"].value == 9.31 and b["F2"].value == pytest.approx(2.76)
+    f = wb[layout.SHEET_FINDINGS]
+    assert [c.value for c in f[1]][:4] == list(layout.FINDINGS_HEADERS)
+    n = wb[layout.SHEET_NARRATIVE]
+    assert n["A1"].value == "章节" and n.max_row > 10
+    texts = "\n".join(str(c.value) for c in n["B"] if c.value)
+    assert "总得分84.31分" in texts and "全年预算数40万元" in texts
+    # values, never formulas
+    with zipfile.ZipFile(goumai) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name)
+
+
+def test_calc_is_idempotent_and_keeps_the_officers_final_text(goumai):
+    assert invoke("calc", goumai).exit_code == 0
+    wb = openpyxl.load_workbook(goumai)
+    n = wb[layout.SHEET_NARRATIVE]
+    n["C3"] = "这是财务人员改写的定稿。"
+    section = n["A3"].value
+    wb.save(goumai)
+    assert invoke("calc", goumai).exit_code == 0
+    n = openpyxl.load_workbook(goumai)[layout.SHEET_NARRATIVE]
+    assert n["A3"].value == section and n["C3"].value == "这是财务人员改写的定稿。"
+
+
+def test_changing_the_style_keeps_final_text_of_vanished_sections(goumai):
+    invoke("calc", goumai)
+    wb = openpyxl.load_workbook(goumai)
+    wb[layout.SHEET_NARRATIVE]["C2"] = "定稿甲"
+    info = wb[layout.SHEET_INFO]
+    for r in info.iter_rows(min_row=2):
+        if r[0].value == "报告样式":
+            r[1].value = "四川"
+    wb.save(goumai)
+    invoke("calc", goumai)
+    n = openpyxl.load_workbook(goumai)[layout.SHEET_NARRATIVE]
+    cells = [(n.cell(r, 1).value, n.cell(r, 3).value) for r in range(2, n.max_row + 1)]
+    assert any(fin == "定稿甲" and str(sec).startswith("（已不在当前提纲）") for sec, fin in cells)
+
+
+def test_calc_output_copy_leaves_the_original_untouched(goumai, tmp_path):
+    before = goumai.read_bytes()
+    out = tmp_path / "copy.xlsx"
+    assert invoke("calc", goumai, "-o", out).exit_code == 0
+    assert goumai.read_bytes() == before
+    assert openpyxl.load_workbook(out)[layout.SHEET_INDICATORS].cell(layout.INDICATOR_HEADER_ROW + 1, 11).value == 10
+
+
+def test_calc_refuses_while_excel_has_the_file_open(goumai):
+    lock = goumai.parent / ("~$" + goumai.name)
+    lock.write_bytes(b"x")
+    before = goumai.read_bytes()
+    res = invoke("calc", goumai)
+    assert res.exit_code == 3
+    assert "关闭" in res.output and "Traceback" not in res.output
+    assert goumai.read_bytes() == before
+
+
+def test_check_text_output_lists_cells(goumai, tmp_path):
+    wb = openpyxl.load_workbook(goumai)
+    ws = wb[layout.SHEET_INDICATORS]
+    ws.cell(layout.INDICATOR_HEADER_ROW + 1, 5).value = 15  # weights 105
+    wb.save(goumai)
+    res = invoke("check", goumai)
+    assert res.exit_code == 1
+    assert "E101" in res.output and "绩效指标!E7" in res.output
+
+
+def test_new_creates_a_template_and_refuses_to_overwrite(tmp_path):
+    p = tmp_path / "2025六类人群自评.xlsx"
+    res = invoke("new", p, "--style", "四川")
+    assert res.exit_code == 0 and p.exists()
+    wb = openpyxl.load_workbook(p)
+    assert wb.sheetnames[:4] == [layout.SHEET_GUIDE, layout.SHEET_INFO, layout.SHEET_BUDGET, layout.SHEET_INDICATORS]
+    res = invoke("new", p)
+    assert res.exit_code == 3 and "已存在" in res.output
+
+
+@pytest.mark.parametrize(
+    "content, code, pattern",
+    [
+        (b"", 2, "空"),
+        ("项目,分值\n数量,10\n".encode("utf-8"), 2, "不是.*工作簿|xlsx"),
+    ],
+)
+def test_unusable_input_exit_2_without_traceback(tmp_path, content, code, pattern):
+    p = tmp_path / "坏文件.xlsx"
+    p.write_bytes(content)
+    res = CliRunner().invoke(cli, ["check", str(p)])
+    assert res.exit_code == code
+    assert re.search(pattern, res.output)
+    assert "坏文件.xlsx" in res.output and "Traceback" not in res.output
+
+
+def test_missing_indicator_sheet_suggests_the_closest_name(tmp_path):
+    p = tmp_path / "改名.xlsx"
+    build_template(p)
+    wb = openpyxl.load_workbook(p)
+    wb[layout.SHEET_INDICATORS].title = "绩效指标表（修改）"
+    # make the renamed sheet unrecognisable by its headers too
+    ws = wb["绩效指标表（修改）"]
+    for c in range(1, 14):
+        ws.cell(layout.INDICATOR_HEADER_ROW, c).value = None
+    wb.save(p)
+    res = CliRunner().invoke(cli, ["check", str(p)])
+    assert res.exit_code == 2
+    assert "绩效指标表（修改）" in res.output
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    p = tmp_path / "empty.xlsx"
+    p.write_bytes(b"")
+    res = CliRunner().invoke(cli, ["--debug", "check", str(p)])
+    assert res.exit_code == 2 and "Traceback" in res.output
+
+
+def test_every_command_is_documented_in_the_readme():
+    text = README.read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert f"xlperf {name}" in text, f"README does not document `xlperf {name}`"
+        if isinstance(command, type(cli)):
+            for sub in command.commands:
+                assert sub in text, f"README does not document `xlperf {name} {sub}`"
+
+
+def test_readme_has_two_setup_lines_and_ci_runs_the_test_line():
+    text = README.read_text(encoding="utf-8")
+    block = text.split("```", 2)[1].strip().splitlines()
+    assert len(block) == 2
+    assert block[0].startswith("pip install . && xlperf")
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert block[1] in ci
