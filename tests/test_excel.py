@@ -228,3 +228,32 @@ def test_import_xlperf_does_not_load_heavy_modules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_protected_sheets_are_unprotected_for_the_write_and_protected_again():
+    events = []
+
+    class Prot:
+        AllowFormattingColumns = True
+        AllowInsertingRows = True
+
+        def __getattr__(self, name):
+            return False
+
+    class Api:
+        ProtectContents = True
+        Protection = Prot()
+
+        def Unprotect(self):
+            events.append("unprotect")
+
+        def Protect(self, **kw):
+            events.append(("protect", kw["AllowInsertingRows"], kw["AllowSorting"], kw["Contents"]))
+
+    xbook = FakeXBook(sample_grids())
+    for s in xbook.sheets:
+        s.api = Api()
+    recalculate(XlwingsBook(xbook))
+    assert events and events[0] == "unprotect"
+    assert events.count("unprotect") == sum(1 for e in events if isinstance(e, tuple))
+    assert ("protect", True, False, True) in events

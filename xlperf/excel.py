@@ -151,10 +151,54 @@ class XlwingsBook:
 
     def write(self, sheet: str, row: int, col: int, block: Grid, number_formats: dict[int, str] | None = None) -> None:
         payload = to_excel_block(block, row, col, self._values.get(sheet, []), self._formulas.get(sheet, []))
-        self._book.sheets[sheet].range((row, col)).options(ndim=2).value = payload
+        sht = self._book.sheets[sheet]
+        with _unprotected(sht):
+            sht.range((row, col)).options(ndim=2).value = payload
 
     def add_sheet(self, name: str) -> None:
         self._book.sheets.add(name, after=self._book.sheets[len(self._book.sheets) - 1])
+
+
+_PROTECTION_FLAGS = (
+    "AllowFormattingCells",
+    "AllowFormattingColumns",
+    "AllowFormattingRows",
+    "AllowInsertingColumns",
+    "AllowInsertingRows",
+    "AllowInsertingHyperlinks",
+    "AllowDeletingColumns",
+    "AllowDeletingRows",
+    "AllowSorting",
+    "AllowFiltering",
+    "AllowUsingPivotTables",
+)
+
+
+class _unprotected:
+    """The template protects its sheets without a password so officers don't overwrite computed
+    cells; Excel refuses writes to locked cells of a protected sheet, so lift the protection for
+    the one write and restore it with the same permissions. Windows COM only: on a Mac the sheet
+    object has no such API through xlwings, and a failure here leaves the sheet as it was.
+    """
+
+    def __init__(self, sht):
+        self.api = getattr(sht, "api", None)
+        self.flags: dict[str, bool] | None = None
+
+    def __enter__(self):
+        try:
+            if self.api is not None and self.api.ProtectContents:
+                prot = self.api.Protection
+                self.flags = {name: bool(getattr(prot, name)) for name in _PROTECTION_FLAGS}
+                self.api.Unprotect()
+        except Exception:  # pragma: no cover - platform without the COM API
+            self.flags = None
+        return self
+
+    def __exit__(self, *exc):
+        if self.flags is not None:
+            self.api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **self.flags)
+        return False
 
 
 def _pad(rows: list[list[Any]], top: int, left: int) -> Grid:
