@@ -165,6 +165,16 @@ def _quote(path: Path) -> str:
     return f'"{s}"' if " " in s else s
 
 
+def _attach_subcommands() -> None:
+    """Commands that live beside their library code; each module keeps its heavy imports inside functions."""
+    from xlperf.addin import addin_group
+
+    cli.add_command(addin_group, "addin")
+
+
+_attach_subcommands()
+
+
 def main() -> None:
     cli(prog_name="xlperf")
 
