@@ -1,0 +1,319 @@
+"""Speed of ``xlperf batch``: workbooks per second, peak memory, and the naive way side by side.
+
+Run:  python benchmarks/bench_batch.py --n 1000 [--jobs 2] [--pdf 30] [--naive-limit K]
+
+* Generates N realistic workbooks (20–30 indicators, messy values, some with findings, exactly
+  two broken) with build_template + fill_workbook. Generation is not timed and is cached in
+  ``$TMPDIR/xlperf-bench/n<N>`` so reruns start at once.
+* Times ``run_batch`` (docx) in a fresh child process: workbooks/s and peak memory
+  (ru_maxrss of RUSAGE_SELF + RUSAGE_CHILDREN of that child).
+* Times the naive way in another child: one process, openpyxl full load of every workbook and a
+  freshly loaded docx template (``DocxTemplate(path)``) for every report. ``--naive-limit``
+  measures it on the first K workbooks only (it is slow); rates are compared, not totals.
+* ``--pdf K``: converts K of the reports through ONE LibreOffice process (render_pdf).
+
+Targets (2-core machine): N=1000 at >= 40 workbooks/s with --jobs 2, peak memory flat in N
+(compare --n 200 and --n 1000), PDF >= 3 reports/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+GENERATOR_VERSION = 3  # bump when the generated workbooks change: invalidates the cache
+
+DEPARTMENTS = ("县医疗保障局", "县卫生健康局", "县教育局", "县民政局", "县农业农村局", "县人力资源和社会保障局", "县住房和城乡建设局", "县水利局")
+PROJECT_KINDS = ("城乡居民医保补助", "购买服务经费", "六类特殊人群缴费补助", "基层医疗机构能力提升", "义务教育营养改善计划", "困难群众救助", "高标准农田建设", "农村饮水安全巩固提升", "公益性岗位补贴", "老旧小区改造")
+
+# (二级, 三级, 目标, 实际, 偏差原因)
+OUTPUT_POOL = (
+    ("数量指标", "补助人数（人）", "3626", "3626人", None),
+    ("数量指标", "资助参保人数", "5756人", "5756人", None),
+    ("数量指标", "培训人次", "≥45000人次", "45210人次", None),
+    ("数量指标", "覆盖乡镇数", "12个", "12", None),
+    ("数量指标", "参保人数", "242202人", "100%", None),
+    ("数量指标", "购买服务项目", "3", "3个", None),
+    ("数量指标", "新建改造面积（亩）", "≥5000", "4800亩", "受汛期影响，部分地块延后施工，已列入次年计划"),
+    ("质量指标", "医疗保险应保尽保率", "100", "100%", None),
+    ("质量指标", "工程验收合格率", "≥95%", "96.5%", None),
+    ("质量指标", "资金发放准确率", "100%", "100%", None),
+    ("质量指标", "上访率", "≤1%", "0.5%", None),
+    ("质量指标", "项目完成率（%）", "98", "98%", None),
+    ("时效指标", "补助时间（年）", "2025", "2025年", None),
+    ("时效指标", "资金拨付时间", "一个月内", "一个月内", None),
+    ("时效指标", "资金拨付及时率", "≥98%", "99%", None),
+    ("时效指标", "项目计划完成时间", "2025年", "2025", None),
+    ("成本指标", "购买服务成本", "≤40万元", "39.75万元", None),
+    ("成本指标", "人均补助标准（元/年）", "280", "280元", None),
+    ("成本指标", "项目成本", "控制在年度预算内", "预算内", None),
+)
+BENEFIT_POOL = (
+    ("社会效益", "解决特殊人群看病难、看病贵的问题", "持续", "100%", None),
+    ("社会效益", "机构服务能力", "提升", "达成预期指标", None),
+    ("社会效益", "群众获得感", "明显提升", "明显提升", None),
+    ("经济效益", "减轻群众医疗负担", "明显", "明显", None),
+    ("经济效益", "带动就业人数", "≥200人", "215人", None),
+    ("生态效益", "水土流失治理", "有效改善", "有效改善", None),
+    ("可持续影响指标", "推动医保事业发展", "长期", "100%", None),
+    ("可持续影响指标", "跟踪管理机制", "健全", "健全", None),
+    ("可持续影响指标", "长效管护机制", "持续", "持续", None),
+)
+SATISFACTION_POOL = (
+    ("服务对象满意度指标", "社会满意度", "95", "95%", None),
+    ("服务对象满意度指标", "服务对象满意度", "≥95%", "96%", None),
+    ("服务对象满意度指标", "参保群众满意度", "≥90%", "93.32%", None),
+)
+
+
+def _split(total: float, n: int) -> list[float]:
+    base = round(total / n, 2)
+    weights = [base] * n
+    weights[-1] = round(total - base * (n - 1), 2)
+    return weights
+
+
+def workbook_spec(i: int) -> dict:
+    rng = random.Random(1000 + i)
+    dept = DEPARTMENTS[i % len(DEPARTMENTS)]
+    kind = PROJECT_KINDS[rng.randrange(len(PROJECT_KINDS))]
+    n_out = rng.randint(11, 16)
+    n_ben = rng.randint(6, 10)
+    n_sat = rng.randint(2, 3)
+    rows = []
+    for l1, pool, n, total in (("产出指标", OUTPUT_POOL, n_out, 50.0), ("效益指标", BENEFIT_POOL, n_ben, 30.0), ("满意度指标", SATISFACTION_POOL, n_sat, 10.0)):
+        picks = [pool[rng.randrange(len(pool))] for _ in range(n)]
+        picks.sort(key=lambda x: pool.index(x))
+        for (l2, l3, target, actual, reason), w in zip(picks, _split(total, n)):
+            row = {"一级指标": l1, "二级指标": l2, "三级指标": l3, "分值": w, "年度指标值": target, "实际完成值": actual}
+            if reason:
+                row["偏差原因分析及改进措施"] = reason
+            rows.append(row)
+    # some with findings: a weight off (E101), an unmet target without a reason, an empty actual
+    flaw = i % 7
+    if flaw == 1:
+        rows[0]["分值"] = round(rows[0]["分值"] + 1, 2)
+    elif flaw == 3:
+        rows[1]["实际完成值"] = "80%"
+        rows[1]["年度指标值"] = "≥95%"
+    elif flaw == 5:
+        rows[2].pop("实际完成值", None)
+    unit = "元" if i % 4 == 0 else "万元"
+    budget_total = rng.choice((40, 205.1, 56.92, 120, 300, 1234.5))
+    executed = round(budget_total * rng.choice((1, 1, 0.9332, 0.98, 0.995)), 2)
+    scale = 10000 if unit == "元" else 1
+    budget = {
+        "年度资金总额": {"年初预算数": budget_total * scale, "全年预算数": budget_total * scale, "实际到位数": budget_total * scale, "全年执行数": round(executed * scale, 2), "分值": 10},
+        "财政拨款": {"年初预算数": budget_total * scale, "全年预算数": budget_total * scale, "实际到位数": budget_total * scale, "全年执行数": round(executed * scale, 2)},
+    }
+    if executed < budget_total:
+        budget["年度资金总额"]["偏差原因分析及改进措施"] = "部分资金按合同进度次年支付"
+    info = {
+        "项目名称": f"2025年{dept.removeprefix('县')}{kind}项目（{i + 1:04d}）",
+        "主管部门": dept,
+        "实施单位": dept.replace("局", "事务中心"),
+        "评价年度": 2025,
+        "评价类型": "项目支出",
+        "报告样式": rng.choice(("通用", "四川", "山西", "陕西")),
+        "金额单位": unit,
+        "年度总体目标": f"完成{kind}年度任务，保障资金安全高效使用，服务对象满意度达到95%以上。",
+        "年度总体目标完成情况": "各项年度目标基本完成，资金使用规范。",
+        "项目概况": f"本项目为{dept}{kind}，资金用于保障年度重点工作。",
+        "立项依据": "根据《关于做好2025年度相关工作的通知》（某财〔2025〕12号）立项。",
+        "实施及管理情况": "成立工作领导小组，制定实施方案，按季度调度，严格资金审批。",
+        "主要经验做法": "加强组织领导，完善制度，强化监督。",
+        "改进措施": "进一步加强过程管理，提高资金使用效益。",
+    }
+    return {"info": info, "budget": budget, "indicators": rows}
+
+
+def _make_one(args: tuple[str, str, int]) -> str:
+    template, path, i = args
+    from xlperf.template import fill_workbook
+
+    shutil.copyfile(template, path)
+    spec = workbook_spec(i)
+    fill_workbook(path, info=spec["info"], budget=spec["budget"], indicators=spec["indicators"], merge_levels=(i % 2 == 0))
+    return path
+
+
+def generate(n: int, jobs: int) -> Path:
+    """N workbooks in a cached folder: exactly two broken, the rest realistic."""
+    folder = Path(tempfile.gettempdir()) / "xlperf-bench" / f"n{n}-v{GENERATOR_VERSION}"
+    marker = folder / ".complete"
+    if marker.exists():
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    from xlperf.template import build_template
+
+    template = folder / ".template.xlsx"
+    build_template(template)
+    good = n - 2
+    jobs_args = [(str(template), str(folder / f"{DEPARTMENTS[i % len(DEPARTMENTS)]}-{i + 1:04d}-项目自评表.xlsx"), i) for i in range(good)]
+    t = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as ex:
+        for k, _ in enumerate(ex.map(_make_one, jobs_args, chunksize=8), start=1):
+            if k % 100 == 0:
+                print(f"  generated {k}/{good} ({time.perf_counter() - t:.0f} s)", file=sys.stderr)
+    (folder / "损坏-文本改名.xlsx").write_text("这不是工作簿，只是改了扩展名的文本文件。\n", encoding="utf-8")
+    data = Path(jobs_args[0][1]).read_bytes()
+    (folder / "损坏-截断.xlsx").write_bytes(data[: len(data) // 2])
+    template.unlink()
+    marker.write_text(str(n))
+    return folder
+
+
+# --- children (measured in a fresh process each) ------------------------------------------------
+
+
+def _maxrss_mb() -> tuple[float, float]:
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / scale / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / scale / 1024
+    return me, kids
+
+
+def child_batch(folder: str, out: str, jobs: int) -> None:
+    from xlperf.batch import run_batch
+
+    t = time.perf_counter()
+    result = run_batch([folder], out, formats="docx", jobs=jobs, force=True)
+    elapsed = time.perf_counter() - t
+    me, kids = _maxrss_mb()
+    print(json.dumps({"elapsed": elapsed, "n": len(result.records), "failed": len(result.failed), "errors": result.with_errors, "self_mb": me, "children_mb": kids}))
+
+
+def _template_path() -> str:
+    from xlperf import report
+
+    for attr in ("TEMPLATE_PATH", "DEFAULT_TEMPLATE", "template_path", "default_template_path"):
+        v = getattr(report, attr, None)
+        v = v() if callable(v) else v
+        if v and Path(str(v)).is_file():
+            return str(v)
+    found = sorted((ROOT / "xlperf" / "templates").glob("*.docx"))
+    if not found:
+        raise SystemExit("no docx template found for the naive run")
+    return str(found[0])
+
+
+def child_naive(folder: str, out: str, limit: int) -> None:
+    """One process; openpyxl full load; a freshly loaded docx template for every report."""
+    import openpyxl
+    from docxtpl import DocxTemplate
+
+    from xlperf import report
+    from xlperf.batch import report_sections
+    from xlperf.reader import read_workbook
+    from xlperf.scoring import evaluate
+
+    files = sorted(p for p in Path(folder).glob("*.xlsx") if not p.name.startswith((".", "~$")))[:limit]
+    tpl = _template_path()
+    Path(out).mkdir(parents=True, exist_ok=True)
+    done = failed = 0
+    t = time.perf_counter()
+    for p in files:
+        try:
+            wb = openpyxl.load_workbook(p, data_only=True)
+            names = wb.sheetnames
+            grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+            ev = evaluate(read_workbook(names, grids, source=p.name))
+            context = report.build_context(ev, report_sections(ev, names, grids, None), grids=grids)
+            doc = DocxTemplate(tpl)
+            doc.render(context)
+            doc.save(str(Path(out) / (p.stem + "-自评报告.docx")))
+            done += 1
+        except Exception:  # noqa: BLE001
+            failed += 1
+    elapsed = time.perf_counter() - t
+    me, kids = _maxrss_mb()
+    print(json.dumps({"elapsed": elapsed, "n": len(files), "done": done, "failed": failed, "self_mb": me, "children_mb": kids}))
+
+
+def child_pdf(out: str, k: int) -> None:
+    from xlperf import report
+
+    docs = sorted(Path(out).glob("*.docx"))[:k]
+    pdf_dir = Path(out) / "pdf"
+    if pdf_dir.exists():
+        shutil.rmtree(pdf_dir)
+    pdf_dir.mkdir()
+    t = time.perf_counter()
+    report.render_pdf(docs, pdf_dir)
+    elapsed = time.perf_counter() - t
+    made = len(list(pdf_dir.glob("*.pdf")))
+    print(json.dumps({"elapsed": elapsed, "n": len(docs), "made": made}))
+
+
+def _child(*args: str) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"child {args[0]} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--pdf", type=int, default=0, help="convert this many reports through one LibreOffice process")
+    ap.add_argument("--naive-limit", type=int, default=None, help="time the naive way on the first K workbooks only")
+    ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.child:
+        kind, *rest = args.child
+        if kind == "batch":
+            child_batch(rest[0], rest[1], int(rest[2]))
+        elif kind == "naive":
+            child_naive(rest[0], rest[1], int(rest[2]))
+        elif kind == "pdf":
+            child_pdf(rest[0], int(rest[1]))
+        return
+
+    t = time.perf_counter()
+    folder = generate(args.n, max(2, os.cpu_count() or 2))
+    print(f"workbooks: {folder} ({args.n}, ready in {time.perf_counter() - t:.1f} s, not timed)")
+    with tempfile.TemporaryDirectory(prefix="xlperf-bench-out-") as tmp:
+        out = Path(tmp) / "batch"
+        b = _child("--child", "batch", str(folder), str(out), str(args.jobs))
+        rate = b["n"] / b["elapsed"]
+        print(
+            f"xlperf batch --jobs {args.jobs} (docx): {b['n']} workbooks in {b['elapsed']:.2f} s = {rate:.1f} workbooks/s "
+            f"(failed {b['failed']}, with errors {b['errors']}); peak RSS main {b['self_mb']:.0f} MB, largest worker {b['children_mb']:.0f} MB"
+        )
+        if not args.no_naive:
+            limit = args.naive_limit or args.n
+            nv = _child("--child", "naive", str(folder), str(Path(tmp) / "naive"), str(limit))
+            nrate = nv["n"] / nv["elapsed"]
+            print(
+                f"naive (1 process, openpyxl full load, DocxTemplate per report): {nv['n']} workbooks in {nv['elapsed']:.2f} s = {nrate:.1f} workbooks/s; "
+                f"peak RSS {nv['self_mb']:.0f} MB"
+            )
+            print(f"speed-up batch / naive: {rate / nrate:.1f}×")
+        if args.pdf:
+            pdf = _child("--child", "pdf", str(out), str(args.pdf))
+            print(f"PDF: {pdf['made']}/{pdf['n']} reports through one LibreOffice process in {pdf['elapsed']:.2f} s = {pdf['n'] / pdf['elapsed']:.2f} reports/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,288 @@
+"""Department-level evaluation (部门整体支出): the 基础数据 sheet and the combined 湖南 report.
+
+A department workbook is an ordinary self-evaluation workbook whose 项目信息 says
+评价类型 = 部门整体支出; its indicators (投入管理 / 过程 / 产出 / 效益 …) are read and scored by
+the same reader and scoring. It may add a ``基础数据`` sheet::
+
+    项目      | 2024年 | 2025年
+    编制数    | 50     | 50
+    实有人数  | 48     | 47
+    三公经费  | 12.5   | 10.2
+
+The 湖南 outline ends with 附件 naming three tables: ``basic_data`` (that sheet), ``self_table``
+(the department's own 自评表) and ``projects`` (one 项目自评表 per project workbook).
+:func:`department_context` adds ``basic_data`` and ``projects`` to the report context;
+:func:`department_report` is what ``xlperf report DEPT.xlsx --style 湖南 --projects DIR`` calls.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from xlperf import layout
+from xlperf.errors import InputError, OutputError
+
+Grid = list[list[Any]]
+
+BASIC_DATA_SYNONYMS = ("基础数据", "基础数据表", "部门基础数据", "基本数据", "基础信息")
+DEPARTMENT_TYPE = "部门整体支出"
+DEPARTMENT_STYLE = "湖南"
+REPORT_FORMATS = ("docx", "md", "pdf")
+
+
+# --- 基础数据 --------------------------------------------------------------------------------------
+
+
+def _display(value: Any) -> str:
+    from xlperf import values as V
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return V.format_number(float(value), 2)
+    if hasattr(value, "strftime"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value).strip()
+
+
+def read_basic_data(grid: Grid) -> list[list[str]]:
+    """The 基础数据 table as rows of display strings; the first row is the header.
+
+    Blank rows and trailing blank columns are dropped; a header cell typed as a number (2025)
+    becomes ``2025年``; numbers are shown without trailing zeros (``12.5``).
+    """
+    rows = [[_display(v) for v in row] for row in grid]
+    rows = [r for r in rows if any(c for c in r)]
+    if not rows:
+        return []
+    width = max(max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows)
+    # leading blank columns (a table that starts in B) go too
+    lead = min(next((i for i, c in enumerate(r) if c), width) for r in rows)
+    rows = [(r + [""] * width)[lead:width] for r in rows]
+    header = rows[0]
+    for i, cell in enumerate(header):
+        if i > 0 and cell.isdigit() and len(cell) == 4:
+            header[i] = cell + "年"
+    if not header[0]:
+        header[0] = "项目"
+    return rows
+
+
+def basic_data_sheet(names: Sequence[str]) -> str | None:
+    """The name of the 基础数据 sheet among ``names`` (exact, then synonyms, ignoring spaces)."""
+    clean = {n.replace(" ", "").strip(): n for n in names}
+    for candidate in (layout.SHEET_BASIC_DATA, *BASIC_DATA_SYNONYMS):
+        if candidate in clean:
+            return clean[candidate]
+    return None
+
+
+def is_department(ev: Any) -> bool:
+    return (ev.input.info.evaluation_type or "").strip() == DEPARTMENT_TYPE
+
+
+# --- the combined context ---------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectEntry:
+    name: str
+    file: str
+    total_score: float | None
+    grade: str
+    self_table: Any
+    errors: int = 0
+    unit: str = ""
+
+    def as_context(self) -> dict[str, Any]:
+        from xlperf import values as V
+
+        return {
+            "name": self.name,
+            "file": self.file,
+            "unit": self.unit,
+            "self_table": self.self_table,
+            "total_score": self.total_score,
+            "total_score_text": V.format_score(self.total_score),
+            "grade": self.grade,
+            "errors": self.errors,
+        }
+
+
+@dataclass
+class DepartmentResult:
+    out: Path
+    total_score: float
+    grade: str
+    projects: list[ProjectEntry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # Chinese lines for the user: skipped projects …
+
+
+def _self_table(ev: Any, names: list[str], grids: dict[str, Grid]) -> Any:
+    """A project's 自评表 in whatever form the report template renders ``self_table``."""
+    from xlperf import report
+
+    fn = getattr(report, "self_table", None)
+    if callable(fn):
+        return fn(ev)
+    from xlperf.batch import report_sections
+
+    ctx = report.build_context(ev, report_sections(ev, names, grids, None), grids=grids)
+    return ctx.get("self_table")
+
+
+def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None = None) -> tuple[list[ProjectEntry], list[str]]:
+    """Read and score each project workbook; (entries sorted by name, problems in Chinese)."""
+    from xlperf.api import load_evaluation
+    from xlperf.batch import _error_text
+
+    entries: list[ProjectEntry] = []
+    problems: list[str] = []
+    skip = os.path.realpath(exclude) if exclude is not None else None
+    for raw in project_paths:
+        p = Path(raw)
+        if skip is not None and os.path.realpath(p) == skip:
+            continue
+        try:
+            ev, names, grids = load_evaluation(p)
+        except Exception as exc:  # noqa: BLE001 - one broken project must not sink the department report
+            problems.append(f"项目自评表 {p.name} 无法读取，未列入附件：{_error_text(exc)}")
+            continue
+        if is_department(ev):
+            problems.append(f"{p.name} 是部门整体支出自评表，不作为项目列入附件")
+            continue
+        if ev.errors:
+            problems.append(f"项目自评表 {p.name} 有 {len(ev.errors)} 个错误，附件中的得分可能不准确（请用 xlperf check 查看）")
+        entries.append(
+            ProjectEntry(
+                name=ev.input.info.name or p.stem,
+                file=p.name,
+                total_score=ev.total_score,
+                grade=ev.grade,
+                self_table=_self_table(ev, names, grids),
+                errors=len(ev.errors),
+                unit=ev.input.info.unit,
+            )
+        )
+    entries.sort(key=lambda e: (e.name, e.file))
+    return entries, problems
+
+
+def department_context(ev: Any, grids: dict[str, Grid], project_paths: Sequence[str | Path] = ()) -> dict[str, Any]:
+    """Keys the 湖南 template renders in 附件, to merge into the report context:
+
+    * ``basic_data``: rows of strings, header first (``[["项目", "2024年", "2025年"], ["编制数", "50", "50"], …]``);
+      also ``basic_data_header`` and ``basic_data_rows`` (header split off);
+    * ``projects``: ``[{name, file, unit, self_table, total_score, total_score_text, grade, errors}]``,
+      one per project workbook, sorted by name;
+    * ``project_problems``: Chinese lines about project workbooks that could not be used.
+    """
+    sheet = basic_data_sheet(list(grids))
+    rows = read_basic_data(grids[sheet]) if sheet else []
+    entries, problems = load_projects(project_paths)
+    return {
+        "basic_data": rows,
+        "basic_data_header": rows[0] if rows else [],
+        "basic_data_rows": rows[1:],
+        "projects": [e.as_context() for e in entries],
+        "project_problems": problems,
+    }
+
+
+def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = None) -> list[Path]:
+    """The .xlsx/.xlsm workbooks under ``projects_dir`` (lock files, hidden files skipped)."""
+    from xlperf.batch import discover
+
+    d = Path(projects_dir)
+    if not d.is_dir():
+        raise InputError("项目自评表文件夹不存在", path=d, code="X006")
+    found = discover([d])
+    skip = os.path.realpath(exclude) if exclude is not None else None
+    return [p for p in found.workbooks if skip is None or os.path.realpath(p) != skip]
+
+
+def department_report(
+    dept_path: str | Path,
+    projects_dir: str | Path | None,
+    out: str | Path,
+    fmt: str = "docx",
+    *,
+    style: str = DEPARTMENT_STYLE,
+    template: str | Path | None = None,
+) -> DepartmentResult:
+    """One report for the department: its own outline (湖南 by default) with 附件 holding the
+    基础数据表, the department 自评表 and one 项目自评表 per workbook found in ``projects_dir``.
+
+    ``fmt``: docx, md or pdf. The output is written atomically. Raises InputError when the
+    workbook is not a 部门整体支出 evaluation.
+    """
+    from xlperf import report
+    from xlperf.api import load_evaluation
+    from xlperf.batch import report_sections
+
+    fmt = (fmt or "docx").lower().lstrip(".")
+    if fmt not in REPORT_FORMATS:
+        raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(REPORT_FORMATS)}", code="X031")
+    dept = Path(dept_path)
+    ev, names, grids = load_evaluation(dept)
+    if not is_department(ev):
+        raise InputError(
+            f"该工作簿的评价类型是“{ev.input.info.evaluation_type}”，不是“{DEPARTMENT_TYPE}”；"
+            "--projects 只用于部门整体支出自评表（请在“项目信息”中把评价类型改为部门整体支出）",
+            path=dept,
+            code="X040",
+        )
+    project_paths = find_project_workbooks(projects_dir, exclude=dept) if projects_dir else []
+    sections = report_sections(ev, names, grids, style)
+    context = report.build_context(ev, sections, grids=grids)
+    extra = department_context(ev, grids, project_paths)
+    context.update(extra)
+
+    target = Path(out)
+    if target.is_dir():
+        target = target / f"{dept.stem}-自评报告.{fmt}"
+    if not target.parent.exists():
+        raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
+    _render(context, target, fmt, template)
+    projects = [
+        ProjectEntry(p["name"], p["file"], p["total_score"], p["grade"], p["self_table"], p["errors"], p["unit"])
+        for p in extra["projects"]
+    ]
+    return DepartmentResult(out=target, total_score=ev.total_score, grade=ev.grade, projects=projects, problems=list(extra["project_problems"]))
+
+
+def _render(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None) -> None:
+    from xlperf import report
+    from xlperf.xlsx import atomic_output
+
+    with atomic_output(target, suffix=f".{fmt}") as tmp:
+        if fmt == "md":
+            tmp.write_text(report.render_markdown(context), encoding="utf-8")
+        elif fmt == "docx":
+            _render_docx(context, tmp, template)
+        else:  # pdf: the docx in a private folder, one LibreOffice call
+            with tempfile.TemporaryDirectory(prefix=".xlperf-pdf-", dir=str(target.parent)) as work:
+                docx = Path(work) / (target.stem + ".docx")
+                _render_docx(context, docx, template)
+                report.render_pdf([docx], Path(work))
+                produced = Path(work) / (target.stem + ".pdf")
+                if not produced.exists():
+                    from xlperf.errors import EnvironmentProblem
+
+                    raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
+                os.replace(produced, tmp)
+
+
+def _render_docx(context: dict[str, Any], path: Path, template: str | Path | None) -> None:
+    from xlperf import report
+
+    if template is not None:
+        report.render_docx(context, path, template=template)
+    else:
+        report.render_docx(context, path)

@@ -1,0 +1,450 @@
+"""The 汇总表 of a batch: one small record per workbook, written as a styled Excel workbook or CSV.
+
+A :class:`SummaryRecord` is what a batch worker sends back to the main process: the summary
+fields and the list of findings, never the whole evaluation, so memory stays flat however
+many workbooks a bureau checks. Amounts are normalised to 万元.
+
+Every text cell is written as text, never as a formula: units copy cells such as
+``=HYPERLINK(...)`` into 存在问题, and a summary must not run them. openpyxl and pandas are
+imported inside the functions so that ``import xlperf`` stays light.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+# --- the record ---------------------------------------------------------------------------------
+
+STATUS_OK = "成功"
+STATUS_ERRORS = "有错误"
+STATUS_FAILED = "失败"
+HANDLED_NEW = "本次生成"
+HANDLED_REUSED = "未变更跳过"
+HANDLED_CHECK = "仅校验"
+
+GRADES = ("优", "良", "中", "差")
+
+# Columns of the 汇总 sheet, the DataFrame and the CSV, in order.
+COLUMNS = (
+    "文件",
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "评价类型",
+    "全年预算数",
+    "全年执行数",
+    "执行率",
+    "总分",
+    "等级",
+    "错误数",
+    "警告数",
+    "报告文件",
+    "状态",
+    "处理",
+    "错误信息",
+)
+FINDING_COLUMNS = ("文件", "级别", "位置", "规则", "说明")
+
+
+@dataclass
+class SummaryRecord:
+    """One workbook in the 汇总表. Amounts in 万元, 执行率 as a fraction (0.9332 = 93.32%)."""
+
+    文件: str
+    项目名称: str = ""
+    主管部门: str = ""
+    实施单位: str = ""
+    评价类型: str = ""
+    全年预算数: float | None = None
+    全年执行数: float | None = None
+    执行率: float | None = None
+    总分: float | None = None
+    等级: str = ""
+    错误数: int = 0
+    警告数: int = 0
+    报告文件: str = ""  # the main report, relative to the output folder (the hyperlink target)
+    状态: str = STATUS_OK  # 成功 / 有错误 / 失败
+    处理: str = HANDLED_NEW  # 本次生成 / 未变更跳过 / 仅校验
+    错误信息: str = ""
+    问题: list[dict[str, str]] = field(default_factory=list)  # rows of FINDING_COLUMNS
+    输出: list[str] = field(default_factory=list)  # every output file name (relative to the output folder)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SummaryRecord":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    @property
+    def failed(self) -> bool:
+        return self.状态 == STATUS_FAILED
+
+    @property
+    def has_errors(self) -> bool:
+        return self.状态 == STATUS_ERRORS
+
+
+def to_wan(value: float | None, unit: str) -> float | None:
+    """An amount in the workbook's unit (万元 or 元) -> 万元, rounded to 6 places."""
+    if value is None:
+        return None
+    if (unit or "万元").strip() == "元":
+        return round(value / 10000.0, 6)
+    return round(float(value), 6)
+
+
+def status_of(errors: int) -> str:
+    return STATUS_ERRORS if errors else STATUS_OK
+
+
+def record_from_evaluation(ev: Any, file: str, *, report: str = "", outputs: Sequence[str] = ()) -> SummaryRecord:
+    """The summary fields and findings of one scored workbook (an :class:`xlperf.models.Evaluation`)."""
+    info = ev.input.info
+    b = ev.budget
+    unit = b.unit or info.amount_unit or "万元"
+    errors = len(ev.errors)
+    return SummaryRecord(
+        文件=file,
+        项目名称=info.name,
+        主管部门=info.department,
+        实施单位=info.unit,
+        评价类型=info.evaluation_type,
+        全年预算数=to_wan(b.full_year, unit),
+        全年执行数=to_wan(b.executed, unit),
+        执行率=b.execution_rate,
+        总分=ev.total_score,
+        等级=ev.grade,
+        错误数=errors,
+        警告数=len(ev.warnings),
+        报告文件=report,
+        状态=status_of(errors),
+        问题=[
+            {"文件": file, "级别": f.severity, "位置": f.location, "规则": f.code, "说明": f.message}
+            for f in ev.findings
+        ],
+        输出=list(outputs),
+    )
+
+
+def failed_record(file: str, message: str) -> SummaryRecord:
+    return SummaryRecord(文件=file, 状态=STATUS_FAILED, 错误信息=message)
+
+
+def sort_records(records: Iterable[SummaryRecord]) -> list[SummaryRecord]:
+    """By 主管部门 (blank last), then 总分 descending (no score last), then file."""
+
+    def key(r: SummaryRecord) -> tuple:
+        dept = r.主管部门 or ""
+        return (dept == "", dept, r.总分 is None, -(r.总分 or 0.0), r.文件)
+
+    return sorted(records, key=key)
+
+
+# --- safe text ----------------------------------------------------------------------------------
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_CELL_TEXT = 32767
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def clean_text(value: str) -> str:
+    """Drop characters XML cannot hold and cut to Excel's cell limit."""
+    value = _ILLEGAL_XML.sub("", value)
+    if len(value) > MAX_CELL_TEXT:
+        value = value[: MAX_CELL_TEXT - 1] + "…"
+    return value
+
+
+def put(ws, row: int, col: int, value: Any):
+    """Write one cell; a string always becomes a text cell, whatever it starts with."""
+    c = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        c.value = clean_text(value)
+        c.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+    else:
+        c.value = value
+    return c
+
+
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV only)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES + ("\t", "\r")):
+        return "'" + value
+    return value
+
+
+# --- the workbook -------------------------------------------------------------------------------
+
+HEADER_FILL = "FFDDEBF7"
+BORDER_COLOR = "FFA6A6A6"
+GRADE_FILLS = {"优": "FFC6EFCE", "良": "FFBDD7EE", "中": "FFFFEB9C", "差": "FFFFC7CE"}
+LOW_RATE_FILL = "FFF8CBAD"  # orange: 执行率 < 100%
+FONT_NAME = "宋体"
+
+WIDTHS = {
+    "文件": 28,
+    "项目名称": 30,
+    "主管部门": 18,
+    "实施单位": 20,
+    "评价类型": 12,
+    "全年预算数": 13,
+    "全年执行数": 13,
+    "执行率": 10,
+    "总分": 9,
+    "等级": 7,
+    "错误数": 8,
+    "警告数": 8,
+    "报告文件": 32,
+    "状态": 9,
+    "处理": 11,
+    "错误信息": 40,
+}
+NUMBER_FORMATS = {"全年预算数": "0.00", "全年执行数": "0.00", "执行率": "0.00%", "总分": "0.00"}
+HEADER_NOTES = {"全年预算数": "全年预算数（万元）", "全年执行数": "全年执行数（万元）"}
+
+SHEET_SUMMARY = "汇总"
+SHEET_DEPARTMENTS = "按主管部门"
+SHEET_FINDINGS = "全部问题"
+DEPARTMENT_COLUMNS = ("主管部门", "工作簿数", "优", "良", "中", "差", "平均分", "有错误", "失败")
+NO_DEPARTMENT = "（未填写主管部门）"
+
+
+class _Look:
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        side = Side(style="thin", color=BORDER_COLOR)
+        self.border = Border(left=side, right=side, top=side, bottom=side)
+        self.header_font = Font(name=FONT_NAME, bold=True)
+        self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+        self.header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.link_font = Font(name=FONT_NAME, color="FF0563C1", underline="single")
+        self.body_font = Font(name=FONT_NAME)
+
+
+def _header(ws, names: Sequence[str], look: _Look) -> None:
+    for col, name in enumerate(names, start=1):
+        c = put(ws, 1, col, name)
+        c.font = look.header_font
+        c.fill = look.header_fill
+        c.border = look.border
+        c.alignment = look.header_align
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30
+
+
+def _col(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i)
+
+
+def _link_target(report: str) -> str:
+    """A relative hyperlink target (forward slashes work in Excel and WPS on every system)."""
+    return report.replace(os.sep, "/")
+
+
+def write_summary_xlsx(records: Iterable[SummaryRecord], path: str | Path) -> Path:
+    """Write the 汇总表 (sheets 汇总, 按主管部门, 全部问题) to ``path``, atomically.
+
+    The folder must exist; the file is written to a temporary name beside it and moved into
+    place, so an interrupted run never leaves half a workbook. Raises OutputError when the file
+    cannot be replaced (open in Excel/WPS, read-only).
+    """
+    from openpyxl import Workbook
+
+    rows = sort_records(records)
+    look = _Look()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_SUMMARY
+    _summary_sheet(ws, rows, look)
+    _department_sheet(wb.create_sheet(SHEET_DEPARTMENTS), rows, look)
+    _findings_sheet(wb.create_sheet(SHEET_FINDINGS), rows, look)
+    wb.properties.title = "绩效自评汇总表"
+    wb.properties.creator = "xlperf"
+    wb.properties.language = "zh-CN"
+    target = Path(path)
+    _save_atomic(wb, target)
+    return target
+
+
+def _save_atomic(wb, target: Path) -> None:
+    from xlperf.xlsx import atomic_output
+
+    with atomic_output(target) as tmp:
+        wb.save(str(tmp))
+
+
+def _summary_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    headers = [HEADER_NOTES.get(c, c) for c in COLUMNS]
+    _header(ws, headers, look)
+    index = {name: i for i, name in enumerate(COLUMNS, start=1)}
+    for r, rec in enumerate(rows, start=2):
+        for name, col in index.items():
+            value = getattr(rec, name)
+            c = put(ws, r, col, value if value != "" else None)
+            c.border = look.border
+            c.font = look.body_font
+            if name in NUMBER_FORMATS:
+                c.number_format = NUMBER_FORMATS[name]
+        if rec.报告文件:
+            c = ws.cell(r, index["报告文件"])
+            c.hyperlink = _link_target(rec.报告文件)
+            c.font = look.link_font
+    last = max(len(rows) + 1, 2)
+    for name, width in WIDTHS.items():
+        ws.column_dimensions[_col(index[name])].width = width
+    ws.auto_filter.ref = f"A1:{_col(len(COLUMNS))}{last}"
+
+    grade = _col(index["等级"])
+    rng = f"{grade}2:{grade}{last}"
+    for g, color in GRADE_FILLS.items():
+        fill = PatternFill("solid", fgColor=color, bgColor=color)
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[f'{grade}2="{g}"'], fill=fill, stopIfTrue=True))
+    rate = _col(index["执行率"])
+    fill = PatternFill("solid", fgColor=LOW_RATE_FILL, bgColor=LOW_RATE_FILL)
+    ws.conditional_formatting.add(
+        f"{rate}2:{rate}{last}", FormulaRule(formula=[f"AND(ISNUMBER({rate}2),{rate}2<1)"], fill=fill)
+    )
+    ws.sheet_view.zoomScale = 100
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def department_rows(records: Sequence[SummaryRecord]) -> list[list[Any]]:
+    """Per 主管部门: 工作簿数, count per grade, average score, 有错误, 失败 (in DEPARTMENT_COLUMNS order)."""
+    groups: dict[str, list[SummaryRecord]] = {}
+    for rec in records:
+        groups.setdefault(rec.主管部门 or NO_DEPARTMENT, []).append(rec)
+    out = []
+    for dept in sorted(groups, key=lambda d: (d == NO_DEPARTMENT, d)):
+        recs = groups[dept]
+        scored = [r.总分 for r in recs if r.总分 is not None and not r.failed]
+        counts = {g: sum(1 for r in recs if r.等级 == g and not r.failed) for g in GRADES}
+        avg = round(sum(scored) / len(scored), 2) if scored else None
+        out.append(
+            [dept, len(recs), *[counts[g] for g in GRADES], avg, sum(1 for r in recs if r.has_errors), sum(1 for r in recs if r.failed)]
+        )
+    return out
+
+
+def _department_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    _header(ws, DEPARTMENT_COLUMNS, look)
+    data = department_rows(rows)
+    for r, values in enumerate(data, start=2):
+        for c, v in enumerate(values, start=1):
+            cell = put(ws, r, c, v)
+            cell.border = look.border
+            cell.font = look.body_font
+            if DEPARTMENT_COLUMNS[c - 1] == "平均分":
+                cell.number_format = "0.00"
+    ws.column_dimensions["A"].width = 26
+    for c in range(2, len(DEPARTMENT_COLUMNS) + 1):
+        ws.column_dimensions[_col(c)].width = 10
+    last = len(data) + 1
+    ws.auto_filter.ref = f"A1:{_col(len(DEPARTMENT_COLUMNS))}{max(last, 2)}"
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "各主管部门自评等级分布"
+    chart.y_axis.title = "工作簿数"
+    chart.x_axis.title = "主管部门"
+    chart.y_axis.majorGridlines = None
+    # series = the four grade columns (C..F), categories = departments
+    values = Reference(ws, min_col=3, max_col=6, min_row=1, max_row=max(last, 2))
+    cats = Reference(ws, min_col=1, min_row=2, max_row=max(last, 2))
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(cats)
+    colors = ("70AD47", "5B9BD5", "FFC000", "FF0000")
+    for series, color in zip(chart.series, colors):
+        series.graphicalProperties.solidFill = color
+        series.graphicalProperties.line.solidFill = color
+    chart.height = 9
+    chart.width = max(16, min(40, 3 + 2.2 * len(data)))
+    # openpyxl >= 3.1 hides axes unless told otherwise
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    ws.add_chart(chart, f"A{last + 3}")
+
+
+def _findings_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
+    _header(ws, FINDING_COLUMNS, look)
+    r = 2
+    for rec in rows:
+        for f in rec.问题:
+            for c, name in enumerate(FINDING_COLUMNS, start=1):
+                put(ws, r, c, f.get(name, ""))
+            r += 1
+    widths = {"文件": 28, "级别": 8, "位置": 18, "规则": 10, "说明": 90}
+    for c, name in enumerate(FINDING_COLUMNS, start=1):
+        ws.column_dimensions[_col(c)].width = widths[name]
+    ws.auto_filter.ref = f"A1:{_col(len(FINDING_COLUMNS))}{max(r - 1, 2)}"
+
+
+# --- pandas / CSV -------------------------------------------------------------------------------
+
+
+def summary_dataframe(records: Iterable[SummaryRecord]):
+    """The 汇总 rows as a pandas DataFrame, columns as in the workbook (amounts in 万元)."""
+    import pandas as pd
+
+    rows = sort_records(records)
+    return pd.DataFrame([[getattr(r, c) for c in COLUMNS] for r in rows], columns=list(COLUMNS))
+
+
+def findings_dataframe(records: Iterable[SummaryRecord]):
+    """Every finding of every workbook (文件, 级别, 位置, 规则, 说明)."""
+    import pandas as pd
+
+    return pd.DataFrame([[f.get(c, "") for c in FINDING_COLUMNS] for r in sort_records(records) for f in r.问题], columns=list(FINDING_COLUMNS))
+
+
+def write_summary_csv(records: Iterable[SummaryRecord], path: str | Path) -> Path:
+    """汇总 as CSV, UTF-8 with BOM (Excel then opens the Chinese text correctly); written atomically.
+
+    Text a spreadsheet would evaluate (starting with = + - @) gets a leading apostrophe.
+    """
+    import csv
+    import io
+
+    from xlperf.xlsx import atomic_write_bytes
+
+    target = Path(path)
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(COLUMNS)
+    for rec in sort_records(records):
+        w.writerow(["" if getattr(rec, c) is None else csv_safe(getattr(rec, c)) for c in COLUMNS])
+    atomic_write_bytes(target, buf.getvalue().encode("utf-8-sig"))
+    return target
+
+
+def summarize(paths_or_folder: str | Path | Sequence[str | Path], jobs: int = 1):
+    """Check workbooks (no reports written) and return the 汇总 DataFrame.
+
+    For analysts: ``summarize("2025自评/")`` or ``summarize(["a.xlsx", "b.xlsx"], jobs=4)``.
+    Failed workbooks are rows with 状态 = 失败; lock files and non-workbooks are left out.
+    """
+    from xlperf.batch import check_records
+
+    if isinstance(paths_or_folder, (str, Path)):
+        inputs: list[str | Path] = [paths_or_folder]
+    else:
+        inputs = list(paths_or_folder)
+    return summary_dataframe(check_records(inputs, jobs=jobs))
