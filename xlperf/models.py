@@ -44,7 +44,7 @@ class Loc(BaseModel):
         if self.row is None:
             return ""
         if self.col is None:
-            return str(self.row)
+            return f"{self.row}:{self.row}"  # Excel's notation for a whole row
         return cell_ref(self.row, self.col)
 
     def __str__(self) -> str:
@@ -66,6 +66,14 @@ class Finding(BaseModel):
     @property
     def location(self) -> str:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    @property
+    def row(self) -> int | None:
+        """The row number of ``cell`` ("L12" -> 12, "7:7" -> 7)."""
+        import re
+
+        m = re.match(r"[A-Z]*(\d+)", self.cell)
+        return int(m.group(1)) if m else None
 
     def to_json(self) -> dict[str, Any]:
         return {

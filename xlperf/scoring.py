@@ -469,8 +469,7 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
     by_row: dict[int, list[str]] = {}
     for f in out.findings:
         if f.sheet == sheet and f.cell:
-            row = int("".join(ch for ch in f.cell if ch.isdigit()) or 0)
-            by_row.setdefault(row, []).append(f"{f.code} {_short(f)}")
+            by_row.setdefault(f.row or 0, []).append(f"{f.code} {_short(f)}")
     for r in results:
         r.hints = by_row.get(r.indicator.row, [])
 
@@ -497,7 +496,7 @@ def _finding_order(f: Finding) -> tuple:
     from xlperf.models import SEVERITY_ORDER
 
     sheet_order = {layout.SHEET_INFO: 0, layout.SHEET_BUDGET: 1, layout.SHEET_INDICATORS: 2}
-    row = int("".join(ch for ch in f.cell if ch.isdigit()) or 0) if f.cell else 0
+    row = f.row or 0
     return (SEVERITY_ORDER[f.severity], sheet_order.get(f.sheet, 3), row, f.code)
 
 
