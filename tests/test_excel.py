@@ -257,3 +257,28 @@ def test_protected_sheets_are_unprotected_for_the_write_and_protected_again():
     assert events and events[0] == "unprotect"
     assert events.count("unprotect") == sum(1 for e in events if isinstance(e, tuple))
     assert ("protect", True, False, True) in events
+
+
+def test_main_through_the_file_backed_book_gives_the_same_workbook_as_calc(tmp_path):
+    import shutil
+    import zipfile
+
+    import xlperf
+    from xlperf.api import calc_file
+    from xlperf.book import FileBook
+    from xlperf.examples import build_example
+
+    src = tmp_path / "示例.xlsx"
+    build_example(src, "临汾购买服务")
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    shutil.copy(src, a)
+    shutil.copy(src, b)
+    ev_calc = calc_file(a)
+    ui = FakeUI()
+    ev_main = xlperf.excel.main(book=FileBook(b), ui=ui)
+    assert ev_main.total_score == ev_calc.total_score == 84.31
+    assert ui.statuses[-1] == summary_message(ev_calc)
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert za.namelist() == zb.namelist()
+        for name in za.namelist():
+            assert za.read(name) == zb.read(name), name
