@@ -247,3 +247,24 @@ def test_readme_has_two_setup_lines_and_ci_runs_the_test_line():
     assert block[0].startswith("pip install . && xlperf")
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert block[1] in ci
+
+
+def test_calc_adds_the_findings_and_narrative_sheets_to_a_foreign_workbook(tmp_path):
+    """A unit's own table (no template): calc adds 校验结果 and 自评报告 and leaves the rest alone."""
+    p = tmp_path / "外来表.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件1"
+    ws.append(["附件1.项目支出绩效自评表"])
+    ws.append(["一级指标", "二级指标", "目标指标", "权重", "目标值", "业绩值", "完成率", "指标得分", "偏差原因分析及改进措施"])
+    for r in GOUMAI:
+        ws.append([r[0], r[1], r[2], r[4], r[5], r[6], None, r[7] if r[7] is not None else r[4], r[8]])
+    wb.save(p)
+    res = invoke("calc", p)
+    assert "84.31" not in res.output  # no budget sheet here: the table covers 90 points
+    wb = openpyxl.load_workbook(p)
+    assert wb.sheetnames == ["附件1", layout.SHEET_FINDINGS, layout.SHEET_NARRATIVE]
+    f = wb[layout.SHEET_FINDINGS]
+    assert f["A1"].value == "级别" and f.column_dimensions["D"].width == 80
+    assert any("E101" in str(c.value) for c in f["C"])  # weights total 90
+    assert wb["附件1"]["G3"].value == 1.0  # 完成率 filled in the unit's own column

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
+from xlperf import layout
+
 Grid = list[list[Any]]
 
 
@@ -90,6 +92,9 @@ class FileBook:
         patcher = xlsx.XlsxPatcher(self.path)
         for name in self._added:
             patcher.add_sheet(name)
+            widths = layout.ADDED_SHEET_WIDTHS.get(name)
+            if widths:
+                patcher.set_column_widths(name, widths)
         for sheet, row, col, block, fmts in self._writes:
             patcher.set_block(sheet, row, col, _for_file(block), number_formats=fmts)
         patcher.save(target)

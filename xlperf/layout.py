@@ -215,6 +215,11 @@ DEFAULT_LEVEL1_WEIGHTS = {"预算执行": 10.0, "产出指标": 50.0, "效益指
 
 FINDINGS_HEADERS = ("级别", "位置", "规则", "说明")
 NARRATIVE_HEADERS = ("章节", "自动生成", "定稿")
+# Column widths for these sheets when the program has to add them to a workbook.
+ADDED_SHEET_WIDTHS = {
+    SHEET_FINDINGS: {1: 8, 2: 18, 3: 24, 4: 80},
+    SHEET_NARRATIVE: {1: 30, 2: 70, 3: 70},
+}
 
 # --- limits ----------------------------------------------------------------------------------
 
