@@ -111,6 +111,12 @@ PROLOG_LIMIT = 1 * MB  # bytes scanned for a DOCTYPE before the root element mus
 MAX_CELL_CHARS = 32767
 MAX_ROW = 1048576
 MAX_COL = 16384
+# calamine allocates rows x columns of a sheet's used range up front (and aborts the whole
+# process when that fails), so one stray value in XFD1048576 would kill us. Sheets whose used
+# range exceeds this are trimmed before calamine sees them (columns beyond MAX_TRIM_COLS first,
+# then rows); nothing a self-evaluation needs lives that far out.
+MAX_GRID_CELLS = 4_000_000
+MAX_TRIM_COLS = 256
 
 # InputError codes (reader.py uses X020..X022).
 E_MISSING = "X002"
@@ -727,7 +733,8 @@ def read_grids(
     """(all worksheet names in order, {name: grid}) for the requested sheets (all when None).
 
     grid[0][0] is A1. Values: None, str, int/float, bool, date/datetime/time, CellError,
-    UncachedFormula. Merged ranges are not filled.
+    UncachedFormula. Merged ranges are not filled. A sheet whose used range is larger than
+    :data:`MAX_GRID_CELLS` is read trimmed (see :func:`_grid_caps`).
     """
     p, data = _load_bytes(path)
     book = _inspect(p, io.BytesIO(data))
@@ -736,6 +743,20 @@ def read_grids(
     grids: dict[str, list[list[Any]]] = {}
     if not wanted:
         return names, grids
+    parts = {s.name: s.part for s in book.worksheets}
+    xml: dict[str, bytes] = {}
+    caps: dict[str, tuple[int, int]] = {}
+    trimmed: dict[str, bytes] = {}
+    for name in wanted:
+        part = parts[name]
+        if part not in xml:
+            xml[part] = book.reader.read(part)
+            cap = _grid_caps(xml[part])
+            caps[part] = cap
+            if cap[0] < MAX_ROW or cap[1] < MAX_COL:
+                trimmed[part] = _trim_sheet(p, part, xml[part], cap)
+    if trimmed:
+        data = _replace_parts(book, trimmed)
     try:
         from python_calamine import CalamineWorkbook
 
@@ -744,7 +765,6 @@ def read_grids(
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises several types; none may escape raw
         raise _err(p, E_UNREADABLE, "无法读取工作簿内容，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试") from exc
-    parts = {s.name: s.part for s in book.worksheets}
     try:
         for name in wanted:
             try:
@@ -757,7 +777,8 @@ def read_grids(
                     code=E_UNREADABLE,
                 ) from exc
             grid = [[None if v == "" else v for v in row] for row in rows]
-            _supplement(book, parts[name], grid)
+            part = parts[name]
+            _supplement(book, part, grid, trimmed.get(part, xml[part]), caps[part])
             grids[name] = grid
     finally:
         try:
@@ -765,6 +786,95 @@ def read_grids(
         except Exception:  # noqa: BLE001
             pass
     return names, grids
+
+
+_C_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr\s*=\s*["']\$?([A-Za-z]+)\$?(\d+)""")
+_ROW_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr\s*=\s*["'](\d+)""")
+_C_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def _sheet_extent(data: bytes) -> tuple[int, int]:
+    """An upper bound of (rows, columns) of a sheet's used range, from its XML text."""
+    max_r = max_c = 0
+    refs = _C_REF.findall(data)
+    for letters, digits in refs:
+        c = col_index(letters.decode("ascii")) if len(letters) <= 4 else MAX_COL + 1
+        r = int(digits) if len(digits) <= 8 else MAX_ROW + 1
+        if c > max_c:
+            max_c = c
+        if r > max_r:
+            max_r = r
+    row_refs = _ROW_REF.findall(data)
+    for digits in row_refs:
+        r = int(digits) if len(digits) <= 8 else MAX_ROW + 1
+        if r > max_r:
+            max_r = r
+    # cells and rows without an r attribute sit after the previous one: count them on top
+    loose_cells = max(0, len(_C_TAG.findall(data)) - len(refs))
+    loose_rows = max(0, len(_ROW_TAG.findall(data)) - len(row_refs))
+    return max_r + loose_rows, max_c + loose_cells
+
+
+def _grid_caps(data: bytes) -> tuple[int, int]:
+    """(last row, last column) to read of a sheet: the whole sheet unless its used range is too large."""
+    rows, cols = _sheet_extent(data)
+    if rows <= MAX_ROW and cols <= MAX_COL and rows * cols <= MAX_GRID_CELLS:
+        return MAX_ROW, MAX_COL
+    cap_c = min(cols, MAX_TRIM_COLS, MAX_COL)
+    cap_r = max(1, min(rows, MAX_ROW, MAX_GRID_CELLS // max(cap_c, 1)))
+    return cap_r, cap_c
+
+
+def _trim_sheet(path: Path, part: str, data: bytes, cap: tuple[int, int]) -> bytes:
+    """The sheet XML without the cells (and rows) beyond ``cap``, positions counted as calamine does."""
+    root = _parse_bytes(path, part, data)
+    cap_r, cap_c = cap
+    for sheet_data in [el for el in root if _local(el.tag) == "sheetData"]:
+        last_r = 0
+        for row in list(sheet_data):
+            if _local(row.tag) != "row":
+                continue
+            try:
+                r = int(row.get("r")) if row.get("r") is not None else last_r + 1
+            except ValueError:
+                r = last_r + 1
+            last_r = r
+            if r > cap_r:
+                sheet_data.remove(row)
+                continue
+            last_c = 0
+            for c in list(row):
+                if _local(c.tag) != "c":
+                    continue
+                ref = c.get("r")
+                rr, cc = r, last_c + 1
+                if ref is not None:
+                    try:
+                        rr, cc = parse_ref(ref)
+                    except ValueError:
+                        rr, cc = r, last_c + 1
+                last_c = cc
+                if rr > cap_r or cc > cap_c:
+                    row.remove(c)
+    for dim in [el for el in root if _local(el.tag) == "dimension"]:
+        dim.set("ref", _range_ref(1, 1, cap_r, cap_c))
+    return _serialize(root, root.getroottree().docinfo.standalone)
+
+
+def _replace_parts(book: _Book, replaced: dict[str, bytes]) -> bytes:
+    """The workbook's zip with some parts replaced (others copied raw), in memory."""
+    buf = io.BytesIO()
+    reader = book.reader
+    with zipfile.ZipFile(buf, "w", allowZip64=True) as zout:
+        for info in reader.zf.infolist():
+            if info.filename in replaced:
+                zi = _clone_info(info)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zout.writestr(zi, replaced[info.filename], compresslevel=1)
+            else:
+                _copy_raw(zout, info, reader.raw(info))
+    return buf.getvalue()
 
 
 _CELL_OR_ROW = re.compile(
@@ -808,9 +918,8 @@ def _xml_text(raw: bytes | None) -> str:
     return s
 
 
-def _supplement(book: _Book, part: str, grid: list[list[Any]]) -> None:
-    """Put CellError / UncachedFormula values that calamine drops into the grid."""
-    data = book.reader.read(part)
+def _supplement(book: _Book, part: str, grid: list[list[Any]], data: bytes, cap: tuple[int, int] = (MAX_ROW, MAX_COL)) -> None:
+    """Put CellError / UncachedFormula values that calamine drops into the grid (within ``cap``)."""
     if b't="e"' not in data and b"t='e'" not in data and not _HAS_F.search(data):
         return
     start = data.find(b"sheetData")
@@ -869,7 +978,7 @@ def _supplement(book: _Book, part: str, grid: list[list[Any]]) -> None:
             text = _translate_formula(anchor[0], anchor[1], anchor[2], row, col) or anchor[0]
         found.append((row, col, UncachedFormula(text)))
     for row, col, value in found:
-        if row < 1 or col < 1:
+        if row < 1 or col < 1 or row > cap[0] or col > cap[1]:
             continue
         while len(grid) < row:
             grid.append([])

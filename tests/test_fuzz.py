@@ -1,0 +1,79 @@
+"""The workbook reader never crashes and never hangs: regressions found by fuzzing, and the fuzzer.
+
+Every input must end in an Evaluation or a clean :class:`xlperf.errors.XlperfError`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.surgery import Surgery
+from xlperf import xlsx
+from xlperf.api import check_file
+from xlperf.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def goumai(tmp_path_factory) -> Path:
+    from xlperf.examples import build_example
+
+    p = tmp_path_factory.mktemp("base") / "示例.xlsx"
+    build_example(p, "临汾购买服务")
+    return p
+
+
+# --- regressions ---------------------------------------------------------------------------------------------
+
+
+READ_FAR = """
+import sys
+from xlperf.xlsx import read_grids
+from xlperf.api import check_file
+names, grids = read_grids(sys.argv[1])
+print(max(len(g) for g in grids.values()), max(len(r) for g in grids.values() for r in g))
+print(check_file(sys.argv[1]).total_score)
+"""
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "Z1048576", "IW5"])
+def test_a_stray_value_far_away_does_not_kill_the_process(goumai: Path, tmp_path: Path, ref: str) -> None:
+    """calamine allocates rows x columns of the used range and aborts the process when that fails."""
+    s = Surgery(goumai)
+    s.set("绩效指标", ref, "x")
+    s.set("说明", "XFD1", 1)
+    p = s.save(tmp_path / "far.xlsx")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", READ_FAR, str(p)], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows, cols = map(int, proc.stdout.split()[:2])
+    assert rows * cols <= xlsx.MAX_GRID_CELLS
+    assert proc.stdout.split()[2] == "84.31"
+    assert time.monotonic() - t0 < 30
+
+
+def test_a_far_value_within_the_limit_is_read(tmp_path: Path) -> None:
+    s = Surgery(_simple(tmp_path))
+    s.set("表", "A200000", "末行")
+    p = s.save(tmp_path / "tall.xlsx")
+    grid = xlsx.read_grids(p)[1]["表"]
+    assert len(grid) == 200000 and grid[-1][0] == "末行"
+
+
+def _simple(tmp_path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active["A1"] = 1
+    p = tmp_path / "simple.xlsx"
+    wb.save(p)
+    return p
