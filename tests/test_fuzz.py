@@ -68,6 +68,15 @@ def test_a_far_value_within_the_limit_is_read(tmp_path: Path) -> None:
     assert len(grid) == 200000 and grid[-1][0] == "末行"
 
 
+def test_pdf_is_named_a_pdf(tmp_path: Path) -> None:
+    """A real PDF's second line is binary; it decoded as GB18030 text and was called a text file."""
+    p = tmp_path / "报告.xlsx"
+    p.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<</Type/Catalog>>\nendobj\n")
+    with pytest.raises(InputError) as ei:
+        xlsx.check_workbook_file(p)
+    assert "这是 PDF 文件" in str(ei.value)
+
+
 def _simple(tmp_path: Path) -> Path:
     import openpyxl
 

@@ -461,6 +461,8 @@ def _parse_bytes(path: Path, name: str, data: bytes) -> Any:
 
 def _sniff_non_zip(path: Path, head: bytes) -> InputError:
     """Name what a file that is not a zip is: text, CSV, HTML, XML spreadsheet, or unknown binary."""
+    if head.startswith(b"%PDF"):  # before any text sniffing: a PDF's binary comment decodes as GB18030
+        return _err(path, E_TEXT, "这是 PDF 文件，不是 Excel 工作簿。请选择 .xlsx 格式的自评表")
     text: str | None = None
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -477,8 +479,6 @@ def _sniff_non_zip(path: Path, head: bytes) -> InputError:
                     text = head[: exc.start].decode(enc, "ignore")
                     break
     if text is None:
-        if head.startswith(b"%PDF"):
-            return _err(path, E_TEXT, "这是 PDF 文件，不是 Excel 工作簿。请选择 .xlsx 格式的自评表")
         return _err(path, E_TEXT, "不是 Excel 工作簿（.xlsx），无法识别文件格式。请确认选择了正确的文件")
     low = text.lstrip().lower()
     if low.startswith(("<html", "<!doctype html", "<meta", "<table")) or "<table" in low[:4000]:
