@@ -86,3 +86,17 @@ def _simple(tmp_path: Path) -> Path:
     p = tmp_path / "simple.xlsx"
     wb.save(p)
     return p
+
+
+def test_a_real_docx_is_named_a_word_document(tmp_path: Path) -> None:
+    """A real .docx names its main part in _rels/.rels; it was parsed as a workbook with no sheets."""
+    import docx
+
+    p = tmp_path / "自评报告.docx"
+    d = docx.Document()
+    d.add_paragraph("自评报告")
+    d.save(p)
+    renamed = p.rename(tmp_path / "自评表.xlsx")
+    with pytest.raises(InputError) as ei:
+        xlsx.check_workbook_file(renamed)
+    assert "这是 Word 文档" in str(ei.value) and ei.value.code == "X007"

@@ -644,6 +644,13 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> _Book:
         _scan_prolog(reader, name)
     ct_root = _parse_xml(reader, "[Content_Types].xml")
     wb_root = _parse_xml(reader, workbook_part)
+    if _local(wb_root.tag) != "workbook":  # the package's main part is a Word/PowerPoint document
+        kind = _local(wb_root.tag)
+        if kind == "document" or "word/document.xml" in names:
+            raise _err(p, E_NOT_WORKBOOK, "这是 Word 文档，不是 Excel 工作簿。请确认选择了正确的文件")
+        if kind == "presentation" or "ppt/presentation.xml" in names:
+            raise _err(p, E_NOT_WORKBOOK, "这是 PowerPoint 演示文稿，不是 Excel 工作簿。请确认选择了正确的文件")
+        raise _err(p, E_NOT_WORKBOOK, f"这是一个压缩包，但不是 Excel 工作簿（主部件 {workbook_part} 不是工作簿）。请确认选择了正确的文件")
     rels_part = _rels_part_of(workbook_part)
     if rels_part not in names:
         raise _corrupt(p, f"缺少 {rels_part}")
