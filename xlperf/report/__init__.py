@@ -1,0 +1,41 @@
+"""The 自评报告 renderer: the report context, Word (docxtpl), Markdown, HTML and PDF (LibreOffice).
+
+Library only: nothing here prints. The ``xlperf report`` command is in
+:mod:`xlperf.report.command`; the template variables are documented in docs/report-templates.md.
+
+* :func:`build_context` (evaluation, sections) -> the dict every template renders;
+* :func:`render_docx`, :func:`render_markdown`, :func:`render_html`, :func:`render_pdf`;
+* :func:`render_report` -> the whole job for one workbook;
+* :func:`font_warnings` -> the template fonts LibreOffice will substitute.
+"""
+
+from __future__ import annotations
+
+from xlperf.report.context import build_context, self_table
+from xlperf.report.job import FORMATS, ReportResult, atomic_output, default_output, render_report, report_sections
+from xlperf.report.pdf import NO_SOFFICE, find_soffice, font_warnings, render_pdf
+from xlperf.report.text import render_html, render_markdown
+from xlperf.report.word import STYLES, TEMPLATE_DIR, render_docx, template_bytes, template_path, warm
+
+__all__ = [
+    "FORMATS",
+    "NO_SOFFICE",
+    "STYLES",
+    "TEMPLATE_DIR",
+    "ReportResult",
+    "atomic_output",
+    "build_context",
+    "default_output",
+    "find_soffice",
+    "font_warnings",
+    "render_docx",
+    "render_html",
+    "render_markdown",
+    "render_pdf",
+    "render_report",
+    "report_sections",
+    "self_table",
+    "template_bytes",
+    "template_path",
+    "warm",
+]

@@ -1,0 +1,602 @@
+"""Everything a report template needs, as display strings (``build_context``). Pure: no I/O.
+
+Numbers are written the way real reports write them: amounts in the workbook's unit without
+trailing zeros (``39.75``), rates with two decimals (``93.32%``), the total score with two
+decimals (``84.31``) and row scores without trailing zeros (``9.31``, ``10``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Iterable
+
+from xlperf import layout
+from xlperf import values as V
+from xlperf.models import Evaluation, IndicatorResult
+from xlperf.narrative import Section, missing
+
+Grid = list[list[Any]]
+
+SHEET_PAYMENTS = "支付明细"
+SHEET_TEAM = "自评小组"
+PAYMENT_HEADERS = ("支付日期", "资金性质", "用途", "支付金额")
+PAYMENT_SYNONYMS = {
+    "日期": "支付日期",
+    "付款日期": "支付日期",
+    "拨付日期": "支付日期",
+    "资金来源": "资金性质",
+    "性质": "资金性质",
+    "支出用途": "用途",
+    "资金用途": "用途",
+    "摘要": "用途",
+    "金额": "支付金额",
+    "付款金额": "支付金额",
+    "拨付金额": "支付金额",
+    "支出金额": "支付金额",
+}
+TEAM_HEADERS = ("姓名", "职务", "单位")
+TEAM_SYNONYMS = {"职称": "职务", "职务/职称": "职务", "工作单位": "单位", "所在单位": "单位", "成员": "姓名"}
+
+GRADE_LONG = {"优": "优秀", "良": "良好", "中": "中", "差": "差"}
+NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+
+# XML 1.0 forbids most control characters; Excel cells can hold them (\x0b from Alt+Enter on a Mac).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(value: Any) -> str:
+    """A display string safe for WordprocessingML: control characters dropped, CR LF unified."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+def amount(value: float | None) -> str:
+    return V.format_number(value, 2) if value is not None else ""
+
+
+def row_score(value: float | None) -> str:
+    return V.format_number(value, 2) if value is not None else ""
+
+
+def _year(info) -> str:
+    y = clean(info.year)
+    y = re.sub(r"(年度|年)$", "", y)
+    return y
+
+
+# --- titles ----------------------------------------------------------------------------------------
+
+
+def title_parts(ev: Evaluation, style: str) -> tuple[list[str], str]:
+    """(title lines, subtitle) as the style's real reports write them."""
+    info = ev.input.info
+    year = _year(info)
+    year_text = f"{year}年度" if year else ""
+    name = clean(info.name)
+    unit = clean(info.unit)
+    dept = clean(info.department)
+    department_level = (info.evaluation_type or "").strip() == "部门整体支出"
+    if style == "四川":
+        org = dept or unit or missing("主管部门")
+        return [org, f"{year_text}专项（项目）资金绩效自评报告"], f"（{name or missing('项目名称')}）"
+    if department_level:
+        lines = _split_title(f"{year_text}{dept or unit or missing('主管部门')}", "部门整体支出绩效自评报告")
+        return lines, ""
+    if not name:
+        lines = _split_title(f"{year_text}{missing('项目名称')}", "项目支出绩效自评报告")
+    elif name.endswith("项目"):
+        lines = _split_title(f"{year_text}{name}", "支出绩效自评报告")
+    else:
+        lines = _split_title(f"{year_text}{name}", "项目支出绩效自评报告")
+    if style == "陕西":
+        return lines, ""
+    who = unit or dept
+    return lines, f"（{who}）" if who else ""
+
+
+TITLE_LINE_CHARS = 20  # 二号 (22 pt) characters on a 156 mm line
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def _split_title(head: str, tail: str) -> list[str]:
+    """One line when it fits, else break between the subject and 「…绩效自评报告」 (GB/T 9704:
+    a title breaks where the words stay whole, never inside a word)."""
+    if _width(head + tail) <= TITLE_LINE_CHARS:
+        return [head + tail]
+    return [head, tail]
+
+
+# --- sections --------------------------------------------------------------------------------------
+
+
+def section_kind(s: Section) -> str:
+    heading = s.heading.strip()
+    if s.level >= 3:
+        return "h3"
+    if s.level == 2:
+        return "h2"
+    if heading.startswith("附件"):
+        return "annex"
+    if NUMBERED.match(heading):
+        return "h1"
+    return "table_title"
+
+
+def section_dicts(sections: Iterable[Section]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    prev_kind = ""
+    for s in sections:
+        kind = section_kind(s)
+        out.append(
+            {
+                "key": s.key,
+                "heading": clean(s.heading),
+                "level": s.level,
+                "kind": kind,
+                "path": s.path,
+                "paragraphs": [clean(p) for p in s.paragraphs if clean(p)],
+                "tables": list(s.tables),
+                "generated": s.generated,
+                # a table page (陕西's 自评表 first) is followed by a new page
+                "page_break_before": prev_kind == "table_title" and kind == "h1",
+            }
+        )
+        prev_kind = kind
+    return out
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+def _merge_flags(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    """Vertical-merge flags for hierarchical columns: ``<key>_start``, ``<key>_continue``, ``<key>_span``.
+
+    A cell merges with the one above when it has the same non-empty text and every column
+    to its left merges too (二级 never spans two 一级).
+    """
+    for depth, key in enumerate(keys):
+        parents = keys[:depth]
+        i = 0
+        while i < len(rows):
+            j = i + 1
+            text = rows[i].get(key, "")
+            while (
+                text
+                and j < len(rows)
+                and rows[j].get(key, "") == text
+                and not rows[j].get("is_total")
+                and all(rows[j].get(f"{p}_continue") for p in parents)
+            ):
+                j += 1
+            rows[i][f"{key}_start"] = True
+            rows[i][f"{key}_continue"] = False
+            rows[i][f"{key}_span"] = j - i
+            for k in range(i + 1, j):
+                rows[k][f"{key}_start"] = False
+                rows[k][f"{key}_continue"] = True
+                rows[k][f"{key}_span"] = 0
+            i = j
+
+
+def _indicator_row(r: IndicatorResult) -> dict[str, Any]:
+    ind = r.indicator
+    from xlperf.scoring import NA
+
+    na = r.direction == NA
+    completion = V.format_rate(r.completion) if r.completion is not None else (r.tier or "")
+    return {
+        "level1": clean(ind.level1),
+        "level2": clean(ind.level2),
+        "level3": clean(ind.level3),
+        "weight": V.format_number(ind.weight, 2) if ind.weight is not None else clean(ind.weight_raw),
+        "target": clean(r.target_display),
+        "actual": clean(r.actual_display),
+        "completion": "不适用" if na else completion,
+        "score": "不适用" if na else row_score(r.score),
+        "reason": clean(ind.reason),
+        "direction": r.direction,
+        "met": r.met,
+        "is_budget": False,
+        "is_total": False,
+    }
+
+
+def _budget_scored_on_sheet(ev: Evaluation) -> bool:
+    b = ev.budget
+    return b.present and not b.scored_in_indicators and bool(b.weight)
+
+
+def _budget_row(ev: Evaluation) -> dict[str, Any]:
+    b = ev.budget
+    total = ev.input.budget.total
+    rate = V.format_rate(b.execution_rate) if b.execution_rate is not None else ""
+    return {
+        "level1": "预算执行",
+        "level2": "预算执行",
+        "level3": "预算执行率",
+        "weight": V.format_number(b.weight, 2),
+        "target": "100%",
+        "actual": rate,
+        "completion": rate,
+        "score": row_score(b.score),
+        "reason": clean(total.reason) if total is not None else "",
+        "direction": "≥",
+        "met": b.execution_rate is not None and b.execution_rate >= 1 - 1e-9,
+        "is_budget": True,
+        "is_total": False,
+    }
+
+
+def self_table(ev: Evaluation) -> dict[str, Any]:
+    """The 自评表: the budget row first (when scored on the 预算执行 sheet), one row per indicator, 合计."""
+    rows: list[dict[str, Any]] = []
+    if _budget_scored_on_sheet(ev):
+        rows.append(_budget_row(ev))
+    for r in ev.indicators:
+        row = _indicator_row(r)
+        from xlperf.scoring import _is_budget_row
+
+        row["is_budget"] = _is_budget_row(r.indicator)
+        rows.append(row)
+    _merge_flags(rows, ("level1", "level2"))
+    for row in rows:  # 一级 and 二级 saying the same thing (预算执行 | 预算执行) span both columns
+        row["l12_same"] = bool(row["level1"]) and row["level1"] == row["level2"] and row["level1_span"] == row["level2_span"] and row["level1_start"]
+    grade = ev.grade
+    total = {
+        "label": "合计",
+        "weight": V.format_number(ev.total_weight, 2),
+        "score": V.format_score(ev.total_score),
+        "grade": grade,
+        "note": f"自评等级：{GRADE_LONG.get(grade, grade)}" if grade else "",
+    }
+    return {
+        "name": "self_table",
+        "title": "",
+        "note": "",
+        "header": ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "完成率", "得分", "偏差原因分析及改进措施"],
+        "rows": rows,
+        "total": total,
+    }
+
+
+def budget_table(ev: Evaluation) -> dict[str, Any]:
+    unit = clean(ev.input.info.amount_unit) or ev.budget.unit or "万元"
+    computed = {ln["row"]: ln for ln in ev.budget.lines}
+    rows = []
+    for ln in ev.input.budget.lines:
+        if ln.is_blank:
+            continue
+        c = computed.get(ln.row, {})
+        rows.append(
+            {
+                "source": clean(ln.source),
+                "initial": amount(ln.initial),
+                "full_year": amount(ln.full_year),
+                "received": amount(ln.received),
+                "executed": amount(ln.executed),
+                "balance": amount(c.get("balance")),
+                "arrival_rate": V.format_rate(c.get("arrival_rate")),
+                "execution_rate": V.format_rate(c.get("execution_rate")),
+            }
+        )
+    if not rows:
+        rows.append(
+            {
+                "source": missing("预算数据", "“预算执行”表"),
+                "initial": "",
+                "full_year": "",
+                "received": "",
+                "executed": "",
+                "balance": "",
+                "arrival_rate": "",
+                "execution_rate": "",
+                "placeholder": True,
+            }
+        )
+    header = ["资金来源", "年初预算数", "全年预算数", "实际到位数", "全年执行数", "结余", "到位率", "执行率"]
+    return {"name": "budget", "title": "", "note": f"单位：{unit}", "header": header, "rows": rows, "unit": unit}
+
+
+def _six(rows: list[IndicatorResult]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        d = _indicator_row(r)
+        out.append({k: d[k] for k in ("level1", "level2", "level3", "weight", "target", "actual", "score", "completion", "reason")})
+    _merge_flags(out, ("level2",))
+    return out
+
+
+SIX_HEADER = ["二级指标", "三级指标", "权重", "目标值", "业绩值", "得分"]
+
+
+def _kind_rows(ev: Evaluation, kind: str) -> list[IndicatorResult]:
+    from xlperf.scoring import _is_budget_row
+
+    return [r for r in ev.indicators if kind in r.indicator.level1 and not _is_budget_row(r.indicator)]
+
+
+def indicator_table(ev: Evaluation, kind: str, name: str) -> dict[str, Any]:
+    rows = _six(_kind_rows(ev, kind))
+    if not rows:
+        rows = [{"level2": "", "level3": missing(f"{kind}指标", "“绩效指标”表"), "weight": "", "target": "", "actual": "", "score": "", "placeholder": True,
+                 "level2_start": True, "level2_continue": False, "level2_span": 1}]
+    return {"name": name, "title": "", "note": "", "header": list(SIX_HEADER), "rows": rows}
+
+
+def budget_indicator_table(ev: Evaluation) -> dict[str, Any]:
+    """山西 (一)预算执行情况: 预算执行指标 | 预算执行率 | 权重 | 100% | 执行率 | 得分."""
+    from xlperf.scoring import _is_budget_row
+
+    b = ev.budget
+    in_table = [r for r in ev.indicators if _is_budget_row(r.indicator)]
+    if in_table:
+        r = in_table[0]
+        ind = r.indicator
+        row = {
+            "level2": "预算执行指标",
+            "level3": clean(ind.level3) or "预算执行率",
+            "weight": V.format_number(ind.weight, 2) if ind.weight is not None else "",
+            "target": clean(r.target_display) or "100%",
+            "actual": clean(r.actual_display),
+            "score": row_score(r.score),
+        }
+    elif b.present:
+        row = {
+            "level2": "预算执行指标",
+            "level3": "预算执行率",
+            "weight": V.format_number(b.weight, 2),
+            "target": "100%",
+            "actual": V.format_rate(b.execution_rate) if b.execution_rate is not None else missing("全年预算数和全年执行数", "“预算执行”表"),
+            "score": row_score(b.score),
+        }
+    else:
+        row = {"level2": "预算执行指标", "level3": "预算执行率", "weight": "", "target": "100%", "actual": missing("预算执行数据", "“预算执行”表"), "score": ""}
+    row.update({"level2_start": True, "level2_continue": False, "level2_span": 1})
+    return {"name": "budget_indicator", "title": "", "note": "", "header": ["二级指标", "三级指标", "权重", "目标值", "业绩值", "得分"], "rows": [row]}
+
+
+# --- optional sheets: 支付明细, 自评小组, 基础数据 ---------------------------------------------------
+
+
+def _find_sheet(grids: dict[str, Grid] | None, name: str) -> Grid | None:
+    if not grids:
+        return None
+    key = name.replace(" ", "")
+    for sheet, grid in grids.items():
+        if str(sheet).replace(" ", "").strip() == key:
+            return grid
+    return None
+
+
+def _header_map(grid: Grid, canonical: tuple[str, ...], synonyms: dict[str, str], need: int) -> tuple[int, dict[str, int]] | None:
+    """(0-based header row, {canonical: 0-based column}) within the first 10 rows."""
+    for i, row in enumerate(grid[:10]):
+        cols: dict[str, int] = {}
+        for j, v in enumerate(row):
+            t = re.sub(r"[\s（(].*$", "", clean(v)) if isinstance(v, str) else clean(v)
+            t = synonyms.get(t, t)
+            if t in canonical and t not in cols:
+                cols[t] = j
+        if len(cols) >= need:
+            return i, cols
+    return None
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, _dt.datetime):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, _dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, (int, float)):
+        return V.format_number(float(value), 2)
+    return clean(value)
+
+
+def payments_table(grids: dict[str, Grid] | None, unit: str) -> dict[str, Any]:
+    header = ["支付日期", "资金性质", "用途", "支付金额"]
+    rows: list[dict[str, Any]] = []
+    total = 0.0
+    counted = False
+    grid = _find_sheet(grids, SHEET_PAYMENTS)
+    hit = _header_map(grid, PAYMENT_HEADERS, PAYMENT_SYNONYMS, 2) if grid else None
+    if grid and hit:
+        start, cols = hit
+        for raw in grid[start + 1 :]:
+            get = lambda name: raw[cols[name]] if name in cols and cols[name] < len(raw) else None  # noqa: E731
+            values = [get(n) for n in PAYMENT_HEADERS]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            first = clean(values[0]) + clean(values[2])
+            if first.startswith("合计") or first.startswith("总计"):
+                continue
+            amt = values[3]
+            if isinstance(amt, (int, float)) and not isinstance(amt, bool):
+                total += float(amt)
+                counted = True
+            rows.append({"date": _display(values[0]), "nature": _display(values[1]), "purpose": _display(values[2]), "amount": _display(amt)})
+    if not rows:
+        rows.append({"date": "【请在“支付明细”工作表中填写】", "nature": "", "purpose": "", "amount": "", "placeholder": True})
+    elif counted:
+        rows.append({"date": "合计", "nature": "", "purpose": "", "amount": V.format_number(total, 2), "is_total": True})
+    return {"name": "payments", "title": "", "note": f"单位：{unit}", "header": header, "rows": rows}
+
+
+_SPLIT_MEMBERS = re.compile(r"[；;\n]+")
+_SPLIT_FIELDS = re.compile(r"[，,、\s/|]+")
+
+
+def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str, Any]:
+    header = ["序号", "姓名", "职务", "单位"]
+    rows: list[dict[str, Any]] = []
+    grid = _find_sheet(grids, SHEET_TEAM)
+    hit = _header_map(grid, TEAM_HEADERS, TEAM_SYNONYMS, 2) if grid else None
+    if grid and hit:
+        start, cols = hit
+        for raw in grid[start + 1 :]:
+            get = lambda name: raw[cols[name]] if name in cols and cols[name] < len(raw) else None  # noqa: E731
+            name, title, unit = (_display(get(n)) for n in TEAM_HEADERS)
+            if name or title or unit:
+                rows.append({"name": name, "title": title, "unit": unit})
+    if not rows:
+        text = clean(extra.get("自评小组", "")) if extra else ""
+        for member in _SPLIT_MEMBERS.split(text):
+            parts = [p for p in _SPLIT_FIELDS.split(member.strip()) if p]
+            if parts:
+                rows.append({"name": parts[0], "title": parts[1] if len(parts) > 1 else "", "unit": "".join(parts[2:])})
+    if not rows:
+        rows.append({"name": "【请在“自评小组”工作表中填写】", "title": "", "unit": "", "placeholder": True})
+    for i, r in enumerate(rows, 1):
+        r["no"] = "" if r.get("placeholder") else str(i)
+    return {"name": "team", "title": "", "note": "", "header": header, "rows": rows}
+
+
+def basic_data_rows(grids: dict[str, Grid] | None) -> list[list[str]]:
+    """The 基础数据 sheet as rows of strings, header first ([] when there is none)."""
+    grid = None
+    for name in (layout.SHEET_BASIC_DATA, "基础数据表", "部门基础数据"):
+        grid = _find_sheet(grids, name)
+        if grid:
+            break
+    if not grid:
+        return []
+    try:  # the department module knows the sheet best
+        from xlperf.department import read_basic_data
+
+        return read_basic_data(grid)
+    except ImportError:  # pragma: no cover - older trees
+        rows = [[_display(v) for v in r] for r in grid]
+        rows = [r for r in rows if any(rows)]
+        width = max((len(r) for r in rows), default=0)
+        return [(r + [""] * width)[:width] for r in rows]
+
+
+# --- the context -----------------------------------------------------------------------------------
+
+
+def _cover(ev: Evaluation, title: str) -> dict[str, Any]:
+    info = ev.input.info
+    etype = clean(info.evaluation_type) or "项目支出"
+    values = {
+        "evaluation_type": f"{etype}绩效自评",
+        "project": clean(info.name) or missing("项目名称"),
+        "unit": clean(info.unit) or missing("实施单位"),
+        "department": clean(info.department) or missing("主管部门"),
+        "leader": clean(info.leader) or missing("项目负责人"),
+        "contact": clean(info.contact) or missing("联系人"),
+        "phone": clean(info.phone) or missing("联系电话"),
+        "date": clean(info.evaluated_on) or "　　年　　月　　日",
+    }
+    labels = (
+        ("evaluation_type", "评价类型"),
+        ("project", "项目名称"),
+        ("unit", "单位"),
+        ("department", "主管部门"),
+        ("leader", "负责人"),
+        ("contact", "联系人"),
+        ("phone", "联系电话"),
+        ("date", "评价时间"),
+    )
+    year = _year(info)
+    return {
+        "title": f"{year}年度{etype}绩效自评报告" if year else f"{etype}绩效自评报告",
+        "fields": [{"key": k, "label": label, "value": values[k]} for k, label in labels],
+        **values,
+    }
+
+
+def build_context(ev: Evaluation, sections: list[Section], *, grids: dict[str, Grid] | None = None, style: str | None = None) -> dict[str, Any]:
+    """Everything a report template needs (see docs/report-templates.md), all strings formatted."""
+    info = ev.input.info
+    style = style or _style_of(sections) or info.style or "通用"
+    lines, subtitle = title_parts(ev, style)
+    title = "".join(lines) + subtitle if style == "四川" else "".join(lines)
+    unit = clean(info.amount_unit) or "万元"
+    project = {attr: clean(getattr(info, attr)) for attr in type(info).model_fields if isinstance(getattr(info, attr), str)}
+    project["extra"] = {clean(k): clean(v) for k, v in info.extra.items()}
+    secs = section_dicts(sections)
+
+    tables: dict[str, Any] = {
+        "budget": budget_table(ev),
+        "self_table": self_table(ev),
+        "output": indicator_table(ev, "产出", "output"),
+        "benefit": indicator_table(ev, "效益", "benefit"),
+        "satisfaction": indicator_table(ev, "满意度", "satisfaction"),
+        "budget_indicator": budget_indicator_table(ev),
+        "payments": payments_table(grids, unit),
+        "team": team_table(grids, info.extra),
+    }
+    basic = basic_data_rows(grids)
+    tables["basic_data"] = {
+        "name": "basic_data",
+        "title": "部门整体支出绩效评价基础数据表",
+        "note": "",
+        "header": basic[0] if basic else [],
+        "rows": basic[1:],
+        "placeholder": missing("部门基础数据（编制数、实有人数、三公经费等）", "“基础数据”工作表"),
+    }
+    tables["projects"] = {"name": "projects", "title": "", "note": "", "rows": [], "placeholder": "【各项目支出绩效自评表另附】"}
+    if style == "湖南":
+        tables["self_table"] = dict(tables["self_table"], title="部门整体支出绩效自评表" if (info.evaluation_type or "").strip() == "部门整体支出" else "项目支出绩效自评表")
+    for s in secs:  # a table name no builder knows: an empty placeholder, never a template error
+        for t in s["tables"]:
+            tables.setdefault(t, {"name": t, "title": "", "note": "", "header": [], "rows": [], "placeholder": ""})
+
+    grade = ev.grade
+    department = clean(info.department)
+    impl = clean(info.unit)
+    return {
+        "style": style,
+        "title": title,
+        "title_lines": lines,
+        "subtitle": subtitle,
+        "org": {
+            "department": department,
+            "unit": impl,
+            "line": "　".join(x for x in (f"主管部门：{department}" if department else "", f"实施单位：{impl}" if impl else "") if x),
+        },
+        "project": project,
+        "year": _year(info),
+        "unit": unit,
+        "total_score": V.format_score(ev.total_score),
+        "total_weight": V.format_number(ev.total_weight, 2),
+        "grade": grade,
+        "grade_long": GRADE_LONG.get(grade, grade),
+        "level1": [{"name": clean(s.name), "weight": V.format_number(s.weight, 2), "score": V.format_score(s.score)} for s in ev.level1],
+        "execution_rate": V.format_rate(ev.budget.execution_rate) if ev.budget.execution_rate is not None else "",
+        "sections": secs,
+        "tables": tables,
+        "budget_table": tables["budget"],
+        "self_table": tables["self_table"],
+        "output_table": tables["output"],
+        "benefit_table": tables["benefit"],
+        "satisfaction_table": tables["satisfaction"],
+        "budget_indicator_table": tables["budget_indicator"],
+        "payments": tables["payments"],
+        "team": tables["team"],
+        "basic_data": basic,
+        "basic_data_header": basic[0] if basic else [],
+        "basic_data_rows": basic[1:],
+        "projects": [],
+        "cover": _cover(ev, title),
+        "error_count": len(ev.errors),
+        "warning_count": len(ev.warnings),
+    }
+
+
+def _style_of(sections: list[Section]) -> str | None:
+    """The outline's style from its section keys (narrative.py prefixes them)."""
+    if not sections:
+        return None
+    prefix = sections[0].key[:1]
+    return {"g": "通用", "s": "四川", "x": "山西", "v": "陕西", "h": "湖南"}.get(prefix)

@@ -1,0 +1,182 @@
+"""One workbook in, one report out: ``render_report``. Never prints."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from xlperf import layout
+from xlperf.errors import EnvironmentProblem, InputError, OutputError
+from xlperf.models import Evaluation, Finding
+
+FORMATS = ("docx", "pdf", "md", "html")
+SUFFIX_FORMAT = {".docx": "docx", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+FORMAT_ALIASES = {"markdown": "md", "htm": "html", "word": "docx"}
+
+
+@dataclass
+class ReportResult:
+    output: Path
+    evaluation: Evaluation
+    format: str
+    style: str
+    warnings: list[str] = field(default_factory=list)  # Chinese lines: font substitutions, ignored options
+    errors: list[Finding] = field(default_factory=list)  # the workbook's 错误 findings
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def normalize_format(fmt: str | None, out: str | Path | None) -> str:
+    if fmt:
+        f = fmt.strip().lower().lstrip(".")
+        f = FORMAT_ALIASES.get(f, f)
+        if f not in FORMATS:
+            raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(FORMATS)}", code="X031")
+        return f
+    if out is not None:
+        suffix = Path(out).suffix.lower()
+        if suffix in SUFFIX_FORMAT:
+            return SUFFIX_FORMAT[suffix]
+    return "docx"
+
+
+def default_output(workbook: Path, fmt: str) -> Path:
+    return workbook.parent / f"{workbook.stem}-自评报告.{fmt}"
+
+
+def _word_lock(target: Path) -> Path | None:
+    """Word/WPS keep ``~$name`` (``~$`` + name minus two characters for long names) beside an open file."""
+    for name in ("~$" + target.name, "~$" + target.name[2:], ".~" + target.name):
+        lock = target.parent / name
+        if lock.exists() and lock != target:
+            return lock
+    return None
+
+
+@contextlib.contextmanager
+def atomic_output(dst: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``dst``; on success move it over ``dst`` in one step."""
+    try:
+        from xlperf.xlsx import atomic_output as project_atomic  # the project's own, when present
+    except ImportError:
+        project_atomic = None
+    if project_atomic is not None:  # it maps OS errors to OutputError itself
+        with project_atomic(dst) as tmp:
+            yield Path(tmp)
+        return
+    try:
+        fd, name = tempfile.mkstemp(prefix=".~xlperf-", suffix=".tmp", dir=str(dst.parent))
+    except OSError as exc:
+        raise OutputError(f"无法在输出文件夹中写入（{exc.strerror or exc}）", path=dst.parent, code="X101") from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, dst)
+        except PermissionError:
+            raise OutputError("无法覆盖：文件可能正在 Word/WPS 中打开，或文件夹只读。请关闭该文件后重试", path=dst, code="X103") from None
+    finally:
+        if tmp.exists():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def report_sections(ev: Evaluation, names: list[str], grids: dict[str, Any], style: str | None):
+    """The narrative in ``style`` (or the workbook's), with the officer's 定稿 from the 自评报告 sheet."""
+    from xlperf.narrative import apply_final, generate, read_finals
+    from xlperf.reader import locate_sheets
+
+    sections = generate(ev, style)
+    sheet = locate_sheets(names).get(layout.SHEET_NARRATIVE)
+    if sheet and sheet in grids:
+        apply_final(sections, read_finals(grids[sheet]))
+    return sections
+
+
+def render_report(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    fmt: str | None = None,
+    style: str | None = None,
+    template: str | Path | None = None,
+    strict: bool = False,
+) -> ReportResult:
+    """Read and score ``path``, write its 自评报告 (docx, pdf, md or html) and say what happened.
+
+    Raises InputError when the workbook is unusable, or when ``strict`` and it has 错误 findings;
+    OutputError when the output cannot be written; EnvironmentProblem when LibreOffice is missing
+    for a PDF.
+    """
+    from xlperf.api import load_evaluation
+    from xlperf.report.context import build_context
+    from xlperf.report.pdf import font_warnings, render_pdf
+    from xlperf.report.text import render_html, render_markdown
+    from xlperf.report.word import render_docx, template_bytes
+
+    src = Path(path)
+    f = normalize_format(fmt, out)
+    if style is not None and style not in layout.REPORT_STYLES:
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    warnings: list[str] = []
+    if template is not None:
+        if f in ("md", "html"):
+            warnings.append(f"--template 只用于 Word/PDF 报告，生成 {f} 时已忽略")
+        else:
+            template_bytes(None, template)  # a missing or broken template fails before any work
+
+    if out is None:
+        target = default_output(src, f)
+    else:
+        target = Path(out)
+        if target.is_dir():
+            target = default_output(target / src.name, f)
+    if not target.parent.exists():
+        raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
+    if target.exists() and src.exists() and target.resolve() == src.resolve():
+        raise OutputError("报告不能覆盖工作簿本身，请换一个输出文件名", path=target, code="X104")
+    lock = _word_lock(target)
+    if lock is not None and target.exists():
+        raise OutputError(f"文件正在 Word/WPS 中打开（发现锁文件 {lock.name}），请先关闭再生成报告，或用 -o 另存为新文件", path=target, code="X103")
+
+    ev, names, grids = load_evaluation(src)
+    if strict and ev.errors:
+        lines = "；".join(f"{e.location} {e.code} {e.message}" for e in ev.errors[:20])
+        more = f"；另有 {len(ev.errors) - 20} 个" if len(ev.errors) > 20 else ""
+        raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code="X035")
+
+    sections = report_sections(ev, names, grids, style)
+    context = build_context(ev, sections, grids=grids)
+
+    if f in ("md", "html"):
+        text = render_markdown(context) if f == "md" else render_html(context)
+        with atomic_output(target) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+    elif f == "docx":
+        with atomic_output(target) as tmp:
+            render_docx(context, tmp, template=template)
+    else:
+        work = Path(tempfile.mkdtemp(prefix=".~xlperf-pdf-", dir=str(target.parent)))
+        try:
+            docx = work / (target.stem + ".docx")
+            render_docx(context, docx, template=template)
+            produced = render_pdf([docx], work)
+            if not produced:
+                raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
+            try:
+                os.replace(produced[0], target)
+            except PermissionError:
+                raise OutputError("无法覆盖：文件可能正在其他程序中打开。请关闭该文件后重试", path=target, code="X103") from None
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        warnings += font_warnings()
+    return ReportResult(output=target, evaluation=ev, format=f, style=context["style"], warnings=warnings, errors=list(ev.errors))

@@ -1,0 +1,231 @@
+"""PDF through LibreOffice (one headless call for many files), and font substitution warnings.
+
+LibreOffice replaces a missing font silently. On Linux it asks fontconfig, which knows nothing
+of 仿宋_GB2312 & co. and answers with a sans-serif face for all of them, so the conversion runs
+with a private fontconfig file that maps each 公文 font to the closest installed free face
+(仿宋/宋体 -> a serif CJK face, 楷体 -> a Kai face, 黑体 -> a sans CJK face). An installed
+real font still wins: the aliases only *follow* the requested family. ``font_warnings`` asks
+fc-match with the same configuration, so it names the face the PDF will really use.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterable
+
+from xlperf.errors import EnvironmentProblem
+
+NO_SOFFICE = "未找到 LibreOffice（soffice）：无法生成 PDF。请安装 LibreOffice，或先生成 Word 文档（--format docx）后在 Word 中另存为 PDF。"
+
+# the fonts the templates use; (name, is CJK)
+TEMPLATE_FONTS = (("方正小标宋简体", True), ("仿宋_GB2312", True), ("黑体", True), ("楷体_GB2312", True), ("Times New Roman", False))
+
+# what to fall back to when the real font is missing, best first
+FALLBACKS = {
+    "方正小标宋简体": ("方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "华文中宋", "STZhongsong", "宋体", "SimSun", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+    "仿宋_GB2312": ("仿宋", "FangSong", "STFangsong", "华文仿宋", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+    "仿宋": ("仿宋_GB2312", "FangSong", "STFangsong", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+    "楷体_GB2312": ("楷体", "KaiTi", "STKaiti", "华文楷体", "AR PL UKai CN", "Noto Serif CJK SC"),
+    "楷体": ("楷体_GB2312", "KaiTi", "STKaiti", "AR PL UKai CN", "Noto Serif CJK SC"),
+    "黑体": ("SimHei", "STHeiti", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei"),
+    "宋体": ("SimSun", "STSong", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+    "Times New Roman": ("Liberation Serif", "Tinos", "DejaVu Serif"),
+}
+
+WINDOWS_PATHS = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+MAC_PATHS = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",)
+
+_LOCK = threading.Lock()  # the fontconfig file and the font warnings
+_CONVERT_LOCK = threading.Lock()  # one LibreOffice profile per process: conversions take turns
+_FONTCONF: Path | None = None
+_FONTCONF_DONE = False
+_PROFILE: Path | None = None
+_WARNINGS: list[str] | None = None
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program: on PATH (soffice, libreoffice), then the usual install folders."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    candidates: list[str] = []
+    if sys.platform.startswith("win"):
+        candidates += list(WINDOWS_PATHS)
+        for env in ("PROGRAMFILES", "PROGRAMFILES(X86)"):
+            base = os.environ.get(env)
+            if base:
+                candidates.append(str(Path(base) / "LibreOffice" / "program" / "soffice.exe"))
+    elif sys.platform == "darwin":
+        candidates += list(MAC_PATHS)
+    for c in candidates:
+        if os.path.isfile(c):
+            return c
+    return None
+
+
+# --- fontconfig ------------------------------------------------------------------------------------
+
+
+def _fontconfig_file() -> Path | None:
+    """A private fonts.conf (the system one plus 公文 font aliases), or None without fontconfig."""
+    global _FONTCONF, _FONTCONF_DONE
+    with _LOCK:
+        if _FONTCONF_DONE:
+            return _FONTCONF
+        _FONTCONF_DONE = True
+        if not shutil.which("fc-match") or sys.platform.startswith("win"):
+            return None
+        base = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+        parts = [
+            '<?xml version="1.0"?>',
+            '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+            "<fontconfig>",
+            f'  <include ignore_missing="yes">{_xml(base)}</include>',
+        ]
+        for family, fallbacks in FALLBACKS.items():
+            accept = "".join(f"<family>{_xml(f)}</family>" for f in fallbacks)
+            parts.append(f"  <alias binding=\"same\"><family>{_xml(family)}</family><accept>{accept}</accept></alias>")
+        parts.append("</fontconfig>")
+        try:
+            d = Path(tempfile.mkdtemp(prefix="xlperf-fonts-"))
+            path = d / "fonts.conf"
+            path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+        except OSError:
+            return None
+        atexit.register(shutil.rmtree, d, True)
+        _FONTCONF = path
+        return path
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    conf = _fontconfig_file()
+    if conf is not None:
+        env["FONTCONFIG_FILE"] = str(conf)
+    return env
+
+
+def font_warnings() -> list[str]:
+    """One Chinese line per template font that is not installed, naming the face used instead."""
+    global _WARNINGS
+    if _WARNINGS is not None:
+        return list(_WARNINGS)
+    fc = shutil.which("fc-match")
+    if not fc:
+        _WARNINGS = []
+        return []
+    env = _env()
+    out: list[str] = []
+    for font, cjk in TEMPLATE_FONTS:
+        pattern = f"{font}:lang=zh-cn" if cjk else font
+        try:
+            res = subprocess.run([fc, "-f", "%{family}", pattern], capture_output=True, text=True, timeout=10, env=env)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        families = [f.strip() for f in (res.stdout or "").split(",") if f.strip()]
+        if res.returncode != 0 or not families:
+            continue
+        if font not in families:
+            out.append(f"字体“{font}”未安装，PDF 中将以“{families[0]}”代替")
+    _WARNINGS = out
+    return list(out)
+
+
+# --- conversion ------------------------------------------------------------------------------------
+
+
+def _profile_dir() -> Path:
+    """A LibreOffice user profile private to this process (reused by its later conversions)."""
+    global _PROFILE
+    if _PROFILE is None or not _PROFILE.exists():
+        _PROFILE = Path(tempfile.mkdtemp(prefix="xlperf-lo-"))
+        atexit.register(shutil.rmtree, _PROFILE, True)
+    return _PROFILE
+
+
+def render_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *, timeout: float | None = None) -> list[Path]:
+    """Convert the .docx files to PDF in ONE LibreOffice call; returns the PDFs produced, in order.
+
+    Each PDF is ``out_dir / (stem + ".pdf")`` (inputs with the same stem overwrite each other).
+    Raises EnvironmentProblem when LibreOffice is missing, times out, or produces nothing.
+    """
+    paths = [Path(p).resolve() for p in docx_paths]
+    if not paths:
+        return []
+    soffice = find_soffice()
+    if not soffice:
+        raise EnvironmentProblem(NO_SOFFICE, code="X201")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    limit = timeout if timeout is not None else 90 + 20 * len(paths)
+    env = _env()
+    with _CONVERT_LOCK:
+        profile = _profile_dir()
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--nologo",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(out.resolve()),
+            *[str(p) for p in paths],
+        ]
+        kwargs = {}
+        if os.name == "posix":
+            kwargs["start_new_session"] = True
+        try:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, **kwargs)
+        except OSError as exc:
+            raise EnvironmentProblem(f"无法启动 LibreOffice（{exc.strerror or exc}）：{soffice}", code="X201") from None
+        try:
+            _, err = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise EnvironmentProblem(
+                f"LibreOffice 转换 PDF 超时（{int(limit)} 秒，共 {len(paths)} 个文件）。请关闭其他正在运行的 LibreOffice 后重试，或先生成 Word 文档（--format docx）",
+                code="X202",
+            ) from None
+    produced = [out / (p.stem + ".pdf") for p in paths]
+    produced = [p for p in produced if p.exists() and p.stat().st_size > 0]
+    if not produced:
+        tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
+        detail = f"（{tail[0][:200]}）" if tail else ""
+        raise EnvironmentProblem(f"LibreOffice 未能生成 PDF（退出码 {proc.returncode}）{detail}", code="X202")
+    return produced
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Stop the LibreOffice we started (its own process group on POSIX)."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except (OSError, ProcessLookupError):
+        pass
+    try:
+        proc.communicate(timeout=10)
+    except Exception:  # noqa: BLE001
+        pass

@@ -1,0 +1,269 @@
+"""The report as Markdown and as one self-contained HTML page (a quick look, and for diffs)."""
+
+from __future__ import annotations
+
+import html as _html
+from typing import Any
+
+# --- which columns each table shows --------------------------------------------------------------
+
+SELF_KEYS = ("level1", "level2", "level3", "weight", "target", "actual", "completion", "score", "reason")
+SIX_KEYS = ("level2", "level3", "weight", "target", "actual", "score")
+TABLE_KEYS = {
+    "self_table": SELF_KEYS,
+    "budget": ("source", "initial", "full_year", "received", "executed", "balance", "arrival_rate", "execution_rate"),
+    "payments": ("date", "nature", "purpose", "amount"),
+    "team": ("no", "name", "title", "unit"),
+}
+MERGE_KEYS = {"self_table": ("level1", "level2")}  # others with level2: ("level2",)
+
+
+def _keys(name: str) -> tuple[str, ...]:
+    return TABLE_KEYS.get(name, SIX_KEYS)
+
+
+def _merge_keys(name: str) -> tuple[str, ...]:
+    if name in MERGE_KEYS:
+        return MERGE_KEYS[name]
+    return ("level2",) if _keys(name) == SIX_KEYS else ()
+
+
+def _tables_of(context: dict[str, Any], section: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    tables = context.get("tables", {})
+    for t in section.get("tables", []):
+        tb = tables.get(t)
+        if tb is not None:
+            out.append((t, tb))
+    return out
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+
+def _md_cell(text: Any) -> str:
+    s = "" if text is None else str(text)
+    return s.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    if not header:
+        return []
+    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    for r in rows:
+        r = (list(r) + [""] * len(header))[: len(header)]
+        lines.append("| " + " | ".join(_md_cell(c) for c in r) + " |")
+    return lines
+
+
+def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    if tb.get("title"):
+        out += [f"**{tb['title']}**", ""]
+    if tb.get("note"):
+        out += [tb["note"], ""]
+    if name == "basic_data":
+        rows = context.get("basic_data_rows") or []
+        if not rows:
+            return out + [tb.get("placeholder", ""), ""]
+        return out + _md_table(list(context.get("basic_data_header") or []), rows) + [""]
+    if name == "projects":
+        projects = context.get("projects") or []
+        if not projects:
+            return out + [tb.get("placeholder", ""), ""]
+        for proj in projects:
+            out += [f"**项目支出绩效自评表：{proj.get('name', '')}**", ""]
+            out += _md_self_rows(proj.get("self_table") or {}) + [""]
+        return out
+    if name == "self_table":
+        return out + _md_self_rows(tb) + [""]
+    keys = _keys(name)
+    merge = _merge_keys(name)
+    rows = [[("" if k in merge and r.get(f"{k}_continue") else r.get(k, "")) for k in keys] for r in tb.get("rows", [])]
+    return out + _md_table(list(tb.get("header", [])), rows) + [""]
+
+
+def _md_self_rows(tb: dict[str, Any]) -> list[str]:
+    rows = []
+    for r in tb.get("rows", []):
+        rows.append([("" if k in ("level1", "level2") and r.get(f"{k}_continue") else r.get(k, "")) for k in SELF_KEYS])
+    total = tb.get("total")
+    if total:
+        rows.append([total.get("label", "合计"), "", "", total.get("weight", ""), "", "", "", total.get("score", ""), total.get("note", "")])
+    return _md_table(list(tb.get("header", [])), rows)
+
+
+def render_markdown(context: dict[str, Any]) -> str:
+    out: list[str] = []
+    if context.get("style") == "陕西" and context.get("cover"):
+        cover = context["cover"]
+        out += [f"# {cover.get('title', '')}", ""]
+        out += _md_table(["栏目", "内容"], [[f["label"], f["value"]] for f in cover.get("fields", [])]) + ["", "---", ""]
+        out += [f"## {context.get('title', '')}", ""]
+    else:
+        lines = context.get("title_lines") or [context.get("title", "")]
+        # 四川's lines are separate phrases (unit, then the title); elsewhere one title broken in two
+        out += ["# " + (" ".join(lines) if context.get("style") == "四川" else "".join(lines)), ""]
+        if context.get("subtitle"):
+            out += [context["subtitle"], ""]
+    for s in context.get("sections", []):
+        marks = {"h1": "##", "annex": "##", "table_title": "##", "h2": "###", "h3": "####"}.get(s.get("kind"), "##")
+        out += [f"{marks} {s['heading']}", ""]
+        for p in s.get("paragraphs", []):
+            out += [p, ""]
+        for name, tb in _tables_of(context, s):
+            out += _md_named_table(context, name, tb)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --- HTML ------------------------------------------------------------------------------------------
+
+CSS = """
+@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+body { font-family: "Times New Roman", "仿宋_GB2312", "仿宋", "FangSong", "STFangsong", "Noto Serif CJK SC", serif;
+  font-size: 16pt; line-height: 28pt; color: #000; background: #f3f3f3; margin: 0; }
+main { background: #fff; width: 156mm; margin: 12mm auto; padding: 30mm 26mm 30mm 28mm; box-shadow: 0 0 6px #bbb; }
+p { margin: 0; text-indent: 2em; text-align: justify; }
+h1, .title { font-family: "Times New Roman", "方正小标宋简体", "方正小标宋_GBK", "华文中宋", "STZhongsong", "Noto Serif CJK SC", serif;
+  font-size: 22pt; line-height: 35pt; font-weight: normal; text-align: center; margin: 0; }
+.subtitle { font-family: "Times New Roman", "楷体_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", serif; text-align: center; text-indent: 0; }
+.blank { height: 28pt; }
+h2 { font-family: "Times New Roman", "黑体", "SimHei", "STHeiti", "Noto Sans CJK SC", sans-serif; font-size: 16pt; font-weight: normal; margin: 0; text-indent: 2em; line-height: 28pt; }
+h3 { font-family: "Times New Roman", "楷体_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", serif; font-size: 16pt; font-weight: normal; margin: 0; text-indent: 2em; line-height: 28pt; }
+h4 { font-family: "Times New Roman", "仿宋_GB2312", "仿宋", "FangSong", "STFangsong", "Noto Serif CJK SC", serif; font-size: 16pt; font-weight: bold; margin: 0; text-indent: 2em; line-height: 28pt; }
+h2.annex { text-indent: 0; margin-top: 28pt; }
+h2.table_title { font-family: "Times New Roman", "方正小标宋简体", "华文中宋", "Noto Serif CJK SC", serif; font-size: 18pt; text-align: center; text-indent: 0; }
+.caption { text-align: center; text-indent: 0; font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; }
+.note { text-align: right; text-indent: 0; font-size: 12pt; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 14pt; font-size: 10.5pt; line-height: 15pt; }
+th, td { border: 0.5pt solid #000; padding: 2pt 3pt; text-align: center; vertical-align: middle; }
+th { font-weight: bold; }
+td.left { text-align: justify; }
+tr.total td { font-weight: bold; }
+table.cover { width: 70%; margin: 0 auto; font-size: 16pt; line-height: 28pt; }
+table.cover td { border: none; text-align: left; padding: 6pt; }
+table.cover td.label { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; text-align: justify; text-align-last: justify; width: 30%; }
+table.cover td.value { border-bottom: 0.5pt solid #000; }
+.cover-title { margin: 60mm 0 30mm; font-size: 26pt; line-height: 40pt; }
+.break { page-break-before: always; }
+@media print { body { background: #fff; } main { box-shadow: none; margin: 0; padding: 0; width: auto; } }
+"""
+
+LEFT_KEYS = {"level3", "reason", "purpose", "source"}
+
+
+def _e(text: Any) -> str:
+    return _html.escape("" if text is None else str(text)).replace("\n", "<br>")
+
+
+def _html_rows(name: str, tb: dict[str, Any]) -> list[str]:
+    keys = SELF_KEYS if name == "self_table" else _keys(name)
+    merge = _merge_keys(name)
+    out = []
+    n = len(keys)
+    for r in tb.get("rows", []):
+        cells = []
+        values = [r.get(k, "") for k in keys]
+        filled = [v for v in values if v]
+        if r.get("placeholder") and len(filled) == 1:
+            out.append(f'<tr><td colspan="{n}" class="left">{_e(filled[0])}</td></tr>')
+            continue
+        skip_next = False
+        for i, k in enumerate(keys):
+            if skip_next:
+                skip_next = False
+                continue
+            attrs = []
+            if k in merge:
+                if r.get(f"{k}_continue"):
+                    continue
+                span = r.get(f"{k}_span", 1) or 1
+                if span > 1:
+                    attrs.append(f'rowspan="{span}"')
+            if name == "self_table" and k == "level1" and r.get("l12_same"):
+                attrs.append('colspan="2"')
+                skip_next = True
+            if k in LEFT_KEYS:
+                attrs.append('class="left"')
+            cells.append(f"<td{' ' + ' '.join(attrs) if attrs else ''}>{_e(r.get(k, ''))}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    total = tb.get("total") if name == "self_table" else None
+    if total:
+        out.append(
+            f'<tr class="total"><td colspan="3">{_e(total.get("label", "合计"))}</td><td>{_e(total.get("weight"))}</td>'
+            f'<td></td><td></td><td></td><td>{_e(total.get("score"))}</td><td>{_e(total.get("note"))}</td></tr>'
+        )
+    return out
+
+
+def _html_table(name: str, tb: dict[str, Any]) -> list[str]:
+    head = "".join(f"<th>{_e(h)}</th>" for h in tb.get("header", []))
+    return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *_html_rows(name, tb), "</tbody>", "</table>"]
+
+
+def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    if tb.get("title"):
+        out.append(f'<p class="caption">{_e(tb["title"])}</p>')
+    if tb.get("note"):
+        out.append(f'<p class="note">{_e(tb["note"])}</p>')
+    if name == "basic_data":
+        rows = context.get("basic_data_rows") or []
+        if not rows:
+            return out + [f"<p>{_e(tb.get('placeholder', ''))}</p>"]
+        head = "".join(f"<th>{_e(h)}</th>" for h in context.get("basic_data_header") or [])
+        body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
+        return out + [f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"]
+    if name == "projects":
+        projects = context.get("projects") or []
+        if not projects:
+            return out + [f"<p>{_e(tb.get('placeholder', ''))}</p>"]
+        for proj in projects:
+            out.append(f'<p class="caption">项目支出绩效自评表：{_e(proj.get("name", ""))}</p>')
+            out += _html_table("self_table", proj.get("self_table") or {})
+        return out
+    return out + _html_table(name, tb)
+
+
+def render_html(context: dict[str, Any]) -> str:
+    title = context.get("title", "")
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+    ]
+    if context.get("style") == "陕西" and context.get("cover"):
+        cover = context["cover"]
+        out.append(f'<h1 class="cover-title">{_e(cover.get("title", ""))}</h1>')
+        out.append('<table class="cover"><tbody>')
+        for f in cover.get("fields", []):
+            out.append(f'<tr><td class="label">{_e(f["label"])}</td><td class="value">{_e(f["value"])}</td></tr>')
+        out.append("</tbody></table>")
+        out.append('<div class="break"></div>')
+    else:
+        for line in context.get("title_lines") or [title]:
+            out.append(f"<h1>{_e(line)}</h1>")
+        if context.get("subtitle"):
+            out.append(f'<p class="subtitle">{_e(context["subtitle"])}</p>')
+        out.append('<div class="blank"></div>')
+    for s in context.get("sections", []):
+        kind = s.get("kind", "h1")
+        tag = {"h1": "h2", "annex": "h2", "table_title": "h2", "h2": "h3", "h3": "h4"}.get(kind, "h2")
+        cls = f' class="{kind}"' if kind in ("annex", "table_title") else ""
+        if s.get("page_break_before"):
+            out.append('<div class="break"></div>')
+        out.append(f"<{tag}{cls}>{_e(s['heading'])}</{tag}>")
+        for p in s.get("paragraphs", []):
+            out.append(f"<p>{_e(p)}</p>")
+        for name, tb in _tables_of(context, s):
+            out += _html_named_table(context, name, tb)
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"

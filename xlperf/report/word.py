@@ -1,0 +1,399 @@
+"""The Word report: docxtpl fills a template, then the tables get their merged cells.
+
+Template bytes are read once per process (``_BYTES``); each render builds a fresh
+DocxTemplate from a BytesIO, so renders never share state. Compiled Jinja templates are
+cached by the patched XML, so only the first render of a template pays for compiling it.
+
+docxtpl's own ``{% vm %}`` merges every row of a loop, not rows with equal values, so the
+一级/二级 merges are done after rendering: a table whose alt-text title (``w:tblCaption``)
+reads ``xlperf:merge=1,2`` gets equal neighbouring cells of grid columns 1 and 2 merged
+vertically (column 2 only inside one column-1 group), and a column-1/column-2 pair saying
+the same thing (``预算执行 | 预算执行``) merged horizontally. ``grid=even`` evens a table
+whose column count comes from the data. A row whose only text is a 【请…】 placeholder spans
+the whole table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+
+from xlperf.errors import EnvironmentProblem, InputError
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+
+_LOCK = threading.Lock()
+_BYTES: dict[Any, bytes] = {}  # style or (path, mtime, size) -> template bytes
+_COMPILED: dict[str, Any] = {}  # sha1 of patched xml -> jinja Template
+_ENV = None
+
+
+def template_path(style: str) -> Path:
+    if style not in STYLES:
+        style = "通用"
+    return TEMPLATE_DIR / f"report-{style}.docx"
+
+
+def template_bytes(style: str | None = None, template: str | Path | None = None) -> bytes:
+    """The bytes of the shipped template for ``style`` or of ``template`` (read once per process)."""
+    if template is not None:
+        p = Path(template)
+        if not p.exists():
+            raise InputError("报告模板文件不存在", path=p, code="X032")
+        if p.is_dir():
+            raise InputError("报告模板应是 .docx 文件，不是文件夹", path=p, code="X032")
+        st = p.stat()
+        key: Any = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    else:
+        p = template_path(style or "通用")
+        key = p.name
+    with _LOCK:
+        data = _BYTES.get(key)
+    if data is not None:
+        return data
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise EnvironmentProblem(f"缺少内置报告模板 {p.name}，请重新安装 xlperf", path=p, code="X203") from None
+    except OSError as exc:
+        raise InputError(f"无法读取报告模板（{exc.strerror or exc}）", path=p, code="X032") from None
+    if not data.startswith(b"PK"):
+        raise InputError("报告模板不是 Word 文档（.docx）；如是 .doc 或 WPS 格式，请在 Word/WPS 中另存为 .docx", path=p, code="X033")
+    with _LOCK:
+        _BYTES[key] = data
+    return data
+
+
+def warm() -> None:
+    """Read every shipped template and compile its body once (batch workers call this at start)."""
+    for style in STYLES:
+        try:
+            tpl = _make_template(template_bytes(style))
+            tpl.init_docx()
+            _compiled(_prepare(tpl.patch_xml(tpl.get_xml())))
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            continue
+
+
+def _env():
+    global _ENV
+    if _ENV is None:
+        from jinja2 import ChainableUndefined, Environment
+
+        # autoescape: workbook text may hold < & >; ChainableUndefined: an older or hand-made
+        # template naming a variable we do not provide renders it empty instead of failing
+        _ENV = Environment(autoescape=True, undefined=ChainableUndefined)
+    return _ENV
+
+
+def _prepare(src_xml: str) -> str:
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)  # as docxtpl does: error lines point at paragraphs
+
+
+def _compiled(src_xml: str):
+    key = hashlib.sha1(src_xml.encode("utf-8")).hexdigest()
+    with _LOCK:
+        compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _env().from_string(src_xml)
+        with _LOCK:
+            if len(_COMPILED) > 64:  # many hand-made templates in one process: start over
+                _COMPILED.clear()
+            _COMPILED[key] = compiled
+    return compiled
+
+
+_CLASS = None
+
+
+def _template_class():
+    """DocxTemplate whose XML parts are compiled once per process (docxtpl compiles on every render)."""
+    global _CLASS
+    if _CLASS is None:
+        from docxtpl import DocxTemplate
+
+        class CachedDocxTemplate(DocxTemplate):
+            def render_xml_part(self, src_xml, part, context, jinja_env=None):
+                src_xml = _prepare(src_xml)
+                try:
+                    dst_xml = _compiled(src_xml).render(context)
+                except TemplateError as exc:
+                    if getattr(exc, "lineno", None) is not None:
+                        line = max(exc.lineno - 4, 0)
+                        exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in src_xml.splitlines()[line : line + 7]]
+                    raise
+                dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+                dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+                return self.resolve_listing(dst_xml)
+
+        _CLASS = CachedDocxTemplate
+    return _CLASS
+
+
+def _make_template(data: bytes):
+    return _template_class()(io.BytesIO(data))
+
+
+def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str | Path | None = None) -> Path:
+    """Fill the style's template (or ``template``) with ``context`` and save it to ``out_path``."""
+    data = template_bytes(context.get("style"), template)
+    try:
+        tpl = _make_template(data)
+    except Exception as exc:  # noqa: BLE001 - a broken .docx
+        raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code="X033") from None
+    try:
+        tpl.render(context, _env())
+    except TemplateError as exc:
+        where = ""
+        lines = getattr(exc, "docx_context", None)
+        if lines:
+            where = "；出错位置附近的文字：" + " ".join(x.strip() for x in lines if x.strip())[:120]
+        name = Path(template).name if template is not None else template_path(context.get("style") or "通用").name
+        raise InputError(f"报告模板 {name} 中的 {{% %}} / {{{{ }}}} 标记有误（{exc.message or type(exc).__name__}）{where}", path=template, code="X034") from None
+    postprocess(tpl.docx.element.body)
+    out = Path(out_path)
+    tpl.save(str(out))
+    return out
+
+
+# --- after rendering: merged cells ------------------------------------------------------------------
+
+
+def _text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(W + "t"))
+
+
+def _span(tc) -> int:
+    tcpr = tc.find(W + "tcPr")
+    gs = tcpr.find(W + "gridSpan") if tcpr is not None else None
+    try:
+        return int(gs.get(W + "val")) if gs is not None else 1
+    except ValueError:
+        return 1
+
+
+def _tcpr(tc):
+    tcpr = tc.find(W + "tcPr")
+    if tcpr is None:
+        from lxml import etree
+
+        tcpr = etree.SubElement(tc, W + "tcPr")
+        tc.remove(tcpr)
+        tc.insert(0, tcpr)
+    return tcpr
+
+
+_TCPR_AFTER_VMERGE = ("tcBorders", "shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange")
+_TCPR_AFTER_GRIDSPAN = ("hMerge", "vMerge") + _TCPR_AFTER_VMERGE
+
+
+def _set_child(tcpr, name: str, attrs: dict[str, str], after_names: tuple[str, ...]) -> None:
+    from lxml import etree
+
+    old = tcpr.find(W + name)
+    if old is not None:
+        tcpr.remove(old)
+    el = etree.Element(W + name)
+    for k, v in attrs.items():
+        el.set(W + k, v)
+    for child in tcpr:
+        if etree.QName(child).localname in after_names:
+            child.addprevious(el)
+            return
+    tcpr.append(el)
+
+
+def _clear(tc) -> None:
+    paras = tc.findall(W + "p")
+    for p in paras[1:]:
+        tc.remove(p)
+    if paras:
+        for r in list(paras[0]):
+            if r.tag != W + "pPr":
+                paras[0].remove(r)
+
+
+def _width(tc) -> int:
+    tcpr = tc.find(W + "tcPr")
+    w = tcpr.find(W + "tcW") if tcpr is not None else None
+    try:
+        return int(w.get(W + "w")) if w is not None else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def _set_width(tc, width: int) -> None:
+    tcpr = _tcpr(tc)
+    w = tcpr.find(W + "tcW")
+    if w is None:
+        _set_child(tcpr, "tcW", {"w": str(width), "type": "dxa"}, ("gridSpan",) + _TCPR_AFTER_GRIDSPAN)
+    else:
+        w.set(W + "w", str(width))
+        w.set(W + "type", "dxa")
+
+
+def _is_header(tr) -> bool:
+    trpr = tr.find(W + "trPr")
+    return trpr is not None and trpr.find(W + "tblHeader") is not None
+
+
+def _layout(tr) -> dict[int, Any]:
+    """{0-based grid column: tc} for the cells that start there."""
+    out: dict[int, Any] = {}
+    col = 0
+    trpr = tr.find(W + "trPr")
+    if trpr is not None:
+        gb = trpr.find(W + "gridBefore")
+        if gb is not None:
+            try:
+                col = int(gb.get(W + "val"))
+            except (TypeError, ValueError):
+                pass
+    for tc in tr.findall(W + "tc"):
+        out[col] = tc
+        col += _span(tc)
+    return out
+
+
+def _options(tbl) -> dict[str, str] | None:
+    tblpr = tbl.find(W + "tblPr")
+    cap = tblpr.find(W + "tblCaption") if tblpr is not None else None
+    value = (cap.get(W + "val") or "") if cap is not None else ""
+    if not value.startswith("xlperf:"):
+        return None
+    opts: dict[str, str] = {}
+    for part in value[len("xlperf:") :].split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            opts[k.strip()] = v.strip()
+        elif part.strip():
+            opts[part.strip()] = ""
+    return opts
+
+
+def postprocess(body) -> None:
+    for tbl in list(body.iter(W + "tbl")):
+        opts = _options(tbl)
+        if opts is None:
+            continue
+        if opts.get("grid") == "even":
+            _even_grid(tbl)
+        cols = [int(c) - 1 for c in opts.get("merge", "").split(",") if c.strip().isdigit()]
+        rows = [tr for tr in tbl.findall(W + "tr") if not _is_header(tr)]
+        if cols:
+            _merge(rows, cols)
+        _span_placeholders(tbl, rows)
+
+
+def _merge(rows: list[Any], cols: list[int]) -> None:
+    layouts = [_layout(tr) for tr in rows]
+    run_of: dict[int, list[int | None]] = {}  # column -> run id per row
+    runs: dict[int, list[list[int]]] = {}
+    for depth, col in enumerate(cols):
+        ids: list[int | None] = []
+        groups: list[list[int]] = []
+        prev_text = None
+        for i, lay in enumerate(layouts):
+            tc = lay.get(col)
+            text = _text(tc).strip() if tc is not None and _span(tc) == 1 else None
+            same_parent = all(
+                i > 0 and run_of[c][i] is not None and run_of[c][i] == run_of[c][i - 1] for c in cols[:depth]
+            )
+            if text and prev_text == text and same_parent and groups:
+                groups[-1].append(i)
+            elif text is not None:
+                groups.append([i])
+            else:
+                ids.append(None)
+                prev_text = None
+                continue
+            ids.append(len(groups) - 1)
+            prev_text = text
+        run_of[col], runs[col] = ids, groups
+    # horizontal first decisions (they need the untouched texts), then vertical merges
+    horizontal: list[list[int]] = []
+    for a, b in zip(cols, cols[1:]):
+        if b != a + 1:
+            continue
+        for group in runs[a]:
+            if all(layouts[i].get(b) is not None and _span(layouts[i][b]) == 1 and _text(layouts[i][b]).strip() == _text(layouts[i][a]).strip() for i in group) and (
+                run_of[b][group[0]] is not None and runs[b][run_of[b][group[0]]] == group
+            ):
+                horizontal.append([a, b, *group])
+    for col in cols:
+        for group in runs[col]:
+            if len(group) < 2:
+                continue
+            for n, i in enumerate(group):
+                tc = layouts[i][col]
+                _set_child(_tcpr(tc), "vMerge", {"val": "restart"} if n == 0 else {"val": "continue"}, _TCPR_AFTER_VMERGE)
+                if n:
+                    _clear(tc)
+    for a, b, *group in horizontal:
+        for i in group:
+            ta, tb = layouts[i][a], layouts[i][b]
+            _set_width(ta, _width(ta) + _width(tb))
+            _set_child(_tcpr(ta), "gridSpan", {"val": "2"}, _TCPR_AFTER_GRIDSPAN)
+            tb.getparent().remove(tb)
+
+
+def _span_placeholders(tbl, rows: list[Any]) -> None:
+    ncols = len(tbl.find(W + "tblGrid").findall(W + "gridCol")) if tbl.find(W + "tblGrid") is not None else 0
+    for tr in rows:
+        tcs = tr.findall(W + "tc")
+        if len(tcs) < 2:
+            continue
+        texts = [_text(tc).strip() for tc in tcs]
+        filled = [t for t in texts if t]
+        if len(filled) != 1 or not filled[0].startswith("【"):
+            continue
+        keep = tcs[texts.index(filled[0])]
+        width = sum(_width(tc) for tc in tcs)
+        span = sum(_span(tc) for tc in tcs) or ncols
+        for tc in tcs:
+            if tc is not keep:
+                tr.remove(tc)
+        _set_width(keep, width)
+        _set_child(_tcpr(keep), "gridSpan", {"val": str(span)}, _TCPR_AFTER_GRIDSPAN)
+
+
+def _even_grid(tbl) -> None:
+    from lxml import etree
+
+    rows = tbl.findall(W + "tr")
+    n = max((sum(_span(tc) for tc in tr.findall(W + "tc")) for tr in rows), default=0)
+    if n <= 0:
+        return
+    tblpr = tbl.find(W + "tblPr")
+    tblw = tblpr.find(W + "tblW") if tblpr is not None else None
+    try:
+        total = int(tblw.get(W + "w")) if tblw is not None else 0
+    except (TypeError, ValueError):
+        total = 0
+    total = total or 8845
+    grid = tbl.find(W + "tblGrid")
+    for gc in list(grid):
+        grid.remove(gc)
+    # the first column (row labels) gets a little more room
+    first = total // n if n == 1 else max(total // n, int(total * 0.3)) if n > 2 else total // 2
+    rest = (total - first) // max(n - 1, 1) if n > 1 else 0
+    widths = [first] + [rest] * (n - 1)
+    widths[-1] += total - sum(widths)
+    for w in widths:
+        etree.SubElement(grid, W + "gridCol").set(W + "w", str(w))
+    for tr in rows:
+        col = 0
+        for tc in tr.findall(W + "tc"):
+            span = _span(tc)
+            _set_width(tc, sum(widths[col : col + span]))
+            col += span
