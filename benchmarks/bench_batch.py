@@ -199,32 +199,17 @@ def child_batch(folder: str, out: str, jobs: int) -> None:
     print(json.dumps({"elapsed": elapsed, "n": len(result.records), "failed": len(result.failed), "errors": result.with_errors, "self_mb": me, "children_mb": kids}))
 
 
-def _template_path() -> str:
-    from xlperf import report
-
-    for attr in ("TEMPLATE_PATH", "DEFAULT_TEMPLATE", "template_path", "default_template_path"):
-        v = getattr(report, attr, None)
-        v = v() if callable(v) else v
-        if v and Path(str(v)).is_file():
-            return str(v)
-    found = sorted((ROOT / "xlperf" / "templates").glob("*.docx"))
-    if not found:
-        raise SystemExit("no docx template found for the naive run")
-    return str(found[0])
-
-
 def child_naive(folder: str, out: str, limit: int) -> None:
     """One process; openpyxl full load; a freshly loaded docx template for every report."""
     import openpyxl
     from docxtpl import DocxTemplate
 
     from xlperf import report
-    from xlperf.batch import report_sections
     from xlperf.reader import read_workbook
+    from xlperf.report.word import _env, postprocess
     from xlperf.scoring import evaluate
 
     files = sorted(p for p in Path(folder).glob("*.xlsx") if not p.name.startswith((".", "~$")))[:limit]
-    tpl = _template_path()
     Path(out).mkdir(parents=True, exist_ok=True)
     done = failed = 0
     t = time.perf_counter()
@@ -234,9 +219,10 @@ def child_naive(folder: str, out: str, limit: int) -> None:
             names = wb.sheetnames
             grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
             ev = evaluate(read_workbook(names, grids, source=p.name))
-            context = report.build_context(ev, report_sections(ev, names, grids, None), grids=grids)
-            doc = DocxTemplate(tpl)
-            doc.render(context)
+            context = report.build_context(ev, report.report_sections(ev, names, grids, None), grids=grids)
+            doc = DocxTemplate(str(report.template_path(context["style"])))  # loaded afresh every time
+            doc.render(context, _env())
+            postprocess(doc.docx.element.body)
             doc.save(str(Path(out) / (p.stem + "-自评报告.docx")))
             done += 1
         except Exception:  # noqa: BLE001

@@ -397,7 +397,7 @@ def test_killed_batch_leaves_no_half_written_report_and_resumes(bureau_master, t
     while time.monotonic() < deadline and not list(out.glob("*.docx")):
         time.sleep(0.005)
     os.killpg(proc.pid, signal.SIGKILL)  # the main process and its workers
-    proc.wait()
+    proc.wait(timeout=30)
     reports = list(out.glob("*.docx"))
     assert reports, "the batch was killed before any report appeared"
     assert len(reports) < 40, "the batch finished before it could be killed"
@@ -420,16 +420,14 @@ def test_killed_batch_leaves_no_half_written_report_and_resumes(bureau_master, t
 def test_a_dying_worker_is_retried_then_reported(bureau, tmp_path, monkeypatch):
     """A worker process killed (out of memory, say) breaks the pool: the run goes on, the
     workbook that kills its worker twice is reported, the others are not blamed."""
-    import xlperf.api
-
-    real = xlperf.api.load_evaluation
+    real = B.load_workbook_evaluation
 
     def flaky(path):
         if "县卫健局" in str(path):
             os._exit(9)  # the worker dies without a word
         return real(path)
 
-    monkeypatch.setattr(xlperf.api, "load_evaluation", flaky)
+    monkeypatch.setattr(B, "load_workbook_evaluation", flaky)
     result = run_batch([bureau / "县医保局", bureau / "县卫健局", bureau / "医保-购买服务.xlsx"], tmp_path / "out", jobs=2)
     by = {r.文件: r for r in result.records}
     assert by["县卫健局/自评表.xlsx"].状态 == "失败" and "工作进程" in by["县卫健局/自评表.xlsx"].错误信息
@@ -454,3 +452,23 @@ def test_bad_format_and_no_workbooks_are_input_errors(bureau, tmp_path):
     (empty / "说明.txt").write_text("x", encoding="utf-8")
     with pytest.raises(B.InputError, match="没有找到"):
         run_batch([empty], tmp_path / "o2")
+
+
+def test_batch_reader_skips_unread_sheets_but_scores_like_check(bureau, tmp_path):
+    from xlperf.api import load_evaluation
+
+    for p in (bureau / "县卫健局" / "自评表.xlsx", bureau / "医保-购买服务.xlsx"):
+        ev, names, grids = B.load_workbook_evaluation(p)
+        ref, ref_names, _ = load_evaluation(p)
+        assert names == ref_names and "说明" not in grids and "绩效指标" in grids
+        assert ev.total_score == ref.total_score and ev.findings == ref.findings
+    # a foreign workbook whose indicator table sits on a sheet called 说明: read everything
+    odd = tmp_path / "odd.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    ws.append(["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值"])
+    ws.append(["产出指标", "数量指标", "人数", 100, "10人", "10人"])
+    wb.save(odd)
+    ev, _, grids = B.load_workbook_evaluation(odd)
+    assert "说明" in grids and ev.total_score == load_evaluation(odd)[0].total_score

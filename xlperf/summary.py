@@ -219,6 +219,8 @@ class _Look:
     def __init__(self) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+        self.wrap = Alignment(vertical="top", wrap_text=True)
+
         side = Side(style="thin", color=BORDER_COLOR)
         self.border = Border(left=side, right=side, top=side, bottom=side)
         self.header_font = Font(name=FONT_NAME, bold=True)
@@ -228,15 +230,35 @@ class _Look:
         self.body_font = Font(name=FONT_NAME)
 
 
-def _header(ws, names: Sequence[str], look: _Look) -> None:
-    for col, name in enumerate(names, start=1):
-        c = put(ws, 1, col, name)
-        c.font = look.header_font
-        c.fill = look.header_fill
-        c.border = look.border
-        c.alignment = look.header_align
+def _cell(ws, value: Any, *, font=None, fill=None, border=None, align=None, fmt: str | None = None):
+    """A write-only cell; text is always text (never a formula), whatever it starts with."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        c = WriteOnlyCell(ws, value=clean_text(value))
+        c.data_type = "s"
+    else:
+        c = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        c.font = font
+    if fill is not None:
+        c.fill = fill
+    if border is not None:
+        c.border = border
+    if align is not None:
+        c.alignment = align
+    if fmt is not None:
+        c.number_format = fmt
+    return c
+
+
+def _start_sheet(ws, headers: Sequence[str], widths: Sequence[float], look: _Look) -> None:
+    """Settings a streamed sheet writes before its rows (panes, widths), then the header row."""
     ws.freeze_panes = "A2"
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[_col(i)].width = w
     ws.row_dimensions[1].height = 30
+    ws.append([_cell(ws, h, font=look.header_font, fill=look.header_fill, border=look.border, align=look.header_align) for h in headers])
 
 
 def _col(i: int) -> str:
@@ -253,18 +275,17 @@ def _link_target(report: str) -> str:
 def write_summary_xlsx(records: Iterable[SummaryRecord], path: str | Path) -> Path:
     """Write the 汇总表 (sheets 汇总, 按主管部门, 全部问题) to ``path``, atomically.
 
-    The folder must exist; the file is written to a temporary name beside it and moved into
-    place, so an interrupted run never leaves half a workbook. Raises OutputError when the file
-    cannot be replaced (open in Excel/WPS, read-only).
+    Streamed (openpyxl write-only): memory does not grow with the number of rows. The folder
+    must exist; the file is written to a temporary name beside it and moved into place, so an
+    interrupted run never leaves half a workbook. Raises OutputError when the file cannot be
+    replaced (open in Excel/WPS, read-only).
     """
     from openpyxl import Workbook
 
     rows = sort_records(records)
     look = _Look()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_SUMMARY
-    _summary_sheet(ws, rows, look)
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb.create_sheet(SHEET_SUMMARY), rows, look)
     _department_sheet(wb.create_sheet(SHEET_DEPARTMENTS), rows, look)
     _findings_sheet(wb.create_sheet(SHEET_FINDINGS), rows, look)
     wb.properties.title = "绩效自评汇总表"
@@ -286,26 +307,34 @@ def _summary_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
-    headers = [HEADER_NOTES.get(c, c) for c in COLUMNS]
-    _header(ws, headers, look)
-    index = {name: i for i, name in enumerate(COLUMNS, start=1)}
-    for r, rec in enumerate(rows, start=2):
-        for name, col in index.items():
+    # print on A4 landscape, all columns on one page width, header repeated (sheetPr is streamed first)
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _start_sheet(ws, [HEADER_NOTES.get(c, c) for c in COLUMNS], [WIDTHS[c] for c in COLUMNS], look)
+    for rec in rows:
+        line = []
+        for name in COLUMNS:
             value = getattr(rec, name)
-            c = put(ws, r, col, value if value != "" else None)
-            c.border = look.border
-            c.font = look.body_font
-            if name in NUMBER_FORMATS:
-                c.number_format = NUMBER_FORMATS[name]
-        if rec.报告文件:
-            c = ws.cell(r, index["报告文件"])
-            c.hyperlink = _link_target(rec.报告文件)
-            c.font = look.link_font
+            c = _cell(
+                ws,
+                value if value != "" else None,
+                font=look.body_font,
+                border=look.border,
+                fmt=NUMBER_FORMATS.get(name),
+                align=look.wrap if name == "错误信息" else None,
+            )
+            if name == "报告文件" and rec.报告文件:
+                c.hyperlink = _link_target(rec.报告文件)
+                c.font = look.link_font
+            line.append(c)
+        ws.append(line)
     last = max(len(rows) + 1, 2)
-    for name, width in WIDTHS.items():
-        ws.column_dimensions[_col(index[name])].width = width
     ws.auto_filter.ref = f"A1:{_col(len(COLUMNS))}{last}"
-
+    index = {name: i for i, name in enumerate(COLUMNS, start=1)}
     grade = _col(index["等级"])
     rng = f"{grade}2:{grade}{last}"
     for g, color in GRADE_FILLS.items():
@@ -316,12 +345,6 @@ def _summary_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
     ws.conditional_formatting.add(
         f"{rate}2:{rate}{last}", FormulaRule(formula=[f"AND(ISNUMBER({rate}2),{rate}2<1)"], fill=fill)
     )
-    ws.sheet_view.zoomScale = 100
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def department_rows(records: Sequence[SummaryRecord]) -> list[list[Any]]:
@@ -344,31 +367,30 @@ def department_rows(records: Sequence[SummaryRecord]) -> list[list[Any]]:
 def _department_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
     from openpyxl.chart import BarChart, Reference
 
-    _header(ws, DEPARTMENT_COLUMNS, look)
+    _start_sheet(ws, DEPARTMENT_COLUMNS, [26] + [10] * (len(DEPARTMENT_COLUMNS) - 1), look)
     data = department_rows(rows)
-    for r, values in enumerate(data, start=2):
-        for c, v in enumerate(values, start=1):
-            cell = put(ws, r, c, v)
-            cell.border = look.border
-            cell.font = look.body_font
-            if DEPARTMENT_COLUMNS[c - 1] == "平均分":
-                cell.number_format = "0.00"
-    ws.column_dimensions["A"].width = 26
-    for c in range(2, len(DEPARTMENT_COLUMNS) + 1):
-        ws.column_dimensions[_col(c)].width = 10
+    for values in data:
+        ws.append(
+            [
+                _cell(ws, v, font=look.body_font, border=look.border, fmt="0.00" if DEPARTMENT_COLUMNS[i] == "平均分" else None)
+                for i, v in enumerate(values)
+            ]
+        )
     last = len(data) + 1
     ws.auto_filter.ref = f"A1:{_col(len(DEPARTMENT_COLUMNS))}{max(last, 2)}"
 
     chart = BarChart()
     chart.type = "col"
-    chart.grouping = "clustered"
+    chart.grouping = "stacked"  # one column per 主管部门, its height the number of workbooks
+    chart.overlap = 100
     chart.title = "各主管部门自评等级分布"
     chart.y_axis.title = "工作簿数"
     chart.x_axis.title = "主管部门"
     chart.y_axis.majorGridlines = None
     # series = the four grade columns (C..F), categories = departments
-    values = Reference(ws, min_col=3, max_col=6, min_row=1, max_row=max(last, 2))
-    cats = Reference(ws, min_col=1, min_row=2, max_row=max(last, 2))
+    graded = len([d for d in data if d[0] != NO_DEPARTMENT]) + 1  # failed-only rows have no grade
+    values = Reference(ws, min_col=3, max_col=6, min_row=1, max_row=max(graded, 2))
+    cats = Reference(ws, min_col=1, min_row=2, max_row=max(graded, 2))
     chart.add_data(values, titles_from_data=True)
     chart.set_categories(cats)
     colors = ("70AD47", "5B9BD5", "FFC000", "FF0000")
@@ -384,17 +406,14 @@ def _department_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
 
 
 def _findings_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
-    _header(ws, FINDING_COLUMNS, look)
-    r = 2
+    widths = {"文件": 28, "级别": 8, "位置": 18, "规则": 10, "说明": 90}
+    _start_sheet(ws, FINDING_COLUMNS, [widths[c] for c in FINDING_COLUMNS], look)
+    n = 1
     for rec in rows:
         for f in rec.问题:
-            for c, name in enumerate(FINDING_COLUMNS, start=1):
-                put(ws, r, c, f.get(name, ""))
-            r += 1
-    widths = {"文件": 28, "级别": 8, "位置": 18, "规则": 10, "说明": 90}
-    for c, name in enumerate(FINDING_COLUMNS, start=1):
-        ws.column_dimensions[_col(c)].width = widths[name]
-    ws.auto_filter.ref = f"A1:{_col(len(FINDING_COLUMNS))}{max(r - 1, 2)}"
+            ws.append([_cell(ws, f.get(name, ""), font=look.body_font, align=look.wrap if name == "说明" else None) for name in FINDING_COLUMNS])
+            n += 1
+    ws.auto_filter.ref = f"A1:{_col(len(FINDING_COLUMNS))}{max(n, 2)}"
 
 
 # --- pandas / CSV -------------------------------------------------------------------------------

@@ -1,0 +1,196 @@
+"""部门整体支出: scoring through the same reader, the 基础数据 sheet, the combined 湖南 report."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlperf import department as D
+from xlperf.api import check_file, load_evaluation
+from xlperf.errors import InputError
+from xlperf.template import build_template, fill_workbook
+
+KEYS = ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "偏差原因分析及改进措施")
+DEPT_ROWS = [
+    ("投入管理指标", "预算配置", "在职人员控制率", 10, "≤100%", "96%"),
+    ("投入管理指标", "预算执行", "预算执行率", 10, "100%", "98.5%", "部分政府采购合同尾款次年支付"),
+    ("过程指标", "资金管理", "资金使用合规性", 10, "合规", "合规"),
+    ("过程指标", "组织实施", "管理制度健全性", 10, "健全", "健全"),
+    ("产出指标", "数量指标", "完成年度重点工作数", 15, "≥12项", "12项"),
+    ("产出指标", "质量指标", "重点工作完成质量", 15, "≥95%", "97%"),
+    ("效益指标", "社会效益", "群众满意度", 20, "≥90%", "93%"),
+    ("效益指标", "可持续影响", "长效管理机制", 10, "健全", "健全"),
+]
+BASIC = [
+    ["项目", 2024, "2025年"],
+    ["编制数", 50, 50],
+    ["实有人数", 48, 47],
+    ["三公经费（万元）", 12.5, 10.2],
+    [None, None, None],
+    ["其中：公务接待费", 1.25, 0.8],
+]
+PROJECTS = {
+    "医保补助.xlsx": ("城乡居民医保补助项目", "补助参保人数"),
+    "购买服务.xlsx": ("医保经办购买服务项目", "购买服务项目数"),
+}
+
+
+def _dept_workbook(path: Path, *, basic=True) -> Path:
+    build_template(path, evaluation_type="部门整体支出", style="湖南")
+    fill_workbook(
+        path,
+        info={"项目名称": "县医疗保障局2025年度部门整体支出", "主管部门": "县医疗保障局", "实施单位": "县医疗保障局", "评价年度": 2025, "报告样式": "湖南"},
+        budget={"年度资金总额": {"年初预算数": 800, "全年预算数": 820, "实际到位数": 820, "全年执行数": 808, "分值": None}},
+        indicators=[dict(zip(KEYS, r)) for r in DEPT_ROWS],
+    )
+    if basic:
+        wb = openpyxl.load_workbook(path)
+        ws = wb.create_sheet("基础数据")
+        for row in BASIC:
+            ws.append(row)
+        wb.save(path)
+    return path
+
+
+def _project_workbook(path: Path, name: str, indicator: str) -> Path:
+    build_template(path)
+    rows = [
+        ("产出指标", "数量指标", indicator, 25, "≥100", "102"),
+        ("产出指标", "时效指标", "资金拨付时间", 25, "2025年", "2025"),
+        ("效益指标", "社会效益指标", "群众负担减轻", 30, "明显", "明显"),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", 10, "≥95%", "96%"),
+    ]
+    fill_workbook(
+        path,
+        info={"项目名称": name, "主管部门": "县医疗保障局", "实施单位": "县医疗保障事务中心", "评价年度": 2025},
+        budget={"年度资金总额": {"年初预算数": 40, "全年预算数": 40, "实际到位数": 40, "全年执行数": 40, "分值": 10}},
+        indicators=[dict(zip(KEYS, r)) for r in rows],
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def master(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("dept")
+    _dept_workbook(root / "部门整体.xlsx")
+    projects = root / "项目"
+    projects.mkdir()
+    for file, (name, indicator) in PROJECTS.items():
+        _project_workbook(projects / file, name, indicator)
+    return root
+
+
+@pytest.fixture
+def work(master, tmp_path) -> Path:
+    dst = tmp_path / "w"
+    shutil.copytree(master, dst)
+    return dst
+
+
+def test_read_basic_data_keeps_years_and_formats_numbers():
+    rows = D.read_basic_data(BASIC)
+    assert rows[0] == ["项目", "2024年", "2025年"]
+    assert rows[1] == ["编制数", "50", "50"]
+    assert rows[3] == ["三公经费（万元）", "12.5", "10.2"]
+    assert rows[4] == ["其中：公务接待费", "1.25", "0.8"]  # the blank row is gone
+    assert len(rows) == 5
+
+
+def test_read_basic_data_trims_a_table_that_starts_in_b_and_trailing_blanks():
+    grid = [[None, None, None, None], [None, "项目", "2025年", None], [None, "编制数", 50, None]]
+    assert D.read_basic_data(grid) == [["项目", "2025年"], ["编制数", "50"]]
+    assert D.read_basic_data([]) == []
+    assert D.basic_data_sheet(["说明", "基础数据表"]) == "基础数据表"
+    assert D.basic_data_sheet(["说明", "绩效指标"]) is None
+
+
+def test_department_workbook_scores_with_the_same_reader(work):
+    ev = check_file(work / "部门整体.xlsx")
+    assert D.is_department(ev)
+    assert ev.total_weight == 100
+    names = [s.name for s in ev.level1]
+    for level1 in ("投入管理指标", "过程指标", "产出指标", "效益指标"):
+        assert level1 in names
+    assert not ev.errors, [f.message for f in ev.errors]
+    assert ev.total_score == pytest.approx(99.85) and ev.grade == "优"
+
+
+def test_department_context_adds_basic_data_and_one_entry_per_project(work):
+    ev, names, grids = load_evaluation(work / "部门整体.xlsx")
+    ctx = D.department_context(ev, grids, sorted((work / "项目").glob("*.xlsx")))
+    assert ctx["basic_data"][0] == ["项目", "2024年", "2025年"]
+    assert ctx["basic_data_header"] == ctx["basic_data"][0] and ctx["basic_data_rows"] == ctx["basic_data"][1:]
+    projects = ctx["projects"]
+    assert [p["name"] for p in projects] == sorted(name for name, _ in PROJECTS.values())
+    for p in projects:
+        assert p["total_score"] == 100 and p["grade"] == "优" and p["total_score_text"] == "100.00"
+        assert p["self_table"]  # whatever the report template renders as a 自评表
+    assert ctx["project_problems"] == []
+
+
+def _docx_text(path: Path) -> tuple[str, list[str]]:
+    import docx
+
+    doc = docx.Document(str(path))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    cells = []
+    for table in doc.tables:
+        for row in table.rows:
+            for c in row.cells:
+                cells.append(c.text)
+    # nested tables and sub-documents: walk the XML as well
+    xml_text = "".join(t.text or "" for t in doc.element.body.iter() if t.tag.endswith("}t"))
+    return body + "\n" + xml_text, cells
+
+
+def test_department_report_combines_basic_data_self_table_and_each_project(work, tmp_path):
+    out = tmp_path / "部门报告.docx"
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", out, "docx")
+    assert result.out == out and out.is_file()
+    assert result.grade == "优" and len(result.projects) == 2 and result.problems == []
+    text, cells = _docx_text(out)
+    # the 湖南 outline
+    assert "一、部门概况" in text and "八、评价等级" in text
+    # 附件: 基础数据表
+    assert "编制数" in cells and "实有人数" in cells and "2024年" in cells and "12.5" in cells
+    # the department's own 自评表
+    assert any("在职人员控制率" in c for c in cells) and any("管理制度健全性" in c for c in cells)
+    # one 项目自评表 per project, with its own indicators
+    for name, indicator in PROJECTS.values():
+        assert name in text
+        assert any(indicator in c for c in cells), indicator
+    assert not list(tmp_path.glob(".xlperf-tmp-*"))
+
+
+def test_department_report_lists_unusable_project_workbooks_and_goes_on(work, tmp_path):
+    (work / "项目" / "坏.xlsx").write_text("不是工作簿", encoding="utf-8")
+    (work / "项目" / "~$医保补助.xlsx").write_bytes(b"\0")
+    shutil.copyfile(work / "部门整体.xlsx", work / "项目" / "另一个部门.xlsx")
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.docx", "docx")
+    assert len(result.projects) == 2
+    assert any("坏.xlsx" in p and "无法读取" in p for p in result.problems)
+    assert any("另一个部门.xlsx" in p and "部门整体支出" in p for p in result.problems)
+    assert not any("~$" in p for p in result.problems)
+
+
+def test_department_report_accepts_an_output_folder_and_markdown(work, tmp_path):
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path, "md")
+    assert result.out == tmp_path / "部门整体-自评报告.md"
+    text = result.out.read_text(encoding="utf-8")
+    assert "部门概况" in text
+
+
+def test_projects_folder_may_hold_the_department_workbook_itself(work, tmp_path):
+    shutil.move(str(work / "部门整体.xlsx"), work / "项目" / "部门整体.xlsx")
+    result = D.department_report(work / "项目" / "部门整体.xlsx", work / "项目", tmp_path / "r.docx", "docx")
+    assert len(result.projects) == 2 and result.problems == []
+
+
+def test_project_workbook_is_refused_as_a_department(work, tmp_path):
+    with pytest.raises(InputError, match="部门整体支出"):
+        D.department_report(work / "项目" / "医保补助.xlsx", work / "项目", tmp_path / "r.docx", "docx")
+    with pytest.raises(InputError, match="文件夹不存在"):
+        D.department_report(work / "部门整体.xlsx", work / "没有", tmp_path / "r.docx", "docx")
