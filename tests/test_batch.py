@@ -416,7 +416,9 @@ def test_killed_batch_leaves_no_half_written_report_and_resumes(bureau_master, t
     assert not [p for p in out.rglob("*") if p.name.startswith((".~xlperf", ".xlperf-tmp-")) or p.suffix == ".tmp"]
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="relies on fork: the patched reader is inherited by the workers")
+@pytest.mark.skipif(
+    __import__("multiprocessing").get_start_method() != "fork", reason="relies on fork: the patched reader is inherited by the workers"
+)
 def test_a_dying_worker_is_retried_then_reported(bureau, tmp_path, monkeypatch):
     """A worker process killed (out of memory, say) breaks the pool: the run goes on, the
     workbook that kills its worker twice is reported, the others are not blamed."""

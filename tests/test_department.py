@@ -194,3 +194,38 @@ def test_project_workbook_is_refused_as_a_department(work, tmp_path):
         D.department_report(work / "项目" / "医保补助.xlsx", work / "项目", tmp_path / "r.docx", "docx")
     with pytest.raises(InputError, match="文件夹不存在"):
         D.department_report(work / "部门整体.xlsx", work / "没有", tmp_path / "r.docx", "docx")
+
+
+def test_default_output_format_from_suffix_and_strict(work, tmp_path):
+    result = D.department_report(work / "部门整体.xlsx", work / "项目")
+    assert result.out == work / "部门整体-自评报告.docx" and result.out.is_file() and result.ok
+    html = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.html")
+    assert "城乡居民医保补助项目" in html.out.read_text(encoding="utf-8")
+    # a department workbook with an 错误 finding: reported, or refused with strict
+    wb = openpyxl.load_workbook(work / "部门整体.xlsx")
+    ws = wb["绩效指标"]
+    for row in ws.iter_rows(min_row=8):
+        if row[2].value == "在职人员控制率":
+            row[4].value = 15  # weights now total 105
+    wb.save(work / "部门整体.xlsx")
+    assert D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "e.docx").errors
+    with pytest.raises(InputError, match="strict"):
+        D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "s.docx", strict=True)
+
+
+def test_a_style_without_a_projects_annex_says_so(work, tmp_path):
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.docx", style="通用")
+    assert any("没有项目自评表附件" in p for p in result.problems)
+    empty = work / "空"
+    empty.mkdir()
+    result = D.department_report(work / "部门整体.xlsx", empty, tmp_path / "r2.docx")
+    assert any("没有项目自评表" in p for p in result.problems) and result.projects == []
+
+
+@pytest.mark.skipif(__import__("xlperf.report", fromlist=["find_soffice"]).find_soffice() is None, reason="LibreOffice not installed")
+def test_department_report_as_pdf(work, tmp_path):
+    out = tmp_path / "输出"
+    out.mkdir()
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", out / "部门.pdf")
+    assert result.out.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in out.iterdir()) == ["部门.pdf"]  # no temporary files left

@@ -31,7 +31,6 @@ Grid = list[list[Any]]
 BASIC_DATA_SYNONYMS = ("基础数据", "基础数据表", "部门基础数据", "基本数据", "基础信息")
 DEPARTMENT_TYPE = "部门整体支出"
 DEPARTMENT_STYLE = "湖南"
-REPORT_FORMATS = ("docx", "md", "pdf")
 
 
 # --- 基础数据 --------------------------------------------------------------------------------------
@@ -122,6 +121,11 @@ class DepartmentResult:
     grade: str
     projects: list[ProjectEntry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # Chinese lines for the user: skipped projects …
+    errors: list[Any] = field(default_factory=list)  # the department workbook's 错误 findings
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def _self_table(ev: Any, names: list[str], grids: dict[str, Grid]) -> Any:
@@ -210,26 +214,41 @@ def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = N
 def department_report(
     dept_path: str | Path,
     projects_dir: str | Path | None,
-    out: str | Path,
-    fmt: str = "docx",
+    out: str | Path | None = None,
+    fmt: str | None = None,
     *,
-    style: str = DEPARTMENT_STYLE,
+    style: str | None = DEPARTMENT_STYLE,
     template: str | Path | None = None,
+    strict: bool = False,
 ) -> DepartmentResult:
-    """One report for the department: its own outline (湖南 by default) with 附件 holding the
-    基础数据表, the department 自评表 and one 项目自评表 per workbook found in ``projects_dir``.
+    """One report for the department: its outline (湖南 by default) with 附件 holding the 基础数据表,
+    the department 自评表 and one 项目自评表 per workbook found in ``projects_dir``.
 
-    ``fmt``: docx, md or pdf. The output is written atomically. Raises InputError when the
-    workbook is not a 部门整体支出 evaluation.
+    ``out``: a file, a folder, or None (``<workbook>-自评报告.<fmt>`` beside the workbook).
+    ``fmt``: docx, pdf, md or html; None takes it from ``out``'s suffix (default docx). The output
+    is written atomically. Raises InputError when the workbook is not a 部门整体支出 evaluation
+    (or, with ``strict``, has 错误 findings); project workbooks that cannot be used are left out
+    and named in ``problems``.
     """
     from xlperf import report
     from xlperf.api import load_evaluation
-    from xlperf.batch import report_sections
+    from xlperf.report.job import default_output, normalize_format
 
-    fmt = (fmt or "docx").lower().lstrip(".")
-    if fmt not in REPORT_FORMATS:
-        raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(REPORT_FORMATS)}", code="X031")
+    f = normalize_format(fmt, out)
+    if style is not None and style not in layout.REPORT_STYLES:
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    if template is not None and f in ("docx", "pdf"):
+        report.template_bytes(None, template)  # a missing or broken template fails before any work
     dept = Path(dept_path)
+    if out is None:
+        target = default_output(dept, f)
+    else:
+        target = Path(out)
+        if target.is_dir():
+            target = default_output(target / dept.name, f)
+    if not target.parent.exists():
+        raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
+
     ev, names, grids = load_evaluation(dept)
     if not is_department(ev):
         raise InputError(
@@ -238,23 +257,28 @@ def department_report(
             path=dept,
             code="X040",
         )
+    if strict and ev.errors:
+        lines = "；".join(f"{e.location} {e.code} {e.message}" for e in ev.errors[:20])
+        raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}", path=dept, code="X035")
     project_paths = find_project_workbooks(projects_dir, exclude=dept) if projects_dir else []
-    sections = report_sections(ev, names, grids, style)
+    sections = report.report_sections(ev, names, grids, style)
     context = report.build_context(ev, sections, grids=grids)
     extra = department_context(ev, grids, project_paths)
     context.update(extra)
+    problems = list(extra["project_problems"])
+    if project_paths and not any("projects" in s.tables for s in sections):
+        problems.append(f"“{context['style']}”样式的提纲没有项目自评表附件，项目自评表未列入报告（部门整体支出请用 --style 湖南）")
+    if projects_dir and not project_paths:
+        problems.append(f"文件夹 {Path(projects_dir).name} 中没有项目自评表（.xlsx）")
 
-    target = Path(out)
-    if target.is_dir():
-        target = target / f"{dept.stem}-自评报告.{fmt}"
-    if not target.parent.exists():
-        raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
-    _render(context, target, fmt, template)
+    _render(context, target, f, template)
     projects = [
         ProjectEntry(p["name"], p["file"], p["total_score"], p["grade"], p["self_table"], p["errors"], p["unit"])
         for p in extra["projects"]
     ]
-    return DepartmentResult(out=target, total_score=ev.total_score, grade=ev.grade, projects=projects, problems=list(extra["project_problems"]))
+    return DepartmentResult(
+        out=target, total_score=ev.total_score, grade=ev.grade, projects=projects, problems=problems, errors=list(ev.errors)
+    )
 
 
 def _render(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None) -> None:
@@ -262,8 +286,10 @@ def _render(context: dict[str, Any], target: Path, fmt: str, template: str | Pat
     from xlperf.xlsx import atomic_output
 
     with atomic_output(target, suffix=f".{fmt}") as tmp:
-        if fmt == "md":
-            tmp.write_text(report.render_markdown(context), encoding="utf-8")
+        if fmt in ("md", "html"):
+            text = report.render_markdown(context) if fmt == "md" else report.render_html(context)
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
         elif fmt == "docx":
             _render_docx(context, tmp, template)
         else:  # pdf: the docx in a private folder, one LibreOffice call
