@@ -413,6 +413,10 @@ def test_context_formats_numbers_as_reports_write_them(books):
     ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids)
     assert ctx["title"] == "2021年度城乡居民购买服务经费配套项目支出绩效自评报告"
     assert ctx["title_lines"] == ["2021年度城乡居民购买服务经费配套项目", "支出绩效自评报告"]
+    ev.input.info.name = "财政对六类特殊人群个人缴费补助项目"  # 21 characters: 项目 moves down
+    assert R.build_context(ev, [])["title_lines"] == ["2021年度财政对六类特殊人群个人缴费补助", "项目支出绩效自评报告"]
+    ev.input.info.name = "短名称"
+    assert R.build_context(ev, [])["title_lines"] == ["2021年度短名称项目支出绩效自评报告"]
     assert (ctx["total_score"], ctx["grade"], ctx["grade_long"]) == ("84.31", "良", "良好")
     budget = ctx["budget_table"]["rows"][0]
     assert budget == {

@@ -110,7 +110,11 @@ def _split_title(head: str, tail: str) -> list[str]:
     a title breaks where the words stay whole, never inside a word)."""
     if _width(head + tail) <= TITLE_LINE_CHARS:
         return [head + tail]
-    return [head, tail]
+    if _width(head) <= TITLE_LINE_CHARS:
+        return [head, tail]
+    if head.endswith("项目") and _width(head[:-2]) <= TITLE_LINE_CHARS:  # 「…补助 / 项目支出绩效自评报告」
+        return [head[:-2], "项目" + tail]
+    return [head, tail]  # a very long name: Word wraps the first line
 
 
 # --- sections --------------------------------------------------------------------------------------
