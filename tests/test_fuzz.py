@@ -100,3 +100,39 @@ def test_a_real_docx_is_named_a_word_document(tmp_path: Path) -> None:
     with pytest.raises(InputError) as ei:
         xlsx.check_workbook_file(renamed)
     assert "这是 Word 文档" in str(ei.value) and ei.value.code == "X007"
+
+
+@pytest.mark.parametrize("damage", ["cut", "bad_byte", "unclosed"])
+def test_a_sheet_whose_xml_is_broken_is_refused_by_every_reader(goumai: Path, tmp_path: Path, damage: str) -> None:
+    """calamine read what it could of a cut-off sheet: check said 'no problems', calc said 'damaged'."""
+    from tests.hostile.surgery import read_parts, write_parts
+
+    parts = read_parts(goumai)
+    xml = parts["xl/worksheets/sheet4.xml"]
+    if damage == "cut":
+        xml = xml[:-300]
+    elif damage == "bad_byte":
+        assert b"<v>10</v>" in xml
+        xml = xml.replace(b"<v>10</v>", b"<v>1\xff</v>", 1)  # invalid UTF-8
+    else:
+        xml = xml.replace(b"</row>", b"", 1)
+    parts["xl/worksheets/sheet4.xml"] = xml
+    p = write_parts(tmp_path / "坏表.xlsx", parts)
+    for call in (xlsx.read_grids, check_file):
+        with pytest.raises(InputError) as ei:
+            call(p)
+        assert ei.value.code == "X013" and "工作表“绩效指标”的内容已损坏" in str(ei.value), str(ei.value)
+    with pytest.raises(InputError):
+        xlsx.XlsxPatcher(p).set_block("绩效指标", 8, 8, [[1]])
+
+
+def test_broken_shared_strings_are_refused(goumai: Path, tmp_path: Path) -> None:
+    from tests.hostile.surgery import NS_MAIN, NS_R
+
+    s = Surgery(goumai)
+    s.add_rel("xl/_rels/workbook.xml.rels", "rIdSST", NS_R + "/sharedStrings", "sharedStrings.xml")
+    s.parts["xl/sharedStrings.xml"] = f'<sst xmlns="{NS_MAIN}" count="1"><si><t>半截'.encode()
+    p = s.save(tmp_path / "坏表.xlsx")
+    with pytest.raises(InputError) as ei:
+        check_file(p)
+    assert ei.value.code == "X013" and "sharedStrings.xml" in str(ei.value)

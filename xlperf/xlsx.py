@@ -754,10 +754,14 @@ def read_grids(
     xml: dict[str, bytes] = {}
     caps: dict[str, tuple[int, int]] = {}
     trimmed: dict[str, bytes] = {}
+    sst = book.part_of_type("/sharedStrings")
+    if sst and sst in book.reader.infos:
+        _check_well_formed(p, sst, book.reader.read(sst))
     for name in wanted:
         part = parts[name]
         if part not in xml:
             xml[part] = book.reader.read(part)
+            _check_well_formed(p, part, xml[part], name)
             cap = _grid_caps(xml[part])
             caps[part] = cap
             if cap[0] < MAX_ROW or cap[1] < MAX_COL:
@@ -793,6 +797,25 @@ def read_grids(
         except Exception:  # noqa: BLE001
             pass
     return names, grids
+
+
+def _check_well_formed(path: Path, part: str, data: bytes, sheet: str | None = None) -> None:
+    """Refuse a part that is not well-formed XML (calamine reads what it can of a cut-off sheet
+    and silently drops the rest; the patcher would then refuse the same file)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        what = f"工作表“{sheet}”" if sheet else f"部件 {part}"
+        raise InputError(
+            f"{what}的内容已损坏（{part} 第 {exc.lineno} 行第 {exc.offset + 1} 列不是有效的 XML），无法可靠读取。"
+            "请用 Excel/WPS 打开（修复）后另存为 .xlsx 再试",
+            path=path,
+            code=E_UNREADABLE,
+        ) from exc
 
 
 _C_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr\s*=\s*["']\$?([A-Za-z]+)\$?(\d+)""")
