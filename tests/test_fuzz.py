@@ -136,3 +136,28 @@ def test_broken_shared_strings_are_refused(goumai: Path, tmp_path: Path) -> None
     with pytest.raises(InputError) as ei:
         check_file(p)
     assert ei.value.code == "X013" and "sharedStrings.xml" in str(ei.value)
+
+
+def test_a_read_only_workbook_is_never_rewritten(goumai: Path, tmp_path: Path) -> None:
+    """os.replace swaps a 0444 file as soon as the folder is writable (and root ignores modes):
+    calc in place silently rewrote files the user had marked 只读."""
+    import shutil
+    import stat
+
+    from xlperf.api import calc_file
+    from xlperf.errors import OutputError
+
+    p = tmp_path / "只读.xlsx"
+    shutil.copyfile(goumai, p)
+    p.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    before = p.read_bytes()
+    with pytest.raises(OutputError) as ei:
+        calc_file(p)
+    assert ei.value.code == "X107" and "只读" in str(ei.value) and "-o" in str(ei.value)
+    assert p.read_bytes() == before and (p.stat().st_mode & 0o777) == 0o444
+    out = tmp_path / "另存.xlsx"
+    calc_file(p, out)  # -o works
+    assert xlsx.read_grids(out)[0] and p.read_bytes() == before
+    with pytest.raises(OutputError):
+        xlsx.atomic_write_bytes(p, b"x")
+    assert p.read_bytes() == before

@@ -140,6 +140,7 @@ E_OUT_DENIED = "X103"
 E_OUT_IN_USE = "X104"
 E_OUT_BUSY = "X105"
 E_OUT_WRITE = "X106"
+E_OUT_READONLY = "X107"
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -1925,6 +1926,25 @@ def _output_error(dst: Path, exc: OSError) -> OutputError:
     return OutputError(f"写入文件失败（{exc.strerror or exc}）", path=dst, code=E_OUT_WRITE)
 
 
+def is_read_only(path: str | os.PathLike[str]) -> bool:
+    """Whether the user marked the file read-only: no write bit / the 只读 attribute, or no access.
+
+    Decided by the mode bits, not by trying: root (and os.replace into a writable folder)
+    could overwrite a 0444 file, but the user said it must not change.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    if getattr(st, "st_file_attributes", 0) & getattr(stat, "FILE_ATTRIBUTE_READONLY", 0):
+        return True
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return True
+    return os.name == "posix" and os.geteuid() != 0 and not os.access(path, os.W_OK)
+
+
 def _check_output_folder(dst: Path) -> None:
     folder = dst.parent
     if not folder.exists():
@@ -1933,6 +1953,12 @@ def _check_output_folder(dst: Path) -> None:
         raise OutputError(f"输出位置不是文件夹：{folder}", path=dst, code=E_OUT_FOLDER)
     if dst.is_dir():
         raise OutputError("输出路径是一个文件夹，请给出文件名", path=dst, code=E_OUT_DENIED)
+    if is_read_only(dst):
+        raise OutputError(
+            "文件是只读的（设置了只读属性或没有写入权限），程序不会改写它。请取消只读属性后重试，或另存为新文件（calc 可加 -o 新文件名）",
+            path=dst,
+            code=E_OUT_READONLY,
+        )
 
 
 def _pid_alive(pid: int) -> bool:
