@@ -730,6 +730,8 @@ def run_batch(
     from xlperf import layout
 
     started = time.perf_counter()
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
     fmts = _parse_formats(formats)
     if style is not None and style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
@@ -779,6 +781,8 @@ def run_batch(
 
 def check_records(inputs: Sequence[str | Path], *, jobs: int = 1, progress: ProgressCallback | None = None) -> list[SummaryRecord]:
     """Check workbooks without writing anything; the records of the 汇总表 (for analysts)."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
     found = discover(inputs)
     result = _run(found, None, None, (), jobs, True, None, DEFAULT_CHUNK, progress or (lambda _p: None), check_only=True)
     return result.records
