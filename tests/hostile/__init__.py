@@ -1,0 +1,1 @@
+"""Hostile inputs: a corpus of bad and awkward workbooks, generated (never committed as binaries)."""
