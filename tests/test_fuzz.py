@@ -161,3 +161,29 @@ def test_a_read_only_workbook_is_never_rewritten(goumai: Path, tmp_path: Path) -
     with pytest.raises(OutputError):
         xlsx.atomic_write_bytes(p, b"x")
     assert p.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        ((b'name="\xe8\xaf\xb4\xe6\x98\x8e"', 'name="绩效指标"'.encode()), "两个名为“绩效指标”"),  # 说明 renamed 绩效指标
+        ((b'name="\xe8\xaf\xb4\xe6\x98\x8e"', b'name=" "'), "没有名称"),
+        ((b'r:id="rId5"', b'r:id="rId55"'), "工作表“校验结果”没有对应的部件"),
+    ],
+)
+def test_a_sheet_list_excel_would_refuse_is_called_damaged(goumai: Path, tmp_path: Path, edit, words: str) -> None:
+    """Fuzz #406: 校验结果 listed without its relationship was skipped; calc then tried to add a
+    second 校验结果 and died with ValueError. Duplicate names read the wrong sheet."""
+    from tests.hostile.surgery import read_parts, write_parts
+
+    from xlperf.api import calc_file
+
+    parts = read_parts(goumai)
+    assert edit[0] in parts["xl/workbook.xml"]
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(edit[0], edit[1], 1)
+    p = write_parts(tmp_path / "坏表.xlsx", parts)
+    for call in (check_file, lambda x: calc_file(x, tmp_path / "另存.xlsx")):
+        with pytest.raises(InputError) as ei:
+            call(p)
+        assert ei.value.code == "X006" and words in str(ei.value), str(ei.value)
+    assert not (tmp_path / "另存.xlsx").exists()

@@ -674,12 +674,20 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> _Book:
                 if _local(sh.tag) != "sheet":
                     continue
                 rid = next((v for k, v in sh.attrib.items() if _local(k) == "id" and k.startswith("{")), None)
-                typ, part = rel_targets.get(str(rid), ("", ""))
+                name = str(sh.get("name", ""))
+                # what Excel refuses to open: a sheet without a name, without its part, or named twice
+                if not name.strip():
+                    raise _corrupt(p, "工作簿中有一个没有名称的工作表")
+                if str(rid) not in rel_targets:
+                    raise _corrupt(p, f"工作表“{name}”没有对应的部件")
+                if any(other.name.casefold() == name.casefold() for other in sheets):
+                    raise _corrupt(p, f"工作簿中有两个名为“{name}”的工作表")
+                typ, part = rel_targets[str(rid)]
                 try:
                     sid = int(sh.get("sheetId", "0"))
                 except ValueError:
                     sid = 0
-                sheets.append(_SheetRef(str(sh.get("name", "")), part, typ, sid))
+                sheets.append(_SheetRef(name, part, typ, sid))
     book = _Book(p, reader, workbook_part, rels_part, wb_root, rels_root, ct_root, sheets, date1904, rel_targets)
 
     # Every XML part we (or calamine) read: refuse DOCTYPE/ENTITY, verify real sizes of big ones.
