@@ -187,3 +187,15 @@ def test_a_sheet_list_excel_would_refuse_is_called_damaged(goumai: Path, tmp_pat
             call(p)
         assert ei.value.code == "X006" and words in str(ei.value), str(ei.value)
     assert not (tmp_path / "另存.xlsx").exists()
+
+
+def test_a_damaged_zip_version_field_is_called_damaged(goumai: Path, tmp_path: Path) -> None:
+    """Fuzz #26: one flipped byte in 'version needed to extract' made zipfile raise NotImplementedError."""
+    data = bytearray(goumai.read_bytes())
+    cd = data.find(b"PK\x01\x02")
+    data[cd + 6] = 84  # version 8.4
+    p = tmp_path / "坏表.xlsx"
+    p.write_bytes(bytes(data))
+    with pytest.raises(InputError) as ei:
+        check_file(p)
+    assert ei.value.code == "X006" and "损坏" in str(ei.value)

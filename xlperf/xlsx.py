@@ -593,7 +593,7 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> _Book:
         raise _err(p, E_NOT_WORKBOOK, "这是一个空的压缩包，不是 Excel 工作簿")
     try:
         zf = zipfile.ZipFile(fp)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:  # a damaged "version needed" field: NotImplementedError
         raise _corrupt(p) from exc
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
