@@ -199,3 +199,19 @@ def test_a_damaged_zip_version_field_is_called_damaged(goumai: Path, tmp_path: P
     with pytest.raises(InputError) as ei:
         check_file(p)
     assert ei.value.code == "X006" and "损坏" in str(ei.value)
+
+
+def test_a_local_header_offset_before_the_file_start_is_called_damaged(goumai: Path, tmp_path: Path) -> None:
+    """Fuzz #1227 (seed F): a flipped bit in a central-directory offset gave a negative seek (ValueError)."""
+    import struct
+
+    data = bytearray(goumai.read_bytes())
+    eocd = data.rfind(b"PK\x05\x06")
+    cd_offset = struct.unpack("<I", data[eocd + 16 : eocd + 20])[0]
+    # shift the whole archive's base: claim the central directory starts later than it does
+    data[eocd + 16 : eocd + 20] = struct.pack("<I", cd_offset + 600000)
+    p = tmp_path / "坏表.xlsx"
+    p.write_bytes(bytes(data))
+    with pytest.raises(InputError) as ei:
+        check_file(p)
+    assert ei.value.code == "X006"

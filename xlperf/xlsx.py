@@ -262,6 +262,8 @@ class _PartReader:
         self.infos = {i.filename: i for i in zf.infolist()}
 
     def data_offset(self, info: zipfile.ZipInfo) -> int:
+        if info.header_offset < 0:  # a damaged central directory points before the file's start
+            raise _corrupt(self.path, info.filename)
         self.fp.seek(info.header_offset)
         head = self.fp.read(30)
         if len(head) != 30 or head[:4] != b"PK\x03\x04":
