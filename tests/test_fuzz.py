@@ -215,3 +215,21 @@ def test_a_local_header_offset_before_the_file_start_is_called_damaged(goumai: P
     with pytest.raises(InputError) as ei:
         check_file(p)
     assert ei.value.code == "X006"
+
+
+@pytest.mark.parametrize("ref, field", [("A8", "一级指标"), ("B9", "二级指标"), ("D10", "指标方向"), ("预算执行!A2", "资金来源")])
+def test_huge_labels_are_cut_like_any_free_text(goumai: Path, tmp_path: Path, ref: str, field: str) -> None:
+    """Fuzz #294 (seed J): a 40 000-character 一级指标 went uncut into the summary block and into
+    findings; calc then wrote a cell over Excel's 32 767 limit and ended in ValueError."""
+    from xlperf.api import calc_file
+
+    sheet, cell = ref.split("!") if "!" in ref else ("绩效指标", ref)
+    s = Surgery(goumai)
+    s.set(sheet, cell, "超长" * 20000)
+    p = s.save(tmp_path / "长.xlsx")
+    ev = check_file(p)
+    assert any(f.code == "W007" and field in f.message for f in ev.findings)
+    calc_file(p, tmp_path / "另存.xlsx")
+    names, grids = xlsx.read_grids(tmp_path / "另存.xlsx")
+    written = [grids["校验结果"], grids["自评报告"], [r[7:13] for r in grids["绩效指标"][:6]]]  # and the summary block
+    assert max(len(v) for g in written for row in g for v in row if isinstance(v, str)) <= 32767

@@ -303,7 +303,7 @@ def read_budget(grid: Grid, sheet: str, findings: list[Finding]) -> Budget:
             continue
         if text_of(label).startswith(("注", "说明", "金额单位")):
             continue
-        line = BudgetLine(source=_source_name(label), row=r)
+        line = BudgetLine(source=_source_name(_limit_text(label, sheet, r, src_col, "资金来源", findings)), row=r)
         for header, attr in amounts:
             c = cols.get(header)
             if not c:
@@ -386,7 +386,10 @@ def read_indicators(grid: Grid, sheet: str, inp: SelfEvaluation, findings: list[
             return cell(grid, r, c) if c else None
 
         raw1, raw2, raw3 = get("一级指标"), get("二级指标"), get("三级指标")
-        t1, t2, t3 = text_of(raw1), text_of(raw2), text_of(raw3)
+        # labels are quoted in findings, the summary block and the report: as long as any free text, no longer
+        t1 = _limit_text(raw1, sheet, r, cols.get("一级指标", 1), "一级指标", findings) if raw1 is not None else ""
+        t2 = _limit_text(raw2, sheet, r, cols.get("二级指标", 1), "二级指标", findings) if raw2 is not None else ""
+        t3 = text_of(raw3)
         weight_raw, target, actual = get("分值"), get("年度指标值"), get("实际完成值")
         if any(w in t for t in (t1, t2, t3) for w in _TOTAL_WORDS) and not (t3 and t1 and t2):
             inp.declared_total_row = r
@@ -416,7 +419,7 @@ def read_indicators(grid: Grid, sheet: str, inp: SelfEvaluation, findings: list[
             findings.append(make("E010", _loc(sheet, r, None), sheet=sheet, count=_count_rows(grid, r, cols) + count - 1, limit=layout.MAX_INDICATOR_ROWS))
             break
         ind = Indicator(row=r, level1=l1, level2=l2, level3=_limit_text(raw3, sheet, r, cols.get("三级指标", 1), "三级指标", findings))
-        ind.direction = text_of(get("指标方向"))
+        ind.direction = _limit_text(get("指标方向"), sheet, r, cols.get("指标方向", 1), "指标方向", findings)
         for name, value in (("分值", weight_raw), ("年度指标值", target), ("实际完成值", actual)):
             problem = _cell_problem(value, sheet, r, cols[name], name)
             if problem:
