@@ -30,6 +30,40 @@ def goumai(tmp_path_factory) -> Path:
     return p
 
 
+# --- the fuzzer ------------------------------------------------------------------------------------------------
+
+FUZZ_SEED = os.environ.get("XLPERF_FUZZ_SEED", "xlperf-1")
+FUZZ_CASES = int(os.environ.get("XLPERF_FUZZ_CASES", "3000"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signal.alarm and fork")
+def test_mutated_workbooks_end_in_an_evaluation_or_a_clean_error(tmp_path: Path) -> None:
+    """A few thousand mutants of real workbooks through check_file, every 7th usable one also through
+    calc_file to another file (whose output must open again). Deterministic: case i of seed s is
+    always the same file (tests.hostile.fuzz.mutant). Reproduce a finding with
+    ``mutant(seeds, FUZZ_SEED, i)``; run more with XLPERF_FUZZ_SEED / XLPERF_FUZZ_CASES."""
+    from tests.hostile import fuzz
+
+    seeds = fuzz.seed_workbooks(tmp_path / "seeds")
+    t0 = time.monotonic()
+    report = fuzz.run(seeds, FUZZ_SEED, FUZZ_CASES, tmp_path / "work", workers=2, calc_every=7, timeout=10, total_timeout=600)
+    elapsed = time.monotonic() - t0
+    print(f"fuzz: {report.cases} cases in {elapsed:.1f}s: {report.evaluations} evaluations, "
+          f"{report.clean_errors} clean errors, {report.calcs} calc runs")
+    assert not report.findings, "\n\n".join(map(str, report.findings[:10]))
+    assert report.cases == FUZZ_CASES
+    assert report.evaluations > FUZZ_CASES // 5 and report.clean_errors > FUZZ_CASES // 5  # both paths exercised
+    assert report.calcs >= FUZZ_CASES // 20
+
+
+def test_mutants_are_deterministic(goumai: Path) -> None:
+    from tests.hostile import fuzz
+
+    seeds = {"a": goumai.read_bytes()}
+    assert [fuzz.mutant(seeds, "s", i) for i in range(30)] == [fuzz.mutant(seeds, "s", i) for i in range(30)]
+    assert len({fuzz.mutant(seeds, "s", i)[2] for i in range(30)}) >= 25
+
+
 # --- regressions ---------------------------------------------------------------------------------------------
 
 
