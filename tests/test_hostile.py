@@ -226,24 +226,30 @@ def test_every_command_answers_clearly_and_loses_nothing(corpus: dict[str, Case]
 
 # --- no traceback reaches stderr (real processes) ---------------------------------------------------------------
 
-SUBPROCESS_CASES = ["zip_bomb", "encrypted", "old_xls", "billion_laughs_sheet", "rows_100k", "open_in_excel"]
+SUBPROCESS_CASES = ["zip_bomb", "encrypted", "billion_laughs_sheet", "open_in_excel"]
 
 
 @pytest.mark.parametrize("name", SUBPROCESS_CASES)
-def test_real_process_stderr_has_no_traceback(corpus: dict[str, Case], name: str) -> None:
+def test_real_process_stderr_has_no_traceback(corpus: dict[str, Case], name: str, tmp_path: Path) -> None:
     case = corpus[name]
-    for command in ("check", "calc"):
+    for command in ("check", "report", "batch", "calc"):
         if command == "calc" and case.rewrites:
             continue
+        out = tmp_path / command
+        out.mkdir()
+        args = [a.replace("{out}", str(out)) for a in case.args_for(command)]
         proc = subprocess.run(
-            [sys.executable, "-m", "xlperf.cli", command, str(case.path)],
+            [sys.executable, "-m", "xlperf.cli", command, str(case.path), *args],
             capture_output=True,
             text=True,
             timeout=60,
             env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8"),
         )
+        if proc.returncode == 2 and "No such command" in proc.stderr:
+            pytest.skip(f"`xlperf {command}` is not attached to the CLI yet")
         assert proc.returncode == case.expect[command], (name, command, proc.stderr)
         assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+        assert "内部错误" not in proc.stderr
         if proc.returncode >= 2:
             assert proc.stderr.startswith("错误："), proc.stderr
             assert re.search(case.pattern_for(command), proc.stderr, re.S), proc.stderr
