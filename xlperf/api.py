@@ -43,7 +43,7 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     target = Path(out) if out is not None else p
     if out is not None and target.resolve() != p.resolve():
         if not target.parent.exists():
-            raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
+            raise OutputError(f"输出文件夹不存在：{target.parent.absolute()}", path=target, code="X102")
     lock = xlsx.excel_lock_file(target)
     if lock is not None and target.exists():
         raise OutputError(
@@ -70,7 +70,7 @@ def new_workbook(path: str | Path, *, style: str = "通用", evaluation_type: st
     if p.exists() and not force:
         raise OutputError("文件已存在；如要覆盖请加 --force", path=p, code="X105")
     if not p.parent.exists():
-        raise OutputError("输出文件夹不存在", path=p.parent, code="X102")
+        raise OutputError(f"输出文件夹不存在：{p.parent.absolute()}", path=p, code="X102")
     if style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
     with xlsx.atomic_output(p) as tmp:

@@ -829,7 +829,7 @@ def output_folder_missing(ctx: _Ctx) -> Case:
         "output_folder_missing", p, {"check": 0, "calc": 3, "report": 3, "batch": 0}, r"输出文件夹不存在",
         "-o into a folder that does not exist: calc and report refuse, batch creates its output folder",
         args={"calc": ["-o", "{out}/不存在的文件夹/另存.xlsx"], "report": ["-o", "{out}/不存在的文件夹/报告.docx"], "batch": ["-o", "{out}/新建/下一层", "-j", "1", "-q"]},
-        patterns={"check": GOUMAI_TOTAL, "batch": r"成功 1"},
+        patterns={"check": GOUMAI_TOTAL, "batch": r"成功 1", "calc": r"另存\.xlsx：输出文件夹不存在：/.*/不存在的文件夹"},
     )
 
 
