@@ -267,3 +267,16 @@ def test_huge_labels_are_cut_like_any_free_text(goumai: Path, tmp_path: Path, re
     names, grids = xlsx.read_grids(tmp_path / "另存.xlsx")
     written = [grids["校验结果"], grids["自评报告"], [r[7:13] for r in grids["绩效指标"][:6]]]  # and the summary block
     assert max(len(v) for g in written for row in g for v in row if isinstance(v, str)) <= 32767
+
+
+@pytest.mark.parametrize("target, actual", [("2000.00", "1500.00"), ("1900.00", "0.00"), ("2100.50", "2100.50")])
+def test_an_amount_typed_with_decimals_is_not_a_year(target: str, actual: str) -> None:
+    """Hypothesis (test_positive_score_never_falls_when_the_actual_rises) found target '1900.00':
+    text with decimals between 1900 and 2100 was parsed as a year, the ≥ indicator got no score
+    (None) and the comparison raised TypeError. A bare '2021' and '2021年' stay years."""
+    from xlperf.scoring import score_indicator
+    from xlperf.values import NUMBER, YEAR, parse_value
+
+    assert parse_value(target).kind == NUMBER
+    assert score_indicator(10.0, target, actual, "≥").score is not None
+    assert parse_value("2021").kind == YEAR and parse_value("2021年").kind == YEAR

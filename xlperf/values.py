@@ -263,7 +263,8 @@ def _parse(value: Any) -> Parsed:
                 # "95%以上" handled by sop; a trailing word after % is not a unit: keep as label-less percent
                 return Parsed(raw=raw, kind=TEXT, text=s)
             number, unit = _split_multiplier(unit, number)
-            if not unit and number.is_integer() and 1900 <= number <= 2100 and not op:
+            # a bare 2021 is a year; 2000.00 typed with decimals is an amount (a year has no decimals)
+            if not unit and number.is_integer() and 1900 <= number <= 2100 and not op and "." not in m["num"]:
                 return Parsed(raw=raw, kind=YEAR, number=number, date=_dt.date(int(number), 12, 31))
             return Parsed(raw=raw, kind=NUMBER, number=number, unit=unit, op=op, label=label)
 
