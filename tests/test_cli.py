@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import click
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -233,7 +234,9 @@ def test_debug_shows_the_traceback(tmp_path):
 
 def test_every_command_is_documented_in_the_readme():
     text = README.read_text(encoding="utf-8")
-    for name, command in cli.commands.items():
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
         assert f"xlperf {name}" in text, f"README does not document `xlperf {name}`"
         if isinstance(command, type(cli)):
             for sub in command.commands:

@@ -21,7 +21,28 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 class XlperfGroup(click.Group):
-    """Runs every command inside one error boundary: XlperfError -> one Chinese line + its exit code."""
+    """Runs every command inside one error boundary: XlperfError -> one Chinese line + its exit code.
+
+    Commands that live beside their library code are loaded only when used, so ``xlperf check``
+    does not pay for the worker pool of ``batch`` or the Word engine of ``report``.
+    """
+
+    lazy_commands = {
+        "report": "xlperf.report.command:report_command",
+        "batch": "xlperf.batch:batch_command",
+        "addin": "xlperf.addin:addin_group",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands and name not in self.commands:
+            import importlib
+
+            module, attr = self.lazy_commands[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -163,16 +184,6 @@ def _print_findings(findings) -> None:
 def _quote(path: Path) -> str:
     s = str(path)
     return f'"{s}"' if " " in s else s
-
-
-def _attach_subcommands() -> None:
-    """Commands that live beside their library code; each module keeps its heavy imports inside functions."""
-    from xlperf.addin import addin_group
-
-    cli.add_command(addin_group, "addin")
-
-
-_attach_subcommands()
 
 
 def main() -> None:
