@@ -149,13 +149,7 @@ def test_corpus_is_large_enough() -> None:
 
 # Bugs in files this suite does not own, reported with these cases as reproducers. strict: when
 # one is fixed the case passes, the xfail fails, and its entry must go.
-KNOWN_BUGS = {
-    "rows_100k": "narrative.py: a section lists every indicator (2 000 × ~20 chars) into one 自评报告 cell; "
-    "XlsxPatcher refuses text over 32 767 characters and calc ends in 内部错误 (exit 70)",
-    "many_unmet_indicators": "narrative.py: the same overflow with 1 990 unmet indicators (under the row limit)",
-    "output_folder_is_a_file": "batch.py: click.Path(file_okay=False) answers in English with a usage error (exit 2), not exit 3 in Chinese",
-    "output_folder_not_writable": "batch.py: PermissionError creating OUTDIR/.xlperf-batch.lock escapes as 内部错误 (exit 70)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _case_params() -> list:

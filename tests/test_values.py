@@ -161,3 +161,12 @@ def test_round_half_up_matches_decimal(d):
 
     expected = float(Decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     assert V.round_half_up(float(d), 2) == expected
+
+
+def test_fit_cell_counts_as_excel_does():
+    assert V.fit_cell("短文本") == "短文本"
+    cut = V.fit_cell("字" * 40000, note="【略】")
+    assert len(cut) == 32767 and cut.endswith("【略】")
+    emoji = V.fit_cell("😀" * 20000)  # each counts 2 in Excel
+    assert len(emoji.encode("utf-16-le")) // 2 <= 32767 and emoji.endswith("…")
+    assert V.fit_cell("字" * 32767) == "字" * 32767

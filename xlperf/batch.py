@@ -681,8 +681,14 @@ def _prepare_outdir(outdir: Path) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹（{exc.strerror or exc}）", path=outdir, code="X102") from exc
-    if not os.access(outdir, os.W_OK):
-        raise OutputError("输出文件夹不可写", path=outdir, code="X107")
+    # os.access says yes to root even on a read-only mount: try a real write.
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=outdir):
+            pass
+    except OSError as exc:
+        raise OutputError(f"输出文件夹不可写（{exc.strerror or exc}）", path=outdir, code="X107") from exc
 
 
 def _excel_lock(path: Path) -> Path | None:
@@ -1100,7 +1106,7 @@ def _duration(seconds: float) -> str:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("inputs", nargs=-1, required=True, metavar="输入…")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
 @click.option("--format", "fmt", default="docx", show_default=True, help="报告格式，逗号分隔：docx、pdf、md。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 表示在本进程中逐个处理。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过内容和选项都未变、报告仍在的工作簿）。")

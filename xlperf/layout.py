@@ -224,4 +224,3 @@ ADDED_SHEET_WIDTHS = {
 # --- limits ----------------------------------------------------------------------------------
 
 MAX_INDICATOR_ROWS = 2000
-MAX_CELL_TEXT = 32767  # Excel's own limit per cell

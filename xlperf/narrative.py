@@ -440,6 +440,9 @@ def read_finals(grid: list[list[Any]]) -> dict[str, str]:
     return finals
 
 
+CUT_NOTE = "……【此节超过 Excel 单元格上限，此处只显示前一部分；生成的报告中为全文】"
+
+
 def narrative_block(ev: Evaluation, names: list[str], grids: dict[str, list[list[Any]]]):
     """The block that refreshes 自动生成 and keeps every 定稿 (moved with its section if rows changed)."""
     from xlperf.book import KEEP
@@ -461,7 +464,9 @@ def narrative_block(ev: Evaluation, names: list[str], grids: dict[str, list[list
             if sec or fin is not None or auto is not None:
                 old.append((sec, fin))
     finals = {sec: fin for sec, fin in old if sec and fin is not None}
-    new_rows: list[list[Any]] = [[s.path, s.text] for s in sections]
+    # A section that lists thousands of indicators outgrows one cell; the report itself is
+    # generated from the data again, so only the sheet's copy is cut.
+    new_rows: list[list[Any]] = [[s.path, V.fit_cell(s.text, CUT_NOTE)] for s in sections]
     same_order = [sec for sec, _ in old][: len(new_rows)] == [s.path for s in sections] and len(old) <= len(new_rows)
     orphans = [(sec, fin) for sec, fin in old if fin is not None and sec not in {s.path for s in sections}]
     block: list[list[Any]] = [list(layout.NARRATIVE_HEADERS)]

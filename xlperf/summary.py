@@ -149,16 +149,14 @@ def sort_records(records: Iterable[SummaryRecord]) -> list[SummaryRecord]:
 # --- safe text ----------------------------------------------------------------------------------
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-MAX_CELL_TEXT = 32767
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 def clean_text(value: str) -> str:
     """Drop characters XML cannot hold and cut to Excel's cell limit."""
-    value = _ILLEGAL_XML.sub("", value)
-    if len(value) > MAX_CELL_TEXT:
-        value = value[: MAX_CELL_TEXT - 1] + "…"
-    return value
+    from xlperf.values import fit_cell
+
+    return fit_cell(_ILLEGAL_XML.sub("", value))
 
 
 def put(ws, row: int, col: int, value: Any):

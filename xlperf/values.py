@@ -373,3 +373,27 @@ def convert_amount(number: float, from_unit: str, to_unit: str) -> float | None:
     if from_unit in scale and to_unit in scale:
         return number * scale[from_unit] / scale[to_unit]
     return None
+
+
+EXCEL_CELL_LIMIT = 32767  # characters (UTF-16 code units) Excel holds in one cell
+
+
+def fit_cell(text: str, note: str = "…", limit: int = EXCEL_CELL_LIMIT) -> str:
+    """Cut ``text`` so that it, with ``note`` appended, fits one Excel cell.
+
+    Excel counts UTF-16 code units, so a character outside the BMP (an emoji) counts twice.
+    """
+    def units(s: str) -> int:
+        return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+
+    if units(text) <= limit:
+        return text
+    room = limit - units(note)
+    out, used = [], 0
+    for ch in text:
+        w = 2 if ord(ch) > 0xFFFF else 1
+        if used + w > room:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + note
