@@ -81,6 +81,7 @@ def test_shaanxi_breaks_the_score_down_per_level1():
     ev = evaluate_grids()
     text = next(s.text for s in generate(ev, "陕西") if s.heading.startswith("三、"))
     assert "产出指标主要从数量、质量、时效、成本四个方面进行评价，共50分，得50.00分。" in text
+    assert "两个方面进行评价" in text and "二个方面" not in text
 
 
 @pytest.mark.parametrize("style, first, last", [("四川", "一、项目概况", "（三）相关建议。"), ("山西", "一、项目的基本情况", "附件1.项目支出绩效自评表"), ("陕西", "项目支出绩效自评表", "五、自评小组"), ("通用", "一、基本情况", "附件：项目支出绩效自评表"), ("湖南", "一、部门概况", "附件")])

@@ -49,6 +49,11 @@ def cn(n: int) -> str:
     return str(n)
 
 
+def cn_count(n: int) -> str:
+    """A count before a measure word: 两个方面, not 二个方面."""
+    return "两" if n == 2 else cn(n)
+
+
 # --- facts ----------------------------------------------------------------------------------------
 
 
@@ -203,7 +208,7 @@ class Facts:
                 paras.append(f"预算执行率指标共{V.format_number(s.weight)}分，得{self.score(s.score)}分。{self.budget_sentence()}")
                 continue
             aspects = [x[:-2] if x.endswith("指标") else x for x in s.level2]
-            lead = f"{s.name}主要从{'、'.join(aspects)}{cn(len(aspects))}个方面进行评价，" if aspects else f"{s.name}"
+            lead = f"{s.name}主要从{'、'.join(aspects)}{cn_count(len(aspects))}个方面进行评价，" if aspects else f"{s.name}"
             paras.append(f"{lead}共{V.format_number(s.weight)}分，得{self.score(s.score)}分。")
         return "\n".join(paras)
 
