@@ -586,3 +586,19 @@ def test_excel_serial_dates_in_time_indicators():
     ev = evaluate_grids(rows)
     assert ev.indicators[2].score == 10
     assert "I012" in codes(ev)
+
+
+def test_met_is_judged_before_the_score_is_rounded():
+    from .grids import evaluate_grids, row
+
+    rows = [
+        row("产出指标", "数量指标", "补助人数", 89.995, "100人", "100人"),
+        row("产出指标", "数量指标", "极小权重达成", 0.001, "100人", "100人"),
+        row("产出指标", "数量指标", "极小权重未达成", 0.004, "100人", "50人"),
+    ]
+    ev = evaluate_grids(rows)
+    full, tiny_met, tiny_short = ev.indicators
+    assert tiny_met.score == 0.0 and tiny_met.met  # 0.001 shows as 0.00, yet nothing fell short
+    assert tiny_short.score == 0.0 and not tiny_short.met
+    e501 = [f for f in ev.findings if f.code == "E501"]
+    assert [f.row for f in e501] == [tiny_short.indicator.row]

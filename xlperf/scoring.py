@@ -217,8 +217,10 @@ def score_indicator(
         _score_quantitative(rs, w, target, actual, direction, cfg)
 
     if rs.score is not None:
-        rs.score = V.round_half_up(min(max(rs.score, 0.0), w), 2)  # R9, R8
-        rs.met = rs.met and rs.score >= w - EPS
+        raw = min(max(rs.score, 0.0), w)  # R9, R8
+        # met is judged before rounding: a weight of 0.001 scored in full shows 0.00 but is met
+        rs.met = rs.met and raw >= w - EPS
+        rs.score = V.round_half_up(raw, 2)
     if rs.completion is not None:
         rs.completion = V.round_half_up(rs.completion, 4)
     return rs
@@ -560,8 +562,8 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
             if not (top_ok and bottom_ok):
                 rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
                 out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
+        res.met = min(max(m, 0.0), w) >= w - EPS
         res.score = V.round_half_up(min(max(m, 0.0), w), 2)
-        res.met = res.score >= w - EPS
         if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
             out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
             reason_flagged = True
@@ -570,7 +572,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
     reason_col = col("偏差原因分析及改进措施")
     has_reason = bool(ind.reason.strip())
     if not has_reason:
-        if res.score < w - EPS and not reason_flagged and (rs.score is not None or manual_used):
+        if not res.met and not reason_flagged and (rs.score is not None or manual_used):
             out.add("E501", sheet, ind.row, reason_col, name=name, score=res.score, weight=w)
         if rs.overachieved and rs.completion is not None:
             out.add(
