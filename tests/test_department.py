@@ -229,3 +229,23 @@ def test_department_report_as_pdf(work, tmp_path):
     result = D.department_report(work / "部门整体.xlsx", work / "项目", out / "部门.pdf")
     assert result.out.read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in out.iterdir()) == ["部门.pdf"]  # no temporary files left
+
+
+def test_report_command_with_projects_makes_the_department_report(work, tmp_path):
+    from click.testing import CliRunner
+
+    from xlperf.cli import cli
+
+    (work / "项目" / "坏.xlsx").write_text("不是工作簿", encoding="utf-8")
+    out = tmp_path / "部门报告.md"
+    r = CliRunner().invoke(cli, ["report", str(work / "部门整体.xlsx"), "--projects", str(work / "项目"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "已生成部门整体支出自评报告" in r.output and "2 份" in r.output
+    assert "提示：" in r.output and "坏.xlsx" in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "一、部门概况" in text and "城乡居民医保补助项目" in text and "医保经办购买服务项目" in text
+
+    missing = CliRunner().invoke(cli, ["report", str(work / "部门整体.xlsx"), "--projects", str(work / "没有"), "-o", str(out)])
+    assert missing.exit_code == 2 and "文件夹不存在" in missing.output and "Traceback" not in missing.output
+    project = CliRunner().invoke(cli, ["report", str(work / "项目" / "医保补助.xlsx"), "--projects", str(work / "项目")])
+    assert project.exit_code == 2 and "部门整体支出" in project.output
