@@ -835,25 +835,36 @@ _C_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
+_C_SIMPLE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_SIMPLE = re.compile(rb'<row r="([0-9]{1,7})"')
+
+
+_ODD_TAGS = (b":c ", b":c>", b":c/", b":row", b"<c\t", b"<c\n", b"<c\r", b"<row\t", b"<row\n", b"<row\r")
+
+
 def _sheet_extent(data: bytes) -> tuple[int, int]:
     """An upper bound of (rows, columns) of a sheet's used range, from its XML text."""
-    max_r = max_c = 0
-    refs = _C_REF.findall(data)
-    for letters, digits in refs:
-        c = col_index(letters.decode("ascii")) if len(letters) <= 4 else MAX_COL + 1
-        r = int(digits) if len(digits) <= 8 else MAX_ROW + 1
-        if c > max_c:
-            max_c = c
-        if r > max_r:
-            max_r = r
-    row_refs = _ROW_REF.findall(data)
-    for digits in row_refs:
-        r = int(digits) if len(digits) <= 8 else MAX_ROW + 1
-        if r > max_r:
-            max_r = r
-    # cells and rows without an r attribute sit after the previous one: count them on top
-    loose_cells = max(0, len(_C_TAG.findall(data)) - len(refs))
-    loose_rows = max(0, len(_ROW_TAG.findall(data)) - len(row_refs))
+    # Excel, WPS and openpyxl write ``<c r="A1"`` and ``<row r="1"`` exactly. When no tag is
+    # written another way and counting the plain tags finds every one in that form, a pattern
+    # three times faster than the general one does; otherwise the general one runs.
+    refs = row_refs = None
+    if not any(odd in data for odd in _ODD_TAGS):
+        cells, rows = _C_SIMPLE.findall(data), _ROW_SIMPLE.findall(data)
+        n_cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+        n_rows = data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>")
+        if len(cells) == n_cells and len(rows) == n_rows:
+            refs, row_refs, loose_cells, loose_rows = cells, rows, 0, 0
+    if refs is None or row_refs is None:
+        refs, row_refs = _C_REF.findall(data), _ROW_REF.findall(data)
+        # cells and rows without an r attribute sit after the previous one: count them on top
+        loose_cells = max(0, len(_C_TAG.findall(data)) - len(refs))
+        loose_rows = max(0, len(_ROW_TAG.findall(data)) - len(row_refs))
+    # a row number repeats once per cell and a column's letters once per row: look at each once
+    letters = {ref[0] for ref in refs}
+    digits = {ref[1] for ref in refs}
+    digits.update(row_refs)
+    max_c = max((col_index(x.decode("ascii")) if len(x) <= 4 else MAX_COL + 1 for x in letters), default=0)
+    max_r = max((int(x) if len(x) <= 8 else MAX_ROW + 1 for x in digits), default=0)
     return max_r + loose_rows, max_c + loose_cells
 
 
