@@ -570,6 +570,47 @@ def fix_package(doc) -> None:
             ft._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def prune_package(doc) -> None:
+    """Leave out what python-docx's default document carries and no report uses.
+
+    Its styles part holds ~150 table and character styles (358 KB of XML) that every render
+    parses, writes and compresses again; keep the styles the document, its headers, footers and
+    numbering name, what those are based on or link to, and the defaults (Word still offers
+    every built-in style through latentStyles). Its blank-page thumbnail is dropped too.
+    """
+    import re
+
+    w = f"{{{W_NS}}}"
+    part = doc.part
+    texts = [part.blob.decode("utf-8")]
+    for rel in part.rels.values():
+        if not rel.is_external and rel.target_part.partname.endswith(".xml") and not rel.reltype.endswith("/styles"):
+            texts.append(rel.target_part.blob.decode("utf-8"))
+    wanted = {m for t in texts for m in re.findall(r'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink) w:val="([^"]+)"', t)}
+    wanted |= {sid for sid, _, _ in PARAGRAPH_STYLES}
+    styles = doc.styles.element
+    by_id = {el.get(f"{w}styleId"): el for el in styles.findall(f"{w}style")}
+    wanted |= {sid for sid, el in by_id.items() if el.get(f"{w}default") in ("1", "true", "on")}
+    todo = list(wanted)
+    while todo:  # follow basedOn / next / link chains
+        el = by_id.get(todo.pop())
+        if el is None:
+            continue
+        for child in el:
+            if child.tag in (f"{w}basedOn", f"{w}next", f"{w}link"):
+                ref = child.get(f"{w}val")
+                if ref not in wanted:
+                    wanted.add(ref)
+                    todo.append(ref)
+    for sid, el in by_id.items():
+        if sid not in wanted:
+            styles.remove(el)
+    pkg = doc.part.package
+    for rid, rel in list(pkg.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            pkg.rels.pop(rid)
+
+
 def build(style: str) -> bytes:
     doc = Document()
     install_styles(doc)
@@ -583,6 +624,7 @@ def build(style: str) -> bytes:
     fragment = parse_xml(f"<w:body {NSDECL}>{body_xml(style)}</w:body>")
     for child in list(fragment):
         sect.addprevious(child)
+    prune_package(doc)
     props = doc.core_properties
     props.title = "{{ title }}"
     props.subject = f"项目支出绩效自评报告（{style}）"
