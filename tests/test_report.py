@@ -148,6 +148,9 @@ def test_docx_carries_the_workbook_numbers(books, tmp_path):
     tbl = _table_with_header(res.output, ["二级指标", "三级指标", "权重", "目标值", "业绩值", "得分"])
     assert tbl is not None
     assert [_cell_text(tc) for tc in _rows(tbl)[1]] == ["预算执行指标", "预算执行率", "10", "100%", "93.10%", "9.31"]
+    # the document properties are rendered too: Word shows the title in 文件 → 信息
+    props = Document(str(res.output)).core_properties
+    assert "城乡居民购买服务经费配套项目" in props.title and "{{" not in props.title
 
 
 def test_self_table_merges_level1_and_level2_vertically_and_repeats_its_header(books, tmp_path):
@@ -655,3 +658,27 @@ def test_shipped_templates_are_current():
     spec.loader.exec_module(mod)
     for style in STYLES:
         assert mod.build(style) == R.template_path(style).read_bytes(), f"report-{style}.docx is stale: run python xlperf/templates/make_templates.py"
+
+
+def test_listing_characters_resolve_as_docxtpl_does_on_fewer_paragraphs():
+    from docxtpl import DocxTemplate
+
+    from xlperf.report import word
+
+    data = word.template_bytes("四川")
+    xml = zipfile.ZipFile(__import__("io").BytesIO(data)).read("word/document.xml").decode("utf-8")
+    texts = list(re.finditer(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)", xml))
+    assert len(texts) > 20
+    # put a line break, a tab, a new paragraph and a page break into a few of the texts
+    marks = {3: "甲\n乙", 7: "丙\t丁", 11: "戊\a己", 15: "庚\f辛"}
+    out, last = [], 0
+    for i, m in enumerate(texts):
+        out.append(xml[last : m.start(2)])
+        out.append(marks.get(i, m.group(2)))
+        last = m.end(2)
+    out.append(xml[last:])
+    sample = "".join(out)
+    tpl = word._make_template(data)
+    assert word._template_class().resolve_listing(tpl, sample) == DocxTemplate.resolve_listing(tpl, sample)
+    plain = xml.replace("\n", "").replace("\t", "")
+    assert word._template_class().resolve_listing(tpl, plain) == DocxTemplate.resolve_listing(tpl, plain)

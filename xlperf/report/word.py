@@ -114,6 +114,8 @@ def _compiled(src_xml: str):
 
 
 _CLASS = None
+_LISTING_CHARS = re.compile("[\t\n\a\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing matches them
 
 
 def _template_class():
@@ -135,6 +137,21 @@ def _template_class():
                 dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
                 dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
                 return self.resolve_listing(dst_xml)
+
+            def resolve_listing(self, xml):
+                # docxtpl turns \n, \t, \a and \f inside text into breaks, tabs and paragraphs by
+                # running three nested regular expressions over every paragraph; only the few
+                # paragraphs holding one of those characters can change, so only they are passed on.
+                if not _LISTING_CHARS.search(xml):
+                    return xml
+                parent = super().resolve_listing
+                return _PARAGRAPH.sub(lambda m: parent(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
+
+            def render_properties(self, context, jinja_env=None):
+                # as docxtpl does, with each property's template compiled once per process
+                props = self.docx.core_properties
+                for prop in ("author", "comments", "identifier", "language", "subject", "title"):
+                    setattr(props, prop, _compiled(getattr(props, prop) or "").render(context))
 
         _CLASS = CachedDocxTemplate
     return _CLASS
