@@ -249,3 +249,13 @@ def test_report_command_with_projects_makes_the_department_report(work, tmp_path
     assert missing.exit_code == 2 and "文件夹不存在" in missing.output and "Traceback" not in missing.output
     project = CliRunner().invoke(cli, ["report", str(work / "项目" / "医保补助.xlsx"), "--projects", str(work / "项目")])
     assert project.exit_code == 2 and "部门整体支出" in project.output
+
+
+def test_department_report_never_replaces_the_workbook_itself(work):
+    from xlperf.errors import OutputError
+
+    dept = work / "部门整体.xlsx"
+    before = dept.read_bytes()
+    with pytest.raises(OutputError, match="不能覆盖工作簿本身"):
+        D.department_report(dept, work / "项目", dept, "docx")
+    assert dept.read_bytes() == before

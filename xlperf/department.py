@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from xlperf import layout
-from xlperf.errors import InputError, OutputError
+from xlperf.errors import InputError
 
 Grid = list[list[Any]]
 
@@ -232,7 +232,7 @@ def department_report(
     """
     from xlperf import report
     from xlperf.api import load_evaluation
-    from xlperf.report.job import default_output, normalize_format
+    from xlperf.report.job import normalize_format, output_target
 
     f = normalize_format(fmt, out)
     if style is not None and style not in layout.REPORT_STYLES:
@@ -240,14 +240,7 @@ def department_report(
     if template is not None and f in ("docx", "pdf"):
         report.template_bytes(None, template)  # a missing or broken template fails before any work
     dept = Path(dept_path)
-    if out is None:
-        target = default_output(dept, f)
-    else:
-        target = Path(out)
-        if target.is_dir():
-            target = default_output(target / dept.name, f)
-    if not target.parent.exists():
-        raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
+    target = output_target(dept, out, f)
 
     ev, names, grids = load_evaluation(dept)
     if not is_department(ev):

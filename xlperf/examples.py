@@ -1,6 +1,6 @@
 """The shipped example workbooks: real 2021 self-evaluations typed into the template.
 
-Plain data (no I/O at import). Sources, in /work/shared/reference:
+Plain data (no I/O at import). Sources, published 2021 self-evaluation reports:
 
 * 临汾购买服务 — linfen-goumai-fuwu-2021.txt, 城乡居民购买服务经费配套项目 (山西 outline).
   The report scores 84.31 (良): 机构服务能力 was scored 0 by hand.

@@ -1,7 +1,7 @@
 """All low-level .xlsx file I/O: checking, reading, patching cells, atomic saving, locks.
 
 Workbooks are never saved through openpyxl (it loses header logos, x14 dropdowns, sparklines,
-ribbon parts and more, see docs in /work/shared/excel-facts.md). Instead :class:`XlsxPatcher`
+ribbon parts and more when it saves). Instead :class:`XlsxPatcher`
 rewrites only the cells we own inside the sheet XML (lxml, which keeps prefixes and the x14ac
 namespace) and copies every other zip part with its original compressed bytes.
 

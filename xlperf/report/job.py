@@ -51,6 +51,28 @@ def default_output(workbook: Path, fmt: str) -> Path:
     return workbook.parent / f"{workbook.stem}-自评报告.{fmt}"
 
 
+def output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
+    """Where the report of ``src`` goes: ``out`` (a file or a folder) or beside the workbook.
+
+    Raises OutputError when the folder is missing, when the report would replace the workbook
+    itself, or when the file is open in Word/WPS.
+    """
+    if out is None:
+        target = default_output(src, fmt)
+    else:
+        target = Path(out)
+        if target.is_dir():
+            target = default_output(target / src.name, fmt)
+    if not target.parent.exists():
+        raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
+    if target.exists() and src.exists() and target.resolve() == src.resolve():
+        raise OutputError("报告不能覆盖工作簿本身，请换一个输出文件名", path=target, code="X104")
+    lock = _word_lock(target)
+    if lock is not None and target.exists():
+        raise OutputError(f"文件正在 Word/WPS 中打开（发现锁文件 {lock.name}），请先关闭再生成报告，或用 -o 另存为新文件", path=target, code="X103")
+    return target
+
+
 def _word_lock(target: Path) -> Path | None:
     """Word/WPS keep ``~$name`` (``~$`` + name minus two characters for long names) beside an open file."""
     for name in ("~$" + target.name, "~$" + target.name[2:], ".~" + target.name):
@@ -133,19 +155,7 @@ def render_report(
         else:
             template_bytes(None, template)  # a missing or broken template fails before any work
 
-    if out is None:
-        target = default_output(src, f)
-    else:
-        target = Path(out)
-        if target.is_dir():
-            target = default_output(target / src.name, f)
-    if not target.parent.exists():
-        raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
-    if target.exists() and src.exists() and target.resolve() == src.resolve():
-        raise OutputError("报告不能覆盖工作簿本身，请换一个输出文件名", path=target, code="X104")
-    lock = _word_lock(target)
-    if lock is not None and target.exists():
-        raise OutputError(f"文件正在 Word/WPS 中打开（发现锁文件 {lock.name}），请先关闭再生成报告，或用 -o 另存为新文件", path=target, code="X103")
+    target = output_target(src, out, f)
 
     ev, names, grids = load_evaluation(src)
     if strict and ev.errors:
