@@ -230,6 +230,8 @@ class _Look:
 
 def _cell(ws, value: Any, *, font=None, fill=None, border=None, align=None, fmt: str | None = None):
     """A write-only cell; text is always text (never a formula), whatever it starts with."""
+    from copy import copy
+
     from openpyxl.cell import WriteOnlyCell
 
     if isinstance(value, str):
@@ -237,6 +239,15 @@ def _cell(ws, value: Any, *, font=None, fill=None, border=None, align=None, fmt:
         c.data_type = "s"
     else:
         c = WriteOnlyCell(ws, value=value)
+    # openpyxl hashes every style object on each assignment (most of the time spent writing a
+    # large 汇总表); the resulting style indices are the same for every cell with the same look,
+    # so they are set once per workbook and copied, the way openpyxl itself copies a cell's style.
+    looks = ws.parent.__dict__.setdefault("_xlperf_looks", {})
+    key = (id(font), id(fill), id(border), id(align), fmt)
+    style = looks.get(key)
+    if style is not None:
+        c._style = copy(style)
+        return c
     if font is not None:
         c.font = font
     if fill is not None:
@@ -247,6 +258,7 @@ def _cell(ws, value: Any, *, font=None, fill=None, border=None, align=None, fmt:
         c.alignment = align
     if fmt is not None:
         c.number_format = fmt
+    looks[key] = copy(c._style)
     return c
 
 
