@@ -682,3 +682,58 @@ def test_listing_characters_resolve_as_docxtpl_does_on_fewer_paragraphs():
     assert word._template_class().resolve_listing(tpl, sample) == DocxTemplate.resolve_listing(tpl, sample)
     plain = xml.replace("\n", "").replace("\t", "")
     assert word._template_class().resolve_listing(tpl, plain) == DocxTemplate.resolve_listing(tpl, plain)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_whole_document_parse_gives_docxtpls_own_result(books, tmp_path, style):
+    """The fast path (document.xml parsed at once) against docxtpl's parse-and-move path."""
+    import io
+
+    from xlperf.report import word
+
+    ev, names, grids = load_evaluation(books["goumai"])
+    context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
+    data = word.template_bytes(style)
+
+    def render(template_file) -> bytes:
+        tpl = word._template_class()(template_file)
+        tpl.render(context, word._env())
+        word.postprocess(tpl.docx.element.body)
+        buf = io.BytesIO()
+        tpl.save(buf)
+        with zipfile.ZipFile(buf) as z:
+            return z.read("word/document.xml")
+
+    fast_tpl = word._template_class()(io.BytesIO(data))
+    fast_tpl.render(context, word._env())
+    assert getattr(fast_tpl, "_xlperf_root", None) is not None  # the fast path was taken
+    source = tmp_path / "template.docx"
+    source.write_bytes(data)  # a path, not bytes: docxtpl's own path
+    fast, plain = render(io.BytesIO(data)), render(str(source))
+    assert etree.tostring(etree.fromstring(fast), method="c14n") == etree.tostring(etree.fromstring(plain), method="c14n")
+
+
+def test_table_grids_are_fixed_as_docxtpl_fixes_them():
+    from docxtpl import DocxTemplate
+
+    from xlperf.report import word
+
+    def tbl(grid: list[int], rows: list[list[int]]) -> str:
+        cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
+        trs = "".join(
+            "<w:tr>" + "".join(f'<w:tc><w:tcPr><w:gridSpan w:val="{s}"/></w:tcPr></w:tc>' if s > 1 else "<w:tc/>" for s in r) + "</w:tr>"
+            for r in rows
+        )
+        return f"<w:tbl><w:tblGrid>{cols}</w:tblGrid>{trs}</w:tbl>"
+
+    body = (
+        f'<w:body xmlns:w="{W_NS}">'
+        + tbl([3000, 3000], [[1, 1, 1, 1], [1, 1]])  # rows wider than the grid: columns added
+        + tbl([2000, 2000, 2000, 2000], [[1, 1], [2]])  # narrower: columns removed
+        + tbl([1000, 2000, 3000], [[1, 2], [1, 1, 1]])  # spans that fit
+        + "</w:body>"
+    )
+    expected = DocxTemplate.fix_tables(None, body)
+    ours = etree.fromstring(body)
+    word.fix_table_grids(ours)
+    assert etree.tostring(ours, method="c14n") == etree.tostring(expected, method="c14n")
