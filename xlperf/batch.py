@@ -386,7 +386,6 @@ def _init_worker(warm: bool = True, in_process: bool = False) -> None:
     import xlperf.scoring  # noqa: F401
 
     if warm:
-        _memoize_docxtpl_patch()
         try:
             from xlperf import report
 
@@ -405,37 +404,6 @@ def _init_worker(warm: bool = True, in_process: bool = False) -> None:
         # what was imported and warmed stays for the life of the worker: out of the collector's way
         gc.collect()
         gc.freeze()
-
-
-def _memoize_docxtpl_patch() -> None:
-    """Remember docxtpl's ``patch_xml`` per template part in this process.
-
-    docxtpl re-runs ~20 regular expressions over the template's whole XML on every render
-    (``DocxTemplate.build_xml`` -> ``patch_xml``), although the result depends only on that
-    XML, which is the same for every report of a style: 18 of the 49 ms of a render here.
-    ``patch_xml`` is a pure function of its string argument, so the result is kept (a handful
-    of parts per template, bounded). Installed in batch worker processes only.
-    """
-    try:
-        from docxtpl.template import DocxTemplate
-    except ImportError:  # pragma: no cover
-        return
-    if getattr(DocxTemplate.patch_xml, "_xlperf_memo", False):
-        return
-    original = DocxTemplate.patch_xml
-    cache: dict[str, str] = {}
-
-    def patch_xml(self, src_xml):  # noqa: ANN001
-        hit = cache.get(src_xml)
-        if hit is None:
-            hit = original(self, src_xml)
-            if len(cache) >= 64:
-                cache.clear()
-            cache[src_xml] = hit
-        return hit
-
-    patch_xml._xlperf_memo = True  # type: ignore[attr-defined]
-    DocxTemplate.patch_xml = patch_xml
 
 
 def report_sections(ev: Any, names: list[str], grids: dict[str, Any], style: str | None):

@@ -35,6 +35,7 @@ W = f"{{{W_NS}}}"
 _LOCK = threading.Lock()
 _BYTES: dict[Any, bytes] = {}  # style or (path, mtime, size) -> template bytes
 _COMPILED: dict[str, Any] = {}  # sha1 of patched xml -> jinja Template
+_PATCHED: dict[str, str] = {}  # template part XML -> docxtpl's patch_xml of it
 _ENV = None
 
 
@@ -125,6 +126,20 @@ def _template_class():
         from docxtpl import DocxTemplate
 
         class CachedDocxTemplate(DocxTemplate):
+            def patch_xml(self, src_xml):
+                # docxtpl runs ~20 regular expressions over the whole template XML on every
+                # render; the result depends on that XML alone, the same for every report of a
+                # template, so it is kept (a handful of parts per template, bounded)
+                with _LOCK:
+                    hit = _PATCHED.get(src_xml)
+                if hit is None:
+                    hit = super().patch_xml(src_xml)
+                    with _LOCK:
+                        if len(_PATCHED) >= 64:
+                            _PATCHED.clear()
+                        _PATCHED[src_xml] = hit
+                return hit
+
             def render_xml_part(self, src_xml, part, context, jinja_env=None):
                 src_xml = _prepare(src_xml)
                 try:
