@@ -162,7 +162,8 @@ def test_calc_killed_at_any_moment_leaves_the_original(rich: Path) -> None:
         try:
             if when == "temp":
                 deadline = time.monotonic() + 30
-                while not _temps(folder):
+                # this run's own temp file (earlier kills leave theirs behind)
+                while not any(f"{xlsx.TEMP_PREFIX}{proc.pid}-" in p.name for p in _temps(folder)):
                     assert proc.poll() is None, proc.stderr.read().decode()
                     assert time.monotonic() < deadline, "the save never started"
                     time.sleep(0.005)
