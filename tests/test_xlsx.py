@@ -822,10 +822,11 @@ def test_exclusive_across_processes(tmp_path: Path) -> None:
         proc.wait(timeout=10)
 
 
-# --- speed ---------------------------------------------------------------------------------------------------------
+# --- a large block ---------------------------------------------------------------------------------------------
 
 
-def test_patch_speed(tmp_path: Path) -> None:
+def test_a_large_block_with_a_number_format_round_trips(tmp_path: Path) -> None:
+    """(Its speed is measured by benchmarks/bench_xlsx.py.)"""
     wb = openpyxl.Workbook()
     for k in range(5):
         ws = wb.active if k == 0 else wb.create_sheet()
@@ -835,12 +836,10 @@ def test_patch_speed(tmp_path: Path) -> None:
                 ws.cell(r, c, r * c if c % 2 else f"文本{r}-{c}")
     wb.save(tmp_path / "t.xlsx")
     block = [[r * 1.5, "说明", r, 0.5, None, True] for r in range(200)]
-    XlsxPatcher(tmp_path / "t.xlsx").save(tmp_path / "warm.xlsx")  # warm imports
-    t0 = time.perf_counter()
     p = XlsxPatcher(tmp_path / "t.xlsx")
     p.set_block("表2", 5, 3, block, number_formats={3: "0.00%"})
     p.save(tmp_path / "o.xlsx")
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 0.3, elapsed  # typically ~10 ms; generous for loaded CI machines
     g = read_grids(tmp_path / "o.xlsx")[1]["表2"]
     assert g[203][2:8] == [199 * 1.5, "说明", 199, 0.5, None, True]
+    wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
+    assert wb["表2"]["F10"].number_format == "0.00%" and wb["表2"]["E10"].number_format == "General"
