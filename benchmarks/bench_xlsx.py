@@ -11,24 +11,14 @@ Each figure is the median of 20 runs after one warm-up.
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import openpyxl
 
+from bench_report import timed as median_ms  # median of 20 runs after a warm-up
+
 from xlperf.xlsx import XlsxPatcher, read_grids
-
-
-def median_ms(fn, n: int = 20) -> float:
-    fn()
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
