@@ -378,17 +378,18 @@ def convert_amount(number: float, from_unit: str, to_unit: str) -> float | None:
 EXCEL_CELL_LIMIT = 32767  # characters (UTF-16 code units) Excel holds in one cell
 
 
+def excel_len(s: str) -> int:
+    """Length as Excel counts it: UTF-16 code units, so an emoji (outside the BMP) counts twice."""
+    if s.isascii():
+        return len(s)
+    return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+
+
 def fit_cell(text: str, note: str = "…", limit: int = EXCEL_CELL_LIMIT) -> str:
-    """Cut ``text`` so that it, with ``note`` appended, fits one Excel cell.
-
-    Excel counts UTF-16 code units, so a character outside the BMP (an emoji) counts twice.
-    """
-    def units(s: str) -> int:
-        return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
-
-    if units(text) <= limit:
+    """Cut ``text`` so that it, with ``note`` appended, fits one Excel cell (see excel_len)."""
+    if len(text) * 2 <= limit or excel_len(text) <= limit:
         return text
-    room = limit - units(note)
+    room = limit - excel_len(note)
     out, used = [], 0
     for ch in text:
         w = 2 if ord(ch) > 0xFFFF else 1

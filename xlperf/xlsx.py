@@ -39,6 +39,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 from lxml import etree
 
 from xlperf.errors import InputError, OutputError
+from xlperf.values import EXCEL_CELL_LIMIT, excel_len
 
 __all__ = [
     "KEEP",
@@ -108,7 +109,7 @@ RATIO_CHECK_MIN_SIZE = 10 * MB
 MAX_ENTRIES = 20000
 DEFLATE_MAX_RATIO = 1032  # the most deflate can expand; parts that could exceed a limit are verified
 PROLOG_LIMIT = 1 * MB  # bytes scanned for a DOCTYPE before the root element must start
-MAX_CELL_CHARS = 32767
+MAX_CELL_CHARS = EXCEL_CELL_LIMIT
 MAX_ROW = 1048576
 MAX_COL = 16384
 # calamine allocates rows x columns of a sheet's used range up front (and aborts the whole
@@ -847,14 +848,14 @@ def _sheet_extent(data: bytes) -> tuple[int, int]:
     # Excel, WPS and openpyxl write ``<c r="A1"`` and ``<row r="1"`` exactly. When no tag is
     # written another way and counting the plain tags finds every one in that form, a pattern
     # three times faster than the general one does; otherwise the general one runs.
-    refs = row_refs = None
-    if not any(odd in data for odd in _ODD_TAGS):
-        cells, rows = _C_SIMPLE.findall(data), _ROW_SIMPLE.findall(data)
+    plain = not any(odd in data for odd in _ODD_TAGS)
+    if plain:
+        refs, row_refs = _C_SIMPLE.findall(data), _ROW_SIMPLE.findall(data)
         n_cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
         n_rows = data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>")
-        if len(cells) == n_cells and len(rows) == n_rows:
-            refs, row_refs, loose_cells, loose_rows = cells, rows, 0, 0
-    if refs is None or row_refs is None:
+        plain = len(refs) == n_cells and len(row_refs) == n_rows
+        loose_cells = loose_rows = 0
+    if not plain:
         refs, row_refs = _C_REF.findall(data), _ROW_REF.findall(data)
         # cells and rows without an r attribute sit after the previous one: count them on top
         loose_cells = max(0, len(_C_TAG.findall(data)) - len(refs))
@@ -1210,13 +1211,6 @@ def _excel_text(s: str) -> str:
     return s
 
 
-def _excel_len(s: str) -> int:
-    """Length in UTF-16 code units, as Excel counts."""
-    if len(s) <= MAX_CELL_CHARS // 2:
-        return len(s)
-    return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
-
-
 def _number_text(v: Any) -> str:
     if isinstance(v, numbers.Integral):
         return str(int(v))
@@ -1263,8 +1257,9 @@ def _prepare(v: Any, date1904: bool) -> _Prepared:
     if v is None:
         return _Prepared("clear")
     if isinstance(v, str):
-        if _excel_len(v) > MAX_CELL_CHARS:
-            raise ValueError(f"单元格文本超过 Excel 上限 {MAX_CELL_CHARS} 个字符（实际 {_excel_len(v)} 个）")
+        # a string of at most half the limit cannot reach it: count UTF-16 units only for long ones
+        if len(v) * 2 > MAX_CELL_CHARS and excel_len(v) > MAX_CELL_CHARS:
+            raise ValueError(f"单元格文本超过 Excel 上限 {MAX_CELL_CHARS} 个字符（实际 {excel_len(v)} 个）")
         return _Prepared("str", _excel_text(v), bool(_NEEDS_PRESERVE.search(v)))
     if isinstance(v, bool):
         return _Prepared("bool", "1" if v else "0")
