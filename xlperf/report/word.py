@@ -169,7 +169,7 @@ def _template_class():
                 # tree with no move; map_tree then swaps the part's root. Any surprise (a
                 # template whose rendered XML only the forgiving parser accepts, a python-docx
                 # without these attributes) takes docxtpl's own path.
-                shell = _document_shell(self.template_file.getvalue()) if isinstance(self.template_file, io.BytesIO) else None
+                shell = getattr(self, "_xlperf_shell", None)
                 part = self.docx.part
                 if shell is None or not hasattr(part, "_element") or not hasattr(self.docx, "_element"):
                     return super().fix_tables(xml)
@@ -293,7 +293,10 @@ def fix_table_grids(body) -> None:
 
 
 def _make_template(data: bytes):
-    return _template_class()(io.BytesIO(data))
+    tpl = _template_class()(io.BytesIO(data))
+    # looked up once per template: data is template_bytes' cached object, its hash computed once
+    tpl._xlperf_shell = _document_shell(data)
+    return tpl
 
 
 def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str | Path | None = None) -> Path:
