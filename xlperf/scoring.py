@@ -562,8 +562,9 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
             if not (top_ok and bottom_ok):
                 rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
                 out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
-        res.met = min(max(m, 0.0), w) >= w - EPS
-        res.score = V.round_half_up(min(max(m, 0.0), w), 2)
+        clamped = min(max(m, 0.0), w)
+        res.met = clamped >= w - EPS  # before rounding, as for computed scores
+        res.score = V.round_half_up(clamped, 2)
         if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
             out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
             reason_flagged = True
