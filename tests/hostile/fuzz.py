@@ -342,4 +342,26 @@ def seed_workbooks(folder: Path) -> dict[str, Path]:
     seeds["共享字符串"] = with_shared_strings(seeds["盐边残疾人医保"] if "盐边残疾人医保" in seeds else first, folder / "共享字符串.xlsx", date1904=True)
     seeds["WPS"] = wps_workbook(first, folder / "WPS.xlsx")
     seeds["宏与按钮"] = build_rich_self_evaluation(folder / "宏与按钮.xlsm")
+    for p in seeds.values():
+        _fix_clock(p)
     return seeds
+
+
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fix_clock(path: Path) -> None:
+    """Pin the times a freshly built workbook carries (zip entry dates, docProps/core.xml), so
+    case i of a seed is the same mutant in every run, on every day, as the docstring promises."""
+    members = []
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _W3CDTF.sub(rb"\g<1>2026-01-01T00:00:00Z\g<2>", data)
+            members.append((info.filename, data, info.compress_type))
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data, compress_type in members:
+            zi = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            zi.compress_type = compress_type
+            z.writestr(zi, data)
