@@ -143,7 +143,7 @@ def workbook_spec(i: int) -> dict:
 
 def _make_one(args: tuple[str, str, int]) -> str:
     template, path, i = args
-    from xlperf.template import fill_workbook
+    from xlperf.workbook.template import fill_workbook
 
     shutil.copyfile(template, path)
     spec = workbook_spec(i)
@@ -160,7 +160,7 @@ def generate(n: int, jobs: int) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    from xlperf.template import build_template
+    from xlperf.workbook.template import build_template
 
     template = folder / ".template.xlsx"
     build_template(template)
@@ -205,9 +205,9 @@ def child_naive(folder: str, out: str, limit: int) -> None:
     from docxtpl import DocxTemplate
 
     from xlperf import report
-    from xlperf.reader import read_workbook
+    from xlperf.forms.template import read_workbook
     from xlperf.report.word import _env, postprocess
-    from xlperf.scoring import evaluate
+    from xlperf.core.scoring import evaluate
 
     files = sorted(p for p in Path(folder).glob("*.xlsx") if not p.name.startswith((".", "~$")))[:limit]
     Path(out).mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,7 @@ def wall(cmd: list[str], runs: int) -> float:
 
 
 def big_workbook(path: Path, n: int = 200) -> None:
-    from xlperf.template import build_template, fill_workbook
+    from xlperf.workbook.template import build_template, fill_workbook
 
     build_template(path)
     rows = []
@@ -58,8 +58,9 @@ def main() -> None:
         print(f"xlperf check {EXAMPLE.name} (median of 5): {wall([xl, 'check', str(EXAMPLE)], 5) * 1000:.0f} ms wall (target < 500)")
 
     from xlperf.api import calc_file
-    from xlperf.book import FileBook, RecordingBook
-    from xlperf.recalc import recalculate
+    from xlperf.core.book import RecordingBook
+    from xlperf.workbook.filebook import FileBook
+    from xlperf.workbook.recalc import recalculate
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "200项指标.xlsx"

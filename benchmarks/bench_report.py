@@ -21,7 +21,7 @@ RUNS = 20
 
 def workbook(path: Path, n: int = 30) -> None:
     """Budget 10 + 产出 50 + 效益 30 + 满意度 10 over ``n`` indicators, with merged 一级/二级."""
-    from xlperf.template import build_template, fill_workbook
+    from xlperf.workbook.template import build_template, fill_workbook
 
     build_template(path, style="山西")
     plan = [("产出指标", ("数量指标", "质量指标", "时效指标", "成本指标"), 50, n - 8), ("效益指标", ("社会效益指标", "可持续影响指标"), 30, 6), ("满意度指标", ("服务对象满意度指标",), 10, 2)]
@@ -60,9 +60,9 @@ def timed(fn, runs: int = RUNS) -> float:
 
 
 def main() -> None:
-    from xlperf import narrative
+    from xlperf.core import narrative
     from xlperf import report as R
-    from xlperf.api import load_evaluation
+    from xlperf.workbook.recalc import load_evaluation
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)

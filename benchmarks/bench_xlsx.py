@@ -18,7 +18,7 @@ import openpyxl
 
 from bench_report import timed as median_ms  # median of 20 runs after a warm-up
 
-from xlperf.xlsx import XlsxPatcher, read_grids
+from xlperf.ooxml import XlsxPatcher, read_grids
 
 
 def main() -> None:

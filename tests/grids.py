@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlperf import layout
-from xlperf.models import Evaluation
-from xlperf.reader import read_workbook
-from xlperf.scoring import evaluate
+from xlperf.core import layout
+from xlperf.core.models import Evaluation
+from xlperf.forms.template import read_workbook
+from xlperf.core.scoring import evaluate
 
 H = list(layout.INDICATOR_HEADERS)
 

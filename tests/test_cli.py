@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from xlperf import layout
+from xlperf.core import layout
 from xlperf.cli import cli
-from xlperf.template import build_template, fill_workbook
+from xlperf.workbook.template import build_template, fill_workbook
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

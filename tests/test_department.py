@@ -10,8 +10,8 @@ import pytest
 
 from xlperf import department as D
 from xlperf.api import check_file, load_evaluation
-from xlperf.errors import InputError
-from xlperf.template import build_template, fill_workbook
+from xlperf.core.errors import InputError
+from xlperf.workbook.template import build_template, fill_workbook
 
 KEYS = ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "偏差原因分析及改进措施")
 DEPT_ROWS = [
@@ -252,7 +252,7 @@ def test_report_command_with_projects_makes_the_department_report(work, tmp_path
 
 
 def test_department_report_never_replaces_the_workbook_itself(work):
-    from xlperf.errors import OutputError
+    from xlperf.core.errors import OutputError
 
     dept = work / "部门整体.xlsx"
     before = dept.read_bytes()

@@ -1,6 +1,6 @@
 """The workbook reader never crashes and never hangs: regressions found by fuzzing, and the fuzzer.
 
-Every input must end in an Evaluation or a clean :class:`xlperf.errors.XlperfError`.
+Every input must end in an Evaluation or a clean :class:`xlperf.core.errors.XlperfError`.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.surgery import Surgery
-from xlperf import xlsx
+from xlperf import ooxml as xlsx
 from xlperf.api import check_file
-from xlperf.errors import InputError
+from xlperf.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def goumai(tmp_path_factory) -> Path:
-    from xlperf.examples import build_example
+    from xlperf.workbook.examples import build_example
 
     p = tmp_path_factory.mktemp("base") / "示例.xlsx"
     build_example(p, "临汾购买服务")
@@ -69,7 +69,7 @@ def test_mutants_are_deterministic(goumai: Path) -> None:
 
 READ_FAR = """
 import sys
-from xlperf.xlsx import read_grids
+from xlperf.ooxml import read_grids
 from xlperf.api import check_file
 names, grids = read_grids(sys.argv[1])
 print(max(len(g) for g in grids.values()), max(len(r) for g in grids.values() for r in g))
@@ -179,7 +179,7 @@ def test_a_read_only_workbook_is_never_rewritten(goumai: Path, tmp_path: Path) -
     import stat
 
     from xlperf.api import calc_file
-    from xlperf.errors import OutputError
+    from xlperf.core.errors import OutputError
 
     p = tmp_path / "只读.xlsx"
     shutil.copyfile(goumai, p)
@@ -274,8 +274,8 @@ def test_an_amount_typed_with_decimals_is_not_a_year(target: str, actual: str) -
     """Hypothesis (test_positive_score_never_falls_when_the_actual_rises) found target '1900.00':
     text with decimals between 1900 and 2100 was parsed as a year, the ≥ indicator got no score
     (None) and the comparison raised TypeError. A bare '2021' and '2021年' stay years."""
-    from xlperf.scoring import score_indicator
-    from xlperf.values import NUMBER, YEAR, parse_value
+    from xlperf.core.scoring import score_indicator
+    from xlperf.core.values import NUMBER, YEAR, parse_value
 
     assert parse_value(target).kind == NUMBER
     assert score_indicator(10.0, target, actual, "≥").score is not None

@@ -11,8 +11,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from xlperf.examples import EXAMPLES, build_example, example_filename  # noqa: E402
-from xlperf.template import build_template  # noqa: E402
+from xlperf.workbook.examples import EXAMPLES, build_example, example_filename  # noqa: E402
+from xlperf.workbook.template import build_template  # noqa: E402
 
 TEMPLATE_NAME = "绩效自评模板.xlsx"
 

@@ -13,6 +13,6 @@ __all__ = ["__version__", "main"]
 
 def main() -> None:
     """Entry point of the Excel ribbon button (``RunPython "import xlperf; xlperf.main()"``)."""
-    from xlperf.excel import main as _main
+    from xlperf.excel.button import main as _main
 
     _main()

@@ -1,29 +1,23 @@
-"""File-level operations used by the CLI and batch: check, calc, new. No printing here."""
+"""The functions every front end calls (the CLI, the Excel button's helpers, scripts): check, calc,
+new, report, batch, and the documented JSON of an evaluation. No printing here."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from xlperf import layout
-from xlperf.errors import InputError, OutputError
-from xlperf.models import Evaluation
-
-
-def _require_file(path: Path) -> None:
-    if not path.exists():
-        raise InputError("文件不存在", path=path, code="X002")
-    if path.is_dir():
-        raise InputError("这是一个文件夹，不是工作簿文件", path=path, code="X003")
+from xlperf.core import layout
+from xlperf.core.errors import InputError, OutputError
+from xlperf.core.models import Evaluation
 
 
 def check_file(path: str | Path) -> Evaluation:
     """Read and score a workbook without writing anything."""
-    from xlperf.book import FileBook
-    from xlperf.recalc import recalculate
+    from xlperf.workbook.filebook import FileBook
+    from xlperf.workbook.recalc import recalculate, require_file
 
     p = Path(path)
-    _require_file(p)
+    require_file(p)
     book = FileBook(p)
     return recalculate(book, write=False)
 
@@ -34,24 +28,24 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     Refuses while Excel has the file open (its ``~$`` lock file is beside it), and holds a
     cross-process lock so two runs on the same file never interleave.
     """
-    from xlperf import xlsx
-    from xlperf.book import FileBook
-    from xlperf.recalc import recalculate
+    from xlperf.ooxml.files import excel_lock_file, exclusive
+    from xlperf.workbook.filebook import FileBook
+    from xlperf.workbook.recalc import recalculate, require_file
 
     p = Path(path)
-    _require_file(p)
+    require_file(p)
     target = Path(out) if out is not None else p
     if out is not None and target.resolve() != p.resolve():
         if not target.parent.exists():
             raise OutputError(f"输出文件夹不存在：{target.parent.absolute()}", path=target, code="X102")
-    lock = xlsx.excel_lock_file(target)
+    lock = excel_lock_file(target)
     if lock is not None and target.exists():
         raise OutputError(
             f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭该文件再计算，或用 -o 另存为新文件",
             path=target,
             code="X103",
         )
-    with xlsx.exclusive(p):
+    with exclusive(p):
         book = FileBook(p)
         ev = recalculate(book, write=True)
         book.save(target)
@@ -59,8 +53,8 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
 
 
 def new_workbook(path: str | Path, *, style: str = "通用", evaluation_type: str = "项目支出", force: bool = False) -> Path:
-    from xlperf.template import build_template
-    from xlperf import xlsx
+    from xlperf.ooxml.files import atomic_output
+    from xlperf.workbook.template import build_template
 
     p = Path(path)
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -73,7 +67,7 @@ def new_workbook(path: str | Path, *, style: str = "通用", evaluation_type: st
         raise OutputError(f"输出文件夹不存在：{p.parent.absolute()}", path=p, code="X102")
     if style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
-    with xlsx.atomic_output(p) as tmp:
+    with atomic_output(p) as tmp:
         build_template(tmp, evaluation_type=evaluation_type, style=style)
     return p
 
@@ -129,18 +123,7 @@ def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:
 
 
 def load_evaluation(path: str | Path):
-    """Read and score a workbook; also return the sheet grids (for 定稿 and report-only sheets).
+    """Read and score a workbook; (evaluation, sheet names, {sheet: grid}). Nothing is written."""
+    from xlperf.workbook.recalc import load_evaluation as load
 
-    Returns (evaluation, sheet names, {sheet name: grid}). Nothing is written.
-    """
-    from xlperf.book import FileBook
-    from xlperf.reader import read_workbook
-    from xlperf.scoring import evaluate
-
-    p = Path(path)
-    _require_file(p)
-    book = FileBook(p)
-    names = book.sheet_names()
-    grids = {n: book.read(n) for n in names}
-    ev = evaluate(read_workbook(names, grids, source=p.name))
-    return ev, names, grids
+    return load(path)

@@ -1,4 +1,8 @@
-"""The ``xlperf`` command. Thin: parse options, call the library, print, map errors to exit codes.
+"""The ``xlperf`` command: every click command in one place. Thin: parse options, call
+:mod:`xlperf.api` (or the package behind a command), print, map errors to exit codes.
+
+Each command imports what it needs inside its body, so ``xlperf --help`` loads click alone and
+``xlperf check`` does not pay for the Word engine of ``report`` or the worker pool of ``batch``.
 
 Exit statuses: 0 no errors; 1 the workbook has 错误-level findings; 2 the input is unusable;
 3 the environment (output folder, locked file, missing program) is the problem.
@@ -10,39 +14,19 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from xlperf import __version__
-from xlperf.errors import EXIT_FINDINGS, EXIT_OK, XlperfError
+from xlperf.core.errors import EXIT_FINDINGS, EXIT_OK, XlperfError
+from xlperf.core.layout import REPORT_STYLES
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class XlperfGroup(click.Group):
-    """Runs every command inside one error boundary: XlperfError -> one Chinese line + its exit code.
-
-    Commands that live beside their library code are loaded only when used, so ``xlperf check``
-    does not pay for the worker pool of ``batch`` or the Word engine of ``report``.
-    """
-
-    lazy_commands = {
-        "report": "xlperf.report.command:report_command",
-        "batch": "xlperf.batch:batch_command",
-        "addin": "xlperf.addin:addin_group",
-    }
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in self.lazy_commands and name not in self.commands:
-            import importlib
-
-            module, attr = self.lazy_commands[name].split(":")
-            self.add_command(getattr(importlib.import_module(module), attr), name)
-        return super().get_command(ctx, name)
+    """Runs every command inside one error boundary: XlperfError -> one Chinese line + its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -144,7 +128,9 @@ def check(path: Path, fmt: str, errors_only: bool) -> None:
             data["findings"] = [f.to_json() for f in findings]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print_findings(findings)
+        from xlperf.output import print_findings
+
+        print_findings(findings)
         click.echo(_summary_line(ev))
     sys.exit(EXIT_FINDINGS if ev.errors else EXIT_OK)
 
@@ -153,7 +139,7 @@ def check(path: Path, fmt: str, errors_only: bool) -> None:
 
 
 def _summary_line(ev) -> str:
-    from xlperf.values import format_score
+    from xlperf.core.values import format_score
 
     return (
         f"{ev.input.source}：总分 {format_score(ev.total_score)}，等级：{ev.grade}；"
@@ -161,29 +147,154 @@ def _summary_line(ev) -> str:
     )
 
 
-def _print_findings(findings) -> None:
-    if not findings:
-        click.echo("未发现问题。")
-        return
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(show_lines=False, header_style="bold")
-        for name in ("级别", "位置", "规则", "说明"):
-            table.add_column(name, overflow="fold")
-        colors = {"错误": "red", "警告": "yellow", "提示": "cyan"}
-        for f in findings:
-            table.add_row(f"[{colors[f.severity]}]{f.severity}[/]", f.location, f.code, f.message)
-        Console().print(table)
-    else:
-        for f in findings:
-            click.echo(f"{f.severity}\t{f.location}\t{f.code}\t{f.message}")
-
-
 def _quote(path: Path) -> str:
     s = str(path)
     return f'"{s}"' if " " in s else s
+
+
+# --- report --------------------------------------------------------------------------------------
+
+REPORT_FORMATS = ("docx", "pdf", "md", "html")
+
+
+@cli.command("report")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="报告文件名或文件夹。默认：工作簿所在文件夹中的“<工作簿名>-自评报告.<格式>”。")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS, case_sensitive=False), help="报告格式：docx（Word，默认）/ pdf / md / html。省略时按 -o 的扩展名判断。")
+@click.option("--style", type=click.Choice(REPORT_STYLES), help="报告样式（提纲）：通用 / 四川 / 山西 / 陕西 / 湖南。默认取“项目信息”中的报告样式。")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), help="用自己的 Word 模板（.docx）代替内置模板，见 docs/report-templates.md。")
+@click.option("--strict", is_flag=True, help="工作簿有“错误”级问题时不生成报告。")
+@click.option(
+    "--projects",
+    type=click.Path(path_type=Path),
+    help="部门整体支出评价：各项目自评表所在的文件夹，报告附件中收入每个项目的自评表（样式默认 湖南）。",
+)
+def report_command(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path | None) -> None:
+    """根据自评表生成自评报告（Word / PDF / Markdown / HTML）。
+
+    \b
+    报告中的得分、金额、执行率均取自工作簿；“自评报告”工作表中填写的“定稿”优先于自动生成的文字。
+    工作簿有“错误”级问题时仍生成报告（退出码 1）；加 --strict 则不生成。
+    \b
+    示例：
+      xlperf report 2025自评.xlsx
+      xlperf report 2025自评.xlsx -o 报告/ --format pdf
+      xlperf report 2025自评.xlsx --style 四川 --template 我局模板.docx
+      xlperf report 部门整体支出自评表.xlsx --projects 各项目自评表/
+    """
+    if projects is not None:
+        _department(file, out, fmt, style, template, strict, projects)
+        return
+    from xlperf.report.job import render_report
+
+    result = render_report(file, out, fmt=fmt.lower() if fmt else None, style=style, template=template, strict=strict)
+    click.echo(f"已生成自评报告：{result.output}")
+    _print_errors(result.errors)
+    for w in result.warnings:
+        click.echo(f"提示：{w}")
+    sys.exit(EXIT_FINDINGS if result.errors else EXIT_OK)
+
+
+def _department(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path) -> None:
+    from xlperf.department import DEPARTMENT_STYLE, department_report
+
+    r = department_report(file, projects, out, fmt.lower() if fmt else None, style=style or DEPARTMENT_STYLE, template=template, strict=strict)
+    click.echo(f"已生成部门整体支出自评报告：{r.out}（收入项目自评表 {len(r.projects)} 份）")
+    for line in r.problems:
+        click.echo(f"提示：{line}")
+    _print_errors(r.errors)
+    sys.exit(EXIT_FINDINGS if r.errors else EXIT_OK)
+
+
+def _print_errors(errors) -> None:
+    for f in errors:
+        click.echo(f"错误\t{f.location}\t{f.code}\t{f.message}")
+    if errors:
+        click.echo(f"工作簿有 {len(errors)} 个错误，报告中的得分可能不准确；请修改后重新生成（xlperf check 可查看全部问题）。")
+
+
+# --- batch ---------------------------------------------------------------------------------------
+
+
+@cli.command("batch")
+@click.argument("inputs", nargs=-1, required=True, metavar="输入…")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
+@click.option("--format", "fmt", default="docx", show_default=True, help="报告格式，逗号分隔：docx、pdf、md。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 表示在本进程中逐个处理。")
+@click.option("--force", is_flag=True, help="全部重新生成（默认跳过内容和选项都未变、报告仍在的工作簿）。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度，只输出最后的汇总。")
+@click.option("--csv", "csv_out", is_flag=True, help="另外输出 汇总表.csv（UTF-8，Excel 可直接打开）。")
+@click.option("--style", default=None, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南；默认按各工作簿“项目信息”中的报告样式。")
+def batch_command(inputs: tuple[str, ...], outdir: Path, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None) -> None:
+    """批量校验多个自评表，每个工作簿生成一份自评报告，并生成 汇总表.xlsx。
+
+    \b
+    输入可以是文件、文件夹（含子文件夹）或通配符，例如：
+      xlperf batch 2025自评/ -o 报告/
+      xlperf batch "各单位/*.xlsx" -o 报告/ --format docx,pdf --csv
+    Excel/WPS 锁文件（~$开头）、隐藏文件和非工作簿自动跳过；.xls 文件列为失败（请另存为 .xlsx）。
+    再次运行时，内容和选项都未变且报告仍在的工作簿直接沿用上次结果；--force 全部重做。
+    退出码：0 全部成功且无错误；1 有工作簿存在“错误”级问题、处理失败或 PDF 未生成。
+    """
+    from xlperf.batch.run import run_batch
+    from xlperf.output import BatchProgress
+
+    reporter = BatchProgress(quiet)
+    try:
+        result = run_batch(list(inputs), outdir, formats=fmt, jobs=jobs, force=force, style=style, csv=csv_out, progress=reporter)
+    finally:
+        reporter.close()
+    for line in result.summary_lines():
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
+# --- addin ---------------------------------------------------------------------------------------
+
+_DIR = click.Path(file_okay=False, path_type=Path)
+
+
+@cli.group("addin")
+def addin_group() -> None:
+    """Excel 加载项：生成、安装、卸载 xlperf.xlam（“绩效自评”选项卡）。"""
+
+
+@addin_group.command("build")
+@click.option("-o", "--out-dir", "out_dir", type=_DIR, default=Path("."), show_default=True, help="加载项写入的目录。")
+@click.option("--interpreter", metavar="PATH", default=None, help="按钮所用 Python 的完整路径（默认：当前的 Python）。")
+def addin_build(out_dir: Path, interpreter: str | None) -> None:
+    """生成 xlperf.xlam，不安装。"""
+    from xlperf.excel.addin import build_addin, default_interpreter
+
+    path = build_addin(out_dir, interpreter=interpreter)
+    used = default_interpreter() if interpreter is None else interpreter
+    click.echo(f"已生成加载项：{path}（Python：{used or '系统 PATH 中的 python'}）")
+
+
+@addin_group.command("install")
+@click.option("--dir", "dir_", type=_DIR, default=None, help="安装到此目录（默认：Excel 的启动文件夹 XLSTART）。")
+@click.option("--interpreter", metavar="PATH", default=None, help="按钮所用 Python 的完整路径（默认：当前的 Python）。")
+def addin_install(dir_: Path | None, interpreter: str | None) -> None:
+    """把 xlperf.xlam 安装到 Excel 的启动文件夹。"""
+    from xlperf.excel.addin import install_addin
+
+    path = install_addin(dir_, interpreter=interpreter)
+    extra = "，并已安装 RunPython 所需的 AppleScript" if sys.platform == "darwin" else ""
+    click.echo(f"已安装加载项：{path}{extra}。请重新启动 Excel，然后在“绩效自评”选项卡中点击“重新计算”。")
+
+
+@addin_group.command("remove")
+@click.option("--dir", "dir_", type=_DIR, default=None, help="从此目录卸载（默认：Excel 的启动文件夹 XLSTART）。")
+def addin_remove(dir_: Path | None) -> None:
+    """从 Excel 的启动文件夹删除 xlperf.xlam。"""
+    from xlperf.excel.addin import ADDIN_NAME, excel_startup_dir, remove_addin
+
+    path = remove_addin(dir_)
+    where = dir_ if dir_ is not None else excel_startup_dir()
+    if path is None:
+        click.echo(f"未找到加载项：{Path(where) / ADDIN_NAME}，无需卸载。")
+    else:
+        click.echo(f"已删除加载项：{path}。请重新启动 Excel。")
 
 
 def main() -> None:

@@ -23,63 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from xlperf import layout
-from xlperf.errors import InputError
+from xlperf.core import layout
+from xlperf.core.errors import InputError
+from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
 
 Grid = list[list[Any]]
 
-BASIC_DATA_SYNONYMS = ("基础数据", "基础数据表", "部门基础数据", "基本数据", "基础信息")
 DEPARTMENT_TYPE = "部门整体支出"
 DEPARTMENT_STYLE = "湖南"
-
-
-# --- 基础数据 --------------------------------------------------------------------------------------
-
-
-def _display(value: Any) -> str:
-    from xlperf import values as V
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        return V.format_number(float(value), 2)
-    if hasattr(value, "strftime"):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return str(value).strip()
-
-
-def read_basic_data(grid: Grid) -> list[list[str]]:
-    """The 基础数据 table as rows of display strings; the first row is the header.
-
-    Blank rows and trailing blank columns are dropped; a header cell typed as a number (2025)
-    becomes ``2025年``; numbers are shown without trailing zeros (``12.5``).
-    """
-    rows = [[_display(v) for v in row] for row in grid]
-    rows = [r for r in rows if any(c for c in r)]
-    if not rows:
-        return []
-    width = max(max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows)
-    # leading blank columns (a table that starts in B) go too
-    lead = min(next((i for i, c in enumerate(r) if c), width) for r in rows)
-    rows = [(r + [""] * width)[lead:width] for r in rows]
-    header = rows[0]
-    for i, cell in enumerate(header):
-        if i > 0 and cell.isdigit() and len(cell) == 4:
-            header[i] = cell + "年"
-    if not header[0]:
-        header[0] = "项目"
-    return rows
-
-
-def basic_data_sheet(names: Sequence[str]) -> str | None:
-    """The name of the 基础数据 sheet among ``names`` (exact, then synonyms, ignoring spaces)."""
-    clean = {n.replace(" ", "").strip(): n for n in names}
-    for candidate in (layout.SHEET_BASIC_DATA, *BASIC_DATA_SYNONYMS):
-        if candidate in clean:
-            return clean[candidate]
-    return None
 
 
 def is_department(ev: Any) -> bool:
@@ -100,7 +51,7 @@ class ProjectEntry:
     unit: str = ""
 
     def as_context(self) -> dict[str, Any]:
-        from xlperf import values as V
+        from xlperf.core import values as V
 
         return {
             "name": self.name,
@@ -129,22 +80,16 @@ class DepartmentResult:
 
 
 def _self_table(ev: Any, names: list[str], grids: dict[str, Grid]) -> Any:
-    """A project's 自评表 in whatever form the report template renders ``self_table``."""
-    from xlperf import report
+    """A project's 自评表 in the form the report template renders ``self_table``."""
+    from xlperf.report.context import self_table
 
-    fn = getattr(report, "self_table", None)
-    if callable(fn):
-        return fn(ev)
-    from xlperf.batch import report_sections
-
-    ctx = report.build_context(ev, report_sections(ev, names, grids, None), grids=grids)
-    return ctx.get("self_table")
+    return self_table(ev)
 
 
 def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None = None) -> tuple[list[ProjectEntry], list[str]]:
     """Read and score each project workbook; (entries sorted by name, problems in Chinese)."""
-    from xlperf.api import load_evaluation
-    from xlperf.batch import _error_text
+    from xlperf.workbook.recalc import load_evaluation
+    from xlperf.batch.job import error_text
 
     entries: list[ProjectEntry] = []
     problems: list[str] = []
@@ -156,7 +101,7 @@ def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None =
         try:
             ev, names, grids = load_evaluation(p)
         except Exception as exc:  # noqa: BLE001 - one broken project must not sink the department report
-            problems.append(f"项目自评表 {p.name} 无法读取，未列入附件：{_error_text(exc)}")
+            problems.append(f"项目自评表 {p.name} 无法读取，未列入附件：{error_text(exc)}")
             continue
         if is_department(ev):
             problems.append(f"{p.name} 是部门整体支出自评表，不作为项目列入附件")
@@ -201,7 +146,7 @@ def department_context(ev: Any, grids: dict[str, Grid], project_paths: Sequence[
 
 def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = None) -> list[Path]:
     """The .xlsx/.xlsm workbooks under ``projects_dir`` (lock files, hidden files skipped)."""
-    from xlperf.batch import discover
+    from xlperf.batch.discover import discover
 
     d = Path(projects_dir)
     if not d.is_dir():
@@ -231,7 +176,7 @@ def department_report(
     and named in ``problems``.
     """
     from xlperf import report
-    from xlperf.api import load_evaluation
+    from xlperf.workbook.recalc import load_evaluation
     from xlperf.report.job import normalize_format, output_target
 
     f = normalize_format(fmt, out)
@@ -276,7 +221,7 @@ def department_report(
 
 def _render(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None) -> None:
     from xlperf import report
-    from xlperf.xlsx import atomic_output
+    from xlperf.ooxml import atomic_output
 
     with atomic_output(target, suffix=f".{fmt}") as tmp:
         if fmt in ("md", "html"):
@@ -292,7 +237,7 @@ def _render(context: dict[str, Any], target: Path, fmt: str, template: str | Pat
                 report.render_pdf([docx], Path(work))
                 produced = Path(work) / (target.stem + ".pdf")
                 if not produced.exists():
-                    from xlperf.errors import EnvironmentProblem
+                    from xlperf.core.errors import EnvironmentProblem
 
                     raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
                 os.replace(produced, tmp)

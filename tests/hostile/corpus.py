@@ -3,7 +3,7 @@
 ``build_corpus(folder)`` writes each case into its own sub-folder of ``folder`` and returns
 the :class:`Case` list: what ``check``, ``calc``, ``report`` and ``batch`` must answer (exit
 code) and a regex the Chinese message must match. Nothing binary is committed: good
-workbooks come from :func:`xlperf.examples.build_example` and are damaged with zip/XML
+workbooks come from :func:`xlperf.workbook.examples.build_example` and are damaged with zip/XML
 surgery (:mod:`tests.hostile.surgery`), openpyxl, msoffcrypto-tool or hand-written bytes.
 
 Conventions for the expectations:
@@ -95,7 +95,7 @@ class _Ctx:
         self.cache.mkdir(parents=True, exist_ok=True)
 
     def base(self, example: str = "临汾购买服务") -> Path:
-        from xlperf.examples import build_example
+        from xlperf.workbook.examples import build_example
 
         p = self.cache / f"{example}.xlsx"
         if not p.exists():
@@ -103,7 +103,7 @@ class _Ctx:
         return p
 
     def template(self) -> Path:
-        from xlperf.template import build_template
+        from xlperf.workbook.template import build_template
 
         p = self.cache / "空白模板.xlsx"
         if not p.exists():
@@ -511,7 +511,7 @@ def header_two_rows(ctx: _Ctx) -> Case:
     """A unit's own table: the header is merged over two rows (指标值 over 年度指标值 / 实际完成值)."""
     import openpyxl
 
-    from xlperf.examples import GOUMAI
+    from xlperf.workbook.examples import GOUMAI
 
     p = ctx.slot("header_two_rows")
     wb = openpyxl.Workbook()

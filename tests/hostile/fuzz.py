@@ -5,7 +5,7 @@ deletion or duplication, or XML edits inside a part: delete/duplicate elements, 
 attribute values such as r="ZZZ0", s="99999", t="bogus", huge numbers, invalid UTF-8, control
 characters) and run the file through :func:`xlperf.api.check_file` (and, for some,
 :func:`xlperf.api.calc_file` into another file). Every case must end in an Evaluation or an
-:class:`xlperf.errors.XlperfError`; anything else, and any hang, is a finding.
+:class:`xlperf.core.errors.XlperfError`; anything else, and any hang, is a finding.
 
 Case ``i`` of seed ``s`` is always the same bytes (``random.Random(f"{s}:{i}")``), so a
 finding is reproduced with :func:`mutant` alone. Cases run in worker processes, each case under
@@ -77,7 +77,9 @@ def _zip(members: list[tuple[str, bytes]]) -> bytes:
         warnings.simplefilter("ignore")  # duplicate names
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for name, data in members:
-                z.writestr(name, data)
+                # a pinned date: writestr(name) stamps the current second, so a mutant built twice
+                # across a second boundary was not the same bytes
+                z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
@@ -224,9 +226,9 @@ def _init(seed_files: dict[str, str], memory_limit: int) -> None:
 
 def _run_chunk(base_seed: str, indices: list[int], workdir: str, calc_every: int, timeout: int) -> Report:
     from xlperf.api import calc_file, check_file
-    from xlperf.errors import XlperfError
-    from xlperf.models import Evaluation
-    from xlperf.xlsx import read_grids
+    from xlperf.core.errors import XlperfError
+    from xlperf.core.models import Evaluation
+    from xlperf.ooxml import read_grids
 
     report = Report()
     folder = Path(workdir) / f"w{os.getpid()}"
@@ -330,7 +332,7 @@ def seed_workbooks(folder: Path) -> dict[str, Path]:
     """Real workbooks to mutate: the three examples, a shared-strings/1904 copy, a WPS copy, the rich .xlsm."""
     from tests.hostile.corpus import wps_workbook
     from tests.hostile.rich import build_rich_self_evaluation
-    from xlperf.examples import EXAMPLES, build_example
+    from xlperf.workbook.examples import EXAMPLES, build_example
 
     folder.mkdir(parents=True, exist_ok=True)
     seeds: dict[str, Path] = {}

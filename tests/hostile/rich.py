@@ -131,7 +131,7 @@ def build_rich_self_evaluation(path: str | Path, example: str = "临汾购买服
     from openpyxl.comments import Comment
     from openpyxl.workbook.defined_name import DefinedName
 
-    from xlperf.examples import build_example
+    from xlperf.workbook.examples import build_example
 
     path = Path(path)
     build_example(path, example)

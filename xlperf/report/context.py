@@ -11,34 +11,15 @@ import datetime as _dt
 import re
 from typing import Any, Iterable
 
-from xlperf import layout
-from xlperf import values as V
-from xlperf.models import Evaluation, IndicatorResult
-from xlperf.narrative import Section, missing
+from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
+from xlperf.core.scoring import GRADE_LONG
+from xlperf.core import values as V
+from xlperf.core.models import Evaluation, IndicatorResult
+from xlperf.core.narrative import Section, missing
 
 Grid = list[list[Any]]
 
-SHEET_PAYMENTS = "支付明细"
-SHEET_TEAM = "自评小组"
-PAYMENT_HEADERS = ("支付日期", "资金性质", "用途", "支付金额")
-PAYMENT_SYNONYMS = {
-    "日期": "支付日期",
-    "付款日期": "支付日期",
-    "拨付日期": "支付日期",
-    "资金来源": "资金性质",
-    "性质": "资金性质",
-    "支出用途": "用途",
-    "资金用途": "用途",
-    "摘要": "用途",
-    "金额": "支付金额",
-    "付款金额": "支付金额",
-    "拨付金额": "支付金额",
-    "支出金额": "支付金额",
-}
-TEAM_HEADERS = ("姓名", "职务", "单位")
-TEAM_SYNONYMS = {"职称": "职务", "职务/职称": "职务", "工作单位": "单位", "所在单位": "单位", "成员": "姓名"}
 
-GRADE_LONG = {"优": "优秀", "良": "良好", "中": "中", "差": "差"}
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
 # XML 1.0 forbids most control characters; Excel cells can hold them (\x0b from Alt+Enter on a Mac).
@@ -191,7 +172,7 @@ def _merge_flags(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
 
 def _indicator_row(r: IndicatorResult) -> dict[str, Any]:
     ind = r.indicator
-    from xlperf.scoring import NA
+    from xlperf.core.scoring import NA
 
     na = r.direction == NA
     completion = V.format_rate(r.completion) if r.completion is not None else (r.tier or "")
@@ -245,7 +226,7 @@ def self_table(ev: Evaluation) -> dict[str, Any]:
         rows.append(_budget_row(ev))
     for r in ev.indicators:
         row = _indicator_row(r)
-        from xlperf.scoring import _is_budget_row
+        from xlperf.core.scoring import _is_budget_row
 
         row["is_budget"] = _is_budget_row(r.indicator)
         rows.append(row)
@@ -321,7 +302,7 @@ SIX_HEADER = ["二级指标", "三级指标", "权重", "目标值", "业绩值"
 
 
 def _kind_rows(ev: Evaluation, kind: str) -> list[IndicatorResult]:
-    from xlperf.scoring import _is_budget_row
+    from xlperf.core.scoring import _is_budget_row
 
     return [r for r in ev.indicators if kind in r.indicator.level1 and not _is_budget_row(r.indicator)]
 
@@ -336,7 +317,7 @@ def indicator_table(ev: Evaluation, kind: str, name: str) -> dict[str, Any]:
 
 def budget_indicator_table(ev: Evaluation) -> dict[str, Any]:
     """山西 (一)预算执行情况: 预算执行指标 | 预算执行率 | 权重 | 100% | 执行率 | 得分."""
-    from xlperf.scoring import _is_budget_row
+    from xlperf.core.scoring import _is_budget_row
 
     b = ev.budget
     in_table = [r for r in ev.indicators if _is_budget_row(r.indicator)]
@@ -467,22 +448,10 @@ def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str
 
 def basic_data_rows(grids: dict[str, Grid] | None) -> list[list[str]]:
     """The 基础数据 sheet as rows of strings, header first ([] when there is none)."""
-    grid = None
-    for name in (layout.SHEET_BASIC_DATA, "基础数据表", "部门基础数据"):
-        grid = _find_sheet(grids, name)
-        if grid:
-            break
-    if not grid:
-        return []
-    try:  # the department module knows the sheet best
-        from xlperf.department import read_basic_data
+    from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
 
-        return read_basic_data(grid)
-    except ImportError:  # pragma: no cover - older trees
-        rows = [[_display(v) for v in r] for r in grid]
-        rows = [r for r in rows if any(rows)]
-        width = max((len(r) for r in rows), default=0)
-        return [(r + [""] * width)[:width] for r in rows]
+    sheet = basic_data_sheet(list(grids or {}))
+    return read_basic_data(grids[sheet]) if sheet else []
 
 
 # --- the context -----------------------------------------------------------------------------------

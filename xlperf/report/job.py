@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from xlperf import layout
-from xlperf.errors import EnvironmentProblem, InputError, OutputError
-from xlperf.models import Evaluation, Finding
+from xlperf.core import layout
+from xlperf.core.errors import EnvironmentProblem, InputError, OutputError
+from xlperf.core.models import Evaluation, Finding
 
 FORMATS = ("docx", "pdf", "md", "html")
 SUFFIX_FORMAT = {".docx": "docx", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -86,7 +86,7 @@ def _word_lock(target: Path) -> Path | None:
 def atomic_output(dst: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``dst``; on success move it over ``dst`` in one step."""
     try:
-        from xlperf.xlsx import atomic_output as project_atomic  # the project's own, when present
+        from xlperf.ooxml import atomic_output as project_atomic  # the project's own, when present
     except ImportError:
         project_atomic = None
     if project_atomic is not None:  # it maps OS errors to OutputError itself
@@ -113,8 +113,8 @@ def atomic_output(dst: Path) -> Iterator[Path]:
 
 def report_sections(ev: Evaluation, names: list[str], grids: dict[str, Any], style: str | None):
     """The narrative in ``style`` (or the workbook's), with the officer's 定稿 from the 自评报告 sheet."""
-    from xlperf.narrative import apply_final, generate, read_finals
-    from xlperf.reader import locate_sheets
+    from xlperf.core.narrative import apply_final, generate, read_finals
+    from xlperf.core.grid import locate_sheets
 
     sections = generate(ev, style)
     sheet = locate_sheets(names).get(layout.SHEET_NARRATIVE)
@@ -138,7 +138,7 @@ def render_report(
     OutputError when the output cannot be written; EnvironmentProblem when LibreOffice is missing
     for a PDF.
     """
-    from xlperf.api import load_evaluation
+    from xlperf.workbook.recalc import load_evaluation
     from xlperf.report.context import build_context
     from xlperf.report.pdf import font_warnings, render_pdf
     from xlperf.report.text import render_html, render_markdown

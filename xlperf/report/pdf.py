@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from xlperf.errors import EnvironmentProblem
+from xlperf.core.errors import EnvironmentProblem
 
 NO_SOFFICE = "未找到 LibreOffice（soffice）：无法生成 PDF。请安装 LibreOffice，或先生成 Word 文档（--format docx）后在 Word 中另存为 PDF。"
 

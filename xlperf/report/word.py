@@ -24,9 +24,9 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from xlperf.errors import EnvironmentProblem, InputError
+from xlperf.core.errors import EnvironmentProblem, InputError
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 STYLES = ("通用", "四川", "山西", "陕西", "湖南")
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -1,0 +1,483 @@
+"""xlperf batch: discovery, per-workbook reports, the 汇总表, skip-unchanged, kills, CSV/DataFrame."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from xlperf.batch import job as job_module
+from xlperf.batch import run as run_module
+from xlperf.batch import state as state_module
+from xlperf.core.errors import InputError, OutputError
+from xlperf.report.pdf import find_soffice
+from xlperf.batch.discover import discover, output_bases
+from xlperf.batch.run import run_batch
+from xlperf.cli import cli
+from xlperf.batch.run import summarize
+from xlperf.batch.summary import COLUMNS, FINDING_COLUMNS, SummaryRecord, write_summary_xlsx
+from xlperf.workbook.template import build_template, fill_workbook
+
+GOOD_ROWS = [
+    {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "补助人数（人）", "分值": 20, "年度指标值": "3626", "实际完成值": "3626人"},
+    {"一级指标": "产出指标", "二级指标": "质量指标", "三级指标": "应保尽保率", "分值": 15, "年度指标值": "≥95%", "实际完成值": "96%"},
+    {"一级指标": "产出指标", "二级指标": "时效指标", "三级指标": "资金拨付时间", "分值": 15, "年度指标值": "2025年", "实际完成值": "2025"},
+    {"一级指标": "效益指标", "二级指标": "社会效益指标", "三级指标": "群众看病难问题", "分值": 15, "年度指标值": "持续", "实际完成值": "100%"},
+    {"一级指标": "效益指标", "二级指标": "可持续影响指标", "三级指标": "长效机制", "分值": 15, "年度指标值": "健全", "实际完成值": "健全"},
+    {"一级指标": "满意度指标", "二级指标": "服务对象满意度指标", "三级指标": "社会满意度", "分值": 10, "年度指标值": "95", "实际完成值": "95%"},
+]
+
+
+def _workbook(path: Path, *, name: str, dept: str, unit: str = "万元", budget=(40, 40), weights_off: bool = False, info_extra=None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_template(path)
+    rows = [dict(r) for r in GOOD_ROWS]
+    if weights_off:
+        rows[0]["分值"] = 25  # total 105: E101
+    full, executed = budget
+    b = {"年度资金总额": {"年初预算数": full, "全年预算数": full, "实际到位数": full, "全年执行数": executed, "分值": 10}}
+    if executed < full:
+        b["年度资金总额"]["偏差原因分析及改进措施"] = "部分合同款次年支付"
+    info = {"项目名称": name, "主管部门": dept, "实施单位": dept + "事务中心", "评价年度": 2025, "金额单位": unit}
+    info.update(info_extra or {})
+    fill_workbook(path, info=info, budget=b, indicators=rows)
+    return path
+
+
+@pytest.fixture(scope="session")
+def bureau_master(tmp_path_factory) -> Path:
+    """A bureau's folder: two good workbooks sharing a stem, one with weights ≠ 100, two broken
+    files, an .xls, a ~$ lock file and a .txt."""
+    root = tmp_path_factory.mktemp("bureau") / "各单位"
+    _workbook(root / "县医保局" / "自评表.xlsx", name="城乡居民医保补助项目", dept="县医疗保障局", budget=(40, 40))
+    _workbook(root / "县卫健局" / "自评表.xlsx", name="基层医疗能力提升项目", dept="县卫生健康局", unit="元", budget=(2_000_000, 1_800_000))
+    _workbook(root / "医保-购买服务.xlsx", name="购买服务经费项目", dept="县医疗保障局", weights_off=True)
+    (root / "坏-文本.xlsx").write_text("不是工作簿\n", encoding="utf-8")
+    good = (root / "县医保局" / "自评表.xlsx").read_bytes()
+    (root / "坏-截断.xlsx").write_bytes(good[: len(good) // 2])
+    (root / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    (root / "县医保局" / "~$自评表.xlsx").write_bytes(b"\0" * 165)
+    (root / "说明.txt").write_text("请各单位于3月底前报送\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def bureau(bureau_master, tmp_path) -> Path:
+    dst = tmp_path / "各单位"
+    shutil.copytree(bureau_master, dst)
+    return dst
+
+
+def run_cli(*args):
+    return CliRunner().invoke(cli, ["batch", *[str(a) for a in args]], catch_exceptions=False)
+
+
+def _summary(out: Path):
+    return openpyxl.load_workbook(out / "汇总表.xlsx")
+
+
+def _rows(ws):
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
+
+
+# --- discovery -----------------------------------------------------------------------------------
+
+
+def test_discover_skips_lock_hidden_and_non_workbooks_and_dedupes(bureau, tmp_path):
+    (bureau / ".隐藏.xlsx").write_bytes(b"x")
+    out = bureau / "输出"  # an output folder inside the inputs is never an input
+    out.mkdir()
+    (out / "汇总表.xlsx").write_bytes(b"x")
+    found = discover([bureau, bureau / "医保-购买服务.xlsx", str(bureau / "县*" / "*.xlsx")], exclude=out)
+    names = sorted(p.name for p in found.workbooks)
+    assert names == ["医保-购买服务.xlsx", "坏-截断.xlsx", "坏-文本.xlsx", "自评表.xlsx", "自评表.xlsx"]
+    assert [p.name for p in found.old_format] == ["旧格式.xls"]
+    reasons = sorted((s.path.name, s.reason) for s in found.skipped)
+    assert reasons == [(".隐藏.xlsx", "隐藏文件"), ("~$自评表.xlsx", "锁文件"), ("说明.txt", "非工作簿")]
+
+
+def test_discover_expands_globs_and_rejects_missing_inputs(bureau):
+    found = discover([str(bureau / "**" / "自评表.xlsx")])
+    assert len(found.workbooks) == 2
+    with pytest.raises(InputError, match="不存在"):
+        discover([bureau / "没有这个文件.xlsx"])
+    with pytest.raises(InputError, match="没有与"):
+        discover([str(bureau / "*.xlsm")])
+
+
+def test_output_names_keep_chinese_and_disambiguate_by_folder():
+    paths = [Path("/d/县医保局/自评表.xlsx"), Path("/d/县卫健局/自评表.xlsx"), Path("/d/购买服务.xlsx"), Path("/e/县医保局/自评表.xlsm")]
+    bases = output_bases(paths)
+    assert bases[paths[2]] == "购买服务-自评报告"
+    assert bases[paths[1]] == "县卫健局-自评表-自评报告"
+    # same parent name too: go one folder further up
+    assert bases[paths[0]] == "d-县医保局-自评表-自评报告"
+    assert bases[paths[3]] == "e-县医保局-自评表-自评报告"
+    assert len(set(bases.values())) == 4
+
+
+# --- a whole run ----------------------------------------------------------------------------------
+
+
+def test_batch_folder_outputs_statuses_and_exit_code(bureau, tmp_path):
+    out = tmp_path / "报告"
+    res = run_cli(bureau, "-o", out, "--jobs", "1")
+    assert res.exit_code == 1, res.output  # one workbook has 错误 findings, some failed
+    assert "共 6 个工作簿：成功 2，有错误 1，失败 3，跳过 2（锁文件/非工作簿）" in res.output
+    assert "失败：坏-文本.xlsx：" in res.output and "失败：坏-截断.xlsx：" in res.output
+    assert "失败：旧格式.xls：" in res.output and "另存为 .xlsx" in res.output
+    reports = sorted(p.name for p in out.glob("*.docx"))
+    assert reports == ["医保-购买服务-自评报告.docx", "县医保局-自评表-自评报告.docx", "县卫健局-自评表-自评报告.docx"]
+    import docx
+
+    for p in out.glob("*.docx"):
+        docx.Document(str(p))  # complete Word files
+    assert (out / "汇总表.xlsx").is_file()
+    assert not (out / run_module.STAGING_DIR).exists()
+    assert not list(out.glob(".~xlperf-*"))
+
+    rows = {r["文件"]: r for r in _rows(_summary(out)["汇总"])}
+    assert rows["县医保局/自评表.xlsx"]["状态"] == "成功"
+    assert rows["医保-购买服务.xlsx"]["状态"] == "有错误" and rows["医保-购买服务.xlsx"]["错误数"] >= 1
+    for bad in ("坏-文本.xlsx", "坏-截断.xlsx", "旧格式.xls"):
+        assert rows[bad]["状态"] == "失败" and rows[bad]["错误信息"]
+    # amounts in 元 are shown in 万元
+    wj = rows["县卫健局/自评表.xlsx"]
+    assert wj["全年预算数（万元）"] == 200 and wj["全年执行数（万元）"] == 180 and wj["执行率"] == pytest.approx(0.9)
+
+
+def test_all_good_exits_zero(bureau, tmp_path):
+    res = run_cli(bureau / "县医保局", bureau / "县卫健局", "-o", tmp_path / "out", "--jobs", "1", "--quiet")
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == "共 2 个工作簿：成功 2，有错误 0，失败 0，跳过 1（锁文件/非工作簿）"
+    assert "已处理" not in res.output  # --quiet: only the final summary
+
+
+def test_plain_progress_lines_when_not_a_terminal(bureau, tmp_path):
+    res = run_cli(bureau, "-o", tmp_path / "out", "--jobs", "1")
+    lines = [l for l in res.output.splitlines() if l.startswith("已处理")]
+    assert lines and lines[-1].startswith("已处理 6/6（100%）") and "个/秒" in lines[-1]
+
+
+def test_summary_workbook_sorting_links_formatting_chart_findings(bureau, tmp_path):
+    out = tmp_path / "报告"
+    result = run_batch([bureau], out, jobs=1)
+    wb = _summary(out)
+    assert wb.sheetnames == ["汇总", "按主管部门", "全部问题"]
+    ws = wb["汇总"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith("DDEBF7")
+    rows = _rows(ws)
+    # 主管部门 order, 总分 descending inside; failed rows (no 部门) last
+    keyed = [(r["主管部门"], r["总分"]) for r in rows]
+    depts = [d for d, _ in keyed if d]
+    assert depts == sorted(depts)
+    yb = [s for d, s in keyed if d == "县医疗保障局"]
+    assert yb == sorted(yb, reverse=True) and len(yb) == 2
+    assert all(d is None for d, _ in keyed[3:])
+    # 报告文件 is a relative hyperlink to a report that exists
+    col = list(COLUMNS).index("报告文件") + 1
+    linked = [ws.cell(r, col) for r in range(2, ws.max_row + 1) if ws.cell(r, col).value]
+    assert len(linked) == 3
+    for c in linked:
+        assert c.hyperlink is not None and c.hyperlink.target == c.value and (out / c.value).is_file()
+    # number formats
+    rate_col = list(COLUMNS).index("执行率") + 1
+    assert ws.cell(2, rate_col).number_format == "0.00%" and ws.cell(2, list(COLUMNS).index("总分") + 1).number_format == "0.00"
+    # conditional formatting: four grade fills and the 执行率 < 100% rule
+    grade_letter = openpyxl.utils.get_column_letter(list(COLUMNS).index("等级") + 1)
+    rate_letter = openpyxl.utils.get_column_letter(rate_col)
+    cf = {str(rng.sqref): [r.formula[0] for r in rules] for rng, rules in ws.conditional_formatting._cf_rules.items()}
+    grade_rules = next(v for k, v in cf.items() if k.startswith(grade_letter))
+    assert sorted(grade_rules) == sorted(f'{grade_letter}2="{g}"' for g in "优良中差")
+    assert any(k.startswith(rate_letter) and "<1" in v[0] for k, v in cf.items())
+    # sheet 2: per 主管部门 counts and a native bar chart
+    d = _rows(wb["按主管部门"])
+    yb_row = next(r for r in d if r["主管部门"] == "县医疗保障局")
+    assert yb_row["工作簿数"] == 2 and yb_row["优"] + yb_row["良"] + yb_row["中"] + yb_row["差"] == 2 and yb_row["有错误"] == 1
+    assert next(r for r in d if r["主管部门"] == "（未填写主管部门）")["失败"] == 3
+    with zipfile.ZipFile(out / "汇总表.xlsx") as z:
+        names = z.namelist()
+        assert any(n.startswith("xl/charts/chart") for n in names)
+        sheet2_rels = z.read("xl/worksheets/_rels/sheet2.xml.rels").decode()
+        assert "drawing" in sheet2_rels
+        assert b"barChart" in z.read(next(n for n in names if n.startswith("xl/charts/chart")))
+    # sheet 3: every finding of every workbook, filterable
+    fs = wb["全部问题"]
+    assert [c.value for c in fs[1]] == list(FINDING_COLUMNS) and fs.auto_filter.ref
+    found = _rows(fs)
+    assert len(found) == sum(len(r.问题) for r in result.records) > 0
+    assert any(f["文件"] == "医保-购买服务.xlsx" and f["规则"] == "E101" and f["级别"] == "错误" for f in found)
+
+
+def test_formula_like_text_arrives_as_text(tmp_path):
+    src = tmp_path / "in" / "注入.xlsx"
+    _workbook(src, name="placeholder", dept="县财政局")
+    wb = openpyxl.load_workbook(src)
+    ws = wb["项目信息"]
+    evil = {"项目名称": '=HYPERLINK("http://example.com","点我")', "主管部门": "@SUM(1,2)", "实施单位": "+86-123", "存在问题": "-1+1"}
+    for r in range(2, ws.max_row + 1):
+        label = ws.cell(r, 1).value
+        if label in evil:
+            c = ws.cell(r, 2)
+            c.value = evil[label]
+            c.data_type = "s"  # typed as text by the unit
+    wb.save(src)
+    out = tmp_path / "out"
+    run_batch([src], out, jobs=1, csv=True)
+    with zipfile.ZipFile(out / "汇总表.xlsx") as z:
+        for n in z.namelist():
+            if n.startswith("xl/worksheets/sheet"):
+                xml = z.read(n)
+                assert b"<f>" not in xml and b"<f " not in xml
+    s = _summary(out)["汇总"]
+    row = {c.value: s.cell(2, c.column) for c in s[1]}
+    assert row["项目名称"].value == evil["项目名称"] and row["项目名称"].data_type == "s"
+    assert row["主管部门"].value == "@SUM(1,2)" and row["实施单位"].value == "+86-123"
+    text = (out / "汇总表.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM" in text and "'+86-123" in text
+
+
+def test_write_summary_forces_text_even_for_finding_messages(tmp_path):
+    rec = SummaryRecord(文件="=a.xlsx", 问题=[{"文件": "=a.xlsx", "级别": "错误", "位置": "=A1", "规则": "E1", "说明": "=1+1"}])
+    write_summary_xlsx([rec], tmp_path / "s.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    assert wb["全部问题"]["E2"].value == "=1+1" and wb["全部问题"]["E2"].data_type == "s"
+    assert wb["汇总"]["A2"].data_type == "s"
+
+
+def test_dataframe_and_csv_columns(bureau, tmp_path):
+    df = summarize(bureau)
+    assert list(df.columns) == list(COLUMNS)
+    assert len(df) == 6 and sorted(df["状态"]) == sorted(["成功", "成功", "有错误", "失败", "失败", "失败"])
+    assert set(df["处理"]) == {"仅校验"}
+    out = tmp_path / "out"
+    res = run_cli(bureau, "-o", out, "--jobs", "1", "--csv", "--quiet")
+    raw = (out / "汇总表.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    import pandas as pd
+
+    csv = pd.read_csv(out / "汇总表.csv", encoding="utf-8-sig")
+    assert list(csv.columns) == list(COLUMNS) and len(csv) == 6
+    assert "汇总表（CSV）" in res.output
+
+
+# --- re-runs ---------------------------------------------------------------------------------------
+
+
+def _mtimes(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in out.glob("*.docx")}
+
+
+def test_rerun_skips_unchanged_force_redoes_and_changed_workbook_is_redone(bureau, tmp_path):
+    out = tmp_path / "报告"
+    first = run_batch([bureau], out, jobs=1)
+    before = _mtimes(out)
+    state = json.loads((out / state_module.STATE_FILE).read_text(encoding="utf-8"))
+    assert len(state["entries"]) == 6 - 1  # the .xls never reached a worker
+    time.sleep(0.02)
+
+    second = run_batch([bureau], out, jobs=1)
+    assert _mtimes(out) == before  # outputs not rewritten
+    by = {r.文件: r for r in second.records}
+    for name in ("县医保局/自评表.xlsx", "县卫健局/自评表.xlsx", "医保-购买服务.xlsx"):
+        assert by[name].处理 == "未变更跳过"
+        assert by[name].总分 == next(r for r in first.records if r.文件 == name).总分
+    assert by["坏-文本.xlsx"].处理 == "本次生成" and by["坏-文本.xlsx"].状态 == "失败"  # failures are retried
+    assert second.exit_code == first.exit_code == 1
+    assert "未变更" in "\n".join(second.summary_lines())
+    # the 汇总表 of a re-run still lists the reused records with their findings
+    assert len(_rows(_summary(out)["全部问题"])) == sum(len(r.问题) for r in first.records)
+
+    third = run_batch([bureau], out, jobs=1, force=True)
+    after = _mtimes(out)
+    assert all(after[k] != before[k] for k in before)
+    assert {r.处理 for r in third.records} == {"本次生成"}
+
+    # change one workbook: only it is redone
+    target = bureau / "县医保局" / "自评表.xlsx"
+    fill_workbook(target, info={"项目名称": "城乡居民医保补助项目（修订）"})
+    again_before = _mtimes(out)
+    fourth = run_batch([bureau], out, jobs=1)
+    changed = {r.文件: r.处理 for r in fourth.records}
+    assert changed["县医保局/自评表.xlsx"] == "本次生成"
+    assert changed["县卫健局/自评表.xlsx"] == "未变更跳过"
+    now = _mtimes(out)
+    assert now["县医保局-自评表-自评报告.docx"] != again_before["县医保局-自评表-自评报告.docx"]
+    assert now["县卫健局-自评表-自评报告.docx"] == again_before["县卫健局-自评表-自评报告.docx"]
+
+    # a deleted report is regenerated; a changed format redoes everything
+    (out / "医保-购买服务-自评报告.docx").unlink()
+    fifth = run_batch([bureau], out, jobs=1)
+    assert {r.文件: r.处理 for r in fifth.records}["医保-购买服务.xlsx"] == "本次生成"
+    assert (out / "医保-购买服务-自评报告.docx").is_file()
+    sixth = run_batch([bureau], out, jobs=1, formats="docx,md")
+    assert all(r.处理 == "本次生成" for r in sixth.records)
+    assert (out / "医保-购买服务-自评报告.md").is_file()
+
+
+def test_two_worker_processes_give_the_same_records(bureau, tmp_path):
+    one = run_batch([bureau], tmp_path / "a", jobs=1)
+    two = run_batch([bureau], tmp_path / "b", jobs=2)
+    key = lambda res: sorted((r.文件, r.状态, r.总分, r.错误数, r.报告文件) for r in res.records)  # noqa: E731
+    assert key(one) == key(two)
+    assert sorted(p.name for p in (tmp_path / "a").glob("*.docx")) == sorted(p.name for p in (tmp_path / "b").glob("*.docx"))
+
+
+def test_output_folder_inside_inputs_is_not_read_back(bureau):
+    out = bureau / "报告"
+    run_batch([bureau], out, jobs=1)
+    again = run_batch([bureau], out, jobs=1)
+    assert len(again.records) == 6  # 汇总表.xlsx and the reports were not taken as inputs
+
+
+def test_missing_libreoffice_still_writes_docx_and_exits_1(bureau, tmp_path, monkeypatch):
+    monkeypatch.setattr("xlperf.report.pdf.find_soffice", lambda: None)
+    out = tmp_path / "out"
+    result = run_batch([bureau / "县医保局"], out, jobs=1, formats="pdf")
+    assert result.pdf_problem and "LibreOffice" in result.pdf_problem
+    assert (out / "自评表-自评报告.docx").is_file()
+    assert not list(out.glob("*.pdf"))
+    assert "PDF 未生成" in result.records[0].错误信息
+    assert result.exit_code == 1
+    assert any("PDF 未生成" in line for line in result.summary_lines())
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice not installed")
+def test_pdf_through_one_libreoffice_call(bureau, tmp_path, monkeypatch):
+    from xlperf import report
+
+    calls = []
+    real = report.render_pdf
+
+    def counting(docs, out_dir):
+        calls.append(len(list(docs)))
+        return real(docs, out_dir)
+
+    monkeypatch.setattr(report, "render_pdf", counting)
+    out = tmp_path / "out"
+    result = run_batch([bureau / "县医保局", bureau / "县卫健局"], out, jobs=1, formats="pdf")
+    assert calls == [2]
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["县医保局-自评表-自评报告.pdf", "县卫健局-自评表-自评报告.pdf"]
+    assert not list(out.glob("*.docx"))  # docx only made for the conversion
+    assert result.exit_code == 0 and all(r.报告文件.endswith(".pdf") for r in result.records)
+
+
+# --- killed mid-run ---------------------------------------------------------------------------------
+
+
+def _complete_docx(path: Path) -> bool:
+    import docx
+
+    try:
+        docx.Document(str(path))
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def test_killed_batch_leaves_no_half_written_report_and_resumes(bureau_master, tmp_path):
+    src = tmp_path / "many"
+    src.mkdir()
+    good = bureau_master / "县医保局" / "自评表.xlsx"
+    for i in range(40):
+        shutil.copyfile(good, src / f"单位{i:02d}.xlsx")
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    code = "import sys; from xlperf.cli import cli; cli(['batch', *sys.argv[1:]], prog_name='xlperf')"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(src), "-o", str(out), "--jobs", "2", "--quiet"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out.glob("*.docx")):
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)  # the main process and its workers
+    proc.wait(timeout=30)
+    reports = list(out.glob("*.docx"))
+    assert reports, "the batch was killed before any report appeared"
+    assert len(reports) < 40, "the batch finished before it could be killed"
+    for p in out.iterdir():
+        if p.is_file() and p.suffix == ".docx":
+            assert _complete_docx(p), p.name
+        elif p.is_file():
+            assert p.name in (state_module.STATE_FILE, run_module.LOCK_NAME), p.name  # no half-written file under a report name
+    if (out / state_module.STATE_FILE).exists():
+        json.loads((out / state_module.STATE_FILE).read_text(encoding="utf-8"))  # never half-written
+    # the re-run completes and cleans up every temporary file
+    result = run_batch([src], out, jobs=1)
+    assert result.exit_code == 0 and len(result.records) == 40
+    assert len(list(out.glob("*.docx"))) == 40 and all(_complete_docx(p) for p in out.glob("*.docx"))
+    assert not (out / run_module.STAGING_DIR).exists()
+    assert not [p for p in out.rglob("*") if p.name.startswith((".~xlperf", ".xlperf-tmp-")) or p.suffix == ".tmp"]
+
+
+@pytest.mark.skipif(
+    __import__("multiprocessing").get_start_method() != "fork", reason="relies on fork: the patched reader is inherited by the workers"
+)
+def test_a_dying_worker_is_retried_then_reported(bureau, tmp_path, monkeypatch):
+    """A worker process killed (out of memory, say) breaks the pool: the run goes on, the
+    workbook that kills its worker twice is reported, the others are not blamed."""
+    real = job_module.load_workbook_evaluation
+
+    def flaky(path):
+        if "县卫健局" in str(path):
+            os._exit(9)  # the worker dies without a word
+        return real(path)
+
+    monkeypatch.setattr(job_module, "load_workbook_evaluation", flaky)
+    result = run_batch([bureau / "县医保局", bureau / "县卫健局", bureau / "医保-购买服务.xlsx"], tmp_path / "out", jobs=2)
+    by = {r.文件: r for r in result.records}
+    assert by["县卫健局/自评表.xlsx"].状态 == "失败" and "工作进程" in by["县卫健局/自评表.xlsx"].错误信息
+    assert by["县医保局/自评表.xlsx"].状态 == "成功" and by["医保-购买服务.xlsx"].状态 == "有错误"
+
+
+def test_summary_open_in_excel_is_refused_before_any_work(bureau, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "汇总表.xlsx").write_bytes(b"x")
+    (out / "~$汇总表.xlsx").write_bytes(b"\0")
+    with pytest.raises(OutputError, match="Excel"):
+        run_batch([bureau], out, jobs=1)
+    assert not list(out.glob("*.docx"))
+
+
+def test_bad_format_and_no_workbooks_are_input_errors(bureau, tmp_path):
+    with pytest.raises(InputError, match="报告格式"):
+        run_batch([bureau], tmp_path / "o", formats="docx,html")
+    empty = tmp_path / "空"
+    empty.mkdir()
+    (empty / "说明.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="没有找到"):
+        run_batch([empty], tmp_path / "o2")
+
+
+def test_batch_reader_skips_unread_sheets_but_scores_like_check(bureau, tmp_path):
+    from xlperf.workbook.recalc import load_evaluation
+
+    for p in (bureau / "县卫健局" / "自评表.xlsx", bureau / "医保-购买服务.xlsx"):
+        ev, names, grids = job_module.load_workbook_evaluation(p)
+        ref, ref_names, _ = load_evaluation(p)
+        assert names == ref_names and "说明" not in grids and "绩效指标" in grids
+        assert ev.total_score == ref.total_score and ev.findings == ref.findings
+    # a foreign workbook whose indicator table sits on a sheet called 说明: read everything
+    odd = tmp_path / "odd.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    ws.append(["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值"])
+    ws.append(["产出指标", "数量指标", "人数", 100, "10人", "10人"])
+    wb.save(odd)
+    ev, _, grids = job_module.load_workbook_evaluation(odd)
+    assert "说明" in grids and ev.total_score == load_evaluation(odd)[0].total_score

@@ -1,0 +1,232 @@
+"""Never lose data: calc keeps every part it does not own, survives being killed mid-write, and two
+calc runs on one file never interleave."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from tests.hostile.rich import SHEET, build_rich_self_evaluation
+from tests.hostile.surgery import sheet_parts
+from xlperf.core import layout
+from xlperf import ooxml as xlsx
+from xlperf.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def zip_infos(path: Path) -> dict[str, tuple[bytes, int, int, int]]:
+    """{part: (content, CRC, compressed size, compression)} in archive order."""
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: (z.read(i.filename), i.CRC, i.compress_size, i.compress_type) for i in z.infolist()}
+
+
+def owned_cells(path: Path) -> dict[str, set[str]]:
+    """{sheet part: refs} calc writes (values, not KEEP), from the same recalculation calc runs."""
+    from xlperf.core.book import KEEP
+    from xlperf.workbook.filebook import FileBook
+    from xlperf.workbook.recalc import recalculate
+    from xlperf.core.refs import col_letter
+
+    book = FileBook(path)
+    recalculate(book, write=True)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
+    names = sheet_parts(parts)
+    assert not book._added, "this workbook has every sheet calc writes"  # noqa: SLF001
+    out: dict[str, set[str]] = {}
+    for sheet, row, col, block, _ in book._writes:  # noqa: SLF001
+        refs = out.setdefault(names[sheet], set())
+        for i, line in enumerate(block):
+            for j, v in enumerate(line):
+                if v is not KEEP:
+                    refs.add(f"{col_letter(col + j)}{row + i}")
+    return out
+
+
+def without_owned(xml: bytes, owned: set[str]) -> bytes:
+    """The sheet XML with the owned cells removed (and what their writing legitimately touches:
+    row spans, the dimension, rows that only exist to hold owned cells), canonicalised."""
+    root = etree.fromstring(xml)
+    q = lambda n: f"{{{NS_MAIN}}}{n}"  # noqa: E731
+    for row in root.iter(q("row")):
+        row.attrib.pop("spans", None)
+        for c in list(row):
+            if c.tag == q("c") and c.get("r") in owned:
+                row.remove(c)
+    data = root.find(q("sheetData"))
+    for row in list(data):
+        if len(row) == 0 and set(row.attrib) == {"r"}:
+            data.remove(row)
+    dim = root.find(q("dimension"))
+    if dim is not None:
+        dim.set("ref", "*")
+    return etree.tostring(root, method="c14n")
+
+
+@pytest.fixture
+def rich(tmp_path: Path) -> Path:
+    return build_rich_self_evaluation(tmp_path / "自评表（含宏和按钮）.xlsm")
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+def test_calc_keeps_every_part_it_does_not_own(rich: Path, tmp_path: Path, in_place: bool) -> None:
+    before = zip_infos(rich)
+    owned = owned_cells(rich)
+    target = rich if in_place else tmp_path / "另存.xlsm"
+    res = CliRunner().invoke(cli, ["calc", str(rich)] + ([] if in_place else ["-o", str(target)]))
+    assert res.exit_code == 0, res.output
+    after = zip_infos(target)
+
+    # the same parts in the same order, minus calcChain (a computed cell held a formula)
+    assert list(after) == [n for n in before if n != "xl/calcChain.xml"]
+    changed = {n for n in after if after[n][0] != before[n][0]}
+    sheet_changes = {n for n in changed if n.startswith("xl/worksheets/sheet")}
+    assert sheet_changes == set(owned), (sheet_changes, set(owned))
+    assert changed - sheet_changes <= {"xl/styles.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+    # rels and content types changed only by dropping calcChain
+    assert after["xl/_rels/workbook.xml.rels"][0] != before["xl/_rels/workbook.xml.rels"][0]
+    for part, needle in (("xl/_rels/workbook.xml.rels", b"calcChain"), ("[Content_Types].xml", b"calcChain")):
+        assert needle in before[part][0] and needle not in after[part][0]
+        strip = lambda x: re.sub(rb"<(Relationship|Override)\b[^>]*calcChain[^>]*/>", b"", x)  # noqa: E731
+        assert strip(after[part][0]) == strip(before[part][0])
+    # untouched parts are copied raw: same compressed bytes
+    for name in set(after) - changed:
+        assert after[name][1:] == before[name][1:], name
+    # inside each patched sheet, everything but the owned cells is unchanged
+    for part, refs in owned.items():
+        assert without_owned(after[part][0], refs) == without_owned(before[part][0], refs), part
+    sheet_xml = after[sheet_parts({n: v[0] for n, v in after.items() if n.startswith(("xl/workbook.xml", "xl/_rels"))})[SHEET]][0].decode()
+    for needle in ("<legacyDrawingHF", "<legacyDrawing ", "<drawing ", "<controls", "x14:dataValidation ", "x14:sparklineGroup ",
+                   'mc:Ignorable="x14ac"', 'x14ac:dyDescent="0.25"', "<f>E8*2</f>", "&amp;L&amp;G&amp;C&amp;A"):
+        assert needle in sheet_xml, needle
+    assert "ns0:" not in sheet_xml and "<f>IFERROR" not in sheet_xml
+
+    # and it still opens, with the computed values in place
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(target, keep_vba=True)
+    ws = wb[SHEET]
+    assert ws["H8"].value == 1 and ws["K12"].value == 0 and ws["I2"].value == "合计" and ws["I4"].value == 84.31
+    assert ws["C8"].comment is not None and ws["N8"].value == "=E8*2"
+    assert "指标分值" in wb.defined_names
+    names, grids = xlsx.read_grids(target)
+    assert grids[layout.SHEET_FINDINGS][0][:4] == list(layout.FINDINGS_HEADERS)
+    if not in_place:
+        assert zip_infos(rich) == before
+
+
+# --- killed mid-write -------------------------------------------------------------------------------------------
+
+
+def _temps(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.name.startswith(xlsx.TEMP_PREFIX))
+
+
+def _calc_proc(path: Path, slow: float) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "xlperf.cli", "calc", str(path)],
+        env=dict(ENV, XLPERF_TEST_SLOW_SAVE=str(slow)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_calc_killed_at_any_moment_leaves_the_original(rich: Path) -> None:
+    # make it big: a 6 MB incompressible attachment the save has to copy
+    with zipfile.ZipFile(rich, "a") as z:
+        z.writestr("xl/embeddings/附件.bin", random.Random(7).randbytes(6 << 20), compress_type=zipfile.ZIP_STORED)
+    original = rich.read_bytes()
+    folder = rich.parent
+    killed_mid_write = 0
+    pids: list[int] = []
+    # (seconds after start, or after the temp file appears)
+    plan = [("start", 0.15), ("start", 0.5), ("temp", 0.0), ("temp", 0.25), ("temp", 0.6), ("temp", 0.95)]
+    for when, delay in plan:
+        proc = _calc_proc(rich, slow=1.0)
+        try:
+            if when == "temp":
+                deadline = time.monotonic() + 30
+                # this run's own temp file (earlier kills leave theirs behind)
+                while not any(f"{xlsx.TEMP_PREFIX}{proc.pid}-" in p.name for p in _temps(folder)):
+                    assert proc.poll() is None, proc.stderr.read().decode()
+                    assert time.monotonic() < deadline, "the save never started"
+                    time.sleep(0.005)
+            time.sleep(delay)
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL, (when, delay, proc.returncode)
+        assert rich.read_bytes() == original, (when, delay)
+        pids.append(proc.pid)
+        left = _temps(folder)
+        if any(f"{xlsx.TEMP_PREFIX}{proc.pid}-" in p.name for p in left):
+            killed_mid_write += 1
+        assert all(any(f"{xlsx.TEMP_PREFIX}{pid}-" in p.name for pid in pids) for p in left), left
+    assert killed_mid_write >= 3
+    # a later run cleans up what the killed ones left, and works
+    res = subprocess.run([sys.executable, "-m", "xlperf.cli", "calc", str(rich)], env=ENV, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert _temps(folder) == []
+    assert xlsx.read_grids(rich)[1][SHEET][7][7] == 1  # H8
+    with zipfile.ZipFile(rich) as z:
+        assert z.testzip() is None
+
+
+# --- two runs at once --------------------------------------------------------------------------------------------
+
+
+def test_two_calcs_on_one_file_never_interleave(rich: Path) -> None:
+    from xlperf.api import check_file
+
+    procs = [_calc_proc(rich, slow=1.5) for _ in range(2)]
+    outs = []
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        outs.append((p.returncode, out.decode("utf-8"), err.decode("utf-8")))
+    codes = sorted(c for c, _, _ in outs)
+    assert codes in ([0, 0], [0, 3]), outs
+    for code, out, err in outs:
+        assert "Traceback" not in err
+        if code == 3:
+            assert "正被另一个 xlperf 进程处理" in err
+    with zipfile.ZipFile(rich) as z:
+        assert z.testzip() is None
+    ev = check_file(rich)
+    assert ev.total_score == 84.31
+    grid = xlsx.read_grids(rich)[1][SHEET]
+    assert grid[7][7] == 1 and grid[3][8] == 84.31  # H8, I4
+    assert _temps(rich.parent) == []
+
+
+def test_calc_waits_for_a_running_calc_then_sees_its_result(rich: Path) -> None:
+    """The second run reads the file only after the first has replaced it (the lock covers read + write)."""
+    first = _calc_proc(rich, slow=1.0)
+    deadline = time.monotonic() + 30
+    while not _temps(rich.parent):
+        assert first.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    t0 = time.monotonic()
+    second = subprocess.run([sys.executable, "-m", "xlperf.cli", "calc", str(rich)], env=ENV, capture_output=True, text=True, timeout=60)
+    waited = time.monotonic() - t0
+    first.wait(timeout=30)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert waited >= 0.5  # it waited for the first save to finish
+    assert xlsx.read_grids(rich)[1][SHEET][7][7] == 1

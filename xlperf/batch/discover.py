@@ -1,0 +1,173 @@
+"""Finding the workbooks of a batch: files, folders (recursively) and glob patterns; report names."""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from xlperf.core.errors import InputError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+OLD_WORKBOOK_SUFFIXES = (".xls", ".xlsb", ".et")  # workbooks a unit sent, in a format we do not read
+REPORT_SUFFIX = "-自评报告"
+
+SKIP_LOCK = "锁文件"
+SKIP_HIDDEN = "隐藏文件"
+SKIP_OTHER = "非工作簿"
+
+
+@dataclass
+class Skipped:
+    path: Path
+    reason: str  # 锁文件 / 隐藏文件 / 非工作簿
+
+
+@dataclass
+class Discovery:
+    workbooks: list[Path] = field(default_factory=list)  # .xlsx/.xlsm, deduplicated, in input order
+    old_format: list[Path] = field(default_factory=list)  # .xls & co: reported as failed
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+_GLOB_CHARS = set("*?[")
+
+
+def _is_hidden(path: Path) -> bool:
+    if path.name.startswith("."):
+        return True
+    attrs = getattr(_stat(path), "st_file_attributes", 0)  # Windows only
+    return bool(attrs & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0))
+
+
+def _stat(path: Path):
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def file_key(path: Path) -> str:
+    """One key per file, whatever spelling reached it (symlinks, case on Windows, ./ and ..)."""
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+        return True
+    except ValueError:
+        return False
+
+
+def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> Discovery:
+    """Expand files, folders (recursively) and glob patterns into workbooks to process.
+
+    Lock files (``~$…``), hidden files and anything not a workbook are skipped and counted;
+    .xls/.xlsb/.et files are listed apart (they are reported as failed, not ignored). Files under
+    ``exclude`` (the output folder) are never inputs. Raises InputError for an input that matches
+    nothing.
+    """
+    found = Discovery()
+    seen: set[str] = set()
+
+    def consider(p: Path, explicit: bool) -> None:
+        if _inside(p, exclude) and not explicit:
+            return
+        k = file_key(p)
+        if k in seen:
+            return
+        seen.add(k)
+        name = p.name
+        suffix = p.suffix.lower()
+        if name.startswith("~$"):
+            found.skipped.append(Skipped(p, SKIP_LOCK))
+        elif _is_hidden(p):
+            found.skipped.append(Skipped(p, SKIP_HIDDEN))
+        elif suffix in WORKBOOK_SUFFIXES:
+            found.workbooks.append(p)
+        elif suffix in OLD_WORKBOOK_SUFFIXES:
+            found.old_format.append(p)
+        else:
+            found.skipped.append(Skipped(p, SKIP_OTHER))
+
+    def walk(folder: Path) -> None:
+        for root, dirs, files in os.walk(folder):
+            rp = Path(root)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _inside(rp / d, exclude))
+            for f in sorted(files):
+                consider(rp / f, explicit=False)
+
+    for raw in inputs:
+        text = str(raw)
+        p = Path(text)
+        if p.is_dir():
+            walk(p)
+        elif p.is_file():
+            consider(p, explicit=True)
+        elif _GLOB_CHARS & set(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise InputError(f"没有与“{text}”匹配的文件", code="X004")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    walk(mp)
+                elif mp.is_file():
+                    consider(mp, explicit=False)
+        else:
+            raise InputError("文件或文件夹不存在", path=p, code="X002")
+    return found
+
+
+def output_bases(paths: Sequence[Path]) -> dict[Path, str]:
+    """Report base names (without suffix): ``<stem>-自评报告``; stems shared by files in different
+    folders get their parent folder names in front (``县医保局-自评表-自评报告``)."""
+    parents = {p: [x for x in Path(os.path.abspath(p)).parent.parts if x not in ("/", "\\") and not x.endswith((":", ":\\"))] for p in paths}
+    depth = {p: 0 for p in paths}
+
+    def name(p: Path) -> str:
+        d = depth[p]
+        prefix = parents[p][-d:] if d else []
+        return "-".join([*prefix, p.stem])
+
+    for _ in range(64):
+        groups: dict[str, list[Path]] = {}
+        for p in paths:
+            groups.setdefault(name(p).casefold(), []).append(p)
+        moved = False
+        for members in groups.values():
+            if len(members) > 1:
+                for p in members:
+                    if depth[p] < len(parents[p]):
+                        depth[p] += 1
+                        moved = True
+        if not moved:
+            break
+    out: dict[Path, str] = {}
+    used: set[str] = set()
+    for p in paths:
+        base = name(p) + REPORT_SUFFIX
+        candidate, n = base, 2
+        while candidate.casefold() in used:
+            candidate, n = f"{base}-{n}", n + 1
+        used.add(candidate.casefold())
+        out[p] = candidate
+    return out
+
+
+def display_names(paths: Sequence[Path]) -> dict[Path, str]:
+    """The 文件 column: paths relative to the folder all inputs share (just the name for one folder)."""
+    if not paths:
+        return {}
+    absolute = {p: os.path.abspath(p) for p in paths}
+    try:
+        root = os.path.commonpath([os.path.dirname(a) for a in absolute.values()])
+    except ValueError:  # different drives on Windows
+        return {p: str(p) for p in paths}
+    return {p: os.path.relpath(a, root) for p, a in absolute.items()}

@@ -1,0 +1,479 @@
+"""A whole finance bureau at once: check many workbooks, write one report each and a 汇总表.
+
+Library first (:func:`run_batch`, :func:`check_records`): nothing here prints; progress goes
+through a callback. :data:`batch_command` is the thin ``xlperf batch`` click command.
+
+How it stays fast and safe with thousands of files:
+
+* worker processes (``ProcessPoolExecutor``), each initialised once (report templates loaded
+  once per process); ``jobs=1`` runs in-process;
+* at most ``4 × jobs`` workbooks in flight; workers send back a small :class:`SummaryRecord`
+  (summary fields and findings), never an Evaluation, so memory does not grow with N;
+* every output goes to a temporary name in ``OUTDIR/.xlperf-tmp`` and is moved into place
+  with ``os.replace``: a killed batch leaves complete reports or none; the next run clears the
+  temporary folder;
+* ``OUTDIR/.xlperf-batch.json`` maps each input to the sha256 of its content and the options
+  (formats, style, xlperf version, report template hash); it is rewritten atomically after each
+  chunk, so a re-run skips unchanged workbooks whose outputs exist and an interrupted run resumes;
+* PDF: the docx files of a chunk go through ONE LibreOffice process (in a background thread
+  while the workers go on with the next workbooks).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any, Sequence
+
+from xlperf.batch.discover import Discovery, discover, display_names, file_key, output_bases
+from xlperf.batch.job import InlineExecutor, error_text, init_worker, process
+from xlperf.batch.pdf import convert_chunk
+from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
+from xlperf.batch.state import STATE_FILE, STATE_VERSION, file_hash, load_state, options_key, save_state
+from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, SummaryRecord, failed_record
+from xlperf.core.errors import InputError, OutputError
+
+FORMATS = ("docx", "pdf", "md")
+SUMMARY_XLSX = "汇总表.xlsx"
+SUMMARY_CSV = "汇总表.csv"
+STAGING_DIR = ".xlperf-batch-tmp"
+LOCK_NAME = ".xlperf-batch.lock"
+DEFAULT_CHUNK = 50
+IN_FLIGHT_PER_JOB = 4
+MAX_ATTEMPTS = 2  # a workbook in flight when a worker process died is retried once
+
+OLD_FORMAT_MESSAGE = "这是旧版 {suffix} 格式，程序只能读取 .xlsx：请在 Excel 或 WPS 中打开后“另存为 .xlsx”再运行"
+
+
+# --- the run ----------------------------------------------------------------------------------------
+
+
+def _parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    out: list[str] = []
+    for f in items:
+        f = f.strip().lower().lstrip(".")
+        if f == "markdown":
+            f = "md"
+        if not f:
+            continue
+        if f not in FORMATS:
+            raise InputError(f"报告格式“{f}”无效，应为：{'、'.join(FORMATS)}（可用逗号分隔多个）", code="X031")
+        if f not in out:
+            out.append(f)
+    return tuple(out)
+
+
+def _prepare_outdir(outdir: Path) -> None:
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError("输出位置已存在且不是文件夹", path=outdir, code="X106")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹（{exc.strerror or exc}）", path=outdir, code="X102") from exc
+    # os.access says yes to root even on a read-only mount: try a real write.
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=outdir):
+            pass
+    except OSError as exc:
+        raise OutputError(f"输出文件夹不可写（{exc.strerror or exc}）", path=outdir, code="X107") from exc
+
+
+def _excel_lock(path: Path) -> Path | None:
+    """The owner file Excel/WPS/LibreOffice keeps beside a workbook it has open, or None."""
+    from xlperf.ooxml import excel_lock_file
+
+    return excel_lock_file(path)
+
+
+def _clear_staging(staging: Path) -> None:
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True, exist_ok=True)
+
+
+def _cleanup_stray_temps(outdir: Path) -> None:
+    """Temp files an atomic write left in OUTDIR when a run was killed (we hold the folder's lock)."""
+    from xlperf.ooxml import TEMP_PREFIX
+
+    for name in (SUMMARY_XLSX, SUMMARY_CSV, STATE_FILE):
+        for p in outdir.glob(f"{TEMP_PREFIX}*-{name}*"):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def run_batch(
+    inputs: Sequence[str | Path],
+    outdir: str | Path,
+    *,
+    formats: str | Sequence[str] = ("docx",),
+    jobs: int | None = None,
+    force: bool = False,
+    style: str | None = None,
+    csv: bool = False,
+    progress: ProgressCallback | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> BatchResult:
+    """Check every workbook of ``inputs``, write its reports into ``outdir``, then the 汇总表.
+
+    Returns a :class:`BatchResult` (records, skipped files, exit code). Raises XlperfError only for
+    problems of the whole run (no input, output folder unusable, 汇总表 open in Excel).
+    """
+    from xlperf.core import layout
+
+    started = time.perf_counter()
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    fmts = _parse_formats(formats)
+    if style is not None and style not in layout.REPORT_STYLES:
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    out = Path(outdir)
+    _prepare_outdir(out)
+    summary_path = out / SUMMARY_XLSX
+    csv_path = out / SUMMARY_CSV if csv else None
+    for target in [summary_path] + ([csv_path] if csv_path else []):
+        lock = _excel_lock(target)
+        if lock is not None and target.exists():
+            raise OutputError(f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭再运行", path=target, code="X103")
+
+    notify = progress or (lambda _p: None)
+    found = discover(inputs, exclude=out)
+    if not found.workbooks and not found.old_format:
+        raise InputError(
+            f"没有找到 .xlsx 工作簿（跳过 {len(found.skipped)} 个锁文件/非工作簿）", code="X005"
+        )
+
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(out / LOCK_NAME))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise OutputError("另一个批量任务正在写入这个输出文件夹，请等它结束或换一个文件夹", path=out, code="X108") from exc
+    try:
+        staging = out / STAGING_DIR
+        _clear_staging(staging)
+        _cleanup_stray_temps(out)
+        result = _run(found, out, staging, fmts, jobs, force, style, chunk_size, notify, check_only=False)
+        from xlperf.batch.summary import write_summary_xlsx, write_summary_csv
+
+        write_summary_xlsx(result.records, summary_path)
+        result.summary_path = summary_path
+        if csv_path is not None:
+            write_summary_csv(result.records, csv_path)
+            result.csv_path = csv_path
+        shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        lock.release()
+    result.outdir = out
+    result.elapsed = time.perf_counter() - started
+    notify(Progress("finish", len(result.records), len(result.records)))
+    return result
+
+
+def check_records(inputs: Sequence[str | Path], *, jobs: int = 1, progress: ProgressCallback | None = None) -> list[SummaryRecord]:
+    """Check workbooks without writing anything; the records of the 汇总表 (for analysts)."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    found = discover(inputs)
+    result = _run(found, None, None, (), jobs, True, None, DEFAULT_CHUNK, progress or (lambda _p: None), check_only=True)
+    return result.records
+
+
+def summarize(paths_or_folder: str | Path | Sequence[str | Path], jobs: int = 1):
+    """Check workbooks (no reports written) and return the 汇总 DataFrame.
+
+    For analysts: ``summarize("2025自评/")`` or ``summarize(["a.xlsx", "b.xlsx"], jobs=4)``.
+    Failed workbooks are rows with 状态 = 失败; lock files and non-workbooks are left out.
+    """
+    from xlperf.batch.summary import summary_dataframe
+
+    if isinstance(paths_or_folder, (str, Path)):
+        inputs: list[str | Path] = [paths_or_folder]
+    else:
+        inputs = list(paths_or_folder)
+    return summary_dataframe(check_records(inputs, jobs=jobs))
+
+
+def _run(
+    found: Discovery,
+    out: Path | None,
+    staging: Path | None,
+    fmts: tuple[str, ...],
+    jobs: int | None,
+    force: bool,
+    style: str | None,
+    chunk_size: int,
+    notify: ProgressCallback,
+    *,
+    check_only: bool,
+) -> BatchResult:
+    run = BatchRun(found, out, staging, fmts, force, style, chunk_size, notify, check_only=check_only)
+    run.plan()
+    run.execute(jobs)
+    return BatchResult(records=run.records, skipped=list(found.skipped), pdf_problem=run.pdf_problem)
+
+
+class BatchRun:
+    """One run over the discovered workbooks: plan (reuse what is unchanged), feed a worker pool a
+    bounded number of tasks at a time, convert finished chunks to PDF, and remember what is done.
+
+    Workers send back a small record dict per workbook; a worker process that dies takes the
+    tasks in flight with it, and each is retried once, alone, before it is reported as failed.
+    """
+
+    def __init__(self, found: Discovery, out: Path | None, staging: Path | None, fmts: tuple[str, ...], force: bool,
+                 style: str | None, chunk_size: int, notify: ProgressCallback, *, check_only: bool) -> None:
+        self.found, self.out, self.staging, self.fmts = found, out, staging, fmts
+        self.force, self.style, self.chunk_size, self.notify = force, style, chunk_size, notify
+        self.check_only = check_only
+        self.names = display_names(found.workbooks + found.old_format)
+        self.bases = output_bases(found.workbooks)
+        self.total = len(found.workbooks) + len(found.old_format)
+        self.records: list[SummaryRecord] = []
+        self.done = 0
+        self.pdf_problem = ""
+        self.want_pdf = "pdf" in fmts
+        self.worker_formats = fmts
+        self.state: dict[str, Any] = load_state(out) if out is not None else {"version": STATE_VERSION, "entries": {}}
+        self.opts = options_key(fmts, style) if out is not None else ""
+        self.tasks: deque[dict[str, Any]] = deque()
+        self.inflight: dict[Future, dict[str, Any]] = {}
+        self.pdf_inflight: dict[Future, list] = {}
+        self.pdf_waiting: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        self.unsaved = 0
+        self.save_gap = 0.0  # seconds to wait after a save: 20 × its duration keeps saving under 5% of the run
+        self.last_save = time.monotonic()
+        self.pool: Any = None
+        self.pdf_pool: ThreadPoolExecutor | None = None
+        self.n_jobs = 1
+
+    @property
+    def handled(self) -> str:
+        return HANDLED_CHECK if self.check_only else HANDLED_NEW
+
+    def _emit(self, rec: SummaryRecord) -> None:
+        self.records.append(rec)
+        self.done += 1
+        self.notify(Progress("item", self.done, self.total, rec))
+
+    # --- planning -------------------------------------------------------------------------------------
+    def plan(self) -> None:
+        self.notify(Progress("start", 0, self.total, message=f"共 {self.total} 个工作簿，跳过 {len(self.found.skipped)} 个锁文件/非工作簿"))
+        for p in self.found.old_format:
+            rec = failed_record(self.names[p], OLD_FORMAT_MESSAGE.format(suffix=p.suffix.lower()))
+            rec.处理 = self.handled
+            self._emit(rec)
+        if self.want_pdf and _find_soffice() is None:
+            self.pdf_problem = "未找到 LibreOffice（soffice），无法转换 PDF；已照常生成 Word 报告。请安装 LibreOffice 后重新运行。"
+            self.notify(Progress("message", self.done, self.total, message=self.pdf_problem))
+            # the Word reports are still written (and kept), the PDF step is left out
+            formats = tuple(f for f in self.fmts if f != "pdf")
+            self.worker_formats = formats if "docx" in formats else ("docx", *formats)
+        for p in self.found.workbooks:
+            task = self._task(p)
+            if task is not None:
+                self.tasks.append(task)
+
+    def _task(self, p: Path) -> dict[str, Any] | None:
+        """The task for one workbook, or None when it was settled here (unreadable, or unchanged)."""
+        task = {
+            "path": str(p),
+            "key": file_key(p),
+            "display": self.names[p],
+            "base": self.bases[p],
+            "formats": self.worker_formats,
+            "style": self.style,
+            "outdir": str(self.out) if self.out else "",
+            "staging": str(self.staging) if self.staging else "",
+            "handled": self.handled,
+            "attempt": 1,
+        }
+        if self.out is None:
+            return task
+        try:
+            task["sha256"] = file_hash(p)
+        except OSError as exc:
+            self._emit(failed_record(self.names[p], f"无法读取文件（{exc.strerror or exc}）"))
+            return None
+        reused = self._reusable(p, task)
+        if reused is not None:
+            self._emit(reused)
+            return None
+        return task
+
+    def _reusable(self, p: Path, task: dict[str, Any]) -> SummaryRecord | None:
+        """The last run's record when the workbook, the options and every output are unchanged."""
+        out = self.out
+        assert out is not None
+        expected = sorted(self.bases[p] + "." + f for f in self.fmts)
+        entry = self.state["entries"].get(task["key"])
+        if (
+            self.force
+            or not entry
+            or entry.get("sha256") != task["sha256"]
+            or entry.get("options") != self.opts
+            or sorted(entry.get("outputs", [])) != expected
+            or not all((out / o).is_file() for o in expected)
+            or entry.get("record", {}).get("状态") not in (STATUS_OK, STATUS_ERRORS)
+        ):
+            return None
+        rec = SummaryRecord.from_dict(entry["record"])
+        rec.文件 = self.names[p]
+        for f in rec.问题:
+            f["文件"] = self.names[p]
+        rec.处理 = HANDLED_REUSED
+        return rec
+
+    # --- running --------------------------------------------------------------------------------------
+    def _new_pool(self):
+        if self.n_jobs == 1:
+            return InlineExecutor(init_worker, (bool(self.fmts), True))
+        return ProcessPoolExecutor(max_workers=self.n_jobs, initializer=init_worker, initargs=(bool(self.fmts), False))
+
+    def execute(self, jobs: int | None) -> None:
+        n = max(1, int(jobs or os.cpu_count() or 1))
+        self.n_jobs = min(n, max(1, len(self.tasks)))
+        self.pool = self._new_pool() if self.tasks else None
+        if self.want_pdf and not self.pdf_problem and self.n_jobs > 1:
+            self.pdf_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlperf-pdf")
+        try:
+            while self.tasks or self.inflight or self.pdf_inflight:
+                self._submit()
+                ready, _ = wait(list(self.inflight) + list(self.pdf_inflight), return_when=FIRST_COMPLETED)
+                self._collect(ready)
+                if self.pdf_waiting and (len(self.pdf_waiting) >= self.chunk_size or (not self.tasks and not self.inflight)):
+                    items, self.pdf_waiting = list(self.pdf_waiting), []
+                    self._start_pdf(items)
+                self._flush_state()
+            self._flush_state(force_write=True)
+        except BaseException:
+            self._abandon()
+            raise
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        if self.pdf_pool is not None:
+            self.pdf_pool.shutdown(wait=True)
+
+    def _submit(self) -> None:
+        in_flight_max = max(2, self.n_jobs * IN_FLIGHT_PER_JOB)
+        while self.pool is not None and self.tasks and len(self.inflight) < in_flight_max:
+            if self.tasks[0]["attempt"] > 1:
+                # a retry after a worker died: alone, so a second death names its workbook
+                if not self.inflight:
+                    task = self.tasks.popleft()
+                    self.inflight[self.pool.submit(process, task)] = task
+                return
+            task = self.tasks.popleft()
+            self.inflight[self.pool.submit(process, task)] = task
+
+    def _collect(self, ready) -> None:
+        broken: list[dict[str, Any]] = []
+        for fut in ready:
+            if fut in self.pdf_inflight:
+                self._collect_pdf(fut)
+                continue
+            task = self.inflight.pop(fut)
+            try:
+                res = fut.result()
+            except BrokenProcessPool:
+                broken.append(task)
+                continue
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                res = {"record": failed_record(task["display"], error_text(exc)).to_dict(), "pdf_source": None}
+            rec = res["record"]
+            if res.get("pdf_source") and rec.get("状态") != STATUS_FAILED:
+                task["pdf_source"] = res["pdf_source"]
+                self.pdf_waiting.append((task, rec))
+            else:
+                if self.want_pdf and self.pdf_problem and rec.get("状态") != STATUS_FAILED:
+                    rec["错误信息"] = f"{PDF_MISSING}（未找到 LibreOffice）"
+                self._finish(task, rec)
+        if broken:
+            self._recover(broken)
+
+    def _recover(self, broken: list[dict[str, Any]]) -> None:
+        """A worker process died (killed, out of memory): every task in flight is lost with it."""
+        broken.extend(self.inflight.values())
+        self.inflight.clear()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+        for task in reversed(broken):
+            if task["attempt"] >= MAX_ATTEMPTS:
+                self._finish(task, failed_record(task["display"], "处理该工作簿时工作进程意外退出（可能内存不足或文件异常）").to_dict())
+            else:
+                task["attempt"] += 1
+                self.tasks.appendleft(task)
+
+    def _finish(self, task: dict[str, Any], rec_dict: dict[str, Any]) -> None:
+        self._emit(SummaryRecord.from_dict(rec_dict))
+        if self.out is not None:
+            self.state["entries"][task["key"]] = {
+                "sha256": task.get("sha256", ""),
+                "options": self.opts,
+                "outputs": list(rec_dict.get("输出") or []),
+                "record": rec_dict,  # shares its findings list with the record: one copy in memory
+                "input": task["path"],
+            }
+            self.unsaved += 1
+
+    def _flush_state(self, force_write: bool = False) -> None:
+        if self.out is None or not self.unsaved:
+            return
+        if force_write or (self.unsaved >= self.chunk_size and time.monotonic() - self.last_save >= self.save_gap):
+            t = time.monotonic()
+            save_state(self.out, self.state)
+            self.last_save = time.monotonic()
+            self.save_gap = 20 * (self.last_save - t)
+            self.unsaved = 0
+
+    def _start_pdf(self, items: list) -> None:
+        if self.pdf_pool is not None:
+            self.pdf_inflight[self.pdf_pool.submit(convert_chunk, items, self.out, self.staging)] = items
+            return
+        for (task, _), rec in zip(items, convert_chunk(items, self.out, self.staging)):
+            self._finish(task, rec)
+        self._flush_state()
+
+    def _collect_pdf(self, fut: Future) -> None:
+        items = self.pdf_inflight.pop(fut)
+        try:
+            recs = fut.result()
+        except Exception as exc:  # noqa: BLE001
+            recs = []
+            for _task, rec in items:
+                note = f"{PDF_MISSING}（{type(exc).__name__}：{exc}）"
+                rec["错误信息"] = f"{rec['错误信息']}；{note}" if rec.get("错误信息") else note
+                recs.append(rec)
+        for (task, _), rec in zip(items, recs):
+            self._finish(task, rec)
+        self._flush_state()
+
+    def _abandon(self) -> None:
+        """Interrupted: cancel what is queued, keep what is done (the state file says so)."""
+        for fut in self.inflight:
+            fut.cancel()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.pdf_pool is not None:
+            self.pdf_pool.shutdown(wait=False, cancel_futures=True)
+        if self.out is not None and self.unsaved:
+            try:
+                save_state(self.out, self.state)
+            except OSError:
+                pass
+
+
+def _find_soffice() -> str | None:
+    from xlperf.report.pdf import find_soffice
+
+    return find_soffice()

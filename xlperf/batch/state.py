@@ -1,0 +1,56 @@
+"""The batch's memory between runs: ``OUTDIR/.xlperf-batch.json`` maps each input to the sha256 of its
+content and the options, so a re-run skips unchanged workbooks whose outputs exist."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+STATE_FILE = ".xlperf-batch.json"
+STATE_VERSION = 1
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def template_hash() -> str:
+    """sha256 over the report templates shipped with xlperf (a changed template redoes reports)."""
+    from xlperf.report.word import TEMPLATE_DIR
+
+    h = hashlib.sha256()
+    for f in sorted(TEMPLATE_DIR.glob("*.docx")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def options_key(formats: Sequence[str], style: str | None) -> str:
+    from xlperf import __version__
+
+    data = {"formats": sorted(formats), "style": style or "", "version": __version__, "template": template_hash()}
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def load_state(outdir: Path) -> dict[str, Any]:
+    path = outdir / STATE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") == STATE_VERSION and isinstance(data.get("entries"), dict):
+            return data
+    except (OSError, ValueError):
+        pass
+    return {"version": STATE_VERSION, "entries": {}}
+
+
+def save_state(outdir: Path, state: dict[str, Any]) -> None:
+    """Write the state file atomically (a temp file in the same folder, then os.replace)."""
+    from xlperf.ooxml import atomic_write_bytes
+
+    atomic_write_bytes(outdir / STATE_FILE, json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -1,0 +1,464 @@
+"""The 汇总表 of a batch: one small record per workbook, written as a styled Excel workbook or CSV.
+
+A :class:`SummaryRecord` is what a batch worker sends back to the main process: the summary
+fields and the list of findings, never the whole evaluation, so memory stays flat however
+many workbooks a bureau checks. Amounts are normalised to 万元.
+
+Every text cell is written as text, never as a formula: units copy cells such as
+``=HYPERLINK(...)`` into 存在问题, and a summary must not run them. openpyxl and pandas are
+imported inside the functions so that ``import xlperf`` stays light.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+# --- the record ---------------------------------------------------------------------------------
+
+STATUS_OK = "成功"
+STATUS_ERRORS = "有错误"
+STATUS_FAILED = "失败"
+HANDLED_NEW = "本次生成"
+HANDLED_REUSED = "未变更跳过"
+HANDLED_CHECK = "仅校验"
+
+GRADES = ("优", "良", "中", "差")
+
+# Columns of the 汇总 sheet, the DataFrame and the CSV, in order.
+COLUMNS = (
+    "文件",
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "评价类型",
+    "全年预算数",
+    "全年执行数",
+    "执行率",
+    "总分",
+    "等级",
+    "错误数",
+    "警告数",
+    "报告文件",
+    "状态",
+    "处理",
+    "错误信息",
+)
+FINDING_COLUMNS = ("文件", "级别", "位置", "规则", "说明")
+
+
+@dataclass
+class SummaryRecord:
+    """One workbook in the 汇总表. Amounts in 万元, 执行率 as a fraction (0.9332 = 93.32%)."""
+
+    文件: str
+    项目名称: str = ""
+    主管部门: str = ""
+    实施单位: str = ""
+    评价类型: str = ""
+    全年预算数: float | None = None
+    全年执行数: float | None = None
+    执行率: float | None = None
+    总分: float | None = None
+    等级: str = ""
+    错误数: int = 0
+    警告数: int = 0
+    报告文件: str = ""  # the main report, relative to the output folder (the hyperlink target)
+    状态: str = STATUS_OK  # 成功 / 有错误 / 失败
+    处理: str = HANDLED_NEW  # 本次生成 / 未变更跳过 / 仅校验
+    错误信息: str = ""
+    问题: list[dict[str, str]] = field(default_factory=list)  # rows of FINDING_COLUMNS
+    输出: list[str] = field(default_factory=list)  # every output file name (relative to the output folder)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SummaryRecord":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    @property
+    def failed(self) -> bool:
+        return self.状态 == STATUS_FAILED
+
+    @property
+    def has_errors(self) -> bool:
+        return self.状态 == STATUS_ERRORS
+
+
+def to_wan(value: float | None, unit: str) -> float | None:
+    """An amount in the workbook's unit (万元 or 元) -> 万元, rounded to 6 places."""
+    if value is None:
+        return None
+    if (unit or "万元").strip() == "元":
+        return round(value / 10000.0, 6)
+    return round(float(value), 6)
+
+
+def status_of(errors: int) -> str:
+    return STATUS_ERRORS if errors else STATUS_OK
+
+
+def record_from_evaluation(ev: Any, file: str, *, report: str = "", outputs: Sequence[str] = ()) -> SummaryRecord:
+    """The summary fields and findings of one scored workbook (an :class:`xlperf.core.models.Evaluation`)."""
+    info = ev.input.info
+    b = ev.budget
+    unit = b.unit or info.amount_unit or "万元"
+    errors = len(ev.errors)
+    return SummaryRecord(
+        文件=file,
+        项目名称=info.name,
+        主管部门=info.department,
+        实施单位=info.unit,
+        评价类型=info.evaluation_type,
+        全年预算数=to_wan(b.full_year, unit),
+        全年执行数=to_wan(b.executed, unit),
+        执行率=b.execution_rate,
+        总分=ev.total_score,
+        等级=ev.grade,
+        错误数=errors,
+        警告数=len(ev.warnings),
+        报告文件=report,
+        状态=status_of(errors),
+        问题=[
+            {"文件": file, "级别": f.severity, "位置": f.location, "规则": f.code, "说明": f.message}
+            for f in ev.findings
+        ],
+        输出=list(outputs),
+    )
+
+
+def failed_record(file: str, message: str) -> SummaryRecord:
+    return SummaryRecord(文件=file, 状态=STATUS_FAILED, 错误信息=message)
+
+
+def sort_records(records: Iterable[SummaryRecord]) -> list[SummaryRecord]:
+    """By 主管部门 (blank last), then 总分 descending (no score last), then file."""
+
+    def key(r: SummaryRecord) -> tuple:
+        dept = r.主管部门 or ""
+        return (dept == "", dept, r.总分 is None, -(r.总分 or 0.0), r.文件)
+
+    return sorted(records, key=key)
+
+
+# --- safe text ----------------------------------------------------------------------------------
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def clean_text(value: str) -> str:
+    """Drop characters XML cannot hold and cut to Excel's cell limit."""
+    from xlperf.core.values import fit_cell
+
+    return fit_cell(_ILLEGAL_XML.sub("", value))
+
+
+def put(ws, row: int, col: int, value: Any):
+    """Write one cell; a string always becomes a text cell, whatever it starts with."""
+    c = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        c.value = clean_text(value)
+        c.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+    else:
+        c.value = value
+    return c
+
+
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV only)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES + ("\t", "\r")):
+        return "'" + value
+    return value
+
+
+# --- the workbook -------------------------------------------------------------------------------
+
+HEADER_FILL = "FFDDEBF7"
+BORDER_COLOR = "FFA6A6A6"
+GRADE_FILLS = {"优": "FFC6EFCE", "良": "FFBDD7EE", "中": "FFFFEB9C", "差": "FFFFC7CE"}
+LOW_RATE_FILL = "FFF8CBAD"  # orange: 执行率 < 100%
+FONT_NAME = "宋体"
+
+WIDTHS = {
+    "文件": 28,
+    "项目名称": 30,
+    "主管部门": 18,
+    "实施单位": 20,
+    "评价类型": 12,
+    "全年预算数": 13,
+    "全年执行数": 13,
+    "执行率": 10,
+    "总分": 9,
+    "等级": 7,
+    "错误数": 8,
+    "警告数": 8,
+    "报告文件": 32,
+    "状态": 9,
+    "处理": 11,
+    "错误信息": 40,
+}
+NUMBER_FORMATS = {"全年预算数": "0.00", "全年执行数": "0.00", "执行率": "0.00%", "总分": "0.00"}
+HEADER_NOTES = {"全年预算数": "全年预算数（万元）", "全年执行数": "全年执行数（万元）"}
+
+SHEET_SUMMARY = "汇总"
+SHEET_DEPARTMENTS = "按主管部门"
+SHEET_FINDINGS = "全部问题"
+DEPARTMENT_COLUMNS = ("主管部门", "工作簿数", "优", "良", "中", "差", "平均分", "有错误", "失败")
+NO_DEPARTMENT = "（未填写主管部门）"
+
+
+class _Look:
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.wrap = Alignment(vertical="top", wrap_text=True)
+
+        side = Side(style="thin", color=BORDER_COLOR)
+        self.border = Border(left=side, right=side, top=side, bottom=side)
+        self.header_font = Font(name=FONT_NAME, bold=True)
+        self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+        self.header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.link_font = Font(name=FONT_NAME, color="FF0563C1", underline="single")
+        self.body_font = Font(name=FONT_NAME)
+
+
+def _cell(ws, value: Any, *, font=None, fill=None, border=None, align=None, fmt: str | None = None):
+    """A write-only cell; text is always text (never a formula), whatever it starts with."""
+    from copy import copy
+
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        c = WriteOnlyCell(ws, value=clean_text(value))
+        c.data_type = "s"
+    else:
+        c = WriteOnlyCell(ws, value=value)
+    # openpyxl hashes every style object on each assignment (most of the time spent writing a
+    # large 汇总表); the resulting style indices are the same for every cell with the same look,
+    # so they are set once per workbook and copied, the way openpyxl itself copies a cell's style.
+    looks = ws.parent.__dict__.setdefault("_xlperf_looks", {})
+    key = (id(font), id(fill), id(border), id(align), fmt)
+    style = looks.get(key)
+    if style is not None:
+        c._style = copy(style)
+        return c
+    if font is not None:
+        c.font = font
+    if fill is not None:
+        c.fill = fill
+    if border is not None:
+        c.border = border
+    if align is not None:
+        c.alignment = align
+    if fmt is not None:
+        c.number_format = fmt
+    looks[key] = copy(c._style)
+    return c
+
+
+def _start_sheet(ws, headers: Sequence[str], widths: Sequence[float], look: _Look) -> None:
+    """Settings a streamed sheet writes before its rows (panes, widths), then the header row."""
+    ws.freeze_panes = "A2"
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[_col(i)].width = w
+    ws.row_dimensions[1].height = 30
+    ws.append([_cell(ws, h, font=look.header_font, fill=look.header_fill, border=look.border, align=look.header_align) for h in headers])
+
+
+def _col(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i)
+
+
+def _link_target(report: str) -> str:
+    """A relative hyperlink target (forward slashes work in Excel and WPS on every system)."""
+    return report.replace(os.sep, "/")
+
+
+def write_summary_xlsx(records: Iterable[SummaryRecord], path: str | Path) -> Path:
+    """Write the 汇总表 (sheets 汇总, 按主管部门, 全部问题) to ``path``, atomically.
+
+    Streamed (openpyxl write-only): memory does not grow with the number of rows. The folder
+    must exist; the file is written to a temporary name beside it and moved into place, so an
+    interrupted run never leaves half a workbook. Raises OutputError when the file cannot be
+    replaced (open in Excel/WPS, read-only).
+    """
+    from openpyxl import Workbook
+
+    rows = sort_records(records)
+    look = _Look()
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb.create_sheet(SHEET_SUMMARY), rows, look)
+    _department_sheet(wb.create_sheet(SHEET_DEPARTMENTS), rows, look)
+    _findings_sheet(wb.create_sheet(SHEET_FINDINGS), rows, look)
+    wb.properties.title = "绩效自评汇总表"
+    wb.properties.creator = "xlperf"
+    wb.properties.language = "zh-CN"
+    target = Path(path)
+    _save_atomic(wb, target)
+    return target
+
+
+def _save_atomic(wb, target: Path) -> None:
+    from xlperf.ooxml import atomic_output
+
+    with atomic_output(target) as tmp:
+        wb.save(str(tmp))
+
+
+def _summary_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    # print on A4 landscape, all columns on one page width, header repeated (sheetPr is streamed first)
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _start_sheet(ws, [HEADER_NOTES.get(c, c) for c in COLUMNS], [WIDTHS[c] for c in COLUMNS], look)
+    for rec in rows:
+        line = []
+        for name in COLUMNS:
+            value = getattr(rec, name)
+            c = _cell(
+                ws,
+                value if value != "" else None,
+                font=look.body_font,
+                border=look.border,
+                fmt=NUMBER_FORMATS.get(name),
+                align=look.wrap if name == "错误信息" else None,
+            )
+            if name == "报告文件" and rec.报告文件:
+                c.hyperlink = _link_target(rec.报告文件)
+                c.font = look.link_font
+            line.append(c)
+        ws.append(line)
+    last = max(len(rows) + 1, 2)
+    ws.auto_filter.ref = f"A1:{_col(len(COLUMNS))}{last}"
+    index = {name: i for i, name in enumerate(COLUMNS, start=1)}
+    grade = _col(index["等级"])
+    rng = f"{grade}2:{grade}{last}"
+    for g, color in GRADE_FILLS.items():
+        fill = PatternFill("solid", fgColor=color, bgColor=color)
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[f'{grade}2="{g}"'], fill=fill, stopIfTrue=True))
+    rate = _col(index["执行率"])
+    fill = PatternFill("solid", fgColor=LOW_RATE_FILL, bgColor=LOW_RATE_FILL)
+    ws.conditional_formatting.add(
+        f"{rate}2:{rate}{last}", FormulaRule(formula=[f"AND(ISNUMBER({rate}2),{rate}2<1)"], fill=fill)
+    )
+
+
+def department_rows(records: Sequence[SummaryRecord]) -> list[list[Any]]:
+    """Per 主管部门: 工作簿数, count per grade, average score, 有错误, 失败 (in DEPARTMENT_COLUMNS order)."""
+    groups: dict[str, list[SummaryRecord]] = {}
+    for rec in records:
+        groups.setdefault(rec.主管部门 or NO_DEPARTMENT, []).append(rec)
+    out = []
+    for dept in sorted(groups, key=lambda d: (d == NO_DEPARTMENT, d)):
+        recs = groups[dept]
+        scored = [r.总分 for r in recs if r.总分 is not None and not r.failed]
+        counts = {g: sum(1 for r in recs if r.等级 == g and not r.failed) for g in GRADES}
+        avg = round(sum(scored) / len(scored), 2) if scored else None
+        out.append(
+            [dept, len(recs), *[counts[g] for g in GRADES], avg, sum(1 for r in recs if r.has_errors), sum(1 for r in recs if r.failed)]
+        )
+    return out
+
+
+def _department_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    _start_sheet(ws, DEPARTMENT_COLUMNS, [26] + [10] * (len(DEPARTMENT_COLUMNS) - 1), look)
+    data = department_rows(rows)
+    for values in data:
+        ws.append(
+            [
+                _cell(ws, v, font=look.body_font, border=look.border, fmt="0.00" if DEPARTMENT_COLUMNS[i] == "平均分" else None)
+                for i, v in enumerate(values)
+            ]
+        )
+    last = len(data) + 1
+    ws.auto_filter.ref = f"A1:{_col(len(DEPARTMENT_COLUMNS))}{max(last, 2)}"
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"  # one column per 主管部门, its height the number of workbooks
+    chart.overlap = 100
+    chart.title = "各主管部门自评等级分布"
+    chart.y_axis.title = "工作簿数"
+    chart.x_axis.title = "主管部门"
+    chart.y_axis.majorGridlines = None
+    # series = the four grade columns (C..F), categories = departments
+    graded = len([d for d in data if d[0] != NO_DEPARTMENT]) + 1  # failed-only rows have no grade
+    values = Reference(ws, min_col=3, max_col=6, min_row=1, max_row=max(graded, 2))
+    cats = Reference(ws, min_col=1, min_row=2, max_row=max(graded, 2))
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(cats)
+    colors = ("70AD47", "5B9BD5", "FFC000", "FF0000")
+    for series, color in zip(chart.series, colors):
+        series.graphicalProperties.solidFill = color
+        series.graphicalProperties.line.solidFill = color
+    chart.height = 9
+    chart.width = max(16, min(40, 3 + 2.2 * len(data)))
+    # openpyxl >= 3.1 hides axes unless told otherwise
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    ws.add_chart(chart, f"A{last + 3}")
+
+
+def _findings_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
+    widths = {"文件": 28, "级别": 8, "位置": 18, "规则": 10, "说明": 90}
+    _start_sheet(ws, FINDING_COLUMNS, [widths[c] for c in FINDING_COLUMNS], look)
+    n = 1
+    for rec in rows:
+        for f in rec.问题:
+            ws.append([_cell(ws, f.get(name, ""), font=look.body_font, align=look.wrap if name == "说明" else None) for name in FINDING_COLUMNS])
+            n += 1
+    ws.auto_filter.ref = f"A1:{_col(len(FINDING_COLUMNS))}{max(n, 2)}"
+
+
+# --- pandas / CSV -------------------------------------------------------------------------------
+
+
+def summary_dataframe(records: Iterable[SummaryRecord]):
+    """The 汇总 rows as a pandas DataFrame, columns as in the workbook (amounts in 万元)."""
+    import pandas as pd
+
+    rows = sort_records(records)
+    return pd.DataFrame([[getattr(r, c) for c in COLUMNS] for r in rows], columns=list(COLUMNS))
+
+
+def findings_dataframe(records: Iterable[SummaryRecord]):
+    """Every finding of every workbook (文件, 级别, 位置, 规则, 说明)."""
+    import pandas as pd
+
+    return pd.DataFrame([[f.get(c, "") for c in FINDING_COLUMNS] for r in sort_records(records) for f in r.问题], columns=list(FINDING_COLUMNS))
+
+
+def write_summary_csv(records: Iterable[SummaryRecord], path: str | Path) -> Path:
+    """汇总 as CSV, UTF-8 with BOM (Excel then opens the Chinese text correctly); written atomically.
+
+    Text a spreadsheet would evaluate (starting with = + - @) gets a leading apostrophe.
+    """
+    import csv
+    import io
+
+    from xlperf.ooxml import atomic_write_bytes
+
+    target = Path(path)
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(COLUMNS)
+    for rec in sort_records(records):
+        w.writerow(["" if getattr(rec, c) is None else csv_safe(getattr(rec, c)) for c in COLUMNS])
+    atomic_write_bytes(target, buf.getvalue().encode("utf-8-sig"))
+    return target

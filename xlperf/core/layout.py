@@ -1,0 +1,248 @@
+"""The workbook's interface: sheet names, header names and their synonyms, field names.
+
+This module is the single contract between the template generator, the reader and the
+writer. Everything a finance officer sees in the workbook is named here.
+"""
+
+from __future__ import annotations
+
+# --- sheets -----------------------------------------------------------------------------
+
+SHEET_GUIDE = "说明"
+SHEET_INFO = "项目信息"
+SHEET_BUDGET = "预算执行"
+SHEET_INDICATORS = "绩效指标"
+SHEET_FINDINGS = "校验结果"
+SHEET_NARRATIVE = "自评报告"
+SHEET_BASIC_DATA = "基础数据"  # department-level evaluations only
+
+# Order of sheets in a new workbook.
+TEMPLATE_SHEETS = (
+    SHEET_GUIDE,
+    SHEET_INFO,
+    SHEET_BUDGET,
+    SHEET_INDICATORS,
+    SHEET_FINDINGS,
+    SHEET_NARRATIVE,
+)
+REQUIRED_SHEETS = (SHEET_INDICATORS,)
+
+# --- 项目信息 ------------------------------------------------------------------------------
+
+INFO_HEADER = ("字段", "内容", "填写说明")
+
+# (field label, model attribute, hint shown in the template's third column)
+INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("项目名称", "name", "与批复的绩效目标表一致"),
+    ("主管部门", "department", ""),
+    ("实施单位", "unit", ""),
+    ("评价年度", "year", "如：2025"),
+    ("评价类型", "evaluation_type", "下拉选择：项目支出 / 部门整体支出"),
+    ("报告样式", "style", "下拉选择：通用 / 四川 / 山西 / 陕西 / 湖南"),
+    ("金额单位", "amount_unit", "下拉选择：万元 / 元（预算执行表中金额的单位）"),
+    ("年度总体目标", "annual_goal", "照抄批复的年度总体目标"),
+    ("年度总体目标完成情况", "annual_goal_result", ""),
+    ("项目概况", "overview", "项目内容、实施主体、服务对象等"),
+    ("主管部门职能", "duties", "主管部门（单位）在该项目管理中的职能"),
+    ("立项依据", "basis", "政策文件名称及文号"),
+    ("资金管理办法", "fund_rules", "资金管理办法制定情况，支持的条件、范围与方式"),
+    ("资金分配原则", "allocation", "资金分配的原则及考虑因素"),
+    ("资金批复文号", "approval_docs", "下达资金的文号及金额"),
+    ("实施及管理情况", "implementation", "组织架构、实施流程、管理和监管情况"),
+    ("财务管理情况", "finance_management", ""),
+    ("主要经验做法", "experience", ""),
+    ("存在问题", "problems", "留空时由未达标指标及其原因自动生成"),
+    ("改进措施", "measures", ""),
+    ("自评步骤及方法", "method", ""),
+    ("项目负责人", "leader", ""),
+    ("联系人", "contact", ""),
+    ("联系电话", "phone", ""),
+    ("评价时间", "evaluated_on", "如：2026年3月15日"),
+    ("超额完成阈值", "overachievement_threshold", "完成率达到此值须说明原因，默认 120%"),
+    ("反向指标计分方法", "reverse_formula", "下拉选择：比值法（默认）/ 扣减法"),
+)
+INFO_LABEL_TO_ATTR = {label: attr for label, attr, _ in INFO_FIELDS}
+INFO_SYNONYMS = {
+    "项目单位": "实施单位",
+    "单位名称": "实施单位",
+    "预算单位": "实施单位",
+    "主管单位": "主管部门",
+    "年度": "评价年度",
+    "绩效目标": "年度总体目标",
+    "总体目标": "年度总体目标",
+    "项目负责人姓名": "项目负责人",
+    "负责人": "项目负责人",
+}
+
+EVALUATION_TYPES = ("项目支出", "部门整体支出")
+REPORT_STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+AMOUNT_UNITS = ("万元", "元")
+REVERSE_FORMULAS = ("比值法", "扣减法")
+
+# --- 预算执行 ------------------------------------------------------------------------------
+
+BUDGET_HEADERS = (
+    "资金来源",
+    "年初预算数",
+    "全年预算数",
+    "实际到位数",
+    "全年执行数",
+    "结余",
+    "到位率",
+    "执行率",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
+BUDGET_COMPUTED = ("结余", "到位率", "执行率", "得分")
+BUDGET_SOURCES = (
+    "年度资金总额",
+    "财政拨款",
+    "其中：中央",
+    "其中：省级",
+    "其中：市级",
+    "其中：县级",
+    "上年结转资金",
+    "其他资金",
+)
+BUDGET_HEADER_SYNONYMS = {
+    "项目": "资金来源",
+    "资金性质": "资金来源",
+    "年初预算资金": "年初预算数",
+    "全年预算资金": "全年预算数",
+    "全年预算": "全年预算数",
+    "实际到位资金": "实际到位数",
+    "到位数": "实际到位数",
+    "全年执行资金": "全年执行数",
+    "执行数": "全年执行数",
+    "资金结余": "结余",
+    "预算到位率": "到位率",
+    "预算执行率": "执行率",
+    "权重": "分值",
+    "偏差原因": "偏差原因分析及改进措施",
+    "未完成原因分析": "偏差原因分析及改进措施",
+}
+DEFAULT_BUDGET_WEIGHT = 10.0
+
+# --- 绩效指标 ------------------------------------------------------------------------------
+
+INDICATOR_HEADERS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标方向",
+    "分值",
+    "年度指标值",
+    "实际完成值",
+    "完成率",
+    "计算得分",
+    "人工得分",
+    "得分",
+    "偏差原因分析及改进措施",
+    "校验提示",
+)
+INDICATOR_COMPUTED = ("完成率", "计算得分", "得分", "校验提示")
+INDICATOR_HEADER_SYNONYMS = {
+    "权重": "分值",
+    "指标分值": "分值",
+    "目标值": "年度指标值",
+    "指标值": "年度指标值",
+    "年度目标值": "年度指标值",
+    "业绩值": "实际完成值",
+    "全年完成值": "实际完成值",
+    "实际值": "实际完成值",
+    "全年实际值": "实际完成值",
+    "完成值": "实际完成值",
+    "指标得分": "得分",
+    "自评得分": "得分",
+    "未完成原因分析": "偏差原因分析及改进措施",
+    "偏差原因分析": "偏差原因分析及改进措施",
+    "偏差原因": "偏差原因分析及改进措施",
+    "原因分析": "偏差原因分析及改进措施",
+    "目标指标": "三级指标",
+    "指标内容": "三级指标",
+    "方向": "指标方向",
+}
+# Headers whose presence identifies the indicator table's header row.
+INDICATOR_KEY_HEADERS = ("三级指标", "分值", "年度指标值", "实际完成值")
+
+# In a new workbook: the header row of 绩效指标, and the summary block above it.
+INDICATOR_HEADER_ROW = 7
+SUMMARY_TOP_ROW = 1  # rows 1..5, columns H..M (the same columns as the computed block)
+SUMMARY_FIRST_COL = 8  # H
+SUMMARY_LABELS = ("一级指标", "分值", "得分", "等级")  # H2..H5
+SUMMARY_SLOTS = 5  # I..M: 合计 then up to four 一级指标
+
+DIRECTIONS = ("≥", "≤", "=", "定性", "时效")
+DIRECTION_SYNONYMS = {
+    ">=": "≥",
+    ">": "≥",
+    "＞": "≥",
+    "正向": "≥",
+    "<=": "≤",
+    "<": "≤",
+    "＜": "≤",
+    "反向": "≤",
+    "＝": "=",
+    "等于": "=",
+    "定性指标": "定性",
+    "时效指标": "时效",
+}
+
+# 一级 → 二级 names a correct table uses. Extra names are accepted with a warning.
+LEVEL1_PROJECT = ("产出指标", "效益指标", "满意度指标")
+LEVEL1_DEPARTMENT = ("投入管理指标", "过程指标", "产出指标", "效益指标", "满意度指标")
+LEVEL1_BUDGET = "预算执行"
+LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
+    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+    "效益指标": (
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "可持续影响指标",
+        "社会效益",
+        "经济效益",
+        "生态效益",
+        "可持续影响",
+    ),
+    "满意度指标": ("服务对象满意度指标", "服务对象满意度", "满意度"),
+    "投入管理指标": ("预算配置", "预算执行", "预算管理", "资产管理", "预算执行效率", "财务管理"),
+    "过程指标": ("资金管理", "组织实施", "业务管理", "财务管理"),
+}
+DEFAULT_LEVEL1_WEIGHTS = {"预算执行": 10.0, "产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
+
+# --- 校验结果 / 自评报告 --------------------------------------------------------------------
+
+FINDINGS_HEADERS = ("级别", "位置", "规则", "说明")
+NARRATIVE_HEADERS = ("章节", "自动生成", "定稿")
+# Column widths for these sheets when the program has to add them to a workbook.
+ADDED_SHEET_WIDTHS = {
+    SHEET_FINDINGS: {1: 8, 2: 18, 3: 24, 4: 80},
+    SHEET_NARRATIVE: {1: 30, 2: 70, 3: 70},
+}
+
+# --- optional sheets the reports read (陕西: payments and the evaluation team) -------------------
+
+SHEET_PAYMENTS = "支付明细"
+SHEET_TEAM = "自评小组"
+PAYMENT_HEADERS = ("支付日期", "资金性质", "用途", "支付金额")
+PAYMENT_SYNONYMS = {
+    "日期": "支付日期",
+    "付款日期": "支付日期",
+    "拨付日期": "支付日期",
+    "资金来源": "资金性质",
+    "性质": "资金性质",
+    "支出用途": "用途",
+    "资金用途": "用途",
+    "摘要": "用途",
+    "金额": "支付金额",
+    "付款金额": "支付金额",
+    "拨付金额": "支付金额",
+    "支出金额": "支付金额",
+}
+TEAM_HEADERS = ("姓名", "职务", "单位")
+TEAM_SYNONYMS = {"职称": "职务", "职务/职称": "职务", "工作单位": "单位", "所在单位": "单位", "成员": "姓名"}
+
+# --- limits ----------------------------------------------------------------------------------
+
+MAX_INDICATOR_ROWS = 2000

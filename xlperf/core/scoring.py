@@ -1,0 +1,764 @@
+"""Scoring rules R1–R14 of the self-evaluation: pure functions, no I/O.
+
+``evaluate(SelfEvaluation) -> Evaluation`` is the one entry point every caller uses (CLI,
+Excel button, batch, reports). ``score_indicator`` scores one row and backs the worksheet
+functions.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from xlperf.core import layout
+from xlperf.core import values as V
+from xlperf.core.findings import make
+from xlperf.core.models import (
+    Budget,
+    BudgetResult,
+    Evaluation,
+    Finding,
+    Indicator,
+    IndicatorResult,
+    Level1Summary,
+    Loc,
+    ScoringConfig,
+    SelfEvaluation,
+)
+
+EPS = 1e-9
+WEIGHT_TOLERANCE = 0.005  # weights summing to 99.999 are 100 for practical purposes; 99.99 is not
+MONEY_UNITS = ("元", "万元", "亿元")
+SAME_UNITS = {"日": "天", "天": "天", "个工作日": "工作日", "工作日": "工作日", "人": "人", "名": "人", "位": "人"}
+
+NA = "不适用"
+POSITIVE, REVERSE, EQUAL, QUALITATIVE, TIME = "≥", "≤", "=", "定性", "时效"
+
+
+def grade_of(total: float | None) -> str:
+    """R12 on the 2-decimal total."""
+    if total is None:
+        return ""
+    t = V.round_half_up(total, 2)
+    if t >= 90:
+        return "优"
+    if t >= 80:
+        return "良"
+    if t >= 60:
+        return "中"
+    return "差"
+
+
+GRADE_LONG = {"优": "优秀", "良": "良好", "中": "中", "差": "差"}
+
+
+def config_from_info(threshold: str, formula: str) -> tuple[ScoringConfig, list[tuple[str, str, str]]]:
+    """Read the two settings of 项目信息; returns the config and (field, value, default) for unreadable ones."""
+    cfg = ScoringConfig()
+    bad: list[tuple[str, str, str]] = []
+    if threshold:
+        p = V.parse_value(threshold)
+        if p.kind == V.PERCENT and p.number and p.number > 100:
+            cfg.overachievement_threshold = p.number / 100
+        elif p.kind == V.NUMBER and p.number and 1 < p.number <= 10:
+            cfg.overachievement_threshold = p.number
+        elif p.kind == V.NUMBER and p.number and p.number > 100:
+            cfg.overachievement_threshold = p.number / 100
+        else:
+            bad.append(("超额完成阈值", threshold, "120%"))
+    if formula:
+        f = V.normalize_text(formula)
+        if "扣减" in f or "线性" in f:
+            cfg.reverse_formula = "linear"
+        elif "比值" in f or "比例" in f:
+            cfg.reverse_formula = "ratio"
+        else:
+            bad.append(("反向指标计分方法", formula, "比值法"))
+    return cfg, bad
+
+
+# --- one indicator ------------------------------------------------------------------------------
+
+
+@dataclass
+class RowScore:
+    """The score of one indicator before manual overrides, with what needs saying about it."""
+
+    direction: str
+    completion: float | None = None
+    score: float | None = None  # None: cannot be computed (needs a manual score)
+    tier: str | None = None  # qualitative tier
+    tier_stated: bool = False  # the actual text names the tier (R11 checks manual scores against it)
+    met: bool = True
+    overachieved: bool = False
+    equal_mismatch: bool = False
+    notes: list[tuple[str, str, dict]] = field(default_factory=list)  # (code, column, params)
+
+
+def normalize_direction(text: str) -> tuple[str | None, bool]:
+    """The direction a user typed -> (canonical or None, recognised?)."""
+    t = V.normalize_text(text or "")
+    if not t:
+        return None, True
+    if t in layout.DIRECTIONS:
+        return t, True
+    if t in layout.DIRECTION_SYNONYMS:
+        return layout.DIRECTION_SYNONYMS[t], True
+    if t in (NA, "不适用指标"):
+        return NA, True
+    return None, False
+
+
+def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str) -> str:
+    if target.not_applicable or actual.not_applicable:
+        return NA
+    if target.op in (">=", ">"):
+        return POSITIVE
+    if target.op in ("<=", "<"):
+        return REVERSE if target.kind in (V.NUMBER, V.PERCENT) else TIME
+    if target.op == "=":
+        return EQUAL
+    if target.kind in (V.YEAR, V.DATE):
+        return TIME
+    if target.kind in (V.NUMBER, V.PERCENT):
+        if "成本" in level2:
+            return REVERSE
+        if "时效" in level2 and target.kind == V.NUMBER and _excel_serial(target) is not None:
+            return TIME
+        return POSITIVE
+    if "时效" in level2:
+        return TIME
+    return QUALITATIVE
+
+
+def _excel_serial(p: V.Parsed) -> _dt.date | None:
+    """A plain number in the range of Excel date serials (1954–2119), read as a date."""
+    if p.kind == V.NUMBER and not p.unit and p.number is not None and p.number.is_integer() and 20000 <= p.number <= 80000:
+        return _dt.date(1899, 12, 30) + _dt.timedelta(days=int(p.number))
+    return None
+
+
+def _unit_key(unit: str) -> str:
+    return SAME_UNITS.get(unit, unit)
+
+
+def _comparable(target: V.Parsed, actual: V.Parsed) -> tuple[float, float, bool, str | None]:
+    """Put target A and actual B on one scale. Returns (A, B, actual_is_completion, mismatch).
+
+    ``actual_is_completion``: the actual is a completion percentage of a count target
+    (``242202人`` against ``100%``). ``mismatch`` names the unit conflict for R14, if any.
+    """
+    a, b = float(target.number), float(actual.number)  # type: ignore[arg-type]
+    tk, ak = target.kind, actual.kind
+    if tk == V.PERCENT and ak == V.PERCENT:
+        return a, b, False, None
+    if tk == V.PERCENT and ak == V.NUMBER:
+        if not actual.unit:
+            # A percent-formatted cell stores 0.95 for 95%.
+            if abs(b) <= 1.5 and a > 1.5:
+                b *= 100
+            return a, b, False, None
+        return a, b, False, "unit"
+    if tk == V.NUMBER and ak == V.PERCENT:
+        if not target.unit:
+            if a <= 1.5 and b > 1.5:  # 0.95 typed as a target meaning 95%
+                return a * 100, b, False, None
+            if a <= 100:
+                return a, b, False, None  # 100 and 100% both mean percent
+        # a count or an amount against a percentage: the actual states completion
+        return a, b, True, "unit"
+    # both plain quantities
+    tu, au = target.unit, actual.unit
+    if tu and au and _unit_key(tu) != _unit_key(au):
+        converted = V.convert_amount(b, au, tu)
+        if converted is not None:
+            return a, converted, False, "money"
+        return a, b, False, "unit"
+    return a, b, False, None
+
+
+def score_indicator(
+    weight: float,
+    target_raw: object,
+    actual_raw: object,
+    direction_raw: str = "",
+    level2: str = "",
+    config: ScoringConfig | None = None,
+) -> RowScore:
+    """Score one indicator row (R3–R7, R9, R13). Never raises."""
+    cfg = config or ScoringConfig()
+    w = max(float(weight or 0.0), 0.0)
+    target, actual = V.parse_value(target_raw), V.parse_value(actual_raw)
+    explicit, recognised = normalize_direction(direction_raw)
+    direction = explicit or infer_direction(target, actual, level2)
+    rs = RowScore(direction=direction)
+    if not recognised:
+        rs.notes.append(("W310", "direction", {"value": direction_raw, "used": direction}))
+    if direction == NA:
+        rs.score, rs.completion = None, None
+        return rs
+    if target.kind == V.ERROR or actual.kind == V.ERROR:
+        rs.score, rs.met = 0.0, False
+        return rs  # the reader reports the unreadable cell
+    if actual.is_empty:
+        rs.score, rs.met = 0.0, False
+        rs.notes.append(("E301", "actual", {}))
+        return rs
+    if target.is_empty:
+        rs.score, rs.met = 0.0, False
+        rs.notes.append(("E302", "target", {}))
+        return rs
+
+    if direction == TIME:
+        _score_time(rs, w, target, actual)
+    elif direction == QUALITATIVE:
+        _score_qualitative(rs, w, target, actual)
+    else:
+        _score_quantitative(rs, w, target, actual, direction, cfg)
+
+    if rs.score is not None:
+        raw = min(max(rs.score, 0.0), w)  # R9, R8
+        # met is judged before rounding: a weight of 0.001 scored in full shows 0.00 but is met
+        rs.met = rs.met and raw >= w - EPS
+        rs.score = V.round_half_up(raw, 2)
+    if rs.completion is not None:
+        rs.completion = V.round_half_up(rs.completion, 4)
+    return rs
+
+
+def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, direction: str, cfg: ScoringConfig) -> None:
+    if not target.is_quantity or not actual.is_quantity:
+        if actual.kind in (V.YEAR, V.DATE) and target.is_quantity:
+            rs.notes.append(("W306", "actual", {}))
+        # A number against words (or words against a number): judge the words.
+        tier = V.achievement_of(actual, target) if actual.kind == V.TEXT else None
+        _apply_tier(rs, w, tier, stated=tier is not None)
+        return
+    a, b, is_completion, mismatch = _comparable(target, actual)
+    if mismatch:
+        effect = "，已按实际完成值所示的完成比例计分" if is_completion else ("，已换算为同一单位比较" if mismatch == "money" else "，请核对")
+        rs.notes.append(("W601", "actual", {"target_unit": target.unit or "无单位", "actual_unit": actual.unit or "无单位", "effect": effect}))
+    if is_completion:
+        ratio = b / 100.0
+        rs.completion = ratio
+        if direction == REVERSE:
+            rs.score = w if ratio <= 1 + EPS else _reverse(w, 1.0, ratio, cfg)
+        else:
+            rs.score = w * min(1.0, max(ratio, 0.0))
+        rs.overachieved = direction != REVERSE and ratio >= cfg.overachievement_threshold - EPS
+        return
+    if direction == REVERSE:
+        if abs(a) < EPS:
+            rs.notes.append(("W304", "target", {"effect": "实际为 0 得满分，否则得 0 分"}))
+            rs.score = w if b <= EPS else 0.0
+            rs.completion = None
+            return
+        rs.completion = b / a
+        rs.score = w if b <= a + EPS else _reverse(w, a, b, cfg)
+        return
+    # positive and equal
+    if abs(a) < EPS:
+        rs.notes.append(("W304", "target", {"effect": "无法计算完成率，实际值不小于 0 即得满分"}))
+        rs.score = w if b >= -EPS else 0.0
+        rs.completion = None
+        if direction == EQUAL and abs(b) > EPS:
+            rs.equal_mismatch = True
+        return
+    ratio = b / a
+    if a < 0:  # a negative target (a decrease): met when the actual is at or below it
+        rs.completion = ratio
+        rs.score = w if b <= a + EPS else 0.0
+        return
+    rs.completion = ratio
+    rs.score = w * min(1.0, max(ratio, 0.0))
+    if direction == EQUAL:
+        rs.equal_mismatch = abs(b - a) > EPS * max(1.0, abs(a))
+        if b > a:
+            rs.score = w  # scored like positive; the mismatch still needs a reason
+    elif ratio >= cfg.overachievement_threshold - EPS:
+        rs.overachieved = True
+
+
+def _reverse(w: float, a: float, b: float, cfg: ScoringConfig) -> float:
+    """R4 for B > A: ratio W×A÷B (default) or linear W×(1−(B−A)÷A) floored at 0."""
+    if cfg.reverse_formula == "linear":
+        return max(0.0, w * (1 - (b - a) / a))
+    return w * a / b if b > 0 else 0.0
+
+
+def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> None:
+    """R7: years and dates are deadlines; never a ratio of two years."""
+    deadline = target.date if target.kind in (V.YEAR, V.DATE) else _excel_serial(target)
+    if target.kind not in (V.YEAR, V.DATE) and deadline is not None:
+        rs.notes.append(("I012", "target", {"field": "年度指标值", "value": target.raw, "date": deadline.isoformat()}))
+    if deadline is None:
+        if target.is_quantity and actual.is_quantity:
+            # "≤30天" style: a reverse quantity
+            rs.direction = REVERSE
+            _score_quantitative(rs, w, target, actual, REVERSE, ScoringConfig())
+            return
+        _score_qualitative(rs, w, target, actual)
+        return
+    done = actual.date if actual.kind in (V.YEAR, V.DATE) else _excel_serial(actual)
+    if actual.kind not in (V.YEAR, V.DATE) and done is not None:
+        rs.notes.append(("I012", "actual", {"field": "实际完成值", "value": actual.raw, "date": done.isoformat()}))
+    if done is not None:
+        # a year as the actual means "within that year"
+        if done <= deadline:
+            rs.completion, rs.score = 1.0, w
+        else:
+            rs.completion, rs.score, rs.met = None, 0.0, False
+            rs.tier, rs.tier_stated = "未达成", True
+            rs.notes.append(("W305", "actual", {"actual": actual.raw, "target": target.raw}))
+        return
+    if actual.kind == V.PERCENT:
+        ratio = (actual.number or 0.0) / 100
+        rs.completion = ratio
+        rs.score = w * min(1.0, max(ratio, 0.0))
+        return
+    tier = V.achievement_of(actual, target)
+    _apply_tier(rs, w, tier, stated=tier is not None)
+
+
+def _score_qualitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> None:
+    """R6: three tiers; an actual stating achievement gets W."""
+    if actual.kind == V.PERCENT and actual.number is not None and actual.number < 100:
+        ratio = max(actual.number, 0.0) / 100
+        rs.completion = ratio
+        rs.score = w * ratio
+        rs.tier = "达成" if ratio >= 0.8 else ("部分达成" if ratio >= 0.6 else "未达成")
+        return
+    if actual.kind == V.NUMBER and actual.number is not None and not actual.unit and 0 <= actual.number <= 1 and target.kind == V.TEXT:
+        # a percent-formatted cell (0.98 for 98%)
+        _score_qualitative(rs, w, target, V.Parsed(raw=actual.raw, kind=V.PERCENT, number=actual.number * 100, unit="%"))
+        return
+    tier = V.achievement_of(actual, target)
+    _apply_tier(rs, w, tier, stated=tier is not None and actual.kind == V.TEXT)
+
+
+def _apply_tier(rs: RowScore, w: float, tier: str | None, *, stated: bool) -> None:
+    rs.tier, rs.tier_stated = tier, stated
+    if tier == "达成":
+        rs.completion, rs.score = 1.0, w
+    elif tier == "部分达成":
+        rs.score, rs.met = 0.6 * w, False
+        rs.notes.append(("I307", "manual", {"tier": tier, "score": 0.6 * w, "range": f"{V.format_number(0.6 * w)}–{V.format_number(0.8 * w)} 分"}))
+    elif tier == "未达成":
+        rs.score, rs.met = 0.0, False
+        rs.notes.append(("I307", "manual", {"tier": tier, "score": 0.0, "range": f"0–{V.format_number(0.6 * w)} 分"}))
+    else:
+        rs.score, rs.met = None, False
+        rs.notes.append(
+            (
+                "E303",
+                "actual",
+                {
+                    "high": f"{V.format_number(0.8 * w)}–{V.format_number(w)}",
+                    "mid": f"{V.format_number(0.6 * w)}–{V.format_number(0.8 * w)}",
+                    "low": f"0–{V.format_number(0.6 * w)}",
+                },
+            )
+        )
+
+
+TIER_RANGES = {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0.0, 0.6)}
+
+
+# --- the whole workbook -----------------------------------------------------------------------
+
+
+def _is_budget_row(ind: Indicator) -> bool:
+    return "预算执行" in ind.level1 or "预算执行率" in ind.level3 or (ind.level2 == "预算执行" and "执行率" in ind.level3)
+
+
+def _canonical_level(name: str) -> str:
+    n = name.strip()
+    return n[:-2] if n.endswith("指标") and len(n) > 2 else n
+
+
+def _level1_of_level2(level2: str) -> str | None:
+    key = _canonical_level(level2)
+    for l1, l2s in layout.LEVEL2_BY_LEVEL1.items():
+        if any(_canonical_level(x) == key for x in l2s):
+            return l1
+    return None
+
+
+def _known_level1(level1: str) -> str | None:
+    key = _canonical_level(level1)
+    for name in (*layout.LEVEL1_DEPARTMENT, "预算执行指标"):
+        if _canonical_level(name) == key:
+            return name
+    return None
+
+
+class _Collector:
+    def __init__(self, inp: SelfEvaluation):
+        self.inp = inp
+        self.findings: list[Finding] = list(inp.read_findings)
+
+    def add(self, code: str, sheet: str, row: int | None, col: int | None, **params: object) -> Finding:
+        f = make(code, Loc(sheet=sheet, row=row, col=col), **params)
+        self.findings.append(f)
+        return f
+
+
+def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evaluation:
+    """Score and check a whole workbook (R1–R14)."""
+    out = _Collector(inp)
+    if config is None:
+        config, bad = config_from_info(inp.info.overachievement_threshold, inp.info.reverse_formula)
+        for label, value, default in bad:
+            attr = layout.INFO_LABEL_TO_ATTR[label]
+            out.add("W011", layout.SHEET_INFO, inp.info.rows.get(attr), 2, field=label, value=value, default=default)
+    if inp.info.evaluation_type and inp.info.evaluation_type not in layout.EVALUATION_TYPES:
+        out.add("W704", layout.SHEET_INFO, inp.info.rows.get("evaluation_type"), 2, value=inp.info.evaluation_type)
+
+    sheet = inp.indicator_sheet
+    cols = inp.indicator_columns
+
+    def col(name: str) -> int | None:
+        return cols.get(name)
+
+    budget_rows = [i for i in inp.indicators if _is_budget_row(i)]
+    results: list[IndicatorResult] = []
+    na_weight = 0.0
+    for ind in inp.indicators:
+        res = _evaluate_indicator(ind, config, out, sheet, col)
+        if res.direction == NA:
+            na_weight += ind.weight or 0.0
+        results.append(res)
+
+    budget = _evaluate_budget(inp.budget, inp.info.amount_unit or "万元", bool(budget_rows), out, budget_rows)
+
+    # R1 weights
+    indicator_weight = sum((r.indicator.weight or 0.0) for r in results)
+    total_weight = V.round_half_up(budget.weight + indicator_weight, 4)
+    if inp.indicators and abs(total_weight - 100.0) > WEIGHT_TOLERANCE:
+        out.add(
+            "E101",
+            sheet,
+            inp.indicator_header_row,
+            col("分值"),
+            total=total_weight,
+            budget=budget.weight,
+            indicators=V.round_half_up(indicator_weight, 4),
+        )
+    _check_subtotals(inp, results, out)
+    level1 = _level1_summary(results, budget)
+    if inp.info.evaluation_type != "部门整体支出" and inp.indicators and abs(total_weight - 100) <= WEIGHT_TOLERANCE:
+        split = {s.name: s.weight for s in level1}
+        defaults = layout.DEFAULT_LEVEL1_WEIGHTS
+        normalised = {("预算执行" if "预算执行" in k else (_known_level1(k) or k)): v for k, v in split.items()}
+        if any(abs(normalised.get(k, 0.0) - v) > WEIGHT_TOLERANCE for k, v in defaults.items()) or set(normalised) - set(defaults):
+            actual = "、".join(f"{k}{V.format_number(v)}" for k, v in split.items())
+            out.add("W103", sheet, inp.indicator_header_row, col("一级指标"), actual=actual)
+
+    # R8 total = sum of rounded row scores; R13 rescale when indicators were dropped
+    total = budget.score + sum(r.score for r in results if r.direction != NA)
+    if na_weight > EPS and total_weight - na_weight > EPS:
+        total = total * total_weight / (total_weight - na_weight)
+    total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
+
+    if inp.declared_total_score is not None and abs(inp.declared_total_score - total) > 0.005:
+        out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, computed=total)
+    declared_w = inp.declared_total_weight
+    if declared_w is not None and all(abs(declared_w - x) > WEIGHT_TOLERANCE for x in (total_weight, indicator_weight)):
+        # a 合计 row may cover the indicator rows only, or the budget too
+        out.add("W107", sheet, inp.declared_total_row, col("分值"), declared=declared_w, computed=total_weight)
+
+    # per-row hints for the 校验提示 column
+    by_row: dict[int, list[str]] = {}
+    for f in out.findings:
+        if f.sheet == sheet and f.cell:
+            by_row.setdefault(f.row or 0, []).append(f"{f.code} {_short(f)}")
+    for r in results:
+        r.hints = by_row.get(r.indicator.row, [])
+
+    findings = sorted(out.findings, key=_finding_order)
+    return Evaluation(
+        input=inp,
+        budget=budget,
+        indicators=results,
+        level1=level1,
+        total_weight=total_weight,
+        total_score=total,
+        grade=grade_of(total),
+        findings=findings,
+    )
+
+
+def _short(f: Finding) -> str:
+    from xlperf.core.findings import RULES
+
+    return RULES[f.code].title
+
+
+def _finding_order(f: Finding) -> tuple:
+    from xlperf.core.models import SEVERITY_ORDER
+
+    sheet_order = {layout.SHEET_INFO: 0, layout.SHEET_BUDGET: 1, layout.SHEET_INDICATORS: 2}
+    row = f.row or 0
+    return (SEVERITY_ORDER[f.severity], sheet_order.get(f.sheet, 3), row, f.code)
+
+
+def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, sheet: str, col) -> IndicatorResult:
+    name = ind.level3 or ind.level2 or f"第{ind.row}行"
+    weight = ind.weight
+    if weight is None and ind.weight_raw in (None, ""):
+        out.add("E106", sheet, ind.row, col("分值"), name=name)
+    elif weight is None:
+        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不是数字")
+    elif weight < 0:
+        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不能为负数")
+        weight = 0.0
+    w = weight or 0.0
+
+    rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg)
+    target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)
+    column_of = {"actual": "实际完成值", "target": "年度指标值", "direction": "指标方向", "manual": "人工得分"}
+    for code, column, params in rs.notes:
+        if code == "I307" and ind.manual_score is not None:
+            continue  # the officer already chose a score
+        if code == "E303" and ind.manual_score is not None:
+            continue
+        out.add(code, sheet, ind.row, col(column_of[column]), **{"name": name, "actual": actual.raw, "target": target.raw, **params})
+
+    res = IndicatorResult(
+        indicator=ind,
+        direction=rs.direction,
+        completion=rs.completion,
+        computed_score=rs.score,
+        score=rs.score or 0.0,
+        tier=rs.tier,
+        met=rs.met,
+        target_display=target.raw,
+        actual_display=actual.raw,
+    )
+    if rs.direction == NA:
+        res.score = 0.0
+        res.met = True
+        out.add("I309", sheet, ind.row, col("指标方向") or col("实际完成值"), name=name)
+        return res
+
+    # R11 manual scores
+    if ind.manual_raw not in (None, "") and ind.manual_score is None:
+        out.add("E406", sheet, ind.row, col("人工得分") or col("得分"), value=ind.manual_raw)
+    manual_used = False
+    reason_flagged = False
+    if ind.manual_score is not None:
+        manual_used = True
+        m = ind.manual_score
+        manual_col = col("人工得分") or col("得分")
+        if m < -EPS or m > w + EPS:
+            out.add("E402" if col("人工得分") else "E401", sheet, ind.row, manual_col, score=m, weight=w)
+        elif rs.tier_stated and rs.tier in TIER_RANGES:
+            lo, hi = TIER_RANGES[rs.tier]
+            top_ok = m <= hi * w + EPS
+            bottom_ok = m >= lo * w - EPS
+            # the upper bound of a lower tier is exclusive: 0.6W belongs to 部分达成
+            if rs.tier != "达成" and m >= hi * w - EPS:
+                top_ok = False
+            if not (top_ok and bottom_ok):
+                rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
+                out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
+        clamped = min(max(m, 0.0), w)
+        res.met = clamped >= w - EPS  # before rounding, as for computed scores
+        res.score = V.round_half_up(clamped, 2)
+        if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
+            out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
+            reason_flagged = True
+
+    # R10 reasons
+    reason_col = col("偏差原因分析及改进措施")
+    has_reason = bool(ind.reason.strip())
+    if not has_reason:
+        if not res.met and not reason_flagged and (rs.score is not None or manual_used):
+            out.add("E501", sheet, ind.row, reason_col, name=name, score=res.score, weight=w)
+        if rs.overachieved and rs.completion is not None:
+            out.add(
+                "W502",
+                sheet,
+                ind.row,
+                reason_col,
+                name=name,
+                completion=V.format_rate(rs.completion),
+                threshold=V.format_rate(cfg.overachievement_threshold),
+            )
+        if rs.equal_mismatch:
+            out.add("E503", sheet, ind.row, reason_col, name=name, actual=actual.raw, target=target.raw)
+    return res
+
+
+def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out: _Collector, budget_rows: list[Indicator]) -> BudgetResult:
+    res = BudgetResult(present=budget.present, unit=unit, scored_in_indicators=scored_in_indicators)
+    if not budget.present:
+        return res
+    sheet = budget.sheet
+    c = budget.columns
+
+    for ln in budget.lines:
+        balance = None
+        if ln.received is not None or ln.executed is not None:
+            balance = V.round_half_up((ln.received or 0.0) - (ln.executed or 0.0), 6)
+        arrival = execution = None
+        if ln.full_year and ln.full_year > EPS:
+            if ln.received is not None:
+                arrival = V.round_half_up(ln.received / ln.full_year, 4)
+            if ln.executed is not None:
+                execution = V.round_half_up(ln.executed / ln.full_year, 4)
+        res.lines.append({"row": ln.row, "source": ln.source, "balance": balance, "arrival_rate": arrival, "execution_rate": execution})
+
+    total = budget.total
+    if total is None:
+        return res
+    weight = total.weight
+    if scored_in_indicators:
+        if weight:
+            out.add("I209", sheet, total.row, c.get("分值"), name=budget_rows[0].level3 or "预算执行率")
+        weight = 0.0
+    elif weight is None:
+        weight = layout.DEFAULT_BUDGET_WEIGHT
+    res.weight = weight
+    res.full_year, res.received, res.executed = total.full_year, total.received, total.executed
+    line0 = next((x for x in res.lines if x["row"] == total.row), {})
+    res.balance = line0.get("balance")
+    res.arrival_rate = line0.get("arrival_rate")
+    res.execution_rate = line0.get("execution_rate")
+
+    executed = total.executed or 0.0
+    full = total.full_year or 0.0
+    if total.full_year is None and total.executed is None:
+        if weight > 0:
+            out.add("W208", sheet, total.row, c.get("全年预算数"))
+        res.score = 0.0
+    elif full <= EPS and executed > EPS:
+        out.add("E201", sheet, total.row, c.get("全年预算数"), executed=executed)
+        res.score = 0.0
+    else:
+        rate = res.execution_rate if res.execution_rate is not None else 0.0
+        res.score = V.round_half_up(weight * min(rate, 1.0), 2)
+        if executed > full + EPS:
+            out.add("W202", sheet, total.row, c.get("全年执行数"), executed=executed, budget=full)
+        if rate < 1.0 - EPS and not total.reason.strip() and weight > 0:
+            out.add("E504", sheet, total.row, c.get("偏差原因分析及改进措施") or c.get("执行率"), rate=V.format_rate(rate))
+    if total.received is not None and total.full_year is not None and total.received > total.full_year + EPS:
+        out.add("W205", sheet, total.row, c.get("实际到位数"), received=total.received, budget=total.full_year)
+    if total.initial is not None and total.full_year is not None and abs(total.initial - total.full_year) > EPS and total.full_year <= EPS:
+        out.add("W210", sheet, total.row, c.get("全年预算数"), full=total.full_year, initial=total.initial)
+
+    # stated rates (tables from elsewhere state them; R2's inverted ratio is a known mistake)
+    for ln in budget.lines:
+        stated = ln.stated_execution_rate
+        if stated is None or not ln.full_year or not ln.executed:
+            continue
+        correct = ln.executed / ln.full_year
+        inverted = ln.full_year / ln.executed
+        if abs(stated - inverted) < 0.00005 + 1e-9 and abs(stated - correct) > 0.00005:
+            out.add(
+                "E203",
+                sheet,
+                ln.row,
+                c.get("执行率"),
+                stated=V.format_rate(stated),
+                inverted=V.format_rate(inverted),
+                correct=V.format_rate(correct),
+            )
+        elif not budget_owned(budget) and abs(stated - correct) > 0.00005:
+            out.add("W204", sheet, ln.row, c.get("执行率"), stated=V.format_rate(stated), correct=V.format_rate(correct))
+
+    # the sum of the parts
+    _check_budget_parts(budget, out)
+    return res
+
+
+def budget_owned(budget: Budget) -> bool:
+    """True when the sheet has our computed columns (the program writes 执行率 itself)."""
+    return all(name in budget.columns for name in layout.BUDGET_COMPUTED)
+
+
+def _check_budget_parts(budget: Budget, out: _Collector) -> None:
+    groups = (
+        ("年度资金总额", ("财政拨款", "上年结转资金", "其他资金")),
+        ("财政拨款", ("其中：中央", "其中：省级", "其中：市级", "其中：县级")),
+    )
+    fields = (("全年预算数", "full_year"), ("实际到位数", "received"), ("全年执行数", "executed"))
+    for parent_name, part_names in groups:
+        parent = budget.line(parent_name)
+        parts = [budget.line(n) for n in part_names]
+        parts = [p for p in parts if p is not None and not p.is_blank]
+        if parent is None or not parts:
+            continue
+        for header, attr in fields:
+            total = getattr(parent, attr)
+            values = [getattr(p, attr) for p in parts]
+            if total is None or all(v is None for v in values):
+                continue
+            s = sum(v or 0.0 for v in values)
+            if abs(s - total) > 0.005:
+                out.add(
+                    "W206",
+                    budget.sheet,
+                    parent.row,
+                    budget.columns.get(header),
+                    parent=f"{parent_name}{header}",
+                    total=total,
+                    parts=V.round_half_up(s, 6),
+                    names="、".join(p.source for p in parts),
+                )
+
+
+def _check_subtotals(inp: SelfEvaluation, results: list[IndicatorResult], out: _Collector) -> None:
+    sheet = inp.indicator_sheet
+    for decl in inp.subtotals:
+        if decl.level == 1:
+            rows = [r for r in results if r.indicator.level1 == decl.name]
+        else:
+            rows = [r for r in results if r.indicator.level2 == decl.name and (not decl.parent or r.indicator.level1 == decl.parent)]
+        actual = V.round_half_up(sum(r.indicator.weight or 0.0 for r in rows), 4)
+        if abs(actual - decl.declared) > WEIGHT_TOLERANCE:
+            label = f"{decl.name}（{V.format_number(decl.declared)}）"
+            out.add("E102", sheet, decl.row, decl.col, label=label, declared=decl.declared, actual=actual)
+    # 二级 under the wrong 一级, unknown 一级
+    seen: set[tuple[str, str]] = set()
+    for r in results:
+        ind = r.indicator
+        if _is_budget_row(ind):
+            continue
+        key = (ind.level1, ind.level2)
+        if key in seen:
+            continue
+        seen.add(key)
+        c1 = inp.indicator_columns.get("一级指标")
+        c2 = inp.indicator_columns.get("二级指标")
+        if not ind.level1:
+            out.add("W703", sheet, ind.row, c1, name=ind.level3 or ind.level2, what="一级指标")
+            continue
+        known = _known_level1(ind.level1)
+        if known is None:
+            out.add("W702", sheet, ind.row, c1, level1=ind.level1, known="、".join(layout.LEVEL1_PROJECT))
+            continue
+        if ind.level2:
+            expected = _level1_of_level2(ind.level2)
+            if expected is not None and _canonical_level(expected) != _canonical_level(known):
+                # 财务管理 and 预算执行 belong to more than one 一级 of 部门整体
+                if _canonical_level(ind.level2) not in [_canonical_level(x) for x in layout.LEVEL2_BY_LEVEL1.get(known, ())]:
+                    out.add("E701", sheet, ind.row, c2, level2=ind.level2, level1=ind.level1, expected=expected)
+
+
+def _level1_summary(results: list[IndicatorResult], budget: BudgetResult) -> list[Level1Summary]:
+    summary: dict[str, Level1Summary] = {}
+    if budget.present and not budget.scored_in_indicators and budget.weight:
+        summary[layout.LEVEL1_BUDGET] = Level1Summary(name=layout.LEVEL1_BUDGET, weight=budget.weight, score=budget.score)
+    for r in results:
+        ind = r.indicator
+        name = ind.level1 or "（未填一级指标）"
+        if _is_budget_row(ind):
+            name = layout.LEVEL1_BUDGET
+        s = summary.setdefault(name, Level1Summary(name=name, weight=0.0, score=0.0))
+        s.weight = V.round_half_up(s.weight + (ind.weight or 0.0), 4)
+        if r.direction != NA:
+            s.score = V.round_half_up(s.score + r.score, 2)
+        if ind.level2 and ind.level2 not in s.level2:
+            s.level2.append(ind.level2)
+    return list(summary.values())

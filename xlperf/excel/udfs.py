@@ -1,0 +1,65 @@
+"""Worksheet functions for Windows Excel (xlwings UDFs): the same scoring core as everything else.
+
+Register with the xlwings add-in's "Import Functions" after setting ``UDF Modules`` to
+``xlperf.excel.udfs`` in xlwings.conf. Without pywin32 (Linux, macOS) the decorators do nothing,
+so these stay plain functions and are tested as Python.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from xlperf.core import values as V
+from xlperf.core.scoring import grade_of, score_indicator
+
+
+@xw.func
+@xw.arg("weight", doc="分值")
+@xw.arg("target", doc="年度指标值，如 ≥95%、3626人")
+@xw.arg("actual", doc="实际完成值")
+@xw.arg("direction", doc="指标方向（可省略）：≥ ≤ = 定性 时效")
+def XLPERF_SCORE(weight, target, actual, direction=None):
+    """按评分规则计算一个三级指标的得分。无法自动判断时返回“需人工评分”。"""
+    rs = score_indicator(_number(weight), target, actual, direction or "")
+    if rs.score is None:
+        return "需人工评分" if rs.direction != "不适用" else "不适用"
+    return rs.score
+
+
+@xw.func
+@xw.arg("target", doc="年度指标值")
+@xw.arg("actual", doc="实际完成值")
+@xw.arg("direction", doc="指标方向（可省略）")
+def XLPERF_COMPLETION(target, actual, direction=None):
+    """完成率（小数，设置为百分比格式显示）。无法计算时返回空。"""
+    rs = score_indicator(1.0, target, actual, direction or "")
+    return rs.completion
+
+
+@xw.func
+@xw.arg("total", doc="总分")
+def XLPERF_GRADE(total):
+    """按总分评定等级：优 ≥90，良 80–90，中 60–80，差 <60。"""
+    if total is None or total == "":
+        return ""
+    return grade_of(_number(total))
+
+
+@xw.func
+@xw.arg("value", doc="一个单元格的值，如 39.75万元")
+@xw.ret(expand="right")
+def XLPERF_PARSE(value):
+    """识别数值和单位：返回一行两格 [数值, 单位]；百分数返回 [95, "%"]，文字返回 [空, 原文]。"""
+    p = V.parse_value(value)
+    if p.number is not None and p.kind in (V.NUMBER, V.PERCENT, V.YEAR):
+        return [[p.number, p.unit]]
+    if p.kind == V.DATE and p.date is not None:
+        return [[p.date.isoformat(), "日期"]]
+    return [[None, p.text or p.raw]]
+
+
+def _number(value) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    p = V.parse_value(value)
+    return float(p.number) if p.number is not None and p.kind in (V.NUMBER, V.YEAR) else 0.0

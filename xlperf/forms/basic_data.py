@@ -1,0 +1,57 @@
+"""The 基础数据 sheet of a 部门整体支出 workbook (编制数, 实有人数, 三公经费…), as rows of display strings."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from xlperf.core import layout
+
+Grid = list[list[Any]]
+
+BASIC_DATA_SYNONYMS = ("基础数据", "基础数据表", "部门基础数据", "基本数据", "基础信息")
+
+
+def _display(value: Any) -> str:
+    from xlperf.core import values as V
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return V.format_number(float(value), 2)
+    if hasattr(value, "strftime"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value).strip()
+
+
+def read_basic_data(grid: Grid) -> list[list[str]]:
+    """The 基础数据 table as rows of display strings; the first row is the header.
+
+    Blank rows and trailing blank columns are dropped; a header cell typed as a number (2025)
+    becomes ``2025年``; numbers are shown without trailing zeros (``12.5``).
+    """
+    rows = [[_display(v) for v in row] for row in grid]
+    rows = [r for r in rows if any(c for c in r)]
+    if not rows:
+        return []
+    width = max(max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows)
+    # leading blank columns (a table that starts in B) go too
+    lead = min(next((i for i, c in enumerate(r) if c), width) for r in rows)
+    rows = [(r + [""] * width)[lead:width] for r in rows]
+    header = rows[0]
+    for i, cell in enumerate(header):
+        if i > 0 and cell.isdigit() and len(cell) == 4:
+            header[i] = cell + "年"
+    if not header[0]:
+        header[0] = "项目"
+    return rows
+
+
+def basic_data_sheet(names: Sequence[str]) -> str | None:
+    """The name of the 基础数据 sheet among ``names`` (exact, then synonyms, ignoring spaces)."""
+    clean = {n.replace(" ", "").strip(): n for n in names}
+    for candidate in (layout.SHEET_BASIC_DATA, *BASIC_DATA_SYNONYMS):
+        if candidate in clean:
+            return clean[candidate]
+    return None

@@ -1,0 +1,362 @@
+"""Sniffing and refusal: is this file a workbook we can read, and if not, what is it (in Chinese)?
+
+:func:`open_package` checks the file (not empty, not a CSV/HTML/PDF renamed, not .xls/.xlsb/.ods,
+not encrypted, not a zip bomb, no DOCTYPE) and maps its sheets to their parts.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from xlperf.ooxml.package import (
+    DEFLATE_MAX_RATIO,
+    E_CSV,
+    E_EMPTY,
+    E_ENCRYPTED,
+    E_MISSING,
+    E_NOT_WORKBOOK,
+    E_NO_ACCESS,
+    E_ODS,
+    E_TEXT,
+    E_XLS,
+    E_XLSB,
+    InputError,
+    MAX_ENTRIES,
+    MAX_PART_UNCOMPRESSED,
+    MAX_RATIO,
+    MAX_TOTAL_UNCOMPRESSED,
+    MB,
+    OLE_SIGNATURE,
+    PartReader,
+    RATIO_CHECK_MIN_SIZE,
+    corrupt,
+    input_error,
+    local,
+    parse_part,
+    rels_part_of,
+    resolve_target,
+    scan_prolog,
+    too_large,
+)
+
+
+@dataclass
+class SheetRef:
+    name: str
+    part: str  # zip member name, e.g. "xl/worksheets/sheet1.xml"
+    rel_type: str
+    sheet_id: int
+
+
+@dataclass
+class Package:
+    path: Path
+    reader: PartReader
+    workbook_part: str
+    workbook_rels_part: str
+    workbook_root: Any
+    rels_root: Any
+    ct_root: Any
+    sheets: list[SheetRef]
+    date1904: bool
+    rel_targets: dict[str, tuple[str, str]] = field(default_factory=dict)  # Id -> (type, part)
+
+    @property
+    def worksheets(self) -> list[SheetRef]:
+        return [s for s in self.sheets if s.rel_type.endswith("/worksheet")]
+
+    def part_of_type(self, suffix: str) -> str | None:
+        for typ, part in self.rel_targets.values():
+            if typ.endswith(suffix):
+                return part
+        return None
+
+
+def _sniff_non_zip(path: Path, head: bytes) -> InputError:
+    """Name what a file that is not a zip is: text, CSV, HTML, XML spreadsheet, or unknown binary."""
+    if head.startswith(b"%PDF"):  # before any text sniffing: a PDF's binary comment decodes as GB18030
+        return input_error(path, E_TEXT, "这是 PDF 文件，不是 Excel 工作簿。请选择 .xlsx 格式的自评表")
+    text: str | None = None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = head[2 : len(head) - (len(head) % 2)].decode("utf-16-le" if head[:1] == b"\xff" else "utf-16-be")
+        except UnicodeDecodeError:
+            text = None
+    elif b"\0" not in head:
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = head.decode(enc)
+                break
+            except UnicodeDecodeError as exc:
+                if exc.start > len(head) - 4:  # cut in the middle of a character
+                    text = head[: exc.start].decode(enc, "ignore")
+                    break
+    if text is None:
+        return input_error(path, E_TEXT, "不是 Excel 工作簿（.xlsx），无法识别文件格式。请确认选择了正确的文件")
+    low = text.lstrip().lower()
+    if low.startswith(("<html", "<!doctype html", "<meta", "<table")) or "<table" in low[:4000]:
+        return input_error(
+            path,
+            E_TEXT,
+            "这是网页（HTML）格式的表格，不是真正的 Excel 工作簿（常见于从业务系统导出的“Excel”）。"
+            "请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）",
+        )
+    if low.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in low[:8000]:
+        return input_error(
+            path,
+            E_TEXT,
+            "这是 Excel 2003 XML 表格，不是 .xlsx 工作簿。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）",
+        )
+    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    if lines:
+        for sep in (",", "\t", ";", "，"):
+            hits = sum(1 for ln in lines if sep in ln)
+            if hits >= max(1, (len(lines) * 2 + 2) // 3):
+                return input_error(
+                    path,
+                    E_CSV,
+                    "这是 CSV 文本文件，只是扩展名改成了 .xlsx。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）",
+                )
+    return input_error(
+        path,
+        E_TEXT,
+        "这是文本文件，不是 Excel 工作簿（只是扩展名改成了 .xlsx）。请选择正确的文件，或用 Excel/WPS 打开后另存为 .xlsx",
+    )
+
+
+def _ole_kind(path: Path) -> str:
+    """'encrypted' (password-protected OOXML), 'xls' (BIFF workbook) or 'other'."""
+    names: list[str] | None = None
+    try:
+        import olefile  # type: ignore[import-not-found]
+    except ImportError:
+        olefile = None
+    if olefile is not None:
+        try:
+            with olefile.OleFileIO(str(path)) as ole:
+                names = [e[-1] for e in ole.listdir(streams=True, storages=True)]
+        except Exception:  # noqa: BLE001 - a damaged OLE file: fall back to sniffing
+            names = None
+    if names is None:
+        with open(path, "rb") as f:
+            data = f.read(64 * MB)
+        names = [
+            n
+            for n in ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book")
+            if (n + "\0").encode("utf-16-le") in data
+        ]
+    if "EncryptionInfo" in names or "EncryptedPackage" in names:
+        return "encrypted"
+    if "Workbook" in names or "Book" in names:
+        return "xls"
+    return "other"
+
+
+def open_package(path: str | os.PathLike[str], fp: BinaryIO | None = None) -> Package:
+    """Check the file and map its sheets. ``fp`` (optional) holds the file's bytes."""
+    p = Path(path)
+    if fp is None:
+        if not p.exists():
+            raise input_error(p, E_MISSING, "文件不存在，请检查文件路径和文件名")
+        if p.is_dir():
+            raise input_error(p, E_MISSING, "这是一个文件夹，不是 Excel 文件")
+        try:
+            fp = open(p, "rb")
+        except OSError as exc:
+            raise input_error(p, E_NO_ACCESS, f"无法读取文件（{exc.strerror or exc}）。请检查文件权限，或关闭正在使用它的程序") from exc
+    try:
+        return _inspect_fp(p, fp)
+    except BaseException as exc:
+        fp.close()
+        if isinstance(exc, (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, zlib.error)):
+            raise corrupt(p) from exc
+        if isinstance(exc, OSError):
+            raise input_error(p, E_NO_ACCESS, f"无法读取文件（{exc.strerror or exc}）") from exc
+        raise
+
+
+def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
+    fp.seek(0, os.SEEK_END)
+    size = fp.tell()
+    fp.seek(0)
+    if size == 0:
+        raise input_error(p, E_EMPTY, "文件是空的（0 字节），可能是下载或复制未完成。请重新获取该文件")
+    head = fp.read(64 * 1024)
+    fp.seek(0)
+    if head.startswith(OLE_SIGNATURE):
+        kind = _ole_kind(p)
+        if kind == "encrypted":
+            raise input_error(
+                p,
+                E_ENCRYPTED,
+                "工作簿设置了打开密码，无法读取。请在 Excel 中打开后清除密码："
+                "文件 → 信息 → 保护工作簿 → 用密码进行加密 → 清空密码框 → 确定 → 保存，然后重试",
+            )
+        if kind == "xls":
+            raise input_error(
+                p,
+                E_XLS,
+                "这是旧版 Excel 97-2003 工作簿（.xls）。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）再处理",
+            )
+        raise input_error(p, E_XLS, "这是旧版 Office 文件（不是 .xlsx 工作簿）。请用 Excel/WPS 打开后另存为 .xlsx 再处理")
+    if not head.startswith(b"PK"):
+        raise _sniff_non_zip(p, head)
+    if head.startswith(b"PK\x05\x06") and size <= 22 + 65535:
+        raise input_error(p, E_NOT_WORKBOOK, "这是一个空的压缩包，不是 Excel 工作簿")
+    try:
+        zf = zipfile.ZipFile(fp)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:  # a damaged "version needed" field: NotImplementedError
+        raise corrupt(p) from exc
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise too_large(p, f"含 {len(infos)} 个部件")
+    names = {i.filename for i in infos}
+    if len(names) != len(infos):
+        raise corrupt(p, "压缩包中有重复的部件")
+    total = 0
+    for i in infos:
+        total += i.file_size
+        if i.file_size > MAX_PART_UNCOMPRESSED:
+            raise too_large(p, f"{i.filename} 解压后 {i.file_size // MB} MB")
+        if i.file_size > RATIO_CHECK_MIN_SIZE and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise too_large(p, f"{i.filename} 压缩比 {i.file_size // max(i.compress_size, 1)}:1")
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise too_large(p, f"合计 {total // MB} MB")
+    reader = PartReader(p, fp, zf)
+
+    if "mimetype" in names:
+        try:
+            mt = reader.read("mimetype", limit=1024)
+        except InputError:
+            mt = b""
+        if b"opendocument.spreadsheet" in mt:
+            raise input_error(p, E_ODS, "这是 OpenDocument 表格（.ods）。请用 WPS/Excel/LibreOffice 打开后另存为 .xlsx")
+    if "xl/workbook.bin" in names:
+        raise input_error(p, E_XLSB, "这是 Excel 二进制工作簿（.xlsb），本工具不支持。请用 Excel 打开后“另存为” Excel 工作簿（*.xlsx）")
+    if "[Content_Types].xml" not in names:
+        what = "Word 文档" if "word/document.xml" in names else "压缩包"
+        raise input_error(p, E_NOT_WORKBOOK, f"这是一个{what}，不是 Excel 工作簿（缺少 [Content_Types].xml）。请确认选择了正确的文件")
+    workbook_part = "xl/workbook.xml"
+    if "_rels/.rels" in names:
+        scan_prolog(reader, "_rels/.rels")
+        root_rels = parse_part(reader, "_rels/.rels")
+        for rel in root_rels:
+            if str(rel.get("Type", "")).endswith("/officeDocument"):
+                cand = resolve_target("", str(rel.get("Target", "")))
+                if cand in names:
+                    workbook_part = cand
+                break
+    if workbook_part not in names:
+        if "word/document.xml" in names:
+            raise input_error(p, E_NOT_WORKBOOK, "这是 Word 文档，不是 Excel 工作簿。请确认选择了正确的文件")
+        if "ppt/presentation.xml" in names:
+            raise input_error(p, E_NOT_WORKBOOK, "这是 PowerPoint 演示文稿，不是 Excel 工作簿。请确认选择了正确的文件")
+        raise input_error(p, E_NOT_WORKBOOK, "这是一个压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）。请确认选择了正确的文件")
+
+    for name in ("[Content_Types].xml", workbook_part):
+        scan_prolog(reader, name)
+    ct_root = parse_part(reader, "[Content_Types].xml")
+    wb_root = parse_part(reader, workbook_part)
+    if local(wb_root.tag) != "workbook":  # the package's main part is a Word/PowerPoint document
+        kind = local(wb_root.tag)
+        if kind == "document" or "word/document.xml" in names:
+            raise input_error(p, E_NOT_WORKBOOK, "这是 Word 文档，不是 Excel 工作簿。请确认选择了正确的文件")
+        if kind == "presentation" or "ppt/presentation.xml" in names:
+            raise input_error(p, E_NOT_WORKBOOK, "这是 PowerPoint 演示文稿，不是 Excel 工作簿。请确认选择了正确的文件")
+        raise input_error(p, E_NOT_WORKBOOK, f"这是一个压缩包，但不是 Excel 工作簿（主部件 {workbook_part} 不是工作簿）。请确认选择了正确的文件")
+    rels_part = rels_part_of(workbook_part)
+    if rels_part not in names:
+        raise corrupt(p, f"缺少 {rels_part}")
+    scan_prolog(reader, rels_part)
+    rels_root = parse_part(reader, rels_part)
+    rel_targets: dict[str, tuple[str, str]] = {}
+    for rel in rels_root:
+        if local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+            continue
+        rel_targets[str(rel.get("Id"))] = (str(rel.get("Type", "")), resolve_target(workbook_part, str(rel.get("Target", ""))))
+
+    date1904 = False
+    sheets: list[SheetRef] = []
+    for el in wb_root:
+        ln = local(el.tag)
+        if ln == "workbookPr":
+            date1904 = str(el.get("date1904", "")).lower() in ("1", "true")
+        elif ln == "sheets":
+            for sh in el:
+                if local(sh.tag) != "sheet":
+                    continue
+                rid = next((v for k, v in sh.attrib.items() if local(k) == "id" and k.startswith("{")), None)
+                name = str(sh.get("name", ""))
+                # what Excel refuses to open: a sheet without a name, without its part, or named twice
+                if not name.strip():
+                    raise corrupt(p, "工作簿中有一个没有名称的工作表")
+                if str(rid) not in rel_targets:
+                    raise corrupt(p, f"工作表“{name}”没有对应的部件")
+                if any(other.name.casefold() == name.casefold() for other in sheets):
+                    raise corrupt(p, f"工作簿中有两个名为“{name}”的工作表")
+                typ, part = rel_targets[str(rid)]
+                try:
+                    sid = int(sh.get("sheetId", "0"))
+                except ValueError:
+                    sid = 0
+                sheets.append(SheetRef(name, part, typ, sid))
+    book = Package(p, reader, workbook_part, rels_part, wb_root, rels_root, ct_root, sheets, date1904, rel_targets)
+
+    # Every XML part we (or calamine) read: refuse DOCTYPE/ENTITY, verify real sizes of big ones.
+    to_scan = [s.part for s in book.worksheets if s.part in names]
+    for suffix in ("/styles", "/sharedStrings"):
+        part = book.part_of_type(suffix)
+        if part and part in names:
+            to_scan.append(part)
+    for name in to_scan:
+        scan_prolog(reader, name)
+    for s in book.worksheets:
+        if s.part not in names:
+            raise corrupt(p, f"工作表“{s.name}”的部件 {s.part or '（无）'} 不存在")
+    # Declared sizes can lie: inflate (capped) every part we or calamine read that could exceed 1 MB.
+    real_total = total
+    read_set = set(to_scan) | {"[Content_Types].xml", "_rels/.rels", workbook_part, rels_part}
+    for i in infos:
+        if i.filename in read_set and i.compress_size * DEFLATE_MAX_RATIO > MB:
+            actual = 0
+            for chunk in reader.iter_chunks(i.filename, MAX_PART_UNCOMPRESSED):
+                actual += len(chunk)
+            real_total += actual - i.file_size
+            if real_total > MAX_TOTAL_UNCOMPRESSED:
+                raise too_large(p, f"合计超过 {MAX_TOTAL_UNCOMPRESSED // MB} MB")
+    return book
+
+
+def check_workbook_file(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`InputError` (Chinese message naming the file) when the file cannot be used."""
+    book = open_package(path)
+    book.reader.fp.close()
+
+
+def sheet_names(path: str | os.PathLike[str]) -> list[str]:
+    """Worksheet names in workbook order (chartsheets left out)."""
+    book = open_package(path)
+    book.reader.fp.close()
+    return [s.name for s in book.worksheets]
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def load_bytes(path: str | os.PathLike[str]) -> tuple[Path, bytes]:
+    p = Path(path)
+    if not p.exists():
+        raise input_error(p, E_MISSING, "文件不存在，请检查文件路径和文件名")
+    if p.is_dir():
+        raise input_error(p, E_MISSING, "这是一个文件夹，不是 Excel 文件")
+    try:
+        return p, p.read_bytes()
+    except OSError as exc:
+        raise input_error(p, E_NO_ACCESS, f"无法读取文件（{exc.strerror or exc}）。请检查文件权限，或关闭正在使用它的程序") from exc
+

@@ -1,0 +1,66 @@
+"""Recalculate a book: read each sheet once, score, write each computed block once.
+
+This is the one code path behind ``xlperf calc``, ``xlperf check``, ``xlperf report`` and the
+Excel button: any :class:`~xlperf.core.book.Book` (a file, live Excel, a test double).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlperf.core import layout
+from xlperf.core.blocks import computed_blocks
+from xlperf.core.book import Book, Grid
+from xlperf.core.errors import InputError
+from xlperf.core.grid import locate_sheets
+from xlperf.core.models import Evaluation
+from xlperf.core.scoring import evaluate
+from xlperf.forms.template import read_workbook
+
+
+def read_book(book: Book) -> tuple[list[str], dict[str, Grid]]:
+    """Read every sheet the evaluation needs, once each."""
+    names = book.sheet_names()
+    roles = locate_sheets(names)
+    wanted = [n for n in roles.values() if n is not None]
+    if roles[layout.SHEET_INDICATORS] is None or roles[layout.SHEET_BUDGET] is None:
+        wanted = list(names)  # the tables may live on differently named sheets
+    grids = {n: book.read(n) for n in names if n in wanted}
+    return names, grids
+
+
+def recalculate(book: Book, *, write: bool = True, narrative: bool = True) -> Evaluation:
+    """Score and check the book; when ``write``, fill the computed cells, 校验结果 and 自评报告."""
+    names, grids = read_book(book)
+    inp = read_workbook(names, grids, source=book.name)
+    ev = evaluate(inp)
+    if write:
+        for sheet, row, col, block, fmts in computed_blocks(ev, names, grids, narrative=narrative):
+            if sheet not in names:
+                book.add_sheet(sheet)
+                names.append(sheet)
+            book.write(sheet, row, col, block, fmts)
+    return ev
+
+
+def require_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError("文件不存在", path=path, code="X002")
+    if path.is_dir():
+        raise InputError("这是一个文件夹，不是工作簿文件", path=path, code="X003")
+
+
+def load_evaluation(path: str | Path):
+    """Read and score a workbook; also return the sheet grids (for 定稿 and report-only sheets).
+
+    Returns (evaluation, sheet names, {sheet name: grid}). Nothing is written.
+    """
+    from xlperf.workbook.filebook import FileBook
+
+    p = Path(path)
+    require_file(p)
+    book = FileBook(p)
+    names = book.sheet_names()
+    grids = {n: book.read(n) for n in names}
+    ev = evaluate(read_workbook(names, grids, source=p.name))
+    return ev, names, grids
