@@ -2,38 +2,30 @@
 
 Inputs come from any reader (file, live Excel, tests); results go to any writer (cells,
 JSON, narrative, reports). No I/O here.
+
+Plain dataclasses, on purpose: every command builds these objects, and pydantic's import and
+model set-up alone cost about three times Python's own start-up here, which would put
+``xlperf check`` far over its start-up budget. Validation of data from outside (the JSON
+contract, user word lists) uses pydantic at those edges (:mod:`xlperf.core.schema`).
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field
 
 from xlperf.core import layout
+from xlperf.core.refs import cell_ref, col_letter  # noqa: F401 - re-exported
 
 Severity = Literal["错误", "警告", "提示"]
 SEVERITY_ORDER = {"错误": 0, "警告": 1, "提示": 2}
 SEVERITY_EN = {"错误": "error", "警告": "warning", "提示": "info"}
 
 
-def col_letter(col: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def cell_ref(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row}"
-
-
-class Loc(BaseModel):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Loc:
     """Where a value sits in the workbook: sheet, 1-based row and column."""
-
-    model_config = ConfigDict(frozen=True)
 
     sheet: str
     row: int | None = None
@@ -51,10 +43,9 @@ class Loc(BaseModel):
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
 
 
-class Finding(BaseModel):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Finding:
     """One problem found in a workbook, with a stable code and a Chinese message."""
-
-    model_config = ConfigDict(frozen=True)
 
     code: str
     severity: Severity
@@ -90,7 +81,8 @@ class Finding(BaseModel):
 # --- inputs ------------------------------------------------------------------------------------
 
 
-class ProjectInfo(BaseModel):
+@dataclass(kw_only=True)
+class ProjectInfo:
     """The 项目信息 sheet. Attribute names follow layout.INFO_FIELDS."""
 
     name: str = ""
@@ -120,8 +112,8 @@ class ProjectInfo(BaseModel):
     evaluated_on: str = ""
     overachievement_threshold: str = ""
     reverse_formula: str = ""
-    extra: dict[str, str] = Field(default_factory=dict)  # fields we do not know, in sheet order
-    rows: dict[str, int] = Field(default_factory=dict)  # attribute -> sheet row (for findings)
+    extra: dict[str, str] = field(default_factory=dict)  # fields we do not know, in sheet order
+    rows: dict[str, int] = field(default_factory=dict)  # attribute -> sheet row (for findings)
 
     def label_of(self, attr: str) -> str:
         for label, a, _ in layout.INFO_FIELDS:
@@ -130,7 +122,8 @@ class ProjectInfo(BaseModel):
         return attr
 
 
-class BudgetLine(BaseModel):
+@dataclass(kw_only=True)
+class BudgetLine:
     """One funding-source row of 预算执行 (amounts in the workbook's unit)."""
 
     source: str
@@ -150,10 +143,11 @@ class BudgetLine(BaseModel):
         return all(v is None for v in (self.initial, self.full_year, self.received, self.executed))
 
 
-class Budget(BaseModel):
+@dataclass(kw_only=True)
+class Budget:
     sheet: str = layout.SHEET_BUDGET
-    lines: list[BudgetLine] = Field(default_factory=list)
-    columns: dict[str, int] = Field(default_factory=dict)  # canonical header -> 1-based column
+    lines: list[BudgetLine] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)  # canonical header -> 1-based column
     header_row: int | None = None
     present: bool = False
 
@@ -175,7 +169,8 @@ class Budget(BaseModel):
         return self.lines[0] if self.lines else None
 
 
-class Indicator(BaseModel):
+@dataclass(kw_only=True)
+class Indicator:
     """One 三级指标 row of 绩效指标, as typed."""
 
     row: int
@@ -195,7 +190,8 @@ class Indicator(BaseModel):
     level2_declared: float | None = None
 
 
-class SubtotalDeclaration(BaseModel):
+@dataclass(kw_only=True)
+class SubtotalDeclaration:
     level: Literal[1, 2]
     name: str
     declared: float
@@ -204,24 +200,26 @@ class SubtotalDeclaration(BaseModel):
     parent: str = ""
 
 
-class SelfEvaluation(BaseModel):
+@dataclass(kw_only=True)
+class SelfEvaluation:
     """Everything a workbook says, as read from it."""
 
     source: str = ""  # file name, for messages
-    info: ProjectInfo = Field(default_factory=ProjectInfo)
-    budget: Budget = Field(default_factory=Budget)
-    indicators: list[Indicator] = Field(default_factory=list)
+    info: ProjectInfo = field(default_factory=ProjectInfo)
+    budget: Budget = field(default_factory=Budget)
+    indicators: list[Indicator] = field(default_factory=list)
     indicator_sheet: str = layout.SHEET_INDICATORS
-    indicator_columns: dict[str, int] = Field(default_factory=dict)
+    indicator_columns: dict[str, int] = field(default_factory=dict)
     indicator_header_row: int | None = None
-    subtotals: list[SubtotalDeclaration] = Field(default_factory=list)
+    subtotals: list[SubtotalDeclaration] = field(default_factory=list)
     declared_total_weight: float | None = None
     declared_total_score: float | None = None
     declared_total_row: int | None = None
-    read_findings: list[Finding] = Field(default_factory=list)
+    read_findings: list[Finding] = field(default_factory=list)
 
 
-class ScoringConfig(BaseModel):
+@dataclass(kw_only=True)
+class ScoringConfig:
     """Settings domain.md leaves to the unit (R3 threshold, R4 formula)."""
 
     overachievement_threshold: float = 1.2  # completion ratio that needs a reason
@@ -231,20 +229,26 @@ class ScoringConfig(BaseModel):
 # --- results -----------------------------------------------------------------------------------
 
 
-class IndicatorResult(BaseModel):
+@dataclass(kw_only=True)
+class IndicatorResult:
     indicator: Indicator
     direction: str  # resolved: ≥ ≤ = 定性 时效 不适用
     completion: float | None = None  # fraction, rounded to 4 places (2 as a percentage)
     computed_score: float | None = None
-    score: float = 0.0
+    score: float | None = 0.0  # None: pending (待定) — it cannot be decided and no manual score is given
     tier: str | None = None  # 达成 / 部分达成 / 未达成 for qualitative
     met: bool = True
-    hints: list[str] = Field(default_factory=list)  # short texts for the 校验提示 column
+    hints: list[str] = field(default_factory=list)  # short texts for the 校验提示 column
     target_display: str = ""
     actual_display: str = ""
 
+    @property
+    def pending(self) -> bool:
+        return self.score is None and self.direction != "不适用"
 
-class BudgetResult(BaseModel):
+
+@dataclass(kw_only=True)
+class BudgetResult:
     present: bool = False
     full_year: float | None = None
     received: float | None = None
@@ -255,28 +259,62 @@ class BudgetResult(BaseModel):
     weight: float = 0.0
     score: float = 0.0
     scored_in_indicators: bool = False  # the indicator table carries a 预算执行率 row
-    lines: list[dict[str, Any]] = Field(default_factory=list)  # per-row computed values
+    lines: list[dict[str, Any]] = field(default_factory=list)  # per-row computed values
     unit: str = "万元"
 
 
-class Level1Summary(BaseModel):
+@dataclass(kw_only=True)
+class Level1Summary:
     name: str
     weight: float
-    score: float
-    level2: list[str] = Field(default_factory=list)
+    score: float  # of the rows that are decided
+    level2: list[str] = field(default_factory=list)
+    pending: int = 0  # rows whose score is 待定
 
 
-class Evaluation(BaseModel):
-    """The result of scoring one workbook."""
+@dataclass(kw_only=True)
+class Evaluation:
+    """The result of scoring one workbook.
+
+    ``total_score`` and ``grade`` are final only when nothing withholds them: a row whose score
+    cannot be decided (待定), weights that do not add up to 100, a declared total that disagrees
+    with the rows… Then ``total_score`` is None, ``grade`` is "", ``withheld`` names each reason
+    with its cell, and ``draft_score`` is the sum of the rows that could be scored. Every place
+    that shows the total uses :attr:`total_text` and :attr:`grade_text`, which say 待定.
+    """
 
     input: SelfEvaluation
     budget: BudgetResult
     indicators: list[IndicatorResult]
     level1: list[Level1Summary]
     total_weight: float
-    total_score: float
+    total_score: float | None
     grade: str
     findings: list[Finding]
+    draft_score: float = 0.0
+    withheld: list[Finding] = field(default_factory=list)
+    draft_note: str = ""  # why the total is 待定, in a few words: 2项需人工评分；分值合计不等于100
+
+    @property
+    def final(self) -> bool:
+        return not self.withheld
+
+    @property
+    def pending_rows(self) -> list[IndicatorResult]:
+        return [r for r in self.indicators if r.pending]
+
+    @property
+    def total_text(self) -> str:
+        """The total as every output shows it: 84.31, or 待定（2项需人工评分）."""
+        if self.total_score is None:
+            return f"待定（{self.draft_note}）" if self.draft_note else "待定"
+        from xlperf.core.values import format_score
+
+        return format_score(self.total_score)
+
+    @property
+    def grade_text(self) -> str:
+        return self.grade if self.final and self.grade else "待定"
 
     @property
     def errors(self) -> list[Finding]:

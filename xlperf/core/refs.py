@@ -49,3 +49,8 @@ def parse_range(ref: str) -> tuple[int, int, int, int] | None:
         return None
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
+
+
+def cell_ref(row: int, col: int) -> str:
+    """(3, 2) -> 'B3'."""
+    return f"{col_letter(col)}{row}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import fields
 from typing import Any, Iterable
 
 from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
@@ -184,7 +185,7 @@ def _indicator_row(r: IndicatorResult) -> dict[str, Any]:
         "target": clean(r.target_display),
         "actual": clean(r.actual_display),
         "completion": "不适用" if na else completion,
-        "score": "不适用" if na else row_score(r.score),
+        "score": "不适用" if na else ("待定" if r.pending else row_score(r.score)),
         "reason": clean(ind.reason),
         "direction": r.direction,
         "met": r.met,
@@ -233,13 +234,13 @@ def self_table(ev: Evaluation) -> dict[str, Any]:
     _merge_flags(rows, ("level1", "level2"))
     for row in rows:  # 一级 and 二级 saying the same thing (预算执行 | 预算执行) span both columns
         row["l12_same"] = bool(row["level1"]) and row["level1"] == row["level2"] and row["level1_span"] == row["level2_span"] and row["level1_start"]
-    grade = ev.grade
+    grade = ev.grade_text
     total = {
         "label": "合计",
         "weight": V.format_number(ev.total_weight, 2),
-        "score": V.format_score(ev.total_score),
+        "score": ev.total_text,
         "grade": grade,
-        "note": f"自评等级：{GRADE_LONG.get(grade, grade)}" if grade else "",
+        "note": f"自评等级：{GRADE_LONG.get(grade, grade)}" if ev.final else "自评等级：待定",
     }
     return {
         "name": "self_table",
@@ -495,7 +496,7 @@ def build_context(ev: Evaluation, sections: list[Section], *, grids: dict[str, G
     lines, subtitle = title_parts(ev, style)
     title = "".join(lines) + subtitle if style == "四川" else "".join(lines)
     unit = clean(info.amount_unit) or "万元"
-    project = {attr: clean(getattr(info, attr)) for attr in type(info).model_fields if isinstance(getattr(info, attr), str)}
+    project = {f.name: clean(getattr(info, f.name)) for f in fields(info) if isinstance(getattr(info, f.name), str)}
     project["extra"] = {clean(k): clean(v) for k, v in info.extra.items()}
     secs = section_dicts(sections)
 
@@ -525,7 +526,7 @@ def build_context(ev: Evaluation, sections: list[Section], *, grids: dict[str, G
         for t in s["tables"]:
             tables.setdefault(t, {"name": t, "title": "", "note": "", "header": [], "rows": [], "placeholder": ""})
 
-    grade = ev.grade
+    grade = ev.grade_text
     department = clean(info.department)
     impl = clean(info.unit)
     return {
@@ -541,11 +542,15 @@ def build_context(ev: Evaluation, sections: list[Section], *, grids: dict[str, G
         "project": project,
         "year": _year(info),
         "unit": unit,
-        "total_score": V.format_score(ev.total_score),
+        "total_score": ev.total_text,
+        "final": ev.final,
+        "pending": [
+            {"cell": f.location, "message": f.message} for f in ev.withheld
+        ],
         "total_weight": V.format_number(ev.total_weight, 2),
         "grade": grade,
         "grade_long": GRADE_LONG.get(grade, grade),
-        "level1": [{"name": clean(s.name), "weight": V.format_number(s.weight, 2), "score": V.format_score(s.score)} for s in ev.level1],
+        "level1": [{"name": clean(s.name), "weight": V.format_number(s.weight, 2), "score": "待定" if s.pending else V.format_score(s.score)} for s in ev.level1],
         "execution_rate": V.format_rate(ev.budget.execution_rate) if ev.budget.execution_rate is not None else "",
         "sections": secs,
         "tables": tables,
