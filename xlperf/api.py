@@ -80,7 +80,10 @@ def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:
         "project": ev.input.info.name,
         "total_score": ev.total_score,
         "total_weight": ev.total_weight,
-        "grade": ev.grade,
+        "grade": ev.grade_text,
+        "final": ev.final,
+        "draft_total": ev.draft_score,
+        "withheld": [f.to_json() for f in ev.withheld],
         "budget": {
             "present": b.present,
             "unit": b.unit,
@@ -109,6 +112,7 @@ def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:
                 "computed_score": r.computed_score,
                 "manual_score": r.indicator.manual_score,
                 "score": r.score,
+                "pending": r.pending,
                 "reason": r.indicator.reason,
             }
             for r in ev.indicators

@@ -139,10 +139,9 @@ def check(path: Path, fmt: str, errors_only: bool) -> None:
 
 
 def _summary_line(ev) -> str:
-    from xlperf.core.values import format_score
 
     return (
-        f"{ev.input.source}：总分 {format_score(ev.total_score)}，等级：{ev.grade}；"
+        f"{ev.input.source}：总分 {ev.total_text}，等级：{ev.grade_text}；"
         f"错误 {len(ev.errors)} 条，警告 {len(ev.warnings)} 条"
     )
 

@@ -59,7 +59,7 @@ class ProjectEntry:
             "unit": self.unit,
             "self_table": self.self_table,
             "total_score": self.total_score,
-            "total_score_text": V.format_score(self.total_score),
+            "total_score_text": V.format_score(self.total_score) if self.total_score is not None else "待定",
             "grade": self.grade,
             "errors": self.errors,
         }
@@ -68,7 +68,7 @@ class ProjectEntry:
 @dataclass
 class DepartmentResult:
     out: Path
-    total_score: float
+    total_score: float | None
     grade: str
     projects: list[ProjectEntry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # Chinese lines for the user: skipped projects …
@@ -113,7 +113,7 @@ def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None =
                 name=ev.input.info.name or p.stem,
                 file=p.name,
                 total_score=ev.total_score,
-                grade=ev.grade,
+                grade=ev.grade_text,
                 self_table=_self_table(ev, names, grids),
                 errors=len(ev.errors),
                 unit=ev.input.info.unit,
@@ -215,7 +215,7 @@ def department_report(
         for p in extra["projects"]
     ]
     return DepartmentResult(
-        out=target, total_score=ev.total_score, grade=ev.grade, projects=projects, problems=problems, errors=list(ev.errors)
+        out=target, total_score=ev.total_score, grade=ev.grade_text, projects=projects, problems=problems, errors=list(ev.errors)
     )
 
 

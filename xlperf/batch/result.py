@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from xlperf.batch.discover import Skipped
-from xlperf.batch.summary import HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, SummaryRecord
+from xlperf.batch.summary import HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, SummaryRecord
 from xlperf.core.errors import EXIT_FINDINGS, EXIT_OK
 
 PDF_MISSING = "PDF 未生成"
@@ -46,6 +46,11 @@ class BatchResult:
         return sum(1 for r in self.records if r.状态 == STATUS_ERRORS)
 
     @property
+    def pending(self) -> int:
+        """Workbooks whose total and grade are withheld (待定)."""
+        return sum(1 for r in self.records if r.状态 == STATUS_PENDING)
+
+    @property
     def failed(self) -> list[SummaryRecord]:
         return [r for r in self.records if r.状态 == STATUS_FAILED]
 
@@ -59,14 +64,14 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        if self.with_errors or self.failed or self.pdf_missing or self.pdf_problem:
+        if self.with_errors or self.pending or self.failed or self.pdf_missing or self.pdf_problem:
             return EXIT_FINDINGS
         return EXIT_OK
 
     def summary_lines(self) -> list[str]:
         """The final summary, in Chinese, one line per failed workbook."""
         lines = [
-            f"共 {len(self.records)} 个工作簿：成功 {self.ok}，有错误 {self.with_errors}，失败 {len(self.failed)}，"
+            f"共 {len(self.records)} 个工作簿：成功 {self.ok}，有错误 {self.with_errors}，总分待定 {self.pending}，失败 {len(self.failed)}，"
             f"跳过 {len(self.skipped)}（锁文件/非工作簿）"
         ]
         if self.reused:

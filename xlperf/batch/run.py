@@ -35,7 +35,7 @@ from xlperf.batch.job import InlineExecutor, error_text, init_worker, process
 from xlperf.batch.pdf import convert_chunk
 from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
 from xlperf.batch.state import STATE_FILE, STATE_VERSION, file_hash, load_state, options_key, save_state
-from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, SummaryRecord, failed_record
+from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, SummaryRecord, failed_record
 from xlperf.core.errors import InputError, OutputError
 
 FORMATS = ("docx", "pdf", "md")
@@ -324,7 +324,7 @@ class BatchRun:
             or entry.get("options") != self.opts
             or sorted(entry.get("outputs", [])) != expected
             or not all((out / o).is_file() for o in expected)
-            or entry.get("record", {}).get("状态") not in (STATUS_OK, STATUS_ERRORS)
+            or entry.get("record", {}).get("状态") not in (STATUS_OK, STATUS_ERRORS, STATUS_PENDING)
         ):
             return None
         rec = SummaryRecord.from_dict(entry["record"])

@@ -22,6 +22,7 @@ from typing import Any, Iterable, Sequence
 STATUS_OK = "成功"
 STATUS_ERRORS = "有错误"
 STATUS_FAILED = "失败"
+STATUS_PENDING = "待定"  # the total and grade are withheld: not counted in the grade totals
 HANDLED_NEW = "本次生成"
 HANDLED_REUSED = "未变更跳过"
 HANDLED_CHECK = "仅校验"
@@ -87,7 +88,7 @@ class SummaryRecord:
 
     @property
     def has_errors(self) -> bool:
-        return self.状态 == STATUS_ERRORS
+        return self.状态 in (STATUS_ERRORS, STATUS_PENDING)
 
 
 def to_wan(value: float | None, unit: str) -> float | None:
@@ -119,11 +120,11 @@ def record_from_evaluation(ev: Any, file: str, *, report: str = "", outputs: Seq
         全年执行数=to_wan(b.executed, unit),
         执行率=b.execution_rate,
         总分=ev.total_score,
-        等级=ev.grade,
+        等级=ev.grade_text,
         错误数=errors,
         警告数=len(ev.warnings),
         报告文件=report,
-        状态=status_of(errors),
+        状态=STATUS_PENDING if not ev.final else status_of(errors),
         问题=[
             {"文件": file, "级别": f.severity, "位置": f.location, "规则": f.code, "说明": f.message}
             for f in ev.findings

@@ -14,6 +14,7 @@ from xlperf.core.models import Evaluation, IndicatorResult
 from xlperf.core.grid import cell, locate_sheets
 
 PERCENT_FMT = "0.00%"
+PENDING = "待定"  # a score that cannot be decided yet: shown, never counted as 0
 SCORE_FMT = "0.00"
 
 
@@ -108,7 +109,7 @@ def _summary_line(ev: Evaluation, offset: int, width: int) -> list[Any]:
     if len(ev.level1) > slots - 1 and groups:
         rest = ev.level1[slots - 2 :]
         groups = ev.level1[: slots - 2] + [
-            type(rest[0])(name="其他", weight=sum(g.weight for g in rest), score=sum(g.score for g in rest))
+            type(rest[0])(name="其他", weight=sum(g.weight for g in rest), score=sum(g.score for g in rest), pending=sum(g.pending for g in rest))
         ]
     label = layout.SUMMARY_LABELS[offset - 1]
     line[0] = label
@@ -117,9 +118,9 @@ def _summary_line(ev: Evaluation, offset: int, width: int) -> list[Any]:
     elif label == "分值":
         values = [ev.total_weight] + [g.weight for g in groups]
     elif label == "得分":
-        values = [ev.total_score] + [g.score for g in groups]
+        values = [ev.total_score if ev.final else ev.total_text] + [PENDING if g.pending else g.score for g in groups]
     else:
-        values = [ev.grade]
+        values = [ev.grade_text]
     for i in range(slots):
         line[1 + i] = values[i] if i < len(values) else None
     return line
@@ -131,6 +132,8 @@ def _computed_value(res: IndicatorResult, name: str) -> Any:
     if name == "计算得分":
         return res.computed_score
     if name == "得分":
+        if res.pending:
+            return PENDING
         return res.score if res.direction != "不适用" else None
     if name == "校验提示":
         return "；".join(res.hints) if res.hints else None

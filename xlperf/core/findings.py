@@ -19,6 +19,7 @@ class Rule:
     rule: str
     title: str
     template: str
+    withholds: bool = False  # the total and grade cannot be final while this finding stands (待定)
 
 
 _RULES = (
@@ -34,11 +35,11 @@ _RULES = (
     Rule("I012", "提示", "读取", "日期序列号", "{field}“{value}”按 Excel 日期序列号理解为 {date}"),
     Rule("W013", "警告", "读取", "预算表无法识别", "找不到预算执行表的表头（应含“资金来源”“全年预算数”“全年执行数”等列名），预算执行不计分"),
     # R1 weights
-    Rule("E101", "错误", "R1", "分值合计不等于100", "全部分值合计为 {total}，应为 100（预算执行 {budget} + 绩效指标 {indicators}）"),
+    Rule("E101", "错误", "R1", "分值合计不等于100", "全部分值合计为 {total}，应为 100（预算执行 {budget} + 绩效指标 {indicators}）", withholds=True),
     Rule("E102", "错误", "R1", "小计与明细不符", "“{label}”标注小计 {declared} 分，其下三级指标分值合计为 {actual} 分"),
     Rule("W103", "警告", "R1", "一级指标分值结构非默认", "一级指标分值为 {actual}，原则上为 预算执行10、产出50、效益30、满意度10"),
     Rule("E104", "错误", "R1", "分值无效", "分值“{value}”{problem}"),
-    Rule("E105", "错误", "R1", "声明的总分与计算不符", "表中合计行写明总分 {declared}，按各行得分计算为 {computed}"),
+    Rule("E105", "错误", "R1", "声明的总分与计算不符", "表中合计行写明总分 {declared}，按各行得分计算为 {computed}", withholds=True),
     Rule("E106", "错误", "R1", "缺少分值", "三级指标“{name}”未填写分值"),
     Rule("W107", "警告", "R1", "声明的分值合计与计算不符", "表中合计行写明分值 {declared}，各行分值合计为 {computed}"),
     # R2 budget
@@ -55,7 +56,7 @@ _RULES = (
     # values and scoring
     Rule("E301", "错误", "R3", "缺少实际完成值", "三级指标“{name}”未填写实际完成值"),
     Rule("E302", "错误", "R3", "缺少年度指标值", "三级指标“{name}”未填写年度指标值"),
-    Rule("E303", "错误", "R6", "定性指标无法自动评分", "“{name}”的实际完成值“{actual}”无法判断是否达成，请在人工得分中按档次填写（达成 {high}，部分达成 {mid}，未达成 {low}）"),
+    Rule("E303", "错误", "R6", "定性指标无法自动评分", "“{name}”的实际完成值“{actual}”无法判断是否达成，得分待定：请在人工得分中按档次填写（达成 {high}，部分达成 {mid}，未达成 {low}）", withholds=True),
     Rule("W304", "警告", "R4", "目标值为0", "“{name}”的年度指标值为 0：{effect}"),
     Rule("W305", "警告", "R7", "时效未达成", "“{name}”实际完成时间 {actual} 晚于目标 {target}"),
     Rule("W306", "警告", "R3", "无法比较", "“{name}”的年度指标值“{target}”与实际完成值“{actual}”无法比较，按定性指标处理"),

@@ -178,7 +178,9 @@ class Facts:
                 continue
             actual = r.actual_display or "未填写"
             target = r.target_display or "未填写"
-            if r.met:
+            if r.pending:
+                parts.append(f"{name}目标{target}，实际完成{actual}，得分待定（需人工评分）")
+            elif r.met:
                 parts.append(f"{name}目标{target}，实际完成{actual}")
             else:
                 parts.append(f"{name}目标{target}，实际完成{actual}，未完全达到目标")
@@ -194,11 +196,13 @@ class Facts:
         return "\n".join(paras) if paras else missing("三级指标", "“绩效指标”表")
 
     def unmet(self) -> list[IndicatorResult]:
-        return [r for r in self.ev.indicators if not r.met and r.direction != NA]
+        return [r for r in self.ev.indicators if not r.met and r.direction != NA and not r.pending]
 
     def score_sentence(self) -> str:
-        g = self.ev.grade
-        return f"自评得分{self.score(self.ev.total_score)}分，等级为“{g}”。"
+        ev = self.ev
+        if not ev.final:
+            return f"自评得分{ev.total_text}，等级待定。"
+        return f"自评得分{self.score(ev.total_score)}分，等级为“{ev.grade}”。"
 
     def level1_breakdown(self) -> str:
         """陕西: 产出指标主要从数量、质量、时效、成本四个方面进行评价，共60分，得60分。"""
@@ -209,7 +213,8 @@ class Facts:
                 continue
             aspects = [x[:-2] if x.endswith("指标") else x for x in s.level2]
             lead = f"{s.name}主要从{'、'.join(aspects)}{cn_count(len(aspects))}个方面进行评价，" if aspects else f"{s.name}"
-            paras.append(f"{lead}共{V.format_number(s.weight)}分，得{self.score(s.score)}分。")
+            got = f"已评{self.score(s.score)}分，另有{s.pending}项得分待定" if s.pending else f"得{self.score(s.score)}分"
+            paras.append(f"{lead}共{V.format_number(s.weight)}分，{got}。")
         return "\n".join(paras)
 
     def problems(self) -> str:
@@ -324,7 +329,7 @@ def _shanxi(f: Facts) -> list[Spec]:
         ("x1.1", "（一）项目概况", 2, lambda f: _join(_labelled("项目概况", f.field_or_missing("overview")), _labelled("立项依据", f.field_or_missing("basis")), _labelled("保证项目实施的措施与制度", f.field("fund_rules")), _labelled("项目实施计划", f.field("implementation"))), ()),
         ("x1.2", "（二）预算执行情况", 2, lambda f: f.budget_sentence(), ("budget",)),
         ("x1.3", "（三）项目绩效目标", 2, lambda f: _join(f.field_or_missing("annual_goal"), f.targets_by_type()), ()),
-        ("x2", "二、项目绩效情况", 1, lambda f: f"综合考虑预算执行情况、产出、效益、服务对象满意度各方面因素，通过数据采集及分析，最终评分结果：{f.name}绩效自评价结果为：总得分{f.score(f.ev.total_score)}分，属于“{GRADE_LONG.get(f.ev.grade, f.ev.grade)}”。", ()),
+        ("x2", "二、项目绩效情况", 1, lambda f: f"综合考虑预算执行情况、产出、效益、服务对象满意度各方面因素，通过数据采集及分析，最终评分结果：{f.name}绩效自评价结果为：{_total_phrase(f)}", ()),
         ("x2.1", "（一）预算执行情况", 2, None, ("budget_indicator",)),
         ("x2.2", "（二）项目产出情况", 2, None, ("output",)),
         ("x2.3", "（三）项目效益情况", 2, None, ("benefit",)),
@@ -373,6 +378,13 @@ OUTLINES: dict[str, Callable[[Facts], list[Spec]]] = {
     "陕西": _shaanxi,
     "湖南": _hunan,
 }
+
+
+def _total_phrase(f: Facts) -> str:
+    ev = f.ev
+    if not ev.final:
+        return f"总得分{ev.total_text}，等级待定。"
+    return f"总得分{f.score(ev.total_score)}分，属于“{GRADE_LONG.get(ev.grade, ev.grade)}”。"
 
 
 def _join(*parts: str) -> str:

@@ -455,12 +455,13 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
             out.add("W103", sheet, inp.indicator_header_row, col("一级指标"), actual=actual)
 
     # R8 total = sum of rounded row scores; R13 rescale when indicators were dropped
-    total = budget.score + sum(r.score for r in results if r.direction != NA)
+    total = budget.score + sum(r.score or 0.0 for r in results if r.direction != NA)
     if na_weight > EPS and total_weight - na_weight > EPS:
         total = total * total_weight / (total_weight - na_weight)
     total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
 
-    if inp.declared_total_score is not None and abs(inp.declared_total_score - total) > 0.005:
+    pending = any(r.pending for r in results)
+    if not pending and inp.declared_total_score is not None and abs(inp.declared_total_score - total) > 0.005:
         out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, computed=total)
     declared_w = inp.declared_total_weight
     if declared_w is not None and all(abs(declared_w - x) > WEIGHT_TOLERANCE for x in (total_weight, indicator_weight)):
@@ -476,15 +477,25 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
         r.hints = by_row.get(r.indicator.row, [])
 
     findings = sorted(out.findings, key=_finding_order)
+    from xlperf.core.findings import RULES
+
+    withheld = [f for f in findings if RULES[f.code].withholds]
+    note = [f"{sum(1 for r in results if r.pending)}项需人工评分"] if any(r.pending for r in results) else []
+    for f in withheld:
+        if f.code != "E303" and RULES[f.code].title not in note:
+            note.append(RULES[f.code].title)
     return Evaluation(
         input=inp,
         budget=budget,
         indicators=results,
         level1=level1,
         total_weight=total_weight,
-        total_score=total,
-        grade=grade_of(total),
+        total_score=None if withheld else total,
+        grade="" if withheld else grade_of(total),
         findings=findings,
+        draft_score=total,
+        withheld=withheld,
+        draft_note="；".join(note),
     )
 
 
@@ -529,7 +540,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         direction=rs.direction,
         completion=rs.completion,
         computed_score=rs.score,
-        score=rs.score or 0.0,
+        score=rs.score,  # None: 待定 until a manual score decides it
         tier=rs.tier,
         met=rs.met,
         target_display=target.raw,
@@ -757,8 +768,10 @@ def _level1_summary(results: list[IndicatorResult], budget: BudgetResult) -> lis
             name = layout.LEVEL1_BUDGET
         s = summary.setdefault(name, Level1Summary(name=name, weight=0.0, score=0.0))
         s.weight = V.round_half_up(s.weight + (ind.weight or 0.0), 4)
-        if r.direction != NA:
-            s.score = V.round_half_up(s.score + r.score, 2)
+        if r.pending:
+            s.pending += 1
+        elif r.direction != NA:
+            s.score = V.round_half_up(s.score + (r.score or 0.0), 2)
         if ind.level2 and ind.level2 not in s.level2:
             s.level2.append(ind.level2)
     return list(summary.values())

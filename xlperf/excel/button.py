@@ -54,10 +54,9 @@ def _logger() -> logging.Logger:
 
 
 def summary_message(ev) -> str:
-    from xlperf.core.values import format_score
 
     return (
-        f"总分 {format_score(ev.total_score)}，等级：{ev.grade}；"
+        f"总分 {ev.total_text}，等级：{ev.grade_text}；"
         f"错误 {len(ev.errors)} 条，警告 {len(ev.warnings)} 条，详见“校验结果”"
     )
 
