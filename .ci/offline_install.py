@@ -8,7 +8,7 @@ Run: python3 .ci/offline_install.py        (stdlib only)
    `pip install --no-index --find-links DIR xlperf`, with pip's configuration files and PIP_*
    variables switched off, so that no configured index or find-links can help: the bundle alone;
 3. from another temp dir, `xlperf --version` must exit 0 and `xlperf check` of a shipped example 0.
-The Windows bundles (the default targets) cannot be installed here; see docs/offline.md.
+The Windows bundles (the default targets) cannot be installed here; see docs/offline-bundle.md.
 """
 
 from __future__ import annotations
