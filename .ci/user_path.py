@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""User-path smoke test: install xlperf the way README tells a user to, then run every user command.
+
+Run: python3 .ci/user_path.py        (from any directory; stdlib only; POSIX, it needs a pseudo-terminal)
+
+1. creates a fresh venv in a temp dir;
+2. copies the checkout's tracked files (git ls-files) to a second temp dir and runs README's first
+   set-up line there with bash, the venv's bin first on PATH: a non-editable install without test
+   extras, exactly what a user gets. It must exit 0 and leave the two files it names;
+3. from a third temp dir outside any checkout, with copies of workbooks/*.xlsx, runs every user
+   command twice: through a pipe and under a pseudo-terminal (120 columns), because xlperf draws
+   rich tables and progress bars only at a terminal. Each run must give its documented exit code,
+   print Chinese text, and print neither "Traceback" nor "内部错误".
+
+Prints one line per run (mode, exit code, seconds) and "N passed, M failed"; exits 1 on any failure.
+Only the `xlperf` console command and its documented behaviour are used, never the package's modules.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 300  # seconds for one command; the slowest (pip install ., a PDF) take well under a minute
+COLUMNS, ROWS = 120, 40
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+FORBIDDEN = ("Traceback", "内部错误")
+
+BUY = "示例-临汾购买服务.xlsx"  # no error findings
+SIX = "示例-临汾六类人群.xlsx"  # has error findings (E201, E501)
+PROJECTS = "项目自评表"  # folder with copies of all shipped workbooks
+
+
+@dataclass
+class Result:
+    code: int
+    out: str  # stdout and stderr together, as a person would see them
+    stdout: str  # stdout alone (pipe mode only; the terminal merges the two)
+    seconds: float
+
+
+@dataclass
+class Case:
+    argv: list[str]
+    code: int
+    # extra checks: (description, predicate(result, workdir, mode)); each must return True
+    checks: list[tuple[str, Callable[[Result, Path, str], bool]]] = field(default_factory=list)
+    chinese: bool = True
+    why: str = ""
+
+
+def readme_setup_line() -> str:
+    """The first line inside README.md's first ``` block (the user's install-and-try line)."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith("```"):
+            for inner in lines[i + 1 :]:
+                if inner.strip():
+                    return inner.strip()
+            break
+    raise SystemExit("README.md has no ``` block with a set-up line")
+
+
+def copy_tracked(dest: Path) -> int:
+    """Copy the checkout's tracked files (working-tree contents) to dest; returns how many."""
+    names = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode("utf-8").split("\0")
+    n = 0
+    for name in filter(None, names):
+        src = ROOT / name
+        if not src.is_file():  # deleted in the working tree but still in the index
+            continue
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+        n += 1
+    return n
+
+
+def user_env(venv: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "COLUMNS", "LINES")}
+    env["PATH"] = str(venv / "bin") + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(venv)
+    env.setdefault("TERM", "xterm-256color")
+    return env
+
+
+def run_pipe(argv: list[str], cwd: Path, env: dict[str, str]) -> Result:
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
+        code, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        code, out, err = -1, e.stdout or b"", (e.stderr or b"") + f"\n[timed out after {TIMEOUT} s]".encode()
+    stdout = out.decode("utf-8", "replace")
+    return Result(code, stdout + err.decode("utf-8", "replace"), stdout, time.perf_counter() - t)
+
+
+def run_tty(argv: list[str], cwd: Path, env: dict[str, str]) -> Result:
+    """Run argv with a pseudo-terminal as stdin/stdout/stderr, reading everything it draws."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + TIMEOUT
+    timed_out = False
+    try:
+        while True:
+            if time.monotonic() > deadline:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
+                break
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    data = os.read(master, 65536)
+                except OSError as e:  # EIO: every writer has closed the terminal
+                    if e.errno != errno.EIO:
+                        raise
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            elif proc.poll() is not None:
+                # exited and nothing more to read; a helper it left behind (soffice) may still
+                # hold the terminal open, so do not wait for EIO
+                break
+    finally:
+        os.close(master)
+    try:
+        code = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        code = proc.wait()
+    if timed_out:
+        code = -1
+        chunks.append(f"\n[timed out after {TIMEOUT} s]".encode())
+    out = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return Result(code, out, "", time.perf_counter() - t)
+
+
+def exists(*names: str) -> tuple[str, Callable[[Result, Path, str], bool]]:
+    return (f"{', '.join(names)} exist(s)", lambda r, wd, mode: all((wd / n).exists() for n in names))
+
+
+def missing(name: str) -> tuple[str, Callable[[Result, Path, str], bool]]:
+    return (f"{name} is gone", lambda r, wd, mode: not (wd / name).exists())
+
+
+def contains(text: str, mode_only: str | None = None) -> tuple[str, Callable[[Result, Path, str], bool]]:
+    label = f"output contains {text!r}" + (f" ({mode_only})" if mode_only else "")
+    return (label, lambda r, wd, mode: (mode_only not in (None, mode)) or text in r.out)
+
+
+def json_ok(r: Result, wd: Path, mode: str) -> bool:
+    if mode != "pipe":
+        return True  # at a terminal stdout and stderr share one stream; the pipe run parses it
+    data = json.loads(r.stdout)
+    return data["file"] == BUY and data["counts"]["errors"] == 0 and isinstance(data["total_score"], (int, float))
+
+
+def cases(soffice: bool) -> list[Case]:
+    c = [
+        Case(["xlperf", "--help"], 0, [contains("常用流程")]),
+        # the version line is "xlperf 0.1.0" (click's version option): nothing Chinese to expect
+        Case(["xlperf", "--version"], 0, [("prints a version", lambda r, wd, m: re.search(r"xlperf \d+\.\d+", r.out) is not None)], chinese=False),
+        Case(["xlperf", "new", "新建.xlsx"], 0, [exists("新建.xlsx")]),
+        Case(["xlperf", "new", "部门.xlsx", "--type", "部门整体支出"], 0, [exists("部门.xlsx")]),
+        Case(["xlperf", "calc", BUY, "-o", "已计算.xlsx"], 0, [exists("已计算.xlsx")]),
+        Case(["xlperf", "calc", SIX, "-o", "六类-已计算.xlsx"], 1, [exists("六类-已计算.xlsx")], why="the example has error findings"),
+        Case(["xlperf", "check", SIX], 1, [contains("E201"), contains("│", "tty"), contains("级别", "tty")], why="error findings; a rich table at a terminal"),
+        Case(["xlperf", "check", BUY, "--format", "json"], 0, [("stdout is the documented JSON", json_ok)]),
+        Case(["xlperf", "check", "不存在.xlsx"], 2, [contains("不存在")], why="input file cannot be used"),
+        Case(["xlperf", "report", "已计算.xlsx", "-o", "r.docx"], 0, [exists("r.docx")]),
+        Case(["xlperf", "report", "已计算.xlsx", "-o", "r.md", "--format", "md"], 0, [exists("r.md")]),
+        Case(["xlperf", "report", "已计算.xlsx", "-o", "r.html", "--format", "html"], 0, [exists("r.html")]),
+    ]
+    if soffice:
+        c.append(Case(["xlperf", "report", "已计算.xlsx", "-o", "r.pdf", "--format", "pdf"], 0, [exists("r.pdf")]))
+    c += [
+        # 1: 示例-临汾六类人群 has error findings, and so has the blank 绩效自评模板 (no indicator rows)
+        Case(["xlperf", "batch", PROJECTS, "-o", "输出/"], 1, [exists("输出/汇总表.xlsx"), contains("批量处理", "tty")], why="some workbooks have errors; a progress bar at a terminal"),
+        # 1: the department workbook was just created by `xlperf new` and is still blank (E009: no
+        # indicator rows), and a report with error-level findings is still written, with exit code 1
+        Case(["xlperf", "report", "部门.xlsx", "--projects", PROJECTS, "-o", "部门报告.docx"], 1, [exists("部门报告.docx"), contains("E009")], why="the new department workbook is still blank (E009)"),
+        Case(["xlperf", "addin", "build", "-o", "加载项"], 0, [exists("加载项/xlperf.xlam")]),
+        Case(["xlperf", "addin", "install", "--dir", "XLSTART"], 0, [exists("XLSTART/xlperf.xlam")]),
+        Case(["xlperf", "addin", "remove", "--dir", "XLSTART"], 0, [missing("XLSTART/xlperf.xlam")]),
+    ]
+    return c
+
+
+def verdict(case: Case, r: Result, wd: Path, mode: str) -> list[str]:
+    problems = []
+    if r.code != case.code:
+        problems.append(f"exit code {r.code}, expected {case.code}")
+    if case.chinese and not CHINESE.search(r.out):
+        problems.append("no Chinese text in the output")
+    for bad in FORBIDDEN:
+        if bad in r.out:
+            problems.append(f"output contains {bad!r}")
+    for label, check in case.checks:
+        try:
+            ok = check(r, wd, mode)
+        except Exception as e:  # a JSON that does not parse, say
+            ok, label = False, f"{label} ({type(e).__name__}: {e})"
+        if not ok:
+            problems.append(f"failed: {label}")
+    return problems
+
+
+def outside_checkout(path: Path) -> bool:
+    return not any((p / ".git").exists() for p in [path, *path.parents])
+
+
+def main() -> int:
+    if os.name != "posix":
+        print("user_path.py needs a POSIX system (pseudo-terminal)")
+        return 2
+    passed = failed = 0
+    failures: list[str] = []
+
+    def report(mode: str, cmd: str, r: Result, expected: int, problems: list[str]) -> None:
+        nonlocal passed, failed
+        status = "ok  " if not problems else "FAIL"
+        print(f"{status} {mode:<5} exit {r.code} (expected {expected}) {r.seconds:6.2f} s  {cmd}", flush=True)
+        if problems:
+            failed += 1
+            failures.append(f"--- {mode}: {cmd}\n" + "\n".join(f"    {p}" for p in problems) + "\n" + r.out[-4000:])
+        else:
+            passed += 1
+
+    with tempfile.TemporaryDirectory(prefix="xlperf-userpath-") as tmp:
+        tmp_path = Path(tmp)
+        venv, src, work = tmp_path / "venv", tmp_path / "checkout", tmp_path / "work"
+
+        # 1. a fresh venv
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        print(f"fresh venv: {venv} ({time.perf_counter() - t:.1f} s)", flush=True)
+        env = user_env(venv)
+
+        # 2. README's set-up line, in a copy of the tracked files
+        n = copy_tracked(src)
+        line = readme_setup_line()
+        print(f"copied {n} tracked files; README set-up line:\n    {line}", flush=True)
+        t = time.perf_counter()
+        p = subprocess.run(["bash", "-c", line], cwd=src, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
+        r = Result(p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace"), "", time.perf_counter() - t)
+        outputs = [w for w in re.findall(r"-o\s+(\S+)", line)]
+        problems = [] if r.code == 0 else [f"exit code {r.code}, expected 0"]
+        problems += [f"{o} was not written" for o in outputs if not (src / o).exists()]
+        if not outputs:
+            problems.append("the set-up line names no -o output")
+        report("bash", "README set-up line", r, 0, problems)
+        xlperf = venv / "bin" / "xlperf"
+        if not xlperf.exists():
+            print("\n".join(failures))
+            print(f"{passed} passed, {failed + 1} failed (no xlperf command in the venv; stopping)")
+            return 1
+
+        # 3. every user command, through a pipe and at a terminal, outside any checkout
+        if not outside_checkout(tmp_path):
+            print(f"warning: {tmp_path} is inside a git checkout (TMPDIR={os.environ.get('TMPDIR')})")
+        soffice = shutil.which("soffice", path=env["PATH"]) is not None
+        examples = sorted((ROOT / "workbooks").glob("*.xlsx"))
+        dirs = {}
+        for mode in ("pipe", "tty"):
+            wd = work / mode  # its own folder per mode: fresh output names, and batch cannot reuse outputs
+            (wd / PROJECTS).mkdir(parents=True)
+            for wb in examples:
+                shutil.copy2(wb, wd / wb.name)
+                shutil.copy2(wb, wd / PROJECTS / wb.name)
+            dirs[mode] = wd
+        print(f"{len(examples)} shipped workbooks copied to {work}/{{pipe,tty}}; soffice {'found' if soffice else 'not found: no PDF run'}", flush=True)
+        for case in cases(soffice):
+            argv = [str(xlperf), *case.argv[1:]]
+            cmd = " ".join(case.argv)
+            for mode, runner in (("pipe", run_pipe), ("tty", run_tty)):
+                r = runner(argv, dirs[mode], env)
+                report(mode, cmd, r, case.code, verdict(case, r, dirs[mode], mode))
+
+    if failures:
+        print("\nFailures:")
+        print("\n".join(failures))
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
