@@ -170,3 +170,10 @@ def test_fit_cell_counts_as_excel_does():
     emoji = V.fit_cell("😀" * 20000)  # each counts 2 in Excel
     assert len(emoji.encode("utf-16-le")) // 2 <= 32767 and emoji.endswith("…")
     assert V.fit_cell("字" * 32767) == "字" * 32767
+
+
+def test_a_percent_formatted_cell_is_read_as_the_percentage_it_shows():
+    p = V.parse_value(V.Percent(0.98))
+    assert (p.kind, p.number, p.unit, p.raw) == (V.PERCENT, 98.0, "%", "98%")
+    assert V.parse_value(V.Percent(0.9332)).raw == "93.32%"
+    assert V.parse_value(0.98).kind == V.NUMBER  # the same number without the format stays a number

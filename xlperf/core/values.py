@@ -98,6 +98,17 @@ _NOT_APPLICABLE = ("不适用", "无此项", "本年不涉及", "不涉及", "/"
 _MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100}
 
 
+class Percent(float):
+    """A number whose cell shows it as a percentage: Excel stores a cell showing ``98%`` as 0.98
+    with a percent number format. Readers wrap such cells' values in this type (the file reader
+    from the sheet's styles, the live Excel book from NumberFormat), so 0.98 is read as 98 %."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Percent({float(self)!r})"
+
+
 @dataclass(frozen=True)
 class Parsed:
     """One parsed cell. ``number`` is in the written unit (95 for 95%, 39.75 for 39.75万元)."""
@@ -209,6 +220,12 @@ def _parse(value: Any) -> Parsed:
         return Parsed(raw=d.isoformat(), kind=DATE, date=d, number=float(d.year))
     if isinstance(value, _dt.date):
         return Parsed(raw=value.isoformat(), kind=DATE, date=value, number=float(value.year))
+    if isinstance(value, Percent):
+        f = float(value) * 100
+        if math.isnan(f) or math.isinf(f):
+            return Parsed(raw=str(value), kind=ERROR, text="无法识别")
+        f = round(f, 10)  # 0.0098 * 100 is 0.9800000000000001 in binary
+        return Parsed(raw=f"{_format_plain(f)}%", kind=PERCENT, number=f, unit="%")
     if isinstance(value, (int, float)):
         f = float(value)
         if math.isnan(f) or math.isinf(f):
