@@ -182,6 +182,26 @@ def open_package(path: str | os.PathLike[str], fp: BinaryIO | None = None) -> Pa
 
 
 def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
+    """The steps of a check, each refusing with its own reason: what the bytes are, the zip's
+    sizes, what kind of package it is, its main parts, its sheets, the parts calamine will read."""
+    _refuse_non_zip(p, fp)
+    try:
+        zf = zipfile.ZipFile(fp)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:  # a damaged "version needed" field: NotImplementedError
+        raise corrupt(p) from exc
+    infos = zf.infolist()
+    total = _check_sizes(p, infos)
+    names = {i.filename for i in infos}
+    reader = PartReader(p, fp, zf)
+    _refuse_other_packages(p, reader, names)
+    workbook_part = _workbook_part(p, reader, names)
+    book = _map_sheets(p, reader, names, workbook_part)
+    _verify_read_parts(book, names, infos, total)
+    return book
+
+
+def _refuse_non_zip(p: Path, fp: BinaryIO) -> None:
+    """Empty files, OLE files (encrypted workbooks, .xls) and files that are no zip at all."""
     fp.seek(0, os.SEEK_END)
     size = fp.tell()
     fp.seek(0)
@@ -209,15 +229,13 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
         raise _sniff_non_zip(p, head)
     if head.startswith(b"PK\x05\x06") and size <= 22 + 65535:
         raise input_error(p, E_NOT_WORKBOOK, "这是一个空的压缩包，不是 Excel 工作簿")
-    try:
-        zf = zipfile.ZipFile(fp)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:  # a damaged "version needed" field: NotImplementedError
-        raise corrupt(p) from exc
-    infos = zf.infolist()
+
+
+def _check_sizes(p: Path, infos: list[zipfile.ZipInfo]) -> int:
+    """Refuse zip bombs by their declared sizes; returns the declared total."""
     if len(infos) > MAX_ENTRIES:
         raise too_large(p, f"含 {len(infos)} 个部件")
-    names = {i.filename for i in infos}
-    if len(names) != len(infos):
+    if len({i.filename for i in infos}) != len(infos):
         raise corrupt(p, "压缩包中有重复的部件")
     total = 0
     for i in infos:
@@ -228,8 +246,11 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
             raise too_large(p, f"{i.filename} 压缩比 {i.file_size // max(i.compress_size, 1)}:1")
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise too_large(p, f"合计 {total // MB} MB")
-    reader = PartReader(p, fp, zf)
+    return total
 
+
+def _refuse_other_packages(p: Path, reader: PartReader, names: set[str]) -> None:
+    """An .ods, an .xlsb, a Word document or a plain zip is named as what it is."""
     if "mimetype" in names:
         try:
             mt = reader.read("mimetype", limit=1024)
@@ -242,45 +263,55 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
     if "[Content_Types].xml" not in names:
         what = "Word 文档" if "word/document.xml" in names else "压缩包"
         raise input_error(p, E_NOT_WORKBOOK, f"这是一个{what}，不是 Excel 工作簿（缺少 [Content_Types].xml）。请确认选择了正确的文件")
+
+
+def _not_a_workbook(p: Path, names: set[str], kind: str, detail: str) -> InputError:
+    if kind == "document" or "word/document.xml" in names:
+        return input_error(p, E_NOT_WORKBOOK, "这是 Word 文档，不是 Excel 工作簿。请确认选择了正确的文件")
+    if kind == "presentation" or "ppt/presentation.xml" in names:
+        return input_error(p, E_NOT_WORKBOOK, "这是 PowerPoint 演示文稿，不是 Excel 工作簿。请确认选择了正确的文件")
+    return input_error(p, E_NOT_WORKBOOK, f"这是一个压缩包，但不是 Excel 工作簿（{detail}）。请确认选择了正确的文件")
+
+
+def _workbook_part(p: Path, reader: PartReader, names: set[str]) -> str:
+    """The package's main part, from _rels/.rels (xl/workbook.xml when it does not say)."""
     workbook_part = "xl/workbook.xml"
     if "_rels/.rels" in names:
         scan_prolog(reader, "_rels/.rels")
-        root_rels = parse_part(reader, "_rels/.rels")
-        for rel in root_rels:
+        for rel in parse_part(reader, "_rels/.rels"):
             if str(rel.get("Type", "")).endswith("/officeDocument"):
                 cand = resolve_target("", str(rel.get("Target", "")))
                 if cand in names:
                     workbook_part = cand
                 break
     if workbook_part not in names:
-        if "word/document.xml" in names:
-            raise input_error(p, E_NOT_WORKBOOK, "这是 Word 文档，不是 Excel 工作簿。请确认选择了正确的文件")
-        if "ppt/presentation.xml" in names:
-            raise input_error(p, E_NOT_WORKBOOK, "这是 PowerPoint 演示文稿，不是 Excel 工作簿。请确认选择了正确的文件")
-        raise input_error(p, E_NOT_WORKBOOK, "这是一个压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）。请确认选择了正确的文件")
+        raise _not_a_workbook(p, names, "", "缺少 xl/workbook.xml")
+    return workbook_part
 
-    for name in ("[Content_Types].xml", workbook_part):
-        scan_prolog(reader, name)
-    ct_root = parse_part(reader, "[Content_Types].xml")
-    wb_root = parse_part(reader, workbook_part)
-    if local(wb_root.tag) != "workbook":  # the package's main part is a Word/PowerPoint document
-        kind = local(wb_root.tag)
-        if kind == "document" or "word/document.xml" in names:
-            raise input_error(p, E_NOT_WORKBOOK, "这是 Word 文档，不是 Excel 工作簿。请确认选择了正确的文件")
-        if kind == "presentation" or "ppt/presentation.xml" in names:
-            raise input_error(p, E_NOT_WORKBOOK, "这是 PowerPoint 演示文稿，不是 Excel 工作簿。请确认选择了正确的文件")
-        raise input_error(p, E_NOT_WORKBOOK, f"这是一个压缩包，但不是 Excel 工作簿（主部件 {workbook_part} 不是工作簿）。请确认选择了正确的文件")
+
+def _relationships(p: Path, reader: PartReader, names: set[str], workbook_part: str):
+    """(rels root, {Id: (type, part)}) of the workbook part; external targets left out."""
     rels_part = rels_part_of(workbook_part)
     if rels_part not in names:
         raise corrupt(p, f"缺少 {rels_part}")
     scan_prolog(reader, rels_part)
     rels_root = parse_part(reader, rels_part)
-    rel_targets: dict[str, tuple[str, str]] = {}
+    targets: dict[str, tuple[str, str]] = {}
     for rel in rels_root:
         if local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
             continue
-        rel_targets[str(rel.get("Id"))] = (str(rel.get("Type", "")), resolve_target(workbook_part, str(rel.get("Target", ""))))
+        targets[str(rel.get("Id"))] = (str(rel.get("Type", "")), resolve_target(workbook_part, str(rel.get("Target", ""))))
+    return rels_root, targets
 
+
+def _map_sheets(p: Path, reader: PartReader, names: set[str], workbook_part: str) -> Package:
+    for name in ("[Content_Types].xml", workbook_part):
+        scan_prolog(reader, name)
+    ct_root = parse_part(reader, "[Content_Types].xml")
+    wb_root = parse_part(reader, workbook_part)
+    if local(wb_root.tag) != "workbook":  # the package's main part is a Word/PowerPoint document
+        raise _not_a_workbook(p, names, local(wb_root.tag), f"主部件 {workbook_part} 不是工作簿")
+    rels_root, rel_targets = _relationships(p, reader, names, workbook_part)
     date1904 = False
     sheets: list[SheetRef] = []
     for el in wb_root:
@@ -289,26 +320,32 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
             date1904 = str(el.get("date1904", "")).lower() in ("1", "true")
         elif ln == "sheets":
             for sh in el:
-                if local(sh.tag) != "sheet":
-                    continue
-                rid = next((v for k, v in sh.attrib.items() if local(k) == "id" and k.startswith("{")), None)
-                name = str(sh.get("name", ""))
-                # what Excel refuses to open: a sheet without a name, without its part, or named twice
-                if not name.strip():
-                    raise corrupt(p, "工作簿中有一个没有名称的工作表")
-                if str(rid) not in rel_targets:
-                    raise corrupt(p, f"工作表“{name}”没有对应的部件")
-                if any(other.name.casefold() == name.casefold() for other in sheets):
-                    raise corrupt(p, f"工作簿中有两个名为“{name}”的工作表")
-                typ, part = rel_targets[str(rid)]
-                try:
-                    sid = int(sh.get("sheetId", "0"))
-                except ValueError:
-                    sid = 0
-                sheets.append(SheetRef(name, part, typ, sid))
-    book = Package(p, reader, workbook_part, rels_part, wb_root, rels_root, ct_root, sheets, date1904, rel_targets)
+                if local(sh.tag) == "sheet":
+                    sheets.append(_sheet_ref(p, sh, rel_targets, sheets))
+    return Package(p, reader, workbook_part, rels_part_of(workbook_part), wb_root, rels_root, ct_root, sheets, date1904, rel_targets)
 
-    # Every XML part we (or calamine) read: refuse DOCTYPE/ENTITY, verify real sizes of big ones.
+
+def _sheet_ref(p: Path, sh: Any, rel_targets: dict[str, tuple[str, str]], seen: list[SheetRef]) -> SheetRef:
+    """One <sheet>; what Excel refuses to open is refused: no name, no part, or a name twice."""
+    rid = next((v for k, v in sh.attrib.items() if local(k) == "id" and k.startswith("{")), None)
+    name = str(sh.get("name", ""))
+    if not name.strip():
+        raise corrupt(p, "工作簿中有一个没有名称的工作表")
+    if str(rid) not in rel_targets:
+        raise corrupt(p, f"工作表“{name}”没有对应的部件")
+    if any(other.name.casefold() == name.casefold() for other in seen):
+        raise corrupt(p, f"工作簿中有两个名为“{name}”的工作表")
+    typ, part = rel_targets[str(rid)]
+    try:
+        sid = int(sh.get("sheetId", "0"))
+    except ValueError:
+        sid = 0
+    return SheetRef(name, part, typ, sid)
+
+
+def _verify_read_parts(book: Package, names: set[str], infos: list[zipfile.ZipInfo], total: int) -> None:
+    """Every XML part we (or calamine) read: refuse DOCTYPE/ENTITY, verify real sizes of big ones."""
+    p, reader = book.path, book.reader
     to_scan = [s.part for s in book.worksheets if s.part in names]
     for suffix in ("/styles", "/sharedStrings"):
         part = book.part_of_type(suffix)
@@ -321,7 +358,7 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
             raise corrupt(p, f"工作表“{s.name}”的部件 {s.part or '（无）'} 不存在")
     # Declared sizes can lie: inflate (capped) every part we or calamine read that could exceed 1 MB.
     real_total = total
-    read_set = set(to_scan) | {"[Content_Types].xml", "_rels/.rels", workbook_part, rels_part}
+    read_set = set(to_scan) | {"[Content_Types].xml", "_rels/.rels", book.workbook_part, book.workbook_rels_part}
     for i in infos:
         if i.filename in read_set and i.compress_size * DEFLATE_MAX_RATIO > MB:
             actual = 0
@@ -330,7 +367,6 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
             real_total += actual - i.file_size
             if real_total > MAX_TOTAL_UNCOMPRESSED:
                 raise too_large(p, f"合计超过 {MAX_TOTAL_UNCOMPRESSED // MB} MB")
-    return book
 
 
 def check_workbook_file(path: str | os.PathLike[str]) -> None:
