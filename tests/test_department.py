@@ -46,12 +46,13 @@ def _dept_workbook(path: Path, *, basic=True) -> Path:
         budget={"年度资金总额": {"年初预算数": 800, "全年预算数": 820, "实际到位数": 820, "全年执行数": 808, "分值": None}},
         indicators=[dict(zip(KEYS, r)) for r in DEPT_ROWS],
     )
+    wb = openpyxl.load_workbook(path)
+    del wb["基础数据"]  # a unit's own layout (years as columns) instead of the template's
     if basic:
-        wb = openpyxl.load_workbook(path)
         ws = wb.create_sheet("基础数据")
         for row in BASIC:
             ws.append(row)
-        wb.save(path)
+    wb.save(path)
     return path
 
 
