@@ -360,7 +360,8 @@ class Facts:
             text = f"预算执行得{points(got)}（满分{points(w)}）" if said else f"预算执行率{rate}，得{points(got)}（满分{points(w)}）"
             if lost > 0.004:
                 reason = self.budget_reason()
-                text += f"，扣{points(lost)}，原因：{reason.rstrip('。')}。" if reason else f"，扣{points(lost)}，" + missing("预算执行率未达100%的原因", "偏差原因分析及改进措施") + "。"
+                where = "“绩效指标”表的偏差原因分析及改进措施" if rows else "“预算执行”表的偏差原因分析及改进措施"
+                text += f"，扣{points(lost)}，原因：{reason.rstrip('。')}。" if reason else f"，扣{points(lost)}，" + missing("预算执行率未达100%的原因", where) + "。"
             else:
                 text += "。"
         return _join(head, text) if head else text

@@ -539,7 +539,7 @@ def _placeholder_text(tb: dict[str, Any]) -> str:
 _ASK = re.compile(r"【(请[^】]+)】")  # the program's requests; 【2017】 in a 文号 is text
 
 
-def open_items(ev: Evaluation, secs: list[dict[str, Any]], sections: list[Section]) -> list[str]:
+def open_items(ev: Evaluation, secs: list[dict[str, Any]], sections: list[Section], cover: dict[str, Any] | None = None) -> list[str]:
     """What must be fixed before the report is final, in reading order, each said once."""
     items: list[str] = []
     for f in ev.errors:
@@ -547,6 +547,8 @@ def open_items(ev: Evaluation, secs: list[dict[str, Any]], sections: list[Sectio
     for f in ev.withheld:
         if f.severity != "错误":
             items.append(f"得分待定（{f.location}）：{f.message}")
+    for f in (cover or {}).get("fields", []):
+        items += [f"封面“{f['label']}”：{m}" for m in _ASK.findall(f["value"])]
     for sec, s in zip(secs, sections):
         where = sec["heading"].rstrip("。")
         items += [f"{where}：{x}" for x in s.open_items]
@@ -606,7 +608,7 @@ def build_context(
         for t in s["tables"]:
             tables.setdefault(t, {"name": t, "title": "", "note": "", "header": [], "rows": [], "placeholder": ""})
     _drop_empty_tables(secs, tables)
-    todo = open_items(ev, secs, sections)
+    todo = open_items(ev, secs, sections, _cover(ev, "") if style == "陕西" else None)
     if todo:
         lines = lines[:-1] + [lines[-1] + DRAFT_MARK]
         secs.append(
