@@ -619,7 +619,7 @@ class Facts:
         budget = self._basic("spend_basic", "budget")
         if budget:
             text += f"；预算数{V.format_number(budget, 2)}{u}，执行率{pct(basic / budget)}"
-        return text + "。主要用于保障机构正常运转和完成日常工作任务。"
+        return text + "。"
 
     def project_spending(self) -> str:
         total, spent = self._basic("spend_total"), self._basic("spend_project")
@@ -667,9 +667,13 @@ class Facts:
         budget = self._basic("sangong_total", "budget")
         if budget is not None:
             text += f"，控制在预算数{V.format_number(budget, 2)}{u}以内" if total <= budget + 1e-9 else f"，超出预算数{V.format_number(budget, 2)}{u}"
-        parts = [f"{label}{V.format_number(v, 2)}{u}" for key, label in (("sangong_abroad", "因公出国（境）费"), ("sangong_car", "公务用车购置及运行维护费"), ("sangong_reception", "公务接待费")) if (v := self._basic(key)) is not None]
-        if parts:
-            text += "。其中" + "，".join(parts)
+        items = [(label, v) for key, label in (("sangong_abroad", "因公出国（境）费"), ("sangong_car", "公务用车购置及运行维护费"), ("sangong_reception", "公务接待费")) if (v := self._basic(key)) is not None]
+        spent = [f"{label}{V.format_number(v, 2)}{u}" for label, v in items if abs(v) > 1e-9]
+        none = [label for label, v in items if abs(v) <= 1e-9]
+        if spent:
+            text += "。其中" + "，".join(spent)
+        if none:
+            text += f"；未发生{'、'.join(none)}"
         return text + "。"
 
 

@@ -610,7 +610,7 @@ def build_context(
     _drop_empty_tables(secs, tables)
     todo = open_items(ev, secs, sections, _cover(ev, "") if style == "陕西" else None)
     if todo:
-        lines = lines[:-1] + [lines[-1] + DRAFT_MARK]
+        lines = lines + [DRAFT_MARK]  # its own line: a long title never breaks inside 草稿
         secs.append(
             {"key": "open", "heading": OPEN_HEADING, "level": 1, "kind": "annex", "path": OPEN_HEADING,
              "paragraphs": [f"{i}. {x}" for i, x in enumerate(todo, 1)], "tables": [], "generated": True, "page_break_before": False}
@@ -622,7 +622,7 @@ def build_context(
     impl = clean(info.unit)
     cover = _cover(ev, title)
     if todo:
-        cover["title"] += DRAFT_MARK
+        cover["title"] += "\n" + DRAFT_MARK
     return {
         "style": style,
         "title": title,

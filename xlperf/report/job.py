@@ -126,6 +126,7 @@ def report_sections(ev: Evaluation, names: list[str], grids: dict[str, Any], sty
     from xlperf.core.narrative import apply_final, generate, read_finals
     from xlperf.core.grid import locate_sheets
 
+    style = checked_style(ev, style, [])  # batch comes here directly: the same refusal
     sections = generate(ev, style, basic=basic_data_of(grids), projects=projects)
     sheet = locate_sheets(names).get(layout.SHEET_NARRATIVE)
     if sheet and sheet in grids:

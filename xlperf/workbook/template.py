@@ -610,6 +610,9 @@ def build_template(path: str | Path, *, evaluation_type: str = "项目支出", s
     _indicator_sheet(wb, sheets[layout.SHEET_INDICATORS], st, evaluation_type)
     _findings_sheet(sheets[layout.SHEET_FINDINGS], st)
     _narrative_sheet(sheets[layout.SHEET_NARRATIVE], st)
+    if style == "陕西":  # the 陕西 outline prints the payments and the evaluation team
+        _list_sheet(wb.create_sheet(layout.SHEET_PAYMENTS), st, layout.PAYMENT_HEADERS, {"A": 14, "B": 14, "C": 40, "D": 14})
+        _list_sheet(wb.create_sheet(layout.SHEET_TEAM), st, layout.TEAM_HEADERS, {"A": 14, "B": 20, "C": 36})
     if evaluation_type == "部门整体支出":
         basic = wb.create_sheet(layout.SHEET_BASIC_DATA, index=wb.sheetnames.index(layout.SHEET_INDICATORS) + 1)
         _basic_data_sheet(basic, st)
@@ -622,6 +625,23 @@ def build_template(path: str | Path, *, evaluation_type: str = "项目支出", s
     wb.properties.language = "zh-CN"
     _activate(wb, layout.SHEET_INFO)
     wb.save(str(path))
+
+
+LIST_ROWS = 50  # pre-formatted rows of the 支付明细 / 自评小组 sheets
+
+
+def _list_sheet(ws, st: _Styles, headers: Sequence[str], widths: Mapping[str, float]) -> None:
+    """A plain list the report prints as a table: a header row and yellow rows to fill."""
+    _widths(ws, widths)
+    for c, name in enumerate(headers, start=1):
+        st.header(ws.cell(1, c, name))
+    for r in range(2, LIST_ROWS + 2):
+        for c, name in enumerate(headers, start=1):
+            fmt = "yyyy\"年\"m\"月\"d\"日\"" if name == "支付日期" else (NUMBER_AMOUNT if name == "支付金额" else None)
+            st.input(ws.cell(r, c), fmt, wrap=name in ("用途", "单位"))
+    ws.freeze_panes = "A2"
+    _protect(ws, insert_rows=True)
+    _print_setup(ws, "1:1")
 
 
 def _extra_info_rows(ws, st: _Styles, rows: Sequence[tuple[str, str]]) -> None:
