@@ -732,7 +732,8 @@ def _shanxi(f: Facts) -> list[Spec]:
         ("x1", "一、项目的基本情况", 1, None, ()),
         ("x1.1", "（一）项目概况", 2, lambda f: _join(_labelled("项目概况", f.field_or_missing("overview")), _labelled("立项依据", f.field_or_missing("basis")), _labelled("资金分配原则", f.field_or_missing("allocation")), _labelled("保证项目实施的措施与制度", f.field("fund_rules")), _labelled("项目实施计划", f.field("implementation"))), ()),
         ("x1.2", "（二）预算执行情况", 2, lambda f: f.budget_contradiction(), ("budget",)),
-        ("x1.3", "（三）项目绩效目标", 2, lambda f: _join(f.field_or_missing("annual_goal"), f.targets_by_type()), ()),
+        # the indicators' targets are in the tables of 二、 and the annex: the goal is said in words only
+        ("x1.3", "（三）项目绩效目标", 2, lambda f: f.field_or_missing("annual_goal"), ()),
         ("x2", "二、项目绩效情况", 1, lambda f: f"综合考虑预算执行情况、产出、效益、服务对象满意度各方面因素，通过数据采集及分析，最终评分结果：{f.name}绩效自评价结果为：{f.total_phrase()}", ()),
         ("x2.1", "（一）预算执行情况", 2, None, ("budget_indicator",)),
         ("x2.2", "（二）项目产出情况", 2, None, ("output",)),
