@@ -78,7 +78,7 @@ class _Masker:
 
 
 def mask_context(context: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """(a masked copy of ``context``, what was masked: ``手机号码 13812345678（2处）`` …)."""
+    """(a masked copy of ``context``, what was masked: ``手机号码 13812345678`` …, each once)."""
     m = _Masker(_names(context))
     masked = m.walk(context)
     phone = (context.get("project") or {}).get("phone", "")
@@ -86,7 +86,7 @@ def mask_context(context: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         hidden = re.sub(r"\d(?=\d{2})", "*", phone)
         masked = _replace_all(masked, phone, hidden)
         m.seen[f"联系电话 {phone}"] = 1
-    return masked, [f"{k}（{n}处）" if n > 1 else k for k, n in m.seen.items()]
+    return masked, list(m.seen)
 
 
 def _replace_all(value: Any, old: str, new: str) -> Any:
