@@ -46,12 +46,13 @@ def _dept_workbook(path: Path, *, basic=True) -> Path:
         budget={"年度资金总额": {"年初预算数": 800, "全年预算数": 820, "实际到位数": 820, "全年执行数": 808, "分值": None}},
         indicators=[dict(zip(KEYS, r)) for r in DEPT_ROWS],
     )
+    wb = openpyxl.load_workbook(path)
+    del wb["基础数据"]  # a unit's own layout (years as columns) instead of the template's
     if basic:
-        wb = openpyxl.load_workbook(path)
         ws = wb.create_sheet("基础数据")
         for row in BASIC:
             ws.append(row)
-        wb.save(path)
+    wb.save(path)
     return path
 
 
@@ -259,3 +260,137 @@ def test_department_report_never_replaces_the_workbook_itself(work):
     with pytest.raises(OutputError, match="不能覆盖工作簿本身"):
         D.department_report(dept, work / "项目", dept, "docx")
     assert dept.read_bytes() == before
+
+
+# --- the 基础数据 sheet of the template and the department report at depth -------------------------
+
+FULL_BASIC = {
+    "编制数": {"上年数": 50, "本年实际数": 50},
+    "实有人数": {"上年数": 48, "本年实际数": 47},
+    "收入合计": {"本年实际数": 820},
+    "财政拨款收入": {"本年实际数": 800},
+    "其他收入": {"本年实际数": 20},
+    "支出合计": {"上年数": 760, "本年预算数": 820, "本年实际数": 808},
+    "基本支出": {"本年预算数": 520, "本年实际数": 515.2},
+    "人员经费": {"本年实际数": 430.5},
+    "公用经费": {"本年实际数": 84.7},
+    "项目支出": {"本年预算数": 300, "本年实际数": 292.8},
+    "三公经费合计": {"上年数": 12.5, "本年预算数": 12, "本年实际数": 10.2},
+    "因公出国（境）费": {"本年实际数": 0},
+    "公务用车购置及运行维护费": {"本年实际数": 9.4},
+    "公务接待费": {"上年数": 1.25, "本年实际数": 0.8},
+}
+
+
+def _template_dept(path: Path) -> Path:
+    build_template(path, evaluation_type="部门整体支出", style="湖南")
+    fill_workbook(
+        path,
+        info={"项目名称": "县医疗保障局2025年度部门整体支出", "主管部门": "县医疗保障局", "实施单位": "县医疗保障局", "评价年度": 2025,
+              "主管部门职能": "贯彻执行医疗保障的法律、法规、规章。", "联系人": "张小明", "联系电话": "13812345678"},
+        budget={"年度资金总额": {"年初预算数": 800, "全年预算数": 820, "实际到位数": 820, "全年执行数": 808, "分值": None}},
+        indicators=[dict(zip(KEYS, r)) for r in DEPT_ROWS],
+        basic=FULL_BASIC,
+    )
+    return path
+
+
+def test_new_department_workbook_has_the_basic_data_sheet_the_report_reads(tmp_path):
+    from xlperf.core import layout
+    from xlperf.core.basicdata import parse_basic_data
+
+    path = _template_dept(tmp_path / "部门.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames.index("基础数据") == wb.sheetnames.index("绩效指标") + 1
+    ws = wb["基础数据"]
+    assert [c.value for c in ws[1]] == list(layout.BASIC_DATA_HEADERS)
+    labels = [ws.cell(r, 1).value for r in range(2, 2 + len(layout.BASIC_DATA_ROWS))]
+    for needed in ("编制数", "实有人数", "收入合计", "其中：基本支出", "其中：项目支出", "三公经费合计", "其中：公务接待费", "支出合计（整体支出规模）"):
+        assert needed in labels
+    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    data = parse_basic_data(grid)
+    assert data.value("staff_actual") == 47 and data.value("staff_actual", "prior") == 48
+    assert data.value("spend_basic", "budget") == 520 and data.value("sangong_total") == 10.2
+    assert "基础数据" not in openpyxl.load_workbook(_project_workbook(tmp_path / "p.xlsx", "某项目", "人数")).sheetnames
+
+
+def test_a_units_own_basic_data_layout_with_years_as_columns_is_read_too():
+    from xlperf.core.basicdata import parse_basic_data
+
+    data = parse_basic_data(BASIC)
+    assert data.value("staff_quota") == 50 and data.value("staff_actual", "prior") == 48
+    assert data.value("sangong_total") == 10.2 and data.get("sangong_total").unit == "万元"
+    assert data.value("sangong_reception") == 0.8
+
+
+def test_department_report_has_the_depth_of_a_real_one(work, tmp_path):
+    dept = _template_dept(work / "部门整体.xlsx")
+    result = D.department_report(dept, work / "项目", tmp_path / "r.md")
+    md = result.out.read_text(encoding="utf-8")
+    assert "### （一）部门职能\n\n贯彻执行医疗保障的法律、法规、规章。" in md
+    assert "核定编制50人，年末实有人数47人，空编3人，实有人数比上年减少1人（下降2.08%）。" in md
+    assert "部门收入合计820万元，其中财政拨款收入800万元（占97.56%）、其他收入20万元（占2.44%）。" in md
+    assert "部门整体支出规模808万元，比上年增加48万元（增长6.32%），为预算数820万元的98.54%。" in md
+    assert "基本支出515.2万元，占支出合计的63.76%，其中人员经费430.5万元、公用经费84.7万元" in md
+    assert "项目支出292.8万元，占支出合计的36.24%" in md
+    assert "“三公”经费支出10.2万元，比上年减少2.3万元（下降18.4%），控制在预算数12万元以内。" in md
+    # the per-project summary: project, budget, spent, score, grade
+    assert "| 序号 | 项目名称 | 全年预算数（万元） | 全年执行数（万元） | 执行率 | 自评得分 | 等级 |" in md
+    assert "| 2 | 城乡居民医保补助项目 | 40 | 40 | 100.00% | 100 | 优秀 |" in md
+    assert "本年度对2个项目开展了绩效自评，其中优秀2个。" in md
+    heads = [ln[3:] for ln in md.splitlines() if ln.startswith("## 附件")]
+    assert heads == ["附件1：部门整体支出绩效评价基础数据表", "附件2：部门整体支出绩效自评表", "附件3：项目支出绩效自评表"]
+    assert "| 其中：公务接待费 | 万元 | 1.25 |  | 0.8 |  |" in md
+
+
+def test_department_report_without_basic_data_asks_for_it_and_is_a_draft(work, tmp_path):
+    _dept_workbook(work / "无基础数据.xlsx", basic=False)
+    result = D.department_report(work / "无基础数据.xlsx", work / "项目", tmp_path / "r.md")
+    md = result.out.read_text(encoding="utf-8")
+    assert "【请在“基础数据”工作表中填写编制数和实有人数】" in md
+    assert result.open_items and md.splitlines()[0].endswith("（草稿）")
+
+
+def test_a_style_for_another_evaluation_type_is_refused_or_warned(work, tmp_path):
+    from click.testing import CliRunner
+
+    from xlperf.cli import cli
+    from xlperf.report.job import render_report
+
+    project = work / "项目" / "购买服务.xlsx"
+    with pytest.raises(InputError, match="湖南.*部门整体支出的提纲"):
+        render_report(project, tmp_path / "r.md", style="湖南")
+    res = CliRunner().invoke(cli, ["report", str(project), "--style", "湖南", "-o", str(tmp_path / "c.md")])
+    assert res.exit_code == 2 and "部门整体支出的提纲" in res.output and not (tmp_path / "c.md").exists()
+    with pytest.raises(InputError, match="四川"):
+        D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "d.md", style="四川")
+    # the workbook's own 报告样式 says 湖南 on a project: warned, written in 通用
+    wb = openpyxl.load_workbook(project)
+    ws = wb["项目信息"]
+    next(r for r in ws.iter_rows() if r[0].value == "报告样式")[1].value = "湖南"
+    wb.save(project)
+    result = render_report(project, tmp_path / "w.md")
+    assert result.style == "通用" and any("湖南" in w for w in result.warnings)
+
+
+def test_public_copy_masks_phone_and_contact_and_lists_them_only_on_the_terminal(work, tmp_path):
+    from click.testing import CliRunner
+
+    from xlperf.cli import cli
+
+    dept = _template_dept(work / "部门整体.xlsx")
+    wb = openpyxl.load_workbook(dept)
+    ws = wb["项目信息"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "项目概况")
+    row[1].value = "经办人李红（身份证号 510411198001011234，电话 0812-3456789）负责资金申报。"
+    ws.append(["经办人", "李红"])
+    wb.save(dept)
+    out = tmp_path / "公示.md"
+    res = CliRunner().invoke(cli, ["report", str(dept), "--public", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    md = out.read_text(encoding="utf-8")
+    for secret in ("13812345678", "510411198001011234", "0812-3456789", "李红", "张小明"):
+        assert secret not in md and secret in res.output
+    assert "510411********1234" in md and "李*" in md
+    plain = CliRunner().invoke(cli, ["report", str(dept), "-o", str(tmp_path / "内部.md")])
+    assert "0812-3456789" in (tmp_path / "内部.md").read_text(encoding="utf-8") and "公示版" not in plain.output

@@ -165,12 +165,13 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html")
 @click.option("--style", type=click.Choice(REPORT_STYLES), help="报告样式（提纲）：通用 / 四川 / 山西 / 陕西 / 湖南。默认取“项目信息”中的报告样式。")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), help="用自己的 Word 模板（.docx）代替内置模板，见 docs/report-templates.md。")
 @click.option("--strict", is_flag=True, help="工作簿有“错误”级问题时不生成报告。")
+@click.option("--public", is_flag=True, help="生成公示版：遮盖电话号码、身份证号和联系人/经办人姓名（遮盖清单只显示在屏幕上）。")
 @click.option(
     "--projects",
     type=click.Path(path_type=Path),
     help="部门整体支出评价：各项目自评表所在的文件夹，报告附件中收入每个项目的自评表（样式默认 湖南）。",
 )
-def report_command(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path | None) -> None:
+def report_command(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, public: bool, projects: Path | None) -> None:
     """根据自评表生成自评报告（Word / PDF / Markdown / HTML）。
 
     \b
@@ -182,25 +183,39 @@ def report_command(file: Path, out: Path | None, fmt: str | None, style: str | N
       xlperf report 2025自评.xlsx -o 报告/ --format pdf
       xlperf report 2025自评.xlsx --style 四川 --template 我局模板.docx
       xlperf report 部门整体支出自评表.xlsx --projects 各项目自评表/
+      xlperf report 2025自评.xlsx --public -o 公示/
+    报告有待完善事项（工作簿错误、待定得分、未填写的内容）时，标题标为“草稿”，文末列出待完善事项。
     """
     if projects is not None:
-        _department(file, out, fmt, style, template, strict, projects)
+        _department(file, out, fmt, style, template, strict, projects, public)
         return
     from xlperf.report.job import render_report
 
-    result = render_report(file, out, fmt=fmt.lower() if fmt else None, style=style, template=template, strict=strict)
-    click.echo(f"已生成自评报告：{result.output}")
+    result = render_report(file, out, fmt=fmt.lower() if fmt else None, style=style, template=template, strict=strict, public=public)
+    click.echo(f"已生成{'公示版' if public else ''}自评报告：{result.output}")
+    _print_report_notes(result.open_items, result.masked, public)
     _print_errors(result.errors)
     for w in result.warnings:
         click.echo(f"提示：{w}")
     sys.exit(EXIT_FINDINGS if result.errors else EXIT_OK)
 
 
-def _department(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path) -> None:
+def _print_report_notes(open_items: list[str], masked: list[str], public: bool) -> None:
+    if open_items:
+        click.echo(f"报告为草稿：有 {len(open_items)} 项待完善（已列在报告末尾“待完善事项”一节）。")
+    if public:
+        if masked:
+            click.echo("公示版已遮盖：" + "；".join(masked))
+        else:
+            click.echo("公示版：未发现需要遮盖的电话号码、身份证号或联系人姓名。")
+
+
+def _department(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path, public: bool = False) -> None:
     from xlperf.department import DEPARTMENT_STYLE, department_report
 
-    r = department_report(file, projects, out, fmt.lower() if fmt else None, style=style or DEPARTMENT_STYLE, template=template, strict=strict)
-    click.echo(f"已生成部门整体支出自评报告：{r.out}（收入项目自评表 {len(r.projects)} 份）")
+    r = department_report(file, projects, out, fmt.lower() if fmt else None, style=style or DEPARTMENT_STYLE, template=template, strict=strict, public=public)
+    click.echo(f"已生成{'公示版' if public else ''}部门整体支出自评报告：{r.out}（收入项目自评表 {len(r.projects)} 份）")
+    _print_report_notes(r.open_items, r.masked, public)
     for line in r.problems:
         click.echo(f"提示：{line}")
     _print_errors(r.errors)

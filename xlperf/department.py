@@ -49,6 +49,16 @@ class ProjectEntry:
     self_table: Any
     errors: int = 0
     unit: str = ""
+    budget: float | None = None  # 全年预算数 in ``amount_unit``
+    executed: float | None = None
+    amount_unit: str = "万元"
+
+    def line(self):
+        """The project as the department narrative summarises it."""
+        from xlperf.core.narrative import ProjectLine
+
+        grade = self.grade if self.total_score is not None else ""
+        return ProjectLine(name=self.name, budget=self.budget, executed=self.executed, unit=self.amount_unit, score=self.total_score, grade=grade, errors=self.errors)
 
     def as_context(self) -> dict[str, Any]:
         from xlperf.core import values as V
@@ -73,6 +83,8 @@ class DepartmentResult:
     projects: list[ProjectEntry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # Chinese lines for the user: skipped projects …
     errors: list[Any] = field(default_factory=list)  # the department workbook's 错误 findings
+    open_items: list[str] = field(default_factory=list)  # what makes the report a 草稿
+    masked: list[str] = field(default_factory=list)  # --public: what was masked
 
     @property
     def ok(self) -> bool:
@@ -117,6 +129,9 @@ def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None =
                 self_table=_self_table(ev, names, grids),
                 errors=len(ev.errors),
                 unit=ev.input.info.unit,
+                budget=ev.budget.full_year,
+                executed=ev.budget.executed,
+                amount_unit=ev.input.info.amount_unit or "万元",
             )
         )
     entries.sort(key=lambda e: (e.name, e.file))
@@ -132,9 +147,13 @@ def department_context(ev: Any, grids: dict[str, Grid], project_paths: Sequence[
       one per project workbook, sorted by name;
     * ``project_problems``: Chinese lines about project workbooks that could not be used.
     """
+    entries, problems = load_projects(project_paths)
+    return _department_keys(grids, entries, problems)
+
+
+def _department_keys(grids: dict[str, Grid], entries: list[ProjectEntry], problems: list[str]) -> dict[str, Any]:
     sheet = basic_data_sheet(list(grids))
     rows = read_basic_data(grids[sheet]) if sheet else []
-    entries, problems = load_projects(project_paths)
     return {
         "basic_data": rows,
         "basic_data_header": rows[0] if rows else [],
@@ -165,6 +184,7 @@ def department_report(
     style: str | None = DEPARTMENT_STYLE,
     template: str | Path | None = None,
     strict: bool = False,
+    public: bool = False,
 ) -> DepartmentResult:
     """One report for the department: its outline (湖南 by default) with 附件 holding the 基础数据表,
     the department 自评表 and one 项目自评表 per workbook found in ``projects_dir``.
@@ -198,24 +218,32 @@ def department_report(
     if strict and ev.errors:
         lines = "；".join(f"{e.location} {e.code} {e.message}" for e in ev.errors[:20])
         raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}", path=dept, code="X035")
+    from xlperf.report.job import checked_style
+
+    warnings: list[str] = []
+    style = checked_style(ev, style, warnings)
     project_paths = find_project_workbooks(projects_dir, exclude=dept) if projects_dir else []
-    sections = report.report_sections(ev, names, grids, style)
-    context = report.build_context(ev, sections, grids=grids)
-    extra = department_context(ev, grids, project_paths)
+    entries, project_problems = load_projects(project_paths)
+    lines = [e.line() for e in entries]
+    sections = report.report_sections(ev, names, grids, style, projects=lines)
+    context = report.build_context(ev, sections, grids=grids, projects=lines)
+    extra = _department_keys(grids, entries, project_problems)
     context.update(extra)
-    problems = list(extra["project_problems"])
+    problems = warnings + list(extra["project_problems"])
     if project_paths and not any("projects" in s.tables for s in sections):
         problems.append(f"“{context['style']}”样式的提纲没有项目自评表附件，项目自评表未列入报告（部门整体支出请用 --style 湖南）")
     if projects_dir and not project_paths:
         problems.append(f"文件夹 {Path(projects_dir).name} 中没有项目自评表（.xlsx）")
 
+    masked: list[str] = []
+    if public:
+        from xlperf.report.public import mask_context
+
+        context, masked = mask_context(context)
     _render(context, target, f, template)
-    projects = [
-        ProjectEntry(p["name"], p["file"], p["total_score"], p["grade"], p["self_table"], p["errors"], p["unit"])
-        for p in extra["projects"]
-    ]
     return DepartmentResult(
-        out=target, total_score=ev.total_score, grade=ev.grade_text, projects=projects, problems=problems, errors=list(ev.errors)
+        out=target, total_score=ev.total_score, grade=ev.grade_text, projects=entries, problems=problems, errors=list(ev.errors),
+        open_items=list(context.get("open_items") or []), masked=masked,
     )
 
 

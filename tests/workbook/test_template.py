@@ -518,3 +518,22 @@ def test_shipped_workbooks_are_current(examples, template_path):
         assert shipped.exists(), shipped
         assert cells(shipped) == cells(path), name
         no_formulas(shipped)
+
+
+def test_province_and_department_templates_carry_the_sheets_their_reports_read(tmp_path):
+    from openpyxl import load_workbook as _load
+
+    from xlperf.core import layout as L
+    from xlperf.workbook.template import build_template as _build
+
+    _build(tmp_path / "陕西.xlsx", style="陕西")
+    wb = _load(tmp_path / "陕西.xlsx")
+    assert [c.value for c in wb[L.SHEET_PAYMENTS][1]] == list(L.PAYMENT_HEADERS)
+    assert [c.value for c in wb[L.SHEET_TEAM][1]] == list(L.TEAM_HEADERS)
+    _build(tmp_path / "部门.xlsx", evaluation_type="部门整体支出", style="湖南")
+    wb = _load(tmp_path / "部门.xlsx")
+    assert [c.value for c in wb[L.SHEET_BASIC_DATA][1]] == list(L.BASIC_DATA_HEADERS)
+    assert any(r[0].value == "结果应用和公开情况" for r in wb[L.SHEET_INFO].iter_rows())
+    _build(tmp_path / "通用.xlsx")
+    names = _load(tmp_path / "通用.xlsx").sheetnames
+    assert L.SHEET_BASIC_DATA not in names and L.SHEET_TEAM not in names

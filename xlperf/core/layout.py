@@ -51,7 +51,7 @@ INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("实施及管理情况", "implementation", "组织架构、实施流程、管理和监管情况"),
     ("财务管理情况", "finance_management", ""),
     ("主要经验做法", "experience", ""),
-    ("存在问题", "problems", "留空时由未达标指标及其原因自动生成"),
+    ("存在问题", "problems", "留空时报告为草稿，按失分指标及其原因拟写本节"),
     ("改进措施", "measures", ""),
     ("自评步骤及方法", "method", ""),
     ("项目负责人", "leader", ""),
@@ -76,6 +76,8 @@ INFO_SYNONYMS = {
 
 EVALUATION_TYPES = ("项目支出", "部门整体支出")
 REPORT_STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+# The evaluation type each province outline is written for (通用 serves both).
+STYLE_TYPES = {"四川": "项目支出", "山西": "项目支出", "陕西": "项目支出", "湖南": "部门整体支出"}
 AMOUNT_UNITS = ("万元", "元")
 REVERSE_FORMULAS = ("比值法", "扣减法")
 
@@ -242,6 +244,74 @@ PAYMENT_SYNONYMS = {
 }
 TEAM_HEADERS = ("姓名", "职务", "单位")
 TEAM_SYNONYMS = {"职称": "职务", "职务/职称": "职务", "工作单位": "单位", "所在单位": "单位", "成员": "姓名"}
+
+# --- 基础数据 (部门整体支出) --------------------------------------------------------------------
+
+BASIC_DATA_NOTE_START = "部门整体支出："  # the template's note under the table (not a row of data)
+BASIC_DATA_HEADERS = ("项目", "单位", "上年数", "本年预算数", "本年实际数", "说明")
+# (key, label in the sheet, unit); a key of "" is a group heading row.
+BASIC_DATA_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("", "一、人员情况", ""),
+    ("staff_quota", "编制数", "人"),
+    ("staff_actual", "实有人数", "人"),
+    ("", "二、收入情况", ""),
+    ("income_total", "收入合计", "万元"),
+    ("income_fiscal", "其中：财政拨款收入", "万元"),
+    ("income_other", "其中：其他收入", "万元"),
+    ("", "三、支出情况", ""),
+    ("spend_total", "支出合计（整体支出规模）", "万元"),
+    ("spend_basic", "其中：基本支出", "万元"),
+    ("spend_personnel", "　　其中：人员经费", "万元"),
+    ("spend_public", "　　　　　公用经费", "万元"),
+    ("spend_project", "其中：项目支出", "万元"),
+    ("", "四、三公经费", ""),
+    ("sangong_total", "三公经费合计", "万元"),
+    ("sangong_abroad", "其中：因公出国（境）费", "万元"),
+    ("sangong_car", "其中：公务用车购置及运行维护费", "万元"),
+    ("sangong_reception", "其中：公务接待费", "万元"),
+)
+# Other names units give the same rows (compared without spaces, 其中, and a trailing （单位）).
+BASIC_DATA_SYNONYMS = {
+    "编制人数": "staff_quota",
+    "核定编制数": "staff_quota",
+    "在职人数": "staff_actual",
+    "实有在职人数": "staff_actual",
+    "收入总计": "income_total",
+    "本年收入合计": "income_total",
+    "财政拨款": "income_fiscal",
+    "一般公共预算财政拨款收入": "income_fiscal",
+    "支出合计": "spend_total",
+    "支出总计": "spend_total",
+    "本年支出合计": "spend_total",
+    "整体支出规模": "spend_total",
+    "部门整体支出": "spend_total",
+    "三公经费": "sangong_total",
+    "三公经费支出": "sangong_total",
+    "因公出国(境)费": "sangong_abroad",
+    "因公出国（境）费用": "sangong_abroad",
+    "因公出国费": "sangong_abroad",
+    "公务用车购置和运行维护费": "sangong_car",
+    "公务用车购置及运行费": "sangong_car",
+    "公务用车费": "sangong_car",
+    "公务接待": "sangong_reception",
+}
+BASIC_DATA_COLUMN_SYNONYMS = {
+    "上年数": "prior",
+    "上年实际数": "prior",
+    "上年决算数": "prior",
+    "上年": "prior",
+    "本年预算数": "budget",
+    "预算数": "budget",
+    "年初预算数": "budget",
+    "本年实际数": "actual",
+    "本年决算数": "actual",
+    "实际数": "actual",
+    "决算数": "actual",
+    "本年数": "actual",
+    "单位": "unit",
+    "说明": "note",
+    "备注": "note",
+}
 
 # --- limits ----------------------------------------------------------------------------------
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from xlperf.core import layout
+from xlperf.core.basicdata import BASIC_SHEET_SYNONYMS as BASIC_DATA_SYNONYMS  # noqa: F401 - kept for callers
 
 Grid = list[list[Any]]
-
-BASIC_DATA_SYNONYMS = ("基础数据", "基础数据表", "部门基础数据", "基本数据", "基础信息")
 
 
 def _display(value: Any) -> str:
@@ -32,7 +31,7 @@ def read_basic_data(grid: Grid) -> list[list[str]]:
     becomes ``2025年``; numbers are shown without trailing zeros (``12.5``).
     """
     rows = [[_display(v) for v in row] for row in grid]
-    rows = [r for r in rows if any(c for c in r)]
+    rows = [r for r in rows if any(c for c in r) and not r[0].startswith(layout.BASIC_DATA_NOTE_START)]
     if not rows:
         return []
     width = max(max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows)
@@ -50,8 +49,13 @@ def read_basic_data(grid: Grid) -> list[list[str]]:
 
 def basic_data_sheet(names: Sequence[str]) -> str | None:
     """The name of the 基础数据 sheet among ``names`` (exact, then synonyms, ignoring spaces)."""
-    clean = {n.replace(" ", "").strip(): n for n in names}
-    for candidate in (layout.SHEET_BASIC_DATA, *BASIC_DATA_SYNONYMS):
-        if candidate in clean:
-            return clean[candidate]
-    return None
+    from xlperf.core.basicdata import find_basic_sheet
+
+    return find_basic_sheet(list(names))
+
+
+def basic_data_facts(grids: dict[str, Grid]):
+    """The 基础数据 sheet's facts (core.basicdata.BasicData), or None when the workbook has none."""
+    from xlperf.core.basicdata import basic_data_of
+
+    return basic_data_of(grids)

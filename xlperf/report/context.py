@@ -16,7 +16,7 @@ from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS
 from xlperf.core.scoring import GRADE_LONG
 from xlperf.core import values as V
 from xlperf.core.models import Evaluation, IndicatorResult
-from xlperf.core.narrative import Section, missing
+from xlperf.core.narrative import ProjectLine, Section, grade_long, kind_of, missing
 
 Grid = list[list[Any]]
 
@@ -303,9 +303,8 @@ SIX_HEADER = ["二级指标", "三级指标", "权重", "目标值", "业绩值"
 
 
 def _kind_rows(ev: Evaluation, kind: str) -> list[IndicatorResult]:
-    from xlperf.core.scoring import _is_budget_row
-
-    return [r for r in ev.indicators if kind in r.indicator.level1 and not _is_budget_row(r.indicator)]
+    """The rows of one 一级 kind; 满意度 rows filed under 效益指标 (湖南) belong to 满意度."""
+    return [r for r in ev.indicators if kind_of(r) == kind]
 
 
 def indicator_table(ev: Evaluation, kind: str, name: str) -> dict[str, Any]:
@@ -423,7 +422,7 @@ _SPLIT_FIELDS = re.compile(r"[，,、\s/|]+")
 
 
 def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str, Any]:
-    header = ["序号", "姓名", "职务", "单位"]
+    header = ["序号", "姓名", "职务", "单位", "签字", "日期"]
     rows: list[dict[str, Any]] = []
     grid = _find_sheet(grids, SHEET_TEAM)
     hit = _header_map(grid, TEAM_HEADERS, TEAM_SYNONYMS, 2) if grid else None
@@ -444,6 +443,8 @@ def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str
         rows.append({"name": "【请在“自评小组”工作表中填写】", "title": "", "unit": "", "placeholder": True})
     for i, r in enumerate(rows, 1):
         r["no"] = "" if r.get("placeholder") else str(i)
+        r.setdefault("sign", "")  # signed by hand on the printed copy
+        r.setdefault("date", "")
     return {"name": "team", "title": "", "note": "", "header": header, "rows": rows}
 
 
@@ -489,51 +490,146 @@ def _cover(ev: Evaluation, title: str) -> dict[str, Any]:
     }
 
 
-def build_context(ev: Evaluation, sections: list[Section], *, grids: dict[str, Grid] | None = None, style: str | None = None) -> dict[str, Any]:
-    """Everything a report template needs (see docs/report-templates.md), all strings formatted."""
+def project_summary_table(projects: list[ProjectLine] | None, unit: str) -> dict[str, Any]:
+    """部门整体支出: one row per project — 项目, 全年预算数, 全年执行数, 执行率, 得分, 等级."""
+    header = ["序号", "项目名称", f"全年预算数（{unit}）", f"全年执行数（{unit}）", "执行率", "自评得分", "等级"]
+    rows: list[dict[str, Any]] = []
+    for i, p in enumerate(projects or [], 1):
+        budget, spent = _in_unit(p.budget, p.unit, unit), _in_unit(p.executed, p.unit, unit)
+        rate = V.format_rate(spent / budget) if budget and spent is not None else ""
+        rows.append(
+            {
+                "no": str(i),
+                "name": clean(p.name),
+                "budget": amount(budget),
+                "executed": amount(spent),
+                "rate": rate,
+                "score": V.format_number(p.score, 2) if p.score is not None else "待定",
+                "grade": grade_long(p.grade) if p.score is not None else "待定",
+            }
+        )
+    if not rows:
+        rows.append({"no": "", "name": "【请附各项目支出绩效自评表：生成报告时用 --projects 指定各项目自评表所在的文件夹】", "budget": "", "executed": "", "rate": "", "score": "", "grade": "", "placeholder": True})
+    return {"name": "project_summary", "title": "", "note": "", "header": header, "rows": rows}
+
+
+def _in_unit(value: float | None, src: str, dst: str) -> float | None:
+    if value is None or not src or src == dst:
+        return value
+    converted = V.convert_amount(value, src, dst)
+    return converted if converted is not None else value
+
+
+def _empty_table(tb: dict[str, Any]) -> bool:
+    """A table with nothing to show: no rows, or only rows that ask for data."""
+    rows = tb.get("rows") or []
+    if tb.get("name") == "basic_data" or tb.get("name") == "projects":
+        return False  # rendered from their own context keys (basic_data_rows, projects)
+    return not rows or all(r.get("placeholder") for r in rows)
+
+
+def _placeholder_text(tb: dict[str, Any]) -> str:
+    for r in tb.get("rows") or []:
+        for v in r.values():
+            if isinstance(v, str) and v.startswith("【"):
+                return v
+    return tb.get("placeholder", "")
+
+
+_ASK = re.compile(r"【(请[^】]+)】")  # the program's requests; 【2017】 in a 文号 is text
+
+
+def open_items(ev: Evaluation, secs: list[dict[str, Any]], sections: list[Section], cover: dict[str, Any] | None = None) -> list[str]:
+    """What must be fixed before the report is final, in reading order, each said once."""
+    items: list[str] = []
+    for f in ev.errors:
+        items.append(f"工作簿错误（{f.location}）：{f.message}")
+    for f in ev.withheld:
+        if f.severity != "错误":
+            items.append(f"得分待定（{f.location}）：{f.message}")
+    for f in (cover or {}).get("fields", []):
+        items += [f"封面“{f['label']}”：{m}" for m in _ASK.findall(f["value"])]
+    for sec, s in zip(secs, sections):
+        where = sec["heading"].rstrip("。")
+        items += [f"{where}：{x}" for x in s.open_items]
+        for p in sec["paragraphs"]:
+            items += [f"{where}：{m}" for m in _ASK.findall(p)]
+    seen: set[str] = set()
+    out = []
+    for x in items:  # one request once, under the first section that makes it
+        key = x.split("：", 1)[-1]
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out
+
+
+def _drop_empty_tables(secs: list[dict[str, Any]], tables: dict[str, Any]) -> None:
+    """A table with nothing in it is not printed; what it asks for becomes a paragraph."""
+    for sec in secs:
+        keep = []
+        for t in sec["tables"]:
+            tb = tables.get(t)
+            if tb is not None and _empty_table(tb):
+                ask = _placeholder_text(tb)
+                if ask and ask not in sec["paragraphs"]:
+                    sec["paragraphs"].append(ask)
+                continue
+            keep.append(t)
+        sec["tables"] = keep
+
+
+DRAFT_MARK = "（草稿）"
+OPEN_HEADING = "待完善事项（定稿前删除本节）"
+
+
+def build_context(
+    ev: Evaluation,
+    sections: list[Section],
+    *,
+    grids: dict[str, Grid] | None = None,
+    style: str | None = None,
+    projects: list[ProjectLine] | None = None,
+) -> dict[str, Any]:
+    """Everything a report template needs (see docs/report-templates.md), all strings formatted.
+
+    A report with open items (workbook errors, 待定 scores, facts or sections still missing) is a
+    草稿: its title says so and a last section lists each item.
+    """
     info = ev.input.info
     style = style or _style_of(sections) or info.style or "通用"
     lines, subtitle = title_parts(ev, style)
-    title = "".join(lines) + subtitle if style == "四川" else "".join(lines)
     unit = clean(info.amount_unit) or "万元"
     project = {f.name: clean(getattr(info, f.name)) for f in fields(info) if isinstance(getattr(info, f.name), str)}
     project["extra"] = {clean(k): clean(v) for k, v in info.extra.items()}
     secs = section_dicts(sections)
-
-    tables: dict[str, Any] = {
-        "budget": budget_table(ev),
-        "self_table": self_table(ev),
-        "output": indicator_table(ev, "产出", "output"),
-        "benefit": indicator_table(ev, "效益", "benefit"),
-        "satisfaction": indicator_table(ev, "满意度", "satisfaction"),
-        "budget_indicator": budget_indicator_table(ev),
-        "payments": payments_table(grids, unit),
-        "team": team_table(grids, info.extra),
-    }
-    basic = basic_data_rows(grids)
-    tables["basic_data"] = {
-        "name": "basic_data",
-        "title": "部门整体支出绩效评价基础数据表",
-        "note": "",
-        "header": basic[0] if basic else [],
-        "rows": basic[1:],
-        "placeholder": missing("部门基础数据（编制数、实有人数、三公经费等）", "“基础数据”工作表"),
-    }
-    tables["projects"] = {"name": "projects", "title": "", "note": "", "rows": [], "placeholder": "【各项目支出绩效自评表另附】"}
-    if style == "湖南":
-        tables["self_table"] = dict(tables["self_table"], title="部门整体支出绩效自评表" if (info.evaluation_type or "").strip() == "部门整体支出" else "项目支出绩效自评表")
+    tables = _tables(ev, grids, unit, projects)
     for s in secs:  # a table name no builder knows: an empty placeholder, never a template error
         for t in s["tables"]:
             tables.setdefault(t, {"name": t, "title": "", "note": "", "header": [], "rows": [], "placeholder": ""})
-
+    _drop_empty_tables(secs, tables)
+    todo = open_items(ev, secs, sections, _cover(ev, "") if style == "陕西" else None)
+    if todo:
+        lines = lines + [DRAFT_MARK]  # its own line: a long title never breaks inside 草稿
+        secs.append(
+            {"key": "open", "heading": OPEN_HEADING, "level": 1, "kind": "annex", "path": OPEN_HEADING,
+             "paragraphs": [f"{i}. {x}" for i, x in enumerate(todo, 1)], "tables": [], "generated": True, "page_break_before": False}
+        )
+    title = "".join(lines) + subtitle if style == "四川" else "".join(lines)
+    basic = basic_data_rows(grids)
     grade = ev.grade_text
     department = clean(info.department)
     impl = clean(info.unit)
+    cover = _cover(ev, title)
+    if todo:
+        cover["title"] += "\n" + DRAFT_MARK
     return {
         "style": style,
         "title": title,
         "title_lines": lines,
         "subtitle": subtitle,
+        "draft": bool(todo),
+        "open_items": todo,
         "org": {
             "department": department,
             "unit": impl,
@@ -560,16 +656,42 @@ def build_context(ev: Evaluation, sections: list[Section], *, grids: dict[str, G
         "benefit_table": tables["benefit"],
         "satisfaction_table": tables["satisfaction"],
         "budget_indicator_table": tables["budget_indicator"],
+        "project_summary": tables["project_summary"],
         "payments": tables["payments"],
         "team": tables["team"],
         "basic_data": basic,
         "basic_data_header": basic[0] if basic else [],
         "basic_data_rows": basic[1:],
         "projects": [],
-        "cover": _cover(ev, title),
+        "cover": cover,
         "error_count": len(ev.errors),
         "warning_count": len(ev.warnings),
     }
+
+
+def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: list[ProjectLine] | None) -> dict[str, Any]:
+    info = ev.input.info
+    tables: dict[str, Any] = {
+        "budget": budget_table(ev),
+        "self_table": self_table(ev),
+        "output": indicator_table(ev, "产出", "output"),
+        "benefit": indicator_table(ev, "效益", "benefit"),
+        "satisfaction": indicator_table(ev, "满意度", "satisfaction"),
+        "budget_indicator": budget_indicator_table(ev),
+        "payments": payments_table(grids, unit),
+        "team": team_table(grids, info.extra),
+        "project_summary": project_summary_table(projects, unit),
+    }
+    tables["basic_data"] = {
+        "name": "basic_data",
+        "title": "",
+        "note": "",
+        "header": [],
+        "rows": [],
+        "placeholder": missing("部门基础数据（编制数、实有人数、收入支出、三公经费等）", "“基础数据”工作表"),
+    }
+    tables["projects"] = {"name": "projects", "title": "", "note": "", "rows": [], "placeholder": "【各项目支出绩效自评表另附】"}
+    return tables
 
 
 def _style_of(sections: list[Section]) -> str | None:

@@ -27,6 +27,12 @@ class ReportResult:
     style: str
     warnings: list[str] = field(default_factory=list)  # Chinese lines: font substitutions, ignored options
     errors: list[Finding] = field(default_factory=list)  # the workbook's 错误 findings
+    open_items: list[str] = field(default_factory=list)  # what makes the report a 草稿
+    masked: list[str] = field(default_factory=list)  # --public: what was masked (for the terminal only)
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.open_items)
 
     @property
     def ok(self) -> bool:
@@ -111,12 +117,17 @@ def atomic_output(dst: Path) -> Iterator[Path]:
                 tmp.unlink()
 
 
-def report_sections(ev: Evaluation, names: list[str], grids: dict[str, Any], style: str | None):
-    """The narrative in ``style`` (or the workbook's), with the officer's 定稿 from the 自评报告 sheet."""
+def report_sections(ev: Evaluation, names: list[str], grids: dict[str, Any], style: str | None, *, projects=None):
+    """The narrative in ``style`` (or the workbook's), with the officer's 定稿 from the 自评报告 sheet.
+
+    ``projects``: the department's projects (narrative.ProjectLine) for a 部门整体支出 report.
+    """
+    from xlperf.core.basicdata import basic_data_of
     from xlperf.core.narrative import apply_final, generate, read_finals
     from xlperf.core.grid import locate_sheets
 
-    sections = generate(ev, style)
+    style = checked_style(ev, style, [])  # batch comes here directly: the same refusal
+    sections = generate(ev, style, basic=basic_data_of(grids), projects=projects)
     sheet = locate_sheets(names).get(layout.SHEET_NARRATIVE)
     if sheet and sheet in grids:
         apply_final(sections, read_finals(grids[sheet]))
@@ -131,8 +142,12 @@ def render_report(
     style: str | None = None,
     template: str | Path | None = None,
     strict: bool = False,
+    public: bool = False,
 ) -> ReportResult:
     """Read and score ``path``, write its 自评报告 (docx, pdf, md or html) and say what happened.
+
+    ``public``: the copy units publish (公示), with phone numbers, ID numbers and the names of
+    联系人/经办人 masked; ``ReportResult.masked`` lists what was masked.
 
     Raises InputError when the workbook is unusable, or when ``strict`` and it has 错误 findings;
     OutputError when the output cannot be written; EnvironmentProblem when LibreOffice is missing
@@ -163,8 +178,14 @@ def render_report(
         more = f"；另有 {len(ev.errors) - 20} 个" if len(ev.errors) > 20 else ""
         raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code="X035")
 
+    style = checked_style(ev, style, warnings)
     sections = report_sections(ev, names, grids, style)
     context = build_context(ev, sections, grids=grids)
+    masked: list[str] = []
+    if public:
+        from xlperf.report.public import mask_context
+
+        context, masked = mask_context(context)
 
     if f in ("md", "html"):
         text = render_markdown(context) if f == "md" else render_html(context)
@@ -189,4 +210,26 @@ def render_report(
         finally:
             shutil.rmtree(work, ignore_errors=True)
         warnings += font_warnings()
-    return ReportResult(output=target, evaluation=ev, format=f, style=context["style"], warnings=warnings, errors=list(ev.errors))
+    return ReportResult(
+        output=target, evaluation=ev, format=f, style=context["style"], warnings=warnings, errors=list(ev.errors),
+        open_items=list(context.get("open_items") or []), masked=masked,
+    )
+
+
+def checked_style(ev: Evaluation, style: str | None, warnings: list[str]) -> str | None:
+    """The style to write in. An outline meant for another evaluation type is refused when asked
+    for (``--style``) and replaced by 通用, with a warning, when it only comes from the workbook."""
+    from xlperf.core.narrative import style_mismatch
+
+    etype = ev.input.info.evaluation_type
+    if style is not None:
+        problem = style_mismatch(style, etype)
+        if problem:
+            raise InputError(problem, path=ev.input.source or None, code="X036")
+        return style
+    own = (ev.input.info.style or "").strip()
+    problem = style_mismatch(own, etype) if own else ""
+    if problem:
+        warnings.append(f"{problem}。本次按“通用”样式生成")
+        return "通用"
+    return None

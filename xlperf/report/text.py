@@ -13,7 +13,8 @@ TABLE_KEYS = {
     "self_table": SELF_KEYS,
     "budget": ("source", "initial", "full_year", "received", "executed", "balance", "arrival_rate", "execution_rate"),
     "payments": ("date", "nature", "purpose", "amount"),
-    "team": ("no", "name", "title", "unit"),
+    "team": ("no", "name", "title", "unit", "sign", "date"),
+    "project_summary": ("no", "name", "budget", "executed", "rate", "score", "grade"),
 }
 MERGE_KEYS = {"self_table": ("level1", "level2")}  # others with level2: ("level2",)
 
@@ -151,7 +152,7 @@ table.cover td.value { border-bottom: 0.5pt solid #000; }
 @media print { body { background: #fff; } main { box-shadow: none; margin: 0; padding: 0; width: auto; } }
 """
 
-LEFT_KEYS = {"level3", "reason", "purpose", "source"}
+LEFT_KEYS = {"level3", "reason", "purpose", "source", "name"}
 
 
 def _e(text: Any) -> str:

@@ -499,6 +499,41 @@ def _indicator_sheet(wb, ws, st: _Styles, evaluation_type: str) -> None:
     _print_setup(ws, f"{hdr}:{hdr}")
 
 
+BASIC_WIDTHS = {"A": 34, "B": 8, "C": 14, "D": 14, "E": 14, "F": 40}
+BASIC_NOTE = layout.BASIC_DATA_NOTE_START + "编制数、实有人数、收入支出和“三公”经费写入自评报告（部门概况、支出结构、三公经费）并作为附件1；金额单位与“单位”列一致。"
+DEPARTMENT_INFO_EXTRA = (("结果应用和公开情况", "自评结果拟应用和公开情况（湖南提纲第七部分）"),)
+
+
+def _basic_data_sheet(ws, st: _Styles) -> None:
+    """部门整体支出: 基础数据 — one row per fact (layout.BASIC_DATA_ROWS), 上年数 / 本年预算数 / 本年实际数."""
+    from openpyxl.styles import Font
+
+    _widths(ws, BASIC_WIDTHS)
+    for c, name in enumerate(layout.BASIC_DATA_HEADERS, start=1):
+        st.header(ws.cell(1, c, name))
+    ws.row_dimensions[1].height = 22
+    for r, (key, label, unit) in enumerate(layout.BASIC_DATA_ROWS, start=2):
+        head = ws.cell(r, 1, label)
+        st.label(head)
+        if not key:  # a group heading
+            head.font = st.bold
+            head.fill = st.header_fill
+            for c in range(2, len(layout.BASIC_DATA_HEADERS) + 1):
+                st.label(ws.cell(r, c))
+                ws.cell(r, c).fill = st.header_fill
+            continue
+        st.label(ws.cell(r, 2, unit))
+        ws.cell(r, 2).alignment = st.center
+        for c in range(3, len(layout.BASIC_DATA_HEADERS) + 1):
+            st.input(ws.cell(r, c), "0" if unit == "人" else (NUMBER_AMOUNT if c < 6 else None), wrap=c == 6)
+    note = ws.cell(len(layout.BASIC_DATA_ROWS) + 3, 1, BASIC_NOTE)
+    note.font = Font(name=FONT_NAME, size=10, color=HINT_COLOR)
+    note.protection = st.locked
+    ws.freeze_panes = "B2"
+    _protect(ws)
+    _print_setup(ws, "1:1")
+
+
 def _findings_sheet(ws, st: _Styles) -> None:
     _widths(ws, FINDINGS_WIDTHS)
     for c, name in enumerate(layout.FINDINGS_HEADERS, start=1):
@@ -575,6 +610,13 @@ def build_template(path: str | Path, *, evaluation_type: str = "项目支出", s
     _indicator_sheet(wb, sheets[layout.SHEET_INDICATORS], st, evaluation_type)
     _findings_sheet(sheets[layout.SHEET_FINDINGS], st)
     _narrative_sheet(sheets[layout.SHEET_NARRATIVE], st)
+    if style == "陕西":  # the 陕西 outline prints the payments and the evaluation team
+        _list_sheet(wb.create_sheet(layout.SHEET_PAYMENTS), st, layout.PAYMENT_HEADERS, {"A": 14, "B": 14, "C": 40, "D": 14})
+        _list_sheet(wb.create_sheet(layout.SHEET_TEAM), st, layout.TEAM_HEADERS, {"A": 14, "B": 20, "C": 36})
+    if evaluation_type == "部门整体支出":
+        basic = wb.create_sheet(layout.SHEET_BASIC_DATA, index=wb.sheetnames.index(layout.SHEET_INDICATORS) + 1)
+        _basic_data_sheet(basic, st)
+        _extra_info_rows(sheets[layout.SHEET_INFO], st, DEPARTMENT_INFO_EXTRA)
     if LISTS_SHEET in wb.sheetnames:  # keep the hidden helper sheet last
         wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
 
@@ -583,6 +625,36 @@ def build_template(path: str | Path, *, evaluation_type: str = "项目支出", s
     wb.properties.language = "zh-CN"
     _activate(wb, layout.SHEET_INFO)
     wb.save(str(path))
+
+
+LIST_ROWS = 50  # pre-formatted rows of the 支付明细 / 自评小组 sheets
+
+
+def _list_sheet(ws, st: _Styles, headers: Sequence[str], widths: Mapping[str, float]) -> None:
+    """A plain list the report prints as a table: a header row and yellow rows to fill."""
+    _widths(ws, widths)
+    for c, name in enumerate(headers, start=1):
+        st.header(ws.cell(1, c, name))
+    for r in range(2, LIST_ROWS + 2):
+        for c, name in enumerate(headers, start=1):
+            fmt = "yyyy\"年\"m\"月\"d\"日\"" if name == "支付日期" else (NUMBER_AMOUNT if name == "支付金额" else None)
+            st.input(ws.cell(r, c), fmt, wrap=name in ("用途", "单位"))
+    ws.freeze_panes = "A2"
+    _protect(ws, insert_rows=True)
+    _print_setup(ws, "1:1")
+
+
+def _extra_info_rows(ws, st: _Styles, rows: Sequence[tuple[str, str]]) -> None:
+    """Fields the report reads from 项目信息 that only some evaluations have (read as extra fields)."""
+    for label, hint in rows:
+        r = ws.max_row + 1
+        st.label(ws.cell(r, 1, label))
+        ws.cell(r, 1).font = st.bold
+        st.input(ws.cell(r, 2), NUMBER_TEXT, wrap=True)
+        h = ws.cell(r, 3, hint)
+        st.label(h, wrap=True)
+        h.font = st.hint
+        ws.row_dimensions[r].height = INFO_LONG_HEIGHT
 
 
 def _activate(wb, name: str) -> None:
@@ -734,6 +806,21 @@ def _fill_indicators(ws, indicators: Sequence[Mapping[str, Any] | Sequence[Any]]
         _merge_levels(ws, rows)
 
 
+def _fill_basic(ws, basic: Mapping[str, Mapping[str, Any]]) -> None:
+    from xlperf.core.basicdata import label_key
+
+    col = {h: i for i, h in enumerate(layout.BASIC_DATA_HEADERS, start=1)}
+    rows = {label_key(str(ws.cell(r, 1).value))[0]: r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value}
+    for label, values in basic.items():
+        key = label_key(label)[0]
+        if key not in rows:
+            raise ValueError(f"未知的基础数据项目“{label}”")
+        for header, value in values.items():
+            if header not in col:
+                raise ValueError(f"未知的基础数据列“{header}”，应为：{'、'.join(layout.BASIC_DATA_HEADERS[2:])}")
+            ws.cell(rows[key], col[header]).value = value
+
+
 def _finding_row(f: Any) -> list[Any]:
     if hasattr(f, "severity") and hasattr(f, "message"):
         location = getattr(f, "location", "")
@@ -751,6 +838,7 @@ def fill_workbook(
     indicators: Sequence[Mapping[str, Any]] | Sequence[Sequence[Any]] = (),
     findings: Sequence[Any] | None = None,
     merge_levels: bool = False,
+    basic: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
     """Type values into a workbook made by :func:`build_template`, the way an officer would.
 
@@ -760,6 +848,7 @@ def fill_workbook(
     及改进措施, 9 values) or of all 13 headers. A blank 一级/二级 stays blank (inherited).
     ``merge_levels``: merge runs of equal 一级/二级 vertically, value in the top cell only.
     ``findings``: rows for 校验结果 (Finding objects, dicts by header, or lists).
+    ``basic``: 部门整体支出 基础数据 {row label: {上年数|本年预算数|本年实际数|说明: value}}.
     """
     from openpyxl import load_workbook
 
@@ -770,6 +859,8 @@ def fill_workbook(
         _fill_budget(wb[layout.SHEET_BUDGET], budget)
     if indicators:
         _fill_indicators(wb[layout.SHEET_INDICATORS], list(indicators), merge_levels)
+    if basic:
+        _fill_basic(wb[layout.SHEET_BASIC_DATA], basic)
     if findings:
         ws = wb[layout.SHEET_FINDINGS]
         for i, f in enumerate(findings, start=2):

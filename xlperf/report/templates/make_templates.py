@@ -326,12 +326,23 @@ def payments_table_xml(var: str) -> str:
     return table(w, rows, caption="xlperf:merge=")
 
 
-TEAM_W = widths_mm(16, 30, 44, 66)
+TEAM_W = widths_mm(12, 24, 30, 50, 22, 18)
 
 
 def team_table_xml(var: str) -> str:
     w = TEAM_W
-    fields = [("r.no", "TableText"), ("r.name", "TableText"), ("r.title", "TableText"), ("r.unit", "TableTextLeft")]
+    fields = [("r.no", "TableText"), ("r.name", "TableText"), ("r.title", "TableText"), ("r.unit", "TableTextLeft"), ("r.sign", "TableText"), ("r.date", "TableText")]
+    rows = header_row_from(f"{var}.header", w) + tag_row(f"{{%tr for r in {var}.rows %}}", w) + data_row(fields, w) + tag_row("{%tr endfor %}", w)
+    return table(w, rows, caption="xlperf:merge=")
+
+
+SUMMARY_W = widths_mm(10, 48, 22, 22, 19, 17, 18)
+
+
+def project_summary_table_xml(var: str) -> str:
+    """部门整体支出: one row per project (name, budget, spent, rate, score, grade)."""
+    w = SUMMARY_W
+    fields = [("r.no", "TableText"), ("r.name", "TableTextLeft"), ("r.budget", "TableText"), ("r.executed", "TableText"), ("r.rate", "TableText"), ("r.score", "TableText"), ("r.grade", "TableText")]
     rows = header_row_from(f"{var}.header", w) + tag_row(f"{{%tr for r in {var}.rows %}}", w) + data_row(fields, w) + tag_row("{%tr endfor %}", w)
     return table(w, rows, caption="xlperf:merge=")
 
@@ -406,6 +417,8 @@ def tables_xml() -> str:
         + payments_table_xml("tb")
         + tag("{%p elif t == 'team' %}")
         + team_table_xml("tb")
+        + tag("{%p elif t == 'project_summary' %}")
+        + project_summary_table_xml("tb")
         + tag("{%p elif t == 'basic_data' %}")
         + tag("{%p if basic_data_rows %}")
         + basic_data_table_xml()
