@@ -567,9 +567,17 @@ def build_context(ev: Evaluation, sections: list[Section], *, grids: dict[str, G
         "basic_data_rows": basic[1:],
         "projects": [],
         "cover": _cover(ev, title),
+        "official_form": _official_form(ev, style),
         "error_count": len(ev.errors),
         "warning_count": len(ev.warnings),
     }
+
+
+def _official_form(ev: Evaluation, style: str):
+    """The official 自评表 (report/official.py) every renderer shows as the annex."""
+    from xlperf.report.official import official_form
+
+    return official_form(ev, style)
 
 
 def _style_of(sections: list[Section]) -> str | None:

@@ -197,7 +197,8 @@ def official_form(ev: Evaluation, style: str | None = None) -> Form:
     _indicator_block(b, ev, lay)
     if lay.closing:
         _closing_block(b, ev)
-    form = Form(style=style, title="项目支出绩效自评表", year=_year_line(ev), ncols=ncols, nrows=b.row, cells=b.cells,
+    title = "部门整体支出绩效自评表" if (info.evaluation_type or "").strip() == "部门整体支出" else "项目支出绩效自评表"
+    form = Form(style=style, title=title, year=_year_line(ev), ncols=ncols, nrows=b.row, cells=b.cells,
                 header_row=header_row, unit=unit)
     form.widths = content_widths(form)
     return form
