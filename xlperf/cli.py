@@ -10,9 +10,7 @@ Exit statuses: 0 no errors; 1 the workbook has 错误-level findings; 2 the inpu
 
 from __future__ import annotations
 
-import json
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +50,8 @@ class XlperfGroup(click.Group):
 def _debug_trace(ctx: click.Context) -> None:
     root = ctx.find_root()
     if root.params.get("debug"):
+        import traceback
+
         traceback.print_exc(file=sys.stderr)
 
 
@@ -126,6 +126,8 @@ def check(path: Path, fmt: str, errors_only: bool) -> None:
         data = evaluation_json(ev, file=str(path))
         if errors_only:
             data["findings"] = [f.to_json() for f in findings]
+        import json
+
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         from xlperf.output import print_findings

@@ -134,7 +134,8 @@ def test_batch_folder_outputs_statuses_and_exit_code(bureau, tmp_path):
     out = tmp_path / "报告"
     res = run_cli(bureau, "-o", out, "--jobs", "1")
     assert res.exit_code == 1, res.output  # one workbook has 错误 findings, some failed
-    assert "共 6 个工作簿：成功 2，有错误 1，失败 3，跳过 2（锁文件/非工作簿）" in res.output
+    # weights that do not add up to 100 withhold the total: that workbook is 待定, not graded
+    assert "共 6 个工作簿：成功 2，有错误 0，总分待定 1，失败 3，跳过 2（锁文件/非工作簿）" in res.output
     assert "失败：坏-文本.xlsx：" in res.output and "失败：坏-截断.xlsx：" in res.output
     assert "失败：旧格式.xls：" in res.output and "另存为 .xlsx" in res.output
     reports = sorted(p.name for p in out.glob("*.docx"))
@@ -149,7 +150,8 @@ def test_batch_folder_outputs_statuses_and_exit_code(bureau, tmp_path):
 
     rows = {r["文件"]: r for r in _rows(_summary(out)["汇总"])}
     assert rows["县医保局/自评表.xlsx"]["状态"] == "成功"
-    assert rows["医保-购买服务.xlsx"]["状态"] == "有错误" and rows["医保-购买服务.xlsx"]["错误数"] >= 1
+    assert rows["医保-购买服务.xlsx"]["状态"] == "待定" and rows["医保-购买服务.xlsx"]["错误数"] >= 1
+    assert rows["医保-购买服务.xlsx"]["总分"] is None and rows["医保-购买服务.xlsx"]["等级"] == "待定"
     for bad in ("坏-文本.xlsx", "坏-截断.xlsx", "旧格式.xls"):
         assert rows[bad]["状态"] == "失败" and rows[bad]["错误信息"]
     # amounts in 元 are shown in 万元
@@ -184,7 +186,7 @@ def test_summary_workbook_sorting_links_formatting_chart_findings(bureau, tmp_pa
     depts = [d for d, _ in keyed if d]
     assert depts == sorted(depts)
     yb = [s for d, s in keyed if d == "县医疗保障局"]
-    assert yb == sorted(yb, reverse=True) and len(yb) == 2
+    assert len(yb) == 2 and yb[-1] is None  # the 待定 one (no total) after the scored one
     assert all(d is None for d, _ in keyed[3:])
     # 报告文件 is a relative hyperlink to a report that exists
     col = list(COLUMNS).index("报告文件") + 1
@@ -205,7 +207,8 @@ def test_summary_workbook_sorting_links_formatting_chart_findings(bureau, tmp_pa
     # sheet 2: per 主管部门 counts and a native bar chart
     d = _rows(wb["按主管部门"])
     yb_row = next(r for r in d if r["主管部门"] == "县医疗保障局")
-    assert yb_row["工作簿数"] == 2 and yb_row["优"] + yb_row["良"] + yb_row["中"] + yb_row["差"] == 2 and yb_row["有错误"] == 1
+    # the 待定 workbook is not counted in the grade totals
+    assert yb_row["工作簿数"] == 2 and yb_row["优"] + yb_row["良"] + yb_row["中"] + yb_row["差"] == 1 and yb_row["有错误"] == 1
     assert next(r for r in d if r["主管部门"] == "（未填写主管部门）")["失败"] == 3
     with zipfile.ZipFile(out / "汇总表.xlsx") as z:
         names = z.namelist()
@@ -260,7 +263,7 @@ def test_write_summary_forces_text_even_for_finding_messages(tmp_path):
 def test_dataframe_and_csv_columns(bureau, tmp_path):
     df = summarize(bureau)
     assert list(df.columns) == list(COLUMNS)
-    assert len(df) == 6 and sorted(df["状态"]) == sorted(["成功", "成功", "有错误", "失败", "失败", "失败"])
+    assert len(df) == 6 and sorted(df["状态"]) == sorted(["成功", "成功", "待定", "失败", "失败", "失败"])
     assert set(df["处理"]) == {"仅校验"}
     out = tmp_path / "out"
     res = run_cli(bureau, "-o", out, "--jobs", "1", "--csv", "--quiet")
@@ -440,7 +443,7 @@ def test_a_dying_worker_is_retried_then_reported(bureau, tmp_path, monkeypatch):
     result = run_batch([bureau / "县医保局", bureau / "县卫健局", bureau / "医保-购买服务.xlsx"], tmp_path / "out", jobs=2)
     by = {r.文件: r for r in result.records}
     assert by["县卫健局/自评表.xlsx"].状态 == "失败" and "工作进程" in by["县卫健局/自评表.xlsx"].错误信息
-    assert by["县医保局/自评表.xlsx"].状态 == "成功" and by["医保-购买服务.xlsx"].状态 == "有错误"
+    assert by["县医保局/自评表.xlsx"].状态 == "成功" and by["医保-购买服务.xlsx"].状态 == "待定"
 
 
 def test_summary_open_in_excel_is_refused_before_any_work(bureau, tmp_path):

@@ -70,8 +70,9 @@ class BatchResult:
 
     def summary_lines(self) -> list[str]:
         """The final summary, in Chinese, one line per failed workbook."""
+        pending = f"总分待定 {self.pending}，" if self.pending else ""
         lines = [
-            f"共 {len(self.records)} 个工作簿：成功 {self.ok}，有错误 {self.with_errors}，总分待定 {self.pending}，失败 {len(self.failed)}，"
+            f"共 {len(self.records)} 个工作簿：成功 {self.ok}，有错误 {self.with_errors}，{pending}失败 {len(self.failed)}，"
             f"跳过 {len(self.skipped)}（锁文件/非工作簿）"
         ]
         if self.reused:
