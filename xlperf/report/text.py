@@ -56,7 +56,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> list[str]:
+def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "") -> list[str]:
     out: list[str] = []
     if tb.get("title"):
         out += [f"**{tb['title']}**", ""]
@@ -76,7 +76,7 @@ def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> l
             out += _md_self_rows(proj.get("self_table") or {}) + [""]
         return out
     if name == "self_table" and context.get("official_form") is not None:
-        return _md_form(context["official_form"])
+        return _md_form(context["official_form"], heading)
     if name == "self_table":
         return out + _md_self_rows(tb) + [""]
     keys = _keys(name)
@@ -85,10 +85,11 @@ def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> l
     return out + _md_table(list(tb.get("header", [])), rows) + [""]
 
 
-def _md_form(form) -> list[str]:
+def _md_form(form, heading: str = "") -> list[str]:
     """The official form as a Markdown table: a merged cell's text in its first position only."""
     grid = form.grid()
-    out = [f"**{form.title}**", "", form.year, "", f"金额单位：{form.unit}", ""]
+    out = [] if heading.endswith(form.title) else [f"**{form.title}**", ""]
+    out += [form.year, "", f"金额单位：{form.unit}", ""]
     out += _md_table(grid[0], grid[1:]) + ["", form.signature.replace("　", " ").strip(), ""]
     return out
 
@@ -122,7 +123,7 @@ def render_markdown(context: dict[str, Any]) -> str:
         for p in s.get("paragraphs", []):
             out += [p, ""]
         for name, tb in _tables_of(context, s):
-            out += _md_named_table(context, name, tb)
+            out += _md_named_table(context, name, tb, s["heading"])
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
@@ -166,7 +167,11 @@ table.cover td.label { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans
 table.cover td.value { border-bottom: 0.5pt solid #000; }
 .cover-title { margin: 60mm 0 30mm; font-size: 26pt; line-height: 40pt; }
 .break { page-break-before: always; }
-@media print { body { background: #fff; } main { box-shadow: none; margin: 0; padding: 0; width: auto; } }
+@page form { size: A4 landscape; margin: 15mm 18mm 12mm 18mm; }
+@media print { body { background: #fff; } main { box-shadow: none; margin: 0; padding: 0; width: auto; }
+  .form-page { page: form; break-before: page; }
+  .form-page h2.annex { margin-top: 0; }
+  .break:has(+ .form-page) { display: none; } }
 """
 
 LEFT_KEYS = {"level3", "reason", "purpose", "source"}
@@ -221,7 +226,7 @@ def _html_table(name: str, tb: dict[str, Any]) -> list[str]:
     return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *_html_rows(name, tb), "</tbody>", "</table>"]
 
 
-def _html_form(form) -> list[str]:
+def _html_form(form, heading: str = "") -> list[str]:
     """The official form with its merged cells (rowspan/colspan), column widths from the content."""
     total = sum(form.widths) or 1.0
     cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in form.widths)
@@ -241,8 +246,8 @@ def _html_form(form) -> list[str]:
             attrs += f' class="{cls}"' if cls else ""
             cells.append(f"<td{attrs}>{_e(c.text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return [
-        f'<p class="caption form-title">{_e(form.title)}</p>',
+    title = [] if heading.endswith(form.title) else [f'<p class="caption form-title">{_e(form.title)}</p>']
+    return title + [
         f'<p class="form-year">{_e(form.year)}</p>',
         f'<p class="note">金额单位：{_e(form.unit)}</p>',
         f'<table class="form"><colgroup>{cols}</colgroup><tbody>',
@@ -252,7 +257,7 @@ def _html_form(form) -> list[str]:
     ]
 
 
-def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> list[str]:
+def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "") -> list[str]:
     out: list[str] = []
     if tb.get("title"):
         out.append(f'<p class="caption">{_e(tb["title"])}</p>')
@@ -266,7 +271,7 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) ->
         body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
         return out + [f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"]
     if name == "self_table" and context.get("official_form") is not None:
-        return _html_form(context["official_form"])
+        return _html_form(context["official_form"], heading)
     if name == "projects":
         projects = context.get("projects") or []
         if not projects:
@@ -311,10 +316,16 @@ def render_html(context: dict[str, Any]) -> str:
         cls = f' class="{kind}"' if kind in ("annex", "table_title") else ""
         if s.get("page_break_before"):
             out.append('<div class="break"></div>')
+        # the official form is as wide as the national one: its section prints on landscape pages
+        wide = context.get("official_form") is not None and "self_table" in s.get("tables", [])
+        if wide:
+            out.append('<section class="form-page">')
         out.append(f"<{tag}{cls}>{_e(s['heading'])}</{tag}>")
         for p in s.get("paragraphs", []):
             out.append(f"<p>{_e(p)}</p>")
         for name, tb in _tables_of(context, s):
-            out += _html_named_table(context, name, tb)
+            out += _html_named_table(context, name, tb, s["heading"])
+        if wide:
+            out.append("</section>")
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
