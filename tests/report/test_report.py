@@ -813,3 +813,18 @@ def test_table_grids_are_fixed_as_docxtpl_fixes_them():
     ours = etree.fromstring(body)
     word.fix_table_grids(ours)
     assert etree.tostring(ours, method="c14n") == etree.tostring(expected, method="c14n")
+
+
+def test_rows_never_split_headers_repeat_and_headings_keep_with_the_next_paragraph(books, tmp_path):
+    res = _render(books["goumai"], tmp_path, "山西")
+    body = _xml(res.output, "word/document.xml")
+    for tbl in body.iter(W + "tbl"):
+        rows = tbl.findall(W + "tr")
+        assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+        borders = tbl.find(f"{W}tblPr/{W}tblBorders/{W}top")
+        is_form = _cell_text(rows[0].find(W + "tc")) == "项目名称"  # its header block is not repeated
+        if not is_form and borders is not None and borders.get(W + "val") == "single":  # not the cover's label table
+            assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    styles = _xml(res.output, "word/styles.xml")
+    keep = {s.get(W + "styleId") for s in styles.iter(W + "style") if s.find(f"{W}pPr/{W}keepNext") is not None}
+    assert {"Heading1", "Heading2", "Heading3", "Annex", "TableTitle", "TableCaption", "TableNote", "FormYear"} <= keep
