@@ -828,3 +828,15 @@ def test_rows_never_split_headers_repeat_and_headings_keep_with_the_next_paragra
     styles = _xml(res.output, "word/styles.xml")
     keep = {s.get(W + "styleId") for s in styles.iter(W + "style") if s.find(f"{W}pPr/{W}keepNext") is not None}
     assert {"Heading1", "Heading2", "Heading3", "Annex", "TableTitle", "TableCaption", "TableNote", "FormYear"} <= keep
+
+
+def test_no_blank_page_after_the_landscape_form(books, tmp_path):
+    """陕西: the form's section ends with its signature; the next page starts the report, no empty page between."""
+    res = _render(books["goumai"], tmp_path, "陕西")
+    body = _xml(res.output, "word/document.xml").find(W + "body")
+    sect_p = next(p for p in body.iter(W + "p") if p.find(f"{W}pPr/{W}sectPr") is not None and
+                  p.find(f"{W}pPr/{W}sectPr/{W}pgSz").get(W + "orient") == "landscape")
+    after = sect_p.getnext()
+    assert "".join(t.text or "" for t in after.iter(W + "t")).strip()  # the title, not an empty paragraph
+    brk = after.find(f"{W}pPr/{W}pageBreakBefore")
+    assert brk is not None and brk.get(W + "val") == "0"

@@ -466,11 +466,35 @@ def _drop_caption(tbl) -> None:
 # --- column widths from the content -------------------------------------------------------------------
 
 MIN_CHARS, MAX_CHARS, HEADER_CHARS = 4.0, 36.0, 8.0  # in Latin characters (a CJK character is two)
+CHAR_TWIPS = 105  # one Latin character of the 10.5 pt table text
+SHORT_CHARS = 12.0  # a column needing no more than this keeps all of it
 
 
 def _chars(text: str) -> float:
     longest = max(text.split("\n"), key=len, default="") if text else ""
     return sum(2.0 if ord(ch) >= 0x2E80 else 1.0 for ch in longest)
+
+
+def share_width(demand: list[float], total: int) -> list[int]:
+    """Split ``total`` twips among columns wanting ``demand`` characters each.
+
+    When all fit, each gets its share of the room in proportion. Otherwise the short columns
+    (numbers, 权重, 得分) keep what they need, so they never wrap, and the long text columns
+    share the rest in proportion; if even that does not fit, everything shrinks in proportion.
+    """
+    need = [d * CHAR_TWIPS + 160 for d in demand]  # 160: the cell margins and a little air
+    if sum(need) <= total:
+        out = [int(total * n / sum(need)) for n in need]
+    else:
+        short = [n if d <= SHORT_CHARS else 0.0 for n, d in zip(need, demand)]
+        long_need = sum(n for n, d in zip(need, demand) if d > SHORT_CHARS)
+        room = total - sum(short)
+        if long_need and room >= long_need * 0.3:
+            out = [int(n) if d <= SHORT_CHARS else int(room * n / long_need) for n, d in zip(need, demand)]
+        else:
+            out = [int(total * n / sum(need)) for n in need]
+    out[-1] += total - sum(out)
+    return out
 
 
 def _fit_columns(tbl) -> None:
@@ -500,9 +524,8 @@ def _fit_columns(tbl) -> None:
             if text.startswith("【"):
                 continue  # a placeholder spans the row once merged
             need = min(_chars(text), HEADER_CHARS) if header else _chars(text)
-            demand[col] = max(demand[col], min(need + 1, MAX_CHARS))
-    widths = [int(total * d / sum(demand)) for d in demand]
-    widths[-1] += total - sum(widths)
+            demand[col] = max(demand[col], min(need, MAX_CHARS))
+    widths = share_width(demand, total)
     for c, w in zip(cols, widths):
         c.set(W + "w", str(w))
     for tr in tbl.findall(W + "tr"):
@@ -682,7 +705,29 @@ def _landscape_section(body, anchor):
         end_ppr = _new_paragraph(end).find(W + "pPr")
         end.insert(0, end_ppr)
     end_ppr.append(wide)
+    _no_break_after(end)
     return wide
+
+
+def _no_break_after(end) -> None:
+    """The section break already starts a new page: drop the empty paragraphs after it and the
+    page break of the next heading, which would otherwise leave a blank page."""
+    nxt = end.getnext()
+    while nxt is not None and nxt.tag == W + "p" and not _text(nxt).strip() and nxt.find(".//" + W + "sectPr") is None \
+            and nxt.find(".//" + W + "drawing") is None:
+        gone, nxt = nxt, nxt.getnext()
+        gone.getparent().remove(gone)
+    if nxt is not None and nxt.tag == W + "p" and _pstyle(nxt) in ("TitleBreak", "Annex"):
+        from lxml import etree
+
+        ppr = nxt.find(W + "pPr")
+        brk = etree.Element(W + "pageBreakBefore")
+        brk.set(W + "val", "0")
+        before = [c for c in ppr if c.tag in (W + "pStyle", W + "keepNext", W + "keepLines")]  # the schema's order
+        if before:
+            before[-1].addnext(brk)
+        else:
+            ppr.insert(0, brk)
 
 
 def _nothing_after(p) -> bool:
@@ -741,9 +786,7 @@ def form_table(form, width: int = TEXT_W):
     """
     from docx.oxml import parse_xml
 
-    total = sum(form.widths) or 1.0
-    widths = [int(width * w / total) for w in form.widths]
-    widths[-1] += width - sum(widths)
+    widths = share_width([max(w - 2, MIN_CHARS) for w in form.widths], width)
     owner = {}
     for c in form.cells:
         for r in range(c.row, c.row + c.rowspan):
