@@ -16,7 +16,8 @@ from xlperf.cli import cli
 from xlperf.core import layout
 from xlperf.core.scoring import evaluate
 from xlperf.report.job import render_report
-from xlperf.report.official import FORM_STYLES, official_form
+from xlperf.report.context import official_form_of as official_form
+from xlperf.report.official import FORM_STYLES
 from xlperf.report.official_xlsx import SHEET, TITLE_ROWS, write_form_xlsx
 from xlperf.workbook.examples import build_example
 

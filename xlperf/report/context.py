@@ -567,17 +567,17 @@ def build_context(ev: Evaluation, sections: list[Section], *, grids: dict[str, G
         "basic_data_rows": basic[1:],
         "projects": [],
         "cover": _cover(ev, title),
-        "official_form": _official_form(ev, style),
+        "official_form": official_form_of(ev, style, tables["self_table"]),
         "error_count": len(ev.errors),
         "warning_count": len(ev.warnings),
     }
 
 
-def _official_form(ev: Evaluation, style: str):
+def official_form_of(ev: Evaluation, style: str | None, table: dict[str, Any] | None = None):
     """The official 自评表 (report/official.py) every renderer shows as the annex."""
     from xlperf.report.official import official_form
 
-    return official_form(ev, style)
+    return official_form(ev, style, (table or self_table(ev))["rows"])
 
 
 def _style_of(sections: list[Section]) -> str | None:

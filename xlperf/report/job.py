@@ -170,10 +170,9 @@ def render_report(
     context = build_context(ev, sections, grids=grids)
 
     if f == "xlsx":
-        from xlperf.report.official import official_form
         from xlperf.report.official_xlsx import write_form_xlsx
 
-        write_form_xlsx(official_form(ev, context["style"]), target)
+        write_form_xlsx(context["official_form"], target)
     elif f in ("md", "html"):
         text = render_markdown(context) if f == "md" else render_html(context)
         with atomic_output(target) as tmp:

@@ -21,6 +21,7 @@ Pure: no I/O, no third-party imports.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,9 +162,25 @@ def _rate(value: float | None) -> dict[str, Any]:
     return {"text": V.format_rate(value), "number": float(value), "fmt": "0.00%"}
 
 
-def _year_line(ev: Evaluation) -> str:
-    from xlperf.report.context import clean
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
+
+def clean(value: Any) -> str:
+    """Text safe for every renderer (as report.context.clean): control characters dropped."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+def _budget_on_sheet(ev: Evaluation) -> bool:
+    """The budget is scored on the 预算执行 sheet (not as a row of the indicator table)."""
+    b = ev.budget
+    return b.present and not b.scored_in_indicators and bool(b.weight)
+
+
+def _year_line(ev: Evaluation) -> str:
     y = clean(ev.input.info.year)
     for suffix in ("年度", "年"):
         if y.endswith(suffix):
@@ -171,10 +188,13 @@ def _year_line(ev: Evaluation) -> str:
     return f"（{y}年度）" if y else "（　　年度）"
 
 
-def official_form(ev: Evaluation, style: str | None = None) -> Form:
-    """The 自评表 of ``ev`` in the layout of ``style`` (the national form for 通用 and unknown styles)."""
-    from xlperf.report.context import clean
+def official_form(ev: Evaluation, style: str | None, rows: list[dict[str, Any]]) -> Form:
+    """The 自评表 of ``ev`` in the layout of ``style`` (the national form for 通用 and unknown styles).
 
+    ``rows`` are the display rows of the report's 自评表 (``report.context.self_table(ev)["rows"]``:
+    the budget row first when it is scored on the 预算执行 sheet, then one per indicator), so the
+    form and the report show each value the same way.
+    """
     style = style if style in LAYOUTS else "通用"
     lay = LAYOUTS[style]
     info = ev.input.info
@@ -194,7 +214,7 @@ def official_form(ev: Evaluation, style: str | None = None) -> Form:
     if not lay.goal_first:
         _goal_block(b, ev, lay)
     header_row = b.row
-    _indicator_block(b, ev, lay)
+    _indicator_block(b, ev, lay, rows)
     if lay.closing:
         _closing_block(b, ev)
     title = "部门整体支出绩效自评表" if (info.evaluation_type or "").strip() == "部门整体支出" else "项目支出绩效自评表"
@@ -240,8 +260,6 @@ def _budget_block(b: _Builder, ev: Evaluation, lay: Layout, unit: str) -> None:
 
 
 def _goal_block(b: _Builder, ev: Evaluation, lay: Layout) -> None:
-    from xlperf.report.context import clean
-
     info = ev.input.info
     label, expected, actual = lay.goal_labels
     half = (b.ncols - 1) // 2 + 1  # columns 1..half-1 the expected goal, the rest the result
@@ -254,11 +272,8 @@ def _goal_block(b: _Builder, ev: Evaluation, lay: Layout) -> None:
     b.row = r + 2
 
 
-def _indicator_rows(ev: Evaluation, lay: Layout) -> list[dict[str, Any]]:
-    from xlperf.report.context import _budget_scored_on_sheet, self_table
-
-    rows = self_table(ev)["rows"]
-    if _budget_scored_on_sheet(ev) and not lay.budget_in_rows:
+def _indicator_rows(ev: Evaluation, lay: Layout, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if _budget_on_sheet(ev) and not lay.budget_in_rows:
         rows = rows[1:]  # the budget block shows it
     out = []
     for src, row in zip(_results(ev, lay), rows):
@@ -275,10 +290,8 @@ def _indicator_rows(ev: Evaluation, lay: Layout) -> list[dict[str, Any]]:
 
 def _results(ev: Evaluation, lay: Layout) -> list[tuple[float | None, float | None]]:
     """(weight, score) numbers of each row in self_table order (None when not a number)."""
-    from xlperf.report.context import _budget_scored_on_sheet
-
     out: list[tuple[float | None, float | None]] = []
-    if _budget_scored_on_sheet(ev) and lay.budget_in_rows:
+    if _budget_on_sheet(ev) and lay.budget_in_rows:
         out.append((ev.budget.weight, ev.budget.score))
     for r in ev.indicators:
         na = r.direction == "不适用"
@@ -319,8 +332,8 @@ def _wide_runs(rows: list[dict[str, Any]], one: list[int], two: list[int]) -> se
     return out
 
 
-def _indicator_block(b: _Builder, ev: Evaluation, lay: Layout) -> None:
-    rows = _indicator_rows(ev, lay)
+def _indicator_block(b: _Builder, ev: Evaluation, lay: Layout, table_rows: list[dict[str, Any]]) -> None:
+    rows = _indicator_rows(ev, lay, table_rows)
     if lay.points:
         _with_points(rows)
     off = 1 if lay.side_label else 0
@@ -371,8 +384,6 @@ def _total_row(b: _Builder, ev: Evaluation, lay: Layout, keys: list[str], off: i
 
 
 def _closing_block(b: _Builder, ev: Evaluation) -> None:
-    from xlperf.report.context import clean
-
     info = ev.input.info
     grade = ev.grade_text
     verdict = f"自评得分{ev.total_text}分，自评等级为“{GRADE_LONG.get(grade, grade)}”。" if ev.final else f"自评得分{ev.total_text}，自评等级待定。"
