@@ -155,13 +155,13 @@ def _quote(path: Path) -> str:
 
 # --- report --------------------------------------------------------------------------------------
 
-REPORT_FORMATS = ("docx", "pdf", "md", "html")
+REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
 
 
 @cli.command("report")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="报告文件名或文件夹。默认：工作簿所在文件夹中的“<工作簿名>-自评报告.<格式>”。")
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS, case_sensitive=False), help="报告格式：docx（Word，默认）/ pdf / md / html。省略时按 -o 的扩展名判断。")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS, case_sensitive=False), help="报告格式：docx（Word，默认）/ pdf / md / html；xlsx 导出正式的项目支出绩效自评表（按 --style 的版式）。省略时按 -o 的扩展名判断。")
 @click.option("--style", type=click.Choice(REPORT_STYLES), help="报告样式（提纲）：通用 / 四川 / 山西 / 陕西 / 湖南。默认取“项目信息”中的报告样式。")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), help="用自己的 Word 模板（.docx）代替内置模板，见 docs/report-templates.md。")
 @click.option("--strict", is_flag=True, help="工作簿有“错误”级问题时不生成报告。")
@@ -192,7 +192,10 @@ def report_command(file: Path, out: Path | None, fmt: str | None, style: str | N
     from xlperf.report.job import render_report
 
     result = render_report(file, out, fmt=fmt.lower() if fmt else None, style=style, template=template, strict=strict, public=public)
-    click.echo(f"已生成{'公示版' if public else ''}自评报告：{result.output}")
+    if result.format == "xlsx":
+        click.echo(f"已导出自评表：{result.output}")
+    else:
+        click.echo(f"已生成{'公示版' if public else ''}自评报告：{result.output}")
     _print_report_notes(result.open_items, result.masked, public)
     _print_errors(result.errors)
     for w in result.warnings:

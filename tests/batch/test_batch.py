@@ -149,11 +149,11 @@ def test_batch_folder_outputs_statuses_and_exit_code(bureau, tmp_path):
     assert not list(out.glob(".~xlperf-*"))
 
     rows = {r["文件"]: r for r in _rows(_summary(out)["汇总"])}
-    assert rows["县医保局/自评表.xlsx"]["状态"] == "成功"
+    assert rows["县医保局/自评表.xlsx"]["状态"] == "完成"
     assert rows["医保-购买服务.xlsx"]["状态"] == "待定" and rows["医保-购买服务.xlsx"]["错误数"] >= 1
     assert rows["医保-购买服务.xlsx"]["总分"] is None and rows["医保-购买服务.xlsx"]["等级"] == "待定"
     for bad in ("坏-文本.xlsx", "坏-截断.xlsx", "旧格式.xls"):
-        assert rows[bad]["状态"] == "失败" and rows[bad]["错误信息"]
+        assert rows[bad]["状态"] == "错误" and rows[bad]["错误信息"]
     # amounts in 元 are shown in 万元
     wj = rows["县卫健局/自评表.xlsx"]
     assert wj["全年预算数（万元）"] == 200 and wj["全年执行数（万元）"] == 180 and wj["执行率"] == pytest.approx(0.9)
@@ -263,7 +263,7 @@ def test_write_summary_forces_text_even_for_finding_messages(tmp_path):
 def test_dataframe_and_csv_columns(bureau, tmp_path):
     df = summarize(bureau)
     assert list(df.columns) == list(COLUMNS)
-    assert len(df) == 6 and sorted(df["状态"]) == sorted(["成功", "成功", "待定", "失败", "失败", "失败"])
+    assert len(df) == 6 and sorted(df["状态"]) == sorted(["完成", "完成", "待定", "错误", "错误", "错误"])
     assert set(df["处理"]) == {"仅校验"}
     out = tmp_path / "out"
     res = run_cli(bureau, "-o", out, "--jobs", "1", "--csv", "--quiet")

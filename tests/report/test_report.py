@@ -188,27 +188,77 @@ def test_docx_carries_the_workbook_numbers(books, tmp_path):
     assert "城乡居民购买服务经费配套项目" in props.title and "{{" not in props.title
 
 
-def test_self_table_merges_level1_and_level2_vertically_and_repeats_its_header(books, tmp_path):
-    res = _render(books["goumai"], tmp_path, "山西")
-    tbl = _table_with_header(res.output, SELF_HEADER)
-    assert tbl is not None, "自评表 missing"
+def _form_table(path: Path):
+    """The official 自评表 annex: the table whose first cell is 项目名称."""
+    for tbl in _tables(path):
+        first = tbl.find(W + "tr")
+        cells = first.findall(W + "tc") if first is not None else []
+        if cells and _cell_text(cells[0]) in ("项目名称", "项目支出名称"):
+            return tbl
+    return None
+
+
+def _form_indicator_rows(tbl, first: str = "一级指标") -> list[list]:
     rows = _rows(tbl)
-    header_tr = tbl.find(W + "tr")
-    assert header_tr.find(f"{W}trPr/{W}tblHeader") is not None
-    # the budget row first: 预算执行 across 一级 and 二级 (one cell, gridSpan 2)
+    start = next(i for i, r in enumerate(rows) if first in [_cell_text(tc) for tc in r])
+    return rows[start:]
+
+
+def test_official_form_annex_merges_level1_and_level2_vertically(books, tmp_path):
+    res = _render(books["goumai"], tmp_path, "山西")
+    tbl = _form_table(res.output)
+    assert tbl is not None, "自评表 missing"
+    rows = _form_indicator_rows(tbl)
+    assert [_cell_text(tc) for tc in rows[0]] == ["一级指标", "二级指标", "目标指标", "权重", "目标值", "业绩值", "完成率", "指标得分", "偏差原因分析及改进措施"]
+    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in tbl.findall(W + "tr"))
+    # 山西: the budget row first, 预算执行指标 across 一级 and 二级 (one cell, gridSpan 2)
     budget = rows[1]
-    assert _cell_text(budget[0]) == "预算执行"
+    assert _cell_text(budget[0]) == "预算执行指标"
     assert budget[0].find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "2"
     assert [_cell_text(tc) for tc in budget[1:]][:6] == ["预算执行率", "10", "100%", "93.10%", "93.10%", "9.31"]
     # 产出指标: four rows, one restart and three continues in column 1, each continue empty
     col1 = [(_vmerge(r[0]), _cell_text(r[0])) for r in rows[2:6]]
     assert col1 == [("restart", "产出指标"), ("continue", ""), ("continue", ""), ("continue", "")]
-    # 二级 differs on each 产出 row: no merge there
     assert all(_vmerge(r[1]) is None for r in rows[2:6])
-    # 效益指标 merges over two rows; 满意度 stands alone
     assert [_vmerge(r[0]) for r in rows[6:9]] == ["restart", "continue", None]
-    assert [_cell_text(tc) for tc in rows[-1]][0] == "合计"
+    assert [_cell_text(tc) for tc in rows[-1]][0] == "总分"
     assert "84.31" in [_cell_text(tc) for tc in rows[-1]]
+
+
+def test_official_form_annex_has_the_national_header_and_budget_block(books, tmp_path):
+    res = _render(books["goumai"], tmp_path, "通用")
+    rows = _rows(_form_table(res.output))
+    texts = [[_cell_text(tc) for tc in r] for r in rows]
+    assert texts[0][:2] == ["项目名称", "城乡居民购买服务经费配套项目"]
+    assert texts[1] == ["主管部门", "某县医疗保障局", "实施单位", "某县医疗保险中心"]
+    assert texts[2][0] == "项目资金（万元）" and texts[2][-6:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    assert _vmerge(rows[2][0]) == "restart" and all(_vmerge(r[0]) == "continue" for r in rows[3:7])
+    assert texts[3][1:] == ["年度资金总额", "40", "40", "37.24", "10", "93.10%", "9.31"]
+    assert [t[1] for t in texts[4:7]] == ["其中：当年财政拨款", "上年结转资金", "其他资金"]
+    assert texts[7][:3] == ["年度总体目标", "预期目标", "实际完成情况"]
+    assert "绩效指标" in texts[9] and texts[-1][0] == "总分"
+    body = _all_text(res.output)
+    assert "（2021年度）" in body and "单位（盖章）" in body and "填表人" in body
+    # the form's pages are landscape; the report around it stays portrait
+    sects = list(_xml(res.output, "word/document.xml").iter(W + "sectPr"))
+    orients = [s.find(W + "pgSz").get(W + "orient") for s in sects]
+    assert orients[0] is None and orients[-1] == "landscape"
+
+
+def test_legacy_self_table_merges_when_a_template_has_no_form(books, tmp_path):
+    """A context without the official form (a department's project tables) keeps the 9-column 自评表."""
+    res = _render(books["goumai"], tmp_path, "山西")
+    ev = res.evaluation
+    ctx = R.build_context(ev, narrative.generate(ev, "山西"))
+    ctx["official_form"] = None
+    out = tmp_path / "legacy.docx"
+    R.render_docx(ctx, out)
+    tbl = _table_with_header(out, SELF_HEADER)
+    assert tbl is not None
+    assert tbl.find(W + "tr").find(f"{W}trPr/{W}tblHeader") is not None
+    rows = _rows(tbl)
+    assert _cell_text(rows[1][0]) == "预算执行" and rows[1][0].find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "2"
+    assert [(_vmerge(r[0]), _cell_text(r[0])) for r in rows[2:6]] == [("restart", "产出指标"), ("continue", ""), ("continue", ""), ("continue", "")]
 
 
 def test_level2_merges_only_inside_its_level1(books, tmp_path):
@@ -218,17 +268,41 @@ def test_level2_merges_only_inside_its_level1(books, tmp_path):
     rows = ctx["self_table"]["rows"]
     names = [(r["level2"], r["level2_start"], r["level2_span"]) for r in rows if r["level2"] == "数量指标"]
     assert names == [("数量指标", True, 3), ("数量指标", False, 0), ("数量指标", False, 0)]
-    tbl = _table_with_header(res.output, SELF_HEADER)
-    merged = [(_vmerge(r[1]), _cell_text(r[1])) for r in _rows(tbl)[2:5]]
+    form_rows = _form_indicator_rows(_form_table(res.output))
+    merged = [(_vmerge(r[2]), _cell_text(r[2])) for r in form_rows[1:4]]  # 绩效指标 | 一级 | 二级
     assert merged == [("restart", "数量指标"), ("continue", ""), ("continue", "")]
     # the same 二级 text under two different 一级 never merges across them
     out = tmp_path / "x.docx"
+    ctx["official_form"] = None
     ctx["self_table"]["rows"][1]["level2"] = ctx["self_table"]["rows"][0]["level2"] = "同名"
     ctx["self_table"]["rows"][0]["level1"] = "甲"
     R.render_docx(ctx, out)
     tbl = _table_with_header(out, SELF_HEADER)
     first, second = _rows(tbl)[1], _rows(tbl)[2]
     assert _vmerge(second[1]) is None and _cell_text(second[1]) == "同名"
+
+
+def test_no_internal_marker_is_left_in_the_report(books, tmp_path):
+    for style in ("通用", "陕西", "湖南"):
+        res = _render(_book(books, style), tmp_path, style)
+        with zipfile.ZipFile(res.output) as z:
+            for name in z.namelist():
+                if name.endswith(".xml"):
+                    data = z.read(name).decode("utf-8")
+                    assert "xlperf:" not in data and "tblCaption" not in data, (style, name)
+                    assert "{{" not in data and "{%" not in data, (style, name)
+                    assert 'w:val="OfficialForm"' not in data or name != "word/document.xml", (style, name)
+
+
+def test_columns_are_sized_by_their_content(books, tmp_path):
+    res = _render(books["goumai"], tmp_path, "山西")
+    tbl = _table_with_header(res.output, ["二级指标", "三级指标", "权重", "目标值", "业绩值", "得分"])
+    widths = [int(g.get(W + "w")) for g in tbl.find(W + "tblGrid").findall(W + "gridCol")]
+    # 三级指标 (long names) gets more room than 权重 (two digits); the table keeps its width
+    assert widths[1] > 2 * widths[2]
+    assert abs(sum(widths) - 8845) <= 2
+    for tr in tbl.findall(W + "tr"):
+        assert sum(int(tc.find(f"{W}tcPr/{W}tcW").get(W + "w")) for tc in tr.findall(W + "tc")) == sum(widths)
 
 
 def test_every_run_and_style_names_its_east_asian_font(books, tmp_path):
@@ -316,8 +390,11 @@ def test_sichuan_title_lines_and_shaanxi_cover(books, tmp_path):
     labels = [c.cells[0].text for c in cover.rows]
     assert labels == ["评价类型", "项目名称", "单位", "主管部门", "负责人", "联系人", "联系电话", "评价时间"]
     assert cover.rows[1].cells[1].text == "城乡居民购买服务经费配套项目"
-    # the 自评表 comes right after the cover
-    assert [_cell_text(tc) for tc in _rows(_tables(res.output)[1])[0]] == SELF_HEADER
+    # the 自评表 comes right after the cover, in 陕西's layout
+    first = [_cell_text(tc) for tc in _rows(_tables(res.output)[1])[0]]
+    assert first[0] == "项目名称"
+    texts = [_cell_text(tc) for r in _rows(_tables(res.output)[1]) for tc in r]
+    assert "主管部门及代码" in texts and "未完成原因分析" in texts and "全年预算数" not in texts
 
 
 def test_placeholders_stay_visible(books, tmp_path):
@@ -504,7 +581,7 @@ def test_markdown_and_html_hold_the_same_headings_and_numbers(books, tmp_path, s
     assert md_heads == headings
     html_heads = re.findall(r"<h[234][^>]*>(.*?)</h[234]>", html)
     assert html_heads == headings
-    needles = {"湖南": ("99.85", "98.50%", "808"), "四川": ("84.31", "93.1%", "39.75")}.get(style, ("84.31", "93.10%", "39.75"))
+    needles = {"湖南": ("99.85", "98.5%", "808"), "四川": ("84.31", "93.1%", "39.75")}.get(style, ("84.31", "93.10%", "39.75"))
     for needle in needles:  # 四川 has no tables: its prose writes rates as people do (93.1%)
         assert needle in md and needle in html
     if any("self_table" in s.tables for s in narrative.generate(ev, style)):  # 四川's outline has no tables
@@ -773,3 +850,30 @@ def test_table_grids_are_fixed_as_docxtpl_fixes_them():
     ours = etree.fromstring(body)
     word.fix_table_grids(ours)
     assert etree.tostring(ours, method="c14n") == etree.tostring(expected, method="c14n")
+
+
+def test_rows_never_split_headers_repeat_and_headings_keep_with_the_next_paragraph(books, tmp_path):
+    res = _render(books["goumai"], tmp_path, "山西")
+    body = _xml(res.output, "word/document.xml")
+    for tbl in body.iter(W + "tbl"):
+        rows = tbl.findall(W + "tr")
+        assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+        borders = tbl.find(f"{W}tblPr/{W}tblBorders/{W}top")
+        is_form = _cell_text(rows[0].find(W + "tc")) == "项目名称"  # its header block is not repeated
+        if not is_form and borders is not None and borders.get(W + "val") == "single":  # not the cover's label table
+            assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    styles = _xml(res.output, "word/styles.xml")
+    keep = {s.get(W + "styleId") for s in styles.iter(W + "style") if s.find(f"{W}pPr/{W}keepNext") is not None}
+    assert {"Heading1", "Heading2", "Heading3", "Annex", "TableTitle", "TableCaption", "TableNote", "FormYear"} <= keep
+
+
+def test_no_blank_page_after_the_landscape_form(books, tmp_path):
+    """陕西: the form's section ends with its signature; the next page starts the report, no empty page between."""
+    res = _render(books["goumai"], tmp_path, "陕西")
+    body = _xml(res.output, "word/document.xml").find(W + "body")
+    sect_p = next(p for p in body.iter(W + "p") if p.find(f"{W}pPr/{W}sectPr") is not None and
+                  p.find(f"{W}pPr/{W}sectPr/{W}pgSz").get(W + "orient") == "landscape")
+    after = sect_p.getnext()
+    assert "".join(t.text or "" for t in after.iter(W + "t")).strip()  # the title, not an empty paragraph
+    brk = after.find(f"{W}pPr/{W}pageBreakBefore")
+    assert brk is not None and brk.get(W + "val") == "0"

@@ -29,6 +29,14 @@ HANDLED_CHECK = "仅校验"
 
 GRADES = ("优", "良", "中", "差")
 
+# What the 状态 column says to readers: the work is 完成, its total 待定, or there is an 错误
+# (findings of level 错误, or a workbook that could not be read: 错误信息 says which).
+STATUS_DISPLAY = {STATUS_OK: "完成", STATUS_PENDING: "待定", STATUS_ERRORS: "错误", STATUS_FAILED: "错误"}
+
+
+def display_status(status: str) -> str:
+    return STATUS_DISPLAY.get(status, status)
+
 # Columns of the 汇总 sheet, the DataFrame and the CSV, in order.
 COLUMNS = (
     "文件",
@@ -187,7 +195,7 @@ LOW_RATE_FILL = "FFF8CBAD"  # orange: 执行率 < 100%
 FONT_NAME = "宋体"
 
 WIDTHS = {
-    "文件": 28,
+    "文件": 24,
     "项目名称": 30,
     "主管部门": 18,
     "实施单位": 20,
@@ -199,10 +207,10 @@ WIDTHS = {
     "等级": 7,
     "错误数": 8,
     "警告数": 8,
-    "报告文件": 32,
+    "报告文件": 26,
     "状态": 9,
     "处理": 11,
-    "错误信息": 40,
+    "错误信息": 32,
 }
 NUMBER_FORMATS = {"全年预算数": "0.00", "全年执行数": "0.00", "执行率": "0.00%", "总分": "0.00"}
 HEADER_NOTES = {"全年预算数": "全年预算数（万元）", "全年执行数": "全年执行数（万元）"}
@@ -210,7 +218,10 @@ HEADER_NOTES = {"全年预算数": "全年预算数（万元）", "全年执行�
 SHEET_SUMMARY = "汇总"
 SHEET_DEPARTMENTS = "按主管部门"
 SHEET_FINDINGS = "全部问题"
-DEPARTMENT_COLUMNS = ("主管部门", "工作簿数", "优", "良", "中", "差", "平均分", "有错误", "失败")
+DEPARTMENT_COLUMNS = ("主管部门", "工作簿数", "优", "良", "中", "差", "待定", "平均分", "有错误", "失败")
+TOTAL_LABEL = "合计/平均"
+SUMMARY_TITLE = "绩效自评汇总表"
+FORMAT_NAMES = {".docx": "Word", ".pdf": "PDF", ".md": "Markdown", ".html": "HTML", ".xlsx": "自评表"}
 NO_DEPARTMENT = "（未填写主管部门）"
 
 
@@ -227,6 +238,8 @@ class _Look:
         self.header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.link_font = Font(name=FONT_NAME, color="FF0563C1", underline="single")
         self.body_font = Font(name=FONT_NAME)
+        self.total_font = Font(name=FONT_NAME, bold=True)
+        self.total_fill = PatternFill("solid", fgColor="FFF2F2F2")
 
 
 def _cell(ws, value: Any, *, font=None, fill=None, border=None, align=None, fmt: str | None = None):
@@ -263,8 +276,23 @@ def _cell(ws, value: Any, *, font=None, fill=None, border=None, align=None, fmt:
     return c
 
 
+def _printable(ws) -> None:
+    """A4 landscape, all columns on one page width, the header row on every page, page numbers."""
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddHeader.center.text = f"{SUMMARY_TITLE}（{ws.title}）"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def _start_sheet(ws, headers: Sequence[str], widths: Sequence[float], look: _Look) -> None:
-    """Settings a streamed sheet writes before its rows (panes, widths), then the header row."""
+    """Settings a streamed sheet writes before its rows (print setup, panes, widths), then the header row."""
+    _printable(ws)
     ws.freeze_panes = "A2"
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[_col(i)].width = w
@@ -314,22 +342,36 @@ def _save_atomic(wb, target: Path) -> None:
         wb.save(str(tmp))
 
 
+def _link_columns(rows: Sequence[SummaryRecord]) -> list[str]:
+    """The report formats produced besides each record's main report, as file suffixes in order."""
+    seen: list[str] = []
+    for rec in rows:
+        main = Path(rec.报告文件).suffix.lower() if rec.报告文件 else ""
+        for name in rec.输出:
+            suffix = Path(name).suffix.lower()
+            if suffix != main and suffix not in seen:
+                seen.append(suffix)
+    order = list(FORMAT_NAMES)
+    return sorted(seen, key=lambda x: (order.index(x) if x in order else len(order), x))
+
+
+def _link_header(suffix: str) -> str:
+    return f"报告（{FORMAT_NAMES.get(suffix, suffix.lstrip('.'))}）"
+
+
 def _summary_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
-    # print on A4 landscape, all columns on one page width, header repeated (sheetPr is streamed first)
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _start_sheet(ws, [HEADER_NOTES.get(c, c) for c in COLUMNS], [WIDTHS[c] for c in COLUMNS], look)
+    links = _link_columns(rows)
+    headers = [HEADER_NOTES.get(c, c) for c in COLUMNS] + [_link_header(x) for x in links]
+    _start_sheet(ws, headers, [WIDTHS[c] for c in COLUMNS] + [20] * len(links), look)
     for rec in rows:
         line = []
         for name in COLUMNS:
             value = getattr(rec, name)
+            if name == "状态":
+                value = display_status(value)
             c = _cell(
                 ws,
                 value if value != "" else None,
@@ -342,9 +384,17 @@ def _summary_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
                 c.hyperlink = _link_target(rec.报告文件)
                 c.font = look.link_font
             line.append(c)
+        for suffix in links:
+            target = next((n for n in rec.输出 if Path(n).suffix.lower() == suffix), "")
+            c = _cell(ws, target or None, font=look.body_font, border=look.border)
+            if target:
+                c.hyperlink = _link_target(target)
+                c.font = look.link_font
+            line.append(c)
         ws.append(line)
     last = max(len(rows) + 1, 2)
-    ws.auto_filter.ref = f"A1:{_col(len(COLUMNS))}{last}"
+    _summary_totals(ws, rows, look, len(links))
+    ws.auto_filter.ref = f"A1:{_col(len(headers))}{last}"
     index = {name: i for i, name in enumerate(COLUMNS, start=1)}
     grade = _col(index["等级"])
     rng = f"{grade}2:{grade}{last}"
@@ -358,6 +408,56 @@ def _summary_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
     )
 
 
+def summary_totals(rows: Sequence[SummaryRecord]) -> dict[str, Any]:
+    """The 合计/平均 figures: sums of amounts, the overall 执行率, the average of final totals,
+    the number of workbooks per grade (待定 and unreadable workbooks are in no grade) and per status."""
+    ok = [r for r in rows if not r.failed]
+    budget = sum(r.全年预算数 for r in ok if r.全年预算数 is not None)
+    executed = sum(r.全年执行数 for r in ok if r.全年执行数 is not None)
+    scores = [r.总分 for r in ok if r.总分 is not None and r.状态 != STATUS_PENDING]
+    status: dict[str, int] = {}
+    for r in rows:
+        shown = display_status(r.状态)
+        status[shown] = status.get(shown, 0) + 1
+    return {
+        "count": len(rows),
+        "budget": round(budget, 6) if ok else None,
+        "executed": round(executed, 6) if ok else None,
+        "rate": round(executed / budget, 4) if budget > 0 else None,
+        "average": round(sum(scores) / len(scores), 2) if scores else None,
+        "grades": {g: sum(1 for r in ok if r.等级 == g and r.状态 != STATUS_PENDING) for g in GRADES},
+        "pending": sum(1 for r in rows if r.状态 == STATUS_PENDING),
+        "errors": sum(r.错误数 for r in rows),
+        "warnings": sum(r.警告数 for r in rows),
+        "status": status,
+    }
+
+
+def _summary_totals(ws, rows: Sequence[SummaryRecord], look: _Look, links: int = 0) -> None:
+    """The 合计/平均 row and the grade counts under the records (values, never formulas)."""
+    t = summary_totals(rows)
+    values: dict[str, Any] = {
+        "文件": TOTAL_LABEL,
+        "项目名称": f"共 {t['count']} 个工作簿",
+        "全年预算数": t["budget"],
+        "全年执行数": t["executed"],
+        "执行率": t["rate"],
+        "总分": t["average"],
+        "错误数": t["errors"],
+        "警告数": t["warnings"],
+    }
+    ws.append([
+        _cell(ws, values.get(name), font=look.total_font, fill=look.total_fill, border=look.border, fmt=NUMBER_FORMATS.get(name))
+        for name in COLUMNS
+    ] + [_cell(ws, None, fill=look.total_fill, border=look.border) for _ in range(links)])
+    counts = "等级：" + "，".join(f"{g} {t['grades'][g]}" for g in GRADES)
+    if t["pending"]:
+        counts += f"（总分待定 {t['pending']} 个，不计入等级和平均分）"
+    states = "，".join(f"{k} {t['status'][k]}" for k in ("完成", "待定", "错误") if k in t["status"])
+    note = f"{counts}；状态：{states}"
+    ws.append([_cell(ws, "等级分布", font=look.total_font), _cell(ws, note, font=look.body_font)])
+
+
 def department_rows(records: Sequence[SummaryRecord]) -> list[list[Any]]:
     """Per 主管部门: 工作簿数, count per grade, average score, 有错误, 失败 (in DEPARTMENT_COLUMNS order)."""
     groups: dict[str, list[SummaryRecord]] = {}
@@ -366,13 +466,18 @@ def department_rows(records: Sequence[SummaryRecord]) -> list[list[Any]]:
     out = []
     for dept in sorted(groups, key=lambda d: (d == NO_DEPARTMENT, d)):
         recs = groups[dept]
-        scored = [r.总分 for r in recs if r.总分 is not None and not r.failed]
-        counts = {g: sum(1 for r in recs if r.等级 == g and not r.failed) for g in GRADES}
-        avg = round(sum(scored) / len(scored), 2) if scored else None
-        out.append(
-            [dept, len(recs), *[counts[g] for g in GRADES], avg, sum(1 for r in recs if r.has_errors), sum(1 for r in recs if r.failed)]
-        )
+        out.append([dept, *_department_counts(recs)])
     return out
+
+
+def _department_counts(recs: Sequence[SummaryRecord]) -> list[Any]:
+    """工作簿数, one count per grade, 待定, 平均分, 有错误, 失败 (a 待定 total is in no grade and no average)."""
+    final = [r for r in recs if not r.failed and r.状态 != STATUS_PENDING]
+    scored = [r.总分 for r in final if r.总分 is not None]
+    counts = {g: sum(1 for r in final if r.等级 == g) for g in GRADES}
+    avg = round(sum(scored) / len(scored), 2) if scored else None
+    pending = sum(1 for r in recs if r.状态 == STATUS_PENDING)
+    return [len(recs), *[counts[g] for g in GRADES], pending, avg, sum(1 for r in recs if r.has_errors), sum(1 for r in recs if r.failed)]
 
 
 def _department_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
@@ -388,6 +493,10 @@ def _department_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
             ]
         )
     last = len(data) + 1
+    ws.append([
+        _cell(ws, v, font=look.total_font, fill=look.total_fill, border=look.border, fmt="0.00" if DEPARTMENT_COLUMNS[i] == "平均分" else None)
+        for i, v in enumerate(["合计", *_department_counts(rows)])
+    ])
     ws.auto_filter.ref = f"A1:{_col(len(DEPARTMENT_COLUMNS))}{max(last, 2)}"
 
     chart = BarChart()
@@ -413,7 +522,7 @@ def _department_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
     # openpyxl >= 3.1 hides axes unless told otherwise
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    ws.add_chart(chart, f"A{last + 3}")
+    ws.add_chart(chart, f"A{last + 4}")
 
 
 def _findings_sheet(ws, rows: list[SummaryRecord], look: _Look) -> None:
@@ -435,7 +544,12 @@ def summary_dataframe(records: Iterable[SummaryRecord]):
     import pandas as pd
 
     rows = sort_records(records)
-    return pd.DataFrame([[getattr(r, c) for c in COLUMNS] for r in rows], columns=list(COLUMNS))
+    return pd.DataFrame([[_value(r, c) for c in COLUMNS] for r in rows], columns=list(COLUMNS))
+
+
+def _value(rec: SummaryRecord, name: str) -> Any:
+    value = getattr(rec, name)
+    return display_status(value) if name == "状态" else value
 
 
 def findings_dataframe(records: Iterable[SummaryRecord]):
@@ -460,6 +574,6 @@ def write_summary_csv(records: Iterable[SummaryRecord], path: str | Path) -> Pat
     w = csv.writer(buf)
     w.writerow(COLUMNS)
     for rec in sort_records(records):
-        w.writerow(["" if getattr(rec, c) is None else csv_safe(getattr(rec, c)) for c in COLUMNS])
+        w.writerow(["" if getattr(rec, c) is None else csv_safe(_value(rec, c)) for c in COLUMNS])
     atomic_write_bytes(target, buf.getvalue().encode("utf-8-sig"))
     return target

@@ -664,6 +664,7 @@ def build_context(
         "basic_data_rows": basic[1:],
         "projects": [],
         "cover": cover,
+        "official_form": official_form_of(ev, style, tables["self_table"]),
         "error_count": len(ev.errors),
         "warning_count": len(ev.warnings),
     }
@@ -692,6 +693,13 @@ def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: 
     }
     tables["projects"] = {"name": "projects", "title": "", "note": "", "rows": [], "placeholder": "【各项目支出绩效自评表另附】"}
     return tables
+
+
+def official_form_of(ev: Evaluation, style: str | None, table: dict[str, Any] | None = None):
+    """The official 自评表 (report/official.py) every renderer shows as the annex."""
+    from xlperf.report.official import official_form
+
+    return official_form(ev, style, (table or self_table(ev))["rows"])
 
 
 def _style_of(sections: list[Section]) -> str | None:

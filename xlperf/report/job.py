@@ -15,8 +15,9 @@ from xlperf.core.errors import EnvironmentProblem, InputError, OutputError
 from xlperf.core.models import Evaluation, Finding
 
 FORMATS = ("docx", "pdf", "md", "html")
-SUFFIX_FORMAT = {".docx": "docx", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
-FORMAT_ALIASES = {"markdown": "md", "htm": "html", "word": "docx"}
+EXPORT_FORMATS = FORMATS + ("xlsx",)  # xlsx: the official 自评表 alone, one print-ready sheet
+SUFFIX_FORMAT = {".docx": "docx", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+FORMAT_ALIASES = {"markdown": "md", "htm": "html", "word": "docx", "excel": "xlsx"}
 
 
 @dataclass
@@ -39,22 +40,23 @@ class ReportResult:
         return not self.errors
 
 
-def normalize_format(fmt: str | None, out: str | Path | None) -> str:
+def normalize_format(fmt: str | None, out: str | Path | None, allowed: tuple[str, ...] = FORMATS) -> str:
     if fmt:
         f = fmt.strip().lower().lstrip(".")
         f = FORMAT_ALIASES.get(f, f)
-        if f not in FORMATS:
-            raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(FORMATS)}", code="X031")
+        if f not in allowed:
+            raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(allowed)}", code="X031")
         return f
     if out is not None:
         suffix = Path(out).suffix.lower()
-        if suffix in SUFFIX_FORMAT:
+        if SUFFIX_FORMAT.get(suffix) in allowed:
             return SUFFIX_FORMAT[suffix]
     return "docx"
 
 
 def default_output(workbook: Path, fmt: str) -> Path:
-    return workbook.parent / f"{workbook.stem}-自评报告.{fmt}"
+    what = "自评表" if fmt == "xlsx" else "自评报告"
+    return workbook.parent / f"{workbook.stem}-{what}.{fmt}"
 
 
 def output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
@@ -144,7 +146,8 @@ def render_report(
     strict: bool = False,
     public: bool = False,
 ) -> ReportResult:
-    """Read and score ``path``, write its 自评报告 (docx, pdf, md or html) and say what happened.
+    """Read and score ``path``, write its 自评报告 (docx, pdf, md or html) or its official 自评表
+    (xlsx, in the layout of ``style``) and say what happened.
 
     ``public``: the copy units publish (公示), with phone numbers, ID numbers and the names of
     联系人/经办人 masked; ``ReportResult.masked`` lists what was masked.
@@ -160,12 +163,12 @@ def render_report(
     from xlperf.report.word import render_docx, template_bytes
 
     src = Path(path)
-    f = normalize_format(fmt, out)
+    f = normalize_format(fmt, out, EXPORT_FORMATS)
     if style is not None and style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
     warnings: list[str] = []
     if template is not None:
-        if f in ("md", "html"):
+        if f in ("md", "html", "xlsx"):
             warnings.append(f"--template 只用于 Word/PDF 报告，生成 {f} 时已忽略")
         else:
             template_bytes(None, template)  # a missing or broken template fails before any work
@@ -187,7 +190,11 @@ def render_report(
 
         context, masked = mask_context(context)
 
-    if f in ("md", "html"):
+    if f == "xlsx":
+        from xlperf.report.official_xlsx import write_form_xlsx
+
+        write_form_xlsx(context["official_form"], target)
+    elif f in ("md", "html"):
         text = render_markdown(context) if f == "md" else render_html(context)
         with atomic_output(target) as tmp:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:

@@ -57,7 +57,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> list[str]:
+def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "") -> list[str]:
     out: list[str] = []
     if tb.get("title"):
         out += [f"**{tb['title']}**", ""]
@@ -76,12 +76,23 @@ def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> l
             out += [f"**项目支出绩效自评表：{proj.get('name', '')}**", ""]
             out += _md_self_rows(proj.get("self_table") or {}) + [""]
         return out
+    if name == "self_table" and context.get("official_form") is not None:
+        return _md_form(context["official_form"], heading)
     if name == "self_table":
         return out + _md_self_rows(tb) + [""]
     keys = _keys(name)
     merge = _merge_keys(name)
     rows = [[("" if k in merge and r.get(f"{k}_continue") else r.get(k, "")) for k in keys] for r in tb.get("rows", [])]
     return out + _md_table(list(tb.get("header", [])), rows) + [""]
+
+
+def _md_form(form, heading: str = "") -> list[str]:
+    """The official form as a Markdown table: a merged cell's text in its first position only."""
+    grid = form.grid()
+    out = [] if heading.endswith(form.title) else [f"**{form.title}**", ""]
+    out += [form.year, "", f"金额单位：{form.unit}", ""]
+    out += _md_table(grid[0], grid[1:]) + ["", form.signature.replace("　", " ").strip(), ""]
+    return out
 
 
 def _md_self_rows(tb: dict[str, Any]) -> list[str]:
@@ -113,7 +124,7 @@ def render_markdown(context: dict[str, Any]) -> str:
         for p in s.get("paragraphs", []):
             out += [p, ""]
         for name, tb in _tables_of(context, s):
-            out += _md_named_table(context, name, tb)
+            out += _md_named_table(context, name, tb, s["heading"])
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
@@ -142,6 +153,14 @@ table { border-collapse: collapse; width: 100%; margin: 4pt 0 14pt; font-size: 1
 th, td { border: 0.5pt solid #000; padding: 2pt 3pt; text-align: center; vertical-align: middle; }
 th { font-weight: bold; }
 td.left { text-align: justify; }
+td, th { overflow-wrap: anywhere; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+h2, h3, h4, .caption, .note, .form-year { page-break-after: avoid; break-after: avoid; }
+table.form { table-layout: fixed; font-size: 9pt; line-height: 12pt; }
+table.form td.label { font-weight: bold; }
+.form-year { text-align: center; text-indent: 0; font-size: 12pt; }
+.sign { text-indent: 0; font-size: 12pt; margin-top: 6pt; white-space: pre-wrap; }
 tr.total td { font-weight: bold; }
 table.cover { width: 70%; margin: 0 auto; font-size: 16pt; line-height: 28pt; }
 table.cover td { border: none; text-align: left; padding: 6pt; }
@@ -149,7 +168,11 @@ table.cover td.label { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans
 table.cover td.value { border-bottom: 0.5pt solid #000; }
 .cover-title { margin: 60mm 0 30mm; font-size: 26pt; line-height: 40pt; }
 .break { page-break-before: always; }
-@media print { body { background: #fff; } main { box-shadow: none; margin: 0; padding: 0; width: auto; } }
+@page form { size: A4 landscape; margin: 15mm 18mm 12mm 18mm; }
+@media print { body { background: #fff; } main { box-shadow: none; margin: 0; padding: 0; width: auto; }
+  .form-page { page: form; break-before: page; }
+  .form-page h2.annex { margin-top: 0; }
+  .break:has(+ .form-page) { display: none; } }
 """
 
 LEFT_KEYS = {"level3", "reason", "purpose", "source", "name"}
@@ -204,7 +227,38 @@ def _html_table(name: str, tb: dict[str, Any]) -> list[str]:
     return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *_html_rows(name, tb), "</tbody>", "</table>"]
 
 
-def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) -> list[str]:
+def _html_form(form, heading: str = "") -> list[str]:
+    """The official form with its merged cells (rowspan/colspan), column widths from the content."""
+    total = sum(form.widths) or 1.0
+    cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in form.widths)
+    starts = {(c.row, c.col): c for c in form.cells}
+    covered = form.covered()
+    rows = []
+    for r in range(form.nrows):
+        cells = []
+        for k in range(form.ncols):
+            c = starts.get((r, k))
+            if c is None:
+                if (r, k) not in covered:
+                    cells.append("<td></td>")
+                continue
+            attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+            cls = " ".join(x for x in ("left" if c.align == "left" else "", "label" if c.bold else "") if x)
+            attrs += f' class="{cls}"' if cls else ""
+            cells.append(f"<td{attrs}>{_e(c.text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    title = [] if heading.endswith(form.title) else [f'<p class="caption form-title">{_e(form.title)}</p>']
+    return title + [
+        f'<p class="form-year">{_e(form.year)}</p>',
+        f'<p class="note">金额单位：{_e(form.unit)}</p>',
+        f'<table class="form"><colgroup>{cols}</colgroup><tbody>',
+        *rows,
+        "</tbody></table>",
+        f'<p class="sign">{_e(form.signature)}</p>',
+    ]
+
+
+def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "") -> list[str]:
     out: list[str] = []
     if tb.get("title"):
         out.append(f'<p class="caption">{_e(tb["title"])}</p>')
@@ -217,6 +271,8 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any]) ->
         head = "".join(f"<th>{_e(h)}</th>" for h in context.get("basic_data_header") or [])
         body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
         return out + [f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"]
+    if name == "self_table" and context.get("official_form") is not None:
+        return _html_form(context["official_form"], heading)
     if name == "projects":
         projects = context.get("projects") or []
         if not projects:
@@ -261,10 +317,16 @@ def render_html(context: dict[str, Any]) -> str:
         cls = f' class="{kind}"' if kind in ("annex", "table_title") else ""
         if s.get("page_break_before"):
             out.append('<div class="break"></div>')
+        # the official form is as wide as the national one: its section prints on landscape pages
+        wide = context.get("official_form") is not None and "self_table" in s.get("tables", [])
+        if wide:
+            out.append('<section class="form-page">')
         out.append(f"<{tag}{cls}>{_e(s['heading'])}</{tag}>")
         for p in s.get("paragraphs", []):
             out.append(f"<p>{_e(p)}</p>")
         for name, tb in _tables_of(context, s):
-            out += _html_named_table(context, name, tb)
+            out += _html_named_table(context, name, tb, s["heading"])
+        if wide:
+            out.append("</section>")
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -315,7 +315,7 @@ def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str 
             where = "；出错位置附近的文字：" + " ".join(x.strip() for x in lines if x.strip())[:120]
         name = Path(template).name if template is not None else template_path(context.get("style") or "通用").name
         raise InputError(f"报告模板 {name} 中的 {{% %}} / {{{{ }}}} 标记有误（{exc.message or type(exc).__name__}）{where}", path=template, code="X034") from None
-    postprocess(tpl.docx.element.body)
+    postprocess(tpl.docx.element.body, form=context.get("official_form"))
     out = Path(out_path)
     tpl.save(str(out))
     return out
@@ -436,18 +436,101 @@ def _options(tbl) -> dict[str, str] | None:
     return opts
 
 
-def postprocess(body) -> None:
+def postprocess(body, form=None) -> None:
+    """Merges, widths and the official form; the ``xlperf:`` markers are removed once used."""
     for tbl in list(body.iter(W + "tbl")):
         opts = _options(tbl)
         if opts is None:
             continue
+        _drop_caption(tbl)
         if opts.get("grid") == "even":
             _even_grid(tbl)
         cols = [int(c) - 1 for c in opts.get("merge", "").split(",") if c.strip().isdigit()]
         rows = [tr for tr in tbl.findall(W + "tr") if not _is_header(tr)]
+        if "cover" not in opts:
+            _fit_columns(tbl)
         if cols:
             _merge(rows, cols)
         _span_placeholders(tbl, rows)
+    _place_form(body, form)
+
+
+def _drop_caption(tbl) -> None:
+    """The option string lives in the alt-text title, which Word shows to readers: remove it."""
+    tblpr = tbl.find(W + "tblPr")
+    cap = tblpr.find(W + "tblCaption") if tblpr is not None else None
+    if cap is not None:
+        tblpr.remove(cap)
+
+
+# --- column widths from the content -------------------------------------------------------------------
+
+MIN_CHARS, MAX_CHARS, HEADER_CHARS = 4.0, 36.0, 8.0  # in Latin characters (a CJK character is two)
+CHAR_TWIPS = 105  # one Latin character of the 10.5 pt table text
+SHORT_CHARS = 12.0  # a column needing no more than this keeps all of it
+
+
+def _chars(text: str) -> float:
+    longest = max(text.split("\n"), key=len, default="") if text else ""
+    return sum(2.0 if ord(ch) >= 0x2E80 else 1.0 for ch in longest)
+
+
+def share_width(demand: list[float], total: int) -> list[int]:
+    """Split ``total`` twips among columns wanting ``demand`` characters each.
+
+    When all fit, each gets its share of the room in proportion. Otherwise the short columns
+    (numbers, 权重, 得分) keep what they need, so they never wrap, and the long text columns
+    share the rest in proportion; if even that does not fit, everything shrinks in proportion.
+    """
+    need = [d * CHAR_TWIPS + 160 for d in demand]  # 160: the cell margins and a little air
+    if sum(need) <= total:
+        out = [int(total * n / sum(need)) for n in need]
+    else:
+        short = [n if d <= SHORT_CHARS else 0.0 for n, d in zip(need, demand)]
+        long_need = sum(n for n, d in zip(need, demand) if d > SHORT_CHARS)
+        room = total - sum(short)
+        if long_need and room >= long_need * 0.3:
+            out = [int(n) if d <= SHORT_CHARS else int(room * n / long_need) for n, d in zip(need, demand)]
+        else:
+            out = [int(total * n / sum(need)) for n in need]
+    out[-1] += total - sum(out)
+    return out
+
+
+def _fit_columns(tbl) -> None:
+    """Share the table's width among its columns by what they hold.
+
+    A column's demand is its longest single-column body text (a header may wrap, so it counts
+    up to HEADER_CHARS), kept between MIN_CHARS and MAX_CHARS; the width is shared in that
+    proportion, so short numbers get narrow columns and texts the room.
+    """
+    grid = tbl.find(W + "tblGrid")
+    if grid is None:
+        return
+    cols = grid.findall(W + "gridCol")
+    try:
+        total = sum(int(c.get(W + "w")) for c in cols)
+    except (TypeError, ValueError):
+        return
+    if len(cols) < 2 or total <= 0:
+        return
+    demand = [MIN_CHARS] * len(cols)
+    for tr in tbl.findall(W + "tr"):
+        header = _is_header(tr)
+        for col, tc in _layout(tr).items():
+            if _span(tc) != 1 or col >= len(cols):
+                continue
+            text = "\n".join(_text(p) for p in tc.findall(W + "p")).strip()
+            if text.startswith("【"):
+                continue  # a placeholder spans the row once merged
+            need = min(_chars(text), HEADER_CHARS) if header else _chars(text)
+            demand[col] = max(demand[col], min(need, MAX_CHARS))
+    widths = share_width(demand, total)
+    for c, w in zip(cols, widths):
+        c.set(W + "w", str(w))
+    for tr in tbl.findall(W + "tr"):
+        for col, tc in _layout(tr).items():
+            _set_width(tc, sum(widths[col : col + _span(tc)]))
 
 
 def _merge(rows: list[Any], cols: list[int]) -> None:
@@ -552,3 +635,185 @@ def _even_grid(tbl) -> None:
             span = _span(tc)
             _set_width(tc, sum(widths[col : col + span]))
             col += span
+
+
+# --- the official 自评表 ---------------------------------------------------------------------------------
+
+FORM_ANCHOR_STYLE = "OfficialForm"  # the template's paragraph the form replaces
+TEXT_W = 8845  # twips between the margins of the shipped templates (156 mm)
+_FORM_FONT = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman"/>'
+_FORM_BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+
+
+def _place_form(body, form) -> None:
+    """Put the official form where the template has its anchor paragraph (or drop the anchor).
+
+    The form is as wide as the national one: it gets a landscape section of its own, from the
+    heading above it to its signature line; the pages around it stay portrait.
+    """
+    for p in list(body.iter(W + "p")):
+        ppr = p.find(W + "pPr")
+        style = ppr.find(W + "pStyle") if ppr is not None else None
+        if style is None or style.get(W + "val") != FORM_ANCHOR_STYLE:
+            continue
+        if form is None:
+            p.getparent().remove(p)
+            continue
+        landscape = _landscape_section(body, p)
+        width = _section_width(body, landscape) if landscape is not None else _section_width(body)
+        p.addprevious(form_table(form, width))
+        p.getparent().remove(p)
+
+
+LANDSCAPE_MARGINS = {"top": 1587, "bottom": 1474, "left": 1417, "right": 1417}  # 28/26/25/25 mm
+
+
+def _landscape_section(body, anchor):
+    """Make the block around ``anchor`` a landscape section; return its sectPr (None: not possible)."""
+    import copy
+
+    final = body.find(W + "sectPr")
+    if final is None or anchor.getparent() is not body:
+        return None
+    styles = ("Annex", "TableTitle", "Heading1")
+    start = anchor.getprevious()
+    while start is not None and not (start.tag == W + "p" and _pstyle(start) in styles):
+        start = start.getprevious()
+    end = anchor.getnext()  # the signature paragraph
+    if start is None or end is None or end.tag != W + "p":
+        return None
+    before = copy.deepcopy(final)  # the portrait pages before the form keep the document's setup
+    brk = _new_paragraph(start)
+    brk.find(W + "pPr").append(before)
+    start.addprevious(brk)
+    wide = copy.deepcopy(final)
+    size, mar = wide.find(W + "pgSz"), wide.find(W + "pgMar")
+    w, h = size.get(W + "w"), size.get(W + "h")
+    size.set(W + "w", h)
+    size.set(W + "h", w)
+    size.set(W + "orient", "landscape")
+    for side, v in LANDSCAPE_MARGINS.items():
+        mar.set(W + side, str(v))
+    for el in (wide, final):  # 陕西's cover page has no number; only the first section keeps that
+        for tp in el.findall(W + "titlePg"):
+            el.remove(tp)
+    if _nothing_after(end):  # the form ends the document: the last section is the landscape one
+        final.getparent().replace(final, wide)
+        return wide
+    end_ppr = end.find(W + "pPr")
+    if end_ppr is None:
+        end_ppr = _new_paragraph(end).find(W + "pPr")
+        end.insert(0, end_ppr)
+    end_ppr.append(wide)
+    _no_break_after(end)
+    return wide
+
+
+def _no_break_after(end) -> None:
+    """The section break already starts a new page: drop the empty paragraphs after it and the
+    page break of the next heading, which would otherwise leave a blank page."""
+    nxt = end.getnext()
+    while nxt is not None and nxt.tag == W + "p" and not _text(nxt).strip() and nxt.find(".//" + W + "sectPr") is None \
+            and nxt.find(".//" + W + "drawing") is None:
+        gone, nxt = nxt, nxt.getnext()
+        gone.getparent().remove(gone)
+    if nxt is not None and nxt.tag == W + "p" and _pstyle(nxt) in ("TitleBreak", "Annex"):
+        from lxml import etree
+
+        ppr = nxt.find(W + "pPr")
+        brk = etree.Element(W + "pageBreakBefore")
+        brk.set(W + "val", "0")
+        before = [c for c in ppr if c.tag in (W + "pStyle", W + "keepNext", W + "keepLines")]  # the schema's order
+        if before:
+            before[-1].addnext(brk)
+        else:
+            ppr.insert(0, brk)
+
+
+def _nothing_after(p) -> bool:
+    for el in p.itersiblings():
+        if el.tag == W + "sectPr":
+            continue
+        if el.tag != W + "p" or _text(el).strip() or el.find(".//" + W + "drawing") is not None:
+            return False
+    return True
+
+
+def _pstyle(p) -> str:
+    ppr = p.find(W + "pPr")
+    st = ppr.find(W + "pStyle") if ppr is not None else None
+    return st.get(W + "val") if st is not None else ""
+
+
+def _new_paragraph(like):
+    """An empty paragraph of the smallest line (the carrier of a section break)."""
+    from docx.oxml import parse_xml
+
+    return parse_xml(
+        f'<w:p xmlns:w="{W_NS}"><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
+    )
+
+
+def _section_width(body, sect=None) -> int:
+    sect = sect if sect is not None else body.find(W + "sectPr")
+    try:
+        size, mar = sect.find(W + "pgSz"), sect.find(W + "pgMar")
+        return int(size.get(W + "w")) - int(mar.get(W + "left")) - int(mar.get(W + "right"))
+    except (AttributeError, TypeError, ValueError):
+        return TEXT_W
+
+
+def _form_cell_xml(width: int, span: int, vmerge: str, text: str, *, bold: bool, align: str) -> str:
+    from xml.sax.saxutils import escape
+
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    props += f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    props += f'<w:vMerge w:val="{vmerge}"/>' if vmerge == "restart" else ("<w:vMerge/>" if vmerge else "")
+    props += '<w:vAlign w:val="center"/>'
+    style = "TableHead" if bold else ("TableTextLeft" if align == "left" else "TableText")
+    b = "<w:b/><w:bCs/>" if bold else ""
+    paras = []
+    for line in (text.split("\n") if text else [""]):
+        run = f'<w:r><w:rPr>{_FORM_FONT}{b}</w:rPr><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else ""
+        paras.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:rPr>{_FORM_FONT}</w:rPr></w:pPr>{run}</w:p>')
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{''.join(paras)}</w:tc>"
+
+
+def form_table(form, width: int = TEXT_W):
+    """The form as a Word table with real merged cells (gridSpan across, vMerge down).
+
+    Rows do not split across pages; the widths follow ``form.widths`` scaled to ``width``.
+    """
+    from docx.oxml import parse_xml
+
+    widths = share_width([max(w - 2, MIN_CHARS) for w in form.widths], width)
+    owner = {}
+    for c in form.cells:
+        for r in range(c.row, c.row + c.rowspan):
+            for k in range(c.col, c.col + c.colspan):
+                owner[(r, k)] = c
+    rows = []
+    for r in range(form.nrows):
+        cells, k = [], 0
+        while k < form.ncols:
+            c = owner.get((r, k))
+            if c is None or c.col != k:  # a position no cell covers: an empty cell
+                cells.append(_form_cell_xml(widths[k], 1, "", "", bold=False, align="center"))
+                k += 1
+                continue
+            w = sum(widths[k : k + c.colspan])
+            if c.row == r:
+                cells.append(_form_cell_xml(w, c.colspan, "restart" if c.rowspan > 1 else "", c.text, bold=c.bold, align=c.align))
+            else:
+                cells.append(_form_cell_xml(w, c.colspan, "continue", "", bold=False, align="center"))
+            k += c.colspan
+        rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/></w:trPr>{"".join(cells)}</w:tr>')
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    xml = (
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+    return parse_xml(xml)

@@ -120,6 +120,9 @@ PARAGRAPH_STYLES = [
     ("TableText", "表格文字", dict(east=FANGSONG, size=SZ_TABLE, jc="center", indent=False, line=LINE_TABLE)),
     ("TableTextLeft", "表格文字（左对齐）", dict(east=FANGSONG, size=SZ_TABLE, jc="left", indent=False, line=LINE_TABLE, based_on="TableText")),
     ("TableHead", "表格表头", dict(east=FANGSONG, size=SZ_TABLE, jc="center", indent=False, line=LINE_TABLE, bold=True, based_on="TableText")),
+    ("FormYear", "自评表年度", dict(east=FANGSONG, size=SZ_NOTE, jc="center", indent=False, keep_next=True, line=360)),
+    ("FormSign", "自评表签署", dict(east=FANGSONG, size=SZ_NOTE, jc="left", indent=False, line=360, before=120)),
+    ("OfficialForm", "自评表位置", dict(east=FANGSONG, size=SZ_TABLE, jc="left", indent=False, line=240)),
     ("Spacer", "表后空行", dict(east=FANGSONG, size=SZ_TABLE, jc="left", indent=False, line=240)),
     ("CoverTitle", "封面标题", dict(east=XIAOBIAOSONG, size=SZ_COVER_TITLE, jc="center", indent=False, line=800)),
     ("CoverLabel", "封面栏目", dict(east=HEITI, size=SZ_BODY, jc="distribute", indent=False, line=LINE_BODY)),
@@ -242,7 +245,8 @@ def data_row(fields: list[tuple[str, str]], widths: list[int]) -> str:
 
 
 # The tables. ``xlperf:merge=1,2`` in the table's alt-text title (w:tblCaption) tells the
-# renderer to merge equal neighbouring cells of columns 1 and 2 (the 一级/二级 indicators).
+# renderer to merge equal neighbouring cells of columns 1 and 2 (the 一级/二级 indicators); the
+# renderer also sizes the columns by their content and removes the caption from the report.
 
 SELF_W = widths_mm(13, 16, 26, 9, 16, 16, 15, 11, 34)
 SELF_HEADER = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "完成率", "得分", "偏差原因分析及改进措施"]
@@ -367,6 +371,21 @@ def basic_data_table_xml() -> str:
     return table(w, head + body, caption="xlperf:merge=;grid=even")
 
 
+def official_form_xml() -> str:
+    """The official 自评表: its title (unless the section heading already says it), year and unit,
+    then a paragraph the renderer replaces with the form's table (real merged cells), then the
+    signature line. See xlperf/report/official.py."""
+    return (
+        tag("{%p if not s.heading.endswith(official_form.title) %}")
+        + para("{{ official_form.title }}", "TableCaption")
+        + tag("{%p endif %}")
+        + para("{{ official_form.year }}", "FormYear")
+        + para("金额单位：{{ official_form.unit }}", "TableNote")
+        + para("", "OfficialForm")
+        + para("{{ official_form.signature }}", "FormSign")
+    )
+
+
 def cover_xml() -> str:
     """陕西: the cover page (title, then the fields as label | value rows), then a page break."""
     label_w, value_w = mm(42), mm(98)
@@ -403,7 +422,7 @@ def tables_xml() -> str:
     return (
         tag("{%p for t in s.tables %}")
         + tag("{%p set tb = tables[t] %}")
-        + tag("{%p if tb.title %}")
+        + tag("{%p if tb.title and not (t == 'self_table' and official_form) %}")
         + para("{{ tb.title }}", "TableCaption")
         + tag("{%p endif %}")
         + tag("{%p if tb.note %}")
@@ -411,6 +430,8 @@ def tables_xml() -> str:
         + tag("{%p endif %}")
         + tag("{%p if t == 'budget' %}")
         + budget_table_xml("tb")
+        + tag("{%p elif t == 'self_table' and official_form %}")
+        + official_form_xml()
         + tag("{%p elif t == 'self_table' %}")
         + self_table_xml("tb")
         + tag("{%p elif t == 'payments' %}")

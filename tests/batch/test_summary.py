@@ -1,0 +1,122 @@
+"""The 汇总表 as printed and read: totals, grade counts, status words, links, print setup."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlperf.batch.summary import (
+    COLUMNS,
+    SHEET_DEPARTMENTS,
+    SHEET_FINDINGS,
+    SHEET_SUMMARY,
+    STATUS_ERRORS,
+    STATUS_FAILED,
+    STATUS_PENDING,
+    TOTAL_LABEL,
+    SummaryRecord,
+    summary_totals,
+    write_summary_csv,
+    write_summary_xlsx,
+)
+
+
+def _records() -> list[SummaryRecord]:
+    def rec(i: int, score, grade: str, status: str = "成功", dept: str = "县医疗保障局") -> SummaryRecord:
+        return SummaryRecord(
+            文件=f"单位{i}/自评表.xlsx", 项目名称=f"项目{i}", 主管部门=dept, 实施单位="某中心", 评价类型="项目支出",
+            全年预算数=40.0, 全年执行数=30.0 + i, 执行率=(30.0 + i) / 40.0, 总分=score, 等级=grade, 状态=status,
+            错误数=1 if status == STATUS_ERRORS else 0, 警告数=i,
+            报告文件=f"单位{i}-自评报告.docx", 输出=[f"单位{i}-自评报告.docx", f"单位{i}-自评报告.pdf", f"单位{i}-自评报告.md"],
+        )
+
+    return [
+        rec(1, 92.0, "优"),
+        rec(2, 84.0, "良", dept="县卫生健康局"),
+        rec(3, None, "待定", STATUS_PENDING),  # a draft total of 70 must count nowhere
+        rec(4, 61.0, "差", STATUS_ERRORS),
+        SummaryRecord(文件="坏.xlsx", 状态=STATUS_FAILED, 错误信息="不是 Excel 工作簿"),
+    ]
+
+
+def _by_label(ws, label: str) -> dict[str, object]:
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[0] == label:
+            return dict(zip(header, row))
+    raise AssertionError(f"no row {label}")
+
+
+def test_totals_leave_pending_and_failed_workbooks_out_of_grades_and_average():
+    t = summary_totals(_records())
+    assert t["count"] == 5
+    assert t["grades"] == {"优": 1, "良": 1, "中": 0, "差": 1} and t["pending"] == 1
+    assert t["average"] == round((92 + 84 + 61) / 3, 2)
+    assert t["budget"] == 160.0 and t["executed"] == 31 + 32 + 33 + 34 and t["rate"] == round(130 / 160, 4)
+    assert t["status"] == {"完成": 2, "待定": 1, "错误": 2}
+
+
+def test_summary_sheet_has_totals_grade_counts_status_words_and_links(tmp_path):
+    out = write_summary_xlsx(_records(), tmp_path / "汇总表.xlsx")
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SHEET_SUMMARY]
+    header = [c.value for c in ws[1]]
+    status = header.index("状态")
+    assert sorted(r[status] for r in ws.iter_rows(min_row=2, max_row=6, values_only=True)) == sorted(["完成", "完成", "待定", "错误", "错误"])
+    total = _by_label(ws, TOTAL_LABEL)
+    assert total["总分"] == 79.0 and total["全年预算数（万元）"] == 160.0 and total["执行率"] == round(130 / 160, 4)
+    assert ws.cell(7, 1).font.b
+    grades = _by_label(ws, "等级分布")
+    note = grades[header[1]]
+    assert "优 1，良 1，中 0，差 1" in note and "总分待定 1 个" in note and "完成 2，待定 1，错误 2" in note
+    # the filter covers the records only, not the totals
+    assert ws.auto_filter.ref.endswith("6")
+    # a link to the report in each format produced: Word (报告文件), PDF and Markdown columns
+    assert header[len(COLUMNS):] == ["报告（PDF）", "报告（Markdown）"]
+    for col in (header.index("报告文件"), len(COLUMNS), len(COLUMNS) + 1):
+        linked = [ws.cell(r, col + 1) for r in range(2, 7) if ws.cell(r, col + 1).value]
+        assert len(linked) == 4 and all(c.hyperlink is not None and c.hyperlink.target == c.value for c in linked)
+    # 按主管部门: a 待定 column and a 合计 row
+    d = wb[SHEET_DEPARTMENTS]
+    total = _by_label(d, "合计")
+    assert (total["工作簿数"], total["优"], total["良"], total["差"], total["待定"], total["失败"]) == (5, 1, 1, 1, 1, 1)
+    assert total["平均分"] == 79.0
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_header(tmp_path):
+    out = write_summary_xlsx(_records(), tmp_path / "汇总表.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [SHEET_SUMMARY, SHEET_DEPARTMENTS, SHEET_FINDINGS]
+    for ws in wb.worksheets:
+        ps = ws.page_setup
+        assert ps.orientation == "landscape" and int(ps.paperSize) == 9, ws.title
+        assert int(ps.fitToWidth) == 1 and int(ps.fitToHeight) == 0 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2", ws.title
+        assert "&P" in ws.oddFooter.center.text
+
+
+def test_csv_says_the_same_status_words(tmp_path):
+    out = write_summary_csv(_records(), tmp_path / "汇总表.csv")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "完成" in text and "待定" in text and "错误" in text and "成功" not in text and "有错误" not in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None, reason="LibreOffice/poppler missing")
+def test_summary_prints_to_pdf_one_page_wide_with_its_total_row(tmp_path):
+    records = _records() * 8  # 40 rows: more than fit a page's height, never wider than a page
+    out = write_summary_xlsx(records, tmp_path / "汇总表.xlsx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "汇总表.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    size = next(line for line in info.splitlines() if line.startswith("Page size"))
+    w, h = (float(x) for x in size.split(":")[1].split("pts")[0].split("x"))
+    assert abs(w - 841.9) < 1 and abs(h - 595.3) < 1  # A4 landscape
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    # one page width: the first page carries the first and the last column of the 汇总 sheet
+    assert "文件" in first and "报告（Markdown）" in first and TOTAL_LABEL in first and "等级分布" in first
+    pages = int(next(line for line in info.splitlines() if line.startswith("Pages")).split()[-1])
+    assert pages <= 4  # 汇总 + 按主管部门 + 全部问题, none split across page widths
