@@ -116,6 +116,20 @@ def test_calc_output_to_a_symlink_writes_its_target(book: Path, tmp_path: Path) 
     assert link.is_symlink() and total(target) == 84.31
 
 
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_report_to_a_symlink_writes_its_target(book: Path, tmp_path: Path, fmt: str) -> None:
+    shared = tmp_path / "共享"
+    shared.mkdir()
+    real = shared / f"报告.{fmt}"
+    real.write_bytes(b"old")
+    link = tmp_path / f"报告链接.{fmt}"
+    link.symlink_to(real)
+    res = CliRunner().invoke(cli, ["report", str(book), "-o", str(link)])
+    assert res.exit_code == 0, res.output
+    assert link.is_symlink() and real.read_bytes() != b"old" and real.stat().st_size > 100
+    assert temps(shared) == [] and temps(tmp_path) == []
+
+
 def test_symlink_loop_is_named_in_chinese(book: Path, tmp_path: Path) -> None:
     a, b = tmp_path / "环A.xlsx", tmp_path / "环B.xlsx"
     a.symlink_to(b)
@@ -312,6 +326,28 @@ def test_full_disk_while_the_writer_writes(book: Path, monkeypatch) -> None:
             tmp.write_bytes(b"half")
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     assert "磁盘空间不足" in ei.value.message and temps(book.parent) == []
+
+
+def test_full_disk_while_calc_writes_the_zip(book: Path, tmp_path: Path, monkeypatch) -> None:
+    """The disk fills up halfway through the workbook's zip: the original stays, the message is Chinese."""
+    from xlperf.ooxml import patch as patch_module
+
+    original = book.read_bytes()
+    link = tmp_path / "链接.xlsx"
+    link.symlink_to(book)
+    calls = {"n": 0}
+    real_copy = patch_module.copy_raw
+
+    def full(*a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_copy(*a, **kw)
+
+    monkeypatch.setattr(patch_module, "copy_raw", full)
+    res = calc(str(link))
+    assert res.exit_code == 3 and "磁盘空间不足" in res.output and "No space" not in res.output, res.output
+    assert book.read_bytes() == original and link.is_symlink() and temps(book.parent) == []
 
 
 @pytest.mark.skipif(IS_ROOT or os.name != "posix", reason="root reads every file")

@@ -113,23 +113,22 @@ def _exists(p: Path) -> bool:
 TEMP_PREFIX = ".xlperf-tmp-"
 
 
-def output_error(dst: Path, exc: OSError) -> OutputError:
-    """An OSError met while writing ``dst``, as an OutputError in plain Chinese."""
+def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputError:
+    """An OSError met while writing ``dst`` (into ``folder``, by default its own), as a Chinese OutputError."""
     dst = Path(dst)
-    if isinstance(exc, FileNotFoundError) and not _exists(dst.parent):
-        return OutputError(f"输出文件夹不存在：{dst.parent}", path=dst, code=E_OUT_FOLDER)
+    folder = Path(folder) if folder is not None else dst.parent
+    if isinstance(exc, FileNotFoundError) and not _exists(folder):
+        return OutputError(f"输出文件夹不存在：{folder}", path=dst, code=E_OUT_FOLDER)
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         return OutputError("磁盘空间不足，无法保存文件。请清理磁盘后重试", path=dst, code=E_OUT_WRITE)
     if exc.errno == errno.EROFS:
-        return OutputError(
-            f"文件夹“{dst.parent}”{_OS_ERROR_TEXT[errno.EROFS]}。请换一个输出位置", path=dst, code=E_OUT_DENIED
-        )
+        return OutputError(f"文件夹“{folder}”{_OS_ERROR_TEXT[errno.EROFS]}。请换一个输出位置", path=dst, code=E_OUT_DENIED)
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        if _exists(dst) and os.access(dst.parent, os.W_OK):
+        if _exists(dst) and os.access(folder, os.W_OK):
             return OutputError(
                 "文件无法覆盖：可能正被 Excel/WPS 打开或被设为只读。请关闭该文件后重试", path=dst, code=E_OUT_IN_USE
             )
-        return OutputError(f"没有写入权限：文件夹“{dst.parent}”只读或无权限，请换一个输出位置", path=dst, code=E_OUT_DENIED)
+        return OutputError(f"没有写入权限：文件夹“{folder}”只读或无权限，请换一个输出位置", path=dst, code=E_OUT_DENIED)
     return OutputError(f"无法保存文件：{os_error_text(exc)}", path=dst, code=E_OUT_WRITE)
 
 
@@ -316,7 +315,7 @@ def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Pat
             dir=real.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{_temp_tag(real.name)}{suffix}"
         )
     except OSError as exc:
-        raise output_error(shown, exc) from exc
+        raise output_error(shown, exc, real.parent) from exc
     os.close(fd)
     tmp = Path(name)
     try:
@@ -324,7 +323,7 @@ def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Pat
         try:
             yield tmp
         except OSError as exc:
-            raise output_error(shown, exc) from exc
+            raise output_error(shown, exc, real.parent) from exc
         if not tmp.exists():
             raise OutputError("输出文件未生成", path=shown, code=E_OUT_WRITE)
         try:
@@ -334,7 +333,7 @@ def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Pat
             os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode())
             os.replace(tmp, real)
         except OSError as exc:
-            raise output_error(shown, exc) from exc
+            raise output_error(shown, exc, real.parent) from exc
         _fsync_dir(real.parent)
     except BaseException:
         try:

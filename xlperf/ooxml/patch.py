@@ -29,7 +29,7 @@ from xlperf.core.book import KEEP
 from xlperf.core.errors import InputError
 from xlperf.core.refs import col_letter, parse_ref, parse_range, range_ref
 from xlperf.core.values import EXCEL_CELL_LIMIT, excel_len
-from xlperf.ooxml.files import atomic_output, output_error
+from xlperf.ooxml.files import atomic_output
 from xlperf.ooxml.inspect import SheetRef, load_bytes, open_package
 from xlperf.ooxml.ns import CT_STYLES, CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_REL, NS_XML, RT_STYLES, RT_WORKSHEET
 from xlperf.ooxml.package import (
@@ -714,11 +714,8 @@ class XlsxPatcher:
             self._ask_full_calc_on_load()
         rendered = self._rendered()
         slow = _test_delay()
-        with atomic_output(dst, suffix=".xlsx") as tmp:
-            try:
-                self._write_zip(tmp, rendered, slow)
-            except OSError as exc:
-                raise output_error(Path(dst).absolute(), exc) from exc
+        with atomic_output(dst, suffix=".xlsx") as tmp:  # an OSError while writing becomes a Chinese OutputError there
+            self._write_zip(tmp, rendered, slow)
 
     def _write_zip(self, tmp: Path, rendered: dict[str, bytes], slow: float) -> None:
         with open(tmp, "wb") as f:
