@@ -38,28 +38,28 @@ E_IN_NO_ACCESS = "X015"
 
 _ACCESS = "没有权限（文件或文件夹不允许当前用户访问，或正被其他程序独占）"
 _NO_SPACE = "磁盘空间不足，请清理磁盘后重试"
-_OS_ERROR_TEXT: dict[int, str] = {
-    errno.ELOOP: "这是一个循环的符号链接（链接绕回了自己），找不到真正的文件。请修正或删除这个链接",
-    errno.EACCES: _ACCESS,
-    errno.EPERM: _ACCESS,
-    errno.ENOSPC: _NO_SPACE,
-    errno.EROFS: "所在的磁盘是只读的（如写保护的U盘、光盘或只读共享），无法写入",
-    errno.ENAMETOOLONG: "文件名或路径过长，超出系统允许的长度。请缩短文件名，或移到层级较浅的文件夹",
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.ENOTDIR: "路径中有一级不是文件夹",
-    errno.EISDIR: "这是一个文件夹，不是文件",
-    errno.EBUSY: "文件正被其他程序占用，请关闭后重试",
-    errno.ETXTBSY: "文件正被其他程序占用，请关闭后重试",
-    errno.EIO: "磁盘读写出错（磁盘损坏或网络盘断开），请检查后重试",
-    errno.EMFILE: "同时打开的文件过多，请稍后重试",
-    errno.ENFILE: "同时打开的文件过多，请稍后重试",
-    errno.EFBIG: "文件超出该磁盘允许的大小",
-    errno.EINVAL: "文件名或路径无效（可能含有系统不允许的字符）",
-    errno.ETIMEDOUT: "网络盘无响应，请检查网络连接后重试",
-}
-for _name, _text in (("EDQUOT", _NO_SPACE), ("ESTALE", "网络盘上的文件已失效，请重新连接网络盘后重试")):
-    if hasattr(errno, _name):
-        _OS_ERROR_TEXT[getattr(errno, _name)] = _text
+_ERRNO_TEXT = (  # by errno name: not every platform defines every name
+    ("ELOOP", "这是一个循环的符号链接（链接绕回了自己），找不到真正的文件。请修正或删除这个链接"),
+    ("EACCES", _ACCESS),
+    ("EPERM", _ACCESS),
+    ("ENOSPC", _NO_SPACE),
+    ("EDQUOT", _NO_SPACE),
+    ("EROFS", "所在的磁盘是只读的（如写保护的U盘、光盘或只读共享），无法写入"),
+    ("ENAMETOOLONG", "文件名或路径过长，超出系统允许的长度。请缩短文件名，或移到层级较浅的文件夹"),
+    ("ENOENT", "文件或文件夹不存在"),
+    ("ENOTDIR", "路径中有一级不是文件夹"),
+    ("EISDIR", "这是一个文件夹，不是文件"),
+    ("EBUSY", "文件正被其他程序占用，请关闭后重试"),
+    ("ETXTBSY", "文件正被其他程序占用，请关闭后重试"),
+    ("EIO", "磁盘读写出错（磁盘损坏或网络盘断开），请检查后重试"),
+    ("EMFILE", "同时打开的文件过多，请稍后重试"),
+    ("ENFILE", "同时打开的文件过多，请稍后重试"),
+    ("EFBIG", "文件超出该磁盘允许的大小"),
+    ("EINVAL", "文件名或路径无效（可能含有系统不允许的字符）"),
+    ("ETIMEDOUT", "网络盘无响应，请检查网络连接后重试"),
+    ("ESTALE", "网络盘上的文件已失效，请重新连接网络盘后重试"),
+)
+_OS_ERROR_TEXT: dict[int, str] = {getattr(errno, name): text for name, text in _ERRNO_TEXT if hasattr(errno, name)}
 
 
 def os_error_text(exc: BaseException) -> str:
