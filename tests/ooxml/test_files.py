@@ -116,6 +116,16 @@ def test_calc_output_to_a_symlink_writes_its_target(book: Path, tmp_path: Path) 
     assert link.is_symlink() and total(target) == 84.31
 
 
+def test_calc_through_a_symlink_sees_excel_holding_the_real_file(book: Path, tmp_path: Path) -> None:
+    link = tmp_path / "链接.xlsx"
+    link.symlink_to(book)
+    (book.parent / f"~${book.name}").write_bytes(b"\0" * 165)  # Excel opened the real file
+    original = book.read_bytes()
+    res = calc(str(link))
+    assert res.exit_code == 3 and "正在 Excel/WPS 中打开" in res.output, res.output
+    assert book.read_bytes() == original
+
+
 @pytest.mark.parametrize("fmt", ["md", "docx"])
 def test_report_to_a_symlink_writes_its_target(book: Path, tmp_path: Path, fmt: str) -> None:
     shared = tmp_path / "共享"
