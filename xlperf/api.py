@@ -3,6 +3,7 @@ new, report, batch, and the documented JSON of an evaluation. No printing here."
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     p = Path(path)
     require_file(p)
     target = Path(out) if out is not None else p
-    if out is not None and target.resolve() != p.resolve():
+    if out is not None and os.path.realpath(target) != os.path.realpath(p):  # resolve() raises on a symlink loop
         if not target.parent.exists():
             raise OutputError(f"输出文件夹不存在：{target.parent.absolute()}", path=target, code="X102")
     lock = excel_lock_file(target)

@@ -91,8 +91,8 @@ def new(path: Path, style: str, evaluation_type: str, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="另存为此文件，不修改原文件。")
+@click.argument("path", type=click.Path(path_type=Path, readable=False))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="另存为此文件，不修改原文件。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出总分一行。")
 def calc(path: Path, out: Path | None, quiet: bool) -> None:
     """计算得分并写回工作簿：完成率、得分、总分、等级、校验结果和自评报告草稿。
@@ -113,7 +113,7 @@ def calc(path: Path, out: Path | None, quiet: bool) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 @click.option("--errors-only", is_flag=True, help="只列出“错误”级别的问题。")
 def check(path: Path, fmt: str, errors_only: bool) -> None:
@@ -159,8 +159,8 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
 
 
 @cli.command("report")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="报告文件名或文件夹。默认：工作簿所在文件夹中的“<工作簿名>-自评报告.<格式>”。")
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="报告文件名或文件夹。默认：工作簿所在文件夹中的“<工作簿名>-自评报告.<格式>”。")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS, case_sensitive=False), help="报告格式：docx（Word，默认）/ pdf / md / html；xlsx 导出正式的项目支出绩效自评表（按 --style 的版式）。省略时按 -o 的扩展名判断。")
 @click.option("--style", type=click.Choice(REPORT_STYLES), help="报告样式（提纲）：通用 / 四川 / 山西 / 陕西 / 湖南。默认取“项目信息”中的报告样式。")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), help="用自己的 Word 模板（.docx）代替内置模板，见 docs/report-templates.md。")
@@ -237,7 +237,7 @@ def _print_errors(errors) -> None:
 
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, metavar="输入…")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path, readable=False), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
 @click.option("--format", "fmt", default="docx", show_default=True, help="报告格式，逗号分隔：docx、pdf、md。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 表示在本进程中逐个处理。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过内容和选项都未变、报告仍在的工作簿）。")

@@ -83,8 +83,32 @@ def rich(tmp_path: Path) -> Path:
     return build_rich_self_evaluation(tmp_path / "自评表（含宏和按钮）.xlsm")
 
 
+def excel_calc_pr(path: Path) -> None:
+    """Give the workbook the calcPr Excel writes (no fullCalcOnLoad), copying every other part raw."""
+    from tests.hostile.surgery import read_parts, write_parts
+
+    parts = read_parts(path)
+    parts["xl/workbook.xml"] = re.sub(rb"<calcPr\b[^>]*/>", b'<calcPr calcId="191029" calcMode="auto"/>', parts["xl/workbook.xml"])
+    write_parts(path, parts)
+
+
+def without_calc_pr(xml: bytes) -> bytes:
+    root = etree.fromstring(xml)
+    for el in root.findall(f"{{{NS_MAIN}}}calcPr"):
+        root.remove(el)
+    return etree.tostring(root, method="c14n")
+
+
+def calc_pr(xml: bytes) -> dict[str, str]:
+    (el,) = etree.fromstring(xml).findall(f"{{{NS_MAIN}}}calcPr")
+    return dict(el.attrib)
+
+
+@pytest.mark.parametrize("excel_saved", [False, True])
 @pytest.mark.parametrize("in_place", [True, False])
-def test_calc_keeps_every_part_it_does_not_own(rich: Path, tmp_path: Path, in_place: bool) -> None:
+def test_calc_keeps_every_part_it_does_not_own(rich: Path, tmp_path: Path, in_place: bool, excel_saved: bool) -> None:
+    if excel_saved:
+        excel_calc_pr(rich)
     before = zip_infos(rich)
     owned = owned_cells(rich)
     target = rich if in_place else tmp_path / "另存.xlsm"
@@ -97,7 +121,13 @@ def test_calc_keeps_every_part_it_does_not_own(rich: Path, tmp_path: Path, in_pl
     changed = {n for n in after if after[n][0] != before[n][0]}
     sheet_changes = {n for n in changed if n.startswith("xl/worksheets/sheet")}
     assert sheet_changes == set(owned), (sheet_changes, set(owned))
-    assert changed - sheet_changes <= {"xl/styles.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+    assert changed - sheet_changes <= {"xl/styles.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
+    # workbook.xml: only calcPr may differ, asking for a full recalculation on open (kept as it was
+    # when it already did); every attribute the workbook had there stays
+    wb_before, wb_after = before["xl/workbook.xml"][0], after["xl/workbook.xml"][0]
+    assert ("xl/workbook.xml" in changed) == excel_saved
+    assert without_calc_pr(wb_after) == without_calc_pr(wb_before)
+    assert calc_pr(wb_after) == {**calc_pr(wb_before), "fullCalcOnLoad": "1"}
     # rels and content types changed only by dropping calcChain
     assert after["xl/_rels/workbook.xml.rels"][0] != before["xl/_rels/workbook.xml.rels"][0]
     for part, needle in (("xl/_rels/workbook.xml.rels", b"calcChain"), ("[Content_Types].xml", b"calcChain")):

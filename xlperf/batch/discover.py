@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from xlperf.core.errors import InputError
+from xlperf.ooxml.files import os_error_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 OLD_WORKBOOK_SUFFIXES = (".xls", ".xlsb", ".et")  # workbooks a unit sent, in a format we do not read
@@ -30,6 +31,7 @@ class Skipped:
 class Discovery:
     workbooks: list[Path] = field(default_factory=list)  # .xlsx/.xlsm, deduplicated, in input order
     old_format: list[Path] = field(default_factory=list)  # .xls & co: reported as failed
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (path, Chinese reason): reported as failed
     skipped: list[Skipped] = field(default_factory=list)
 
 
@@ -48,6 +50,11 @@ def _stat(path: Path):
         return path.stat()
     except OSError:
         return None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    st = _stat(path)
+    return (st.st_dev, st.st_ino) if st is not None else None
 
 
 def file_key(path: Path) -> str:
@@ -96,9 +103,25 @@ def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> Di
         else:
             found.skipped.append(Skipped(p, SKIP_OTHER))
 
+    def unreadable(exc: OSError, fallback: Path, what: str) -> None:
+        where = Path(exc.filename) if exc.filename is not None else fallback
+        k = file_key(where)
+        if k not in seen:
+            seen.add(k)
+            found.unreadable.append((where, f"无法读取{what}：{os_error_text(exc)}"))
+
     def walk(folder: Path) -> None:
-        for root, dirs, files in os.walk(folder):
+        # Symlinked folders are followed (a unit's folder may be a link into a shared drive); a
+        # link back to a folder already being walked is a loop and is not entered again.
+        visited: set[tuple[int, int]] = set()
+        for root, dirs, files in os.walk(folder, onerror=lambda exc: unreadable(exc, folder, "文件夹"), followlinks=True):
             rp = Path(root)
+            ident = _identity(rp)
+            if ident in visited:
+                dirs[:] = []
+                continue
+            if ident is not None:
+                visited.add(ident)
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _inside(rp / d, exclude))
             for f in sorted(files):
                 consider(rp / f, explicit=False)
@@ -106,9 +129,16 @@ def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> Di
     for raw in inputs:
         text = str(raw)
         p = Path(text)
-        if p.is_dir():
+        try:
+            st = os.stat(p)
+        except (FileNotFoundError, NotADirectoryError):
+            st = None
+        except OSError as exc:  # a symlink loop, a too-long name, no access: this input fails, the rest go on
+            unreadable(exc, p, "文件" if p.suffix.lower() in WORKBOOK_SUFFIXES + OLD_WORKBOOK_SUFFIXES else "")
+            continue
+        if st is not None and stat.S_ISDIR(st.st_mode):
             walk(p)
-        elif p.is_file():
+        elif st is not None and stat.S_ISREG(st.st_mode):
             consider(p, explicit=True)
         elif _GLOB_CHARS & set(text):
             matches = sorted(glob.glob(text, recursive=True))

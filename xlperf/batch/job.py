@@ -87,6 +87,10 @@ def error_text(exc: BaseException) -> str:
         return "不是有效的 .xlsx 工作簿（文件已损坏、未下载完整，或是改了扩展名的其他文件）"
     if isinstance(exc, MemoryError):
         return "工作簿过大，内存不足，无法处理"
+    if isinstance(exc, OSError):  # writing a report: a full disk, a read-only folder, a too-long name …
+        from xlperf.ooxml.files import os_error_text
+
+        return os_error_text(exc)
     return f"处理时出错（{type(exc).__name__}：{exc}）；请用 xlperf check 单独检查该文件"
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -37,6 +38,7 @@ from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCall
 from xlperf.batch.state import STATE_FILE, STATE_VERSION, file_hash, load_state, options_key, save_state
 from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, SummaryRecord, failed_record
 from xlperf.core.errors import InputError, OutputError
+from xlperf.ooxml.files import os_error_text
 
 FORMATS = ("docx", "pdf", "md")
 SUMMARY_XLSX = "汇总表.xlsx"
@@ -70,12 +72,12 @@ def _parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def _prepare_outdir(outdir: Path) -> None:
-    if outdir.exists() and not outdir.is_dir():
-        raise OutputError("输出位置已存在且不是文件夹", path=outdir, code="X106")
     try:
+        if os.path.lexists(outdir) and not stat.S_ISDIR(os.stat(outdir).st_mode):
+            raise OutputError("输出位置已存在且不是文件夹", path=outdir, code="X106")
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹（{exc.strerror or exc}）", path=outdir, code="X102") from exc
+        raise OutputError(f"无法创建输出文件夹：{os_error_text(exc)}", path=outdir, code="X102") from exc
     # os.access says yes to root even on a read-only mount: try a real write.
     import tempfile
 
@@ -83,7 +85,7 @@ def _prepare_outdir(outdir: Path) -> None:
         with tempfile.TemporaryFile(dir=outdir):
             pass
     except OSError as exc:
-        raise OutputError(f"输出文件夹不可写（{exc.strerror or exc}）", path=outdir, code="X107") from exc
+        raise OutputError(f"输出文件夹不可写：{os_error_text(exc)}", path=outdir, code="X107") from exc
 
 
 def _excel_lock(path: Path) -> Path | None:
@@ -147,7 +149,7 @@ def run_batch(
 
     notify = progress or (lambda _p: None)
     found = discover(inputs, exclude=out)
-    if not found.workbooks and not found.old_format:
+    if not found.workbooks and not found.old_format and not found.unreadable:
         raise InputError(
             f"没有找到 .xlsx 工作簿（跳过 {len(found.skipped)} 个锁文件/非工作簿）", code="X005"
         )
@@ -236,9 +238,9 @@ class BatchRun:
         self.found, self.out, self.staging, self.fmts = found, out, staging, fmts
         self.force, self.style, self.chunk_size, self.notify = force, style, chunk_size, notify
         self.check_only = check_only
-        self.names = display_names(found.workbooks + found.old_format)
+        self.names = display_names(found.workbooks + found.old_format + [p for p, _ in found.unreadable])
         self.bases = output_bases(found.workbooks)
-        self.total = len(found.workbooks) + len(found.old_format)
+        self.total = len(found.workbooks) + len(found.old_format) + len(found.unreadable)
         self.records: list[SummaryRecord] = []
         self.done = 0
         self.pdf_problem = ""
@@ -273,6 +275,10 @@ class BatchRun:
             rec = failed_record(self.names[p], OLD_FORMAT_MESSAGE.format(suffix=p.suffix.lower()))
             rec.处理 = self.handled
             self._emit(rec)
+        for p, reason in self.found.unreadable:  # a symlink loop, a folder we may not list …
+            rec = failed_record(self.names[p], reason)
+            rec.处理 = self.handled
+            self._emit(rec)
         if self.want_pdf and _find_soffice() is None:
             self.pdf_problem = "未找到 LibreOffice（soffice），无法转换 PDF；已照常生成 Word 报告。请安装 LibreOffice 后重新运行。"
             self.notify(Progress("message", self.done, self.total, message=self.pdf_problem))
@@ -303,7 +309,7 @@ class BatchRun:
         try:
             task["sha256"] = file_hash(p)
         except OSError as exc:
-            self._emit(failed_record(self.names[p], f"无法读取文件（{exc.strerror or exc}）"))
+            self._emit(failed_record(self.names[p], f"无法读取文件：{os_error_text(exc)}"))
             return None
         reused = self._reusable(p, task)
         if reused is not None:

@@ -32,6 +32,9 @@ _EXPORTS = {
     "excel_lock_file": "files",
     "exclusive": "files",
     "is_read_only": "files",
+    "os_error_text": "files",
+    "read_error": "files",
+    "stat_input": "files",
 }
 
 __all__ = sorted(_EXPORTS)

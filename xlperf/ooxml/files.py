@@ -1,10 +1,15 @@
 """Files on disk: atomic writes (temp file, fsync, replace), read-only and lock checks, stale temp clean-up.
 
+Also the one place that turns an OSError into plain Chinese (:func:`os_error_text`): readers,
+writers, batch and report all go through it, so a symlink loop, a full disk or a too-long name
+reads the same everywhere.
+
 Nothing here parses XML: report and batch code use it without loading lxml.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -13,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from xlperf.core.errors import OutputError
+from xlperf.core.errors import InputError, OutputError
 
 # OutputError codes.
 E_OUT_FOLDER = "X102"
@@ -22,26 +27,109 @@ E_OUT_IN_USE = "X104"
 E_OUT_BUSY = "X105"
 E_OUT_WRITE = "X106"
 E_OUT_READONLY = "X107"
+E_OUT_HARDLINK = "X109"
+E_OUT_OWNER = "X110"
+
+# InputError codes (the same numbers as xlperf.ooxml.package, which loads lxml).
+E_IN_MISSING = "X002"
+E_IN_NO_ACCESS = "X015"
+
+# --- OS errors in plain Chinese -------------------------------------------------------------------
+
+_ACCESS = "没有权限（文件或文件夹不允许当前用户访问，或正被其他程序独占）"
+_NO_SPACE = "磁盘空间不足，请清理磁盘后重试"
+_ERRNO_TEXT = (  # by errno name: not every platform defines every name
+    ("ELOOP", "这是一个循环的符号链接（链接绕回了自己），找不到真正的文件。请修正或删除这个链接"),
+    ("EACCES", _ACCESS),
+    ("EPERM", _ACCESS),
+    ("ENOSPC", _NO_SPACE),
+    ("EDQUOT", _NO_SPACE),
+    ("EROFS", "所在的磁盘是只读的（如写保护的U盘、光盘或只读共享），无法写入"),
+    ("ENAMETOOLONG", "文件名或路径过长，超出系统允许的长度。请缩短文件名，或移到层级较浅的文件夹"),
+    ("ENOENT", "文件或文件夹不存在"),
+    ("ENOTDIR", "路径中有一级不是文件夹"),
+    ("EISDIR", "这是一个文件夹，不是文件"),
+    ("EBUSY", "文件正被其他程序占用，请关闭后重试"),
+    ("ETXTBSY", "文件正被其他程序占用，请关闭后重试"),
+    ("EIO", "磁盘读写出错（磁盘损坏或网络盘断开），请检查后重试"),
+    ("EMFILE", "同时打开的文件过多，请稍后重试"),
+    ("ENFILE", "同时打开的文件过多，请稍后重试"),
+    ("EFBIG", "文件超出该磁盘允许的大小"),
+    ("EINVAL", "文件名或路径无效（可能含有系统不允许的字符）"),
+    ("ETIMEDOUT", "网络盘无响应，请检查网络连接后重试"),
+    ("ESTALE", "网络盘上的文件已失效，请重新连接网络盘后重试"),
+)
+_OS_ERROR_TEXT: dict[int, str] = {getattr(errno, name): text for name, text in _ERRNO_TEXT if hasattr(errno, name)}
+
+
+def os_error_text(exc: BaseException) -> str:
+    """What an OSError means, in plain Chinese (never the English text of the OS)."""
+    code = getattr(exc, "errno", None)
+    text = _OS_ERROR_TEXT.get(code) if isinstance(code, int) else None
+    if text is not None:
+        return text
+    if isinstance(exc, PermissionError):
+        return _ACCESS
+    if isinstance(exc, FileNotFoundError):
+        return _OS_ERROR_TEXT[errno.ENOENT]
+    name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
+    return f"操作系统报告了文件错误（{name or type(exc).__name__}），请检查文件和磁盘后重试"
+
+
+def read_error(path: str | os.PathLike[str], exc: OSError, hint: str = "") -> InputError:
+    """An OSError met while reading an input file, as an InputError naming the file."""
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR) or isinstance(exc, FileNotFoundError):
+        return InputError("文件不存在，请检查文件路径和文件名", path=path, code=E_IN_MISSING)
+    if exc.errno == errno.EISDIR or isinstance(exc, IsADirectoryError):
+        return InputError("这是一个文件夹，不是 Excel 文件", path=path, code=E_IN_MISSING)
+    text = os_error_text(exc)
+    if hint and exc.errno in (errno.EACCES, errno.EPERM):
+        text = f"{text}。{hint}"
+    return InputError(f"无法读取文件：{text}", path=path, code=E_IN_NO_ACCESS)
+
+
+def stat_input(path: str | os.PathLike[str]) -> os.stat_result:
+    """stat() an input file; every failure (missing, a symlink loop, a too-long name…) is an InputError.
+
+    ``Path.exists()`` answers False for a symlink loop and raises for a too-long name: neither
+    tells the user what is wrong, so inputs are checked through here.
+    """
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        raise read_error(path, exc) from None
+
+
+def _exists(p: Path) -> bool:
+    try:
+        os.stat(p)
+    except OSError:
+        return False
+    return True
+
 
 # --- atomic output ---------------------------------------------------------------------------------
 
 TEMP_PREFIX = ".xlperf-tmp-"
 
 
-def output_error(dst: Path, exc: OSError) -> OutputError:
-    import errno
-
-    if isinstance(exc, FileNotFoundError) and not dst.parent.exists():
-        return OutputError(f"输出文件夹不存在：{dst.parent}", path=dst, code=E_OUT_FOLDER)
+def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputError:
+    """An OSError met while writing ``dst`` (into ``folder``, by default its own), as a Chinese OutputError."""
+    dst = Path(dst)
+    folder = Path(folder) if folder is not None else dst.parent
+    if isinstance(exc, FileNotFoundError) and not _exists(folder):
+        return OutputError(f"输出文件夹不存在：{folder}", path=dst, code=E_OUT_FOLDER)
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return OutputError("磁盘空间不足，无法保存文件", path=dst, code=E_OUT_WRITE)
-    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        if dst.exists() and os.access(dst.parent, os.W_OK):
+        return OutputError("磁盘空间不足，无法保存文件。请清理磁盘后重试", path=dst, code=E_OUT_WRITE)
+    if exc.errno == errno.EROFS:
+        return OutputError(f"文件夹“{folder}”{_OS_ERROR_TEXT[errno.EROFS]}。请换一个输出位置", path=dst, code=E_OUT_DENIED)
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        if _exists(dst) and os.access(folder, os.W_OK):
             return OutputError(
                 "文件无法覆盖：可能正被 Excel/WPS 打开或被设为只读。请关闭该文件后重试", path=dst, code=E_OUT_IN_USE
             )
-        return OutputError(f"没有写入权限：文件夹“{dst.parent}”只读或无权限，请换一个输出位置", path=dst, code=E_OUT_DENIED)
-    return OutputError(f"写入文件失败（{exc.strerror or exc}）", path=dst, code=E_OUT_WRITE)
+        return OutputError(f"没有写入权限：文件夹“{folder}”只读或无权限，请换一个输出位置", path=dst, code=E_OUT_DENIED)
+    return OutputError(f"无法保存文件：{os_error_text(exc)}", path=dst, code=E_OUT_WRITE)
 
 
 def is_read_only(path: str | os.PathLike[str]) -> bool:
@@ -63,19 +151,101 @@ def is_read_only(path: str | os.PathLike[str]) -> bool:
     return os.name == "posix" and os.geteuid() != 0 and not os.access(path, os.W_OK)
 
 
-def _check_output_folder(dst: Path) -> None:
-    folder = dst.parent
-    if not folder.exists():
-        raise OutputError(f"输出文件夹不存在：{folder}", path=dst, code=E_OUT_FOLDER)
-    if not folder.is_dir():
+_SAVE_AS = "请另存为新文件（calc 可加 -o 新文件名）"
+
+
+def _real_target(dst: Path) -> tuple[Path, os.stat_result | None]:
+    """The file a write to ``dst`` really replaces, and its stat (None when it is new).
+
+    Through symlinks to their target: replacing the link itself would leave the real workbook
+    stale and turn the link into a copy.
+    """
+    real = Path(os.path.realpath(dst))
+    try:
+        return real, os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):
+        return real, None
+    except OSError as exc:  # a symlink loop, a too-long name, no access to a folder on the way
+        raise output_error(dst, exc) from None
+
+
+def _check_output_folder(dst: Path, real: Path, st: os.stat_result | None) -> None:
+    """Refuse before any work: no folder, a folder as target, a read-only or hard-linked file."""
+    folder = real.parent
+    try:
+        folder_st = os.stat(folder)
+    except FileNotFoundError:
+        raise OutputError(f"输出文件夹不存在：{folder}", path=dst, code=E_OUT_FOLDER) from None
+    except OSError as exc:
+        raise output_error(dst, exc) from None
+    if not stat.S_ISDIR(folder_st.st_mode):
         raise OutputError(f"输出位置不是文件夹：{folder}", path=dst, code=E_OUT_FOLDER)
-    if dst.is_dir():
+    if st is None:
+        return
+    if stat.S_ISDIR(st.st_mode):
         raise OutputError("输出路径是一个文件夹，请给出文件名", path=dst, code=E_OUT_DENIED)
-    if is_read_only(dst):
+    if is_read_only(real):
         raise OutputError(
-            "文件是只读的（设置了只读属性或没有写入权限），程序不会改写它。请取消只读属性后重试，或另存为新文件（calc 可加 -o 新文件名）",
+            f"文件是只读的（设置了只读属性或没有写入权限），程序不会改写它。请取消只读属性后重试，或{_SAVE_AS}",
             path=dst,
             code=E_OUT_READONLY,
+        )
+    if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        # Saving writes a new file and renames it over the old name: the other names would keep
+        # the old content. Writing into the shared file instead is not atomic (a crash halfway
+        # leaves every name broken), so the file is left alone.
+        raise OutputError(
+            f"这个文件有 {st.st_nlink} 个硬链接（同一份内容有多个文件名），改写会使它们分开、其他文件名仍是旧内容，"
+            f"程序不会改写它。{_SAVE_AS}",
+            path=dst,
+            code=E_OUT_HARDLINK,
+        )
+
+
+def _account(uid: int, group: bool = False) -> str:
+    try:
+        if group:
+            import grp
+
+            return grp.getgrgid(uid).gr_name
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError, OverflowError):
+        return str(uid)
+
+
+def _keep_owner(tmp: Path, st: os.stat_result | None, dst: Path) -> None:
+    """Give ``tmp`` the owner and group of the file it will replace, or refuse.
+
+    A rename makes the new file the writer's; a workbook in a shared folder would silently change
+    hands (and its group lose access). Root can hand it back; a group member can keep the group.
+    """
+    if st is None or os.name != "posix":
+        return
+    cur = os.stat(tmp)
+    if (cur.st_uid, cur.st_gid) == (st.st_uid, st.st_gid):
+        return
+    for uid in (st.st_uid, -1):
+        try:
+            os.chown(tmp, uid, st.st_gid)
+            break
+        except OSError:
+            continue
+    cur = os.stat(tmp)
+    if cur.st_uid != st.st_uid:
+        raise OutputError(
+            f"文件属于另一个用户（{_account(st.st_uid)}），改写会把它的所有者变成当前用户，程序不会改写它。"
+            f"请由该用户运行，或{_SAVE_AS}",
+            path=dst,
+            code=E_OUT_OWNER,
+        )
+    if cur.st_gid != st.st_gid:
+        raise OutputError(
+            f"改写会把文件的用户组（{_account(st.st_gid, group=True)}）变成当前用户的组，程序不会改写它。"
+            f"请由该组的成员运行，或{_SAVE_AS}",
+            path=dst,
+            code=E_OUT_OWNER,
         )
 
 
@@ -91,15 +261,28 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+# Room for the target's name inside a temp name (".xlperf-tmp-<pid>-<8 random>-<name><suffix>", with
+# a suffix of a few bytes): a target whose own name is near the 255-byte limit can still be saved.
+_TEMP_NAME_BYTES = 200
+
+
+def _temp_tag(name: str) -> str:
+    """``name`` cut (at a character boundary) so that a temp file's name stays within NAME_MAX."""
+    while len(os.fsencode(name)) > _TEMP_NAME_BYTES:
+        name = name[:-1]
+    return name
+
+
 def _cleanup_stale(folder: Path, dst_name: str) -> None:
     """Remove temp files left by a killed save of the same output (their process is gone)."""
+    tag = _temp_tag(dst_name)
     try:
         entries = list(folder.glob(TEMP_PREFIX + "*"))
     except OSError:
         return
     for e in entries:
         parts = e.name[len(TEMP_PREFIX) :].split("-", 2)
-        if len(parts) < 3 or not parts[0].isdigit() or not parts[2].startswith(dst_name):
+        if len(parts) < 3 or not parts[0].isdigit() or not parts[2].startswith(tag):
             continue
         pid = int(parts[0])
         if pid != os.getpid() and not _pid_alive(pid):
@@ -109,39 +292,49 @@ def _cleanup_stale(folder: Path, dst_name: str) -> None:
                 pass
 
 
-def _target_mode(dst: Path) -> int:
-    try:
-        return stat.S_IMODE(os.stat(dst).st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @contextmanager
 def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
-    """Yield a temp path in dst's folder; it replaces dst when the block succeeds, else is removed."""
-    d = Path(dst).absolute()
-    _check_output_folder(d)
-    _cleanup_stale(d.parent, d.name)
+    """Yield a temp path beside the real target; it replaces the target when the block succeeds, else is removed.
+
+    In place through a symlink, the link's target is replaced and the link stays a link; the
+    replaced file keeps its owner, group and mode. A file with several hard links is refused (a
+    replace would split them). Every OSError, in the block too, becomes a Chinese OutputError.
+    """
+    shown = Path(dst).absolute()
+    real, st = _real_target(shown)
+    _check_output_folder(shown, real, st)
+    _cleanup_stale(real.parent, real.name)
     try:
-        fd, name = tempfile.mkstemp(dir=d.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{d.name}{suffix}")
+        fd, name = tempfile.mkstemp(
+            dir=real.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{_temp_tag(real.name)}{suffix}"
+        )
     except OSError as exc:
-        raise output_error(d, exc) from exc
+        raise output_error(shown, exc, real.parent) from exc
     os.close(fd)
     tmp = Path(name)
     try:
-        yield tmp
+        _keep_owner(tmp, st, shown)  # refuse before the caller does its work
+        try:
+            yield tmp
+        except OSError as exc:
+            raise output_error(shown, exc, real.parent) from exc
         if not tmp.exists():
-            raise OutputError("输出文件未生成", path=d, code=E_OUT_WRITE)
+            raise OutputError("输出文件未生成", path=shown, code=E_OUT_WRITE)
         try:
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
-            os.chmod(tmp, _target_mode(d))
-            os.replace(tmp, d)
+            _keep_owner(tmp, st, shown)  # again: the writer may have made a new file at tmp
+            os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode())
+            os.replace(tmp, real)
         except OSError as exc:
-            raise output_error(d, exc) from exc
-        _fsync_dir(d.parent)
+            raise output_error(shown, exc, real.parent) from exc
+        _fsync_dir(real.parent)
     except BaseException:
         try:
             tmp.unlink()
@@ -167,29 +360,34 @@ def _fsync_dir(folder: Path) -> None:
 
 def atomic_write_bytes(dst: str | os.PathLike[str], data: bytes) -> None:
     """Write bytes to dst atomically (temp file, fsync, os.replace)."""
-    d = Path(dst)
-    with atomic_output(d) as tmp:
-        try:
-            with open(tmp, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-        except OSError as exc:
-            raise output_error(d.absolute(), exc) from exc
+    with atomic_output(dst) as tmp:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
 
 
 # --- locks ---------------------------------------------------------------------------------------
 
 
 def excel_lock_file(path: str | os.PathLike[str]) -> Path | None:
-    """The owner file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps beside an open workbook."""
+    """The owner file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps beside an open workbook.
+
+    Looked for beside the path and, for a symlink, beside the file it points to (where the
+    spreadsheet app that opened the real file keeps it).
+    """
     p = Path(path)
-    for cand in (p.with_name("~$" + p.name), p.with_name(f".~lock.{p.name}#")):
-        try:
-            if cand.exists():
+    places = [p]
+    try:
+        real = Path(os.path.realpath(p))
+        if real != p.absolute():
+            places.append(real)
+    except (OSError, ValueError):
+        pass
+    for q in places:
+        for cand in (q.with_name("~$" + q.name), q.with_name(f".~lock.{q.name}#")):
+            if _exists(cand):
                 return cand
-        except OSError:
-            continue
     return None
 
 

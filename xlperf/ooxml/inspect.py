@@ -7,6 +7,7 @@ not encrypted, not a zip bomb, no DOCTYPE) and maps its sheets to their parts.
 from __future__ import annotations
 
 import os
+import stat
 import struct
 import zipfile
 import zlib
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from xlperf.ooxml.files import read_error, stat_input
 from xlperf.ooxml.package import (
     DEFLATE_MAX_RATIO,
     E_CSV,
@@ -21,7 +23,6 @@ from xlperf.ooxml.package import (
     E_ENCRYPTED,
     E_MISSING,
     E_NOT_WORKBOOK,
-    E_NO_ACCESS,
     E_ODS,
     E_TEXT,
     E_XLS,
@@ -162,14 +163,11 @@ def open_package(path: str | os.PathLike[str], fp: BinaryIO | None = None) -> Pa
     """Check the file and map its sheets. ``fp`` (optional) holds the file's bytes."""
     p = Path(path)
     if fp is None:
-        if not p.exists():
-            raise input_error(p, E_MISSING, "文件不存在，请检查文件路径和文件名")
-        if p.is_dir():
-            raise input_error(p, E_MISSING, "这是一个文件夹，不是 Excel 文件")
+        _require_file(p)
         try:
             fp = open(p, "rb")
         except OSError as exc:
-            raise input_error(p, E_NO_ACCESS, f"无法读取文件（{exc.strerror or exc}）。请检查文件权限，或关闭正在使用它的程序") from exc
+            raise read_error(p, exc, _ACCESS_HINT) from exc
     try:
         return _inspect_fp(p, fp)
     except BaseException as exc:
@@ -177,7 +175,7 @@ def open_package(path: str | os.PathLike[str], fp: BinaryIO | None = None) -> Pa
         if isinstance(exc, (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, zlib.error)):
             raise corrupt(p) from exc
         if isinstance(exc, OSError):
-            raise input_error(p, E_NO_ACCESS, f"无法读取文件（{exc.strerror or exc}）") from exc
+            raise read_error(p, exc) from exc
         raise
 
 
@@ -387,12 +385,18 @@ def sheet_names(path: str | os.PathLike[str]) -> list[str]:
 
 def load_bytes(path: str | os.PathLike[str]) -> tuple[Path, bytes]:
     p = Path(path)
-    if not p.exists():
-        raise input_error(p, E_MISSING, "文件不存在，请检查文件路径和文件名")
-    if p.is_dir():
-        raise input_error(p, E_MISSING, "这是一个文件夹，不是 Excel 文件")
+    _require_file(p)
     try:
         return p, p.read_bytes()
     except OSError as exc:
-        raise input_error(p, E_NO_ACCESS, f"无法读取文件（{exc.strerror or exc}）。请检查文件权限，或关闭正在使用它的程序") from exc
+        raise read_error(p, exc, _ACCESS_HINT) from exc
+
+
+_ACCESS_HINT = "请检查文件权限，或关闭正在使用它的程序"
+
+
+def _require_file(p: Path) -> None:
+    """A missing file, a folder, a symlink loop, a too-long name: each its own Chinese message."""
+    if stat.S_ISDIR(stat_input(p).st_mode):
+        raise input_error(p, E_MISSING, "这是一个文件夹，不是 Excel 文件")
 

@@ -29,7 +29,7 @@ from xlperf.core.book import KEEP
 from xlperf.core.errors import InputError
 from xlperf.core.refs import col_letter, parse_ref, parse_range, range_ref
 from xlperf.core.values import EXCEL_CELL_LIMIT, excel_len
-from xlperf.ooxml.files import atomic_output, output_error
+from xlperf.ooxml.files import atomic_output
 from xlperf.ooxml.inspect import SheetRef, load_bytes, open_package
 from xlperf.ooxml.ns import CT_STYLES, CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_REL, NS_XML, RT_STYLES, RT_WORKSHEET
 from xlperf.ooxml.package import (
@@ -333,6 +333,17 @@ _AFTER_SHEETDATA = (
 )
 
 
+# workbook child elements around calcPr (CT_Workbook order)
+_BEFORE_CALCPR = (
+    "fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets", "functionGroups",
+    "externalReferences", "definedNames",
+)
+_AFTER_CALCPR = (
+    "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
+    "webPublishObjects", "extLst",
+)
+
+
 def _place_before(root: Any, el: Any, following: tuple[str, ...]) -> None:
     """Move ``el`` (a child of root) before the first sibling whose local name is in ``following``."""
     for child in root:
@@ -376,6 +387,7 @@ class XlsxPatcher:
         self._dirty_rels = False
         self._dirty_ct = False
         self._created_styles = False
+        self._cells_written = False
 
     # --- context manager -------------------------------------------------------------------
     def __enter__(self) -> "XlsxPatcher":
@@ -506,7 +518,7 @@ class XlsxPatcher:
                 cell = sh.cell(r, c, create=pv.kind != "clear")
                 if cell is None:
                     continue
-                sh.dirty = True
+                sh.dirty = self._cells_written = True
                 for child in list(cell):
                     if child.tag == f_tag:
                         sh.remove_formula(r, c, child)
@@ -664,15 +676,46 @@ class XlsxPatcher:
             out["[Content_Types].xml"] = serialize(self._book.ct_root, self._book.ct_root.getroottree().docinfo.standalone)
         return out
 
+    def _ask_full_calc_on_load(self) -> None:
+        """Set ``<calcPr fullCalcOnLoad="1"/>``: spreadsheet apps recompute every formula on open.
+
+        The cells we write feed the user's own formulas (a 合计 beside the table, a reference from
+        another sheet) whose cached values are now stale. Excel and WPS recalculate on open when
+        asked. LibreOffice ignores the flag: it recalculates an .xlsx on load only when its option
+        工具 → 选项 → LibreOffice Calc → 公式 → 文件加载时重新计算 (Excel 2007 及更高版本) is set
+        to 总是重新计算; its default is 从不重新计算 (README says so to users).
+        """
+        wb = self._book.workbook_root
+        ns = ns_of(wb.tag)
+        tag = f"{{{ns}}}calcPr" if ns else "calcPr"
+        calc = wb.find(tag)
+        if calc is None:
+            calc = etree.Element(tag)
+            main = [ch for ch in wb if isinstance(ch.tag, str) and ns_of(ch.tag) == ns]
+            before = [ch for ch in main if local(ch.tag) in _BEFORE_CALCPR]
+            after = [ch for ch in main if local(ch.tag) in _AFTER_CALCPR]
+            if before:
+                before[-1].addnext(calc)
+            elif after:
+                after[0].addprevious(calc)
+            else:
+                wb.append(calc)
+        elif calc.get("fullCalcOnLoad") in ("1", "true"):
+            return  # already asked: workbook.xml stays byte-identical
+        calc.set("fullCalcOnLoad", "1")
+        self._dirty_workbook = True
+
     def save(self, dst: str | os.PathLike[str]) -> None:
-        """Write the patched workbook atomically to ``dst`` (which may be the source path)."""
+        """Write the patched workbook atomically to ``dst`` (which may be the source path).
+
+        When cells were written, the workbook also asks for a full recalculation on open.
+        """
+        if self._cells_written:
+            self._ask_full_calc_on_load()
         rendered = self._rendered()
         slow = _test_delay()
-        with atomic_output(dst, suffix=".xlsx") as tmp:
-            try:
-                self._write_zip(tmp, rendered, slow)
-            except OSError as exc:
-                raise output_error(Path(dst).absolute(), exc) from exc
+        with atomic_output(dst, suffix=".xlsx") as tmp:  # an OSError while writing becomes a Chinese OutputError there
+            self._write_zip(tmp, rendered, slow)
 
     def _write_zip(self, tmp: Path, rendered: dict[str, bytes], slow: float) -> None:
         with open(tmp, "wb") as f:

@@ -63,8 +63,21 @@ def output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
     """Where the report of ``src`` goes: ``out`` (a file or a folder) or beside the workbook.
 
     Raises OutputError when the folder is missing, when the report would replace the workbook
-    itself, or when the file is open in Word/WPS.
+    itself, or when the file is open in Word/WPS; an OS error on the way (a too-long name, a
+    symlink loop) is said in Chinese too.
     """
+    target = Path(out) if out is not None else default_output(src, fmt)
+    try:
+        return _output_target(src, out, fmt)
+    except OSError as exc:
+        from xlperf.ooxml.files import output_error, read_error
+
+        if exc.filename is not None and os.fspath(exc.filename) == os.fspath(src):
+            raise read_error(src, exc) from None
+        raise output_error(Path(exc.filename or target).absolute(), exc) from None
+
+
+def _output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
     if out is None:
         target = default_output(src, fmt)
     else:
@@ -73,7 +86,7 @@ def output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
             target = default_output(target / src.name, fmt)
     if not target.parent.exists():
         raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
-    if target.exists() and src.exists() and target.resolve() == src.resolve():
+    if target.exists() and src.exists() and os.path.realpath(target) == os.path.realpath(src):
         raise OutputError("报告不能覆盖工作簿本身，请换一个输出文件名", path=target, code="X104")
     lock = _word_lock(target)
     if lock is not None and target.exists():
@@ -91,32 +104,16 @@ def _word_lock(target: Path) -> Path | None:
 
 
 @contextlib.contextmanager
-def atomic_output(dst: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``dst``; on success move it over ``dst`` in one step."""
-    try:
-        from xlperf.ooxml import atomic_output as project_atomic  # the project's own, when present
-    except ImportError:
-        project_atomic = None
-    if project_atomic is not None:  # it maps OS errors to OutputError itself
-        with project_atomic(dst) as tmp:
-            yield Path(tmp)
-        return
-    try:
-        fd, name = tempfile.mkstemp(prefix=".~xlperf-", suffix=".tmp", dir=str(dst.parent))
-    except OSError as exc:
-        raise OutputError(f"无法在输出文件夹中写入（{exc.strerror or exc}）", path=dst.parent, code="X101") from None
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        try:
-            os.replace(tmp, dst)
-        except PermissionError:
-            raise OutputError("无法覆盖：文件可能正在 Word/WPS 中打开，或文件夹只读。请关闭该文件后重试", path=dst, code="X103") from None
-    finally:
-        if tmp.exists():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+def atomic_output(dst: Path, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path beside ``dst``; on success it replaces ``dst`` in one step.
+
+    :func:`xlperf.ooxml.files.atomic_output`: through symlinks to the real file, owner, group
+    and mode kept, OS errors in Chinese, a killed run's temp files removed by the next one.
+    """
+    from xlperf.ooxml.files import atomic_output as project_atomic
+
+    with project_atomic(dst, suffix) as tmp:
+        yield Path(tmp)
 
 
 def report_sections(ev: Evaluation, names: list[str], grids: dict[str, Any], style: str | None, *, projects=None):
@@ -203,19 +200,19 @@ def render_report(
         with atomic_output(target) as tmp:
             render_docx(context, tmp, template=template)
     else:
-        work = Path(tempfile.mkdtemp(prefix=".~xlperf-pdf-", dir=str(target.parent)))
-        try:
-            docx = work / (target.stem + ".docx")
-            render_docx(context, docx, template=template)
-            produced = render_pdf([docx], work)
-            if not produced:
-                raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
+        with atomic_output(target, ".pdf") as tmp:
+            # LibreOffice converts in a private folder; the PDF is copied into atomic_output's temp
+            # file, so a killed run leaves nothing beside the report that the next run does not remove.
+            work = Path(tempfile.mkdtemp(prefix="xlperf-pdf-"))
             try:
-                os.replace(produced[0], target)
-            except PermissionError:
-                raise OutputError("无法覆盖：文件可能正在其他程序中打开。请关闭该文件后重试", path=target, code="X103") from None
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+                docx = work / (target.stem + ".docx")
+                render_docx(context, docx, template=template)
+                produced = render_pdf([docx], work)
+                if not produced:
+                    raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
+                shutil.copyfile(produced[0], tmp)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
         warnings += font_warnings()
     return ReportResult(
         output=target, evaluation=ev, format=f, style=context["style"], warnings=warnings, errors=list(ev.errors),

@@ -44,9 +44,11 @@ def recalculate(book: Book, *, write: bool = True, narrative: bool = True) -> Ev
 
 
 def require_file(path: Path) -> None:
-    if not path.exists():
-        raise InputError("文件不存在", path=path, code="X002")
-    if path.is_dir():
+    import stat
+
+    from xlperf.ooxml.files import stat_input  # a symlink loop or a too-long name: its own message
+
+    if stat.S_ISDIR(stat_input(path).st_mode):
         raise InputError("这是一个文件夹，不是工作簿文件", path=path, code="X003")
 
 
