@@ -49,6 +49,8 @@ def text_of(value: Any) -> str:
         return CONTROL_RE.sub("", value).strip()
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, V.Percent):
+        return V.parse_value(value).raw  # as the cell shows it: 98%
     if isinstance(value, float):
         return V.format_number(value, 6)
     if isinstance(value, int):
@@ -71,6 +73,10 @@ def number_of(value: Any) -> tuple[float | None, bool]:
         return None, False
     if isinstance(value, (int, float)):
         p = V.parse_value(value)
+        if isinstance(value, V.Percent) and p.kind == V.PERCENT:
+            # a 分值/金额 cell formatted as a percentage: the number the user sees (10% of the
+            # 100 points is 10 points), never the stored 0.1
+            return p.number, True
         return (float(value), True) if p.kind != V.ERROR else (None, False)
     if isinstance(value, str):
         p = V.parse_value(value)
