@@ -208,3 +208,24 @@ def test_negated_rows_no_longer_get_full_marks():
 
 def _find_row(ev, row_no, code):
     return [f for f in ev.findings if f.code == code and f.cell.endswith(str(row_no))]
+
+
+# --- percent-formatted cells in the grid helpers ----------------------------------------------------------
+
+
+def test_grid_helpers_read_percent_cells_as_shown():
+    from xlperf.core.grid import number_of, rate_of, text_of
+
+    assert rate_of(V.Percent(0.9332)) == 0.9332 and rate_of(V.Percent(1.02)) == 1.02
+    assert text_of(V.Percent(0.98)) == "98%"
+    # a 分值 cell formatted as a percentage: 10% of the 100 points is 10 points
+    assert number_of(V.Percent(0.1)) == (10.0, True)
+
+
+def test_percent_target_and_actual_and_budget_rate_score_as_shown():
+    rows = standard_rows()
+    rows[1] = row("产出指标", "质量指标", "应保尽保率", 10, V.Percent(0.98), V.Percent(0.98))
+    rows[6] = row("满意度指标", "服务对象满意度指标", "群众满意度", 10, 95, V.Percent(0.96))
+    ev = evaluate_grids(rows)
+    assert ev.indicators[1].score == 10 and ev.indicators[1].target_display == "98%"
+    assert ev.indicators[6].score == 10 and ev.indicators[6].actual_display == "96%"

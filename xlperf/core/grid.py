@@ -91,6 +91,8 @@ def rate_of(value: Any) -> float | None:
     """A stated rate as a fraction: 0.9332, 93.32 and '93.32%' all -> 0.9332."""
     if value is None or value == "":
         return None
+    if isinstance(value, V.Percent):
+        return float(value)  # the stored fraction itself: 0.9332, not 93.32 / 100
     p = V.parse_value(value)
     if p.kind == V.PERCENT and p.number is not None:
         return p.number / 100

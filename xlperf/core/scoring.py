@@ -535,24 +535,13 @@ def _finding_order(f: Finding) -> tuple:
 
 def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, sheet: str, col) -> IndicatorResult:
     name = ind.level3 or ind.level2 or f"第{ind.row}行"
-    weight = ind.weight
-    if weight is None and ind.weight_raw in (None, ""):
-        out.add("E106", sheet, ind.row, col("分值"), name=name)
-    elif weight is None:
-        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不是数字")
-    elif weight < 0:
-        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不能为负数")
-        weight = 0.0
-    w = weight or 0.0
-
+    w = _weight_of(ind, name, out, sheet, col)
     rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg)
     target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)
     column_of = {"actual": "实际完成值", "target": "年度指标值", "direction": "指标方向", "manual": "人工得分"}
     for code, column, params in rs.notes:
-        if code == "I307" and ind.manual_score is not None:
+        if code in ("I307", "E303") and ind.manual_score is not None:
             continue  # the officer already chose a score
-        if code == "E303" and ind.manual_score is not None:
-            continue
         out.add(code, sheet, ind.row, col(column_of[column]), **{"name": name, "actual": actual.raw, "target": target.raw, **params})
 
     res = IndicatorResult(
@@ -571,55 +560,66 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         res.met = True
         out.add("I309", sheet, ind.row, col("指标方向") or col("实际完成值"), name=name)
         return res
-
-    # R11 manual scores
     if ind.manual_raw not in (None, "") and ind.manual_score is None:
         out.add("E406", sheet, ind.row, col("人工得分") or col("得分"), value=ind.manual_raw)
-    manual_used = False
     reason_flagged = False
     if ind.manual_score is not None:
-        manual_used = True
-        m = ind.manual_score
-        manual_col = col("人工得分") or col("得分")
-        if m < -EPS or m > w + EPS:
-            out.add("E402" if col("人工得分") else "E401", sheet, ind.row, manual_col, score=m, weight=w)
-        elif rs.tier_stated and rs.tier in TIER_RANGES:
-            lo, hi = TIER_RANGES[rs.tier]
-            top_ok = m <= hi * w + EPS
-            bottom_ok = m >= lo * w - EPS
-            # the upper bound of a lower tier is exclusive: 0.6W belongs to 部分达成
-            if rs.tier != "达成" and m >= hi * w - EPS:
-                top_ok = False
-            if not (top_ok and bottom_ok):
-                rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
-                out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
-        _check_low_manual(rs, m, w, out, sheet, ind.row, manual_col, name=name, actual=actual.raw, target=target.raw)
-        clamped = min(max(m, 0.0), w)
-        res.met = clamped >= w - EPS  # before rounding, as for computed scores
-        res.score = V.score_within(clamped, w)
-        if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
-            out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
-            reason_flagged = True
-
-    # R10 reasons
-    reason_col = col("偏差原因分析及改进措施")
-    has_reason = bool(ind.reason.strip())
-    if not has_reason:
-        if not res.met and not reason_flagged and (rs.score is not None or manual_used):
-            out.add("E501", sheet, ind.row, reason_col, name=name, score=res.score, weight=w)
-        if rs.overachieved and rs.completion is not None:
-            out.add(
-                "W502",
-                sheet,
-                ind.row,
-                reason_col,
-                name=name,
-                completion=V.format_rate(rs.completion),
-                threshold=V.format_rate(cfg.overachievement_threshold),
-            )
-        if rs.equal_mismatch:
-            out.add("E503", sheet, ind.row, reason_col, name=name, actual=actual.raw, target=target.raw)
+        reason_flagged = _apply_manual(ind, rs, res, w, out, sheet, col, name=name, actual=actual.raw, target=target.raw)
+    if not ind.reason.strip():
+        _check_reasons(ind, rs, res, w, cfg, out, sheet, col, name=name, reason_flagged=reason_flagged, actual=actual.raw, target=target.raw)
     return res
+
+
+def _weight_of(ind: Indicator, name: str, out: _Collector, sheet: str, col) -> float:
+    """R1: the row's 分值 (0 when missing or unusable, with the finding that says why)."""
+    weight = ind.weight
+    if weight is None and ind.weight_raw in (None, ""):
+        out.add("E106", sheet, ind.row, col("分值"), name=name)
+    elif weight is None:
+        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不是数字")
+    elif weight < 0:
+        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不能为负数")
+        weight = 0.0
+    return weight or 0.0
+
+
+def _apply_manual(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, out: _Collector, sheet: str, col, *, name: str, actual: str, target: str) -> bool:
+    """R11: the manual score replaces the computed one; returns whether E404 asked for a reason."""
+    m = ind.manual_score
+    assert m is not None
+    manual_col = col("人工得分") or col("得分")
+    if m < -EPS or m > w + EPS:
+        out.add("E402" if col("人工得分") else "E401", sheet, ind.row, manual_col, score=m, weight=w)
+    elif rs.tier_stated and rs.tier in TIER_RANGES:
+        lo, hi = TIER_RANGES[rs.tier]
+        top_ok = m <= hi * w + EPS
+        bottom_ok = m >= lo * w - EPS
+        # the upper bound of a lower tier is exclusive: 0.6W belongs to 部分达成
+        if rs.tier != "达成" and m >= hi * w - EPS:
+            top_ok = False
+        if not (top_ok and bottom_ok):
+            rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
+            out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
+    _check_low_manual(rs, m, w, out, sheet, ind.row, manual_col, name=name, actual=actual, target=target)
+    clamped = min(max(m, 0.0), w)
+    res.met = clamped >= w - EPS  # before rounding, as for computed scores
+    res.score = V.score_within(clamped, w)
+    if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
+        out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
+        return True
+    return False
+
+
+def _check_reasons(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, cfg: ScoringConfig, out: _Collector, sheet: str, col, *, name: str, reason_flagged: bool, actual: str, target: str) -> None:
+    """R10: a row without a reason that needs one (below 分值, far above target, ≠ an = target)."""
+    reason_col = col("偏差原因分析及改进措施")
+    if not res.met and not reason_flagged and (rs.score is not None or ind.manual_score is not None):
+        out.add("E501", sheet, ind.row, reason_col, name=name, score=res.score, weight=w)
+    if rs.overachieved and rs.completion is not None:
+        completion, threshold = V.format_rate(rs.completion), V.format_rate(cfg.overachievement_threshold)
+        out.add("W502", sheet, ind.row, reason_col, name=name, completion=completion, threshold=threshold)
+    if rs.equal_mismatch:
+        out.add("E503", sheet, ind.row, reason_col, name=name, actual=actual, target=target)
 
 
 def _check_low_manual(rs: RowScore, manual: float, w: float, out: _Collector, sheet: str, row: int, cell_col: int | None, **params: object) -> None:
