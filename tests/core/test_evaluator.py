@@ -229,3 +229,10 @@ def test_percent_target_and_actual_and_budget_rate_score_as_shown():
     ev = evaluate_grids(rows)
     assert ev.indicators[1].score == 10 and ev.indicators[1].target_display == "98%"
     assert ev.indicators[6].score == 10 and ev.indicators[6].actual_display == "96%"
+
+
+def test_event_rates_are_reverse_indicators():
+    assert score_indicator(10, "1%", "2%", level3="群众上访率").direction == "≤"
+    assert score_indicator(10, "1%", "2%", level3="群众上访率").score == 5
+    assert score_indicator(10, "0.5%", "0.2%", level3="安全事故发生率").score == 10
+    assert score_indicator(10, "95%", "96%", level3="投诉处理率").direction == "≥"

@@ -94,9 +94,9 @@ def _alternation(words: tuple[str, ...]) -> str:
 def rules() -> Rules:
     """The word lists: the package's, plus the user's file when one exists (validated)."""
     import tomllib
-    from importlib import resources
 
-    data = tomllib.loads(resources.files("xlperf.core").joinpath("data/judgement.toml").read_text("utf-8"))
+    # the package data file beside this module (importlib.resources costs more to import than the read)
+    data = tomllib.loads((Path(__file__).parent / "data" / "judgement.toml").read_text("utf-8"))
     extra = user_file()
     if extra is not None:
         data = _merge(data, _load_user(extra))
@@ -309,3 +309,10 @@ def _achievement(a: str, t: str, r: Rules) -> Judgement | None:
 def is_event_target(target: str) -> bool:
     """The target is about events one wants to avoid (投诉, 事故…): 无 and 0 are good answers."""
     return _is_event(_norm(target), rules())
+
+
+def event_rate(name: str) -> bool:
+    """An indicator name like 上访率, 投诉率 or 事故发生率: the rate of an event to avoid."""
+    r = rules()
+    n = _norm(name)
+    return any(w and (w + "率" in n or w + "发生率" in n) for w in r.words["event_words"]) or "发生率" in n

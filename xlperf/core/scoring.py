@@ -109,7 +109,7 @@ def normalize_direction(text: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str) -> str:
+def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str, level3: str = "") -> str:
     if target.not_applicable or actual.not_applicable:
         return NA
     if target.op in (">=", ">"):
@@ -121,7 +121,7 @@ def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str) -> str:
     if target.kind in (V.YEAR, V.DATE):
         return TIME
     if target.kind in (V.NUMBER, V.PERCENT):
-        if "成本" in level2:
+        if "成本" in level2 or _is_event_rate(level3):
             return REVERSE
         if "时效" in level2 and target.kind == V.NUMBER and _excel_serial(target) is not None:
             return TIME
@@ -129,6 +129,16 @@ def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str) -> str:
     if "时效" in level2:
         return TIME
     return QUALITATIVE
+
+
+def _is_event_rate(name: str) -> bool:
+    """上访率, 投诉率, 事故发生率…: the rate of an event one wants to avoid is a reverse indicator
+    (投诉处理率 and 投诉办结率 are not: the event word must stand right before 率)."""
+    if "率" not in name:
+        return False
+    from xlperf.core.judge import event_rate
+
+    return event_rate(name)
 
 
 def _excel_serial(p: V.Parsed) -> _dt.date | None:
@@ -184,13 +194,14 @@ def score_indicator(
     direction_raw: str = "",
     level2: str = "",
     config: ScoringConfig | None = None,
+    level3: str = "",
 ) -> RowScore:
     """Score one indicator row (R3–R7, R9, R13). Never raises."""
     cfg = config or ScoringConfig()
     w = max(float(weight or 0.0), 0.0)
     target, actual = V.parse_value(target_raw), V.parse_value(actual_raw)
     explicit, recognised = normalize_direction(direction_raw)
-    direction = explicit or infer_direction(target, actual, level2)
+    direction = explicit or infer_direction(target, actual, level2, level3)
     rs = RowScore(direction=direction)
     if not recognised:
         rs.notes.append(("W310", "direction", {"value": direction_raw, "used": direction}))
@@ -536,7 +547,7 @@ def _finding_order(f: Finding) -> tuple:
 def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, sheet: str, col) -> IndicatorResult:
     name = ind.level3 or ind.level2 or f"第{ind.row}行"
     w = _weight_of(ind, name, out, sheet, col)
-    rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg)
+    rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg, ind.level3)
     target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)
     column_of = {"actual": "实际完成值", "target": "年度指标值", "direction": "指标方向", "manual": "人工得分"}
     for code, column, params in rs.notes:
