@@ -236,3 +236,18 @@ def test_event_rates_are_reverse_indicators():
     assert score_indicator(10, "1%", "2%", level3="群众上访率").score == 5
     assert score_indicator(10, "0.5%", "0.2%", level3="安全事故发生率").score == 10
     assert score_indicator(10, "95%", "96%", level3="投诉处理率").direction == "≥"
+
+
+def test_hunan_table_typed_into_the_template_file(tmp_path):
+    """The same table typed into a workbook made by the template, read back from the file."""
+    from xlperf.api import check_file
+    from xlperf.workbook.template import build_template, fill_workbook
+
+    path = tmp_path / "湖南.xlsx"
+    build_template(path)
+    rows = [{k: v for k, v in r.items() if v is not None} for r in _hunan_rows()]
+    budget = {"年度资金总额": {"年初预算数": 200, "全年预算数": 200, "实际到位数": 200, "全年执行数": 197, "分值": 10, "偏差原因分析及改进措施": "结余3万元"}}
+    fill_workbook(path, info={"项目名称": "困难群众医疗救助"}, budget=budget, indicators=rows, merge_levels=True)
+    ev = check_file(path)
+    assert ev.final and ev.total_text == "99.85" and ev.grade_text == "优"
+    assert [r.score for r in ev.indicators] == [15, 10, 10, 15, 10, 10, 10, 10]
