@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable
 
 # kinds
@@ -334,7 +334,12 @@ def score_within(value: float, weight: float) -> float:
     """R8 and R9 together: the score rounded half-up to 2 decimals, never above ``weight`` nor
     below 0 (a full row of weight 1.875 scores 1.875, not the 1.88 rounding would give)."""
     w = max(weight, 0.0)
-    return min(round_half_up(min(max(value, 0.0), w), 2), w)
+    v = min(max(value, 0.0), w)
+    rounded = round_half_up(v, 2)
+    if rounded >= w and v < w - 1e-9:
+        # rounding must not turn a row short of its 分值 into full marks (0.6 × 0.009 is not 0.009)
+        return float(Decimal(repr(v)).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+    return min(rounded, w)
 
 
 def exact_sum(values: Iterable[float | None]) -> float:
