@@ -231,7 +231,7 @@ def score_indicator(
         raw = min(max(rs.score, 0.0), w)  # R9, R8
         # met is judged before rounding: a weight of 0.001 scored in full shows 0.00 but is met
         rs.met = rs.met and raw >= w - EPS
-        rs.score = V.score_within(raw, w)
+        rs.score = V.score_within(raw, w, short=rs.tier in ("部分达成", "未达成"))
     if rs.completion is not None:
         rs.completion = V.round_half_up(rs.completion, 4)
     return rs

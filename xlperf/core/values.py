@@ -330,14 +330,16 @@ def round_half_up(value: float, places: int = 2) -> float:
         return value
 
 
-def score_within(value: float, weight: float) -> float:
+def score_within(value: float, weight: float, *, short: bool = False) -> float:
     """R8 and R9 together: the score rounded half-up to 2 decimals, never above ``weight`` nor
-    below 0 (a full row of weight 1.875 scores 1.875, not the 1.88 rounding would give)."""
+    below 0 (a full row of weight 1.875 scores 1.875, not the 1.88 rounding would give).
+
+    ``short``: the row's wording says it fell short (部分达成, 未达成): rounding must not turn
+    it into full marks (0.6 × 0.009 rounds to 0.01, above the 分值 0.009; it is 0.00)."""
     w = max(weight, 0.0)
     v = min(max(value, 0.0), w)
     rounded = round_half_up(v, 2)
-    if rounded >= w and v < w - 1e-9:
-        # rounding must not turn a row short of its 分值 into full marks (0.6 × 0.009 is not 0.009)
+    if short and rounded >= w and v < w - 1e-9:
         return float(Decimal(repr(v)).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
     return min(rounded, w)
 
