@@ -111,3 +111,9 @@ def test_default_path_does_not_load_pydantic_or_rapidfuzz():
     env = {"XLPERF_JUDGEMENT": "", "PATH": ""}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_a_negated_event_is_good_news_not_a_negation():
+    assert J.judge("全年无差错", "财务管理规范").tier is None  # says nothing about 规范: a person decides
+    assert J.judge("未发生安全事故，已完成", "完成年度任务").tier == J.ACHIEVED
+    assert J.judge("未完成，未发生安全事故", "完成年度任务").tier == J.FAILED

@@ -66,6 +66,7 @@ class Rules:
     exception_re: re.Pattern[str]
     strip_re: re.Pattern[str] | None
     canonical_re: re.Pattern[str] | None
+    good_news_re: re.Pattern[str]  # 无差错, 未发生安全事故: a negated event is good news, not a negation
 
 
 # --- the word lists -----------------------------------------------------------------------------
@@ -115,6 +116,9 @@ def rules() -> Rules:
         exception_re=re.compile(_alternation(words["negation_exceptions"]) or "(?!)"),
         strip_re=re.compile(strip) if strip else None,
         canonical_re=re.compile(_alternation(tuple(w for w, _ in canonical))) if canonical else None,
+        good_news_re=re.compile(
+            f"(?:{negation or '(?!)'})(?:发生|出现|收到|接到)?(?:任何|重大|严重|较大|一般|安全|有效)?(?:{_alternation(words['event_words']) or '(?!)'})"
+        ),
     )
 
 
@@ -182,7 +186,7 @@ def _count(text: str, words: tuple[str, ...]) -> int:
 
 
 def _negations(text: str, r: Rules) -> int:
-    return len(r.negation_re.findall(r.exception_re.sub("□", text)))
+    return len(r.negation_re.findall(r.exception_re.sub("□", r.good_news_re.sub("□", text))))
 
 
 def _more(actual: str, target: str, words: tuple[str, ...]) -> bool:
