@@ -115,7 +115,9 @@ def test_error_objects_from_reader():
         ("基本完成", "提升", "部分达成"),
         ("未达成", "提升", "未达成"),
         ("100%", "长期", "达成"),
-        ("较差但有改善的说法", "健全", None),
+        # 较差 states a poor result: 未达成 (it was undecidable while only 效果较差 was known)
+        ("较差但有改善的说法", "健全", "未达成"),
+        ("见附件说明", "健全", None),
     ],
 )
 def test_achievement_words(actual, target, tier):

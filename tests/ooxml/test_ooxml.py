@@ -846,3 +846,65 @@ def test_a_large_block_with_a_number_format_round_trips(tmp_path: Path) -> None:
     assert g[203][2:8] == [199 * 1.5, "说明", 199, 0.5, None, True]
     wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
     assert wb["表2"]["F10"].number_format == "0.00%" and wb["表2"]["E10"].number_format == "General"
+
+
+# --- percent number formats ----------------------------------------------------------------------------
+
+
+def _percent_book(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    cases = [(0.98, "0%"), (0.9832, "0.00%"), (98, '0"%"'), (98, "0\\%"), (5, "General"), (0.5, "#,##0.0%;[Red]-#,##0.0%"), ("98%", "0%"), (True, "0%")]
+    for r, (value, fmt) in enumerate(cases, start=1):
+        ws.cell(r, 1, value).number_format = fmt
+    ws.cell(1, 2, 0.98)  # the same value, General
+    wb.save(path)
+
+
+def test_percent_formatted_numbers_read_as_percent(tmp_path: Path) -> None:
+    from xlperf.core.values import PERCENT, Percent, parse_value
+
+    _percent_book(tmp_path / "p.xlsx")
+    g = read_grids(tmp_path / "p.xlsx")[1]["表"]
+    col = [r[0] for r in g]
+    assert [type(v).__name__ for v in col] == ["Percent", "Percent", "float", "float", "float", "Percent", "str", "bool"]
+    assert parse_value(col[0]).kind == PERCENT and parse_value(col[0]).number == 98 and parse_value(col[0]).raw == "98%"
+    assert parse_value(col[1]).raw == "98.32%"
+    assert not isinstance(g[0][1], Percent)  # only the formatted cell
+    # LibreOffice writes the same book with escaped literal percent signs (0\%): still literal
+    styles = b'<styleSheet><numFmts><numFmt numFmtId="165" formatCode="0\\%"/><numFmt numFmtId="166" formatCode="0.0%"/></numFmts><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="165"/><xf numFmtId="166"><alignment/></xf><xf numFmtId="10"/></cellXfs></styleSheet>'
+    from xlperf.ooxml.styles import percent_styles
+
+    assert percent_styles(styles) == frozenset({2, 3})
+
+
+def test_percent_cells_without_r_attributes_are_found_by_position() -> None:
+    from xlperf.ooxml.read import mark_percent_cells
+
+    data = b'<sheetData><row r="2"><c s="1"><v>0.5</v></c><c s="0"><v>0.5</v></c><c s="1" t="s"><v>0</v></c></row></sheetData>'
+    grid = [[None, None, None], [0.5, 0.5, "文字"]]
+    mark_percent_cells(grid, data, frozenset({1}))
+    assert [type(v).__name__ for v in grid[1]] == ["Percent", "float", "str"]
+
+
+def test_a_98_percent_cell_against_a_target_of_98_is_met(tmp_path: Path) -> None:
+    """Excel stores a cell showing 98% as 0.98: the file route reads the format, scores 100 %
+    and reports the value as the user saw it."""
+    from xlperf.api import check_file
+    from xlperf.core import layout
+    from xlperf.workbook.examples import build_example
+
+    path = tmp_path / "例.xlsx"
+    build_example(path, "盐边残疾人医保")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.SHEET_INDICATORS]
+    header = {ws.cell(layout.INDICATOR_HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)}
+    r = layout.INDICATOR_HEADER_ROW + 2
+    ws.cell(r, header["年度指标值"], 98)
+    ws.cell(r, header["实际完成值"], 0.98).number_format = "0%"
+    wb.save(path)
+    ev = check_file(path)
+    res = next(x for x in ev.indicators if x.indicator.row == r)
+    assert res.completion == 1.0 and res.score == res.indicator.weight
+    assert res.actual_display == "98%"

@@ -81,6 +81,11 @@ _RULES = (
     Rule("W702", "警告", "R1", "未知的一级指标", "一级指标“{level1}”不是常用名称（{known}）"),
     Rule("W703", "警告", "R1", "缺少一级/二级指标", "三级指标“{name}”没有{what}，且上方也没有可沿用的值"),
     Rule("W704", "警告", "读取", "评价类型未知", "评价类型“{value}”应为 项目支出 或 部门整体支出，按项目支出处理"),
+    # what an evaluator would question
+    Rule("W405", "警告", "R11", "人工得分明显偏低", "“{name}”完成率 {completion}（实际 {actual}，目标 {target}），人工得分却只有 {manual} 分（计算得分 {computed}），请核对"),
+    Rule("W211", "警告", "R2", "成本超过全年执行数", "“{name}”的实际完成值 {actual} 超过预算执行表的全年执行数 {executed}，请核对单位或金额"),
+    Rule("W212", "警告", "R2", "结余为负", "{source}的实际到位数 {received} 小于全年执行数 {executed}，结余为 {balance}，请核对"),
+    Rule("W705", "警告", "R1", "满意度指标列于效益指标下", "二级指标“{level2}”列在一级指标“{level1}”下（湖南等地的表式如此），按满意度指标统计时请留意"),
 )
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

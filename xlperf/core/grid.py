@@ -49,6 +49,8 @@ def text_of(value: Any) -> str:
         return CONTROL_RE.sub("", value).strip()
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, V.Percent):
+        return V.parse_value(value).raw  # as the cell shows it: 98%
     if isinstance(value, float):
         return V.format_number(value, 6)
     if isinstance(value, int):
@@ -71,6 +73,10 @@ def number_of(value: Any) -> tuple[float | None, bool]:
         return None, False
     if isinstance(value, (int, float)):
         p = V.parse_value(value)
+        if isinstance(value, V.Percent) and p.kind == V.PERCENT:
+            # a 分值/金额 cell formatted as a percentage: the number the user sees (10% of the
+            # 100 points is 10 points), never the stored 0.1
+            return p.number, True
         return (float(value), True) if p.kind != V.ERROR else (None, False)
     if isinstance(value, str):
         p = V.parse_value(value)
@@ -85,6 +91,8 @@ def rate_of(value: Any) -> float | None:
     """A stated rate as a fraction: 0.9332, 93.32 and '93.32%' all -> 0.9332."""
     if value is None or value == "":
         return None
+    if isinstance(value, V.Percent):
+        return float(value)  # the stored fraction itself: 0.9332, not 93.32 / 100
     p = V.parse_value(value)
     if p.kind == V.PERCENT and p.number is not None:
         return p.number / 100

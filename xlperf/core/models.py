@@ -246,6 +246,16 @@ class IndicatorResult:
     def pending(self) -> bool:
         return self.score is None and self.direction != "不适用"
 
+    @property
+    def reverse(self) -> bool:
+        """A reverse indicator (≤, <, 成本, 上访率…): the lower the actual, the better."""
+        return self.direction == "≤"
+
+    @property
+    def direction_label(self) -> str:
+        """The direction as reports write it: 正向指标（≥）, 反向指标（≤，越低越好）, 定性指标 …"""
+        return DIRECTION_LABELS.get(self.direction, self.direction)
+
 
 @dataclass(kw_only=True)
 class BudgetResult:
@@ -327,3 +337,14 @@ class Evaluation:
     @property
     def valid(self) -> bool:
         return not self.errors
+
+
+# How reports name a resolved direction (IndicatorResult.direction_label).
+DIRECTION_LABELS = {
+    "≥": "正向指标（≥）",
+    "≤": "反向指标（≤，越低越好）",
+    "=": "等值指标（=）",
+    "定性": "定性指标",
+    "时效": "时效指标（不晚于目标时间）",
+    "不适用": "不适用",
+}

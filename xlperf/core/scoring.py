@@ -109,7 +109,7 @@ def normalize_direction(text: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str) -> str:
+def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str, level3: str = "") -> str:
     if target.not_applicable or actual.not_applicable:
         return NA
     if target.op in (">=", ">"):
@@ -121,7 +121,7 @@ def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str) -> str:
     if target.kind in (V.YEAR, V.DATE):
         return TIME
     if target.kind in (V.NUMBER, V.PERCENT):
-        if "成本" in level2:
+        if "成本" in level2 or _is_event_rate(level3):
             return REVERSE
         if "时效" in level2 and target.kind == V.NUMBER and _excel_serial(target) is not None:
             return TIME
@@ -129,6 +129,16 @@ def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str) -> str:
     if "时效" in level2:
         return TIME
     return QUALITATIVE
+
+
+def _is_event_rate(name: str) -> bool:
+    """上访率, 投诉率, 事故发生率…: the rate of an event one wants to avoid is a reverse indicator
+    (投诉处理率 and 投诉办结率 are not: the event word must stand right before 率)."""
+    if "率" not in name:
+        return False
+    from xlperf.core.judge import event_rate
+
+    return event_rate(name)
 
 
 def _excel_serial(p: V.Parsed) -> _dt.date | None:
@@ -184,13 +194,14 @@ def score_indicator(
     direction_raw: str = "",
     level2: str = "",
     config: ScoringConfig | None = None,
+    level3: str = "",
 ) -> RowScore:
     """Score one indicator row (R3–R7, R9, R13). Never raises."""
     cfg = config or ScoringConfig()
     w = max(float(weight or 0.0), 0.0)
     target, actual = V.parse_value(target_raw), V.parse_value(actual_raw)
     explicit, recognised = normalize_direction(direction_raw)
-    direction = explicit or infer_direction(target, actual, level2)
+    direction = explicit or infer_direction(target, actual, level2, level3)
     rs = RowScore(direction=direction)
     if not recognised:
         rs.notes.append(("W310", "direction", {"value": direction_raw, "used": direction}))
@@ -220,7 +231,7 @@ def score_indicator(
         raw = min(max(rs.score, 0.0), w)  # R9, R8
         # met is judged before rounding: a weight of 0.001 scored in full shows 0.00 but is met
         rs.met = rs.met and raw >= w - EPS
-        rs.score = V.round_half_up(raw, 2)
+        rs.score = V.score_within(raw, w, short=rs.tier in ("部分达成", "未达成"))
     if rs.completion is not None:
         rs.completion = V.round_half_up(rs.completion, 4)
     return rs
@@ -231,7 +242,13 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
         if actual.kind in (V.YEAR, V.DATE) and target.is_quantity:
             rs.notes.append(("W306", "actual", {}))
         # A number against words (or words against a number): judge the words.
-        tier = V.achievement_of(actual, target) if actual.kind == V.TEXT else None
+        j = V.judgement_of(actual, target) if actual.kind == V.TEXT else None
+        if j is not None and j.tier is None and j.ratio is not None and target.is_quantity:
+            # "已完成，覆盖率98%" against "≥95%": the rate in the text is the actual
+            rate = V.Parsed(raw=actual.raw, kind=V.PERCENT, number=V.round_half_up(j.ratio * 100, 10), unit="%")
+            _score_quantitative(rs, w, target, rate, direction, cfg)
+            return
+        tier = j.tier if j is not None else None
         _apply_tier(rs, w, tier, stated=tier is not None)
         return
     a, b, is_completion, mismatch = _comparable(target, actual)
@@ -316,24 +333,37 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
         rs.completion = ratio
         rs.score = w * min(1.0, max(ratio, 0.0))
         return
-    tier = V.achievement_of(actual, target)
-    _apply_tier(rs, w, tier, stated=tier is not None)
+    _score_words(rs, w, target, actual)
 
 
 def _score_qualitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> None:
     """R6: three tiers; an actual stating achievement gets W."""
-    if actual.kind == V.PERCENT and actual.number is not None and actual.number < 100:
-        ratio = max(actual.number, 0.0) / 100
-        rs.completion = ratio
-        rs.score = w * ratio
-        rs.tier = "达成" if ratio >= 0.8 else ("部分达成" if ratio >= 0.6 else "未达成")
-        return
-    if actual.kind == V.NUMBER and actual.number is not None and not actual.unit and 0 <= actual.number <= 1 and target.kind == V.TEXT:
-        # a percent-formatted cell (0.98 for 98%)
+    from xlperf.core.judge import is_event_target
+
+    if (
+        actual.kind == V.NUMBER
+        and actual.number is not None
+        and not actual.unit
+        and 0 <= actual.number <= 1
+        and target.kind == V.TEXT
+        and not is_event_target(target.text)
+    ):
+        # a percent-formatted cell read without its format (0.98 for 98%); 0 answers 无投诉 itself
         _score_qualitative(rs, w, target, V.Parsed(raw=actual.raw, kind=V.PERCENT, number=actual.number * 100, unit="%"))
         return
-    tier = V.achievement_of(actual, target)
-    _apply_tier(rs, w, tier, stated=tier is not None and actual.kind == V.TEXT)
+    _score_words(rs, w, target, actual)
+
+
+def _score_words(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> None:
+    """The tier the actual states, or a rate it gives (a percentage, 完成率85%) scored in proportion."""
+    j = V.judgement_of(actual, target)
+    if j.tier is None and j.ratio is not None:
+        ratio = max(j.ratio, 0.0)
+        rs.completion = ratio
+        rs.score = w * min(ratio, 1.0)
+        rs.tier = "达成" if ratio >= 0.8 else ("部分达成" if ratio >= 0.6 else "未达成")
+        return
+    _apply_tier(rs, w, j.tier, stated=j.tier is not None and actual.kind == V.TEXT)
 
 
 def _apply_tier(rs: RowScore, w: float, tier: str | None, *, stated: bool) -> None:
@@ -430,9 +460,10 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
         results.append(res)
 
     budget = _evaluate_budget(inp.budget, inp.info.amount_unit or "万元", bool(budget_rows), out, budget_rows)
+    _check_costs(inp, results, budget, out)
 
     # R1 weights
-    indicator_weight = sum((r.indicator.weight or 0.0) for r in results)
+    indicator_weight = V.exact_sum(r.indicator.weight for r in results)
     total_weight = V.round_half_up(budget.weight + indicator_weight, 4)
     if inp.indicators and abs(total_weight - 100.0) > WEIGHT_TOLERANCE:
         out.add(
@@ -455,7 +486,7 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
             out.add("W103", sheet, inp.indicator_header_row, col("一级指标"), actual=actual)
 
     # R8 total = sum of rounded row scores; R13 rescale when indicators were dropped
-    total = budget.score + sum(r.score or 0.0 for r in results if r.direction != NA)
+    total = V.exact_sum([budget.score, *(r.score for r in results if r.direction != NA)])
     if na_weight > EPS and total_weight - na_weight > EPS:
         total = total * total_weight / (total_weight - na_weight)
     total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
@@ -515,24 +546,13 @@ def _finding_order(f: Finding) -> tuple:
 
 def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, sheet: str, col) -> IndicatorResult:
     name = ind.level3 or ind.level2 or f"第{ind.row}行"
-    weight = ind.weight
-    if weight is None and ind.weight_raw in (None, ""):
-        out.add("E106", sheet, ind.row, col("分值"), name=name)
-    elif weight is None:
-        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不是数字")
-    elif weight < 0:
-        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不能为负数")
-        weight = 0.0
-    w = weight or 0.0
-
-    rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg)
+    w = _weight_of(ind, name, out, sheet, col)
+    rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg, ind.level3)
     target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)
     column_of = {"actual": "实际完成值", "target": "年度指标值", "direction": "指标方向", "manual": "人工得分"}
     for code, column, params in rs.notes:
-        if code == "I307" and ind.manual_score is not None:
+        if code in ("I307", "E303") and ind.manual_score is not None:
             continue  # the officer already chose a score
-        if code == "E303" and ind.manual_score is not None:
-            continue
         out.add(code, sheet, ind.row, col(column_of[column]), **{"name": name, "actual": actual.raw, "target": target.raw, **params})
 
     res = IndicatorResult(
@@ -551,54 +571,95 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         res.met = True
         out.add("I309", sheet, ind.row, col("指标方向") or col("实际完成值"), name=name)
         return res
-
-    # R11 manual scores
     if ind.manual_raw not in (None, "") and ind.manual_score is None:
         out.add("E406", sheet, ind.row, col("人工得分") or col("得分"), value=ind.manual_raw)
-    manual_used = False
     reason_flagged = False
     if ind.manual_score is not None:
-        manual_used = True
-        m = ind.manual_score
-        manual_col = col("人工得分") or col("得分")
-        if m < -EPS or m > w + EPS:
-            out.add("E402" if col("人工得分") else "E401", sheet, ind.row, manual_col, score=m, weight=w)
-        elif rs.tier_stated and rs.tier in TIER_RANGES:
-            lo, hi = TIER_RANGES[rs.tier]
-            top_ok = m <= hi * w + EPS
-            bottom_ok = m >= lo * w - EPS
-            # the upper bound of a lower tier is exclusive: 0.6W belongs to 部分达成
-            if rs.tier != "达成" and m >= hi * w - EPS:
-                top_ok = False
-            if not (top_ok and bottom_ok):
-                rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
-                out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
-        clamped = min(max(m, 0.0), w)
-        res.met = clamped >= w - EPS  # before rounding, as for computed scores
-        res.score = V.round_half_up(clamped, 2)
-        if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
-            out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
-            reason_flagged = True
-
-    # R10 reasons
-    reason_col = col("偏差原因分析及改进措施")
-    has_reason = bool(ind.reason.strip())
-    if not has_reason:
-        if not res.met and not reason_flagged and (rs.score is not None or manual_used):
-            out.add("E501", sheet, ind.row, reason_col, name=name, score=res.score, weight=w)
-        if rs.overachieved and rs.completion is not None:
-            out.add(
-                "W502",
-                sheet,
-                ind.row,
-                reason_col,
-                name=name,
-                completion=V.format_rate(rs.completion),
-                threshold=V.format_rate(cfg.overachievement_threshold),
-            )
-        if rs.equal_mismatch:
-            out.add("E503", sheet, ind.row, reason_col, name=name, actual=actual.raw, target=target.raw)
+        reason_flagged = _apply_manual(ind, rs, res, w, out, sheet, col, name=name, actual=actual.raw, target=target.raw)
+    if not ind.reason.strip():
+        _check_reasons(ind, rs, res, w, cfg, out, sheet, col, name=name, reason_flagged=reason_flagged, actual=actual.raw, target=target.raw)
     return res
+
+
+def _weight_of(ind: Indicator, name: str, out: _Collector, sheet: str, col) -> float:
+    """R1: the row's 分值 (0 when missing or unusable, with the finding that says why)."""
+    weight = ind.weight
+    if weight is None and ind.weight_raw in (None, ""):
+        out.add("E106", sheet, ind.row, col("分值"), name=name)
+    elif weight is None:
+        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不是数字")
+    elif weight < 0:
+        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不能为负数")
+        weight = 0.0
+    return weight or 0.0
+
+
+def _apply_manual(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, out: _Collector, sheet: str, col, *, name: str, actual: str, target: str) -> bool:
+    """R11: the manual score replaces the computed one; returns whether E404 asked for a reason."""
+    m = ind.manual_score
+    assert m is not None
+    manual_col = col("人工得分") or col("得分")
+    if m < -EPS or m > w + EPS:
+        out.add("E402" if col("人工得分") else "E401", sheet, ind.row, manual_col, score=m, weight=w)
+    elif rs.tier_stated and rs.tier in TIER_RANGES:
+        lo, hi = TIER_RANGES[rs.tier]
+        top_ok = m <= hi * w + EPS
+        bottom_ok = m >= lo * w - EPS
+        # the upper bound of a lower tier is exclusive: 0.6W belongs to 部分达成
+        if rs.tier != "达成" and m >= hi * w - EPS:
+            top_ok = False
+        if not (top_ok and bottom_ok):
+            rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
+            out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
+    _check_low_manual(rs, m, w, out, sheet, ind.row, manual_col, name=name, actual=actual, target=target)
+    clamped = min(max(m, 0.0), w)
+    res.met = clamped >= w - EPS  # before rounding, as for computed scores
+    res.score = V.score_within(clamped, w)
+    if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
+        out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
+        return True
+    return False
+
+
+def _check_reasons(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, cfg: ScoringConfig, out: _Collector, sheet: str, col, *, name: str, reason_flagged: bool, actual: str, target: str) -> None:
+    """R10: a row without a reason that needs one (below 分值, far above target, ≠ an = target)."""
+    reason_col = col("偏差原因分析及改进措施")
+    if not res.met and not reason_flagged and (rs.score is not None or ind.manual_score is not None):
+        out.add("E501", sheet, ind.row, reason_col, name=name, score=res.score, weight=w)
+    if rs.overachieved and rs.completion is not None:
+        completion, threshold = V.format_rate(rs.completion), V.format_rate(cfg.overachievement_threshold)
+        out.add("W502", sheet, ind.row, reason_col, name=name, completion=completion, threshold=threshold)
+    if rs.equal_mismatch:
+        out.add("E503", sheet, ind.row, reason_col, name=name, actual=actual, target=target)
+
+
+def _check_low_manual(rs: RowScore, manual: float, w: float, out: _Collector, sheet: str, row: int, cell_col: int | None, **params: object) -> None:
+    """W405: a manual score of 0, or under half the computed one, on a row done to ≥ 98 %."""
+    computed = rs.score
+    if computed is None or w <= EPS or computed < 0.98 * w - EPS:
+        return
+    if manual <= 0.5 * computed + EPS and manual < computed - 0.005:
+        completion = V.format_rate(rs.completion) if rs.completion is not None else "100.00%"
+        out.add("W405", sheet, row, cell_col, completion=completion, manual=manual, computed=computed, **params)
+
+
+def _check_costs(inp: SelfEvaluation, results: list[IndicatorResult], budget: BudgetResult, out: _Collector) -> None:
+    """W211: a 成本 actual (an amount) larger than all the money spent on the project."""
+    if budget.executed is None or budget.executed <= EPS:
+        return
+    col = inp.indicator_columns.get("实际完成值")
+    for r in results:
+        ind = r.indicator
+        if "成本" not in ind.level2:
+            continue
+        actual = V.parse_value(ind.actual)
+        if actual.kind != V.NUMBER or actual.number is None or actual.unit not in MONEY_UNITS:
+            continue
+        amount = V.convert_amount(actual.number, actual.unit, budget.unit)
+        if amount is not None and amount > budget.executed * (1 + 1e-6) + EPS:
+            executed = f"{V.format_number(budget.executed, 6)}{budget.unit}"
+            name = ind.level3 or ind.level2
+            out.add("W211", inp.indicator_sheet, ind.row, col, name=name, actual=actual.raw, executed=executed)
 
 
 def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out: _Collector, budget_rows: list[Indicator]) -> BudgetResult:
@@ -612,6 +673,9 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
         balance = None
         if ln.received is not None or ln.executed is not None:
             balance = V.round_half_up((ln.received or 0.0) - (ln.executed or 0.0), 6)
+        if ln.received is not None and ln.executed is not None and balance is not None and balance < -EPS:
+            cell_col = c.get("结余") or c.get("全年执行数")
+            out.add("W212", sheet, ln.row, cell_col, source=ln.source, received=ln.received, executed=ln.executed, balance=balance)
         arrival = execution = None
         if ln.full_year and ln.full_year > EPS:
             if ln.received is not None:
@@ -648,7 +712,7 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
         res.score = 0.0
     else:
         rate = res.execution_rate if res.execution_rate is not None else 0.0
-        res.score = V.round_half_up(weight * min(rate, 1.0), 2)
+        res.score = V.score_within(weight * min(rate, 1.0), weight)
         if executed > full + EPS:
             out.add("W202", sheet, total.row, c.get("全年执行数"), executed=executed, budget=full)
         if rate < 1.0 - EPS and not total.reason.strip() and weight > 0:
@@ -754,6 +818,10 @@ def _check_subtotals(inp: SelfEvaluation, results: list[IndicatorResult], out: _
             if expected is not None and _canonical_level(expected) != _canonical_level(known):
                 # 财务管理 and 预算执行 belong to more than one 一级 of 部门整体
                 if _canonical_level(ind.level2) not in [_canonical_level(x) for x in layout.LEVEL2_BY_LEVEL1.get(known, ())]:
+                    if _canonical_level(expected) == "满意度" and _canonical_level(known) == "效益":
+                        # the 湖南 form lists 服务对象满意度 under 效益指标: its layout, not a mistake
+                        out.add("W705", sheet, ind.row, c2, level2=ind.level2, level1=ind.level1)
+                        continue
                     out.add("E701", sheet, ind.row, c2, level2=ind.level2, level1=ind.level1, expected=expected)
 
 
@@ -767,11 +835,11 @@ def _level1_summary(results: list[IndicatorResult], budget: BudgetResult) -> lis
         if _is_budget_row(ind):
             name = layout.LEVEL1_BUDGET
         s = summary.setdefault(name, Level1Summary(name=name, weight=0.0, score=0.0))
-        s.weight = V.round_half_up(s.weight + (ind.weight or 0.0), 4)
+        s.weight = V.exact_sum([s.weight, ind.weight])
         if r.pending:
             s.pending += 1
         elif r.direction != NA:
-            s.score = V.round_half_up(s.score + (r.score or 0.0), 2)
+            s.score = V.exact_sum([s.score, r.score])
         if ind.level2 and ind.level2 not in s.level2:
             s.level2.append(ind.level2)
     return list(summary.values())

@@ -15,8 +15,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Iterable
 
 # kinds
 EMPTY = "empty"
@@ -72,27 +72,6 @@ _DATE_RE = re.compile(
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_QUANT_RE = re.compile(r"^(?P<op>{ops})?\s*(?P<cn>[一二两三四五六七八九十]{{1,3}})\s*(?P<unit>个月|个工作日|工作日|周|天|日|年|次|个|人|项|家|户)\s*(?P<sop>以内|以上|内)?$".format(ops=_PREFIX_OPS))
 
-_ACHIEVED_WORDS = (
-    "达成",
-    "完成",
-    "已完成",
-    "全部完成",
-    "达到",
-    "实现",
-    "是",
-    "满意",
-    "及时",
-    "按时",
-    "全覆盖",
-    "达标",
-    "合格",
-    "符合",
-    "落实",
-    "有效",
-    "无",
-)
-_PARTIAL_WORDS = ("部分达成", "部分完成", "基本达成", "基本完成", "基本实现", "部分实现", "基本达到", "一定效果", "较好")
-_FAILED_WORDS = ("未达成", "未完成", "未实现", "未达到", "不满意", "否", "效果较差", "未落实", "不合格", "未按时", "滞后")
 _NOT_APPLICABLE = ("不适用", "无此项", "本年不涉及", "不涉及", "/", "—", "--", "-", "n/a", "N/A")
 
 _MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100}
@@ -311,31 +290,24 @@ def _format_plain(f: float) -> str:
 # --- judgements on text ----------------------------------------------------------------------
 
 
-def achievement_of(actual: Parsed, target: Parsed) -> str | None:
-    """For qualitative indicators: '达成', '部分达成', '未达成' or None when the text says nothing.
+def judgement_of(actual: Parsed, target: Parsed):  # -> xlperf.core.judge.Judgement
+    """What a qualitative actual says about its target (R6): a tier, a rate found in the text,
+    or nothing (tier None). The wording rules are xlperf.core.judge's."""
+    from xlperf.core.judge import ACHIEVED, Judgement, judge
 
-    An actual that states achievement (达成, 完成, 是, 100%, or the target text itself) is 达成.
-    """
-    if actual.kind == PERCENT and actual.number is not None:
+    if actual.kind == PERCENT and actual.number is not None and not actual.label:
         if actual.number >= 100:
-            return "达成"
-        return None  # a percentage: the caller scores it proportionally
+            return Judgement(ACHIEVED, why="100%")
+        return Judgement(None, ratio=max(actual.number, 0.0) / 100, why="比率")
     text = actual.text if actual.kind == TEXT else normalize_text(actual.raw)
-    if not text:
-        return None
     target_text = target.text if target.kind == TEXT else normalize_text(target.raw)
-    for word in _FAILED_WORDS:
-        if word in text:
-            return "未达成"
-    for word in _PARTIAL_WORDS:
-        if word in text:
-            return "部分达成"
-    if target_text and (text == target_text or target_text in text or text in target_text and len(text) >= 2):
-        return "达成"
-    for word in _ACHIEVED_WORDS:
-        if word in text:
-            return "达成"
-    return None
+    return judge(text, target_text)
+
+
+def achievement_of(actual: Parsed, target: Parsed) -> str | None:
+    """For qualitative indicators: '达成', '部分达成', '未达成' or None when the text says nothing
+    (a percentage under 100 % is None too: the caller scores it proportionally)."""
+    return judgement_of(actual, target).tier
 
 
 def is_not_applicable(value: Any) -> bool:
@@ -356,6 +328,29 @@ def round_half_up(value: float, places: int = 2) -> float:
         return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
     except (InvalidOperation, ValueError):  # pragma: no cover
         return value
+
+
+def score_within(value: float, weight: float, *, short: bool = False) -> float:
+    """R8 and R9 together: the score rounded half-up to 2 decimals, never above ``weight`` nor
+    below 0 (a full row of weight 1.875 scores 1.875, not the 1.88 rounding would give).
+
+    ``short``: the row's wording says it fell short (部分达成, 未达成): rounding must not turn
+    it into full marks (0.6 × 0.009 rounds to 0.01, above the 分值 0.009; it is 0.00)."""
+    w = max(weight, 0.0)
+    v = min(max(value, 0.0), w)
+    rounded = round_half_up(v, 2)
+    if short and rounded >= w and v < w - 1e-9:
+        return float(Decimal(repr(v)).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+    return min(rounded, w)
+
+
+def exact_sum(values: Iterable[float | None]) -> float:
+    """The sum of scores as written (decimal, not binary, arithmetic): 1.875 × 8 is 15 exactly."""
+    total = Decimal(0)
+    for v in values:
+        if v is not None and not (math.isnan(v) or math.isinf(v)):
+            total += Decimal(repr(float(v)))
+    return float(total)
 
 
 def format_number(value: float | None, places: int = 2) -> str:

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from xlperf.core.errors import InputError
+from xlperf.core.values import Percent
 from xlperf.core.refs import col_index, col_letter, parse_ref, range_ref
 from xlperf.ooxml.inspect import Package, load_bytes, open_package
+from xlperf.ooxml.styles import percent_styles
 from xlperf.ooxml.package import (
     E_UNREADABLE,
     MAX_COL,
@@ -71,6 +73,7 @@ def read_grids(
     xml: dict[str, bytes] = {}
     caps: dict[str, tuple[int, int]] = {}
     trimmed: dict[str, bytes] = {}
+    percent = _percent_styles(book)
     sst = book.part_of_type("/sharedStrings")
     if sst and sst in book.reader.infos:
         _check_well_formed(p, sst, book.reader.read(sst))
@@ -107,6 +110,8 @@ def read_grids(
             grid = [[None if v == "" else v for v in row] for row in rows]
             part = parts[name]
             _supplement(book, part, grid, trimmed.get(part, xml[part]), caps[part])
+            if percent:
+                mark_percent_cells(grid, trimmed.get(part, xml[part]), percent, caps[part])
             grids[name] = grid
     finally:
         try:
@@ -114,6 +119,69 @@ def read_grids(
         except Exception:  # noqa: BLE001
             pass
     return names, grids
+
+
+def _percent_styles(book: Package) -> frozenset[int]:
+    """Style indices with a percent number format, from styles.xml (read once per workbook)."""
+    part = book.part_of_type("/styles")
+    if not part or part not in book.reader.infos:
+        return frozenset()
+    try:
+        return percent_styles(book.reader.read(part))
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - unreadable styles: values are read as stored, as before
+        return frozenset()
+
+
+def _percent_cell_re(styles: frozenset[int]) -> re.Pattern[bytes]:
+    ids = b"|".join(str(i).encode() for i in sorted(styles))
+    return re.compile(rb"""<(?:[\w.-]+:)?c\b([^>]*?\ss\s*=\s*["'](?:""" + ids + rb""")["'][^>]*)>""")
+
+
+_R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
+
+
+def mark_percent_cells(grid: list[list[Any]], data: bytes, styles: frozenset[int], cap: tuple[int, int] = (MAX_ROW, MAX_COL)) -> None:
+    """Wrap the numbers of percent-formatted cells in :class:`Percent` (0.98 shown as 98% is 98 %).
+
+    One C-level regex finds only the cells carrying a percent style; the rest of the sheet is
+    never looked at from Python. A cell written without its ``r`` attribute (rare; positions
+    are then counted) sends the sheet through the positional walk instead."""
+    found: list[tuple[int, int]] = []
+    for m in _percent_cell_re(styles).finditer(data):
+        ref = _R_ATTR.search(b" " + m.group(1))
+        if ref is None:
+            found = _percent_cells_by_position(data, styles)
+            break
+        found.append((int(ref.group(2)), col_index(ref.group(1).decode("ascii").upper())))
+    for row, col in found:
+        if row > min(cap[0], len(grid)) or col > cap[1]:
+            continue
+        line = grid[row - 1]
+        if col <= len(line):
+            v = line[col - 1]
+            if type(v) in (int, float):  # not bool, str, dates, errors
+                line[col - 1] = Percent(v)
+
+
+def _percent_cells_by_position(data: bytes, styles: frozenset[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    row = col = 0
+    for m in _CELL_OR_ROW.finditer(data):
+        if m.group(1):
+            a = _attrs(m.group(2))
+            row = int(a[b"r"]) if a.get(b"r", "").isdigit() else row + 1
+            col = 0
+            continue
+        a = _attrs(m.group(3))
+        try:
+            row, col = parse_ref(a[b"r"]) if a.get(b"r") else (row, col + 1)
+        except ValueError:
+            col += 1
+        if a.get(b"s", "").isdigit() and int(a[b"s"]) in styles:
+            out.append((row, col))
+    return out
 
 
 def _check_well_formed(path: Path, part: str, data: bytes, sheet: str | None = None) -> None:

@@ -152,3 +152,46 @@ MIN_STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
 
+
+
+# --- percent formats, for reading ------------------------------------------------------------------
+
+_BUILTIN_PERCENT_IDS = frozenset({9, 10})
+_NUMFMT_RE = re.compile(rb"<(?:[\w.-]+:)?numFmt\b([^>]*)>")
+_CELLXFS_RE = re.compile(rb"<(?:[\w.-]+:)?cellXfs\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?cellXfs>)", re.S)
+_XF_RE = re.compile(rb"<(?:[\w.-]+:)?xf\b([^>]*)>")
+_ID_ATTR = re.compile(rb"""\bnumFmtId\s*=\s*["'](\d+)["']""")
+_CODE_ATTR = re.compile(rb"""\bformatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_XML_ENTITIES = (("&quot;", '"'), ("&apos;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+
+
+def is_percent_code(code: str) -> bool:
+    """Whether a number format code scales the value by 100 (``0%``, ``0.00%``, ``#,##0.0%;[Red]-0%``).
+    A quoted or escaped % (``0"%"``, LibreOffice's ``0\\%``) is literal text and does not scale."""
+    section = code.split(";")[0]
+    return "%" in _FMT_STRIP.sub("", section)
+
+
+def percent_styles(styles_xml: bytes) -> frozenset[int]:
+    """The cell style indices (the ``s`` attribute of a cell) whose number format is a percentage.
+
+    A regex over the part, not an XML parse: styles.xml is read once per workbook on the path
+    that reads thousands of files in a batch, and only two attributes matter here."""
+    codes: dict[int, str] = {}
+    for m in _NUMFMT_RE.finditer(styles_xml):
+        fid, code = _ID_ATTR.search(m.group(1)), _CODE_ATTR.search(m.group(1))
+        if fid and code:
+            text = (code.group(1) if code.group(1) is not None else code.group(2)).decode("utf-8", "replace")
+            for entity, char in _XML_ENTITIES:
+                text = text.replace(entity, char)
+            codes[int(fid.group(1))] = text
+    block = _CELLXFS_RE.search(styles_xml)
+    if not block or not block.group(1):
+        return frozenset()
+    out = set()
+    for index, m in enumerate(_XF_RE.finditer(block.group(1))):
+        fid_m = _ID_ATTR.search(m.group(1))
+        fid = int(fid_m.group(1)) if fid_m else 0
+        if (is_percent_code(codes[fid]) if fid in codes else fid in _BUILTIN_PERCENT_IDS):
+            out.add(index)
+    return frozenset(out)

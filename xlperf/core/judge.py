@@ -1,0 +1,322 @@
+"""Judge a qualitative 实际完成值 against its 年度指标值 the way an evaluator reads them (R6).
+
+Real actuals rarely repeat the target: ``保障了参保人员待遇`` restates ``保障参保人员待遇``,
+``明显提升`` answers ``有效提升``, while ``尚未健全`` and ``没有完全保障…`` contain the target
+word and say the opposite. :func:`judge` normalises both texts, looks for wording that states a
+tier (negation, partial, failure), then for a restatement (equal or contained after
+normalisation, or similar by rapidfuzz's ratio) and for words that state achievement.
+
+The word lists live in ``xlperf/core/data/judgement.toml``; a user file (``XLPERF_JUDGEMENT``
+or ``judgement.toml`` in the user's xlperf config folder, see docs/judgement.md) adds to them.
+They are read once per process, on the first judgement.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ACHIEVED, PARTIAL, FAILED = "达成", "部分达成", "未达成"
+ENV_VAR = "XLPERF_JUDGEMENT"
+USER_FILE_NAME = "judgement.toml"
+
+_LIST_KEYS = (
+    "fillers",
+    "intensifiers",
+    "negations",
+    "negation_exceptions",
+    "not_fully",
+    "partials",
+    "failures",
+    "achievements",
+    "yes_words",
+    "question_markers",
+    "none_words",
+    "event_words",
+)
+_GROUP_KEYS = ("synonyms", "antonyms")
+# punctuation and spaces carry no meaning here (after NFKC, full-width forms are half-width)
+_NOISE = re.compile(r"[\s\u3000,.;:!?，。；：！？、'\"“”‘’()（）\[\]【】《》<>〈〉…·~—_-]+")
+_PERCENT_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)%")
+_POSITIVE_COUNT = re.compile(r"(?<![\d.])([1-9]\d*)(?:起|次|件|例|人次|个|宗|家)")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The tier an actual states (None: undecidable) or, for a rate inside the text, the ratio."""
+
+    tier: str | None
+    ratio: float | None = None  # "完成率85%" inside the text: scored like a percentage actual
+    why: str = ""  # a short reason, for tests and the curious
+
+
+@dataclass(frozen=True)
+class Rules:
+    words: dict[str, tuple[str, ...]]
+    canonical: tuple[tuple[str, str], ...]  # (word, its group's first word), longest first
+    antonyms: tuple[tuple[str, str], ...]
+    threshold: float
+    negation_re: re.Pattern[str]
+    not_fully_re: re.Pattern[str]
+    exception_re: re.Pattern[str]
+    strip_re: re.Pattern[str] | None
+    canonical_re: re.Pattern[str] | None
+    good_news_re: re.Pattern[str]  # 无差错, 未发生安全事故: a negated event is good news, not a negation
+
+
+# --- the word lists -----------------------------------------------------------------------------
+
+
+def user_file() -> Path | None:
+    """The user's extension file, when there is one: $XLPERF_JUDGEMENT, else judgement.toml in
+    the xlperf config folder (%APPDATA%\\xlperf on Windows, $XDG_CONFIG_HOME/xlperf or
+    ~/.config/xlperf elsewhere)."""
+    env = os.environ.get(ENV_VAR)
+    if env is not None:
+        return Path(env) if env.strip() else None
+    if os.name == "nt" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    path = base / "xlperf" / USER_FILE_NAME
+    return path if path.is_file() else None
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
+
+
+@functools.cache
+def rules() -> Rules:
+    """The word lists: the package's, plus the user's file when one exists (validated)."""
+    import tomllib
+
+    # the package data file beside this module (importlib.resources costs more to import than the read)
+    data = tomllib.loads((Path(__file__).parent / "data" / "judgement.toml").read_text("utf-8"))
+    extra = user_file()
+    if extra is not None:
+        data = _merge(data, _load_user(extra))
+    words = {k: tuple(_norm(w) for w in data.get(k, ())) for k in _LIST_KEYS}
+    canonical = sorted(((_norm(w), _norm(g[0])) for g in data.get("synonyms", ()) for w in g if g), key=lambda p: -len(p[0]))
+    antonyms = tuple((_norm(a), _norm(b)) for a, b in (g[:2] for g in data.get("antonyms", ()) if len(g) >= 2))
+    strip = _alternation(words["fillers"] + words["intensifiers"])
+    negation = _alternation(words["negations"])
+    return Rules(
+        words=words,
+        canonical=tuple(canonical),
+        antonyms=antonyms,
+        threshold=float(data.get("similarity_threshold", 72)),
+        negation_re=re.compile(negation or "(?!)"),
+        not_fully_re=re.compile(f"(?:{negation or '(?!)'})(?:{_alternation(words['not_fully']) or '(?!)'})"),
+        exception_re=re.compile(_alternation(words["negation_exceptions"]) or "(?!)"),
+        strip_re=re.compile(strip) if strip else None,
+        canonical_re=re.compile(_alternation(tuple(w for w, _ in canonical))) if canonical else None,
+        good_news_re=re.compile(
+            f"(?:{negation or '(?!)'})(?:发生|出现|收到|接到)?(?:任何|重大|严重|较大|一般|安全|有效)?(?:{_alternation(words['event_words']) or '(?!)'})"
+        ),
+    )
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if value is None:
+            continue
+        if key in _LIST_KEYS or key in _GROUP_KEYS:
+            out[key] = [*base.get(key, []), *value]
+        else:
+            out[key] = value
+    return out
+
+
+def _load_user(path: Path) -> dict[str, Any]:
+    """Read and validate the user's file; a clear Chinese error naming the file otherwise."""
+    import tomllib
+
+    from pydantic import ConfigDict, Field, ValidationError, create_model
+
+    from xlperf.core.errors import InputError
+
+    fields: dict[str, Any] = {key: (list[str] | None, None) for key in _LIST_KEYS}
+    fields.update({key: (list[list[str]] | None, None) for key in _GROUP_KEYS})
+    fields["similarity_threshold"] = (float | None, Field(default=None, ge=0, le=100))
+    user_rules = create_model("UserRules", __config__=ConfigDict(extra="forbid"), **fields)
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise InputError(f"无法读取定性指标判定词表：{exc.strerror or exc}", path=path, code="X002") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"定性指标判定词表不是有效的 TOML 文件（{exc}）", path=path, code="X002") from exc
+    try:
+        return user_rules.model_validate(raw).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        problems = "；".join(f"{'.'.join(str(p) for p in e['loc'])}：{e['msg']}" for e in exc.errors()[:5])
+        raise InputError(f"定性指标判定词表内容有误（{problems}）", path=path, code="X002") from exc
+
+
+# --- normalising --------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """Full width to half width, lower case, no punctuation or spaces."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", str(text)).lower())
+
+
+def _core(text: str, r: Rules) -> str:
+    """The meaning-bearing part: fillers and intensifiers removed, synonyms unified."""
+    s = r.strip_re.sub("", text) if r.strip_re else text
+    s = _canonical(s, r)
+    return s or _canonical(text, r)
+
+
+def _canonical(text: str, r: Rules) -> str:
+    if r.canonical_re is None:
+        return text
+    table = dict(r.canonical)
+    return r.canonical_re.sub(lambda m: table[m.group(0)], text)
+
+
+def _count(text: str, words: tuple[str, ...]) -> int:
+    return sum(text.count(w) for w in words if w)
+
+
+def _negations(text: str, r: Rules) -> int:
+    return len(r.negation_re.findall(r.exception_re.sub("□", r.good_news_re.sub("□", text))))
+
+
+def _more(actual: str, target: str, words: tuple[str, ...]) -> bool:
+    """The actual uses one of ``words`` more often than the target does."""
+    return any(w and actual.count(w) > target.count(w) for w in words)
+
+
+# --- the judgement --------------------------------------------------------------------------------
+
+
+def judge(actual: str, target: str) -> Judgement:
+    """The tier ``actual`` states for ``target`` (both as typed); tier None when it says nothing."""
+    r = rules()
+    a, t = _norm(actual), _norm(target)
+    if not a:
+        return Judgement(None, why="空")
+    for step in (_answer_words, _events, _stated_tier, _restatement, _rate_in_text, _achievement, _similar):
+        found = step(a, t, r)
+        if found is not None:
+            return found
+    return Judgement(None, why="无法判断")
+
+
+def _is_event(t: str, r: Rules) -> bool:
+    return any(w and w in t for w in r.words["event_words"])
+
+
+def _answer_words(a: str, t: str, r: Rules) -> Judgement | None:
+    """是 / 否 answer a 是否… question only; 无 / 0 alone answer an event target only."""
+    question = any(q and q in t for q in r.words["question_markers"])
+    event = _is_event(t, r)
+    if a in r.words["yes_words"]:
+        if not question:
+            return Judgement(None, why="“是”不回答非“是否”类目标")
+        return Judgement(FAILED if event else ACHIEVED, why="是否")
+    if a == "否":
+        return Judgement(ACHIEVED if question and event else FAILED, why="是否")
+    if a in r.words["none_words"] and not event:
+        return Judgement(None, why="“无”只回答事件类目标")
+    return None
+
+
+def _events(a: str, t: str, r: Rules) -> Judgement | None:
+    """Targets about events to avoid (投诉, 事故…): 无 / 0 / 未发生 is achievement, a count is not."""
+    if not _is_event(t, r):
+        return None
+    if _POSITIVE_COUNT.search(a):
+        return Judgement(FAILED, why="发生事件")
+    if a in r.words["none_words"] or any(w and len(w) > 1 and w in a for w in r.words["none_words"]) or a.startswith(("无", "零", "0")):
+        return Judgement(ACHIEVED, why="未发生事件")
+    return None
+
+
+def _stated_tier(a: str, t: str, r: Rules) -> Judgement | None:
+    """Negation, partial and failure wording the target itself does not use."""
+    ca, ct = _canonical(a, r), _canonical(t, r)
+    for x, y in r.antonyms:
+        if (x in ct and y in ca and y not in ct) or (y in ct and x in ca and x not in ct):
+            return Judgement(FAILED, why=f"反义：{x}/{y}")
+    if _negations(a, r) > _negations(t, r):
+        if len(r.not_fully_re.findall(a)) > len(r.not_fully_re.findall(t)):
+            return Judgement(PARTIAL, why="未完全")
+        return Judgement(FAILED, why="否定")
+    if _more(a, t, r.words["failures"]):
+        return Judgement(FAILED, why="未达成措辞")
+    if _more(a, t, r.words["partials"]):
+        return Judgement(PARTIAL, why="部分措辞")
+    return None
+
+
+def _restatement(a: str, t: str, r: Rules) -> Judgement | None:
+    """The actual says what the target says: equal or contained after normalising, or similar."""
+    if a == t:
+        return Judgement(ACHIEVED, why="相同")
+    ca, ct = _core(a, r), _core(t, r)
+    if not ct:
+        return None
+    if ca == ct or (len(ct) >= 2 and ct in ca):
+        return Judgement(ACHIEVED, why="复述")
+    if len(ca) >= 2 and ca in ct and (len(ca) * 2 >= len(ct) or ca in dict(r.canonical).values()):
+        return Judgement(ACHIEVED, why="简述")
+    return None
+
+
+def _similar(a: str, t: str, r: Rules) -> Judgement | None:
+    """A restatement in other words: similar enough after normalising (the last resort)."""
+    ca, ct = _core(a, r), _core(t, r)
+    if min(len(ca), len(ct)) >= 2 and _similarity(ca, ct) >= r.threshold:
+        return Judgement(ACHIEVED, why="近似复述")
+    return None
+
+
+def _similarity(a: str, b: str) -> float:
+    """rapidfuzz's ratio on the texts, and on their characters in any order: Chinese restates a
+    target by moving the object before the verb (保障困难群众… / 困难群众…得到保障)."""
+    from rapidfuzz import fuzz  # only when a comparison is needed: start-up stays light
+
+    return float(max(fuzz.ratio(a, b), fuzz.token_sort_ratio(" ".join(a), " ".join(b))))
+
+
+def _rate_in_text(a: str, t: str, r: Rules) -> Judgement | None:
+    """A percentage inside the text: a rise or fall the target asks for, else a completion rate."""
+    m = _PERCENT_IN_TEXT.search(a)
+    if not m:
+        return None
+    value = float(m.group(1))
+    before = _canonical(a[: m.start()], r)
+    ct = _canonical(t, r)
+    for change in ("提升", "降低"):
+        if before.endswith(change) or before.endswith(change + "了"):
+            if change in ct and value > 0:
+                return Judgement(ACHIEVED, why="变化符合目标")
+    if value >= 100:
+        return Judgement(ACHIEVED, why="100%")
+    return Judgement(None, ratio=value / 100, why="文字中的比率")
+
+
+def _achievement(a: str, t: str, r: Rules) -> Judgement | None:
+    if any(w and w in a for w in r.words["achievements"]):
+        return Judgement(ACHIEVED, why="达成措辞")
+    return None
+
+
+def is_event_target(target: str) -> bool:
+    """The target is about events one wants to avoid (投诉, 事故…): 无 and 0 are good answers."""
+    return _is_event(_norm(target), rules())
+
+
+def event_rate(name: str) -> bool:
+    """An indicator name like 上访率, 投诉率 or 事故发生率: the rate of an event to avoid."""
+    r = rules()
+    n = _norm(name)
+    return any(w and (w + "率" in n or w + "发生率" in n) for w in r.words["event_words"]) or "发生率" in n
