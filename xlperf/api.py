@@ -11,15 +11,27 @@ from xlperf.core.errors import InputError, OutputError
 from xlperf.core.models import Evaluation
 
 
-def check_file(path: str | Path) -> Evaluation:
-    """Read and score a workbook without writing anything."""
+def check_file(path: str | Path, table: int | None = None) -> Evaluation:
+    """Read and score a workbook, or a form a unit already holds, without writing anything."""
+    from xlperf.forms.choose import foreign_forms, needs_form_reader
     from xlperf.workbook.filebook import FileBook
-    from xlperf.workbook.recalc import recalculate, require_file
+    from xlperf.workbook.recalc import load_form, recalculate, require_file
 
     p = Path(path)
+    if needs_form_reader(p):
+        return load_form(p, table)[0]
     require_file(p)
     book = FileBook(p)
+    names = book.sheet_names()
+    if foreign_forms(names, {n: book.read(n) for n in names}):
+        return load_form(p, table)[0]
     return recalculate(book, write=False)
+
+
+FOREIGN_CALC = (
+    "这是单位原有的自评表（不是 xlperf 自评表），calc 不改写它。"
+    "请先导入：xlperf import {name} -o 新自评表.xlsx，再对新文件运行 calc；只查看得分和问题可用 xlperf check {name}"
+)
 
 
 def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
@@ -32,7 +44,11 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     from xlperf.workbook.filebook import FileBook
     from xlperf.workbook.recalc import recalculate, require_file
 
+    from xlperf.forms.choose import foreign_forms, needs_form_reader
+
     p = Path(path)
+    if needs_form_reader(p):
+        raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026")
     require_file(p)
     target = Path(out) if out is not None else p
     if out is not None and target.resolve() != p.resolve():
@@ -47,6 +63,9 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
         )
     with exclusive(p):
         book = FileBook(p)
+        names = book.sheet_names()
+        if foreign_forms(names, {n: book.read(n) for n in names}):
+            raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026")
         ev = recalculate(book, write=True)
         book.save(target)
     return ev
