@@ -90,3 +90,20 @@ def is_foreign_form(path: Path) -> bool:
     book = FileBook(path)
     names = book.sheet_names()
     return bool(foreign_forms(names, {n: book.read(n) for n in names}))
+
+
+def read_input(path: str | Path, *, table: int | None = None):
+    """What a workbook or a unit's form says, unscored (for ``new --from``)."""
+    from xlperf.forms.choose import foreign_forms, needs_form_reader, one_form
+    from xlperf.workbook.filebook import FileBook
+
+    p = Path(path)
+    if needs_form_reader(p):
+        return one_form(p, table)[0]
+    require_file(p)
+    book = FileBook(p)
+    names = book.sheet_names()
+    grids = {n: book.read(n) for n in names}
+    if foreign_forms(names, grids):
+        return one_form(p, table)[0]
+    return read_workbook(names, grids, source=p.name)
