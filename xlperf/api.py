@@ -169,9 +169,10 @@ def import_forms(src: str | Path, out: str | Path | None = None, *, table: int |
     template workbook. A file with several forms gives one workbook per form (or only ``table``)."""
     s = Path(src)
     if s.is_dir():
-        from xlperf.forms.sources import FORM_SUFFIXES
+        from xlperf.forms.sources import FORM_SUFFIXES, SAVE_AS_SUFFIXES
 
-        files = sorted(f for f in s.iterdir() if f.is_file() and f.suffix.lower() in FORM_SUFFIXES and not f.name.startswith(("~$", ".")))
+        known = FORM_SUFFIXES + tuple(SAVE_AS_SUFFIXES)  # .et/.doc are listed with how to save them
+        files = sorted(f for f in s.iterdir() if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", ".")))
         if out is not None and not Path(out).is_dir():
             raise OutputError("导入一个文件夹时，-o 须是已存在的文件夹", path=out, code="X102")
         results: list[Imported] = []

@@ -303,3 +303,21 @@ def docx_with_annexes(path: Path, forms: list[tuple[str, Form]], intro: str = "�
 
 def cut(form: Form, keep_rows: int) -> Form:
     return Form(form.rows[:keep_rows], [m for m in form.merges if m[2] < keep_rows], list(form.hidden_cols))
+
+
+def docx_split(path: Path, form: Form, at: int) -> Path:
+    """One form as Word keeps a table broken across pages: two tables, nothing but a page break
+    between them, the second repeating the indicator header row."""
+    import docx
+
+    header = next(i for i, r in enumerate(form.rows) if r[1] == "一级指标")
+    top = Form(form.rows[:at], [m for m in form.merges if m[2] < at])
+    rest_rows = [list(form.rows[header])] + form.rows[at:]
+    rest = Form(rest_rows, [(a - at + 1, b, c - at + 1, d) for a, b, c, d in form.merges if a >= at])
+    doc = docx.Document()
+    doc.add_paragraph("附件1 项目支出绩效自评表")
+    top.docx_table(doc)
+    doc.add_page_break()
+    rest.docx_table(doc)
+    doc.save(path)
+    return path

@@ -82,7 +82,18 @@ def _label(name: str, declared: float | None) -> str:
     return f"{name}（{format_number(declared)}分）" if declared is not None and name else name
 
 
+def _advance(value: Any, year: str) -> Any:
+    """A deadline of last year (``2021``, ``2021年``, ``2021年12月底前``) becomes this year's."""
+    if not re.fullmatch(r"\d{4}", year or ""):
+        return value
+    text = str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else value
+    if isinstance(text, str) and re.search(rf"(?<!\d){year}(?!\d)", text) and not re.search(r"\d{5,}", text):
+        return re.sub(rf"(?<!\d){year}(?!\d)", str(int(year) + 1), text)
+    return value
+
+
 def _indicators(inp: SelfEvaluation, out: TemplateValues, next_year: bool) -> None:
+    moved = []
     for ind in inp.indicators:
         row: dict[str, Any] = {
             "一级指标": _label(ind.level1, ind.level1_declared),
@@ -90,10 +101,14 @@ def _indicators(inp: SelfEvaluation, out: TemplateValues, next_year: bool) -> No
             "三级指标": ind.level3,
             "指标方向": ind.direction or None,
             "分值": ind.weight if ind.weight is not None else (ind.weight_raw or None),
-            "年度指标值": ind.target,
+            "年度指标值": _advance(ind.target, inp.info.year) if next_year else ind.target,
         }
+        if next_year and row["年度指标值"] != ind.target:
+            moved.append(ind.level3)
         if not next_year:
             row["实际完成值"] = ind.actual
             row["人工得分"] = ind.manual_score if ind.manual_score is not None else (ind.manual_raw or None)
             row["偏差原因分析及改进措施"] = ind.reason or None
         out.indicators.append({k: v for k, v in row.items() if v not in (None, "")})
+    if moved:
+        out.notes.append(f"年度指标值中的年份已改为下一年度：{'、'.join(moved)}")

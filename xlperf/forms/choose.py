@@ -11,7 +11,8 @@ from xlperf.core import layout
 from xlperf.core.errors import InputError
 from xlperf.core.grid import locate_sheets
 from xlperf.core.models import SelfEvaluation
-from xlperf.forms.sources import CALAMINE_SUFFIXES, SAVE_AS_SUFFIXES, WORD_SUFFIXES, Table
+from xlperf.forms.sources import CALAMINE_SUFFIXES, SAVE_AS_SUFFIXES, WORD_SUFFIXES
+from xlperf.forms.table import Table
 
 E_WHICH_TABLE = "X024"
 E_NO_TABLE = "X025"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from xlperf.core.errors import InputError
 from xlperf.core.grid import header_key
-from xlperf.forms.sources import E_FORM_UNREADABLE, Table
+from xlperf.forms.table import E_FORM_UNREADABLE, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _START_LABELS = ("项目名称", "项目支出名称", "部门名称", "单位名称")

@@ -18,7 +18,7 @@ from xlperf.core.errors import InputError
 from xlperf.core.findings import make
 from xlperf.core.grid import Grid, cell, header_key, number_of, rate_of, text_of
 from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, SelfEvaluation, SubtotalDeclaration
-from xlperf.forms.sources import Table
+from xlperf.forms.table import Table
 from xlperf.forms.template import TEXT_LIMIT, _split_label
 
 E_NO_FORM = "X023"

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xlperf.core.errors import InputError
-
-Grid = list[list[Any]]
+from xlperf.forms.table import E_FORM_UNREADABLE, Table
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CALAMINE_SUFFIXES = (".xls", ".ods")
@@ -30,41 +28,6 @@ SAVE_AS_SUFFIXES = {
 FORM_SUFFIXES = EXCEL_SUFFIXES + CALAMINE_SUFFIXES + WORD_SUFFIXES
 MAX_SOURCE_BYTES = 100 * 1024 * 1024
 E_SAVE_AS = "X017"
-E_FORM_UNREADABLE = "X018"
-
-
-@dataclass(kw_only=True)
-class Table:
-    """One sheet of a workbook, or one table of a Word document."""
-
-    name: str  # the sheet name, or 表1, 表2 … for Word tables (used as the "sheet" in findings)
-    grid: Grid
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, inclusive
-    hidden_cols: set[int] = field(default_factory=set)  # 1-based
-    hidden: bool = False  # a hidden sheet
-    caption: str = ""  # the paragraph above a Word table
-
-    def filled(self) -> Grid:
-        """The grid with each merged value in every cell of its range and hidden columns blanked."""
-        g = [list(row) for row in self.grid]
-        for r0, c0, r1, c1 in self.merges:
-            if r0 >= len(g) or c0 >= len(g[r0]):
-                continue
-            v = g[r0][c0]
-            if v is None or v == "":
-                continue
-            for r in range(r0, min(r1, len(g) - 1) + 1):
-                row = g[r]
-                if len(row) <= c1:
-                    row.extend([None] * (c1 + 1 - len(row)))
-                for c in range(c0, c1 + 1):
-                    if row[c] is None or row[c] == "":
-                        row[c] = v
-        for c in self.hidden_cols:
-            for row in g:
-                if c - 1 < len(row):
-                    row[c - 1] = None
-        return [[None if v == "" else v for v in row] for row in g]
 
 
 def open_tables(path: str | Path) -> list[Table]:
