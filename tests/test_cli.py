@@ -365,3 +365,16 @@ def test_new_from_last_years_form(tmp_path):
     assert [r[4] for r in rows] == [10, 10, 10, 20, 15, 15, 10]
     assert [r[5] for r in rows][:3] == ["3", "98", "2022"]  # targets kept; last year's deadline advanced
     assert all(r[6] is None and r[9] is None and r[11] is None for r in rows)  # actuals, scores, reasons cleared
+
+
+def test_report_reads_a_form_directly_and_never_shows_a_withheld_total(tmp_path):
+    from tests.forms import fixtures as F
+
+    good = F.hunan().xlsx(tmp_path / "湖南.xlsx")
+    res = invoke("report", good, "-o", tmp_path / "好.md")
+    text = (tmp_path / "好.md").read_text(encoding="utf-8")
+    assert res.exit_code in (0, 1) and "自评得分84.31分" in text and "城乡居民购买服务经费配套项目" in text
+    bad = F.Form(F.national().rows + [["合计", None, None, None, None, None, 100, 84.31, None]], F.national().merges).xlsx(tmp_path / "两行合计.xlsx")
+    invoke("report", bad, "-o", tmp_path / "坏.md")
+    text = (tmp_path / "坏.md").read_text(encoding="utf-8")
+    assert "84.31" not in text and "待定" in text

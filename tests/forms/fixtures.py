@@ -35,6 +35,7 @@ class Form:
     rows: list[list[Any]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_cols: list[int] = field(default_factory=list)  # 0-based
+    hidden_rows: list[int] = field(default_factory=list)  # 0-based
 
     @property
     def width(self) -> int:
@@ -82,6 +83,8 @@ class Form:
             ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
         for c in self.hidden_cols:
             ws.column_dimensions[get_column_letter(c + 1)].hidden = True
+        for r in self.hidden_rows:
+            ws.row_dimensions[r + 1].hidden = True
         wb.save(path)
         return path
 

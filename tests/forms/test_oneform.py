@@ -229,3 +229,29 @@ def test_a_sheet_without_an_indicator_table_is_refused(tmp_path: Path) -> None:
     form = F.Form([["项目支出绩效自评表"], ["项目名称", "某项目"], ["总分", 100]])
     with pytest.raises(InputError):
         check_file(form.xlsx(tmp_path / "表.xlsx"))
+
+
+def test_unreadable_unit_score_withholds(tmp_path: Path) -> None:
+    ev, _ = _check(_national_with(_set("购买服务项目", 7, "满分")).xlsx(tmp_path / "表.xlsx"))
+    assert ev.total_score is None and "H13" in _codes(ev)["E030"]
+
+
+def test_an_indicator_whose_name_starts_like_a_note_is_still_an_indicator(tmp_path: Path) -> None:
+    form = F.national()
+    form.merges = [m for m in form.merges if m[1] > 1]  # no block label or 一级 down columns A, B (as .ods gives them)
+    for r in form.rows:
+        if r[3] == "项目计划完成时间":
+            r[2], r[3] = None, "说明书发放时间"
+    ev, inp = _check(form.xlsx(tmp_path / "表.xlsx"))
+    assert (ev.total_score, len(inp.indicators), inp.indicators[2].level3) == (84.31, 7, "说明书发放时间")
+
+
+def test_hidden_row_is_not_read(tmp_path: Path) -> None:
+    form = F.national()
+    at = next(i for i, r in enumerate(form.rows) if r[3] == "社会满意度")
+    form.rows.insert(at, [None, None, None, "旧指标（已停用）", "1", "1", 10, 10, None])
+    form.merges = [(a + (a >= at), b, c + (c >= at), d) for a, b, c, d in form.merges]
+    form.hidden_rows = [at]
+    ev, inp = _check(form.xlsx(tmp_path / "表.xlsx"))
+    assert (ev.total_score, len(inp.indicators)) == (84.31, 7)
+    assert any(f.code == "I038" and f.cell.startswith(str(at + 1)) for f in ev.findings)

@@ -25,7 +25,10 @@ def needs_form_reader(path: Path) -> bool:
 
 
 def is_template(names: list[str]) -> bool:
-    return locate_sheets(names)[layout.SHEET_INDICATORS] is not None
+    """Our workbook: one of its own sheets is there (even when 绩效指标 itself was renamed)."""
+    roles = locate_sheets(names)
+    own = (layout.SHEET_INDICATORS, layout.SHEET_INFO, layout.SHEET_BUDGET, layout.SHEET_FINDINGS, layout.SHEET_NARRATIVE)
+    return any(roles.get(r) is not None for r in own)
 
 
 def foreign_forms(names: list[str], grids: dict[str, Any]) -> list[str]:

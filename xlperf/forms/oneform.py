@@ -270,9 +270,11 @@ class _Reader:
                 continue
             t3 = self.text(r, cols.get("三级指标"))
             is_text_row = bool(t3) and t3 == self.text(r, wcol)
-            if total_rows or is_text_row or first.startswith(layout.FORM_TEXT_ROWS):
+            weight, _ = number_of(cell(self.g, r, wcol))
+            text_label = first.startswith(layout.FORM_TEXT_ROWS) and weight is None  # 说明书发放数量 with a 分值 is an indicator
+            if total_rows or is_text_row or text_label:
                 self.trailing_text(r, cols, bool(total_rows))
-                if not total_rows and first.startswith(layout.FORM_TEXT_ROWS):
+                if not total_rows and text_label:
                     break
                 continue
             last = r
@@ -366,6 +368,9 @@ class _Reader:
             n, ok = number_of(score)
             ind.manual_raw = text_of(score)
             ind.manual_score = n if ok else None
+            if not ok or n is None:  # an error value, a formula without a result, text: the unit's score is unknown
+                why = "公式没有计算结果" if getattr(score, "formula", None) is not None else "不是数字"
+                self.add("E030", r, cols["得分"], name=t3[:40], value=text_of(score)[:30], why=why)
         ind.reason = self.text(r, cols.get("偏差原因分析及改进措施"))
         self.inp.indicators.append(ind)
 
@@ -442,4 +447,9 @@ def _hidden_notes(rd: _Reader) -> None:
         if value:
             from xlperf.core.refs import col_letter
 
-            rd.findings.append(make("I038", rd.loc(None), col=col_letter(c), value=value[:30]))
+            rd.findings.append(make("I038", rd.loc(None), what=f"第 {col_letter(c)} 列", value=value[:30]))
+    for r in sorted(rd.table.hidden_rows):
+        row = rd.table.grid[r - 1] if r - 1 < len(rd.table.grid) else []
+        value = next((text_of(v) for v in row if not _is_blank(v)), "")
+        if value:
+            rd.findings.append(make("I038", rd.loc(r), what=f"第 {r} 行", value=value[:30]))

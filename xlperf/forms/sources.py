@@ -53,7 +53,8 @@ def open_tables(path: str | Path) -> list[Table]:
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"')
 _COL_RE = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
-_ATTR_RE = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
+_ATTR_RE = re.compile(rb'\b(min|max|hidden|r)="([^"]*)"')
+_ROW_RE = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 
 
 def _xlsx_tables(p: Path) -> list[Table]:
@@ -80,7 +81,12 @@ def _xlsx_tables(p: Path) -> list[Table]:
                 if kv.get(b"hidden") in (b"1", b"true"):
                     lo, hi = int(kv.get(b"min", b"1")), int(kv.get(b"max", b"1"))
                     hidden.update(range(lo, min(hi, lo + 256) + 1))
-            tables.append(Table(name=ref.name, grid=grids.get(ref.name, []), merges=merges, hidden_cols=hidden, hidden=ref.name in hidden_sheets))
+            hidden_rows = set()
+            for attrs in _ROW_RE.findall(data):
+                kv = dict(_ATTR_RE.findall(attrs))
+                if kv.get(b"hidden") in (b"1", b"true") and kv.get(b"r", b"").isdigit():
+                    hidden_rows.add(int(kv[b"r"]))
+            tables.append(Table(name=ref.name, grid=grids.get(ref.name, []), merges=merges, hidden_cols=hidden, hidden_rows=hidden_rows, hidden=ref.name in hidden_sheets))
         return tables
     finally:
         book.reader.fp.close()

@@ -17,11 +17,12 @@ class Table:
     grid: Grid
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, inclusive
     hidden_cols: set[int] = field(default_factory=set)  # 1-based
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based
     hidden: bool = False  # a hidden sheet
     caption: str = ""  # the paragraph above a Word table
 
     def filled(self) -> Grid:
-        """The grid with each merged value in every cell of its range and hidden columns blanked."""
+        """The grid with each merged value in every cell of its range; hidden columns and rows blanked."""
         g = [list(row) for row in self.grid]
         for r0, c0, r1, c1 in self.merges:
             if r0 >= len(g) or c0 >= len(g[r0]):
@@ -40,4 +41,7 @@ class Table:
             for row in g:
                 if c - 1 < len(row):
                     row[c - 1] = None
+        for r in self.hidden_rows:
+            if r - 1 < len(g):
+                g[r - 1] = [None] * len(g[r - 1])
         return [[None if v == "" else v for v in row] for row in g]
