@@ -255,3 +255,13 @@ def test_hidden_row_is_not_read(tmp_path: Path) -> None:
     ev, inp = _check(form.xlsx(tmp_path / "表.xlsx"))
     assert (ev.total_score, len(inp.indicators)) == (84.31, 7)
     assert any(f.code == "I038" and f.cell.startswith(str(at + 1)) for f in ev.findings)
+
+
+def test_budget_block_without_amounts_withholds(tmp_path: Path) -> None:
+    form = F.national()
+    for r in form.rows:
+        if r[1] == "年度资金总额":
+            r[3] = r[4] = None  # 全年预算数, 全年执行数 left blank
+    ev, _ = _check(form.xlsx(tmp_path / "表.xlsx"))
+    assert ev.total_score is None and "E035" in _codes(ev)
+    assert _codes(ev)["E035"] == ["D6"]

@@ -116,6 +116,5 @@ _RULES_FORMS = (
     Rule("E036", "错误", "读取", "表格可能不完整", "指标表在第 {row} 行结束，没有“总分/合计”行：表格可能被截断或分页不全，请核对", withholds=True),
     Rule("E037", "错误", "读取", "合计行之后还有指标", "“总分/合计”行之后还有带分值的行（“{name}”），无法确定表格范围", withholds=True),
     Rule("I038", "提示", "读取", "隐藏行列未读取", "{what}是隐藏的，未读取（其中有“{value}”）"),
-    Rule("I039", "提示", "读取", "按表样读取", "按{layout}自评表读取：{what}"),
 )
 RULES.update({r.code: r for r in _RULES_FORMS})
