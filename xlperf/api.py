@@ -14,7 +14,7 @@ from xlperf.core.models import Evaluation
 
 def check_file(path: str | Path, table: int | None = None) -> Evaluation:
     """Read and score a workbook, or a form a unit already holds, without writing anything."""
-    from xlperf.forms.choose import foreign_forms, needs_form_reader
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
     from xlperf.workbook.filebook import FileBook
     from xlperf.workbook.recalc import load_form, recalculate, require_file
 
@@ -45,7 +45,7 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     from xlperf.workbook.filebook import FileBook
     from xlperf.workbook.recalc import recalculate, require_file
 
-    from xlperf.forms.choose import foreign_forms, needs_form_reader
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
 
     p = Path(path)
     if needs_form_reader(p):

@@ -265,3 +265,9 @@ def test_budget_block_without_amounts_withholds(tmp_path: Path) -> None:
     ev, _ = _check(form.xlsx(tmp_path / "表.xlsx"))
     assert ev.total_score is None and "E035" in _codes(ev)
     assert _codes(ev)["E035"] == ["D6"]
+
+
+def test_the_cheap_suffix_check_matches_the_readers() -> None:
+    from xlperf.forms import kind, sources
+
+    assert set(kind.FORM_ONLY_SUFFIXES) == set(sources.CALAMINE_SUFFIXES + sources.WORD_SUFFIXES + tuple(sources.SAVE_AS_SUFFIXES))

@@ -5,39 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from xlperf.core import layout
 from xlperf.core.errors import InputError
-from xlperf.core.grid import locate_sheets
 from xlperf.core.models import SelfEvaluation
-from xlperf.forms.sources import CALAMINE_SUFFIXES, SAVE_AS_SUFFIXES, WORD_SUFFIXES
+from xlperf.forms.kind import foreign_forms, is_template, needs_form_reader  # noqa: F401 - re-exported
 from xlperf.forms.table import Table
 
 E_WHICH_TABLE = "X024"
 E_NO_TABLE = "X025"
-
-
-def needs_form_reader(path: Path) -> bool:
-    """A file our template reader (an .xlsx package) cannot open at all."""
-    s = path.suffix.lower()
-    return s in CALAMINE_SUFFIXES or s in WORD_SUFFIXES or s in SAVE_AS_SUFFIXES
-
-
-def is_template(names: list[str]) -> bool:
-    """Our workbook: one of its own sheets is there (even when 绩效指标 itself was renamed)."""
-    roles = locate_sheets(names)
-    own = (layout.SHEET_INDICATORS, layout.SHEET_INFO, layout.SHEET_BUDGET, layout.SHEET_FINDINGS, layout.SHEET_NARRATIVE)
-    return any(roles.get(r) is not None for r in own)
-
-
-def foreign_forms(names: list[str], grids: dict[str, Any]) -> list[str]:
-    """Sheets of an .xlsx that are one-sheet forms, when the workbook is not our template."""
-    from xlperf.forms.oneform import looks_like_form
-
-    if is_template(names):
-        return []
-    return [n for n in names if grids.get(n) and looks_like_form(grids[n])]
 
 
 @dataclass

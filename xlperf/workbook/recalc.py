@@ -56,7 +56,7 @@ def load_evaluation(path: str | Path, *, table: int | None = None):
 
     Returns (evaluation, sheet names, {sheet name: grid}). Nothing is written.
     """
-    from xlperf.forms.choose import foreign_forms, needs_form_reader
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
     from xlperf.workbook.filebook import FileBook
 
     p = Path(path)
@@ -82,7 +82,7 @@ def load_form(path: Path, table: int | None = None):
 
 def is_foreign_form(path: Path) -> bool:
     """A file that is a unit's own form rather than our template (calc must not write into it)."""
-    from xlperf.forms.choose import foreign_forms, needs_form_reader
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
     from xlperf.workbook.filebook import FileBook
 
     if needs_form_reader(path):
@@ -94,7 +94,8 @@ def is_foreign_form(path: Path) -> bool:
 
 def read_input(path: str | Path, *, table: int | None = None):
     """What a workbook or a unit's form says, unscored (for ``new --from``)."""
-    from xlperf.forms.choose import foreign_forms, needs_form_reader, one_form
+    from xlperf.forms.choose import one_form
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
     from xlperf.workbook.filebook import FileBook
 
     p = Path(path)
