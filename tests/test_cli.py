@@ -378,3 +378,38 @@ def test_report_reads_a_form_directly_and_never_shows_a_withheld_total(tmp_path)
     invoke("report", bad, "-o", tmp_path / "坏.md")
     text = (tmp_path / "坏.md").read_text(encoding="utf-8")
     assert "84.31" not in text and "待定" in text
+
+
+def test_import_keeps_going_when_one_annex_cannot_be_carried(tmp_path):
+    from tests.forms import fixtures as F
+
+    doc = F.docx_with_annexes(tmp_path / "报告.docx", [("附件1", F.national()), ("附件2", F.national(total=85)), ("附件3", F.sichuan())])
+    out = tmp_path / "导入"
+    out.mkdir()
+    res = invoke("import", doc, "-o", out)
+    assert res.exit_code == 1 and "失败：报告.docx：表2" in res.output and "H20" in res.output
+    assert len(list(out.iterdir())) == 2
+
+
+def test_a_bare_table_with_a_units_own_headers_is_a_form(tmp_path):
+    """No title, no 项目名称: the headers 目标指标/权重/业绩值 say it is a unit's table, not our template."""
+    p = tmp_path / "附件1.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["一级指标", "二级指标", "目标指标", "权重", "目标值", "业绩值", "完成率", "指标得分", "偏差原因分析及改进措施"])
+    ws.append(["预算执行指标", "预算执行指标", "预算执行率", 10, "100%", "93.1%", None, 9.31, "预算为40万元，实际合同价格为39.75万元"])
+    for r in GOUMAI:
+        ws.append([r[0], r[1], r[2], r[4], r[5], r[6], None, r[7] if r[7] is not None else r[4], r[8]])
+    wb.save(p)
+    before = p.read_bytes()
+    assert invoke("calc", p).exit_code == 2 and p.read_bytes() == before
+    res = invoke("check", p, "--format", "json")
+    data = json.loads(res.output)
+    assert data["total_score"] == 84.31 and data["grade"] == "良" and len(data["indicators"]) == 8
+
+
+def test_import_of_our_own_workbook_says_there_is_nothing_to_import(tmp_path):
+    p = tmp_path / "自评.xlsx"
+    assert invoke("new", p).exit_code == 0
+    res = invoke("import", p)
+    assert res.exit_code == 2 and "已经是 xlperf 自评表" in res.output

@@ -198,7 +198,7 @@ def _import_file(src: Path, out: Path | None, table: int | None, style: str | No
             one_form(src)  # raises the "no form" error
         chosen = []
         for f in found:
-            if f.evaluation is None:
+            if f.evaluation is None and len(found) == 1:
                 raise InputError(f.error, path=src, sheet=f.table.name, code="X025")
             chosen.append((f.evaluation, f.table))
     several = len(chosen) > 1
@@ -206,11 +206,21 @@ def _import_file(src: Path, out: Path | None, table: int | None, style: str | No
         raise OutputError(f"{src.name} 中有 {len(chosen)} 张自评表：-o 请给一个文件夹，或用 --table 选择一张", path=out, code="X102")
     results = []
     for inp, tbl in chosen:
+        if inp is None:
+            error = next(f.error for f in found if f.table is tbl)
+            results.append(Imported(src, tbl.name, None, None, [], error=f"{tbl.name}：{error}"))
+            continue
         target = _import_target(src, out, inp, tbl.name if several else "")
         values = template_values(inp, style=style)
-        p = _new_target(target, force)
         ev = evaluate(inp)
-        _write_template(p, values, evaluation_type="项目支出", style=values.info.get("报告样式", "通用"), expect=ev)
+        try:
+            p = _new_target(target, force)
+            _write_template(p, values, evaluation_type=inp.info.evaluation_type or "项目支出", style=values.info.get("报告样式", "通用"), expect=ev)
+        except XlperfError as exc:
+            if not several:
+                raise
+            results.append(Imported(src, tbl.name, None, None, [], error=f"{tbl.name}：{exc.message}"))  # the other tables still import
+            continue
         results.append(Imported(src, tbl.name, p, ev, values.notes))
     return results
 

@@ -29,6 +29,8 @@ def find_forms(path: Path) -> list[FoundForm]:
     from xlperf.forms.sources import open_tables
 
     tables = open_tables(path)
+    if is_template([t.name for t in tables]):
+        raise InputError("这已经是 xlperf 自评表，无需导入：可直接 xlperf calc / check / report", path=path, code="X028")
     found: list[FoundForm] = []
     for t in tables:
         if t.hidden or not looks_like_form(t.grid):

@@ -25,6 +25,8 @@ E_NO_FORM = "X023"
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
 _DASHES = {"—", "-", "--", "——", "/", "／", "－", "无", "\\"}
 _LEVELS = ("一级指标", "二级指标", "三级指标")
+# indicator headers our template never uses: a table naming its columns so is a unit's own form
+_FOREIGN_HEADERS = {"目标指标", "业绩值", "指标得分", "权重", "指标性质", "度量单位", "指标值", "完成值", "全年完成值", "自评得分"}
 LAYOUTS = {"全国": "通用", "湖南": "湖南", "山西": "山西", "陕西": "陕西", "四川": "四川"}
 
 
@@ -65,6 +67,8 @@ def looks_like_form(g: Grid) -> bool:
     hit = indicator_header(g)
     if hit is None:
         return False
+    if _header_texts(g, hit[0]) & _FOREIGN_HEADERS:
+        return True
     marks = set(layout.FORM_INFO_LABELS) | set(layout.FORM_TOTAL_LABELS) | {"年度总体目标", "项目资金", "预算执行情况", "绩效指标", "项目基本情况"}
     for row in g[:400]:
         for v in row:
@@ -429,6 +433,8 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
         rd.layout = "四川"
     rd.inp.indicator_header_row = hdr2
     rd.read_indicators(hdr2, cols)
+    if any(i.level1.startswith(("投入", "过程")) for i in rd.inp.indicators):
+        rd.inp.info.evaluation_type = "部门整体支出"  # a department-wide table (投入管理, 过程)
     rd.check_blocks()
     _hidden_notes(rd)
     rd.inp.info.style = LAYOUTS.get(rd.layout, "通用")
