@@ -271,3 +271,21 @@ def test_the_cheap_suffix_check_matches_the_readers() -> None:
     from xlperf.forms import kind, sources
 
     assert set(kind.FORM_ONLY_SUFFIXES) == set(sources.CALAMINE_SUFFIXES + sources.WORD_SUFFIXES + tuple(sources.SAVE_AS_SUFFIXES))
+
+
+def test_word_annex_with_the_project_written_above_the_table(tmp_path: Path) -> None:
+    import docx
+
+    form = F.national()
+    form.rows = form.rows[4:]  # the table starts at 项目资金; title, year, name, department are paragraphs
+    form.merges = [(a - 4, b, c - 4, d) for a, b, c, d in form.merges if a >= 4]
+    doc = docx.Document()
+    doc.add_paragraph("项目支出绩效自评表")
+    doc.add_paragraph("（2021年度）")
+    doc.add_paragraph(f"项目名称：{F.GOUMAI['name']}")
+    doc.add_paragraph(f"主管部门：{F.GOUMAI['department']}    实施单位：{F.GOUMAI['unit']}")
+    form.docx_table(doc)
+    doc.save(tmp_path / "附件.docx")
+    ev, inp = _check(tmp_path / "附件.docx")
+    assert (inp.info.name, inp.info.department, inp.info.unit, inp.info.year) == (F.GOUMAI["name"], F.GOUMAI["department"], F.GOUMAI["unit"], "2021")
+    assert (ev.total_score, len(inp.indicators)) == (84.31, 7)

@@ -259,6 +259,7 @@ FORM_INFO_LABELS = {
     "主管部门名称": "department",
     "主管单位": "department",
     "实施单位": "unit",
+    "实施单位及代码": "unit",
     "项目实施单位": "unit",
     "预算单位": "unit",
     "项目单位": "unit",

@@ -31,6 +31,7 @@ def word_tables(p: Path) -> list[Table]:
     tables: list[Table] = []
     gap_text = True
     caption = ""
+    preface: list[str] = []
     for el in body.iter(W + "p", W + "tbl"):
         if any(a.tag == W + "tbl" for a in el.iterancestors()):
             continue  # inside a table: a nested table or a cell's paragraph
@@ -38,6 +39,7 @@ def word_tables(p: Path) -> list[Table]:
             text = "".join(x.text or "" for x in el.iter(W + "t")).strip()
             if text:
                 caption, gap_text = text, True
+                preface = (preface + [text])[-8:]
             continue
         grid, merges = _table_grid(el, tc_xpath)
         if not grid:
@@ -45,8 +47,9 @@ def word_tables(p: Path) -> list[Table]:
         if tables and not gap_text and not _starts_a_form(grid):
             _append(tables[-1], grid, merges)  # the same table, continued after a page break
         else:
-            tables.append(Table(name=f"表{len(tables) + 1}", grid=grid, merges=merges, caption=caption))
+            tables.append(Table(name=f"表{len(tables) + 1}", grid=grid, merges=merges, caption=caption, preface=preface))
         gap_text = False
+        preface = []
     return tables
 
 

@@ -151,7 +151,7 @@ class _Reader:
             else:
                 continue
             if attr and value and not getattr(info, attr):
-                if key == "主管部门及代码" or attr == "department":
+                if key.endswith("及代码") or attr == "department":
                     value = re.sub(r"\s*[(（]?\s*\d{3,}\s*[)）]?\s*$", "", value).strip()  # the code after the name
                 setattr(info, attr, value)
                 info.rows.setdefault(attr, r)
@@ -426,6 +426,7 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
 
     hdr2 = merge_second_header_row(rd.g, hdr, cols, layout.FORM_INDICATOR_HEADERS, layout.FORM_INDICATOR_SYNONYMS)
     rd.inp.info = rd.read_info(hdr)
+    _preface_info(rd.inp.info, table.preface)
     rd.inp.budget = rd.read_budget(hdr)
     if rd.layout == "全国" and not rd.inp.budget.present and ("业绩值" in _header_texts(rd.g, hdr) or "目标指标" in _header_texts(rd.g, hdr)):
         rd.layout = "山西"
@@ -441,6 +442,21 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
     rd.inp.info.extra["表样"] = rd.layout
     rd.inp.read_findings = rd.findings
     return rd.inp
+
+
+_PREFACE_RE = re.compile(r"(项目(?:支出)?名称|主管部门(?:及代码)?|实施单位)[:：]\s*(.+?)\s*(?=(?:项目(?:支出)?名称|主管部门|实施单位)[:：]|$)")
+
+
+def _preface_info(info: ProjectInfo, preface: list[str]) -> None:
+    """A Word annex often writes 项目名称：… and the year as paragraphs above its table."""
+    for line in preface:
+        for label, value in _PREFACE_RE.findall(_norm(line).replace(":", "：")):
+            attr = layout.FORM_INFO_LABELS.get(label)
+            if attr and not getattr(info, attr):
+                setattr(info, attr, re.sub(r"[(（]?\d{3,}[)）]?$", "", value) if attr == "department" else value)
+        m = _YEAR_RE.search(_norm(line))
+        if m and not info.year and "年度" in line:
+            info.year = m.group(1)
 
 
 def _header_texts(g: Grid, r: int) -> set[str]:

@@ -20,6 +20,7 @@ class Table:
     hidden_rows: set[int] = field(default_factory=set)  # 1-based
     hidden: bool = False  # a hidden sheet
     caption: str = ""  # the paragraph above a Word table
+    preface: list[str] = field(default_factory=list)  # the paragraphs between the previous table and this one
 
     def filled(self) -> Grid:
         """The grid with each merged value in every cell of its range; hidden columns and rows blanked."""
