@@ -134,8 +134,6 @@ def _indicator_rows(f: Form, rows, level1_labels=None, level2_labels=None, block
     last = len(f.rows) - 1
     _merge_runs(f, first, last, 1)
     _merge_runs(f, first, last, 2)
-    for r in range(first + 1, last + 1):  # merged cells keep their value only in the top-left cell
-        pass
     return first, last
 
 

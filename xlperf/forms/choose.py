@@ -8,7 +8,7 @@ from pathlib import Path
 
 from xlperf.core.errors import InputError
 from xlperf.core.models import SelfEvaluation
-from xlperf.forms.kind import foreign_forms, is_template, needs_form_reader  # noqa: F401 - re-exported
+from xlperf.forms.kind import is_template
 from xlperf.forms.table import Table
 
 E_WHICH_TABLE = "X024"

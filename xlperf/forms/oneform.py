@@ -144,8 +144,8 @@ class _Reader:
             key = header_key(v)
             attr = layout.FORM_INFO_LABELS.get(key)
             if attr is None and re.match(r"^(项目(支出)?名称|主管部门(及代码)?|实施单位)[:：]", _norm(v)):
-                k, _, rest = _norm(v).partition(":") if ":" in _norm(v) else _norm(v).partition("：")
-                attr, value = layout.FORM_INFO_LABELS.get(k), rest
+                k, _, value = _norm(v).replace("：", ":").partition(":")  # 项目名称：… in one cell
+                attr = layout.FORM_INFO_LABELS.get(k)
             elif attr is not None:
                 value = self.right_of(r, c)
             else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 from xlperf.core.errors import InputError
 from xlperf.forms.table import E_FORM_UNREADABLE, Table
