@@ -289,3 +289,12 @@ def test_word_annex_with_the_project_written_above_the_table(tmp_path: Path) -> 
     ev, inp = _check(tmp_path / "附件.docx")
     assert (inp.info.name, inp.info.department, inp.info.unit, inp.info.year) == (F.GOUMAI["name"], F.GOUMAI["department"], F.GOUMAI["unit"], "2021")
     assert (ev.total_score, len(inp.indicators)) == (84.31, 7)
+
+
+def test_percent_unit_with_a_fraction_on_one_side_withholds(tmp_path: Path) -> None:
+    form = F.sichuan()
+    for r in form.rows:
+        if r[3] == "工作满意度":
+            r[7] = 0.99  # a cell shown as 99% beside a target typed as 99 with 度量单位 %
+    ev, _ = _check(form.xlsx(tmp_path / "表.xlsx"))
+    assert ev.total_score is None and "E029" in _codes(ev)

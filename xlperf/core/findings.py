@@ -107,6 +107,7 @@ def _fmt(value: object) -> object:
 # One-sheet forms (xlperf.forms.oneform): what the reader could not place with certainty. Those that
 # could change the total withhold it (待定) until the table is fixed or imported and corrected.
 _RULES_FORMS = (
+    Rule("E029", "错误", "读取", "百分数不明确", "“{name}”的{field}为 {value}，度量单位为 %：是 {value}% 还是 {pct}%？请在原表中写成百分数（如 {pct}%）", withholds=True),
     Rule("E030", "错误", "读取", "单位得分无法读取", "“{name}”的得分“{value}”{why}，单位自评得分不明", withholds=True),
     Rule("E031", "错误", "读取", "合计行重复", "表中有两行“总分/合计”（{first} 和 {other}），无法确定哪一行是总分", withholds=True),
     Rule("E032", "错误", "读取", "无法归属的行", "这一行有{what}“{value}”，却没有三级指标名称，无法确定它属于哪个指标", withholds=True),

@@ -17,6 +17,7 @@ from xlperf.core import layout
 from xlperf.core.errors import InputError
 from xlperf.core.findings import make
 from xlperf.core.grid import Grid, cell, header_key, number_of, rate_of, text_of
+from xlperf.core.values import Percent
 from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, SelfEvaluation, SubtotalDeclaration
 from xlperf.forms.table import Table
 from xlperf.forms.template import TEXT_LIMIT, _split_label
@@ -361,6 +362,7 @@ class _Reader:
         else:
             ind.weight = num
         unit = self.text(r, cols.get("度量单位"), 20)
+        self.check_percent(r, cols, t3, unit, target, actual)
         ind.target, ind.actual = _with_unit(target, unit), _with_unit(actual, unit)
         if isinstance(ind.target, str):
             ind.target = ind.target[:TEXT_LIMIT]
@@ -377,6 +379,21 @@ class _Reader:
                 self.add("E030", r, cols["得分"], name=t3[:40], value=text_of(score)[:30], why=why)
         ind.reason = self.text(r, cols.get("偏差原因分析及改进措施"))
         self.inp.indicators.append(ind)
+
+    def check_percent(self, r: int, cols: dict[str, int], name: str, unit: str, target: Any, actual: Any) -> None:
+        """度量单位 % with 95 on one side and 0.95 on the other (a cell shown as 95%): which is meant
+        cannot be told from the value alone, and the two readings score 1 and 0.01 of the weight."""
+        if _norm(unit) not in ("%", "百分比"):
+            return
+        nums = {}
+        for field, v in (("年度指标值", target), ("实际完成值", actual)):
+            if isinstance(v, (int, float)) and not isinstance(v, (bool, Percent)):
+                nums[field] = float(v)
+        if len(nums) == 2:
+            small = [f for f, v in nums.items() if 0 < v <= 1 and not v.is_integer()]
+            if small and any(v > 1.5 for v in nums.values()):
+                f = small[0]
+                self.add("E029", r, cols[f], name=name[:40], field=f, value=text_of(nums[f]), pct=text_of(nums[f] * 100))
 
     # -- checks the layout asks for ---------------------------------------------------------------
 
@@ -401,7 +418,7 @@ class _Reader:
 
 def _with_unit(value: Any, unit: str) -> Any:
     """四川's 度量单位 column: 95 with % -> "95%"; a value that already carries a unit is kept."""
-    if not unit or _is_blank(value):
+    if not unit or _is_blank(value) or isinstance(value, Percent):
         return value
     text = text_of(value)
     if re.search(r"\d$", text):
