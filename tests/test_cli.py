@@ -252,8 +252,9 @@ def test_readme_has_two_setup_lines_and_ci_runs_the_test_line():
     assert block[1] in ci
 
 
-def test_calc_adds_the_findings_and_narrative_sheets_to_a_foreign_workbook(tmp_path):
-    """A unit's own table (no template): calc adds 校验结果 and 自评报告 and leaves the rest alone."""
+def test_calc_refuses_to_write_into_a_units_own_form(tmp_path):
+    """A unit's own table (no template): calc does not stamp template cells onto it; it says to
+    import first. check reads it as it is: the table covers 90 points, so the total is 待定."""
     p = tmp_path / "外来表.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -263,11 +264,152 @@ def test_calc_adds_the_findings_and_narrative_sheets_to_a_foreign_workbook(tmp_p
     for r in GOUMAI:
         ws.append([r[0], r[1], r[2], r[4], r[5], r[6], None, r[7] if r[7] is not None else r[4], r[8]])
     wb.save(p)
+    before = p.read_bytes()
     res = invoke("calc", p)
-    assert "84.31" not in res.output  # no budget sheet here: the table covers 90 points
-    wb = openpyxl.load_workbook(p)
-    assert wb.sheetnames == ["附件1", layout.SHEET_FINDINGS, layout.SHEET_NARRATIVE]
-    f = wb[layout.SHEET_FINDINGS]
-    assert f["A1"].value == "级别" and f.column_dimensions["D"].width == 80
-    assert any("E101" in str(c.value) for c in f["C"])  # weights total 90
-    assert wb["附件1"]["G3"].value == 1.0  # 完成率 filled in the unit's own column
+    assert res.exit_code == 2 and "xlperf import" in res.output and "84.31" not in res.output
+    assert p.read_bytes() == before
+    res = invoke("check", p)
+    assert res.exit_code == 1 and "待定" in res.output and "E101" in res.output and "E034" in res.output
+
+
+# --- the forms units already hold: import, new --from, calc refuses ------------------------------------
+
+
+def test_import_then_calc_gives_the_units_total(tmp_path):
+    from tests.forms import fixtures as F
+
+    src = F.national().insert_col(4).offset(3, 2).xlsx(tmp_path / "2021自评表.xlsx")
+    out = tmp_path / "导入.xlsx"
+    res = invoke("import", src, "-o", out)
+    assert res.exit_code == 0, res.output
+    assert "城乡居民购买服务经费配套项目" in res.output and "指标 7 项" in res.output and "分值合计 100" in res.output
+    assert "表中总分 84.31" in res.output and "84.31，等级 良" in res.output
+    res = invoke("calc", out)
+    assert "总分 84.31，等级：良" in res.output, res.output
+    wb = openpyxl.load_workbook(out)
+    info = {r[0]: r[1] for r in wb[layout.SHEET_INFO].iter_rows(min_row=2, values_only=True)}
+    assert info["年度总体目标"] == F.GOAL and info["年度总体目标完成情况"] == F.RESULT and str(info["评价年度"]) == "2021"
+    rows = [r for r in wb[layout.SHEET_INDICATORS].iter_rows(min_row=layout.INDICATOR_HEADER_ROW + 1, values_only=True) if r[2]]
+    assert len(rows) == 7 and rows[4][9] == 0 and rows[4][11] == F.REASON_0  # the unit's score and reason
+
+
+def test_import_list_table_and_folder(tmp_path):
+    from tests.forms import fixtures as F
+
+    doc = F.docx_with_annexes(tmp_path / "部门整体.docx", [("附件2 自评表", F.national()), ("附件3 自评表", F.sichuan())])
+    res = invoke("import", doc, "--list")
+    assert res.exit_code == 0 and "1. 表1" in res.output and "2. 表2" in res.output and "100.00" in res.output
+    res = invoke("import", doc, "--table", "2", "-o", tmp_path / "二.xlsx")
+    assert res.exit_code == 0 and (tmp_path / "二.xlsx").exists()
+    assert "城乡残疾人医疗保险资助金" in res.output and "城乡居民购买服务" not in res.output
+    folder = tmp_path / "收到的表"
+    folder.mkdir()
+    F.shanxi().xlsx(folder / "山西.xlsx")
+    F.hunan().xlsx(folder / "湖南.xlsx")
+    (folder / "旧表.et").write_bytes(b"x")
+    out = tmp_path / "导入"
+    out.mkdir()
+    res = invoke("import", folder, "-o", out)
+    assert sorted(p.name for p in out.iterdir()) == ["山西-导入.xlsx", "湖南-导入.xlsx"]
+    assert res.exit_code == 1 and "失败：旧表.et" in res.output and "另存为" in res.output  # and how to save it
+
+
+def test_import_refuses_what_it_cannot_carry(tmp_path):
+    from tests.forms import fixtures as F
+
+    src = F.national(total=85).xlsx(tmp_path / "表.xlsx")
+    res = invoke("import", src, "-o", tmp_path / "新.xlsx")
+    assert res.exit_code == 2 and "H20" in res.output and "85" in res.output
+    assert not (tmp_path / "新.xlsx").exists()
+
+
+def test_import_of_a_withheld_table_stays_withheld_after_calc(tmp_path):
+    from tests.forms import fixtures as F
+
+    src = F.cut(F.national(), 17).xlsx(tmp_path / "表.xlsx")
+    res = invoke("import", src, "-o", tmp_path / "新.xlsx")
+    assert res.exit_code == 1 and "需核对" in res.output and "17" in res.output and "待定" in res.output
+    for _ in range(2):
+        res = invoke("calc", tmp_path / "新.xlsx")
+        assert "待定" in res.output and res.exit_code == 1
+
+
+def test_calc_refuses_an_xls_form_and_check_reads_it(tmp_path):
+    import shutil
+
+    from tests.forms import fixtures as F
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    xls = F.convert(F.sichuan().xlsx(tmp_path / "四川.xlsx"), "xls", tmp_path)
+    before = xls.read_bytes()
+    res = invoke("calc", xls)
+    assert res.exit_code == 2 and "xlperf import" in res.output and xls.read_bytes() == before
+    res = invoke("check", xls, "--format", "json")
+    data = json.loads(res.output)
+    assert res.exit_code == 0 and data["total_score"] == 100.0 and data["grade"] == "优" and len(data["indicators"]) == 10
+
+
+def test_new_from_last_years_form(tmp_path):
+    from tests.forms import fixtures as F
+
+    src = F.national().xlsx(tmp_path / "2021.xlsx")
+    out = tmp_path / "2022.xlsx"
+    res = invoke("new", out, "--from", src)
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out)
+    info = {r[0]: r[1] for r in wb[layout.SHEET_INFO].iter_rows(min_row=2, values_only=True)}
+    assert info["项目名称"] == "城乡居民购买服务经费配套项目" and str(info["评价年度"]) == "2022"
+    assert info["年度总体目标"] == F.GOAL and not info.get("年度总体目标完成情况")
+    rows = [r for r in wb[layout.SHEET_INDICATORS].iter_rows(min_row=layout.INDICATOR_HEADER_ROW + 1, values_only=True) if r[2]]
+    assert [r[4] for r in rows] == [10, 10, 10, 20, 15, 15, 10]
+    assert [r[5] for r in rows][:3] == ["3", "98", "2022"]  # targets kept; last year's deadline advanced
+    assert all(r[6] is None and r[9] is None and r[11] is None for r in rows)  # actuals, scores, reasons cleared
+
+
+def test_report_reads_a_form_directly_and_never_shows_a_withheld_total(tmp_path):
+    from tests.forms import fixtures as F
+
+    good = F.hunan().xlsx(tmp_path / "湖南.xlsx")
+    res = invoke("report", good, "-o", tmp_path / "好.md")
+    text = (tmp_path / "好.md").read_text(encoding="utf-8")
+    assert res.exit_code in (0, 1) and "自评得分84.31分" in text and "城乡居民购买服务经费配套项目" in text
+    bad = F.Form(F.national().rows + [["合计", None, None, None, None, None, 100, 84.31, None]], F.national().merges).xlsx(tmp_path / "两行合计.xlsx")
+    invoke("report", bad, "-o", tmp_path / "坏.md")
+    text = (tmp_path / "坏.md").read_text(encoding="utf-8")
+    assert "84.31" not in text and "待定" in text
+
+
+def test_import_keeps_going_when_one_annex_cannot_be_carried(tmp_path):
+    from tests.forms import fixtures as F
+
+    doc = F.docx_with_annexes(tmp_path / "报告.docx", [("附件1", F.national()), ("附件2", F.national(total=85)), ("附件3", F.sichuan())])
+    out = tmp_path / "导入"
+    out.mkdir()
+    res = invoke("import", doc, "-o", out)
+    assert res.exit_code == 1 and "失败：报告.docx：表2" in res.output and "H20" in res.output
+    assert len(list(out.iterdir())) == 2
+
+
+def test_a_bare_table_with_a_units_own_headers_is_a_form(tmp_path):
+    """No title, no 项目名称: the headers 目标指标/权重/业绩值 say it is a unit's table, not our template."""
+    p = tmp_path / "附件1.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["一级指标", "二级指标", "目标指标", "权重", "目标值", "业绩值", "完成率", "指标得分", "偏差原因分析及改进措施"])
+    ws.append(["预算执行指标", "预算执行指标", "预算执行率", 10, "100%", "93.1%", None, 9.31, "预算为40万元，实际合同价格为39.75万元"])
+    for r in GOUMAI:
+        ws.append([r[0], r[1], r[2], r[4], r[5], r[6], None, r[7] if r[7] is not None else r[4], r[8]])
+    wb.save(p)
+    before = p.read_bytes()
+    assert invoke("calc", p).exit_code == 2 and p.read_bytes() == before
+    res = invoke("check", p, "--format", "json")
+    data = json.loads(res.output)
+    assert data["total_score"] == 84.31 and data["grade"] == "良" and len(data["indicators"]) == 8
+
+
+def test_import_of_our_own_workbook_says_there_is_nothing_to_import(tmp_path):
+    p = tmp_path / "自评.xlsx"
+    assert invoke("new", p).exit_code == 0
+    res = invoke("import", p)
+    assert res.exit_code == 2 and "已经是 xlperf 自评表" in res.output

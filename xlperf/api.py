@@ -5,22 +5,35 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from xlperf.core import layout
-from xlperf.core.errors import InputError, OutputError
+from xlperf.core.errors import InputError, OutputError, XlperfError
 from xlperf.core.models import Evaluation
 
 
-def check_file(path: str | Path) -> Evaluation:
-    """Read and score a workbook without writing anything."""
+def check_file(path: str | Path, table: int | None = None) -> Evaluation:
+    """Read and score a workbook, or a form a unit already holds, without writing anything."""
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
     from xlperf.workbook.filebook import FileBook
-    from xlperf.workbook.recalc import recalculate, require_file
+    from xlperf.workbook.recalc import load_form, recalculate, require_file
 
     p = Path(path)
+    if needs_form_reader(p):
+        return load_form(p, table)[0]
     require_file(p)
     book = FileBook(p)
+    names = book.sheet_names()
+    if foreign_forms(names, {n: book.read(n) for n in names}):
+        return load_form(p, table)[0]
     return recalculate(book, write=False)
+
+
+FOREIGN_CALC = (
+    "这是单位原有的自评表（不是 xlperf 自评表），calc 不改写它。"
+    "请先导入：xlperf import {name} -o 新自评表.xlsx，再对新文件运行 calc；只查看得分和问题可用 xlperf check {name}"
+)
 
 
 def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
@@ -33,7 +46,11 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     from xlperf.workbook.filebook import FileBook
     from xlperf.workbook.recalc import recalculate, require_file
 
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
+
     p = Path(path)
+    if needs_form_reader(p):
+        raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026")
     require_file(p)
     target = Path(out) if out is not None else p
     if out is not None and os.path.realpath(target) != os.path.realpath(p):  # resolve() raises on a symlink loop
@@ -48,15 +65,43 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
         )
     with exclusive(p):
         book = FileBook(p)
+        names = book.sheet_names()
+        if foreign_forms(names, {n: book.read(n) for n in names}):
+            raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026")
         ev = recalculate(book, write=True)
         book.save(target)
     return ev
 
 
-def new_workbook(path: str | Path, *, style: str = "通用", evaluation_type: str = "项目支出", force: bool = False) -> Path:
-    from xlperf.ooxml.files import atomic_output
-    from xlperf.workbook.template import build_template
+def new_workbook(
+    path: str | Path,
+    *,
+    style: str = "通用",
+    evaluation_type: str = "项目支出",
+    force: bool = False,
+    from_: str | Path | None = None,
+    table: int | None = None,
+) -> Path:
+    """A new template workbook; with ``from_`` (last year's form or workbook) it keeps the project
+    information and the indicator table (targets, weights), clears actuals, scores and reasons,
+    and advances the year."""
+    p = _new_target(path, force)
+    if style not in layout.REPORT_STYLES:
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    values = None
+    if from_ is not None:
+        from xlperf.forms.carry import template_values
+        from xlperf.workbook.recalc import read_input
 
+        inp = read_input(from_, table=table)
+        values = template_values(inp, next_year=True, style=style if style != "通用" else None)
+        evaluation_type = inp.info.evaluation_type if inp.info.evaluation_type in layout.EVALUATION_TYPES else evaluation_type
+        style = values.info.get("报告样式", style)
+    _write_template(p, values, evaluation_type=evaluation_type, style=style)
+    return p
+
+
+def _new_target(path: str | Path, force: bool) -> Path:
     p = Path(path)
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
         p = p.with_suffix(".xlsx") if not p.suffix else p
@@ -66,11 +111,133 @@ def new_workbook(path: str | Path, *, style: str = "通用", evaluation_type: st
         raise OutputError("文件已存在；如要覆盖请加 --force", path=p, code="X105")
     if not p.parent.exists():
         raise OutputError(f"输出文件夹不存在：{p.parent.absolute()}", path=p, code="X102")
-    if style not in layout.REPORT_STYLES:
-        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    return p
+
+
+def _write_template(p: Path, values, *, evaluation_type: str, style: str, expect: Evaluation | None = None) -> None:
+    """Build and fill a template atomically. With ``expect`` (the form as read), the new workbook is
+    read back and kept only when it gives the same total and grade, or withholds them too: an
+    import never turns a table whose total is 待定 into one with a final total."""
+    from xlperf.ooxml.files import atomic_output
+    from xlperf.workbook.template import build_template, fill_workbook
+
     with atomic_output(p) as tmp:
         build_template(tmp, evaluation_type=evaluation_type, style=style)
-    return p
+        if values is not None:
+            fill_workbook(tmp, info=values.info, budget=values.budget, indicators=values.indicators, merge_levels=True)
+        if expect is not None:
+            _same_result(expect, tmp, p)
+
+
+def _same_result(expect: Evaluation, tmp: Path, target: Path) -> None:
+    from xlperf.workbook.recalc import load_evaluation
+
+    got = load_evaluation(tmp)[0]
+    if got.final and (not expect.final or got.total_score != expect.total_score or got.grade != expect.grade):
+        reasons = "；".join(f"{f.location} {f.message}" for f in expect.withheld) or f"原表总分 {expect.total_text}，导入后为 {got.total_text}"
+        raise InputError(
+            f"未导入：原表的总分无法确定（{reasons}）。导入后这些问题将无从核对，请先在原表中改正后重新导入",
+            path=expect.input.source or None,
+            code="X027",
+        )
+
+
+@dataclass
+class Imported:
+    """One table imported: where it came from, where it went, what was read and what was unsure."""
+
+    source: Path
+    table: str
+    output: Path | None
+    evaluation: Evaluation | None
+    notes: list[str]
+    error: str = ""
+
+
+def list_forms(src: str | Path) -> list[tuple[int, str, Evaluation | None, str]]:
+    """(序号, where, evaluation or None, error) for each form table in ``src``."""
+    from xlperf.core.scoring import evaluate
+    from xlperf.forms.choose import describe, find_forms
+
+    out = []
+    for f in find_forms(Path(src)):
+        out.append((f.index, describe(f), evaluate(f.evaluation) if f.evaluation else None, f.error))
+    return out
+
+
+def import_forms(src: str | Path, out: str | Path | None = None, *, table: int | None = None, style: str | None = None, force: bool = False) -> list[Imported]:
+    """``xlperf import``: each form of ``src`` (a file, or every file of a folder) into a new
+    template workbook. A file with several forms gives one workbook per form (or only ``table``)."""
+    s = Path(src)
+    if s.is_dir():
+        from xlperf.forms.sources import FORM_SUFFIXES, SAVE_AS_SUFFIXES
+
+        known = FORM_SUFFIXES + tuple(SAVE_AS_SUFFIXES)  # .et/.doc are listed with how to save them
+        files = sorted(f for f in s.iterdir() if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", ".")))
+        if out is not None and not Path(out).is_dir():
+            raise OutputError("导入一个文件夹时，-o 须是已存在的文件夹", path=out, code="X102")
+        results: list[Imported] = []
+        for f in files:
+            try:
+                results += _import_file(f, Path(out) if out else f.parent, table, style, force, folder=True)
+            except XlperfError as exc:
+                results.append(Imported(f, "", None, None, [], error=exc.message))
+        return results
+    return _import_file(s, Path(out) if out else None, table, style, force, folder=False)
+
+
+def _import_file(src: Path, out: Path | None, table: int | None, style: str | None, force: bool, *, folder: bool) -> list[Imported]:
+    from xlperf.core.scoring import evaluate
+    from xlperf.forms.carry import template_values
+    from xlperf.forms.choose import find_forms, one_form
+
+    if table is not None:
+        chosen = [one_form(src, table)]
+    else:
+        found = find_forms(src)
+        if not found:
+            one_form(src)  # raises the "no form" error
+        chosen = []
+        for f in found:
+            if f.evaluation is None and len(found) == 1:
+                raise InputError(f.error, path=src, sheet=f.table.name, code="X025")
+            chosen.append((f.evaluation, f.table))
+    several = len(chosen) > 1
+    if out is not None and out.suffix.lower() in (".xlsx", ".xlsm") and several:
+        raise OutputError(f"{src.name} 中有 {len(chosen)} 张自评表：-o 请给一个文件夹，或用 --table 选择一张", path=out, code="X102")
+    results = []
+    for inp, tbl in chosen:
+        if inp is None:
+            error = next(f.error for f in found if f.table is tbl)
+            results.append(Imported(src, tbl.name, None, None, [], error=f"{tbl.name}：{error}"))
+            continue
+        target = _import_target(src, out, inp, tbl.name if several else "")
+        values = template_values(inp, style=style)
+        ev = evaluate(inp)
+        try:
+            p = _new_target(target, force)
+            _write_template(p, values, evaluation_type=inp.info.evaluation_type or "项目支出", style=values.info.get("报告样式", "通用"), expect=ev)
+        except XlperfError as exc:
+            if not several:
+                raise
+            results.append(Imported(src, tbl.name, None, None, [], error=f"{tbl.name}：{exc.message}"))  # the other tables still import
+            continue
+        results.append(Imported(src, tbl.name, p, ev, values.notes))
+    return results
+
+
+def _import_target(src: Path, out: Path | None, inp, table_name: str) -> Path:
+    import re
+
+    stem = src.stem + (f"-{table_name}" if table_name else "")
+    if table_name and inp.info.name:
+        stem += "-" + re.sub(r'[\\/:*?"<>|\s]+', "", inp.info.name)[:40]
+    name = f"{stem}-导入.xlsx"
+    if out is None:
+        return src.parent / name
+    if out.is_dir():
+        return out / name
+    return out
 
 
 def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:

@@ -78,12 +78,23 @@ def cli(debug: bool) -> None:
 @click.option("--style", default="通用", show_default=True, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南。")
 @click.option("--type", "evaluation_type", default="项目支出", show_default=True, type=click.Choice(["项目支出", "部门整体支出"]), help="评价类型。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
-def new(path: Path, style: str, evaluation_type: str, force: bool) -> None:
-    """新建一份空白自评表（项目信息、预算执行、绩效指标、校验结果、自评报告）。"""
+@click.option("--from", "from_", type=click.Path(path_type=Path), help="以上一年度的自评表（任何可读的自评表或工作簿）为底：保留项目信息和指标表（指标值、分值），清空实际完成值、得分和原因，年度加一。")
+@click.option("--table", type=click.IntRange(min=1), default=None, help="--from 的文件中有多张自评表时，选第几张。")
+def new(path: Path, style: str, evaluation_type: str, force: bool, from_: Path | None, table: int | None) -> None:
+    """新建一份空白自评表（项目信息、预算执行、绩效指标、校验结果、自评报告）。
+
+    \b
+    示例：
+      xlperf new 2025自评.xlsx --style 四川
+      xlperf new 2025自评.xlsx --from 2024自评表.xls
+    """
     from xlperf.api import new_workbook
 
-    out = new_workbook(path, style=style, evaluation_type=evaluation_type, force=force)
-    click.echo(f"已新建自评表：{out}")
+    out = new_workbook(path, style=style, evaluation_type=evaluation_type, force=force, from_=from_, table=table)
+    if from_ is not None:
+        click.echo(f"已按 {from_.name} 新建自评表：{out}（保留项目信息和指标表，已清空实际完成值、得分和原因）")
+    else:
+        click.echo(f"已新建自评表：{out}")
     click.echo(f"填写后运行：xlperf calc {_quote(out)}")
 
 
@@ -116,11 +127,15 @@ def calc(path: Path, out: Path | None, quiet: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 @click.option("--errors-only", is_flag=True, help="只列出“错误”级别的问题。")
-def check(path: Path, fmt: str, errors_only: bool) -> None:
-    """校验工作簿（不修改文件），列出每个问题及其单元格。有错误时退出码为 1。"""
+@click.option("--table", type=click.IntRange(min=1), default=None, help="文件（如 Word 附件）中有多张自评表时，检查第几张。")
+def check(path: Path, fmt: str, errors_only: bool, table: int | None) -> None:
+    """校验工作簿（不修改文件），列出每个问题及其单元格。有错误、或总分待定时退出码为 1。
+
+    也可直接检查单位原有的自评表（.xlsx/.xls/.ods 或 Word 附件表）。
+    """
     from xlperf.api import check_file, evaluation_json
 
-    ev = check_file(path)
+    ev = check_file(path, table)
     findings = [f for f in ev.findings if f.severity == "错误"] if errors_only else ev.findings
     if fmt == "json":
         data = evaluation_json(ev, file=str(path))
@@ -134,7 +149,79 @@ def check(path: Path, fmt: str, errors_only: bool) -> None:
 
         print_findings(findings)
         click.echo(_summary_line(ev))
-    sys.exit(EXIT_FINDINGS if ev.errors else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if ev.errors or not ev.final else EXIT_OK)
+
+
+# --- import ----------------------------------------------------------------------------------------
+
+
+@cli.command("import")
+@click.argument("src", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="新自评表的文件名（或文件夹）。默认：原文件旁的“<原文件名>-导入.xlsx”。")
+@click.option("--style", type=click.Choice(REPORT_STYLES), default=None, help="报告样式；默认按表样（四川、山西、陕西、湖南，全国表样为通用）。")
+@click.option("--list", "list_only", is_flag=True, help="只列出文件中找到的自评表，不导入。")
+@click.option("--table", type=click.IntRange(min=1), default=None, help="只导入第几张自评表（见 --list）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+def import_command(src: Path, out: Path | None, style: str | None, list_only: bool, table: int | None, force: bool) -> None:
+    """把单位原有的自评表（全国或各省表样；.xlsx/.xls/.ods 或 Word 附件表）导入为 xlperf 自评表。
+
+    \b
+    项目信息、预算执行、指标（指标值、实际完成值、单位自评得分、原因）和年度总体目标全部带入；
+    导入后可直接 calc、report。SRC 为文件夹时导入其中每个文件（每张自评表一个工作簿）。
+    \b
+    示例：
+      xlperf import 2024自评表.xls -o 2024自评.xlsx
+      xlperf import 部门整体支出自评报告.docx --list
+      xlperf import 部门整体支出自评报告.docx --table 2 -o 项目二.xlsx
+    """
+    from xlperf.api import import_forms, list_forms
+
+    if list_only:
+        rows = list_forms(src)
+        if not rows:
+            click.echo(f"{src.name}：没有找到自评表")
+            sys.exit(EXIT_FINDINGS)
+        for index, where, ev, error in rows:
+            tail = f"总分 {ev.total_text}，等级 {ev.grade_text}，指标 {len(ev.indicators)} 项" if ev else f"无法读取：{error}"
+            click.echo(f"{index}. {where}；{tail}")
+        return
+    results = import_forms(src, out, table=table, style=style, force=force)
+    failed = unsure = 0
+    for r in results:
+        if r.error or r.evaluation is None:
+            failed += 1
+            click.echo(f"失败：{r.source.name}：{r.error}")
+            continue
+        unsure += _print_import(r)
+    if len(results) > 1:
+        click.echo(f"共导入 {len(results) - failed} 张自评表，失败 {failed} 个文件")
+    sys.exit(EXIT_FINDINGS if failed or unsure else EXIT_OK)
+
+
+def _print_import(r) -> int:
+    """Print what one import read, and every place it was unsure of; returns 1 when the total is 待定."""
+    from xlperf.core.findings import RULES
+
+    ev = r.evaluation
+    inp = ev.input
+    weights = ev.total_weight
+    declared = "无" if inp.declared_total_score is None else f"{inp.declared_total_score:g}"
+    where = f"{r.source.name}" + (f"（{r.table}）" if r.table else "")
+    click.echo(f"已导入 {where} → {r.output}")
+    layout_name = inp.info.extra.get("表样", "")
+    click.echo(
+        f"  项目：{inp.info.name or '（未读到项目名称）'}；年度：{inp.info.year or '（未读到）'}；表样：{layout_name or '本工具模板'}；"
+        f"指标 {len(inp.indicators)} 项；分值合计 {weights:g}；表中总分 {declared}；"
+        f"计算总分 {ev.total_text}，等级 {ev.grade_text}"
+    )
+    reading = [f for f in ev.findings if RULES[f.code].rule == "读取" or RULES[f.code].withholds]
+    for f in reading:
+        click.echo(f"  需核对：{f.location} {f.code} {f.message}")
+    for note in r.notes:
+        click.echo(f"  说明：{note}")
+    if not ev.final:
+        click.echo("  总分待定：请按上面的提示在新自评表中改正后运行 xlperf calc")
+    return 0 if ev.final else 1
 
 
 # --- helpers ---------------------------------------------------------------------------------------

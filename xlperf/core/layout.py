@@ -316,3 +316,113 @@ BASIC_DATA_COLUMN_SYNONYMS = {
 # --- limits ----------------------------------------------------------------------------------
 
 MAX_INDICATOR_ROWS = 2000
+
+# --- one-sheet forms units already hold (national, 湖南, 山西, 陕西, 四川; .xls and Word annexes) ---
+
+# label (normalised by grid.header_key) -> ProjectInfo attribute
+FORM_INFO_LABELS = {
+    "项目名称": "name",
+    "项目支出名称": "name",
+    "项目名称全称": "name",
+    "主管部门": "department",
+    "主管部门及代码": "department",
+    "主管部门名称": "department",
+    "主管单位": "department",
+    "实施单位": "unit",
+    "实施单位及代码": "unit",
+    "项目实施单位": "unit",
+    "预算单位": "unit",
+    "项目单位": "unit",
+    "评价年度": "year",
+    "项目负责人": "leader",
+    "联系人": "contact",
+    "联系电话": "phone",
+}
+FORM_GOAL_LABELS = ("预期目标", "年度目标", "项目年度目标", "年初设定目标", "年度绩效目标", "总体目标")
+FORM_RESULT_LABELS = ("实际完成情况", "年度目标完成情况", "全年实际完成情况", "年度总体目标完成情况", "目标完成情况", "实际完成")
+FORM_GOAL_BLOCK = ("年度总体目标", "项目基本情况", "年度总体目标完成情况")
+# budget block headers of the forms -> our canonical budget headers
+FORM_BUDGET_HEADERS = {
+    "年初预算数": "年初预算数",
+    "年初预算": "年初预算数",
+    "年初预算资金": "年初预算数",
+    "全年预算数": "全年预算数",
+    "全年预算": "全年预算数",
+    "调整后预算数": "全年预算数",
+    "调整后预算": "全年预算数",
+    "全年预算数A": "全年预算数",
+    "全年执行数": "全年执行数",
+    "预算执行数": "全年执行数",
+    "执行数": "全年执行数",
+    "实际执行数": "全年执行数",
+    "全年执行数B": "全年执行数",
+    "实际到位数": "实际到位数",
+    "到位数": "实际到位数",
+    "分值": "分值",
+    "权重": "分值",
+    "执行率": "执行率",
+    "预算执行率": "执行率",
+    "全年执行率": "执行率",
+    "执行率B/A": "执行率",
+    "得分": "得分",
+    "原因": "偏差原因分析及改进措施",
+    "偏差原因分析及改进措施": "偏差原因分析及改进措施",
+    "未完成原因分析": "偏差原因分析及改进措施",
+    "偏差原因": "偏差原因分析及改进措施",
+}
+FORM_BUDGET_AMOUNTS = ("年初预算数", "全年预算数", "全年执行数", "实际到位数")
+FORM_SOURCES = {
+    "年度资金总额": "年度资金总额",
+    "资金总额": "年度资金总额",
+    "年度资金总额合计": "年度资金总额",
+    "合计": "年度资金总额",
+    "总计": "年度资金总额",
+    "当年财政拨款": "财政拨款",
+    "财政拨款": "财政拨款",
+    "财政资金": "财政拨款",
+    "上年结转资金": "上年结转资金",
+    "上年结转": "上年结转资金",
+    "其他资金": "其他资金",
+    "其他": "其他资金",
+    "财政专户管理资金": "财政专户管理资金",
+    "单位资金": "单位资金",
+}
+# indicator headers the forms use beyond INDICATOR_HEADER_SYNONYMS (度量单位 is a form-only column)
+FORM_INDICATOR_SYNONYMS = {
+    **INDICATOR_HEADER_SYNONYMS,
+    "指标性质": "指标方向",
+    "指标属性": "指标方向",
+    "度量单位": "度量单位",
+    "计量单位": "度量单位",
+    "原因": "偏差原因分析及改进措施",
+    "未完成原因": "偏差原因分析及改进措施",
+    "偏差原因分析及改进措施": "偏差原因分析及改进措施",
+    "未完成原因分析及改进措施": "偏差原因分析及改进措施",
+    "年度指标值A": "年度指标值",
+    "实际完成值B": "实际完成值",
+    "得分C": "得分",
+    "分值D": "分值",
+}
+FORM_INDICATOR_HEADERS = INDICATOR_HEADERS + ("度量单位",)
+FORM_DIRECTIONS = {
+    "正向": "≥",
+    "正向指标": "≥",
+    "反向": "≤",
+    "反向指标": "≤",
+    "定性": "定性",
+    "定性指标": "定性",
+    "定量": "",
+    "定量指标": "",
+    "时效": "时效",
+    "等于": "=",
+}
+# a row whose label is one of these is the declared total, never an indicator
+FORM_TOTAL_LABELS = ("总分", "合计", "总计", "得分合计", "总得分", "合计得分", "分值合计", "综合得分", "自评总分", "自评得分合计", "总分值")
+# rows below the table that are text, never indicators (matched at the start of the label)
+FORM_TEXT_ROWS = (
+    "评价结论", "总体评价", "自评结论", "存在问题", "存在的问题", "主要问题", "改进措施", "整改措施", "改进意见", "意见建议",
+    "填表人", "负责人", "项目负责人", "财务负责人", "单位负责人", "审核人", "复核人", "联系人", "联系电话",
+    "日期", "填报日期", "填表日期", "签字", "盖章", "单位盖章", "单位（盖章）", "备注", "说明", "注", "注：",
+)
+# text rows carried into the project information: label start -> attribute
+FORM_TEXT_INFO = {"存在问题": "problems", "存在的问题": "problems", "主要问题": "problems", "改进措施": "measures", "整改措施": "measures", "改进意见": "measures"}

@@ -52,17 +52,61 @@ def require_file(path: Path) -> None:
         raise InputError("这是一个文件夹，不是工作簿文件", path=path, code="X003")
 
 
-def load_evaluation(path: str | Path):
-    """Read and score a workbook; also return the sheet grids (for 定稿 and report-only sheets).
+def load_evaluation(path: str | Path, *, table: int | None = None):
+    """Read and score a workbook or a form a unit already holds (.xlsx/.xls/.ods sheet, Word annex);
+    also return the sheet grids (for 定稿 and report-only sheets).
 
     Returns (evaluation, sheet names, {sheet name: grid}). Nothing is written.
     """
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
     from xlperf.workbook.filebook import FileBook
 
     p = Path(path)
+    if needs_form_reader(p):
+        return load_form(p, table)
     require_file(p)
     book = FileBook(p)
     names = book.sheet_names()
     grids = {n: book.read(n) for n in names}
+    if foreign_forms(names, grids):
+        return load_form(p, table)
     ev = evaluate(read_workbook(names, grids, source=p.name))
     return ev, names, grids
+
+
+def load_form(path: Path, table: int | None = None):
+    """A one-sheet form (national or province layout): (evaluation, [its table], {table: grid})."""
+    from xlperf.forms.choose import one_form
+
+    inp, tbl = one_form(path, table)
+    return evaluate(inp), [tbl.name], {tbl.name: tbl.filled()}
+
+
+def is_foreign_form(path: Path) -> bool:
+    """A file that is a unit's own form rather than our template (calc must not write into it)."""
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
+    from xlperf.workbook.filebook import FileBook
+
+    if needs_form_reader(path):
+        return True
+    book = FileBook(path)
+    names = book.sheet_names()
+    return bool(foreign_forms(names, {n: book.read(n) for n in names}))
+
+
+def read_input(path: str | Path, *, table: int | None = None):
+    """What a workbook or a unit's form says, unscored (for ``new --from``)."""
+    from xlperf.forms.choose import one_form
+    from xlperf.forms.kind import foreign_forms, needs_form_reader
+    from xlperf.workbook.filebook import FileBook
+
+    p = Path(path)
+    if needs_form_reader(p):
+        return one_form(p, table)[0]
+    require_file(p)
+    book = FileBook(p)
+    names = book.sheet_names()
+    grids = {n: book.read(n) for n in names}
+    if foreign_forms(names, grids):
+        return one_form(p, table)[0]
+    return read_workbook(names, grids, source=p.name)

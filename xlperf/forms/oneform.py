@@ -1,0 +1,494 @@
+"""Read a one-sheet 自评表 as units keep it — national (财预〔2020〕10号), 湖南, 山西 附件1, 陕西,
+四川 — from a sheet or a Word table, into the same :class:`SelfEvaluation` as our template.
+
+Blocks are found by their labels wherever they sit (any start cell, title and notes above, spacer
+or hidden columns, merged cells given to every cell of their range). What cannot be placed with
+certainty becomes a finding with its cell; findings that could change the total withhold it.
+Pure: works on :class:`~xlperf.forms.sources.Table` grids.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from xlperf.core import layout
+from xlperf.core.errors import InputError
+from xlperf.core.findings import make
+from xlperf.core.grid import Grid, cell, header_key, number_of, rate_of, text_of
+from xlperf.core.values import Percent
+from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, SelfEvaluation, SubtotalDeclaration
+from xlperf.forms.table import Table
+from xlperf.forms.template import TEXT_LIMIT, _split_label
+
+E_NO_FORM = "X023"
+_YEAR_RE = re.compile(r"(20\d\d)\s*年")
+_DASHES = {"—", "-", "--", "——", "/", "／", "－", "无", "\\"}
+_LEVELS = ("一级指标", "二级指标", "三级指标")
+# indicator headers our template never uses: a table naming its columns so is a unit's own form
+_FOREIGN_HEADERS = {"目标指标", "业绩值", "指标得分", "权重", "指标性质", "度量单位", "指标值", "完成值", "全年完成值", "自评得分"}
+LAYOUTS = {"全国": "通用", "湖南": "湖南", "山西": "山西", "陕西": "陕西", "四川": "四川"}
+
+
+def _norm(value: Any) -> str:
+    """Text for label matching: full-width folded, spaces and line breaks removed."""
+    if not isinstance(value, str):
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).rstrip(":：")
+
+
+def _is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _is_dash(v: Any) -> bool:
+    return isinstance(v, str) and _norm(v) in _DASHES
+
+
+# --- finding the indicator table ------------------------------------------------------------------
+
+
+def indicator_header(g: Grid) -> tuple[int, dict[str, int]] | None:
+    """The first row naming 三级指标, 分值 and 年度指标值 or 实际完成值: (row, {canonical: col})."""
+    for r in range(1, len(g) + 1):
+        cols: dict[str, int] = {}
+        for c in range(1, len(g[r - 1]) + 1):
+            key = header_key(cell(g, r, c))
+            name = key if key in layout.FORM_INDICATOR_HEADERS else layout.FORM_INDICATOR_SYNONYMS.get(key)
+            if name and name not in cols:
+                cols[name] = c
+        if "三级指标" in cols and "分值" in cols and ({"年度指标值", "实际完成值"} & set(cols)):
+            return r, cols
+    return None
+
+
+def looks_like_form(g: Grid) -> bool:
+    """A one-sheet form: an indicator table and a label only such forms have."""
+    hit = indicator_header(g)
+    if hit is None:
+        return False
+    if _header_texts(g, hit[0]) & _FOREIGN_HEADERS:
+        return True
+    marks = set(layout.FORM_INFO_LABELS) | set(layout.FORM_TOTAL_LABELS) | {"年度总体目标", "项目资金", "预算执行情况", "绩效指标", "项目基本情况"}
+    for row in g[:400]:
+        for v in row:
+            if isinstance(v, str) and (header_key(v) in marks or "自评表" in v or _norm(v).startswith(("项目资金", "预算执行情况", "绩效指标("))):
+                return True
+    return False
+
+
+# --- the form ----------------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, table: Table, source: str):
+        self.table = table
+        self.sheet = table.name
+        self.source = source
+        self.g = table.filled()
+        self.findings: list[Finding] = []
+        self.inp = SelfEvaluation(source=source)
+        self.layout = "全国"
+
+    def loc(self, row: int | None, col: int | None = None) -> Loc:
+        return Loc(sheet=self.sheet, row=row, col=col)
+
+    def add(self, code: str, row: int | None, col: int | None, /, **params: object) -> None:
+        self.findings.append(make(code, self.loc(row, col), **params))
+
+    def text(self, r: int, c: int | None, limit: int = TEXT_LIMIT) -> str:
+        if not c:
+            return ""
+        return text_of(cell(self.g, r, c))[:limit]
+
+    # -- labels anywhere ------------------------------------------------------------------------
+
+    def labels(self, top: int, bottom: int):
+        for r in range(top, min(bottom, len(self.g)) + 1):
+            row = self.g[r - 1]
+            for c in range(1, len(row) + 1):
+                v = row[c - 1]
+                if isinstance(v, str) and v.strip() and (c == 1 or row[c - 2] != v):
+                    yield r, c, v
+
+    def right_of(self, r: int, c: int) -> str:
+        """The value after a label: the next cell to the right holding something else (not a label)."""
+        label = self.g[r - 1][c - 1]
+        row = self.g[r - 1]
+        for k in range(c + 1, len(row) + 1):
+            v = row[k - 1]
+            if _is_blank(v) or v == label:
+                continue
+            if isinstance(v, str) and (header_key(v) in layout.FORM_INFO_LABELS or header_key(v) in layout.FORM_GOAL_LABELS):
+                return ""
+            return text_of(v)[:TEXT_LIMIT]
+        return ""
+
+    def below(self, r: int, c: int, stop: int) -> str:
+        label = self.g[r - 1][c - 1]
+        for k in range(r + 1, min(r + 4, stop)):
+            v = cell(self.g, k, c)
+            if _is_blank(v) or v == label:
+                continue
+            key = header_key(v)
+            if key in layout.FORM_INFO_LABELS or key in layout.FORM_GOAL_LABELS or key in layout.FORM_RESULT_LABELS:
+                return ""
+            return text_of(v)[:TEXT_LIMIT]
+        return ""
+
+    # -- project information, year, 年度总体目标 -----------------------------------------------
+
+    def read_info(self, stop: int) -> ProjectInfo:
+        info = ProjectInfo(evaluation_type="项目支出")
+        for r, c, v in self.labels(1, stop - 1):
+            key = header_key(v)
+            attr = layout.FORM_INFO_LABELS.get(key)
+            if attr is None and re.match(r"^(项目(支出)?名称|主管部门(及代码)?|实施单位)[:：]", _norm(v)):
+                k, _, value = _norm(v).replace("：", ":").partition(":")  # 项目名称：… in one cell
+                attr = layout.FORM_INFO_LABELS.get(k)
+            elif attr is not None:
+                value = self.right_of(r, c)
+            else:
+                continue
+            if attr and value and not getattr(info, attr):
+                if key.endswith("及代码") or attr == "department":
+                    value = re.sub(r"\s*[(（]?\s*\d{3,}\s*[)）]?\s*$", "", value).strip()  # the code after the name
+                setattr(info, attr, value)
+                info.rows.setdefault(attr, r)
+            if key == "项目支出名称":
+                self.layout = "湖南"
+            if key == "主管部门及代码":
+                self.layout = "陕西"
+        for r, c, v in self.labels(1, min(stop - 1, 8)):
+            m = _YEAR_RE.search(_norm(v))
+            if m and not info.year and ("年度" in v or "自评" in v or len(_norm(v)) <= 8):
+                info.year = m.group(1)
+        for r, c, v in self.labels(1, stop - 1):
+            key = header_key(v)
+            if key in layout.FORM_GOAL_LABELS and not info.annual_goal:
+                info.annual_goal = self.below(r, c, stop) or self.right_of(r, c)
+            elif key in layout.FORM_RESULT_LABELS and not info.annual_goal_result:
+                info.annual_goal_result = self.below(r, c, stop) or self.right_of(r, c)
+            elif key == "年度总体目标" and not info.annual_goal:
+                right = self.right_of(r, c)
+                if header_key(right) not in layout.FORM_GOAL_LABELS:
+                    info.annual_goal = right
+            if key in ("项目年度目标", "年度目标完成情况", "预算执行情况", "调整后预算数"):
+                self.layout = "四川"
+        return info
+
+    # -- the budget block ------------------------------------------------------------------------
+
+    def budget_header(self, stop: int) -> tuple[int, dict[str, int]] | None:
+        for r in range(1, stop):
+            cols: dict[str, int] = {}
+            for c in range(1, len(self.g[r - 1]) + 1):
+                name = layout.FORM_BUDGET_HEADERS.get(header_key(cell(self.g, r, c)))
+                if name and name not in cols:
+                    cols[name] = c
+            if sum(1 for a in ("年初预算数", "全年预算数", "全年执行数") if a in cols) >= 2:
+                return r, cols
+        return None
+
+    def read_budget(self, stop: int) -> Budget:
+        budget = Budget(sheet=self.sheet)
+        hit = self.budget_header(stop)
+        if hit is None:
+            return budget
+        hdr, cols = hit
+        budget.present, budget.header_row, budget.columns = True, hdr, dict(cols)
+        if "全年预算数" not in cols:
+            self.layout = "陕西" if self.layout == "全国" else self.layout
+        first_amount = min(cols[a] for a in layout.FORM_BUDGET_AMOUNTS if a in cols)
+        block_weight = None
+        for r in range(max(1, hdr - 1), hdr + 1):
+            for v in self.g[r - 1]:
+                if isinstance(v, str) and ("万元" in v or re.search(r"[（(]\s*元\s*[)）]|单位[:：]\s*元", v)):
+                    self.inp.info.amount_unit = "万元" if "万元" in v else "元"
+                m = re.search(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]", v) if isinstance(v, str) and "预算执行" in v else None
+                if m:
+                    block_weight = float(m.group(1))
+        for r in range(hdr + 1, stop):
+            label = ""
+            for c in range(first_amount - 1, 0, -1):
+                v = cell(self.g, r, c)
+                if not _is_blank(v) and text_of(v) != text_of(cell(self.g, hdr, c)):
+                    label = text_of(v)
+                    break
+            key = _norm(label)
+            if key.startswith(tuple(layout.FORM_GOAL_BLOCK + layout.FORM_GOAL_LABELS + ("绩效指标",))):
+                break
+            if not label:
+                continue
+            line = self.budget_line(r, label, cols)
+            budget.lines.append(line)
+        total = budget.line("年度资金总额") or (budget.lines[0] if budget.lines else None)
+        if total is not None and total.weight is None:
+            total.weight = block_weight
+        if "全年预算数" not in cols:  # 陕西: the budget the rate is taken against is 年初预算数
+            for ln in budget.lines:
+                ln.full_year = ln.initial
+        return budget
+
+    def budget_line(self, r: int, label: str, cols: dict[str, int]) -> BudgetLine:
+        key = re.sub(r"^其中[:：]?", "", _norm(label))
+        line = BudgetLine(source=layout.FORM_SOURCES.get(key, key or label), row=r)
+        for header, attr in (("年初预算数", "initial"), ("全年预算数", "full_year"), ("实际到位数", "received"), ("全年执行数", "executed"), ("分值", "weight")):
+            c = cols.get(header)
+            raw = cell(self.g, r, c) if c else None
+            if raw is None or _is_dash(raw):
+                continue
+            num, ok = number_of(raw)
+            if ok and (num is None or num >= 0):
+                setattr(line, attr, num)
+            else:
+                self.add("E207" if header != "分值" else "E104", r, c, field=header, value=text_of(raw)[:50], problem="不是有效的数字")
+        if cols.get("执行率"):
+            line.stated_execution_rate = rate_of(cell(self.g, r, cols["执行率"]))
+        if cols.get("偏差原因分析及改进措施"):
+            line.reason = self.text(r, cols["偏差原因分析及改进措施"])
+        return line
+
+    # -- the indicator rows ---------------------------------------------------------------------------
+
+    def read_indicators(self, hdr: int, cols: dict[str, int]) -> None:
+        inp = self.inp
+        inp.indicator_sheet, inp.indicator_header_row, inp.indicator_columns = self.sheet, hdr, dict(cols)
+        wcol = cols["分值"]
+        l1 = l2 = ""
+        declared: set[tuple[int, str, str]] = set()
+        total_rows: list[int] = []
+        last = hdr
+        for r in range(hdr + 1, len(self.g) + 1):
+            row = self.g[r - 1]
+            if all(_is_blank(v) for v in row):
+                continue
+            if self.is_header_repeat(r, cols):
+                continue  # a table continued on the next page repeats its header
+            label_keys = [header_key(v) for v in row[: wcol - 1] if isinstance(v, str)]
+            first = next((_norm(v) for v in row if not _is_blank(v)), "")
+            if any(k in layout.FORM_TOTAL_LABELS for k in label_keys):
+                total_rows.append(r)
+                if len(total_rows) == 1:
+                    self.declared_total(r, cols)
+                continue
+            t3 = self.text(r, cols.get("三级指标"))
+            is_text_row = bool(t3) and t3 == self.text(r, wcol)
+            weight, _ = number_of(cell(self.g, r, wcol))
+            text_label = first.startswith(layout.FORM_TEXT_ROWS) and weight is None  # 说明书发放数量 with a 分值 is an indicator
+            if total_rows or is_text_row or text_label:
+                self.trailing_text(r, cols, bool(total_rows))
+                if not total_rows and text_label:
+                    break
+                continue
+            last = r
+            t1, t2 = self.text(r, cols.get("一级指标")), self.text(r, cols.get("二级指标"))
+            if t1:
+                name1, decl1 = _split_label(t1)
+                l2 = "" if name1 != l1 else l2
+                l1 = name1
+                if decl1 is not None and (1, l1, "") not in declared:
+                    declared.add((1, l1, ""))
+                    inp.subtotals.append(SubtotalDeclaration(level=1, name=l1, declared=decl1, row=r, col=cols["一级指标"]))
+            if t2:
+                name2, decl2 = _split_label(t2)
+                l2 = name2
+                if decl2 is not None and (2, l2, l1) not in declared:
+                    declared.add((2, l2, l1))
+                    inp.subtotals.append(SubtotalDeclaration(level=2, name=l2, declared=decl2, row=r, col=cols["二级指标"], parent=l1))
+            self.indicator_row(r, cols, l1, l2, t3)
+        if len(total_rows) > 1:
+            self.add("E031", total_rows[1], None, first=f"第 {total_rows[0]} 行", other=f"第 {total_rows[1]} 行")
+        if not total_rows and self.layout != "山西":
+            self.add("E036", last, None, row=last)
+        for ind in inp.indicators:
+            for s in inp.subtotals:
+                if s.level == 1 and s.name == ind.level1:
+                    ind.level1_declared = s.declared
+                if s.level == 2 and s.name == ind.level2 and s.parent == ind.level1:
+                    ind.level2_declared = s.declared
+        if not inp.indicators:
+            self.add("E009", hdr, None, sheet=self.sheet)
+
+    def is_header_repeat(self, r: int, cols: dict[str, int]) -> bool:
+        hdr = self.inp.indicator_header_row or 0
+        same = sum(1 for c in cols.values() if cell(self.g, r, c) is not None and cell(self.g, r, c) == cell(self.g, hdr, c))
+        return same >= 3
+
+    def declared_total(self, r: int, cols: dict[str, int]) -> None:
+        inp = self.inp
+        inp.declared_total_row = r
+        inp.declared_total_weight = number_of(cell(self.g, r, cols["分值"]))[0]
+        sc = cols.get("得分")
+        if sc:
+            raw = cell(self.g, r, sc)
+            num, ok = number_of(raw) if not _is_dash(raw) else (None, True)
+            inp.declared_total_score = num if ok else None
+
+    def trailing_text(self, r: int, cols: dict[str, int], after_total: bool) -> None:
+        """A text row below the table (评价结论, 存在问题, 签字…). One with a 分值 is not text."""
+        row = self.g[r - 1]
+        first = next((v for v in row if not _is_blank(v)), "")
+        key = _norm(first)
+        w = cell(self.g, r, cols["分值"])
+        num, ok = number_of(w)
+        if after_total and ok and num is not None and not key.startswith(layout.FORM_TEXT_ROWS) and self.text(r, cols.get("三级指标")):
+            self.add("E037", r, cols["分值"], name=self.text(r, cols.get("三级指标"), 40))
+            return
+        for start, attr in layout.FORM_TEXT_INFO.items():
+            if key.startswith(start) and not getattr(self.inp.info, attr):
+                rest = key[len(start) :].lstrip(":：")
+                value = next((text_of(v) for v in row if not _is_blank(v) and v != first), "") or rest
+                setattr(self.inp.info, attr, value[:TEXT_LIMIT])
+
+    def indicator_row(self, r: int, cols: dict[str, int], l1: str, l2: str, t3: str) -> None:
+        def raw(name: str) -> Any:
+            c = cols.get(name)
+            return cell(self.g, r, c) if c else None
+
+        weight_raw, target, actual, score = raw("分值"), raw("年度指标值"), raw("实际完成值"), raw("得分")
+        if not t3:
+            for what, v, name in (("分值", weight_raw, "分值"), ("得分", score, "得分"), ("年度指标值", target, "年度指标值"), ("实际完成值", actual, "实际完成值")):
+                if not _is_blank(v) and not _is_dash(v):
+                    self.add("E032", r, cols[name], what=what, value=text_of(v)[:30])
+                    return
+            return  # a label-only row (一级/二级 heading)
+        ind = Indicator(row=r, level1=l1, level2=l2, level3=t3)
+        ind.weight_raw = text_of(weight_raw) if weight_raw is not None else None
+        num, ok = number_of(weight_raw)
+        if not ok or (num is not None and num < 0):
+            self.add("E033", r, cols["分值"], name=t3[:40], value=text_of(weight_raw)[:30])
+        else:
+            ind.weight = num
+        unit = self.text(r, cols.get("度量单位"), 20)
+        self.check_percent(r, cols, t3, unit, target, actual)
+        ind.target, ind.actual = _with_unit(target, unit), _with_unit(actual, unit)
+        if isinstance(ind.target, str):
+            ind.target = ind.target[:TEXT_LIMIT]
+        if isinstance(ind.actual, str):
+            ind.actual = ind.actual[:TEXT_LIMIT]
+        d = self.text(r, cols.get("指标方向"), 20)
+        ind.direction = layout.FORM_DIRECTIONS.get(_norm(d), d)
+        if not _is_blank(score) and not _is_dash(score):
+            n, ok = number_of(score)
+            ind.manual_raw = text_of(score)
+            ind.manual_score = n if ok else None
+            if not ok or n is None:  # an error value, a formula without a result, text: the unit's score is unknown
+                why = "公式没有计算结果" if getattr(score, "formula", None) is not None else "不是数字"
+                self.add("E030", r, cols["得分"], name=t3[:40], value=text_of(score)[:30], why=why)
+        ind.reason = self.text(r, cols.get("偏差原因分析及改进措施"))
+        self.inp.indicators.append(ind)
+
+    def check_percent(self, r: int, cols: dict[str, int], name: str, unit: str, target: Any, actual: Any) -> None:
+        """度量单位 % with 95 on one side and 0.95 on the other (a cell shown as 95%): which is meant
+        cannot be told from the value alone, and the two readings score 1 and 0.01 of the weight."""
+        if _norm(unit) not in ("%", "百分比"):
+            return
+        nums = {}
+        for field, v in (("年度指标值", target), ("实际完成值", actual)):
+            if isinstance(v, (int, float)) and not isinstance(v, (bool, Percent)):
+                nums[field] = float(v)
+        if len(nums) == 2:
+            small = [f for f, v in nums.items() if 0 < v <= 1 and not v.is_integer()]
+            if small and any(v > 1.5 for v in nums.values()):
+                f = small[0]
+                self.add("E029", r, cols[f], name=name[:40], field=f, value=text_of(nums[f]), pct=text_of(nums[f] * 100))
+
+    # -- checks the layout asks for ---------------------------------------------------------------
+
+    def check_blocks(self) -> None:
+        inp = self.inp
+        budget_rows = any("预算执行" in i.level3 or "预算执行" in i.level1 for i in inp.indicators)
+        if not inp.budget.present:
+            if budget_rows:
+                self.layout = "山西" if self.layout == "全国" else self.layout
+            else:
+                self.add("E034", inp.indicator_header_row, None)
+            return
+        total = inp.budget.line("年度资金总额") or inp.budget.total
+        if total is None:
+            self.add("E035", inp.budget.header_row, None, source="年度资金总额", what="任何金额")
+            return
+        missing = [h for h, v in (("全年预算数", total.full_year), ("全年执行数", total.executed)) if v is None]
+        if missing and not budget_rows:
+            c = inp.budget.columns.get(missing[0]) or inp.budget.columns.get("年初预算数")
+            self.add("E035", total.row, c, source=total.source, what="、".join(missing))
+
+
+def _with_unit(value: Any, unit: str) -> Any:
+    """四川's 度量单位 column: 95 with % -> "95%"; a value that already carries a unit is kept."""
+    if not unit or _is_blank(value) or isinstance(value, Percent):
+        return value
+    text = text_of(value)
+    if re.search(r"\d$", text):
+        return text + unit
+    return value
+
+
+def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
+    """Read one table (a sheet or a Word table) as a self-evaluation form. Raises InputError when it
+    has no indicator table."""
+    rd = _Reader(table, source)
+    hit = indicator_header(rd.g)
+    if hit is None:
+        raise InputError(
+            "找不到绩效指标表的表头（应含“三级指标”“分值”“年度指标值”“实际完成值”等列名，也接受“目标指标”“权重”“指标值”“完成值”）",
+            path=source or None,
+            sheet=table.name,
+            code=E_NO_FORM,
+        )
+    hdr, cols = hit
+    from xlperf.core.grid import merge_second_header_row
+
+    hdr2 = merge_second_header_row(rd.g, hdr, cols, layout.FORM_INDICATOR_HEADERS, layout.FORM_INDICATOR_SYNONYMS)
+    rd.inp.info = rd.read_info(hdr)
+    _preface_info(rd.inp.info, table.preface)
+    rd.inp.budget = rd.read_budget(hdr)
+    if rd.layout == "全国" and not rd.inp.budget.present and ("业绩值" in _header_texts(rd.g, hdr) or "目标指标" in _header_texts(rd.g, hdr)):
+        rd.layout = "山西"
+    if "度量单位" in cols or "指标方向" in cols and rd.layout == "全国":
+        rd.layout = "四川"
+    rd.inp.indicator_header_row = hdr2
+    rd.read_indicators(hdr2, cols)
+    if any(i.level1.startswith(("投入", "过程")) for i in rd.inp.indicators):
+        rd.inp.info.evaluation_type = "部门整体支出"  # a department-wide table (投入管理, 过程)
+    rd.check_blocks()
+    _hidden_notes(rd)
+    rd.inp.info.style = LAYOUTS.get(rd.layout, "通用")
+    rd.inp.info.extra["表样"] = rd.layout
+    rd.inp.read_findings = rd.findings
+    return rd.inp
+
+
+_PREFACE_RE = re.compile(r"(项目(?:支出)?名称|主管部门(?:及代码)?|实施单位)[:：]\s*(.+?)\s*(?=(?:项目(?:支出)?名称|主管部门|实施单位)[:：]|$)")
+
+
+def _preface_info(info: ProjectInfo, preface: list[str]) -> None:
+    """A Word annex often writes 项目名称：… and the year as paragraphs above its table."""
+    for line in preface:
+        for label, value in _PREFACE_RE.findall(_norm(line).replace(":", "：")):
+            attr = layout.FORM_INFO_LABELS.get(label)
+            if attr and not getattr(info, attr):
+                setattr(info, attr, re.sub(r"[(（]?\d{3,}[)）]?$", "", value) if attr == "department" else value)
+        m = _YEAR_RE.search(_norm(line))
+        if m and not info.year and "年度" in line:
+            info.year = m.group(1)
+
+
+def _header_texts(g: Grid, r: int) -> set[str]:
+    return {header_key(v) for v in g[r - 1] if isinstance(v, str)}
+
+
+def _hidden_notes(rd: _Reader) -> None:
+    for c in sorted(rd.table.hidden_cols):
+        value = next((text_of(row[c - 1]) for row in rd.table.grid if c - 1 < len(row) and not _is_blank(row[c - 1])), "")
+        if value:
+            from xlperf.core.refs import col_letter
+
+            rd.findings.append(make("I038", rd.loc(None), what=f"第 {col_letter(c)} 列", value=value[:30]))
+    for r in sorted(rd.table.hidden_rows):
+        row = rd.table.grid[r - 1] if r - 1 < len(rd.table.grid) else []
+        value = next((text_of(v) for v in row if not _is_blank(v)), "")
+        if value:
+            rd.findings.append(make("I038", rd.loc(r), what=f"第 {r} 行", value=value[:30]))
