@@ -100,6 +100,17 @@ def example(tmp_path) -> Path:
     return src
 
 
+def _plain_copy(src: Path, dst: Path) -> Path:
+    """The example as a unit's own workbook: no number format anywhere (every cell General)."""
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                c.number_format = "General"
+    wb.save(dst)
+    return dst
+
+
 class FakeUI:
     def __init__(self):
         self.statuses, self.alerts = [], []
@@ -114,9 +125,12 @@ class FakeUI:
 # --- one result on both routes ---------------------------------------------------------------------
 
 
-def test_parity_file_route_and_live_route_write_the_same_values_and_number_formats(example, tmp_path):
+@pytest.mark.parametrize("kind", ["template", "plain"])
+def test_parity_file_route_and_live_route_write_the_same_values_and_number_formats(example, tmp_path, kind):
     from xlperf.api import calc_file
 
+    if kind == "plain":
+        example = _plain_copy(example, tmp_path / "自己的表.xlsx")
     filed = tmp_path / "file-route.xlsx"
     shutil.copy(example, filed)
     ev_file = calc_file(filed)
@@ -133,6 +147,8 @@ def test_parity_file_route_and_live_route_write_the_same_values_and_number_forma
     # the computed rates really are percentages on both routes, not 0.9332
     rates = [k for k, (v, fmt) in got.items() if fmt == "0.00%" and isinstance(v, float)]
     assert len(rates) >= 5
+    if kind == "plain":
+        assert not any(fmt == "0.00%" for _v, fmt in fake_cells(fake_from_file(example)).values())
     # protection is back exactly as it was, and nothing is left in the status bar
     assert {s.name: s.protection for s in xbook.sheets} == before
     assert xbook.app.status_bar is False
