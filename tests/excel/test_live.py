@@ -294,8 +294,9 @@ def test_mac_object_model_lifts_and_restores_protection(example):
     assert xbook.sheets[layout.SHEET_FINDINGS].cell(1, 1).value == layout.FINDINGS_HEADERS[0]
 
 
-def test_password_protected_sheet_is_named_and_nothing_is_written(example):
-    xbook = fake_from_file(example)
+@pytest.mark.parametrize("mac", [False, True])
+def test_password_protected_sheet_is_named_and_nothing_is_written(example, mac):
+    xbook = fake_from_file(example, mac=mac)
     xbook.sheets[layout.SHEET_FINDINGS].protection.password = "secret"
     snapshot = fake_cells(xbook)
     before = {s.name: s.protection for s in xbook.sheets}
@@ -341,3 +342,12 @@ def test_missing_result_sheets_are_added_with_the_file_routes_widths(example):
     added = xbook.sheets[layout.SHEET_FINDINGS]
     assert added.cell(1, 1).value == layout.FINDINGS_HEADERS[0]
     assert added.column_widths == layout.ADDED_SHEET_WIDTHS[layout.SHEET_FINDINGS]
+
+
+def test_a_second_press_changes_nothing(example):
+    xbook = fake_from_file(example)
+    first = run(XlwingsBook(xbook), FakeUI())
+    after_first = fake_cells(xbook)
+    second = run(XlwingsBook(xbook), FakeUI())  # now the rates read back as Percent
+    assert second.total_text == first.total_text
+    assert fake_cells(xbook) == after_first

@@ -1,8 +1,10 @@
 """The Excel button: ``RunPython "import xlperf; xlperf.main()"``.
 
-Only :class:`XlwingsBook` and the two lines that find the active workbook touch xlwings;
-everything else is the same :func:`xlperf.workbook.recalc.recalculate` that ``xlperf calc`` runs, so
-it is tested here on real files through :class:`xlperf.workbook.filebook.FileBook`.
+Only :class:`XlwingsBook` (with its sheet protection helpers) and the two lines that find the
+active workbook touch xlwings; the reading, scoring and blocks are
+:func:`xlperf.workbook.recalc.compute`, the code ``xlperf calc`` runs, and the blocks are written
+with the same number formats. Tested through :class:`xlperf.workbook.filebook.FileBook` and a
+fake xlwings book that answers in xlwings' own shapes (tests/excel/fakexl.py).
 """
 
 from __future__ import annotations
