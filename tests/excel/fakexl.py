@@ -190,11 +190,12 @@ class ProtectionState:
 
 
 class _WinProtection:
-    def __init__(self, state: ProtectionState):
-        self._state = state
+    def __init__(self, sheet: "FakeSheet", state: ProtectionState):
+        self._sheet, self._state = sheet, state
 
     def __getattr__(self, name):
         if name in PROTECT_FLAGS:
+            self._sheet.call(f"api.Protection.{name}")  # each property read is a COM round trip
             return self._state.allow[name]
         raise AttributeError(name)
 
@@ -232,7 +233,7 @@ class WinSheetApi:
     @property
     def Protection(self):
         self.sheet.call("api.Protection")
-        return _WinProtection(self._p)
+        return _WinProtection(self.sheet, self._p)
 
     def Unprotect(self, Password=None):
         self.sheet.call("api.Unprotect")
