@@ -14,8 +14,10 @@ Every shape here follows the xlwings source (site-packages/xlwings of the pinned
 * ``Range.value = 2-D list`` on a one-cell range fills a block of the list's size
   (conversion.write resizes the range); a string starting with ``=`` becomes a formula, a leading
   apostrophe keeps text as text and is not part of the value.
-* ``Sheet.range("C5:C9,E5:E9")``: a multi-area range (Excel's ``Worksheet.Range(address)``;
-  Excel refuses addresses longer than 255 characters).
+* ``Sheet.range("C5:C9,E5:E9")``: a multi-area range on Windows (_xlwindows.py passes the string
+  to Excel's ``Worksheet.Range``; Excel refuses addresses longer than 255 characters). On a Mac
+  (_xlmac.py ``Sheet.range``) the string is split at ``:`` and anything but ``"A1:B2"`` becomes
+  its first cell: ``"C5:C9,E5:E9"`` is ``C5`` alone.
 * ``Sheet.used_range``: from the first to the last cell holding a value, formula or format; an
   empty sheet's used range is A1.
 * ``Sheet.api``: the Windows COM Worksheet (``ProtectContents``, ``Protection.Allow*``,
@@ -384,6 +386,9 @@ class FakeSheet:
     def range(self, first, last=None) -> FakeRange:
         if isinstance(first, str):
             assert last is None and len(first) <= 255, f"Excel refuses this address: {first!r}"
+            if self.book.mac:  # _xlmac.py Sheet.range: split at ":", keep "A:B" or else the first cell
+                parts = first.split(":")
+                return FakeRange(self, [_parse_area(first if len(parts) == 2 else parts[0])])
             return FakeRange(self, [_parse_area(a) for a in first.split(",")])
         r1, c1 = first
         r2, c2 = last if last is not None else first

@@ -125,8 +125,8 @@ class FakeUI:
 # --- one result on both routes ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["template", "plain"])
-def test_parity_file_route_and_live_route_write_the_same_values_and_number_formats(example, tmp_path, kind):
+@pytest.mark.parametrize("kind, mac", [("template", False), ("plain", False), ("plain", True)])
+def test_parity_file_route_and_live_route_write_the_same_values_and_number_formats(example, tmp_path, kind, mac):
     from xlperf.api import calc_file
 
     if kind == "plain":
@@ -135,10 +135,10 @@ def test_parity_file_route_and_live_route_write_the_same_values_and_number_forma
     shutil.copy(example, filed)
     ev_file = calc_file(filed)
 
-    xbook = fake_from_file(example)
+    xbook = fake_from_file(example, mac=mac)
     before = {s.name: s.protection for s in xbook.sheets}
     ui = ExcelUI(xbook.app)
-    ev_live = run(XlwingsBook(xbook), ui)
+    ev_live = run(XlwingsBook(xbook, mac=mac), ui)
 
     assert ev_live is not None and ev_live.total_text == ev_file.total_text
     want, got = file_cells(filed), fake_cells(xbook)
@@ -287,7 +287,7 @@ def test_mac_object_model_lifts_and_restores_protection(example):
     before = {s.name: s.protection for s in xbook.sheets}
     assert any(p.contents for p in before.values())
     ui = FakeUI()
-    ev = run(XlwingsBook(xbook), ui)
+    ev = run(XlwingsBook(xbook, mac=True), ui)
     assert ev is not None, ui.alerts
     assert {s.name: s.protection for s in xbook.sheets} == before
     assert xbook.count("api.unprotect") >= 1 and xbook.count("api.protect_worksheet") == xbook.count("api.unprotect")
@@ -301,7 +301,7 @@ def test_password_protected_sheet_is_named_and_nothing_is_written(example, mac):
     snapshot = fake_cells(xbook)
     before = {s.name: s.protection for s in xbook.sheets}
     ui = FakeUI()
-    assert run(XlwingsBook(xbook), ui) is None
+    assert run(XlwingsBook(xbook, mac=mac), ui) is None
     (msg,) = ui.alerts
     assert "校验结果" in msg and "请先撤销工作表保护" in msg and "示例.xlsx" in msg
     assert "工作簿未被修改" in msg

@@ -202,9 +202,12 @@ class XlwingsBook:
     number format changes: fonts, fills and borders stay as they are, as on the file route.
     """
 
-    def __init__(self, xbook):
+    def __init__(self, xbook, *, mac: bool | None = None):
         self._book = xbook
         self.name = xbook.name
+        # xlwings on a Mac (appscript) has no multi-area ranges: _xlmac.py Sheet.range splits a
+        # string address at ":" and keeps only the first cell of "C5:C9,E5:E9".
+        self._mac = sys.platform == "darwin" if mac is None else mac
         self._values: dict[str, Grid] = {}
         self._formulas: dict[str, Grid] = {}
         self._lifted: dict[str, Any] = {}
@@ -233,7 +236,8 @@ class XlwingsBook:
         sht = self._book.sheets[sheet]
         sht.range((row, col)).value = payload
         for code, address in format_addresses(block, row, col, number_formats or {}):
-            sht.range(address).number_format = code
+            for part in address.split(",") if self._mac else [address]:
+                sht.range(part).number_format = code
 
     def add_sheet(self, name: str) -> None:
         sheets = self._book.sheets
@@ -248,7 +252,7 @@ class XlwingsBook:
         lifted: list[_Protection] = []
         try:
             for name in sheets:
-                prot = _Protection.of(self._book.sheets[name])
+                prot = _Protection.of(self._book.sheets[name], self._mac)
                 if prot.read():
                     prot.lift(name, self.name)
                     lifted.append(prot)
@@ -290,9 +294,9 @@ class _Protection:
         self.state: dict[str, bool] | None = None
 
     @staticmethod
-    def of(sht) -> "_Protection":
+    def of(sht, mac: bool) -> "_Protection":
         api = getattr(sht, "api", None)
-        return _MacProtection(api) if hasattr(api, "protect_worksheet") else _Protection(api)
+        return _MacProtection(api) if mac else _Protection(api)
 
     def read(self) -> bool:
         """Remember the protection; True when the sheet's contents are protected."""
