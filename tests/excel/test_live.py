@@ -351,3 +351,18 @@ def test_a_second_press_changes_nothing(example):
     second = run(XlwingsBook(xbook), FakeUI())  # now the rates read back as Percent
     assert second.total_text == first.total_text
     assert fake_cells(xbook) == after_first
+
+
+def test_protection_that_cannot_be_restored_is_named(example, monkeypatch):
+    from tests.excel.fakexl import WinSheetApi
+
+    def refuse(self, **kw):
+        raise ComError("Protect refused")
+
+    monkeypatch.setattr(WinSheetApi, "Protect", refuse)
+    xbook = fake_from_file(example)
+    ui = FakeUI()
+    assert run(XlwingsBook(xbook), ui) is None
+    (msg,) = ui.alerts
+    assert "计算结果已全部写入" in msg and "绩效指标" in msg and "校验结果" in msg and "工作簿未被修改" not in msg
+    assert xbook.sheets[layout.SHEET_FINDINGS].cell(1, 1).value == layout.FINDINGS_HEADERS[0]

@@ -83,6 +83,14 @@ class PartialWrite(Exception):
         super().__init__(f"{type(cause).__name__}: {cause}")
 
 
+class ProtectionNotRestored(Exception):
+    """Every block was written, but the protection of some sheets could not be put back."""
+
+    def __init__(self, sheets: list[str], cause: BaseException):
+        self.sheets, self.cause = sheets, cause
+        super().__init__(f"{type(cause).__name__}: {cause}")
+
+
 def write_blocks(book, names: list[str], blocks) -> list[str]:
     """Write every block (computed beforehand) and return the sheets updated, in order.
 
@@ -135,6 +143,14 @@ def run(book, ui: UI):
         log.error("write failed in %s after %s", name, exc.done, exc_info=exc.cause)
         ui.status("")
         ui.alert(_partial_message(exc))
+        return None
+    except ProtectionNotRestored as exc:
+        log.error("protection not restored in %s: %s", name, exc.sheets, exc_info=exc.cause)
+        ui.status("")
+        ui.alert(
+            f"计算结果已全部写入，但以下工作表的保护未能恢复：{'、'.join(exc.sheets)}（{exc}）。"
+            f"请在“审阅 → 保护工作表”中重新设置。详细信息已记录在：{log_path()}"
+        )
         return None
     except Exception as exc:  # a bug: tell the officer where the details are
         log.exception("recalculation failed for %s", name)
@@ -258,8 +274,16 @@ class XlwingsBook:
                     lifted.append(prot)
             yield
         finally:
-            for prot in lifted:
-                prot.restore()
+            failed: list[str] = []
+            cause: BaseException | None = None
+            for prot in lifted:  # every sheet, even when one refuses
+                try:
+                    prot.restore()
+                except Exception as exc:
+                    failed.append(prot.sheet)
+                    cause = cause or exc
+            if cause is not None:
+                raise ProtectionNotRestored(failed, cause)
 
 
 _PROTECTION_FLAGS = (
@@ -291,6 +315,7 @@ class _Protection:
 
     def __init__(self, api):
         self.api = api
+        self.sheet = ""
         self.state: dict[str, bool] | None = None
 
     @staticmethod
@@ -313,6 +338,7 @@ class _Protection:
         return True
 
     def lift(self, sheet: str, book: str) -> None:
+        self.sheet = sheet
         try:
             self._unprotect()
         except Exception:
