@@ -16,7 +16,7 @@ Attribute VB_Name = "XlperfButton"
 ' 2. 再用 文件 → 导入文件 导入本文件（xlperf.bas），并把工作簿另存为 .xlsm。
 ' 3. 如果 Python 不在系统 PATH 中：新建一个名为 xlwings.conf 的工作表，
 '    A1 填 Interpreter_Win，B1 填 python.exe 的完整路径（Mac 上用 Interpreter_Mac）。
-'    xlwings 的版本必须与 xlperf 要求的一致（pip install xlperf 会自动安装）。
+'    xlwings 的版本必须与 xlperf 要求的一致（安装 xlperf 时会一并安装，见 docs/excel.md 第一节）。
 ' 4. 插入 → 形状（或 开发工具 → 插入 → 按钮），右键 → 指定宏 → 选择 XlperfRecalculate。
 
 Option Explicit

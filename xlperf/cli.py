@@ -380,19 +380,47 @@ def addin_build(out_dir: Path, interpreter: str | None) -> None:
 @addin_group.command("install")
 @click.option("--dir", "dir_", type=_DIR, default=None, help="安装到此目录（默认：Excel 的启动文件夹 XLSTART）。")
 @click.option("--interpreter", metavar="PATH", default=None, help="按钮所用 Python 的完整路径（默认：当前的 Python）。")
-def addin_install(dir_: Path | None, interpreter: str | None) -> None:
-    """把 xlperf.xlam 安装到 Excel 的启动文件夹。"""
-    from xlperf.excel.addin import install_addin
+@click.option("--no-functions", is_flag=True, help="不导入工作表函数（=XLPERF_SCORE 等，仅 Windows 版 Excel）。")
+@click.option("--sendto", is_flag=True, help="不装加载项，改为在资源管理器“发送到”菜单中添加“绩效自评：计算”“绩效自评：生成报告”（WPS、不能用宏的电脑）。")
+def addin_install(dir_: Path | None, interpreter: str | None, no_functions: bool, sendto: bool) -> None:
+    """把 xlperf.xlam 安装到 Excel 的启动文件夹（或用 --sendto 添加右键菜单）。"""
+    if sendto:
+        from xlperf.excel.sendto import install_sendto
+
+        done = install_sendto(dir_, interpreter=interpreter)
+        for entry in done.entries:
+            click.echo(f"已添加：{entry}")
+        where = "右键 → 发送到" if sys.platform == "win32" else "右键 → 打开方式"
+        click.echo(f"在资源管理器中选中自评表，{where} → 绩效自评：计算 / 绩效自评：生成报告。卸载：xlperf addin remove --sendto")
+        return
+    from xlperf.core.errors import EnvironmentProblem
+    from xlperf.excel.addin import import_functions, install_addin
 
     path = install_addin(dir_, interpreter=interpreter)
     extra = "，并已安装 RunPython 所需的 AppleScript" if sys.platform == "darwin" else ""
     click.echo(f"已安装加载项：{path}{extra}。请重新启动 Excel，然后在“绩效自评”选项卡中点击“重新计算”。")
+    if sys.platform == "win32" and not no_functions:
+        try:
+            import_functions(path)
+            click.echo("已导入工作表函数：任何工作簿中都可以输入 =XLPERF_SCORE(…) 等函数。")
+        except EnvironmentProblem as exc:
+            click.echo(f"提示：{exc}")
 
 
 @addin_group.command("remove")
 @click.option("--dir", "dir_", type=_DIR, default=None, help="从此目录卸载（默认：Excel 的启动文件夹 XLSTART）。")
-def addin_remove(dir_: Path | None) -> None:
-    """从 Excel 的启动文件夹删除 xlperf.xlam。"""
+@click.option("--sendto", is_flag=True, help="只删除“发送到”菜单中的两项（xlperf addin install --sendto 添加的）。")
+def addin_remove(dir_: Path | None, sendto: bool) -> None:
+    """从 Excel 的启动文件夹删除 xlperf.xlam，并删除“发送到”菜单中的两项。"""
+    from xlperf.excel.sendto import remove_sendto
+
+    if sendto:
+        removed = remove_sendto(dir_)
+        for p in removed:
+            click.echo(f"已删除：{p}")
+        if not removed:
+            click.echo("未找到“发送到”菜单项，无需卸载。")
+        return
     from xlperf.excel.addin import ADDIN_NAME, excel_startup_dir, remove_addin
 
     path = remove_addin(dir_)
@@ -401,6 +429,27 @@ def addin_remove(dir_: Path | None) -> None:
         click.echo(f"未找到加载项：{Path(where) / ADDIN_NAME}，无需卸载。")
     else:
         click.echo(f"已删除加载项：{path}。请重新启动 Excel。")
+    if dir_ is None:
+        for p in remove_sendto():
+            click.echo(f"已删除：{p}")
+
+
+@cli.command("sendto", hidden=True)
+@click.argument("kind", type=click.Choice(["calc", "report"]))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def sendto_command(kind: str, files: tuple[Path, ...]) -> None:
+    """资源管理器“发送到”菜单调用的入口（由 xlperf addin install --sendto 添加）。"""
+    from xlperf.excel.sendto import message_box, process
+
+    outcome = process(kind, list(files))
+    code = EXIT_FINDINGS if (outcome.failed or outcome.with_errors) else EXIT_OK
+    if sys.platform == "win32":  # pythonw: no console, the message box is the window
+        message_box(outcome.text, error=bool(outcome.failed))
+    else:
+        click.echo(outcome.text)
+        if sys.stdin is not None and sys.stdin.isatty():
+            click.pause("按任意键关闭窗口…")
+    sys.exit(code)
 
 
 def main() -> None:

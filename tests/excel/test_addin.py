@@ -236,11 +236,12 @@ def test_conf_sheet_holds_the_interpreter_and_keeps_other_keys(built, template):
     conf, before = _conf(new, part), _conf(old, part)
     assert conf["Interpreter_Win"] == INTERPRETER
     assert conf["Interpreter_Mac"] == INTERPRETER
+    assert conf["UDF Modules"] == "xlperf.excel.udfs"  # the functions live in the add-in itself
     assert set(conf) == set(before) == {
         "Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env",
         "UDF Modules", "Debug UDFs", "Use UDF Server", "Show Console",
     }
-    for key in set(conf) - {"Interpreter_Win", "Interpreter_Mac"}:
+    for key in set(conf) - {"Interpreter_Win", "Interpreter_Mac", "UDF Modules"}:
         assert conf[key] == before[key], key
     # written as inline strings, shared strings untouched
     sheet = etree.fromstring(new[part])
@@ -264,8 +265,9 @@ def test_default_interpreter_is_the_running_python(tmp_path):
 def test_empty_interpreter_leaves_the_keys_empty(tmp_path, template):
     parts = _parts(addin.build_addin(tmp_path, interpreter=""))
     _name, part = _conf_sheet(parts)
-    assert parts[part] == _parts(template)[part]
-    assert _conf(parts, part)["Interpreter_Win"] is None
+    conf = _conf(parts, part)
+    assert conf["Interpreter_Win"] is None and conf["Interpreter_Mac"] is None
+    assert conf["UDF Modules"] == "xlperf.excel.udfs"
 
 
 def test_windows_prefers_python_exe_over_pythonw(tmp_path, monkeypatch):
@@ -392,3 +394,86 @@ def test_standalone_vba_module():
     assert 'RunPython "import xlperf; xlperf.main()"' in text
     code_lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("'")]
     assert all(line.isascii() for line in code_lines)  # only comments are Chinese
+
+
+# --------------------------------------------------------------------------- worksheet functions in the add-in
+
+
+class _FakeXw:
+    """The part of xlwings import_functions uses: App(visible, add_book).books.open(path) -> Book."""
+
+    def __init__(self, fail=None):
+        self.events, self.fail = [], fail
+        outer = self
+
+        class Book:
+            api = "book-com-object"
+
+            def save(self):
+                outer.events.append("save")
+
+        class Books:
+            def open(self, path):
+                outer.events.append(("open", path))
+                return Book()
+
+        class App:
+            def __init__(self, visible=True, add_book=True):
+                outer.events.append(("app", visible, add_book))
+                self.books = Books()
+
+            def quit(self):
+                outer.events.append("quit")
+
+        self.App = App
+
+    def import_udfs(self, modules, xl_workbook):
+        self.events.append(("import_udfs", modules, xl_workbook))
+        if self.fail:
+            raise self.fail
+
+
+def test_functions_are_imported_into_the_add_in_itself(tmp_path):
+    fake = _FakeXw()
+    path = tmp_path / "xlperf.xlam"
+    addin.import_functions(path, xw=fake, import_udfs=fake.import_udfs)
+    assert fake.events == [
+        ("app", False, False), ("open", str(path)), ("import_udfs", "xlperf.excel.udfs", "book-com-object"), "save", "quit",
+    ]
+
+
+def test_functions_import_without_vba_trust_says_what_to_tick(tmp_path):
+    fake = _FakeXw(fail=RuntimeError("Programmatic access to Visual Basic Project is not trusted"))
+    with pytest.raises(EnvironmentProblem) as info:
+        addin.import_functions(tmp_path / "xlperf.xlam", xw=fake, import_udfs=fake.import_udfs)
+    assert "信任对 VBA 工程对象模型的访问" in str(info.value) and "加载项已安装" in str(info.value)
+    assert fake.events[-1] == "quit" and "save" not in fake.events
+
+
+def test_cli_install_on_windows_imports_the_functions(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(addin, "import_functions", lambda path: calls.append(path))
+    result = CliRunner().invoke(cli, ["addin", "install", "--dir", str(tmp_path), "--interpreter", "python"])
+    assert result.exit_code == 0, result.output
+    assert calls == [tmp_path / "xlperf.xlam"] and "已导入工作表函数" in result.output
+
+    def refuse(path):
+        raise EnvironmentProblem("加载项已安装，但工作表函数未能导入。请勾选“信任对 VBA 工程对象模型的访问”")
+
+    monkeypatch.setattr(addin, "import_functions", refuse)
+    result = CliRunner().invoke(cli, ["addin", "install", "--dir", str(tmp_path), "--interpreter", "python"])
+    assert result.exit_code == 0 and "提示：" in result.output and "信任对 VBA" in result.output
+    result = CliRunner().invoke(cli, ["addin", "install", "--dir", str(tmp_path), "--no-functions"])
+    assert result.exit_code == 0 and "工作表函数" not in result.output
+
+
+def test_parse_returns_a_dynamic_array_not_the_legacy_expand_option():
+    import ast
+
+    tree = ast.parse((ROOT / "xlperf" / "excel" / "udfs.py").read_text(encoding="utf-8"))
+    keywords = [k.arg for node in ast.walk(tree) if isinstance(node, ast.Call) for k in node.keywords]
+    assert "expand" not in keywords
+    from xlperf.excel import udfs
+
+    assert udfs.XLPERF_PARSE("39.75万元") == [[39.75, "万元"]]  # one row, two cells: spills to the right

@@ -10,8 +10,9 @@ with three parts changed at zip level and every other part copied unchanged:
 * the config sheet - the template ships it disabled as ``_myaddin.conf``. The template's VBA
   reads the sheet ``PROJECT_NAME & ".conf"`` with ``PROJECT_NAME = "myaddin"`` (not
   ``xlwings.conf``: that name belongs to the standalone module and the xlwings add-in), so we
-  rename it to ``myaddin.conf`` in ``xl/workbook.xml`` and write ``Interpreter_Win`` and
-  ``Interpreter_Mac`` into column B as inline strings. Other keys keep their template values.
+  rename it to ``myaddin.conf`` in ``xl/workbook.xml`` and write ``Interpreter_Win``,
+  ``Interpreter_Mac`` and ``UDF Modules`` (``xlperf.excel.udfs``) into column B as inline
+  strings. Other keys keep their template values.
 * ``_rels/.rels`` - the template links the 2006/01-namespace ribbon with the Office 2010
   relationship type (``.../2007/relationships/ui/extensibility``); we set the type that
   [MS-CUSTOMUI] pairs with that namespace (``.../2006/relationships/ui/extensibility``), the
@@ -21,7 +22,7 @@ Nothing here imports xlwings: its version comes from the installed distribution'
 its folder from ``importlib.util.find_spec``, so ``import xlperf`` stays light.
 
 Library code: never prints; raises :mod:`xlperf.core.errors` exceptions with Chinese messages.
-The click group at the bottom is the only place that talks to the terminal.
+The ``xlperf addin`` commands are in :mod:`xlperf.cli`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-from xlperf.core.errors import EnvironmentProblem, OutputError
+from xlperf.core.errors import EnvironmentProblem, OutputError, XlperfError
 
 XLWINGS_VERSION = "0.37.8"
 """Pinned: the add-in's VBA declares ``xlwings64-<version>.dll`` and checks its own version."""
@@ -57,6 +58,9 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WORKSHEET_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
 INTERPRETER_KEYS = ("Interpreter_Win", "Interpreter_Mac")
+UDF_MODULE = "xlperf.excel.udfs"
+"""Written to the add-in's ``UDF Modules``: the functions are hosted by the add-in itself, so
+``=XLPERF_SCORE(...)`` works in every workbook without a per-workbook config sheet or reference."""
 _CONF_SHEET_RE = re.compile(r"^_?([A-Za-z0-9_]+\.conf)$")
 
 _MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office", "User Content.localized", "Startup.localized", "Excel")
@@ -342,12 +346,10 @@ def build_addin(out_dir: str | os.PathLike, *, interpreter: str | None = None) -
     sheet_part = _sheet_part(parts["xl/_rels/workbook.xml.rels"], rid)
     if sheet_part not in parts:
         raise EnvironmentProblem(f"模板中缺少配置工作表文件 {sheet_part}。", path=src)
-    if interp:
-        new_parts[sheet_part] = _fill_conf_sheet(
-            parts[sheet_part],
-            _shared_strings(parts.get("xl/sharedStrings.xml")),
-            {key: interp for key in INTERPRETER_KEYS},
-        )
+    conf = {"UDF Modules": UDF_MODULE} | ({key: interp for key in INTERPRETER_KEYS} if interp else {})
+    new_parts[sheet_part] = _fill_conf_sheet(
+        parts[sheet_part], _shared_strings(parts.get("xl/sharedStrings.xml")), conf
+    )
 
     tmp_name = None
     try:
@@ -448,3 +450,47 @@ def remove_addin(dir: str | os.PathLike | None = None) -> Path | None:
     except OSError as exc:
         raise OutputError(f"无法删除加载项：{exc.strerror or exc}", path=path) from None
     return path
+
+
+# --------------------------------------------------------------------------- worksheet functions
+
+
+_TRUST_VBA = (
+    "请在 Excel 中打开 文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置，勾选“信任对 VBA 工程对象模型的访问”，"
+    "完全退出 Excel 后重新运行 xlperf addin install。"
+)
+
+
+def import_functions(addin_path: str | os.PathLike, *, xw=None, import_udfs=None) -> None:
+    """Windows Excel: put the worksheet functions' VBA wrappers into the add-in itself.
+
+    This is what the xlwings ribbon's "Import Functions" does for a workbook
+    (``xlwings.udfs.import_udfs(module names, workbook)``: it generates one VBA function per
+    ``@xw.func`` and imports them as module ``xlwings_udfs``), done once on the add-in, whose
+    config sheet names the module and the interpreter. Functions in an add-in are available
+    in every workbook. Excel runs hidden for this and must allow access to the VBA project
+    object model. ``xw`` / ``import_udfs`` are for tests.
+    """
+    if xw is None:  # pragma: no cover - needs Windows Excel
+        if sys.platform != "win32":
+            raise EnvironmentProblem("工作表函数只能在 Windows 版 Excel 中使用。")
+        import xlwings as xw
+        from xlwings.udfs import import_udfs
+    app = None
+    try:
+        app = xw.App(visible=False, add_book=False)
+        book = app.books.open(str(addin_path))
+        import_udfs(UDF_MODULE, book.api)
+        book.save()
+    except XlperfError:
+        raise
+    except Exception as exc:
+        raise EnvironmentProblem(
+            f"加载项已安装，但工作表函数未能导入（{type(exc).__name__}: {exc}）。{_TRUST_VBA}", path=addin_path
+        ) from None
+    finally:
+        if app is not None:
+            try:
+                app.quit()
+            except Exception:  # pragma: no cover - Excel already gone
+                pass

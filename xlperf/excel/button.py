@@ -1,20 +1,29 @@
 """The Excel button: ``RunPython "import xlperf; xlperf.main()"``.
 
-Only :class:`XlwingsBook` and the two lines that find the active workbook touch xlwings;
-everything else is the same :func:`xlperf.workbook.recalc.recalculate` that ``xlperf calc`` runs, so
-it is tested here on real files through :class:`xlperf.workbook.filebook.FileBook`.
+Only :class:`XlwingsBook` (with its sheet protection helpers) and the two lines that find the
+active workbook touch xlwings; the reading, scoring and blocks are
+:func:`xlperf.workbook.recalc.compute`, the code ``xlperf calc`` runs, and the blocks are written
+with the same number formats. Tested through :class:`xlperf.workbook.filebook.FileBook` and a
+fake xlwings book that answers in xlwings' own shapes (tests/excel/fakexl.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
 import os
+import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from xlperf.core import layout
 from xlperf.core.book import KEEP, Grid
+from xlperf.core.errors import InputError, XlperfError
+from xlperf.core.refs import col_letter
+from xlperf.core.values import Percent
 
 TITLE = "绩效自评"
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -54,45 +63,120 @@ def _logger() -> logging.Logger:
 
 
 def summary_message(ev) -> str:
-
     return (
         f"总分 {ev.total_text}，等级：{ev.grade_text}；"
         f"错误 {len(ev.errors)} 条，警告 {len(ev.warnings)} 条，详见“校验结果”"
     )
 
 
+class SheetProtected(InputError):
+    """A sheet we must write is protected with a password: only the officer can lift it."""
+
+    code = "X301"
+
+
+class PartialWrite(Exception):
+    """A write failed after others succeeded: which sheets were updated and which were not."""
+
+    def __init__(self, done: list[str], failed: str, pending: list[str], cause: BaseException):
+        self.done, self.failed, self.pending, self.cause = done, failed, pending, cause
+        super().__init__(f"{type(cause).__name__}: {cause}")
+
+
+class ProtectionNotRestored(Exception):
+    """Every block was written, but the protection of some sheets could not be put back."""
+
+    def __init__(self, sheets: list[str], cause: BaseException):
+        self.sheets, self.cause = sheets, cause
+        super().__init__(f"{type(cause).__name__}: {cause}")
+
+
+def write_blocks(book, names: list[str], blocks) -> list[str]:
+    """Write every block (computed beforehand) and return the sheets updated, in order.
+
+    A book that can prepare for writing (:meth:`XlwingsBook.writing`: lifting sheet protection)
+    does so for all target sheets before the first write, so a sheet we cannot unlock stops
+    the run before anything changes. A failure after that raises :class:`PartialWrite`.
+    """
+    targets = list(dict.fromkeys(sheet for sheet, *_ in blocks))
+    writing = getattr(book, "writing", None)
+    done: list[str] = []
+    with (writing([t for t in targets if t in names]) if writing else contextlib.nullcontext()):
+        for sheet, row, col, block, fmts in blocks:
+            try:
+                if sheet not in names:
+                    book.add_sheet(sheet)
+                    names.append(sheet)
+                book.write(sheet, row, col, block, fmts)
+            except Exception as exc:
+                pending = [t for t in targets if t not in done and t != sheet]
+                raise PartialWrite(done, sheet, pending, exc) from exc
+            if sheet not in done:
+                done.append(sheet)
+    return done
+
+
 def run(book, ui: UI):
     """Recalculate ``book`` and report to the user. Returns the evaluation, or None on failure.
 
-    All blocks are computed before the first write, so an error while reading or scoring
-    leaves the workbook untouched.
+    Everything (reading, scoring, every block) is computed before the first write, so an error
+    while reading or scoring leaves the workbook untouched; a write that still fails is
+    reported with the sheets that were and were not updated.
     """
-    from xlperf.core.errors import XlperfError
-    from xlperf.workbook.recalc import recalculate
+    from xlperf.workbook.recalc import compute
 
     log = _logger()
-    ui.status("绩效自评：正在重新计算…")
+    name = getattr(book, "name", "?")
+    ui.status("绩效自评：正在重新计算…")  # replaces whatever an earlier run left there
     try:
-        ev = recalculate(book, write=True)
+        ev, names, blocks = compute(book)
+        write_blocks(book, names, blocks)
         save = getattr(book, "save", None)  # a FileBook applies its writes here, atomically
         if save is not None:
             save()
     except XlperfError as exc:
-        log.warning("input problem in %s: %s", getattr(book, "name", "?"), exc)
+        log.warning("input problem in %s: %s", name, exc)
         ui.status("")
-        ui.alert(f"无法重新计算：{exc}")
+        ui.alert(f"无法重新计算：{exc}\n工作簿未被修改。")
+        return None
+    except PartialWrite as exc:
+        log.error("write failed in %s after %s", name, exc.done, exc_info=exc.cause)
+        ui.status("")
+        ui.alert(_partial_message(exc))
+        return None
+    except ProtectionNotRestored as exc:
+        log.error("protection not restored in %s: %s", name, exc.sheets, exc_info=exc.cause)
+        ui.status("")
+        ui.alert(
+            f"计算结果已全部写入，但以下工作表的保护未能恢复：{'、'.join(exc.sheets)}（{exc}）。"
+            f"请在“审阅 → 保护工作表”中重新设置。详细信息已记录在：{log_path()}"
+        )
         return None
     except Exception as exc:  # a bug: tell the officer where the details are
-        log.exception("recalculation failed for %s", getattr(book, "name", "?"))
+        log.exception("recalculation failed for %s", name)
         ui.status("")
         ui.alert(f"重新计算时出错：{type(exc).__name__}: {exc}\n工作簿未被修改。详细信息已记录在：{log_path()}")
         return None
     message = summary_message(ev)
-    ui.status(message)
-    if ev.errors:
-        ui.alert(message)
-    log.info("%s: %s", getattr(book, "name", "?"), message)
+    # The status bar would keep this text after the workbook is closed or another one is
+    # activated (the add-in's VBA has no event handler to clear it), so the result goes into
+    # the message box and the status bar goes back to Excel.
+    ui.status("")
+    ui.alert(message)
+    log.info("%s: %s", name, message)
     return ev
+
+
+def _partial_message(exc: PartialWrite) -> str:
+    lines = [f"重新计算时，写入工作表“{exc.failed}”出错：{exc}"]
+    if exc.done:
+        lines.append(f"已更新的工作表：{'、'.join(exc.done)}")
+    lines.append(f"可能只更新了一部分的工作表：{exc.failed}")
+    if exc.pending:
+        lines.append(f"未更新的工作表：{'、'.join(exc.pending)}")
+    lines.append("工作簿的计算结果不完整：请关闭工作簿且不保存，或排除问题后再按一次“重新计算”。")
+    lines.append(f"详细信息已记录在：{log_path()}")
+    return "\n".join(lines)
 
 
 def main(book=None, ui: UI | None = None):
@@ -106,14 +190,16 @@ def main(book=None, ui: UI | None = None):
     return run(book, ui)
 
 
-class ExcelUI:  # pragma: no cover - needs Excel
+class ExcelUI:
+    """Status bar and message box of a live xlwings App (main.py ``App.status_bar``/``App.alert``)."""
+
     def __init__(self, app):
         self.app = app
 
     def status(self, message: str) -> None:
         try:
-            self.app.status_bar = message or False
-        except Exception:
+            self.app.status_bar = message or False  # False gives the status bar back to Excel
+        except Exception:  # pragma: no cover - never let the status bar stop a run
             pass
 
     def alert(self, message: str) -> None:
@@ -121,18 +207,26 @@ class ExcelUI:  # pragma: no cover - needs Excel
 
 
 class XlwingsBook:
-    """The book interface over a live xlwings Book: one read call and one write call per block.
+    """The book interface over a live xlwings Book.
 
-    ``read`` fetches values and formulas of the used range together; ``write`` sends a whole
-    block at once, putting back each KEEP cell's own content (its formula, if it had one), so
-    a cell we do not own is never changed.
+    ``read`` costs one call for the used range's values, one for its formulas and, per column
+    holding numbers, one or a few for number formats (cells formatted as a percentage are read
+    as :class:`~xlperf.core.values.Percent`, as the file reader does). ``write`` sends a whole
+    block in one call, putting back each KEEP cell's own content (its formula, if it had one),
+    and sets the block's number formats on its numeric cells with one call per format code, the
+    cells the file route formats (:meth:`xlperf.ooxml.patch.XlsxPatcher.set_block`). Only the
+    number format changes: fonts, fills and borders stay as they are, as on the file route.
     """
 
-    def __init__(self, xbook):
+    def __init__(self, xbook, *, mac: bool | None = None):
         self._book = xbook
         self.name = xbook.name
+        # xlwings on a Mac (appscript) has no multi-area ranges: _xlmac.py Sheet.range splits a
+        # string address at ":" and keeps only the first cell of "C5:C9,E5:E9".
+        self._mac = sys.platform == "darwin" if mac is None else mac
         self._values: dict[str, Grid] = {}
         self._formulas: dict[str, Grid] = {}
+        self._lifted: dict[str, Any] = {}
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self._book.sheets]
@@ -141,21 +235,55 @@ class XlwingsBook:
         sht = self._book.sheets[sheet]
         rng = sht.used_range
         top, left = rng.row, rng.column
-        values = rng.options(ndim=2, err_to_str=True).value or []
-        formulas = rng.options(ndim=2).formula or []
+        height, width = rng.shape
+        values = _grid(rng.options(ndim=2, err_to_str=True).value, height, width)
+        formulas = _grid(rng.formula, height, width)  # .formula ignores options: str for one cell
         grid = _pad(values, top, left)
         self._values[sheet] = grid
-        self._formulas[sheet] = _pad([list(r) for r in formulas], top, left)
-        return [[_from_excel(v) for v in r] for r in grid]
+        self._formulas[sheet] = _pad(formulas, top, left)
+        percent = _percent_cells(sht, values, top, left)
+        return [
+            [Percent(v) if (r, c) in percent else _from_excel(v) for c, v in enumerate(line, 1)]
+            for r, line in enumerate(grid, 1)
+        ]
 
     def write(self, sheet: str, row: int, col: int, block: Grid, number_formats: dict[int, str] | None = None) -> None:
         payload = to_excel_block(block, row, col, self._values.get(sheet, []), self._formulas.get(sheet, []))
         sht = self._book.sheets[sheet]
-        with _unprotected(sht):
-            sht.range((row, col)).options(ndim=2).value = payload
+        sht.range((row, col)).value = payload
+        for code, address in format_addresses(block, row, col, number_formats or {}):
+            for part in address.split(",") if self._mac else [address]:
+                sht.range(part).number_format = code
 
     def add_sheet(self, name: str) -> None:
-        self._book.sheets.add(name, after=self._book.sheets[len(self._book.sheets) - 1])
+        sheets = self._book.sheets
+        sht = sheets.add(name, after=sheets[len(sheets) - 1])
+        for c, width in layout.ADDED_SHEET_WIDTHS.get(name, {}).items():  # as FileBook.save does
+            sht.range((1, c)).column_width = width
+
+    @contextlib.contextmanager
+    def writing(self, sheets: list[str]):
+        """Lift the protection of every sheet in ``sheets`` before the first write and restore it,
+        exactly as it was, after the last. A sheet with a password stops the run before any write."""
+        lifted: list[_Protection] = []
+        try:
+            for name in sheets:
+                prot = _Protection.of(self._book.sheets[name], self._mac)
+                if prot.read():
+                    prot.lift(name, self.name)
+                    lifted.append(prot)
+            yield
+        finally:
+            failed: list[str] = []
+            cause: BaseException | None = None
+            for prot in lifted:  # every sheet, even when one refuses
+                try:
+                    prot.restore()
+                except Exception as exc:
+                    failed.append(prot.sheet)
+                    cause = cause or exc
+            if cause is not None:
+                raise ProtectionNotRestored(failed, cause)
 
 
 _PROTECTION_FLAGS = (
@@ -173,31 +301,179 @@ _PROTECTION_FLAGS = (
 )
 
 
-class _unprotected:
-    """The template protects its sheets without a password so officers don't overwrite computed
-    cells; Excel refuses writes to locked cells of a protected sheet, so lift the protection for
-    the one write and restore it with the same permissions. Windows COM only: on a Mac the sheet
-    object has no such API through xlwings, and a failure here leaves the sheet as it was.
+class _Protection:
+    """One sheet's protection over the platform's object model, read whole and restored whole.
+
+    The template protects its sheets without a password so officers don't overwrite computed
+    cells; Excel refuses writes to locked cells of a protected sheet. Windows: the COM
+    Worksheet (``ProtectContents``, ``Protection.Allow*``, ``Unprotect``, ``Protect``). Mac:
+    xlwings' ``sheet.api`` is an appscript reference (_xlmac.py) with the same members under
+    the names of mac_dict.py (``protect_contents``, ``protection_object``, ``unprotect``,
+    ``protect_worksheet``). ``Unprotect`` is called with an empty password: a sheet without a
+    password opens, one with a password refuses instead of prompting, and we say so.
     """
 
-    def __init__(self, sht):
-        self.api = getattr(sht, "api", None)
-        self.flags: dict[str, bool] | None = None
+    def __init__(self, api):
+        self.api = api
+        self.sheet = ""
+        self.state: dict[str, bool] | None = None
 
-    def __enter__(self):
+    @staticmethod
+    def of(sht, mac: bool) -> "_Protection":
+        api = getattr(sht, "api", None)
+        return _MacProtection(api) if mac else _Protection(api)
+
+    def read(self) -> bool:
+        """Remember the protection; True when the sheet's contents are protected."""
+        api = self.api
+        if api is None or not api.ProtectContents:
+            return False
+        prot = api.Protection
+        self.state = {name: bool(getattr(prot, name)) for name in _PROTECTION_FLAGS}
+        self.state.update(
+            DrawingObjects=bool(api.ProtectDrawingObjects),
+            Scenarios=bool(api.ProtectScenarios),
+            UserInterfaceOnly=bool(api.ProtectionMode),
+        )
+        return True
+
+    def lift(self, sheet: str, book: str) -> None:
+        self.sheet = sheet
         try:
-            if self.api is not None and self.api.ProtectContents:
-                prot = self.api.Protection
-                self.flags = {name: bool(getattr(prot, name)) for name in _PROTECTION_FLAGS}
-                self.api.Unprotect()
-        except Exception:  # pragma: no cover - platform without the COM API
-            self.flags = None
-        return self
+            self._unprotect()
+        except Exception:
+            self.state = None  # still protected: nothing to restore
+            raise SheetProtected(
+                "工作表设置了密码保护，xlperf 无法写入计算结果。请先撤销工作表保护"
+                "（审阅 → 撤销工作表保护，输入密码），再按“重新计算”。",
+                path=book,
+                sheet=sheet,
+            ) from None
 
-    def __exit__(self, *exc):
-        if self.flags is not None:
-            self.api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **self.flags)
-        return False
+    def _unprotect(self) -> None:
+        self.api.Unprotect("")
+
+    def restore(self) -> None:
+        if self.state is not None:
+            self.api.Protect(Contents=True, **self.state)
+
+
+_MAC_NAMES = {
+    name: re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower() for name in _PROTECTION_FLAGS
+} | {"AllowUsingPivotTables": "allow_using_pivot_table", "DrawingObjects": "drawing_objects",
+     "Scenarios": "scenarios", "UserInterfaceOnly": "user_interface_only"}
+
+
+class _MacProtection(_Protection):
+    """The same over appscript: properties are read with ``.get()`` (mac_dict.py names)."""
+
+    def read(self) -> bool:
+        api = self.api
+        if not api.protect_contents.get():
+            return False
+        prot = api.protection_object.get()
+        self.state = {name: bool(getattr(prot, _MAC_NAMES[name]).get()) for name in _PROTECTION_FLAGS}
+        self.state.update(
+            DrawingObjects=bool(api.protect_drawing_objects.get()),
+            Scenarios=bool(api.protect_scenarios.get()),
+            UserInterfaceOnly=bool(api.protection_mode.get()),
+        )
+        return True
+
+    def _unprotect(self) -> None:
+        self.api.unprotect(password="")
+
+    def restore(self) -> None:
+        if self.state is not None:
+            self.api.protect_worksheet(worksheet_contents=True, **{_MAC_NAMES[k]: v for k, v in self.state.items()})
+
+
+def _grid(data: Any, height: int, width: int) -> Grid:
+    """A used range's values or formulas as a list of rows, whatever shape xlwings gave.
+
+    ``options(ndim=2).value`` is already 2-D; ``.formula`` is Excel's own ``Range.Formula``: a
+    string for one cell, a tuple of row tuples for several (xlwings passes it through).
+    """
+    if data is None:
+        return [[None] * width for _ in range(height)]
+    if not isinstance(data, (list, tuple)):
+        return [[data]]
+    rows = list(data)
+    if rows and not isinstance(rows[0], (list, tuple)):  # a 1-D answer: one row or one column
+        return [rows] if height == 1 else [[v] for v in rows]
+    return [list(r) for r in rows]
+
+
+def _is_number(v: Any) -> bool:
+    """What the file route formats: numbers, not booleans or dates (patch._prepare's "num")."""
+    return isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+
+
+def format_addresses(block: Grid, row: int, col: int, number_formats: dict[int, str]) -> list[tuple[str, str]]:
+    """(format code, address) pairs that give the block's numeric cells their column's format.
+
+    One multi-area address per code (``"C5:C9,C11:C20,E5:E20"``), so one call sets a format for
+    every column that uses it; Excel refuses addresses over 255 characters, so a long one is
+    split (rare: it takes many interruptions of the numeric runs).
+    """
+    areas: dict[str, list[str]] = {}
+    for off, code in sorted(number_formats.items()):
+        c = col + off
+        run_start = None
+        for i in range(len(block) + 1):
+            v = block[i][off] if i < len(block) and off < len(block[i]) else None
+            if v is not KEEP and _is_number(v):
+                run_start = i if run_start is None else run_start
+            elif run_start is not None:
+                a, b = row + run_start, row + i - 1
+                areas.setdefault(code, []).append(f"{col_letter(c)}{a}" + (f":{col_letter(c)}{b}" if b > a else ""))
+                run_start = None
+    out: list[tuple[str, str]] = []
+    for code, parts in areas.items():
+        current = ""
+        for part in parts:
+            if current and len(current) + 1 + len(part) > _MAX_ADDRESS:
+                out.append((code, current))
+                current = ""
+            current = f"{current},{part}" if current else part
+        out.append((code, current))
+    return out
+
+
+_MAX_ADDRESS = 255
+
+
+def _percent_cells(sht, values: Grid, top: int, left: int) -> set[tuple[int, int]]:
+    """Cells (row, col) holding a number formatted as a percentage.
+
+    Excel gives one number format for a range whose cells share it and None when they differ,
+    so each column holding numbers costs one call, and a mixed column is halved until each part
+    answers (a few calls per change of format). Columns without numbers cost nothing.
+    """
+    out: set[tuple[int, int]] = set()
+    height = len(values)
+    for j in range(len(values[0]) if values else 0):
+        rows = [i for i in range(height) if j < len(values[i]) and _is_number(values[i][j])]
+        if not rows:
+            continue
+        c = left + j
+        todo = [(top + rows[0], top + rows[-1])]
+        while todo:
+            r1, r2 = todo.pop()
+            code = sht.range((r1, c), (r2, c)).number_format
+            if code is None and r1 < r2:
+                mid = (r1 + r2) // 2
+                todo += [(r1, mid), (mid + 1, r2)]
+            elif code and is_percent_format(code):
+                out.update((r, c) for r in range(r1, r2 + 1))
+    return {(r, c) for r, c in out if _is_number(values[r - top][c - left])}
+
+
+def is_percent_format(code: str) -> bool:
+    """True when a number format code shows numbers as a percentage (a ``%`` outside quotes,
+    escapes and ``[...]`` sections)."""
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0])
+    return "%" in plain
 
 
 def _pad(rows: list[list[Any]], top: int, left: int) -> Grid:

@@ -1,8 +1,10 @@
 """Worksheet functions for Windows Excel (xlwings UDFs): the same scoring core as everything else.
 
-Register with the xlwings add-in's "Import Functions" after setting ``UDF Modules`` to
-``xlperf.excel.udfs`` in xlwings.conf. Without pywin32 (Linux, macOS) the decorators do nothing,
-so these stay plain functions and are tested as Python.
+Hosted by the add-in itself: ``xlperf.xlam``'s config sheet names this module (``UDF Modules``)
+and ``xlperf addin install`` imports the wrappers into the add-in
+(:func:`xlperf.excel.addin.import_functions`), so every workbook can use them with no set-up of
+its own. Without pywin32 (Linux, macOS) the decorators do nothing, so these stay plain functions
+and are tested as Python.
 """
 
 from __future__ import annotations
@@ -47,9 +49,12 @@ def XLPERF_GRADE(total):
 
 @xw.func
 @xw.arg("value", doc="一个单元格的值，如 39.75万元")
-@xw.ret(expand="right")
 def XLPERF_PARSE(value):
-    """识别数值和单位：返回一行两格 [数值, 单位]；百分数返回 [95, "%"]，文字返回 [空, 原文]。"""
+    """识别数值和单位：返回一行两格 [数值, 单位]；百分数返回 [95, "%"]，文字返回 [空, 原文]。
+
+    A 1x2 list: Excel with dynamic arrays spills it into the cell and the one to its right
+    (xlwings' legacy ``@xw.ret(expand=...)`` is not used: it rewrites the formula into a
+    range after the fact, which dynamic arrays made unnecessary)."""
     p = V.parse_value(value)
     if p.number is not None and p.kind in (V.NUMBER, V.PERCENT, V.YEAR):
         return [[p.number, p.unit]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlperf.core import layout
-from xlperf.core.blocks import computed_blocks
+from xlperf.core.blocks import Block, computed_blocks
 from xlperf.core.book import Book, Grid
 from xlperf.core.errors import InputError
 from xlperf.core.grid import locate_sheets
@@ -29,13 +29,28 @@ def read_book(book: Book) -> tuple[list[str], dict[str, Grid]]:
     return names, grids
 
 
-def recalculate(book: Book, *, write: bool = True, narrative: bool = True) -> Evaluation:
-    """Score and check the book; when ``write``, fill the computed cells, 校验结果 and 自评报告."""
+def compute(book: Book, *, narrative: bool = True) -> tuple[Evaluation, list[str], list[Block]]:
+    """Read, score and build every block to write, without writing anything.
+
+    Returns (evaluation, sheet names, blocks); a front end that must report partial writes
+    (the Excel button) writes the blocks itself.
+    """
     names, grids = read_book(book)
-    inp = read_workbook(names, grids, source=book.name)
-    ev = evaluate(inp)
+    ev = evaluate(read_workbook(names, grids, source=book.name))
+    return ev, names, computed_blocks(ev, names, grids, narrative=narrative)
+
+
+def recalculate(book: Book, *, write: bool = True, narrative: bool = True) -> Evaluation:
+    """Score and check the book; when ``write``, fill the computed cells, 校验结果 and 自评报告.
+
+    Every block is computed before the first write.
+    """
+    if not write:
+        names, grids = read_book(book)
+        return evaluate(read_workbook(names, grids, source=book.name))
+    ev, names, blocks = compute(book, narrative=narrative)
     if write:
-        for sheet, row, col, block, fmts in computed_blocks(ev, names, grids, narrative=narrative):
+        for sheet, row, col, block, fmts in blocks:
             if sheet not in names:
                 book.add_sheet(sheet)
                 names.append(sheet)
