@@ -6,6 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from xlperf.core import layout
 from xlperf.core.findings import RULES
 from xlperf.core.models import ScoringConfig
 from xlperf.core.scoring import grade_of, score_indicator
@@ -317,6 +318,21 @@ def test_r10_budget_below_100_without_reason():
     ev = evaluate_grids(budget={"年度资金总额": {"全年预算数": 100, "全年执行数": 90, "分值": 10}})
     (f,) = find(ev, "E504")
     assert f.cell == "K2"
+
+
+def test_r10_a_budget_block_without_a_reason_cell_asks_for_the_reason_in_the_report():
+    """The national form's 项目资金 block has no reason column: the missing reason is a warning there."""
+    from tests.grids import indicator_grid, info_grid
+    from xlperf.core.scoring import evaluate
+    from xlperf.forms.template import read_workbook
+
+    headers = [h for h in layout.BUDGET_HEADERS if h != "偏差原因分析及改进措施"]
+    budget = [headers, ["年度资金总额", None, 100, 100, 90, None, None, None, 10, None]]
+    grids = {layout.SHEET_INFO: info_grid(), layout.SHEET_INDICATORS: indicator_grid(standard_rows()), layout.SHEET_BUDGET: budget}
+    ev = evaluate(read_workbook(list(grids), grids))
+    assert "E504" not in codes(ev)
+    (f,) = find(ev, "W505")
+    assert f.cell == "H2" and "自评报告" in f.message
 
 
 def test_r11_manual_score_rules():

@@ -278,7 +278,7 @@ def test_level2_merges_only_inside_its_level1(books, tmp_path):
     ctx["self_table"]["rows"][0]["level1"] = "甲"
     R.render_docx(ctx, out)
     tbl = _table_with_header(out, SELF_HEADER)
-    first, second = _rows(tbl)[1], _rows(tbl)[2]
+    second = _rows(tbl)[2]
     assert _vmerge(second[1]) is None and _cell_text(second[1]) == "同名"
 
 

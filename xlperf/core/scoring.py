@@ -716,7 +716,10 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
         if executed > full + EPS:
             out.add("W202", sheet, total.row, c.get("全年执行数"), executed=executed, budget=full)
         if rate < 1.0 - EPS and not total.reason.strip() and weight > 0:
-            out.add("E504", sheet, total.row, c.get("偏差原因分析及改进措施") or c.get("执行率"), rate=V.format_rate(rate))
+            if c.get("偏差原因分析及改进措施"):
+                out.add("E504", sheet, total.row, c["偏差原因分析及改进措施"], rate=V.format_rate(rate))
+            else:  # the national and province forms have no reason cell in their budget block
+                out.add("W505", sheet, total.row, c.get("执行率"), rate=V.format_rate(rate))
     if total.received is not None and total.full_year is not None and total.received > total.full_year + EPS:
         out.add("W205", sheet, total.row, c.get("实际到位数"), received=total.received, budget=total.full_year)
     if total.initial is not None and total.full_year is not None and abs(total.initial - total.full_year) > EPS and total.full_year <= EPS:
