@@ -213,6 +213,38 @@ def _split_label(text: str) -> tuple[str, float | None]:
 
 
 def read_indicators(grid: Grid, sheet: str, inp: SelfEvaluation, findings: list[Finding], *, source: str = "") -> None:
+    row, cols = _indicator_header(grid, sheet, findings, source)
+    inp.indicator_sheet = sheet
+    inp.indicator_header_row = row
+    inp.indicator_columns = cols
+    labels = _Labels(inp, cols)
+    count = 0
+    for r in range(row + 1, len(grid) + 1):
+        rd = _RowReader(grid, r, cols, sheet, findings)
+        t1, t2, t3 = rd.labels()
+        if any(w in t for t in (t1, t2, t3) for w in _TOTAL_WORDS) and not (t3 and t1 and t2):
+            _declared_total(inp, rd)
+            continue
+        labels.carry(r, t1, t2)
+        if rd.blank():
+            continue  # a blank row or a label-only row
+        count += 1
+        if count > layout.MAX_INDICATOR_ROWS:
+            findings.append(make("E010", _loc(sheet, r, None), sheet=sheet, count=_count_rows(grid, r, cols) + count - 1, limit=layout.MAX_INDICATOR_ROWS))
+            break
+        inp.indicators.append(rd.indicator(labels.l1, labels.l2))
+    for ind in inp.indicators:
+        for s in inp.subtotals:
+            if s.level == 1 and s.name == ind.level1:
+                ind.level1_declared = s.declared
+            if s.level == 2 and s.name == ind.level2 and s.parent == ind.level1:
+                ind.level2_declared = s.declared
+    if not inp.indicators:
+        findings.append(make("E009", _loc(sheet, row, None), sheet=sheet))
+
+
+def _indicator_header(grid: Grid, sheet: str, findings: list[Finding], source: str) -> tuple[int, dict[str, int]]:
+    """The header row (merged over two rows when it is) and its columns; refused when key columns are missing."""
     hit = find_header(grid, layout.INDICATOR_HEADERS, layout.INDICATOR_HEADER_SYNONYMS, 3)
     if not hit:
         raise InputError(
@@ -236,54 +268,70 @@ def read_indicators(grid: Grid, sheet: str, inp: SelfEvaluation, findings: list[
         )
     for name, first, other in dups:
         findings.append(make("W006", _loc(sheet, row, other), header=name, first=Loc(sheet=sheet, row=row, col=first).cell, other=Loc(sheet=sheet, row=row, col=other).cell))
-    inp.indicator_sheet = sheet
-    inp.indicator_header_row = row
-    inp.indicator_columns = cols
-    has_manual = "人工得分" in cols
+    return row, cols
 
-    l1 = l2 = ""
-    declared: set[tuple[int, str, str]] = set()
-    count = 0
-    for r in range(row + 1, len(grid) + 1):
-        def get(name: str) -> Any:
-            c = cols.get(name)
-            return cell(grid, r, c) if c else None
 
-        raw1, raw2, raw3 = get("一级指标"), get("二级指标"), get("三级指标")
-        # labels are quoted in findings, the summary block and the report: as long as any free text, no longer
-        t1 = _limit_text(raw1, sheet, r, cols.get("一级指标", 1), "一级指标", findings) if raw1 is not None else ""
-        t2 = _limit_text(raw2, sheet, r, cols.get("二级指标", 1), "二级指标", findings) if raw2 is not None else ""
-        t3 = text_of(raw3)
-        weight_raw, target, actual = get("分值"), get("年度指标值"), get("实际完成值")
-        if any(w in t for t in (t1, t2, t3) for w in _TOTAL_WORDS) and not (t3 and t1 and t2):
-            inp.declared_total_row = r
-            inp.declared_total_weight = number_of(weight_raw)[0]
-            stated = get("得分")
-            inp.declared_total_score = number_of(stated)[0] if stated is not None else None
-            continue
+def _declared_total(inp: SelfEvaluation, rd: "_RowReader") -> None:
+    """A 合计/总分 row: its 分值 and 得分 are what the table declares, never an indicator."""
+    inp.declared_total_row = rd.r
+    inp.declared_total_weight = number_of(rd.get("分值"))[0]
+    stated = rd.get("得分")
+    inp.declared_total_score = number_of(stated)[0] if stated is not None else None
+
+
+class _Labels:
+    """一级/二级 carried down blank (merged) cells; labels with points declare subtotals once."""
+
+    def __init__(self, inp: SelfEvaluation, cols: dict[str, int]) -> None:
+        self.inp, self.cols = inp, cols
+        self.l1 = self.l2 = ""
+        self.declared: set[tuple[int, str, str]] = set()
+
+    def carry(self, r: int, t1: str, t2: str) -> None:
         if t1:
             name1, decl1 = _split_label(t1)
-            if name1 != l1:
-                l2 = ""
-            l1 = name1
-            if decl1 is not None and (1, l1, "") not in declared:
-                declared.add((1, l1, ""))
-                inp.subtotals.append(SubtotalDeclaration(level=1, name=l1, declared=decl1, row=r, col=cols["一级指标"]))
+            if name1 != self.l1:
+                self.l2 = ""
+            self.l1 = name1
+            if decl1 is not None and (1, self.l1, "") not in self.declared:
+                self.declared.add((1, self.l1, ""))
+                self.inp.subtotals.append(SubtotalDeclaration(level=1, name=self.l1, declared=decl1, row=r, col=self.cols["一级指标"]))
         if t2:
             name2, decl2 = _split_label(t2)
-            l2 = name2
-            if decl2 is not None and (2, l2, l1) not in declared:
-                declared.add((2, l2, l1))
-                inp.subtotals.append(SubtotalDeclaration(level=2, name=l2, declared=decl2, row=r, col=cols["二级指标"], parent=l1))
-        data = (raw3, weight_raw, target, actual, get("人工得分"), get("指标方向"))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in data):
-            continue  # a blank row or a label-only row
-        count += 1
-        if count > layout.MAX_INDICATOR_ROWS:
-            findings.append(make("E010", _loc(sheet, r, None), sheet=sheet, count=_count_rows(grid, r, cols) + count - 1, limit=layout.MAX_INDICATOR_ROWS))
-            break
-        ind = Indicator(row=r, level1=l1, level2=l2, level3=_limit_text(raw3, sheet, r, cols.get("三级指标", 1), "三级指标", findings))
-        ind.direction = _limit_text(get("指标方向"), sheet, r, cols.get("指标方向", 1), "指标方向", findings)
+            self.l2 = name2
+            if decl2 is not None and (2, self.l2, self.l1) not in self.declared:
+                self.declared.add((2, self.l2, self.l1))
+                self.inp.subtotals.append(SubtotalDeclaration(level=2, name=self.l2, declared=decl2, row=r, col=self.cols["二级指标"], parent=self.l1))
+
+
+class _RowReader:
+    """One row of the indicator table, each cell checked (error values, uncached formulas, length)."""
+
+    def __init__(self, grid: Grid, r: int, cols: dict[str, int], sheet: str, findings: list[Finding]) -> None:
+        self.grid, self.r, self.cols, self.sheet, self.findings = grid, r, cols, sheet, findings
+
+    def get(self, name: str) -> Any:
+        c = self.cols.get(name)
+        return cell(self.grid, self.r, c) if c else None
+
+    def _text(self, name: str) -> str:
+        return _limit_text(self.get(name), self.sheet, self.r, self.cols.get(name, 1), name, self.findings)
+
+    def labels(self) -> tuple[str, str, str]:
+        # labels are quoted in findings, the summary block and the report: as long as any free text, no longer
+        t1 = self._text("一级指标") if self.get("一级指标") is not None else ""
+        t2 = self._text("二级指标") if self.get("二级指标") is not None else ""
+        return t1, t2, text_of(self.get("三级指标"))
+
+    def blank(self) -> bool:
+        data = [self.get(n) for n in ("三级指标", "分值", "年度指标值", "实际完成值", "人工得分", "指标方向")]
+        return all(v is None or (isinstance(v, str) and not v.strip()) for v in data)
+
+    def indicator(self, l1: str, l2: str) -> Indicator:
+        sheet, r, cols, findings = self.sheet, self.r, self.cols, self.findings
+        weight_raw, target, actual = self.get("分值"), self.get("年度指标值"), self.get("实际完成值")
+        ind = Indicator(row=r, level1=l1, level2=l2, level3=self._text("三级指标"))
+        ind.direction = self._text("指标方向")
         for name, value in (("分值", weight_raw), ("年度指标值", target), ("实际完成值", actual)):
             problem = _cell_problem(value, sheet, r, cols[name], name)
             if problem:
@@ -293,26 +341,23 @@ def read_indicators(grid: Grid, sheet: str, inp: SelfEvaluation, findings: list[
             ind.weight, _ = number_of(weight_raw)
         ind.target = _limit_raw(target, sheet, r, cols["年度指标值"], "年度指标值", findings)
         ind.actual = _limit_raw(actual, sheet, r, cols["实际完成值"], "实际完成值", findings)
-        manual = get("人工得分") if has_manual else get("得分")
-        if manual is not None and not (isinstance(manual, str) and not manual.strip()):
-            mcol = cols["人工得分"] if has_manual else cols["得分"]
-            problem = _cell_problem(manual, sheet, r, mcol, "人工得分" if has_manual else "得分")
-            if problem:
-                findings.append(problem)
-            else:
-                num, ok = number_of(manual)
-                ind.manual_raw = text_of(manual)
-                ind.manual_score = num if ok else None
-        ind.reason = _limit_text(get("偏差原因分析及改进措施"), sheet, r, cols.get("偏差原因分析及改进措施", 1), "偏差原因分析及改进措施", findings)
-        inp.indicators.append(ind)
-    for ind in inp.indicators:
-        for s in inp.subtotals:
-            if s.level == 1 and s.name == ind.level1:
-                ind.level1_declared = s.declared
-            if s.level == 2 and s.name == ind.level2 and s.parent == ind.level1:
-                ind.level2_declared = s.declared
-    if not inp.indicators:
-        findings.append(make("E009", _loc(sheet, row, None), sheet=sheet))
+        self._manual(ind)
+        ind.reason = self._text("偏差原因分析及改进措施")
+        return ind
+
+    def _manual(self, ind: Indicator) -> None:
+        """人工得分, or — in a table without that column — the 得分 the unit typed."""
+        column = "人工得分" if "人工得分" in self.cols else "得分"
+        manual = self.get(column)
+        if manual is None or (isinstance(manual, str) and not manual.strip()):
+            return
+        problem = _cell_problem(manual, self.sheet, self.r, self.cols[column], column)
+        if problem:
+            self.findings.append(problem)
+            return
+        num, ok = number_of(manual)
+        ind.manual_raw = text_of(manual)
+        ind.manual_score = num if ok else None
 
 
 def _count_rows(grid: Grid, start: int, cols: dict[str, int]) -> int:
