@@ -436,6 +436,36 @@ class _Collector:
 def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evaluation:
     """Score and check a whole workbook (R1–R14)."""
     out = _Collector(inp)
+    config = _settings(inp, config, out)
+    sheet = inp.indicator_sheet
+
+    def col(name: str) -> int | None:
+        return inp.indicator_columns.get(name)
+
+    budget_rows = [i for i in inp.indicators if _is_budget_row(i)]
+    results = [_evaluate_indicator(ind, config, out, sheet, col) for ind in inp.indicators]
+    na_weight = V.exact_sum(r.indicator.weight for r in results if r.direction == NA)
+    budget = _evaluate_budget(inp.budget, inp.info.amount_unit or "万元", bool(budget_rows), out, budget_rows)
+    _check_costs(inp, results, budget, out)
+
+    indicator_weight = V.exact_sum(r.indicator.weight for r in results)
+    total_weight = V.round_half_up(budget.weight + indicator_weight, 4)
+    level1 = _level1_summary(results, budget)
+    _check_weights(inp, out, col, total_weight, budget.weight, indicator_weight, level1)
+    _check_subtotals(inp, results, out)
+
+    # R8 total = sum of rounded row scores; R13 rescale when indicators were dropped
+    total = V.exact_sum([budget.score, *(r.score for r in results if r.direction != NA)])
+    if na_weight > EPS and total_weight - na_weight > EPS:
+        total = total * total_weight / (total_weight - na_weight)
+    total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
+    _check_declared_total(inp, out, col, results, total, total_weight, indicator_weight)
+    _row_hints(out, sheet, results)
+    return _evaluation(inp, budget, results, level1, total_weight, total, sorted(out.findings, key=_finding_order))
+
+
+def _settings(inp: SelfEvaluation, config: ScoringConfig | None, out: "_Collector") -> ScoringConfig:
+    """The unit's settings from 项目信息 (R3 threshold, R4 formula); unreadable ones are named."""
     if config is None:
         config, bad = config_from_info(inp.info.overachievement_threshold, inp.info.reverse_formula)
         for label, value, default in bad:
@@ -443,40 +473,16 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
             out.add("W011", layout.SHEET_INFO, inp.info.rows.get(attr), 2, field=label, value=value, default=default)
     if inp.info.evaluation_type and inp.info.evaluation_type not in layout.EVALUATION_TYPES:
         out.add("W704", layout.SHEET_INFO, inp.info.rows.get("evaluation_type"), 2, value=inp.info.evaluation_type)
+    return config
 
+
+def _check_weights(inp: SelfEvaluation, out: "_Collector", col, total_weight: float, budget_weight: float,
+                   indicator_weight: float, level1: list[Level1Summary]) -> None:
+    """R1: all weights add up to 100; a 一级 split other than 10/50/30/10 is worth a warning."""
     sheet = inp.indicator_sheet
-    cols = inp.indicator_columns
-
-    def col(name: str) -> int | None:
-        return cols.get(name)
-
-    budget_rows = [i for i in inp.indicators if _is_budget_row(i)]
-    results: list[IndicatorResult] = []
-    na_weight = 0.0
-    for ind in inp.indicators:
-        res = _evaluate_indicator(ind, config, out, sheet, col)
-        if res.direction == NA:
-            na_weight += ind.weight or 0.0
-        results.append(res)
-
-    budget = _evaluate_budget(inp.budget, inp.info.amount_unit or "万元", bool(budget_rows), out, budget_rows)
-    _check_costs(inp, results, budget, out)
-
-    # R1 weights
-    indicator_weight = V.exact_sum(r.indicator.weight for r in results)
-    total_weight = V.round_half_up(budget.weight + indicator_weight, 4)
     if inp.indicators and abs(total_weight - 100.0) > WEIGHT_TOLERANCE:
-        out.add(
-            "E101",
-            sheet,
-            inp.indicator_header_row,
-            col("分值"),
-            total=total_weight,
-            budget=budget.weight,
-            indicators=V.round_half_up(indicator_weight, 4),
-        )
-    _check_subtotals(inp, results, out)
-    level1 = _level1_summary(results, budget)
+        out.add("E101", sheet, inp.indicator_header_row, col("分值"), total=total_weight, budget=budget_weight,
+                indicators=V.round_half_up(indicator_weight, 4))
     if inp.info.evaluation_type != "部门整体支出" and inp.indicators and abs(total_weight - 100) <= WEIGHT_TOLERANCE:
         split = {s.name: s.weight for s in level1}
         defaults = layout.DEFAULT_LEVEL1_WEIGHTS
@@ -485,12 +491,11 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
             actual = "、".join(f"{k}{V.format_number(v)}" for k, v in split.items())
             out.add("W103", sheet, inp.indicator_header_row, col("一级指标"), actual=actual)
 
-    # R8 total = sum of rounded row scores; R13 rescale when indicators were dropped
-    total = V.exact_sum([budget.score, *(r.score for r in results if r.direction != NA)])
-    if na_weight > EPS and total_weight - na_weight > EPS:
-        total = total * total_weight / (total_weight - na_weight)
-    total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
 
+def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: list[IndicatorResult], total: float,
+                          total_weight: float, indicator_weight: float) -> None:
+    """A 合计/总分 row the table declares must agree with the rows (a pending row leaves it open)."""
+    sheet = inp.indicator_sheet
     pending = any(r.pending for r in results)
     if not pending and inp.declared_total_score is not None and abs(inp.declared_total_score - total) > 0.005:
         out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, computed=total)
@@ -499,7 +504,9 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
         # a 合计 row may cover the indicator rows only, or the budget too
         out.add("W107", sheet, inp.declared_total_row, col("分值"), declared=declared_w, computed=total_weight)
 
-    # per-row hints for the 校验提示 column
+
+def _row_hints(out: "_Collector", sheet: str, results: list[IndicatorResult]) -> None:
+    """Per-row hints for the 校验提示 column."""
     by_row: dict[int, list[str]] = {}
     for f in out.findings:
         if f.sheet == sheet and f.cell:
@@ -507,11 +514,15 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
     for r in results:
         r.hints = by_row.get(r.indicator.row, [])
 
-    findings = sorted(out.findings, key=_finding_order)
+
+def _evaluation(inp: SelfEvaluation, budget: BudgetResult, results: list[IndicatorResult], level1: list[Level1Summary],
+                total_weight: float, total: float, findings: list[Finding]) -> Evaluation:
+    """The result; the total and grade are withheld (待定) while any finding says they cannot be final."""
     from xlperf.core.findings import RULES
 
     withheld = [f for f in findings if RULES[f.code].withholds]
-    note = [f"{sum(1 for r in results if r.pending)}项需人工评分"] if any(r.pending for r in results) else []
+    n_pending = sum(1 for r in results if r.pending)
+    note = [f"{n_pending}项需人工评分"] if n_pending else []
     for f in withheld:
         if f.code != "E303" and RULES[f.code].title not in note:
             note.append(RULES[f.code].title)
