@@ -184,38 +184,43 @@ def parse_value(value: Any) -> Parsed:
 
 
 def _parse(value: Any) -> Parsed:
+    if isinstance(value, str):
+        return _parse_text(value)
     if value is None:
         return Parsed(raw="", kind=EMPTY)
     # Cell error / uncached formula objects from the reader carry a ``code`` or ``formula``.
     code = getattr(value, "code", None)
     if isinstance(code, str) and code.startswith("#"):
         return Parsed(raw=code, kind=ERROR, text=code)
-    if getattr(value, "formula", None) is not None and not isinstance(value, str):
+    if getattr(value, "formula", None) is not None:
         return Parsed(raw="=" + str(value.formula), kind=ERROR, text="公式无计算结果")
     if isinstance(value, bool):
         return Parsed(raw="是" if value else "否", kind=TEXT, text="是" if value else "否")
     if isinstance(value, _dt.datetime):
-        d = value.date()
-        return Parsed(raw=d.isoformat(), kind=DATE, date=d, number=float(d.year))
+        value = value.date()
     if isinstance(value, _dt.date):
         return Parsed(raw=value.isoformat(), kind=DATE, date=value, number=float(value.year))
+    if isinstance(value, (int, float)):
+        return _parse_number(value)
+    return Parsed(raw=str(value)[:200], kind=ERROR, text="无法识别")
+
+
+def _parse_number(value: int | float) -> Parsed:
+    """A number cell: a percentage when its cell is formatted so, a year when it looks like one."""
+    f = float(value) * 100 if isinstance(value, Percent) else float(value)
+    if math.isnan(f) or math.isinf(f):
+        return Parsed(raw=str(value), kind=ERROR, text="无法识别")
     if isinstance(value, Percent):
-        f = float(value) * 100
-        if math.isnan(f) or math.isinf(f):
-            return Parsed(raw=str(value), kind=ERROR, text="无法识别")
         f = round(f, 10)  # 0.0098 * 100 is 0.9800000000000001 in binary
         return Parsed(raw=f"{_format_plain(f)}%", kind=PERCENT, number=f, unit="%")
-    if isinstance(value, (int, float)):
-        f = float(value)
-        if math.isnan(f) or math.isinf(f):
-            return Parsed(raw=str(value), kind=ERROR, text="无法识别")
-        raw = _format_plain(f)
-        if f.is_integer() and 1900 <= f <= 2100:
-            return Parsed(raw=raw, kind=YEAR, number=f, date=_dt.date(int(f), 12, 31))
-        return Parsed(raw=raw, kind=NUMBER, number=f)
-    if not isinstance(value, str):
-        return Parsed(raw=str(value)[:200], kind=ERROR, text="无法识别")
+    raw = _format_plain(f)
+    if f.is_integer() and 1900 <= f <= 2100:
+        return Parsed(raw=raw, kind=YEAR, number=f, date=_dt.date(int(f), 12, 31))
+    return Parsed(raw=raw, kind=NUMBER, number=f)
 
+
+def _parse_text(value: str) -> Parsed:
+    """What people type: a date, a year, a quantity with its unit and comparison, or words."""
     raw = value.strip()
     if not raw:
         return Parsed(raw="", kind=EMPTY)
@@ -225,54 +230,62 @@ def _parse(value: Any) -> Parsed:
     if len(s) > 200:
         return Parsed(raw=raw[:200], kind=TEXT, text=s)
     compact = re.sub(r"\s+", "", s)
+    return _as_date(raw, compact) or _as_year(raw, compact) or _as_quantity(raw, s, compact) or _as_cn_quantity(raw, compact) or Parsed(raw=raw, kind=TEXT, text=compact)
 
+
+def _as_date(raw: str, compact: str) -> Parsed | None:
     m = _DATE_RE.match(compact)
-    if m and 1 <= int(m["m"]) <= 12:
-        y, mo = int(m["y"]), int(m["m"])
-        d = int(m["d"]) if m["d"] else _last_day(y, mo)
-        try:
-            date = _dt.date(y, mo, d)
-        except ValueError:
-            date = None
-        if date is not None:
-            op = _OPS.get(m["op"] or "") or ("<=" if m["sop"] else None)
-            return Parsed(raw=raw, kind=DATE, date=date, number=float(y), op=op)
+    if not m or not 1 <= int(m["m"]) <= 12:
+        return None
+    y, mo = int(m["y"]), int(m["m"])
+    d = int(m["d"]) if m["d"] else _last_day(y, mo)
+    try:
+        date = _dt.date(y, mo, d)
+    except ValueError:
+        return None
+    op = _OPS.get(m["op"] or "") or ("<=" if m["sop"] else None)
+    return Parsed(raw=raw, kind=DATE, date=date, number=float(y), op=op)
 
+
+def _as_year(raw: str, compact: str) -> Parsed | None:
     m = _YEAR_RE.match(compact)
-    if m:
-        y = int(m["y"])
-        op = _OPS.get(m["op"] or "") or ("<=" if m["sop"] else None)
-        return Parsed(raw=raw, kind=YEAR, number=float(y), date=_dt.date(y, 12, 31), op=op)
+    if not m:
+        return None
+    y = int(m["y"])
+    op = _OPS.get(m["op"] or "") or ("<=" if m["sop"] else None)
+    return Parsed(raw=raw, kind=YEAR, number=float(y), date=_dt.date(y, 12, 31), op=op)
 
+
+def _as_quantity(raw: str, s: str, compact: str) -> Parsed | None:
     m = _QUANT_RE.match(compact)
-    if m:
-        number = _to_float(m["num"])
-        if number is not None:
-            unit = (m["unit"] or "").replace("／", "/")
-            label = m["label"] or ""
-            op = _OPS.get(m["op"] or "") or _OPS.get(m["sop"] or "")
-            if unit == "%" or unit == "‰":
-                if unit == "‰":
-                    number = number / 10.0
-                return Parsed(raw=raw, kind=PERCENT, number=number, unit="%", op=op, label=label)
-            if unit.endswith("%") and len(unit) > 1:
-                # "95%以上" handled by sop; a trailing word after % is not a unit: keep as label-less percent
-                return Parsed(raw=raw, kind=TEXT, text=s)
-            number, unit = _split_multiplier(unit, number)
-            # a bare 2021 is a year; 2000.00 typed with decimals is an amount (a year has no decimals)
-            if not unit and number.is_integer() and 1900 <= number <= 2100 and not op and "." not in m["num"]:
-                return Parsed(raw=raw, kind=YEAR, number=number, date=_dt.date(int(number), 12, 31))
-            return Parsed(raw=raw, kind=NUMBER, number=number, unit=unit, op=op, label=label)
+    number = _to_float(m["num"]) if m else None
+    if number is None:
+        return None
+    unit = (m["unit"] or "").replace("／", "/")
+    label = m["label"] or ""
+    op = _OPS.get(m["op"] or "") or _OPS.get(m["sop"] or "")
+    if unit == "%" or unit == "‰":
+        if unit == "‰":
+            number = number / 10.0
+        return Parsed(raw=raw, kind=PERCENT, number=number, unit="%", op=op, label=label)
+    if unit.endswith("%") and len(unit) > 1:
+        # "95%以上" handled by sop; a trailing word after % is not a unit: keep as label-less percent
+        return Parsed(raw=raw, kind=TEXT, text=s)
+    number, unit = _split_multiplier(unit, number)
+    # a bare 2021 is a year; 2000.00 typed with decimals is an amount (a year has no decimals)
+    if not unit and number.is_integer() and 1900 <= number <= 2100 and not op and "." not in m["num"]:
+        return Parsed(raw=raw, kind=YEAR, number=number, date=_dt.date(int(number), 12, 31))
+    return Parsed(raw=raw, kind=NUMBER, number=number, unit=unit, op=op, label=label)
 
+
+def _as_cn_quantity(raw: str, compact: str) -> Parsed | None:
+    """一个月内, 三个工作日, 十五天."""
     m = _CN_QUANT_RE.match(compact)
-    if m:
-        n = _cn_number(m["cn"])
-        if n is not None:
-            unit = m["unit"]
-            op = _OPS.get(m["op"] or "") or _OPS.get(m["sop"] or "")
-            return Parsed(raw=raw, kind=NUMBER, number=float(n), unit=unit, op=op)
-
-    return Parsed(raw=raw, kind=TEXT, text=compact)
+    n = _cn_number(m["cn"]) if m else None
+    if n is None:
+        return None
+    op = _OPS.get(m["op"] or "") or _OPS.get(m["sop"] or "")
+    return Parsed(raw=raw, kind=NUMBER, number=float(n), unit=m["unit"], op=op)
 
 
 def _last_day(year: int, month: int) -> int:
