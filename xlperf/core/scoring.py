@@ -15,6 +15,7 @@ from xlperf.core import values as V
 from xlperf.core.findings import make
 from xlperf.core.models import (
     Budget,
+    BudgetLine,
     BudgetResult,
     Evaluation,
     Finding,
@@ -674,34 +675,19 @@ def _check_costs(inp: SelfEvaluation, results: list[IndicatorResult], budget: Bu
 
 
 def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out: _Collector, budget_rows: list[Indicator]) -> BudgetResult:
+    """R2: each funding source's 结余 and rates, then the score of the 年度资金总额 row."""
     res = BudgetResult(present=budget.present, unit=unit, scored_in_indicators=scored_in_indicators)
     if not budget.present:
         return res
-    sheet = budget.sheet
-    c = budget.columns
-
-    for ln in budget.lines:
-        balance = None
-        if ln.received is not None or ln.executed is not None:
-            balance = V.round_half_up((ln.received or 0.0) - (ln.executed or 0.0), 6)
-        if ln.received is not None and ln.executed is not None and balance is not None and balance < -EPS:
-            cell_col = c.get("结余") or c.get("全年执行数")
-            out.add("W212", sheet, ln.row, cell_col, source=ln.source, received=ln.received, executed=ln.executed, balance=balance)
-        arrival = execution = None
-        if ln.full_year and ln.full_year > EPS:
-            if ln.received is not None:
-                arrival = V.round_half_up(ln.received / ln.full_year, 4)
-            if ln.executed is not None:
-                execution = V.round_half_up(ln.executed / ln.full_year, 4)
-        res.lines.append({"row": ln.row, "source": ln.source, "balance": balance, "arrival_rate": arrival, "execution_rate": execution})
-
+    res.lines = [_budget_line(budget, ln, out) for ln in budget.lines]
     total = budget.total
     if total is None:
         return res
+    c = budget.columns
     weight = total.weight
     if scored_in_indicators:
         if weight:
-            out.add("I209", sheet, total.row, c.get("分值"), name=budget_rows[0].level3 or "预算执行率")
+            out.add("I209", budget.sheet, total.row, c.get("分值"), name=budget_rows[0].level3 or "预算执行率")
         weight = 0.0
     elif weight is None:
         weight = layout.DEFAULT_BUDGET_WEIGHT
@@ -711,19 +697,44 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
     res.balance = line0.get("balance")
     res.arrival_rate = line0.get("arrival_rate")
     res.execution_rate = line0.get("execution_rate")
+    res.score = _budget_score(budget, total, res, weight, out)
+    _check_stated_rates(budget, out)
+    _check_budget_parts(budget, out)
+    return res
 
+
+def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector) -> dict:
+    """One funding source's computed 结余, 到位率 and 执行率 (a negative 结余 is worth a warning)."""
+    c = budget.columns
+    balance = None
+    if ln.received is not None or ln.executed is not None:
+        balance = V.round_half_up((ln.received or 0.0) - (ln.executed or 0.0), 6)
+    if ln.received is not None and ln.executed is not None and balance is not None and balance < -EPS:
+        cell_col = c.get("结余") or c.get("全年执行数")
+        out.add("W212", budget.sheet, ln.row, cell_col, source=ln.source, received=ln.received, executed=ln.executed, balance=balance)
+    arrival = execution = None
+    if ln.full_year and ln.full_year > EPS:
+        if ln.received is not None:
+            arrival = V.round_half_up(ln.received / ln.full_year, 4)
+        if ln.executed is not None:
+            execution = V.round_half_up(ln.executed / ln.full_year, 4)
+    return {"row": ln.row, "source": ln.source, "balance": balance, "arrival_rate": arrival, "execution_rate": execution}
+
+
+def _budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: float, out: _Collector) -> float:
+    """W × min(执行率, 100%), with what the 年度资金总额 row says wrong (no budget, overspending, no reason)."""
+    sheet, c = budget.sheet, budget.columns
     executed = total.executed or 0.0
     full = total.full_year or 0.0
+    score = 0.0
     if total.full_year is None and total.executed is None:
         if weight > 0:
             out.add("W208", sheet, total.row, c.get("全年预算数"))
-        res.score = 0.0
     elif full <= EPS and executed > EPS:
         out.add("E201", sheet, total.row, c.get("全年预算数"), executed=executed)
-        res.score = 0.0
     else:
         rate = res.execution_rate if res.execution_rate is not None else 0.0
-        res.score = V.score_within(weight * min(rate, 1.0), weight)
+        score = V.score_within(weight * min(rate, 1.0), weight)
         if executed > full + EPS:
             out.add("W202", sheet, total.row, c.get("全年执行数"), executed=executed, budget=full)
         if rate < 1.0 - EPS and not total.reason.strip() and weight > 0:
@@ -735,8 +746,12 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
         out.add("W205", sheet, total.row, c.get("实际到位数"), received=total.received, budget=total.full_year)
     if total.initial is not None and total.full_year is not None and abs(total.initial - total.full_year) > EPS and total.full_year <= EPS:
         out.add("W210", sheet, total.row, c.get("全年预算数"), full=total.full_year, initial=total.initial)
+    return score
 
-    # stated rates (tables from elsewhere state them; R2's inverted ratio is a known mistake)
+
+def _check_stated_rates(budget: Budget, out: _Collector) -> None:
+    """Tables from elsewhere state their rates; R2's inverted ratio (预算 ÷ 执行) is a known mistake."""
+    c = budget.columns
     for ln in budget.lines:
         stated = ln.stated_execution_rate
         if stated is None or not ln.full_year or not ln.executed:
@@ -744,21 +759,9 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
         correct = ln.executed / ln.full_year
         inverted = ln.full_year / ln.executed
         if abs(stated - inverted) < 0.00005 + 1e-9 and abs(stated - correct) > 0.00005:
-            out.add(
-                "E203",
-                sheet,
-                ln.row,
-                c.get("执行率"),
-                stated=V.format_rate(stated),
-                inverted=V.format_rate(inverted),
-                correct=V.format_rate(correct),
-            )
+            out.add("E203", budget.sheet, ln.row, c.get("执行率"), stated=V.format_rate(stated), inverted=V.format_rate(inverted), correct=V.format_rate(correct))
         elif not budget_owned(budget) and abs(stated - correct) > 0.00005:
-            out.add("W204", sheet, ln.row, c.get("执行率"), stated=V.format_rate(stated), correct=V.format_rate(correct))
-
-    # the sum of the parts
-    _check_budget_parts(budget, out)
-    return res
+            out.add("W204", budget.sheet, ln.row, c.get("执行率"), stated=V.format_rate(stated), correct=V.format_rate(correct))
 
 
 def budget_owned(budget: Budget) -> bool:
