@@ -18,7 +18,6 @@ The 湖南 outline ends with 附件 naming three tables: ``basic_data`` (that sh
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -197,7 +196,7 @@ def department_report(
     """
     from xlperf import report
     from xlperf.workbook.recalc import load_evaluation
-    from xlperf.report.job import normalize_format, output_target
+    from xlperf.report.job import normalize_format, output_target, write_report
 
     f = normalize_format(fmt, out)
     if style is not None and style not in layout.REPORT_STYLES:
@@ -240,41 +239,8 @@ def department_report(
         from xlperf.report.public import mask_context
 
         context, masked = mask_context(context)
-    _render(context, target, f, template)
+    problems += write_report(context, target, f, template)
     return DepartmentResult(
         out=target, total_score=ev.total_score, grade=ev.grade_text, projects=entries, problems=problems, errors=list(ev.errors),
         open_items=list(context.get("open_items") or []), masked=masked,
     )
-
-
-def _render(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None) -> None:
-    from xlperf import report
-    from xlperf.ooxml import atomic_output
-
-    with atomic_output(target, suffix=f".{fmt}") as tmp:
-        if fmt in ("md", "html"):
-            text = report.render_markdown(context) if fmt == "md" else report.render_html(context)
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        elif fmt == "docx":
-            _render_docx(context, tmp, template)
-        else:  # pdf: the docx in a private folder, one LibreOffice call
-            with tempfile.TemporaryDirectory(prefix=".xlperf-pdf-", dir=str(target.parent)) as work:
-                docx = Path(work) / (target.stem + ".docx")
-                _render_docx(context, docx, template)
-                report.render_pdf([docx], Path(work))
-                produced = Path(work) / (target.stem + ".pdf")
-                if not produced.exists():
-                    from xlperf.core.errors import EnvironmentProblem
-
-                    raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
-                os.replace(produced, tmp)
-
-
-def _render_docx(context: dict[str, Any], path: Path, template: str | Path | None) -> None:
-    from xlperf import report
-
-    if template is not None:
-        report.render_docx(context, path, template=template)
-    else:
-        report.render_docx(context, path)

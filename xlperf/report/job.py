@@ -153,11 +153,9 @@ def render_report(
     OutputError when the output cannot be written; EnvironmentProblem when LibreOffice is missing
     for a PDF.
     """
-    from xlperf.workbook.recalc import load_evaluation
     from xlperf.report.context import build_context
-    from xlperf.report.pdf import font_warnings, render_pdf
-    from xlperf.report.text import render_html, render_markdown
-    from xlperf.report.word import render_docx, template_bytes
+    from xlperf.report.word import template_bytes
+    from xlperf.workbook.recalc import load_evaluation
 
     src = Path(path)
     f = normalize_format(fmt, out, EXPORT_FORMATS)
@@ -187,37 +185,49 @@ def render_report(
 
         context, masked = mask_context(context)
 
-    if f == "xlsx":
-        from xlperf.report.official_xlsx import write_form_xlsx
-
-        write_form_xlsx(context["official_form"], target)
-    elif f in ("md", "html"):
-        text = render_markdown(context) if f == "md" else render_html(context)
-        with atomic_output(target) as tmp:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-    elif f == "docx":
-        with atomic_output(target) as tmp:
-            render_docx(context, tmp, template=template)
-    else:
-        with atomic_output(target, ".pdf") as tmp:
-            # LibreOffice converts in a private folder; the PDF is copied into atomic_output's temp
-            # file, so a killed run leaves nothing beside the report that the next run does not remove.
-            work = Path(tempfile.mkdtemp(prefix="xlperf-pdf-"))
-            try:
-                docx = work / (target.stem + ".docx")
-                render_docx(context, docx, template=template)
-                produced = render_pdf([docx], work)
-                if not produced:
-                    raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
-                shutil.copyfile(produced[0], tmp)
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
-        warnings += font_warnings()
+    warnings += write_report(context, target, f, template)
     return ReportResult(
         output=target, evaluation=ev, format=f, style=context["style"], warnings=warnings, errors=list(ev.errors),
         open_items=list(context.get("open_items") or []), masked=masked,
     )
+
+
+def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None) -> list[str]:
+    """Write the report of ``context`` to ``target`` in ``fmt``, atomically; returns Chinese warnings
+    (fonts LibreOffice substitutes in a PDF). The one writer of project and department reports."""
+    from xlperf.report.pdf import font_warnings, render_pdf
+    from xlperf.report.text import render_html, render_markdown
+    from xlperf.report.word import render_docx
+
+    if fmt == "xlsx":
+        from xlperf.report.official_xlsx import write_form_xlsx
+
+        write_form_xlsx(context["official_form"], target)
+        return []
+    if fmt in ("md", "html"):
+        text = render_markdown(context) if fmt == "md" else render_html(context)
+        with atomic_output(target) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        return []
+    if fmt == "docx":
+        with atomic_output(target) as tmp:
+            render_docx(context, tmp, template=template)
+        return []
+    with atomic_output(target, ".pdf") as tmp:
+        # LibreOffice converts in a private folder; the PDF is copied into atomic_output's temp
+        # file, so a killed run leaves nothing beside the report that the next run does not remove.
+        work = Path(tempfile.mkdtemp(prefix="xlperf-pdf-"))
+        try:
+            docx = work / (target.stem + ".docx")
+            render_docx(context, docx, template=template)
+            produced = render_pdf([docx], work)
+            if not produced:
+                raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
+            shutil.copyfile(produced[0], tmp)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return font_warnings()
 
 
 def checked_style(ev: Evaluation, style: str | None, warnings: list[str]) -> str | None:
