@@ -80,19 +80,56 @@ def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> Di
     ``exclude`` (the output folder) are never inputs. Raises InputError for an input that matches
     nothing.
     """
-    found = Discovery()
-    seen: set[str] = set()
+    finder = _Finder(exclude)
+    for raw in inputs:
+        finder.add(str(raw))
+    return finder.found
 
-    def consider(p: Path, explicit: bool) -> None:
-        if _inside(p, exclude) and not explicit:
+
+class _Finder:
+    """Collects the inputs of one discovery, each file once whatever spelling reached it."""
+
+    def __init__(self, exclude: Path | None) -> None:
+        self.exclude = exclude
+        self.found = Discovery()
+        self.seen: set[str] = set()
+
+    def add(self, text: str) -> None:
+        p = Path(text)
+        try:
+            st = os.stat(p)
+        except (FileNotFoundError, NotADirectoryError):
+            st = None
+        except OSError as exc:  # a symlink loop, a too-long name, no access: this input fails, the rest go on
+            self.unreadable(exc, p, "文件" if p.suffix.lower() in WORKBOOK_SUFFIXES + OLD_WORKBOOK_SUFFIXES else "")
+            return
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            self.walk(p)
+        elif st is not None and stat.S_ISREG(st.st_mode):
+            self.consider(p, explicit=True)
+        elif _GLOB_CHARS & set(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise InputError(f"没有与“{text}”匹配的文件", code="X004")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    self.walk(mp)
+                elif mp.is_file():
+                    self.consider(mp, explicit=False)
+        else:
+            raise InputError("文件或文件夹不存在", path=p, code="X002")
+
+    def consider(self, p: Path, explicit: bool) -> None:
+        if _inside(p, self.exclude) and not explicit:
             return
         k = file_key(p)
-        if k in seen:
+        if k in self.seen:
             return
-        seen.add(k)
-        name = p.name
+        self.seen.add(k)
+        found = self.found
         suffix = p.suffix.lower()
-        if name.startswith("~$"):
+        if p.name.startswith("~$"):
             found.skipped.append(Skipped(p, SKIP_LOCK))
         elif _is_hidden(p):
             found.skipped.append(Skipped(p, SKIP_HIDDEN))
@@ -103,18 +140,18 @@ def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> Di
         else:
             found.skipped.append(Skipped(p, SKIP_OTHER))
 
-    def unreadable(exc: OSError, fallback: Path, what: str) -> None:
+    def unreadable(self, exc: OSError, fallback: Path, what: str) -> None:
         where = Path(exc.filename) if exc.filename is not None else fallback
         k = file_key(where)
-        if k not in seen:
-            seen.add(k)
-            found.unreadable.append((where, f"无法读取{what}：{os_error_text(exc)}"))
+        if k not in self.seen:
+            self.seen.add(k)
+            self.found.unreadable.append((where, f"无法读取{what}：{os_error_text(exc)}"))
 
-    def walk(folder: Path) -> None:
+    def walk(self, folder: Path) -> None:
         # Symlinked folders are followed (a unit's folder may be a link into a shared drive); a
         # link back to a folder already being walked is a loop and is not entered again.
         visited: set[tuple[int, int]] = set()
-        for root, dirs, files in os.walk(folder, onerror=lambda exc: unreadable(exc, folder, "文件夹"), followlinks=True):
+        for root, dirs, files in os.walk(folder, onerror=lambda exc: self.unreadable(exc, folder, "文件夹"), followlinks=True):
             rp = Path(root)
             ident = _identity(rp)
             if ident in visited:
@@ -122,37 +159,9 @@ def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> Di
                 continue
             if ident is not None:
                 visited.add(ident)
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _inside(rp / d, exclude))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _inside(rp / d, self.exclude))
             for f in sorted(files):
-                consider(rp / f, explicit=False)
-
-    for raw in inputs:
-        text = str(raw)
-        p = Path(text)
-        try:
-            st = os.stat(p)
-        except (FileNotFoundError, NotADirectoryError):
-            st = None
-        except OSError as exc:  # a symlink loop, a too-long name, no access: this input fails, the rest go on
-            unreadable(exc, p, "文件" if p.suffix.lower() in WORKBOOK_SUFFIXES + OLD_WORKBOOK_SUFFIXES else "")
-            continue
-        if st is not None and stat.S_ISDIR(st.st_mode):
-            walk(p)
-        elif st is not None and stat.S_ISREG(st.st_mode):
-            consider(p, explicit=True)
-        elif _GLOB_CHARS & set(text):
-            matches = sorted(glob.glob(text, recursive=True))
-            if not matches:
-                raise InputError(f"没有与“{text}”匹配的文件", code="X004")
-            for m in matches:
-                mp = Path(m)
-                if mp.is_dir():
-                    walk(mp)
-                elif mp.is_file():
-                    consider(mp, explicit=False)
-        else:
-            raise InputError("文件或文件夹不存在", path=p, code="X002")
-    return found
+                self.consider(rp / f, explicit=False)
 
 
 def output_bases(paths: Sequence[Path]) -> dict[Path, str]:
