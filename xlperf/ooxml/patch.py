@@ -506,55 +506,54 @@ class XlsxPatcher:
         if number_formats:
             styles = self._get_styles()
             fmt_ids = {j: styles.numfmt_for(code) for j, code in number_formats.items()}
-        q = sh.q
-        f_tag, v_tag, is_tag, t_tag = q("f"), q("v"), q("is"), q("t")
-        space = f"{{{NS_XML}}}space"
         for i, line in enumerate(prepared):
             r = row + i
             for j, pv in enumerate(line):
-                if pv.kind == "keep":
-                    continue
-                c = col + j
-                cell = sh.cell(r, c, create=pv.kind != "clear")
-                if cell is None:
-                    continue
-                sh.dirty = self._cells_written = True
-                for child in list(cell):
-                    if child.tag == f_tag:
-                        sh.remove_formula(r, c, child)
-                    elif child.tag in (v_tag, is_tag):
-                        cell.remove(child)
-                for a in ("t", "cm", "vm"):
-                    if a in cell.attrib:
-                        del cell.attrib[a]
-                if pv.kind == "clear":
-                    continue
-                sh.widen(r, c, r, c)
-                if pv.kind == "str":
-                    cell.set("t", "inlineStr")
-                    is_el = etree.Element(is_tag)
-                    t_el = etree.SubElement(is_el, t_tag)
-                    t_el.text = pv.text
-                    if pv.preserve:
-                        t_el.set(space, "preserve")
-                    cell.insert(0, is_el)
-                    continue
-                if pv.kind == "bool":
-                    cell.set("t", "b")
-                v_el = etree.Element(v_tag)
-                v_el.text = pv.text
-                cell.insert(0, v_el)
-                if pv.kind == "date":
-                    styles = self._get_styles()
-                    s = _int(cell.get("s"))
-                    if not styles.is_date(s):
-                        ns_ = styles.with_fmt(s, FMT_DATETIME if pv.has_time else FMT_DATE)
-                        _set_style(cell, ns_)
-                elif pv.kind == "num" and j in fmt_ids:
-                    styles = self._get_styles()
-                    _set_style(cell, styles.with_fmt(_int(cell.get("s")), fmt_ids[j]))
+                if pv.kind != "keep":
+                    self._write_cell(sh, r, col + j, pv, fmt_ids.get(j) if pv.kind == "num" else None)
         if sh.formula_removed:
             self._drop_calc_chain()
+
+    def _write_cell(self, sh: _Sheet, r: int, c: int, pv: _Prepared, fmt_id: int | None) -> None:
+        """One cell: its old value (and formula) out, the new one in, its own style kept — only
+        the number format changes, for a date or where the block asks for one."""
+        cell = sh.cell(r, c, create=pv.kind != "clear")
+        if cell is None:
+            return
+        q = sh.q
+        sh.dirty = self._cells_written = True
+        for child in list(cell):
+            if child.tag == q("f"):
+                sh.remove_formula(r, c, child)
+            elif child.tag in (q("v"), q("is")):
+                cell.remove(child)
+        for a in ("t", "cm", "vm"):
+            if a in cell.attrib:
+                del cell.attrib[a]
+        if pv.kind == "clear":
+            return
+        sh.widen(r, c, r, c)
+        if pv.kind == "str":
+            cell.set("t", "inlineStr")
+            is_el = etree.Element(q("is"))
+            t_el = etree.SubElement(is_el, q("t"))
+            t_el.text = pv.text
+            if pv.preserve:
+                t_el.set(f"{{{NS_XML}}}space", "preserve")
+            cell.insert(0, is_el)
+            return
+        if pv.kind == "bool":
+            cell.set("t", "b")
+        v_el = etree.Element(q("v"))
+        v_el.text = pv.text
+        cell.insert(0, v_el)
+        if pv.kind == "date":
+            styles = self._get_styles()
+            s = _int(cell.get("s"))
+            if not styles.is_date(s):
+                _set_style(cell, styles.with_fmt(s, FMT_DATETIME if pv.has_time else FMT_DATE))
+        elif fmt_id is not None:
+            _set_style(cell, self._get_styles().with_fmt(_int(cell.get("s")), fmt_id))
 
     def add_sheet(self, name: str) -> None:
         """Append an empty worksheet; set_block may then target it."""
