@@ -10,10 +10,8 @@ Nothing here parses XML: report and batch code use it without loading lxml.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -311,6 +309,8 @@ def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Pat
     _check_output_folder(shown, real, st)
     _cleanup_stale(real.parent, real.name)
     try:
+        import tempfile  # here, not at the top: check and report read through this module too
+
         fd, name = tempfile.mkstemp(
             dir=real.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{_temp_tag(real.name)}{suffix}"
         )
@@ -393,6 +393,9 @@ def excel_lock_file(path: str | os.PathLike[str]) -> Path | None:
 
 def _lock_path(path: str | os.PathLike[str]) -> Path:
     key = os.path.normcase(os.path.realpath(os.fspath(path)))
+    import hashlib
+    import tempfile
+
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
     return Path(tempfile.gettempdir()) / "xlperf-locks" / f"{digest}.lock"
 
