@@ -595,6 +595,9 @@ def build_context(
 
     A report with open items (workbook errors, 待定 scores, facts or sections still missing) is a
     草稿: its title says so and a last section lists each item.
+
+    Long on purpose: most of it is the one dict literal of the documented template variables, kept
+    in one place so a template author reads them where they are made.
     """
     info = ev.input.info
     style = style or _style_of(sections) or info.style or "通用"

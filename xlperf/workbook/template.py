@@ -420,6 +420,8 @@ def _budget_sheet(ws, st: _Styles) -> None:
 
 
 def _indicator_sheet(wb, ws, st: _Styles, evaluation_type: str) -> None:
+    """The 绩效指标 sheet: title and hint, the 自评结果 summary block, the header and the input rows,
+    the dropdowns, print setup and protection."""
     from openpyxl.styles import Alignment
 
     hdr = layout.INDICATOR_HEADER_ROW
@@ -440,6 +442,16 @@ def _indicator_sheet(wb, ws, st: _Styles, evaluation_type: str) -> None:
     for r in range(2, SUMMARY_LAST_ROW + 1):
         ws.row_dimensions[r].height = ROW_HEIGHT
 
+    _summary_block(ws, st)
+    _indicator_rows(ws, st)
+    _indicator_dropdowns(wb, ws, evaluation_type)
+    ws.freeze_panes = f"A{first}"
+    ws.auto_filter.ref = f"A{hdr}:{_col(INDICATOR_LAST_COL)}{last}"
+    _protect(ws, insert_rows=True)
+    _print_setup(ws, f"{hdr}:{hdr}")
+
+
+def _summary_block(ws, st: _Styles) -> None:
     # summary block H1:M5
     top, c0 = layout.SUMMARY_TOP_ROW, layout.SUMMARY_FIRST_COL
     head = ws.cell(top, c0, SUMMARY_TITLE)
@@ -452,6 +464,11 @@ def _indicator_sheet(wb, ws, st: _Styles, evaluation_type: str) -> None:
             st.computed(ws.cell(top + i, c0 + j), fmt)
             ws.cell(top + i, c0 + j).alignment = st.center
 
+
+
+def _indicator_rows(ws, st: _Styles) -> None:
+    hdr = layout.INDICATOR_HEADER_ROW
+    first, last = INDICATOR_FIRST_ROW, INDICATOR_LAST_ROW
     # header row and data rows
     for c, name in enumerate(layout.INDICATOR_HEADERS, start=1):
         st.header(ws.cell(hdr, c, name))
@@ -476,6 +493,10 @@ def _indicator_sheet(wb, ws, st: _Styles, evaluation_type: str) -> None:
             if name in centered:
                 cell.alignment = st.center
 
+
+
+def _indicator_dropdowns(wb, ws, evaluation_type: str) -> None:
+    first, last = INDICATOR_FIRST_ROW, INDICATOR_LAST_ROW
     col = {h: _col(i) for i, h in enumerate(layout.INDICATOR_HEADERS, start=1)}
     rng = lambda h: f"{col[h]}{first}:{col[h]}{last}"  # noqa: E731
     _dropdown(ws, rng("一级指标"), _list_source(wb, "一级指标", level1_choices(evaluation_type)), strict=False)
@@ -493,10 +514,6 @@ def _indicator_sheet(wb, ws, st: _Styles, evaluation_type: str) -> None:
     d.errorTitle = "指标方向"
     d.error = "建议从列表中选择：≥、≤、=、定性、时效。"
 
-    ws.freeze_panes = f"A{first}"
-    ws.auto_filter.ref = f"A{hdr}:{_col(INDICATOR_LAST_COL)}{last}"
-    _protect(ws, insert_rows=True)
-    _print_setup(ws, f"{hdr}:{hdr}")
 
 
 BASIC_WIDTHS = {"A": 34, "B": 8, "C": 14, "D": 14, "E": 14, "F": 40}
