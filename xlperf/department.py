@@ -174,6 +174,22 @@ def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = N
     return [p for p in found.workbooks if skip is None or os.path.realpath(p) != skip]
 
 
+def _department_context(ev: Any, names: list[str], grids: dict[str, Grid], style: str | None, project_paths: list[Path]):
+    """The report context with the department's annexes; (context, project entries, Chinese lines about them)."""
+    from xlperf import report
+
+    entries, project_problems = load_projects(project_paths)
+    lines = [e.line() for e in entries]
+    sections = report.report_sections(ev, names, grids, style, projects=lines)
+    context = report.build_context(ev, sections, grids=grids, projects=lines)
+    extra = _department_keys(grids, entries, project_problems)
+    context.update(extra)
+    problems = list(extra["project_problems"])
+    if project_paths and not any("projects" in s.tables for s in sections):
+        problems.append(f"“{context['style']}”样式的提纲没有项目自评表附件，项目自评表未列入报告（部门整体支出请用 --style 湖南）")
+    return context, entries, problems
+
+
 def department_report(
     dept_path: str | Path,
     projects_dir: str | Path | None,
@@ -196,7 +212,7 @@ def department_report(
     """
     from xlperf import report
     from xlperf.workbook.recalc import load_evaluation
-    from xlperf.report.job import normalize_format, output_target, write_report
+    from xlperf.report.job import checked_style, normalize_format, output_target, refuse_errors, write_report
 
     f = normalize_format(fmt, out)
     if style is not None and style not in layout.REPORT_STYLES:
@@ -214,23 +230,13 @@ def department_report(
             path=dept,
             code="X040",
         )
-    if strict and ev.errors:
-        lines = "；".join(f"{e.location} {e.code} {e.message}" for e in ev.errors[:20])
-        raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}", path=dept, code="X035")
-    from xlperf.report.job import checked_style
-
+    if strict:
+        refuse_errors(ev, dept)
     warnings: list[str] = []
     style = checked_style(ev, style, warnings)
     project_paths = find_project_workbooks(projects_dir, exclude=dept) if projects_dir else []
-    entries, project_problems = load_projects(project_paths)
-    lines = [e.line() for e in entries]
-    sections = report.report_sections(ev, names, grids, style, projects=lines)
-    context = report.build_context(ev, sections, grids=grids, projects=lines)
-    extra = _department_keys(grids, entries, project_problems)
-    context.update(extra)
-    problems = warnings + list(extra["project_problems"])
-    if project_paths and not any("projects" in s.tables for s in sections):
-        problems.append(f"“{context['style']}”样式的提纲没有项目自评表附件，项目自评表未列入报告（部门整体支出请用 --style 湖南）")
+    context, entries, problems = _department_context(ev, names, grids, style, project_paths)
+    problems = warnings + problems
     if projects_dir and not project_paths:
         problems.append(f"文件夹 {Path(projects_dir).name} 中没有项目自评表（.xlsx）")
 

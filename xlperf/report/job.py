@@ -171,10 +171,8 @@ def render_report(
     target = output_target(src, out, f)
 
     ev, names, grids = load_evaluation(src)
-    if strict and ev.errors:
-        lines = "；".join(f"{e.location} {e.code} {e.message}" for e in ev.errors[:20])
-        more = f"；另有 {len(ev.errors) - 20} 个" if len(ev.errors) > 20 else ""
-        raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code="X035")
+    if strict:
+        refuse_errors(ev, src)
 
     style = checked_style(ev, style, warnings)
     sections = report_sections(ev, names, grids, style)
@@ -190,6 +188,15 @@ def render_report(
         output=target, evaluation=ev, format=f, style=context["style"], warnings=warnings, errors=list(ev.errors),
         open_items=list(context.get("open_items") or []), masked=masked,
     )
+
+
+def refuse_errors(ev: Evaluation, src: Path) -> None:
+    """--strict: no report from a workbook with 错误 findings; the first twenty are named."""
+    if not ev.errors:
+        return
+    lines = "；".join(f"{e.location} {e.code} {e.message}" for e in ev.errors[:20])
+    more = f"；另有 {len(ev.errors) - 20} 个" if len(ev.errors) > 20 else ""
+    raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code="X035")
 
 
 def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None) -> list[str]:
