@@ -70,45 +70,18 @@ def read_grids(
     if not wanted:
         return names, grids
     parts = {s.name: s.part for s in book.worksheets}
-    xml: dict[str, bytes] = {}
-    caps: dict[str, tuple[int, int]] = {}
-    trimmed: dict[str, bytes] = {}
     percent = _percent_styles(book)
     sst = book.part_of_type("/sharedStrings")
     if sst and sst in book.reader.infos:
         _check_well_formed(p, sst, book.reader.read(sst))
-    for name in wanted:
-        part = parts[name]
-        if part not in xml:
-            xml[part] = book.reader.read(part)
-            _check_well_formed(p, part, xml[part], name)
-            cap = _grid_caps(xml[part])
-            caps[part] = cap
-            if cap[0] < MAX_ROW or cap[1] < MAX_COL:
-                trimmed[part] = _trim_sheet(p, part, xml[part], cap)
+    xml, caps, trimmed = _sheet_parts(book, p, [parts[n] for n in wanted], {parts[n]: n for n in wanted})
     if trimmed:
         data = _replace_parts(book, trimmed)
-    try:
-        from python_calamine import CalamineWorkbook
-
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types; none may escape raw
-        raise input_error(p, E_UNREADABLE, "无法读取工作簿内容，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试") from exc
+    wb = _open_calamine(p, data)
     try:
         for name in wanted:
-            try:
-                rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            except Exception as exc:  # noqa: BLE001
-                raise InputError(
-                    "无法读取该工作表的内容，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试",
-                    path=p,
-                    sheet=name,
-                    code=E_UNREADABLE,
-                ) from exc
-            grid = [[None if v == "" else v for v in row] for row in rows]
             part = parts[name]
+            grid = _calamine_grid(wb, p, name)
             _supplement(book, part, grid, trimmed.get(part, xml[part]), caps[part])
             if percent:
                 mark_percent_cells(grid, trimmed.get(part, xml[part]), percent, caps[part])
@@ -119,6 +92,47 @@ def read_grids(
         except Exception:  # noqa: BLE001
             pass
     return names, grids
+
+
+def _sheet_parts(book: Package, p: Path, wanted_parts: list[str], sheet_of: dict[str, str]):
+    """Each wanted sheet's XML (checked well-formed), its read caps, and a trimmed copy when too large."""
+    xml: dict[str, bytes] = {}
+    caps: dict[str, tuple[int, int]] = {}
+    trimmed: dict[str, bytes] = {}
+    for part in wanted_parts:
+        if part in xml:
+            continue
+        xml[part] = book.reader.read(part)
+        _check_well_formed(p, part, xml[part], sheet_of[part])
+        cap = _grid_caps(xml[part])
+        caps[part] = cap
+        if cap[0] < MAX_ROW or cap[1] < MAX_COL:
+            trimmed[part] = _trim_sheet(p, part, xml[part], cap)
+    return xml, caps, trimmed
+
+
+def _open_calamine(p: Path, data: bytes):
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types; none may escape raw
+        raise input_error(p, E_UNREADABLE, "无法读取工作簿内容，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试") from exc
+
+
+def _calamine_grid(wb: Any, p: Path, name: str) -> list[list[Any]]:
+    try:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(
+            "无法读取该工作表的内容，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试",
+            path=p,
+            sheet=name,
+            code=E_UNREADABLE,
+        ) from exc
+    return [[None if v == "" else v for v in row] for row in rows]
 
 
 def _percent_styles(book: Package) -> frozenset[int]:
