@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -301,16 +300,6 @@ def _fill_conf_sheet(data: bytes, sst: list[str], values: dict[str, str]) -> byt
 # --------------------------------------------------------------------------- build
 
 
-def _file_mode(target: Path) -> int:
-    """The mode of the file we replace, else what a plain ``open(..., "w")`` would give."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
 def build_addin(out_dir: str | os.PathLike, *, interpreter: str | None = None) -> Path:
     """Write ``<out_dir>/xlperf.xlam`` and return its path.
 
@@ -351,31 +340,16 @@ def build_addin(out_dir: str | os.PathLike, *, interpreter: str | None = None) -
         parts[sheet_part], _shared_strings(parts.get("xl/sharedStrings.xml")), conf
     )
 
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".xlperf-", suffix=".xlam.tmp", dir=out)
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-                for info in infos:
-                    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                    zi.compress_type = zipfile.ZIP_DEFLATED
-                    zi.external_attr = info.external_attr
-                    zout.writestr(zi, new_parts[info.filename])
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, _file_mode(target))  # mkstemp makes it 0600
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except PermissionError:
-        raise OutputError("无法写入加载项：文件可能正被 Excel 使用。请先完全退出 Excel，再重试。", path=target) from None
-    except OSError as exc:
-        raise OutputError(f"无法写入加载项：{exc.strerror or exc}", path=target) from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
+    from xlperf.ooxml.files import atomic_output
+
+    # the same atomic write as every other output (temp file, fsync, replace; owner and mode kept)
+    with atomic_output(target) as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+            for info in infos:
+                zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zi.external_attr = info.external_attr
+                zout.writestr(zi, new_parts[info.filename])
     return target
 
 

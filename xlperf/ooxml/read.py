@@ -359,7 +359,11 @@ def _xml_text(raw: bytes | None) -> str:
 
 
 def _supplement(book: Package, part: str, grid: list[list[Any]], data: bytes, cap: tuple[int, int] = (MAX_ROW, MAX_COL)) -> None:
-    """Put CellError / UncachedFormula values that calamine drops into the grid (within ``cap``)."""
+    """Put CellError / UncachedFormula values that calamine drops into the grid (within ``cap``).
+
+    One pass of regular expressions over the sheet XML, keeping the row/column position and the
+    anchors of shared formulas as it goes: that state is why it is one function (~70 lines); a
+    sheet with neither error cells nor formulas returns at the first check."""
     if b't="e"' not in data and b"t='e'" not in data and not _HAS_F.search(data):
         return
     start = data.find(b"sheetData")
