@@ -194,6 +194,12 @@ def cases(soffice: bool) -> list[Case]:
         Case(["xlperf", "report", "已计算.xlsx", "-o", "r.docx"], 0, [exists("r.docx")]),
         Case(["xlperf", "report", "已计算.xlsx", "-o", "r.md", "--format", "md"], 0, [exists("r.md")]),
         Case(["xlperf", "report", "已计算.xlsx", "-o", "r.html", "--format", "html"], 0, [exists("r.html")]),
+        Case(["xlperf", "report", "已计算.xlsx", "-o", "公示.md", "--format", "md", "--public"], 0, [exists("公示.md")]),
+        Case(["xlperf", "report", "已计算.xlsx", "-o", "自评表.xlsx", "--format", "xlsx"], 0, [exists("自评表.xlsx"), contains("已导出自评表")]),
+        Case(["xlperf", "check", "自评表.xlsx"], 0, [contains("84.31")], why="the exported official form reads back with its total"),
+        Case(["xlperf", "import", "自评表.xlsx", "-o", "导入.xlsx"], 0, [exists("导入.xlsx")]),
+        Case(["xlperf", "calc", "自评表.xlsx"], 2, [contains("import")], why="calc does not write into a unit's own form: import first"),
+        Case(["xlperf", "new", "明年.xlsx", "--from", "已计算.xlsx"], 0, [exists("明年.xlsx")]),
     ]
     if soffice:
         c.append(Case(["xlperf", "report", "已计算.xlsx", "-o", "r.pdf", "--format", "pdf"], 0, [exists("r.pdf")]))

@@ -15,17 +15,10 @@ from xlperf.core.models import Evaluation
 
 def check_file(path: str | Path, table: int | None = None) -> Evaluation:
     """Read and score a workbook, or a form a unit already holds, without writing anything."""
-    from xlperf.forms.kind import foreign_forms, needs_form_reader
-    from xlperf.workbook.filebook import FileBook
-    from xlperf.workbook.recalc import load_form, recalculate, require_file
+    from xlperf.workbook.recalc import form_or_book, load_form, recalculate
 
-    p = Path(path)
-    if needs_form_reader(p):
-        return load_form(p, table)[0]
-    require_file(p)
-    book = FileBook(p)
-    names = book.sheet_names()
-    if foreign_forms(names, {n: book.read(n) for n in names}):
+    p, book = form_or_book(path)
+    if book is None:
         return load_form(p, table)[0]
     return recalculate(book, write=False)
 

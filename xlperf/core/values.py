@@ -124,6 +124,20 @@ class Parsed:
         return self.raw
 
 
+# XML 1.0 forbids most control characters; Excel cells can hold them (\x0b from Alt+Enter on a Mac).
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable(value: Any) -> str:
+    """A display string safe for every renderer (WordprocessingML too): control characters dropped,
+    CR LF unified, spaces at the ends removed."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return _CONTROL_CHARS.sub("", text).strip()
+
+
 def normalize_text(value: str) -> str:
     """Full-width to half-width (NFKC), unify comparison signs, strip spaces at the ends."""
     s = unicodedata.normalize("NFKC", value)

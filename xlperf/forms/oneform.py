@@ -20,7 +20,7 @@ from xlperf.core.grid import Grid, cell, header_key, number_of, rate_of, text_of
 from xlperf.core.values import Percent
 from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, SelfEvaluation, SubtotalDeclaration
 from xlperf.forms.table import Table
-from xlperf.forms.template import TEXT_LIMIT, _split_label
+from xlperf.forms.template import TEXT_LIMIT, _split_label, link_subtotals
 
 E_NO_FORM = "X023"
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
@@ -302,12 +302,7 @@ class _Reader:
             self.add("E031", total_rows[1], None, first=f"第 {total_rows[0]} 行", other=f"第 {total_rows[1]} 行")
         if not total_rows and self.layout != "山西":
             self.add("E036", last, None, row=last)
-        for ind in inp.indicators:
-            for s in inp.subtotals:
-                if s.level == 1 and s.name == ind.level1:
-                    ind.level1_declared = s.declared
-                if s.level == 2 and s.name == ind.level2 and s.parent == ind.level1:
-                    ind.level2_declared = s.declared
+        link_subtotals(inp)
         if not inp.indicators:
             self.add("E009", hdr, None, sheet=self.sheet)
 

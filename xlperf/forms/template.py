@@ -233,14 +233,19 @@ def read_indicators(grid: Grid, sheet: str, inp: SelfEvaluation, findings: list[
             findings.append(make("E010", _loc(sheet, r, None), sheet=sheet, count=_count_rows(grid, r, cols) + count - 1, limit=layout.MAX_INDICATOR_ROWS))
             break
         inp.indicators.append(rd.indicator(labels.l1, labels.l2))
+    link_subtotals(inp)
+    if not inp.indicators:
+        findings.append(make("E009", _loc(sheet, row, None), sheet=sheet))
+
+
+def link_subtotals(inp: SelfEvaluation) -> None:
+    """Give each indicator the subtotals its 一级/二级 labels declared (产出指标(50分), 数量指标（15）)."""
     for ind in inp.indicators:
         for s in inp.subtotals:
             if s.level == 1 and s.name == ind.level1:
                 ind.level1_declared = s.declared
             if s.level == 2 and s.name == ind.level2 and s.parent == ind.level1:
                 ind.level2_declared = s.declared
-    if not inp.indicators:
-        findings.append(make("E009", _loc(sheet, row, None), sheet=sheet))
 
 
 def _indicator_header(grid: Grid, sheet: str, findings: list[Finding], source: str) -> tuple[int, dict[str, int]]:

@@ -23,17 +23,7 @@ Grid = list[list[Any]]
 
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
-# XML 1.0 forbids most control characters; Excel cells can hold them (\x0b from Alt+Enter on a Mac).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def clean(value: Any) -> str:
-    """A display string safe for WordprocessingML: control characters dropped, CR LF unified."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return _CONTROL.sub("", text).strip()
+clean = V.printable  # one definition, in core.values
 
 
 def amount(value: float | None) -> str:

@@ -21,7 +21,6 @@ Pure: no I/O, no third-party imports.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,16 +161,7 @@ def _rate(value: float | None) -> dict[str, Any]:
     return {"text": V.format_rate(value), "number": float(value), "fmt": "0.00%"}
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def clean(value: Any) -> str:
-    """Text safe for every renderer (as report.context.clean): control characters dropped."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return _CONTROL.sub("", text).strip()
+clean = V.printable  # one definition, in core.values
 
 
 def _budget_on_sheet(ev: Evaluation) -> bool:

@@ -109,19 +109,29 @@ def is_foreign_form(path: Path) -> bool:
     return bool(foreign_forms(names, {n: book.read(n) for n in names}))
 
 
-def read_input(path: str | Path, *, table: int | None = None):
-    """What a workbook or a unit's form says, unscored (for ``new --from``)."""
-    from xlperf.forms.choose import one_form
+def form_or_book(path: str | Path):
+    """(path, FileBook) for our workbook, or (path, None) for a form a unit already holds (routed
+    to the form reader): by the file's type, then by its sheets. The one place that decides."""
     from xlperf.forms.kind import foreign_forms, needs_form_reader
     from xlperf.workbook.filebook import FileBook
 
     p = Path(path)
     if needs_form_reader(p):
-        return one_form(p, table)[0]
+        return p, None
     require_file(p)
     book = FileBook(p)
     names = book.sheet_names()
-    grids = {n: book.read(n) for n in names}
-    if foreign_forms(names, grids):
+    if foreign_forms(names, {n: book.read(n) for n in names}):
+        return p, None
+    return p, book
+
+
+def read_input(path: str | Path, *, table: int | None = None):
+    """What a workbook or a unit's form says, unscored (for ``new --from``)."""
+    from xlperf.forms.choose import one_form
+
+    p, book = form_or_book(path)
+    if book is None:
         return one_form(p, table)[0]
-    return read_workbook(names, grids, source=p.name)
+    names = book.sheet_names()
+    return read_workbook(names, {n: book.read(n) for n in names}, source=p.name)
