@@ -55,8 +55,9 @@ UNREAD_SHEETS = ("说明", "校验结果", "_lists")
 def load_workbook_evaluation(path: str | Path):
     """:func:`xlperf.api.load_evaluation` without the sheets nothing reads (UNREAD_SHEETS).
 
-    Same reader, same scoring, same (evaluation, sheet names, grids). Should the indicator table
-    sit on one of those sheets after all (a foreign workbook), it falls back to reading everything.
+    Same reader, same scoring, same (evaluation, sheet names, grids), from one opening of the
+    file. Should the indicator table sit on one of those sheets after all (a foreign workbook),
+    it falls back to reading everything.
     """
     from xlperf import ooxml as xlsx
     from xlperf.workbook.recalc import load_evaluation
@@ -66,14 +67,12 @@ def load_workbook_evaluation(path: str | Path):
     p = Path(path)
     if not p.is_file():
         return load_evaluation(p)  # its own Chinese errors for a missing file or a folder
-    names = xlsx.sheet_names(p)
-    wanted = [n for n in names if n not in UNREAD_SHEETS]
-    if len(wanted) == len(names):
-        return load_evaluation(p)
-    names, grids = xlsx.read_grids(p, wanted)
+    names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)
     try:
         return evaluate(read_workbook(names, grids, source=p.name)), names, grids
     except InputError:
+        if len(grids) == len(names):
+            raise
         return load_evaluation(p)
 
 
