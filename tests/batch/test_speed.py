@@ -1,15 +1,24 @@
-"""The fast Word path gives the docxtpl path's file byte for byte (apart from zip timestamps)."""
+"""Batch speed without a changed output: the fast Word path gives the docxtpl path's file byte for
+byte (apart from zip timestamps); a LibreOffice that dies loses no PDF and leaves no process."""
 
 from __future__ import annotations
 
 import io
+import os
+import signal
 import struct
+import sys
+import tempfile
+import threading
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.batch.test_batch import _workbook
+from tests.batch.test_batch import _workbook, bureau, bureau_master  # noqa: F401 - fixtures
+from xlperf.batch.run import run_batch
+from xlperf.report.pdf import find_soffice
 from xlperf import report
 from xlperf.batch.job import load_workbook_evaluation, report_sections
 from xlperf.report import word, wordpack
@@ -107,3 +116,141 @@ def test_timestamp_masking_sees_a_changed_byte(two_workbooks, tmp_path):
     changed = bytearray(data)
     changed[info.header_offset + 40 + len(info.filename)] ^= 1  # inside the compressed body
     assert _without_timestamps(bytes(changed)) != _without_timestamps(data)
+
+
+# --- PDF converters: a LibreOffice that dies ---------------------------------------------------------
+
+FAKE_SOFFICE = r'''#!{python}
+"""A stand-in for LibreOffice: writes complete PDFs, starts a helper that would outlive it, and
+dies (SIGKILL) on the victim's file, leaving a cut-off PDF, once or every time."""
+import os, pathlib, subprocess, sys
+args = sys.argv[1:]
+out = pathlib.Path(args[args.index("--outdir") + 1])
+files = [pathlib.Path(f) for f in args[args.index("--outdir") + 2 :]]
+log = pathlib.Path(os.environ["FAKE_LOG"])
+died = pathlib.Path(os.environ["FAKE_LOG"] + ".died")
+helper = subprocess.Popen(["sleep", "300"])
+with open(log, "a", encoding="utf-8") as fh:
+    fh.write(f"{{helper.pid}}\t{{'|'.join(f.stem for f in files)}}\n")
+for f in files:
+    if os.environ["FAKE_VICTIM"] in f.stem and (not died.exists() or os.environ["FAKE_MODE"] == "always"):
+        (out / (f.stem + ".pdf")).write_bytes(b"%PDF-1.4\n1 0 obj")
+        died.touch()
+        os.kill(os.getpid(), 9)
+    (out / (f.stem + ".pdf")).write_bytes(b"%PDF-1.4\n1 0 obj\n%%EOF\n")
+'''
+
+
+def _alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.exists():
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        except (OSError, IndexError):
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _fake_soffice(tmp_path: Path, monkeypatch, mode: str) -> Path:
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE_SOFFICE.format(python=sys.executable), encoding="utf-8")
+    fake.chmod(0o755)
+    log = tmp_path / "soffice.log"
+    monkeypatch.setattr("xlperf.report.pdf.find_soffice", lambda: str(fake))
+    monkeypatch.setattr("xlperf.batch.run._find_soffice", lambda: str(fake))
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    monkeypatch.setenv("FAKE_VICTIM", "县卫健局")
+    monkeypatch.setenv("FAKE_MODE", mode)
+    return log
+
+
+def _runs(log: Path) -> list[tuple[int, list[str]]]:
+    out = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        pid, names = line.split("\t")
+        out.append((int(pid), names.split("|")))
+    return out
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_a_dead_converter_held_are_retried_once_and_nothing_is_left_running(bureau, tmp_path, monkeypatch, jobs):
+    log = _fake_soffice(tmp_path, monkeypatch, "once")
+    out = tmp_path / "out"
+    result = run_batch([bureau / "县医保局", bureau / "县卫健局", bureau / "医保-购买服务.xlsx"], out, jobs=jobs, formats="pdf")
+    runs = _runs(log)
+    held = [names for _, names in runs if any("县卫健局" in n for n in names)]
+    assert len(held) == 2 and len(runs) == jobs + 1  # one run per converter, and the retry
+    first, second = held
+    victim = next(i for i, name in enumerate(first) if "县卫健局" in name)
+    assert second == first[victim:]  # what the dead run had not finished, the cut-off PDF included
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["医保-购买服务-自评报告.pdf", "县医保局-自评表-自评报告.pdf", "县卫健局-自评表-自评报告.pdf"]
+    assert all(p.read_bytes().rstrip().endswith(b"%%EOF") for p in out.glob("*.pdf"))
+    assert result.exit_code == 1  # 医保-购买服务 has findings; no record says PDF 未生成
+    assert not any("PDF 未生成" in (r.错误信息 or "") for r in result.records)
+    assert not any(_alive(pid) for pid, _ in runs), "a converter's helper process outlived it"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
+def test_a_file_that_kills_its_converter_twice_is_reported_and_the_rest_converted(bureau, tmp_path, monkeypatch):
+    log = _fake_soffice(tmp_path, monkeypatch, "always")
+    out = tmp_path / "out"
+    result = run_batch([bureau / "县医保局", bureau / "县卫健局"], out, jobs=1, formats="docx,pdf")
+    runs = _runs(log)
+    assert len(runs) == 2  # tried, then once more, then reported
+    by = {r.文件: r for r in result.records}
+    assert "PDF 未生成" in by["县卫健局/自评表.xlsx"].错误信息 and "意外退出" in by["县卫健局/自评表.xlsx"].错误信息
+    assert "县卫健局-自评表-自评报告.pdf" not in by["县卫健局/自评表.xlsx"].输出
+    assert (out / "县医保局-自评表-自评报告.pdf").exists() and not (out / "县卫健局-自评表-自评报告.pdf").exists()
+    assert (out / "县卫健局-自评表-自评报告.docx").exists()  # the Word report stays
+    assert result.exit_code == 1
+    assert not any(_alive(pid) for pid, _ in runs)
+
+
+def _processes_mentioning(text: str) -> list[tuple[int, str]]:
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if text in cmd and _alive(int(d.name)):
+            found.append((int(d.name), cmd))
+    return found
+
+
+@pytest.mark.skipif(find_soffice() is None or not Path("/proc").is_dir(), reason="LibreOffice and /proc needed")
+def test_killing_libreoffice_mid_run_loses_no_pdf_and_leaves_no_process(bureau, tmp_path, monkeypatch):
+    from xlperf.report import pdf as lo
+
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    monkeypatch.setattr(lo, "new_profile", lambda: Path(tempfile.mkdtemp(dir=profiles)))
+    killed: list[int] = []
+
+    def killer():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed:
+            for pid, cmd in _processes_mentioning(profiles.as_uri()):
+                if "soffice.bin" in cmd.split(" ", 1)[0]:
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+                    return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    out = tmp_path / "out"
+    result = run_batch([bureau / "县医保局", bureau / "县卫健局", bureau / "医保-购买服务.xlsx"], out, jobs=2, formats="pdf")
+    thread.join(timeout=5)
+    assert killed, "no LibreOffice process was seen to kill"
+    assert len(list(out.glob("*.pdf"))) == 3
+    assert not any("PDF 未生成" in (r.错误信息 or "") for r in result.records)
+    assert not _processes_mentioning(profiles.as_uri())
+    assert not list(profiles.iterdir())  # the profiles are removed with the batch

@@ -15,8 +15,9 @@ How it stays fast and safe with thousands of files:
 * ``OUTDIR/.xlperf-batch.json`` maps each input to the sha256 of its content and the options
   (formats, style, xlperf version, report template hash); it is rewritten atomically after each
   chunk, so a re-run skips unchanged workbooks whose outputs exist and an interrupted run resumes;
-* PDF: the docx files of a chunk go through ONE LibreOffice process (in a background thread
-  while the workers go on with the next workbooks).
+* PDF: the docx files of a chunk go through ONE LibreOffice run; one converter per job, each
+  with its own LibreOffice profile, in background threads while the workers go on with the next
+  workbooks (see :mod:`xlperf.batch.pdf`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any, Sequence
 
 from xlperf.batch.discover import Discovery, discover, display_names, file_key, output_bases
 from xlperf.batch.job import InlineExecutor, error_text, init_worker, process
-from xlperf.batch.pdf import convert_chunk
+from xlperf.batch.pdf import Converters, convert_chunk
 from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
 from xlperf.batch.state import STATE_FILE, STATE_VERSION, file_hash, load_state, options_key, save_state
 from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, SummaryRecord, failed_record
@@ -255,6 +256,7 @@ class BatchRun:
         self.last_save = time.monotonic()
         self.pool: Any = None
         self.pdf_pool: ThreadPoolExecutor | None = None
+        self.converters: Converters | None = None
         self.n_jobs = 1
 
     @property
@@ -344,25 +346,40 @@ class BatchRun:
         n = max(1, int(jobs or os.cpu_count() or 1))
         self.n_jobs = min(n, max(1, len(self.tasks)))
         self.pool = self._new_pool() if self.tasks else None
-        if self.want_pdf and not self.pdf_problem and self.n_jobs > 1:
-            self.pdf_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlperf-pdf")
+        if self.want_pdf and not self.pdf_problem:
+            self.converters = Converters(self.n_jobs)  # one LibreOffice per job
+            if self.n_jobs > 1:
+                self.pdf_pool = ThreadPoolExecutor(max_workers=self.converters.n, thread_name_prefix="xlperf-pdf")
         try:
             while self.tasks or self.inflight or self.pdf_inflight:
                 self._submit()
                 ready, _ = wait(list(self.inflight) + list(self.pdf_inflight), return_when=FIRST_COMPLETED)
                 self._collect(ready)
-                if self.pdf_waiting and (len(self.pdf_waiting) >= self.chunk_size or (not self.tasks and not self.inflight)):
-                    items, self.pdf_waiting = list(self.pdf_waiting), []
-                    self._start_pdf(items)
+                self._schedule_pdf()
                 self._flush_state()
             self._flush_state(force_write=True)
         except BaseException:
             self._abandon()
             raise
+        finally:
+            if self.converters is not None and not self.pdf_inflight:
+                self.converters.close()
         if self.pool is not None:
             self.pool.shutdown(wait=True)
         if self.pdf_pool is not None:
             self.pdf_pool.shutdown(wait=True)
+
+    def _schedule_pdf(self) -> None:
+        """Give waiting docx to free converters: a chunk at a time while workbooks are still being
+        processed; at the end what is left, shared between the converters."""
+        slots = self.converters.n if self.converters is not None else 1
+        while self.pdf_waiting and len(self.pdf_inflight) < slots:
+            last = not self.tasks and not self.inflight
+            if not last and len(self.pdf_waiting) < self.chunk_size:
+                return
+            size = self.chunk_size if not last else min(self.chunk_size, -(-len(self.pdf_waiting) // slots))
+            items, self.pdf_waiting = self.pdf_waiting[:size], self.pdf_waiting[size:]
+            self._start_pdf(items)
 
     def _submit(self) -> None:
         in_flight_max = max(2, self.n_jobs * IN_FLIGHT_PER_JOB)
@@ -437,10 +454,11 @@ class BatchRun:
             self.unsaved = 0
 
     def _start_pdf(self, items: list) -> None:
+        assert self.converters is not None
         if self.pdf_pool is not None:
-            self.pdf_inflight[self.pdf_pool.submit(convert_chunk, items, self.out, self.staging)] = items
+            self.pdf_inflight[self.pdf_pool.submit(convert_chunk, items, self.out, self.staging, self.converters)] = items
             return
-        for (task, _), rec in zip(items, convert_chunk(items, self.out, self.staging)):
+        for (task, _), rec in zip(items, convert_chunk(items, self.out, self.staging, self.converters)):
             self._finish(task, rec)
         self._flush_state()
 
@@ -466,6 +484,13 @@ class BatchRun:
             self.pool.shutdown(wait=False, cancel_futures=True)
         if self.pdf_pool is not None:
             self.pdf_pool.shutdown(wait=False, cancel_futures=True)
+        if self.pdf_inflight:
+            from xlperf.report.pdf import stop_all
+
+            stop_all()  # no LibreOffice outlives the batch
+            if self.pdf_pool is not None:
+                self.pdf_pool.shutdown(wait=True)  # the converting threads return at once now
+            self.pdf_inflight.clear()
         if self.out is not None and self.unsaved:
             try:
                 save_state(self.out, self.state)
