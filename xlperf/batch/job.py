@@ -30,9 +30,14 @@ def init_worker(warm: bool = True, in_process: bool = False) -> None:
     import xlperf.core.scoring  # noqa: F401
 
     if warm:
-        from xlperf.report.word import warm as warm_templates
+        # the report modules only: a template is compiled by the first report that uses it (and
+        # gets its skeleton then, see report.wordpack); warming all five would cost each worker
+        # ~0.15 s for templates a run may never use
+        import xlperf.report  # noqa: F401
+        from xlperf.report.word import _env, _template_class
 
-        warm_templates()
+        _env()
+        _template_class()
     _WORKER_READY = True
     if not in_process:
         # what was imported and warmed stays for the life of the worker: out of the collector's way

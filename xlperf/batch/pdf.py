@@ -3,7 +3,7 @@
 Each converter slot has its own LibreOffice profile folder (two LibreOffice processes sharing a
 profile would wait on each other or fail), made once and reused by every run of that slot. A run
 that dies (killed, crashed, timed out) leaves behind only the PDFs it finished; the files it did
-not finish are converted once more in a new run, then reported (PDF 未生成). A run never leaves
+not finish are converted once more in a new run (the one it died on last), then reported (PDF 未生成). A run never leaves
 a process behind: see :func:`xlperf.report.pdf.convert`.
 """
 
@@ -103,6 +103,11 @@ def _convert(sources: list[Path], work: Path, converters: Converters) -> tuple[l
             pending = [pending[j] for j in run.missing]
             if not pending:
                 break
+            if run.timed_out or run.returncode:
+                # LibreOffice converts in order: it died on the first file it did not finish, the
+                # others it never reached. That one goes last in the new run, so a file that kills
+                # LibreOffice every time cannot take the others down with it twice.
+                pending = pending[1:] + pending[:1]
             if run.timed_out:
                 problem = f"LibreOffice 转换超时（{int(run.limit)} 秒）"
             elif run.returncode:

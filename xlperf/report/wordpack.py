@@ -45,6 +45,7 @@ class Skeleton:
     core_blob: bytes = b""
     # header/footer XML rendered -> serialised bytes: the same for every report in practice
     part_cache: dict[str, bytes] = field(default_factory=dict)
+    compiled: dict[str, Any] = field(default_factory=dict)  # source XML -> its compiled template
 
 
 _LOCK = threading.Lock()
