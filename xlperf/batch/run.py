@@ -377,7 +377,9 @@ class BatchRun:
             last = not self.tasks and not self.inflight
             if not last and len(self.pdf_waiting) < self.chunk_size:
                 return
-            size = self.chunk_size if not last else min(self.chunk_size, -(-len(self.pdf_waiting) // slots))
+            # at the end, one run per converter for what is left: each run starts LibreOffice anew
+            # (~1 s of CPU), and converters that finish a chunk at different times even it out
+            size = self.chunk_size if not last else -(-len(self.pdf_waiting) // slots)
             items, self.pdf_waiting = self.pdf_waiting[:size], self.pdf_waiting[size:]
             self._start_pdf(items)
 
