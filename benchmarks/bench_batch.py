@@ -223,7 +223,8 @@ def child_pdf_batch(folder: str, out: str, jobs: int, k: int) -> None:
     elapsed = time.perf_counter() - t
     made = len(list(Path(out).glob("*.pdf")))
     missing = sum(1 for r in result.records if "PDF 未生成" in (r.错误信息 or ""))
-    print(json.dumps({"elapsed": elapsed, "n": len(files), "made": made, "missing": missing}))
+    print(json.dumps({"elapsed": elapsed, "n": len(files), "made": made, "missing": missing,
+                      "cpu": _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)}))
 
 
 def child_stages(folder: str, k: int) -> None:
@@ -393,7 +394,7 @@ def main() -> None:
             pdf = _child("--child", "pdf", str(folder), str(Path(tmp) / "pdf"), str(args.jobs), str(k))
             print(
                 f"xlperf batch --jobs {args.jobs} --format pdf: {pdf['made']}/{pdf['n']} PDFs (未生成 {pdf['missing']}) in {pdf['elapsed']:.2f} s "
-                f"= {pdf['n'] / pdf['elapsed']:.2f} reports/s"
+                f"= {pdf['n'] / pdf['elapsed']:.2f} reports/s; CPU per report (xlperf and LibreOffice) {pdf['cpu'] / pdf['n'] * 1000:.0f} ms"
             )
         if args.stages:
             st = _child("--child", "stages", str(folder), str(min(args.stages, args.n - 2)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import struct
 import sys
@@ -255,3 +256,43 @@ def test_killing_libreoffice_mid_run_loses_no_pdf_and_leaves_no_process(bureau, 
     assert not any("PDF 未生成" in (r.错误信息 or "") for r in result.records)
     assert not _processes_mentioning(profiles.as_uri())
     assert not list(profiles.iterdir())  # the profiles are removed with the batch
+
+
+# --- workbooks sent a few to a call ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    __import__("multiprocessing").get_start_method() != "fork", reason="relies on fork: the patched reader is inherited by the workers"
+)
+def test_a_worker_dying_with_a_group_of_workbooks_blames_only_the_one_that_kills_it(bureau_master, tmp_path, monkeypatch):
+    from xlperf.batch import job as job_module
+    from xlperf.batch import run as run_module
+
+    src = tmp_path / "many"
+    src.mkdir()
+    good = bureau_master / "县医保局" / "自评表.xlsx"
+    for i in range(44):
+        shutil.copyfile(good, src / f"单位{i:02d}.xlsx")
+    shutil.copyfile(good, src / "单位07-致命.xlsx")
+    real = job_module.load_workbook_evaluation
+
+    def flaky(path):
+        if "致命" in str(path):
+            os._exit(9)  # the worker dies without a word, taking its whole call with it
+        return real(path)
+
+    calls = []
+    real_submit = run_module.BatchRun._submit
+
+    def counting(self):
+        before = set(self.inflight)
+        real_submit(self)
+        calls.extend(len(group) for fut, group in self.inflight.items() if fut not in before)
+
+    monkeypatch.setattr(job_module, "load_workbook_evaluation", flaky)
+    monkeypatch.setattr(run_module.BatchRun, "_submit", counting)
+    result = run_batch([src], tmp_path / "out", jobs=2)
+    assert max(calls) == run_module.PER_CALL and min(calls) == 1  # groups while many are left, then singly
+    failed = [r.文件 for r in result.records if r.状态 == "失败"]
+    assert failed == ["单位07-致命.xlsx"]
+    assert len(result.records) == 45 and len(list((tmp_path / "out").glob("*.docx"))) == 44

@@ -119,6 +119,11 @@ def process(task: dict[str, Any]) -> dict[str, Any]:
             gc.collect()
 
 
+def process_many(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`process` for each task of a call (a batch sends workbooks a few to a call)."""
+    return [process(task) for task in tasks]
+
+
 def _process_one(task: dict[str, Any]) -> dict[str, Any]:
     file = task["display"]
     try:

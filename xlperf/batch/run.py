@@ -7,7 +7,7 @@ How it stays fast and safe with thousands of files:
 
 * worker processes (``ProcessPoolExecutor``), each initialised once (report templates loaded
   once per process); ``jobs=1`` runs in-process;
-* at most ``4 × jobs`` workbooks in flight; workers send back a small :class:`SummaryRecord`
+* workbooks go to the workers 4 to a call, at most 2 calls per worker in flight; workers send back a small :class:`SummaryRecord`
   (summary fields and findings), never an Evaluation, so memory does not grow with N;
 * every output goes to a temporary name in ``OUTDIR/.xlperf-tmp`` and is moved into place
   with ``os.replace``: a killed batch leaves complete reports or none; the next run clears the
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from xlperf.batch.discover import Discovery, discover, display_names, file_key, output_bases
-from xlperf.batch.job import InlineExecutor, error_text, init_worker, process
+from xlperf.batch.job import InlineExecutor, error_text, init_worker, process_many
 from xlperf.batch.pdf import Converters, convert_chunk
 from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
 from xlperf.batch.state import STATE_FILE, STATE_VERSION, file_hash, load_state, options_key, save_state
@@ -45,7 +45,8 @@ SUMMARY_CSV = "汇总表.csv"
 STAGING_DIR = ".xlperf-batch-tmp"
 LOCK_NAME = ".xlperf-batch.lock"
 DEFAULT_CHUNK = 50
-IN_FLIGHT_PER_JOB = 4
+IN_FLIGHT_PER_JOB = 2  # calls in flight per worker process
+PER_CALL = 4  # workbooks per call to a worker: a quarter of the round trips through the pool
 MAX_ATTEMPTS = 2  # a workbook in flight when a worker process died is retried once
 
 OLD_FORMAT_MESSAGE = "这是旧版 {suffix} 格式，程序只能读取 .xlsx：请在 Excel 或 WPS 中打开后“另存为 .xlsx”再运行"
@@ -248,7 +249,7 @@ class BatchRun:
         self.state: dict[str, Any] = load_state(out) if out is not None else {"version": STATE_VERSION, "entries": {}}
         self.opts = options_key(fmts, style) if out is not None else ""
         self.tasks: deque[dict[str, Any]] = deque()
-        self.inflight: dict[Future, dict[str, Any]] = {}
+        self.inflight: dict[Future, list[dict[str, Any]]] = {}
         self.pdf_inflight: dict[Future, list] = {}
         self.pdf_waiting: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self.unsaved = 0
@@ -390,10 +391,14 @@ class BatchRun:
                 # a retry after a worker died: alone, so a second death names its workbook
                 if not self.inflight:
                     task = self.tasks.popleft()
-                    self.inflight[self.pool.submit(process, task)] = task
+                    self.inflight[self.pool.submit(process_many, [task])] = [task]
                 return
-            task = self.tasks.popleft()
-            self.inflight[self.pool.submit(process, task)] = task
+            # a few at a time, except near the end or in a small run, where they are shared out singly
+            size = PER_CALL if len(self.tasks) >= 2 * PER_CALL * in_flight_max else 1
+            group = []
+            while self.tasks and len(group) < size and self.tasks[0]["attempt"] == 1:
+                group.append(self.tasks.popleft())
+            self.inflight[self.pool.submit(process_many, group)] = group
 
     def _collect(self, ready) -> None:
         broken: list[dict[str, Any]] = []
@@ -401,28 +406,33 @@ class BatchRun:
             if fut in self.pdf_inflight:
                 self._collect_pdf(fut)
                 continue
-            task = self.inflight.pop(fut)
+            group = self.inflight.pop(fut)
             try:
-                res = fut.result()
+                results = fut.result()
             except BrokenProcessPool:
-                broken.append(task)
+                broken.extend(group)
                 continue
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
-                res = {"record": failed_record(task["display"], error_text(exc)).to_dict(), "pdf_source": None}
-            rec = res["record"]
-            if res.get("pdf_source") and rec.get("状态") != STATUS_FAILED:
-                task["pdf_source"] = res["pdf_source"]
-                self.pdf_waiting.append((task, rec))
-            else:
-                if self.want_pdf and self.pdf_problem and rec.get("状态") != STATUS_FAILED:
-                    rec["错误信息"] = f"{PDF_MISSING}（未找到 LibreOffice）"
-                self._finish(task, rec)
+                results = [{"record": failed_record(task["display"], error_text(exc)).to_dict(), "pdf_source": None} for task in group]
+            for task, res in zip(group, results):
+                self._take(task, res)
         if broken:
             self._recover(broken)
 
+    def _take(self, task: dict[str, Any], res: dict[str, Any]) -> None:
+        """A workbook's result: finished, or on to the PDF converters."""
+        rec = res["record"]
+        if res.get("pdf_source") and rec.get("状态") != STATUS_FAILED:
+            task["pdf_source"] = res["pdf_source"]
+            self.pdf_waiting.append((task, rec))
+        else:
+            if self.want_pdf and self.pdf_problem and rec.get("状态") != STATUS_FAILED:
+                rec["错误信息"] = f"{PDF_MISSING}（未找到 LibreOffice）"
+            self._finish(task, rec)
+
     def _recover(self, broken: list[dict[str, Any]]) -> None:
         """A worker process died (killed, out of memory): every task in flight is lost with it."""
-        broken.extend(self.inflight.values())
+        broken.extend(task for group in self.inflight.values() for task in group)
         self.inflight.clear()
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._new_pool()
