@@ -165,6 +165,7 @@ def run_batch(
         staging = out / STAGING_DIR
         _clear_staging(staging)
         _cleanup_stray_temps(out)
+        _preload_summary_writer()
         result = _run(found, out, staging, fmts, jobs, force, style, chunk_size, notify, check_only=False)
         from xlperf.batch.summary import write_summary_xlsx, write_summary_csv
 
@@ -180,6 +181,23 @@ def run_batch(
     result.elapsed = time.perf_counter() - started
     notify(Progress("finish", len(result.records), len(result.records)))
     return result
+
+
+def _preload_summary_writer() -> None:
+    """Import what writes the 汇总表 in a background thread while the workers run (~0.3 s the
+    end of the run would otherwise wait for, with the workers already done)."""
+    import threading
+
+    def load() -> None:
+        try:
+            import openpyxl.cell  # noqa: F401
+            import openpyxl.chart  # noqa: F401
+            import openpyxl.formatting.rule  # noqa: F401
+            import openpyxl.styles  # noqa: F401
+        except Exception:  # noqa: BLE001 - only a head start: write_summary_xlsx imports for itself
+            pass
+
+    threading.Thread(target=load, name="xlperf-preload", daemon=True).start()
 
 
 def check_records(inputs: Sequence[str | Path], *, jobs: int = 1, progress: ProgressCallback | None = None) -> list[SummaryRecord]:
