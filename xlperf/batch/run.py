@@ -15,7 +15,7 @@ How it stays fast and safe with thousands of files:
 * ``OUTDIR/.xlperf-batch.json`` maps each input to the sha256 of its content and the options
   (formats, style, xlperf version, report template hash); it is rewritten atomically after each
   chunk, so a re-run skips unchanged workbooks whose outputs exist and an interrupted run resumes;
-* PDF: the docx files of a chunk go through ONE LibreOffice run; one converter per job, each
+* PDF: up to PDF_RUN docx files go through ONE LibreOffice run; one converter per job, each
   with its own LibreOffice profile, in background threads while the workers go on with the next
   workbooks (see :mod:`xlperf.batch.pdf`).
 """
@@ -47,6 +47,7 @@ LOCK_NAME = ".xlperf-batch.lock"
 DEFAULT_CHUNK = 50
 IN_FLIGHT_PER_JOB = 2  # calls in flight per worker process
 PER_CALL = 4  # workbooks per call to a worker: a quarter of the round trips through the pool
+PDF_RUN = 150  # reports per LibreOffice run
 MAX_ATTEMPTS = 2  # a workbook in flight when a worker process died is retried once
 
 OLD_FORMAT_MESSAGE = "这是旧版 {suffix} 格式，程序只能读取 .xlsx：请在 Excel 或 WPS 中打开后“另存为 .xlsx”再运行"
@@ -394,11 +395,12 @@ class BatchRun:
         slots = self.converters.n if self.converters is not None else 1
         while self.pdf_waiting and len(self.pdf_inflight) < slots:
             last = not self.tasks and not self.inflight
-            if not last and len(self.pdf_waiting) < self.chunk_size:
+            run = max(self.chunk_size, PDF_RUN)
+            if not last and len(self.pdf_waiting) < run:
                 return
-            # at the end, one run per converter for what is left: each run starts LibreOffice anew
-            # (~1 s of CPU), and converters that finish a chunk at different times even it out
-            size = self.chunk_size if not last else -(-len(self.pdf_waiting) // slots)
+            # each run starts LibreOffice anew (~1 s of CPU, ~7 reports' worth): long runs; at the
+            # end what is left is shared between the converters
+            size = run if not last else min(run, -(-len(self.pdf_waiting) // slots))
             items, self.pdf_waiting = self.pdf_waiting[:size], self.pdf_waiting[size:]
             self._start_pdf(items)
 
