@@ -399,8 +399,9 @@ class BatchRun:
             if not last and len(self.pdf_waiting) < run:
                 return
             # each run starts LibreOffice anew (~1 s of CPU, ~7 reports' worth): long runs; at the
-            # end what is left is shared between the converters
-            size = run if not last else min(run, -(-len(self.pdf_waiting) // slots))
+            # end what is left is shared between the free converters, one run each
+            free = slots - len(self.pdf_inflight)
+            size = run if not last else min(run, -(-len(self.pdf_waiting) // free))
             items, self.pdf_waiting = self.pdf_waiting[:size], self.pdf_waiting[size:]
             self._start_pdf(items)
 
