@@ -266,11 +266,11 @@ def _run(cmd: list[str], limit: float, soffice: str) -> tuple[int | None, bool, 
             timer.daemon = True
             timer.start()
             try:
-                if os.name == "posix":
+                if hasattr(os, "waitid"):
                     # wait without reaping: while the leader is a zombie its process group cannot be
                     # reused, so ending the group below can only hit what this run started
                     os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
-                else:
+                else:  # Windows, and macOS before Python 3.13
                     proc.wait()
             finally:
                 timer.cancel()
