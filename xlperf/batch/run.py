@@ -272,7 +272,7 @@ class BatchRun:
         self.pdf_inflight: dict[Future, list] = {}
         self.pdf_waiting: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self.unsaved = 0
-        self.save_gap = 0.0  # seconds to wait after a save: 20 × its duration keeps saving under 5% of the run
+        self.save_gap = 0.0  # seconds to wait after a save: 40 × its duration keeps saving under 2.5% of the run
         self.last_save = time.monotonic()
         self.pool: Any = None
         self.pdf_pool: ThreadPoolExecutor | None = None
@@ -483,7 +483,7 @@ class BatchRun:
             t = time.monotonic()
             save_state(self.out, self.state)
             self.last_save = time.monotonic()
-            self.save_gap = 20 * (self.last_save - t)
+            self.save_gap = 40 * (self.last_save - t)
             self.unsaved = 0
 
     def _start_pdf(self, items: list) -> None:
