@@ -4,6 +4,7 @@ byte (apart from zip timestamps); a LibreOffice that dies loses no PDF and leave
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -296,3 +297,14 @@ def test_a_worker_dying_with_a_group_of_workbooks_blames_only_the_one_that_kills
     failed = [r.文件 for r in result.records if r.状态 == "失败"]
     assert failed == ["单位07-致命.xlsx"]
     assert len(result.records) == 45 and len(list((tmp_path / "out").glob("*.docx"))) == 44
+
+
+def test_the_state_file_is_streamed_as_the_same_json(tmp_path):
+    from xlperf.batch import state as state_module
+
+    entries = {f"/数据/单位{i}.xlsx": {"sha256": f"{i:064x}", "record": {"文件": f"单位{i}.xlsx", "问题": [{"说明": '引号"与<>&\\'}] * (i % 3)}} for i in range(450)}
+    for state in ({"version": 1, "entries": entries}, {"version": 1, "entries": {}}, {"entries": entries, "extra": [1, None, "值"]}):
+        assert "".join(state_module.state_chunks(state, per_chunk=7)) == json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        state_module.save_state(tmp_path, state)
+        assert json.loads((tmp_path / state_module.STATE_FILE).read_text(encoding="utf-8")) == state
+    assert not [p for p in tmp_path.iterdir() if p.name != state_module.STATE_FILE]
