@@ -1,19 +1,24 @@
-"""Speed of ``xlperf batch``: workbooks per second, peak memory, and the naive way side by side.
+"""Speed of ``xlperf batch``: workbooks per second, peak memory, the naive way and PDF in one run.
 
-Run:  python benchmarks/bench_batch.py --n 1000 [--jobs 2] [--pdf 30] [--naive-limit K]
+Run:  python benchmarks/bench_batch.py --n 1000 [--jobs 2] [--pdf 300] [--naive-limit K] [--stages K]
 
 * Generates N realistic workbooks (20–30 indicators, messy values, some with findings, exactly
   two broken) with build_template + fill_workbook. Generation is not timed and is cached in
   ``$TMPDIR/xlperf-bench/n<N>`` so reruns start at once.
-* Times ``run_batch`` (docx) in a fresh child process: workbooks/s and peak memory
-  (ru_maxrss of RUSAGE_SELF + RUSAGE_CHILDREN of that child).
+* Times ``run_batch`` (docx) in a fresh child process: workbooks/s, peak memory (ru_maxrss of
+  RUSAGE_SELF and of the largest worker) and the CPU time per workbook of the main process and
+  of the workers; checks every good workbook has its report and names the broken ones.
 * Times the naive way in another child: one process, openpyxl full load of every workbook and a
   freshly loaded docx template (``DocxTemplate(path)``) for every report. ``--naive-limit``
   measures it on the first K workbooks only (it is slow); rates are compared, not totals.
-* ``--pdf K``: converts K of the reports through ONE LibreOffice process (render_pdf).
+* ``--pdf K`` (default 300): ``run_batch --format pdf`` over the first K workbooks (one
+  LibreOffice per job), PDFs per second of the whole run.
+* ``--stages K``: where a workbook's milliseconds go, timed step by step in one process over K
+  workbooks (CPU time), with the pickling of the record sent back and the 汇总表's share.
+* Prints the load average before and after: figures taken on a busy machine are low.
 
-Targets (2-core machine): N=1000 at >= 40 workbooks/s with --jobs 2, peak memory flat in N
-(compare --n 200 and --n 1000), PDF >= 3 reports/s.
+Targets (2-core machine, --jobs 2): N=1000 at >= 150 workbooks/s and >= 8× the naive way, peak
+memory <= 100 MB and flat in N (compare --n 1000 and --n 5000), PDF >= 10 reports/s at K=300.
 """
 
 from __future__ import annotations
@@ -189,6 +194,11 @@ def _maxrss_mb() -> tuple[float, float]:
     return me, kids
 
 
+def _cpu(who: int) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
 def child_batch(folder: str, out: str, jobs: int) -> None:
     from xlperf.batch import run_batch
 
@@ -196,7 +206,85 @@ def child_batch(folder: str, out: str, jobs: int) -> None:
     result = run_batch([folder], out, formats="docx", jobs=jobs, force=True)
     elapsed = time.perf_counter() - t
     me, kids = _maxrss_mb()
-    print(json.dumps({"elapsed": elapsed, "n": len(result.records), "failed": len(result.failed), "errors": result.with_errors, "self_mb": me, "children_mb": kids}))
+    failed = [r.文件 for r in result.records if r.状态 == "失败"]
+    reported = sum(1 for r in result.records if r.状态 != "失败" and (Path(out) / r.报告文件).is_file())
+    print(json.dumps({"elapsed": elapsed, "n": len(result.records), "failed": len(failed), "failed_names": failed, "reported": reported,
+                      "errors": result.with_errors, "self_mb": me, "children_mb": kids,
+                      "main_cpu": _cpu(resource.RUSAGE_SELF), "workers_cpu": _cpu(resource.RUSAGE_CHILDREN),
+                      "summary": (Path(out) / "汇总表.xlsx").is_file()}, ensure_ascii=False))
+
+
+def child_pdf_batch(folder: str, out: str, jobs: int, k: int) -> None:
+    from xlperf.batch import run_batch
+
+    files = sorted(p for p in Path(folder).glob("*.xlsx") if not p.name.startswith((".", "~$")) and not p.name.startswith("损坏"))[:k]
+    t = time.perf_counter()
+    result = run_batch(files, out, formats="pdf", jobs=jobs, force=True)
+    elapsed = time.perf_counter() - t
+    made = len(list(Path(out).glob("*.pdf")))
+    missing = sum(1 for r in result.records if "PDF 未生成" in (r.错误信息 or ""))
+    print(json.dumps({"elapsed": elapsed, "n": len(files), "made": made, "missing": missing,
+                      "cpu": _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)}))
+
+
+def child_stages(folder: str, k: int) -> None:
+    """Per-workbook CPU milliseconds of each step of a batch worker, in one process."""
+    import pickle
+
+    from xlperf import report
+    from xlperf.batch.discover import discover, display_names, output_bases
+    from xlperf.batch.job import init_worker, load_workbook_evaluation, report_sections
+    from xlperf.batch.summary import record_from_evaluation, write_summary_xlsx, SummaryRecord
+
+    clock = time.process_time
+    t = clock()
+    found = discover([folder])
+    names, bases = display_names(found.workbooks), output_bases(found.workbooks)
+    per = {"discover": (clock() - t) / max(1, len(found.workbooks))}
+    init_worker(True, True)
+    out = Path(tempfile.mkdtemp(prefix="xlperf-stages-"))
+    from xlperf import ooxml as xlsx
+    from xlperf.batch.job import UNREAD_SHEETS
+    from xlperf.core.scoring import evaluate
+    from xlperf.forms.template import read_workbook
+
+    steps = ("read", "score", "record", "narrative", "context", "render docx", "write docx", "transfer (pickle)")
+    spent = dict.fromkeys(steps, 0.0)
+    records = []
+    files = [p for p in found.workbooks if not p.name.startswith("损坏")][:k]
+    for p in files[:10]:  # the first report of each template proves its skeleton: not a steady cost
+        ev, sheet_names, grids = load_workbook_evaluation(p)
+        report.render_docx(report.build_context(ev, report_sections(ev, sheet_names, grids, None), grids=grids), out / "warm.docx")
+    for p in files:
+        t0 = clock()
+        sheet_names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)  # as load_workbook_evaluation
+        tr = clock()
+        ev = evaluate(read_workbook(sheet_names, grids, source=p.name))
+        t1 = clock()
+        rec = record_from_evaluation(ev, names[p])
+        t2 = clock()
+        sections = report_sections(ev, sheet_names, grids, None)
+        t3 = clock()
+        context = report.build_context(ev, sections, grids=grids)
+        t4 = clock()
+        from xlperf.report.word import _render, template_bytes
+
+        blob = _render(template_bytes(context.get("style")), context, None)
+        t5 = clock()
+        with open(out / (bases[p] + ".docx"), "wb") as fh:
+            fh.write(blob)
+        t6 = clock()
+        back = pickle.loads(pickle.dumps({"record": rec.to_dict(), "pdf_source": None}))
+        records.append(SummaryRecord.from_dict(back["record"]))
+        t7 = clock()
+        for step, d in zip(steps, (tr - t0, t1 - tr, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6)):
+            spent[step] += d
+    t = clock()
+    write_summary_xlsx(records, out / "汇总表.xlsx")
+    per.update({step: v / len(files) for step, v in spent.items()})
+    per["summary (汇总表)"] = (clock() - t) / len(files)
+    shutil.rmtree(out, ignore_errors=True)
+    print(json.dumps({"n": len(files), "ms": {k2: v * 1000 for k2, v in per.items()}}, ensure_ascii=False))
 
 
 def child_naive(folder: str, out: str, limit: int) -> None:
@@ -232,21 +320,6 @@ def child_naive(folder: str, out: str, limit: int) -> None:
     print(json.dumps({"elapsed": elapsed, "n": len(files), "done": done, "failed": failed, "self_mb": me, "children_mb": kids}))
 
 
-def child_pdf(out: str, k: int) -> None:
-    from xlperf import report
-
-    docs = sorted(Path(out).glob("*.docx"))[:k]
-    pdf_dir = Path(out) / "pdf"
-    if pdf_dir.exists():
-        shutil.rmtree(pdf_dir)
-    pdf_dir.mkdir()
-    t = time.perf_counter()
-    report.render_pdf(docs, pdf_dir)
-    elapsed = time.perf_counter() - t
-    made = len(list(pdf_dir.glob("*.pdf")))
-    print(json.dumps({"elapsed": elapsed, "n": len(docs), "made": made}))
-
-
 def _child(*args: str) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -256,13 +329,21 @@ def _child(*args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--pdf", type=int, default=0, help="convert this many reports through one LibreOffice process")
+    ap.add_argument("--pdf", type=int, default=300, help="PDF batch over this many workbooks (0: none)")
     ap.add_argument("--naive-limit", type=int, default=None, help="time the naive way on the first K workbooks only")
     ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument("--stages", type=int, default=0, help="time each step over K workbooks in one process")
     ap.add_argument("--repeat", type=int, default=1, help="time the batch this many times (median reported)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -274,21 +355,26 @@ def main() -> None:
         elif kind == "naive":
             child_naive(rest[0], rest[1], int(rest[2]))
         elif kind == "pdf":
-            child_pdf(rest[0], int(rest[1]))
+            child_pdf_batch(rest[0], rest[1], int(rest[2]), int(rest[3]))
+        elif kind == "stages":
+            child_stages(rest[0], int(rest[1]))
         return
 
     t = time.perf_counter()
     folder = generate(args.n, max(2, os.cpu_count() or 2))
-    print(f"workbooks: {folder} ({args.n}, ready in {time.perf_counter() - t:.1f} s, not timed)")
+    print(f"workbooks: {folder} ({args.n}, ready in {time.perf_counter() - t:.1f} s, not timed); {os.cpu_count()} CPUs; load average {_load()}")
     with tempfile.TemporaryDirectory(prefix="xlperf-bench-out-") as tmp:
         out = Path(tmp) / "batch"
         runs = []
         for _ in range(max(1, args.repeat)):
             b = _child("--child", "batch", str(folder), str(out), str(args.jobs))
             runs.append(b)
+            n = b["n"]
             print(
-                f"xlperf batch --jobs {args.jobs} (docx): {b['n']} workbooks in {b['elapsed']:.2f} s = {b['n'] / b['elapsed']:.1f} workbooks/s "
-                f"(failed {b['failed']}, with errors {b['errors']}); peak RSS main {b['self_mb']:.0f} MB, largest worker {b['children_mb']:.0f} MB"
+                f"xlperf batch --jobs {args.jobs} (docx): {n} workbooks in {b['elapsed']:.2f} s = {n / b['elapsed']:.1f} workbooks/s "
+                f"(reports {b['reported']}, failed {b['failed']}: {', '.join(b['failed_names'])}; with errors {b['errors']}; "
+                f"汇总表 {'written' if b['summary'] else 'MISSING'}); peak RSS main {b['self_mb']:.0f} MB, largest worker {b['children_mb']:.0f} MB; "
+                f"CPU per workbook: main {b['main_cpu'] / n * 1000:.1f} ms, workers {b['workers_cpu'] / n * 1000:.1f} ms"
             )
         b = sorted(runs, key=lambda r: r["elapsed"])[len(runs) // 2]
         rate = b["n"] / b["elapsed"]
@@ -304,8 +390,17 @@ def main() -> None:
             )
             print(f"speed-up batch / naive: {rate / nrate:.1f}×")
         if args.pdf:
-            pdf = _child("--child", "pdf", str(out), str(args.pdf))
-            print(f"PDF: {pdf['made']}/{pdf['n']} reports through one LibreOffice process in {pdf['elapsed']:.2f} s = {pdf['n'] / pdf['elapsed']:.2f} reports/s")
+            k = min(args.pdf, args.n - 2)
+            pdf = _child("--child", "pdf", str(folder), str(Path(tmp) / "pdf"), str(args.jobs), str(k))
+            print(
+                f"xlperf batch --jobs {args.jobs} --format pdf: {pdf['made']}/{pdf['n']} PDFs (未生成 {pdf['missing']}) in {pdf['elapsed']:.2f} s "
+                f"= {pdf['n'] / pdf['elapsed']:.2f} reports/s; CPU per report (xlperf and LibreOffice) {pdf['cpu'] / pdf['n'] * 1000:.0f} ms"
+            )
+        if args.stages:
+            st = _child("--child", "stages", str(folder), str(min(args.stages, args.n - 2)))
+            total = sum(st["ms"].values())
+            print(f"where a workbook's CPU time goes (one process, {st['n']} workbooks): " + "; ".join(f"{k} {v:.2f} ms" for k, v in st["ms"].items()) + f"; total {total:.1f} ms")
+    print(f"load average after: {_load()}")
 
 
 if __name__ == "__main__":

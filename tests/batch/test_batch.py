@@ -359,16 +359,16 @@ def test_missing_libreoffice_still_writes_docx_and_exits_1(bureau, tmp_path, mon
 
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice not installed")
 def test_pdf_through_one_libreoffice_call(bureau, tmp_path, monkeypatch):
-    from xlperf import report
+    from xlperf.report import pdf as lo
 
     calls = []
-    real = report.render_pdf
+    real = lo.convert
 
-    def counting(docs, out_dir):
+    def counting(docs, out_dir, **kwargs):
         calls.append(len(list(docs)))
-        return real(docs, out_dir)
+        return real(docs, out_dir, **kwargs)
 
-    monkeypatch.setattr(report, "render_pdf", counting)
+    monkeypatch.setattr(lo, "convert", counting)
     out = tmp_path / "out"
     result = run_batch([bureau / "县医保局", bureau / "县卫健局"], out, jobs=1, formats="pdf")
     assert calls == [2]

@@ -30,9 +30,14 @@ def init_worker(warm: bool = True, in_process: bool = False) -> None:
     import xlperf.core.scoring  # noqa: F401
 
     if warm:
-        from xlperf.report.word import warm as warm_templates
+        # the report modules only: a template is compiled by the first report that uses it (and
+        # gets its skeleton then, see report.wordpack); warming all five would cost each worker
+        # ~0.15 s for templates a run may never use
+        import xlperf.report  # noqa: F401
+        from xlperf.report.word import _env, _template_class
 
-        warm_templates()
+        _env()
+        _template_class()
     _WORKER_READY = True
     if not in_process:
         # what was imported and warmed stays for the life of the worker: out of the collector's way
@@ -55,8 +60,9 @@ UNREAD_SHEETS = ("说明", "校验结果", "_lists")
 def load_workbook_evaluation(path: str | Path):
     """:func:`xlperf.api.load_evaluation` without the sheets nothing reads (UNREAD_SHEETS).
 
-    Same reader, same scoring, same (evaluation, sheet names, grids). Should the indicator table
-    sit on one of those sheets after all (a foreign workbook), it falls back to reading everything.
+    Same reader, same scoring, same (evaluation, sheet names, grids), from one opening of the
+    file. Should the indicator table sit on one of those sheets after all (a foreign workbook),
+    it falls back to reading everything.
     """
     from xlperf import ooxml as xlsx
     from xlperf.workbook.recalc import load_evaluation
@@ -66,14 +72,12 @@ def load_workbook_evaluation(path: str | Path):
     p = Path(path)
     if not p.is_file():
         return load_evaluation(p)  # its own Chinese errors for a missing file or a folder
-    names = xlsx.sheet_names(p)
-    wanted = [n for n in names if n not in UNREAD_SHEETS]
-    if len(wanted) == len(names):
-        return load_evaluation(p)
-    names, grids = xlsx.read_grids(p, wanted)
+    names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)
     try:
         return evaluate(read_workbook(names, grids, source=p.name)), names, grids
     except InputError:
+        if len(grids) == len(names):
+            raise
         return load_evaluation(p)
 
 
@@ -117,6 +121,11 @@ def process(task: dict[str, Any]) -> dict[str, Any]:
         if _tasks_since_gc >= GC_EVERY:
             _tasks_since_gc = 0
             gc.collect()
+
+
+def process_many(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`process` for each task of a call (a batch sends workbooks a few to a call)."""
+    return [process(task) for task in tasks]
 
 
 def _process_one(task: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,16 @@
-"""PDF for a batch: the docx files of a chunk go through ONE LibreOffice call."""
+"""PDF for a batch: the docx files of a chunk go through ONE LibreOffice run, several runs at once.
+
+Each converter slot has its own LibreOffice profile folder (two LibreOffice processes sharing a
+profile would wait on each other or fail), made once and reused by every run of that slot. A run
+that dies (killed, crashed, timed out) leaves behind only the PDFs it finished; the files it did
+not finish are converted once more in a new run (the one it died on last), then reported (PDF 未生成). A run never leaves
+a process behind: see :func:`xlperf.report.pdf.convert`.
+"""
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import uuid
 from pathlib import Path
@@ -11,31 +19,53 @@ from typing import Any
 from xlperf.batch.result import PDF_MISSING
 from xlperf.core.errors import XlperfError
 
+ATTEMPTS = 2  # a file a LibreOffice run did not finish is tried once more in a new run
 
-def convert_chunk(items: list[tuple[dict[str, Any], dict[str, Any]]], outdir: Path, staging: Path) -> list[dict[str, Any]]:
-    """Convert the docx of a chunk to PDF in ONE LibreOffice call; move each PDF into place.
+
+class Converters:
+    """``n`` converter slots, each with its own LibreOffice profile; :meth:`close` removes them."""
+
+    def __init__(self, n: int) -> None:
+        self.n = max(1, n)
+        self._free: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        for _ in range(self.n):
+            self._free.put(None)  # the profile is made when the slot is first used
+        self._made: list[Path] = []
+
+    def take(self) -> Path:
+        profile = self._free.get()
+        if profile is None:
+            from xlperf.report.pdf import new_profile
+
+            profile = new_profile()
+            self._made.append(profile)
+        return profile
+
+    def give(self, profile: Path) -> None:
+        self._free.put(profile)
+
+    def close(self) -> None:
+        for profile in self._made:
+            shutil.rmtree(profile, ignore_errors=True)
+        self._made.clear()
+
+
+def convert_chunk(items: list[tuple[dict[str, Any], dict[str, Any]]], outdir: Path, staging: Path, converters: Converters) -> list[dict[str, Any]]:
+    """Convert the docx of a chunk to PDF in ONE LibreOffice run (plus one for what it did not
+    finish); move each PDF into place.
 
     ``items``: (task, record dict) pairs whose record has a pdf source. Returns the records,
     updated (PDF added to 输出, or 错误信息 says PDF 未生成).
     """
-    from xlperf import report
-
     work = staging / f"pdf-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True, exist_ok=True)
     sources = [Path(task["pdf_source"]) for task, _ in items]
-    problem = ""
-    try:
-        report.render_pdf(sources, work)
-    except XlperfError as exc:
-        problem = exc.message
-    except Exception as exc:  # noqa: BLE001
-        problem = f"{type(exc).__name__}：{exc}"
+    produced, problem = _convert(sources, work, converters)
     out = []
-    for (task, rec), src in zip(items, sources):
-        produced = work / (src.stem + ".pdf")
+    for (task, rec), src, pdf in zip(items, sources, produced):
         final = outdir / (task["base"] + ".pdf")
-        if produced.exists() and produced.stat().st_size > 0:
-            os.replace(produced, final)
+        if pdf is not None:
+            os.replace(pdf, final)
             outputs = list(rec.get("输出") or [])
             outputs.append(final.name)
             rec["输出"] = outputs
@@ -52,3 +82,38 @@ def convert_chunk(items: list[tuple[dict[str, Any], dict[str, Any]]], outdir: Pa
         out.append(rec)
     shutil.rmtree(work, ignore_errors=True)
     return out
+
+
+def _convert(sources: list[Path], work: Path, converters: Converters) -> tuple[list[Path | None], str]:
+    """(the complete PDF of each source or None, why the missing ones are missing)."""
+    from xlperf.report import pdf as lo
+
+    produced: list[Path | None] = [None] * len(sources)
+    pending = list(range(len(sources)))
+    problem = ""
+    profile = converters.take()
+    try:
+        for _attempt in range(ATTEMPTS):
+            try:
+                run = lo.convert([sources[i] for i in pending], work, profile=profile)
+            except XlperfError as exc:
+                return produced, exc.message
+            for i, pdf in zip(pending, run.produced):
+                produced[i] = pdf
+            pending = [pending[j] for j in run.missing]
+            if not pending:
+                break
+            if run.timed_out or run.returncode:
+                # LibreOffice converts in order: it died on the first file it did not finish, the
+                # others it never reached. That one goes last in the new run, so a file that kills
+                # LibreOffice every time cannot take the others down with it twice.
+                pending = pending[1:] + pending[:1]
+            if run.timed_out:
+                problem = f"LibreOffice 转换超时（{int(run.limit)} 秒）"
+            elif run.returncode:
+                problem = f"LibreOffice 转换进程意外退出（退出码 {run.returncode}）"
+            else:
+                problem = f"LibreOffice 未能转换该文件{'：' + run.error if run.error else ''}"
+    finally:
+        converters.give(profile)
+    return produced, problem

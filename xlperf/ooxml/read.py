@@ -54,9 +54,10 @@ class UncachedFormula:
 
 
 def read_grids(
-    path: str | os.PathLike[str], sheets: Iterable[str] | None = None
+    path: str | os.PathLike[str], sheets: Iterable[str] | None = None, *, exclude: Iterable[str] = ()
 ) -> tuple[list[str], dict[str, list[list[Any]]]]:
-    """(all worksheet names in order, {name: grid}) for the requested sheets (all when None).
+    """(all worksheet names in order, {name: grid}) for the requested sheets (all when None),
+    leaving out those named in ``exclude``.
 
     grid[0][0] is A1. Values: None, str, int/float, bool, date/datetime/time, CellError,
     UncachedFormula. Merged ranges are not filled. A sheet whose used range is larger than
@@ -66,6 +67,9 @@ def read_grids(
     book = open_package(p, io.BytesIO(data))
     names = [s.name for s in book.worksheets]
     wanted = names if sheets is None else [n for n in sheets if n in names]
+    if exclude:
+        skip = set(exclude)
+        wanted = [n for n in wanted if n not in skip]
     grids: dict[str, list[list[Any]]] = {}
     if not wanted:
         return names, grids

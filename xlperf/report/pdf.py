@@ -168,56 +168,128 @@ def render_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *, timeout
     paths = [Path(p).resolve() for p in docx_paths]
     if not paths:
         return []
+    with _CONVERT_LOCK:
+        run = convert(paths, out_dir, profile=_profile_dir(), timeout=timeout)
+    if run.timed_out:
+        raise EnvironmentProblem(
+            f"LibreOffice 转换 PDF 超时（{int(run.limit)} 秒，共 {len(paths)} 个文件）。请关闭其他正在运行的 LibreOffice 后重试，或先生成 Word 文档（--format docx）",
+            code="X202",
+        )
+    produced = [p for p in run.produced if p is not None]
+    if not produced:
+        detail = f"（{run.error}）" if run.error else ""
+        raise EnvironmentProblem(f"LibreOffice 未能生成 PDF（退出码 {run.returncode}）{detail}", code="X202")
+    return produced
+
+
+class Conversion:
+    """What one LibreOffice run gave: per input its complete PDF or None, and how the run ended."""
+
+    def __init__(self, produced: list[Path | None], returncode: int | None, timed_out: bool, error: str, limit: float) -> None:
+        self.produced, self.returncode, self.timed_out, self.error, self.limit = produced, returncode, timed_out, error, limit
+
+    @property
+    def missing(self) -> list[int]:
+        return [i for i, p in enumerate(self.produced) if p is None]
+
+
+_LIVE: dict[int, subprocess.Popen] = {}  # LibreOffice runs in progress: stop_all ends them
+_LIVE_LOCK = threading.Lock()
+
+
+def new_profile() -> Path:
+    """A fresh private LibreOffice profile folder (the caller removes it; see :func:`convert`)."""
+    return Path(tempfile.mkdtemp(prefix="xlperf-lo-"))
+
+
+def convert(paths: list[Path], out_dir: str | Path, *, profile: Path, timeout: float | None = None) -> Conversion:
+    """ONE LibreOffice run converting ``paths`` into ``out_dir`` with the profile ``profile``.
+
+    Never raises for what LibreOffice does: a PDF counts as produced only when it is complete
+    (ends with ``%%EOF``), so a run killed midway says exactly which files it did not finish.
+    Every process the run started is ended when it returns (its own process group on POSIX),
+    so a LibreOffice that dies or hangs leaves nothing behind. Two runs may go on at the same
+    time only with different profiles.
+    """
     soffice = find_soffice()
     if not soffice:
         raise EnvironmentProblem(NO_SOFFICE, code="X201")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     limit = timeout if timeout is not None else 90 + 20 * len(paths)
-    env = _env()
-    with _CONVERT_LOCK:
-        profile = _profile_dir()
-        cmd = [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            "--nologo",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(out.resolve()),
-            *[str(p) for p in paths],
-        ]
-        kwargs = {}
-        if os.name == "posix":
-            kwargs["start_new_session"] = True
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--nologo",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+        str(out.resolve()),
+        *[str(Path(p).resolve()) for p in paths],
+    ]
+    returncode, timed_out, err = _run(cmd, limit, soffice)
+    produced = [_complete_pdf(out / (Path(p).stem + ".pdf")) for p in paths]
+    tail = err.strip().splitlines()[-1:] if err else []
+    return Conversion(produced, returncode, timed_out, tail[0][:200] if tail else "", limit)
+
+
+def _complete_pdf(path: Path) -> Path | None:
+    """``path`` when it is a whole PDF file (a run killed while writing leaves a cut-off one)."""
+    try:
+        size = path.stat().st_size
+        if size < 16:
+            return None
+        with open(path, "rb") as fh:
+            fh.seek(max(0, size - 1024))
+            return path if b"%%EOF" in fh.read() else None
+    except OSError:
+        return None
+
+
+def _run(cmd: list[str], limit: float, soffice: str) -> tuple[int | None, bool, str]:
+    """Run LibreOffice, wait up to ``limit`` seconds; (exit code, timed out, standard error)."""
+    with tempfile.TemporaryFile() as err_file:
+        kwargs: dict = {"start_new_session": True} if os.name == "posix" else {}
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, **kwargs)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err_file, env=_env(), **kwargs)
         except OSError as exc:
             raise EnvironmentProblem(f"无法启动 LibreOffice（{exc.strerror or exc}）：{soffice}", code="X201") from None
+        with _LIVE_LOCK:
+            _LIVE[proc.pid] = proc
         try:
-            _, err = proc.communicate(timeout=limit)
-        except subprocess.TimeoutExpired:
+            timer = threading.Timer(limit, _stop, (proc,))
+            timer.daemon = True
+            timer.start()
+            try:
+                if hasattr(os, "waitid"):
+                    # wait without reaping: while the leader is a zombie its process group cannot be
+                    # reused, so ending the group below can only hit what this run started
+                    os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+                else:  # Windows, and macOS before Python 3.13
+                    proc.wait()
+            finally:
+                timer.cancel()
+        finally:
             _kill(proc)
-            raise EnvironmentProblem(
-                f"LibreOffice 转换 PDF 超时（{int(limit)} 秒，共 {len(paths)} 个文件）。请关闭其他正在运行的 LibreOffice 后重试，或先生成 Word 文档（--format docx）",
-                code="X202",
-            ) from None
-    produced = [out / (p.stem + ".pdf") for p in paths]
-    produced = [p for p in produced if p.exists() and p.stat().st_size > 0]
-    if not produced:
-        tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
-        detail = f"（{tail[0][:200]}）" if tail else ""
-        raise EnvironmentProblem(f"LibreOffice 未能生成 PDF（退出码 {proc.returncode}）{detail}", code="X202")
-    return produced
+            with _LIVE_LOCK:
+                _LIVE.pop(proc.pid, None)
+        err_file.seek(0)
+        err = err_file.read(64 * 1024).decode("utf-8", "replace")
+    return proc.returncode, getattr(proc, "_xlperf_timed_out", False), err
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    """Stop the LibreOffice we started (its own process group on POSIX)."""
+def _stop(proc: subprocess.Popen) -> None:
+    """The time limit passed: end the run (its whole process group)."""
+    proc._xlperf_timed_out = True  # type: ignore[attr-defined]
+    _signal_group(proc)
+
+
+def _signal_group(proc: subprocess.Popen) -> None:
     try:
         if os.name == "posix":
             os.killpg(proc.pid, signal.SIGKILL)
@@ -225,7 +297,22 @@ def _kill(proc: subprocess.Popen) -> None:
             proc.kill()
     except (OSError, ProcessLookupError):
         pass
+
+
+def stop_all() -> None:
+    """End every LibreOffice run in progress (an interrupted batch)."""
+    with _LIVE_LOCK:
+        procs = list(_LIVE.values())
+    for proc in procs:
+        proc._xlperf_timed_out = True  # type: ignore[attr-defined]
+        _signal_group(proc)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """End what is left of a run (its process group on POSIX: helpers outliving the main
+    process) and reap it."""
+    _signal_group(proc)
     try:
-        proc.communicate(timeout=10)
+        proc.wait(timeout=10)
     except Exception:  # noqa: BLE001
         pass

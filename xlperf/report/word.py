@@ -114,6 +114,36 @@ def _compiled(src_xml: str):
     return compiled
 
 
+def _render_part(src_xml: str, context: dict[str, Any], resolve_listing, compiled=None) -> str:
+    """docxtpl's render_xml_part on a prepared part XML, with its compiled template."""
+    try:
+        dst_xml = (compiled or _compiled(src_xml)).render(context)
+    except TemplateError as exc:
+        if getattr(exc, "lineno", None) is not None:
+            line = max(exc.lineno - 4, 0)
+            exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in src_xml.splitlines()[line : line + 7]]
+        raise
+    dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # re.sub(r"\n<w:p([ >])", r"<w:p\1") undone
+    # as docxtpl: {_{ }_} {_% %_} are escaped markers (each scan of a long report costs, so only
+    # when one can be there: no replacement below makes a marker another one looks for)
+    opening = "{" in dst_xml and "{_" in dst_xml  # a one-character scan is ten times faster
+    closing = "}" in dst_xml and "_}" in dst_xml
+    if opening:
+        dst_xml = dst_xml.replace("{_{", "{{")
+    if closing:
+        dst_xml = dst_xml.replace("}_}", "}}")
+    if opening:
+        dst_xml = dst_xml.replace("{_%", "{%")
+    if closing:
+        dst_xml = dst_xml.replace("%_}", "%}")
+    return resolve_listing(dst_xml)
+
+
+def _has_listing_chars(xml: str) -> bool:
+    """``_LISTING_CHARS.search(xml)``, four times faster on a long report (substring scans)."""
+    return "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml
+
+
 _CLASS = None
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing matches them
@@ -141,23 +171,13 @@ def _template_class():
                 return hit
 
             def render_xml_part(self, src_xml, part, context, jinja_env=None):
-                src_xml = _prepare(src_xml)
-                try:
-                    dst_xml = _compiled(src_xml).render(context)
-                except TemplateError as exc:
-                    if getattr(exc, "lineno", None) is not None:
-                        line = max(exc.lineno - 4, 0)
-                        exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in src_xml.splitlines()[line : line + 7]]
-                    raise
-                dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
-                dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-                return self.resolve_listing(dst_xml)
+                return _render_part(_prepare(src_xml), context, self.resolve_listing)
 
             def resolve_listing(self, xml):
                 # docxtpl turns \n, \t, \a and \f inside text into breaks, tabs and paragraphs by
                 # running three nested regular expressions over every paragraph; only the few
                 # paragraphs holding one of those characters can change, so only they are passed on.
-                if not _LISTING_CHARS.search(xml):
+                if not _has_listing_chars(xml):
                     return xml
                 parent = super().resolve_listing
                 return _PARAGRAPH.sub(lambda m: parent(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
@@ -254,7 +274,7 @@ def fix_table_grids(body) -> None:
 
     for t in body.iter(W + "tbl"):
         grid = t.find(W + "tblGrid")
-        if grid is None:
+        if grid is None or _grid_fits(t, grid):
             continue
         columns = grid.findall(W + "gridCol")
         to_add = 0
@@ -292,6 +312,34 @@ def fix_table_grids(body) -> None:
                 c.set(W + "w", str(int(float(c.get(W + "w")) + extra)))
 
 
+_FITS = None
+
+
+def _grid_fits(tbl, grid) -> bool:
+    """True when fix_table_grids has nothing to change in ``tbl``: no row has more cells than the
+    grid has columns, and some row spans them all. Asked in XPath (no Python object per cell:
+    most reports' tables all fit); False also when unsure (then the full steps run)."""
+    global _FITS
+    if _FITS is None:
+        from lxml import etree
+
+        ns = {"w": W_NS}
+        _FITS = (
+            etree.XPath("count(w:gridCol)", namespaces=ns),
+            etree.XPath(".//w:tr[count(w:tc) > $n]", namespaces=ns, smart_strings=False),
+            etree.XPath(
+                "boolean(.//w:tr[count(w:tc[not(w:tcPr/w:gridSpan)]) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) >= $n])",
+                namespaces=ns,
+            ),
+            etree.XPath(".//w:tc/w:tcPr/w:gridSpan[not(string(number(@w:val)) = @w:val)]", namespaces=ns),
+        )
+    count_columns, wider_rows, full_row, odd_spans = _FITS
+    n = int(count_columns(grid))
+    if n == 0 or wider_rows(tbl, n=n) or odd_spans(tbl):
+        return False
+    return bool(full_row(tbl, n=n))
+
+
 def _make_template(data: bytes):
     tpl = _template_class()(io.BytesIO(data))
     # looked up once per template: data is template_bytes' cached object, its hash computed once
@@ -303,11 +351,7 @@ def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str 
     """Fill the style's template (or ``template``) with ``context`` and save it to ``out_path``."""
     data = template_bytes(context.get("style"), template)
     try:
-        tpl = _make_template(data)
-    except Exception as exc:  # noqa: BLE001 - a broken .docx
-        raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code="X033") from None
-    try:
-        tpl.render(context, _env())
+        blob = _render(data, context, template)
     except TemplateError as exc:
         where = ""
         lines = getattr(exc, "docx_context", None)
@@ -315,10 +359,96 @@ def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str 
             where = "；出错位置附近的文字：" + " ".join(x.strip() for x in lines if x.strip())[:120]
         name = Path(template).name if template is not None else template_path(context.get("style") or "通用").name
         raise InputError(f"报告模板 {name} 中的 {{% %}} / {{{{ }}}} 标记有误（{exc.message or type(exc).__name__}）{where}", path=template, code="X034") from None
-    postprocess(tpl.docx.element.body, form=context.get("official_form"))
     out = Path(out_path)
-    tpl.save(str(out))
+    with open(out, "wb") as fh:
+        fh.write(blob)
     return out
+
+
+def _render(data: bytes, context: dict[str, Any], template: str | Path | None) -> bytes:
+    """The report's .docx bytes: from the template's skeleton once it has one (see wordpack),
+    else the docxtpl way (and the first such report of a template gives it its skeleton)."""
+    import xlperf.report.wordpack as wordpack
+
+    skeleton = wordpack.skeleton_for(data)
+    if skeleton:
+        blob = _render_fast(skeleton, context)
+        if blob is not None:
+            return blob
+    blob = _render_docxtpl(data, context, template)
+    if skeleton is False:
+        wordpack.remember(data, _proven_skeleton(data, context, blob))
+    return blob
+
+
+def _render_docxtpl(data: bytes, context: dict[str, Any], template: str | Path | None) -> bytes:
+    try:
+        tpl = _make_template(data)
+    except Exception as exc:  # noqa: BLE001 - a broken .docx
+        raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code="X033") from None
+    tpl.render(context, _env())
+    postprocess(tpl.docx.element.body, form=context.get("official_form"))
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def _proven_skeleton(data: bytes, context: dict[str, Any], reference: bytes):
+    """The template's skeleton if a report rendered from it equals ``reference``, else None."""
+    import xlperf.report.wordpack as wordpack
+
+    try:
+        skeleton = wordpack.build(_make_template(data), reference, _prepare)
+        if skeleton is None:
+            return None
+        for source in [skeleton.body_source] + [src for src, _ in skeleton.parts.values()]:
+            skeleton.compiled[source] = _compiled(source)  # no hashing of the body per report
+        again = _render_fast(skeleton, context)
+    except Exception:  # noqa: BLE001 - the skeleton is an optimisation only: docxtpl stays
+        return None
+    return skeleton if again is not None and wordpack.same_package(reference, again) else None
+
+
+_LISTER = None
+
+
+def _resolve_listing(xml: str) -> str:
+    global _LISTER
+    if _LISTER is None:
+        _LISTER = _template_class()(io.BytesIO(b""))  # resolve_listing reads no template state
+    return _LISTER.resolve_listing(xml)
+
+
+def _render_fast(skeleton, context: dict[str, Any]) -> bytes | None:
+    """The steps of docxtpl's render and python-docx's save that depend on the report (see
+    CachedDocxTemplate above), on the skeleton's parts. None: the body needs docxtpl's own path."""
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml.parser import oxml_parser
+    from lxml import etree
+
+    import xlperf.report.wordpack as wordpack
+
+    xml = _render_part(skeleton.body_source, context, _resolve_listing, skeleton.compiled.get(skeleton.body_source))
+    try:
+        root = etree.fromstring(skeleton.shell[0] + xml + skeleton.shell[1], oxml_parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    body = root.find(W + "body")
+    if body is None:
+        return None
+    fix_table_grids(body)
+    if "docPr" in xml:  # as docxtpl's fix_docpr_ids
+        ids = 1000
+        for elt in body.xpath("//wp:docPr"):
+            ids += 1
+            elt.attrib["id"] = str(ids)
+    blobs: dict[str, bytes] = {}
+    for member, (source, _encoding) in skeleton.parts.items():
+        blobs[member] = wordpack.part_xml(skeleton, member, _render_part(source, context, _resolve_listing, skeleton.compiled.get(source)))
+    blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: _compiled(text).render(context))
+    postprocess(body, form=context.get("official_form"))
+    blobs[skeleton.body_member] = serialize_part_xml(root)
+    return wordpack.write_package(skeleton, blobs)
 
 
 # --- after rendering: merged cells ------------------------------------------------------------------
