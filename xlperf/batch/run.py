@@ -142,13 +142,7 @@ def run_batch(
     if style is not None and style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
     out = Path(outdir)
-    _prepare_outdir(out)
-    summary_path = out / SUMMARY_XLSX
-    csv_path = out / SUMMARY_CSV if csv else None
-    for target in [summary_path] + ([csv_path] if csv_path else []):
-        lock = _excel_lock(target)
-        if lock is not None and target.exists():
-            raise OutputError(f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭再运行", path=target, code="X103")
+    summary_path, csv_path = _summary_targets(out, csv)
 
     notify = progress or (lambda _p: None)
     found = discover(inputs, exclude=out)
@@ -201,6 +195,18 @@ def _preload_summary_writer() -> None:
             pass
 
     threading.Thread(target=load, name="xlperf-preload", daemon=True).start()
+
+
+def _summary_targets(out: Path, csv: bool) -> tuple[Path, Path | None]:
+    """The output folder made ready, and the 汇总表 paths; refused while Excel/WPS has one open."""
+    _prepare_outdir(out)
+    summary_path = out / SUMMARY_XLSX
+    csv_path = out / SUMMARY_CSV if csv else None
+    for target in [summary_path] + ([csv_path] if csv_path else []):
+        lock = _excel_lock(target)
+        if lock is not None and target.exists():
+            raise OutputError(f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭再运行", path=target, code="X103")
+    return summary_path, csv_path
 
 
 def check_records(inputs: Sequence[str | Path], *, jobs: int = 1, progress: ProgressCallback | None = None) -> list[SummaryRecord]:

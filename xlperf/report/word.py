@@ -150,7 +150,10 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's
 
 
 def _template_class():
-    """DocxTemplate whose XML parts are compiled once per process (docxtpl compiles on every render)."""
+    """DocxTemplate whose XML parts are compiled once per process (docxtpl compiles on every render).
+
+    Long because it is a class body: the subclass is defined here, not at module level, so that
+    docxtpl (and python-docx, lxml, jinja2 behind it) loads only when a Word report is made."""
     global _CLASS
     if _CLASS is None:
         from docxtpl import DocxTemplate
