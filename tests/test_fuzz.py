@@ -22,12 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def goumai(tmp_path_factory) -> Path:
-    from xlperf.workbook.examples import build_example
-
-    p = tmp_path_factory.mktemp("base") / "示例.xlsx"
-    build_example(p, "临汾购买服务")
-    return p
+def goumai(example_books) -> Path:
+    return example_books["goumai"]
 
 
 # --- the fuzzer ------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.batch.test_batch import _workbook, bureau, bureau_master  # noqa: F401 - fixtures
+from tests.batch.conftest import _workbook
 from xlperf.batch.run import run_batch
 from xlperf.report.pdf import find_soffice
 from xlperf import report

@@ -17,7 +17,6 @@ from xlperf.report.job import render_report
 from xlperf.report.context import official_form_of as official_form
 from xlperf.report.official import FORM_STYLES
 from xlperf.report.official_xlsx import SHEET, TITLE_ROWS, write_form_xlsx
-from xlperf.workbook.examples import build_example
 
 INFO = {"项目名称": "城乡居民医保补助", "主管部门": "某县医疗保障局", "实施单位": "某县医疗保险中心", "年度": "2021"}
 
@@ -33,10 +32,8 @@ def _pending_rows():
 
 
 @pytest.fixture(scope="module")
-def goumai(tmp_path_factory) -> Path:
-    p = tmp_path_factory.mktemp("book") / "goumai.xlsx"
-    build_example(p, "临汾购买服务")
-    return p
+def goumai(example_books) -> Path:
+    return example_books["goumai"]
 
 
 # --- the model ------------------------------------------------------------------------------------

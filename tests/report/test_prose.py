@@ -23,7 +23,6 @@ from xlperf import report as R
 from xlperf.core.narrative import actual_of, indicator_unit, kind_of, points, row_name
 from xlperf.core.scoring import NA
 from xlperf.report.context import _empty_table
-from xlperf.workbook.examples import build_example
 from xlperf.workbook.recalc import load_evaluation
 from xlperf.workbook.template import build_template, fill_workbook
 
@@ -44,12 +43,9 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory) -> dict[str, Path]:
+def books(example_books, tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("prose")
-    out = {}
-    for key, name in (("goumai", "临汾购买服务"), ("liulei", "临汾六类人群"), ("yanbian", "盐边残疾人医保")):
-        out[key] = d / f"{key}.xlsx"
-        build_example(out[key], name)
+    out = dict(example_books)
     cases = d / "cases.xlsx"
     build_template(cases)
     fill_workbook(

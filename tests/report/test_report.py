@@ -20,7 +20,6 @@ from xlperf.core import narrative
 from xlperf import report as R
 from xlperf.workbook.recalc import load_evaluation
 from xlperf.core.errors import EnvironmentProblem, InputError, OutputError
-from xlperf.workbook.examples import build_example
 from xlperf.cli import cli
 from xlperf.report.word import postprocess
 
@@ -63,13 +62,9 @@ def build_department(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory) -> dict[str, Path]:
+def books(example_books, tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("books")
-    out = {}
-    for key, name in (("goumai", "临汾购买服务"), ("liulei", "临汾六类人群"), ("yanbian", "盐边残疾人医保")):
-        p = d / f"{key}.xlsx"
-        build_example(p, name)
-        out[key] = p
+    out = dict(example_books)
     out["dept"] = build_department(d / "dept.xlsx")
     return out
 
