@@ -413,3 +413,28 @@ def test_import_of_our_own_workbook_says_there_is_nothing_to_import(tmp_path):
     assert invoke("new", p).exit_code == 0
     res = invoke("import", p)
     assert res.exit_code == 2 and "已经是 xlperf 自评表" in res.output
+
+
+def test_the_console_script_speaks_chinese_around_clicks_own_messages(monkeypatch, capsys):
+    """Headings, the help option and usage errors: what click itself prints is Chinese too."""
+    from xlperf.cli import main
+
+    monkeypatch.setattr("sys.argv", ["xlperf", "--help"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert out.startswith("用法：xlperf") and "选项：" in out and "命令：" in out and "显示此帮助并退出。" in out
+    assert "Usage" not in out and "Show this message" not in out
+    for argv, expect in (
+        (["xlperf", "chek", "a.xlsx"], "没有这个命令：chek"),
+        (["xlperf", "check", "--foo"], "没有这个选项：--foo"),
+        (["xlperf", "check"], "缺少参数 PATH"),
+        (["xlperf", "report", "a.xlsx", "--format", "doc"], "的值“doc”无效，应为"),
+    ):
+        monkeypatch.setattr("sys.argv", argv)
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2, argv
+        assert expect in err and "Error:" not in err and "可运行“" in err, (argv, err)

@@ -23,8 +23,78 @@ from xlperf.core.layout import REPORT_STYLES
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# click writes its own headings and usage errors in English; users read Chinese. These classes
+# translate what click prints around our text (headings, the help option, usage errors); click's
+# gettext catalogue is not used because it needs locale files and a Chinese LANG, which Windows
+# offices do not set.
+HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数", "Arguments": "参数"}
+USAGE_ERRORS = (
+    (r"^No such option:? '?([^' ]+)'?", "没有这个选项：{0}"),
+    (r"^No such command:? '?([^' ]+?)'?\.?( |$)", "没有这个命令：{0}"),
+    (r"^Missing argument '(.+)'\.?$", "缺少参数 {0}"),
+    (r"^Missing option '(.+)'\.?$", "缺少选项 {0}"),
+    (r"^Option '(.+)' requires an argument\.?$", "选项 {0} 需要一个值"),
+    (r"^Got unexpected extra arguments? \((.+)\)$", "多余的参数：{0}"),
+    (r"^Missing command\.?$", "缺少命令"),
+    (r"^Invalid value for (.+?): '(.+)' is not one of (.+?)\.?$", "{0} 的值“{1}”无效，应为 {2} 之一"),
+    (r"^Invalid value for (.+?): (.+)$", "{0} 的值无效：{1}"),
+)
+
+
+class ChineseFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseFormatter
+
+
+class ChineseCommand(click.Command):
+    context_class = ChineseContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示此帮助并退出。"
+        return option
+
+
+def usage_error_text(exc: click.UsageError) -> str:
+    """The usage, then what was wrong and where to find help, in Chinese."""
+    import re
+
+    message = exc.format_message()
+    hint = re.search(r"Did you mean (.+?)\?", message)
+    for pattern, template in USAGE_ERRORS:
+        m = re.match(pattern, message)
+        if m:
+            message = template.format(*m.groups())
+            if hint:
+                message += f"（是否是 {hint.group(1)}？）"
+            break
+    lines = []
+    if exc.ctx is not None:
+        lines.append(exc.ctx.get_usage())
+        lines.append(f"可运行“{exc.ctx.command_path} -h”查看帮助。")
+    lines.append(f"错误：{message}")
+    return "\n".join(lines)
+
+
 class XlperfGroup(click.Group):
     """Runs every command inside one error boundary: XlperfError -> one Chinese line + its exit code."""
+
+    context_class = ChineseContext
+    command_class = ChineseCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示此帮助并退出。"
+        return option
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -57,7 +127,7 @@ def _debug_trace(ctx: click.Context) -> None:
 
 @click.group(cls=XlperfGroup, context_settings=CONTEXT_SETTINGS)
 @click.option("--debug", is_flag=True, help="出错时显示完整的调用栈（供维护人员排查）。")
-@click.version_option(__version__, "-V", "--version", prog_name="xlperf", message="%(prog)s %(version)s")
+@click.version_option(__version__, "-V", "--version", prog_name="xlperf", message="%(prog)s %(version)s", help="显示版本号并退出。")
 def cli(debug: bool) -> None:
     """xlperf：项目支出绩效自评工具。
 
@@ -453,7 +523,19 @@ def sendto_command(kind: str, files: tuple[Path, ...]) -> None:
 
 
 def main() -> None:
-    cli(prog_name="xlperf")
+    """The console script: click's own messages (usage errors, Ctrl+C) in Chinese too."""
+    try:
+        code = cli.main(prog_name="xlperf", standalone_mode=False)
+    except click.UsageError as exc:
+        click.echo(usage_error_text(exc), err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"错误：{exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
