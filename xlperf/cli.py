@@ -84,9 +84,7 @@ def usage_error_text(exc: click.UsageError) -> str:
     return "\n".join(lines)
 
 
-class XlperfGroup(click.Group):
-    """Runs every command inside one error boundary: XlperfError -> one Chinese line + its exit code."""
-
+class ChineseGroup(click.Group):
     context_class = ChineseContext
     command_class = ChineseCommand
 
@@ -95,6 +93,13 @@ class XlperfGroup(click.Group):
         if option is not None:
             option.help = "显示此帮助并退出。"
         return option
+
+
+ChineseGroup.group_class = ChineseGroup  # sub-groups (xlperf addin) speak Chinese too
+
+
+class XlperfGroup(ChineseGroup):
+    """Runs every command inside one error boundary: XlperfError -> one Chinese line + its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
