@@ -798,7 +798,7 @@ def _place_form(body, form) -> None:
         p.getparent().remove(p)
 
 
-LANDSCAPE_MARGINS = {"top": 1587, "bottom": 1474, "left": 1417, "right": 1417}  # 28/26/25/25 mm
+LANDSCAPE_MARGINS = {"top": 1134, "bottom": 1134, "left": 1417, "right": 1417}  # 20/20/25/25 mm: the form and its signature line on one page
 
 
 def _landscape_section(body, anchor):
@@ -949,4 +949,24 @@ def form_table(form, width: int = TEXT_W):
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
-    return parse_xml(xml)
+    tbl = parse_xml(xml)
+    _keep_with_next(tbl.findall(W + "tr")[-1])
+    return tbl
+
+
+def _keep_with_next(tr) -> None:
+    """The last row stays on the page of the signature line below it: never a page with that line alone."""
+    from lxml import etree
+
+    for p in tr.iter(W + "p"):
+        ppr = p.find(W + "pPr")
+        if ppr is None:
+            ppr = etree.Element(W + "pPr")
+            p.insert(0, ppr)
+        if ppr.find(W + "keepNext") is None:
+            style = ppr.find(W + "pStyle")
+            keep = etree.Element(W + "keepNext")
+            if style is not None:
+                style.addnext(keep)
+            else:
+                ppr.insert(0, keep)
