@@ -84,15 +84,10 @@ def usage_error_text(exc: click.UsageError) -> str:
     return "\n".join(lines)
 
 
-class ChineseGroup(click.Group):
-    context_class = ChineseContext
-    command_class = ChineseCommand
+class ChineseGroup(ChineseCommand, click.Group):
+    """A group with ChineseCommand's context and help option, whose commands are Chinese too."""
 
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示此帮助并退出。"
-        return option
+    command_class = ChineseCommand
 
 
 ChineseGroup.group_class = ChineseGroup  # sub-groups (xlperf addin) speak Chinese too

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from xlperf.core import layout
-from xlperf.core.basicdata import BASIC_SHEET_SYNONYMS as BASIC_DATA_SYNONYMS  # noqa: F401 - kept for callers
 
 Grid = list[list[Any]]
 
