@@ -73,18 +73,11 @@ def load_evaluation(path: str | Path, *, table: int | None = None):
 
     Returns (evaluation, sheet names, {sheet name: grid}). Nothing is written.
     """
-    from xlperf.forms.kind import foreign_forms, needs_form_reader
-    from xlperf.workbook.filebook import FileBook
-
-    p = Path(path)
-    if needs_form_reader(p):
+    p, book = form_or_book(path)
+    if book is None:
         return load_form(p, table)
-    require_file(p)
-    book = FileBook(p)
     names = book.sheet_names()
     grids = {n: book.read(n) for n in names}
-    if foreign_forms(names, grids):
-        return load_form(p, table)
     ev = evaluate(read_workbook(names, grids, source=p.name))
     return ev, names, grids
 
