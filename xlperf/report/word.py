@@ -15,6 +15,7 @@ the whole table.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -413,6 +414,19 @@ def _proven_skeleton(data: bytes, context: dict[str, Any], reference: bytes):
 
 
 _LISTER = None
+_PARSER = None
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def _plain_parser():
+    """python-docx's parser settings without its element classes: the fast path needs no python-docx
+    proxy, and plain lxml elements are cheaper to create (the serialised bytes are the same)."""
+    global _PARSER
+    if _PARSER is None:
+        from lxml import etree
+
+        _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+    return _PARSER
 
 
 def _resolve_listing(xml: str) -> str:
@@ -426,14 +440,13 @@ def _render_fast(skeleton, context: dict[str, Any]) -> bytes | None:
     """The steps of docxtpl's render and python-docx's save that depend on the report (see
     CachedDocxTemplate above), on the skeleton's parts. None: the body needs docxtpl's own path."""
     from docx.opc.oxml import serialize_part_xml
-    from docx.oxml.parser import oxml_parser
     from lxml import etree
 
     import xlperf.report.wordpack as wordpack
 
     xml = _render_part(skeleton.body_source, context, _resolve_listing, skeleton.compiled.get(skeleton.body_source))
     try:
-        root = etree.fromstring(skeleton.shell[0] + xml + skeleton.shell[1], oxml_parser)
+        root = etree.fromstring(skeleton.shell[0] + xml + skeleton.shell[1], _plain_parser())
     except (etree.XMLSyntaxError, ValueError):
         return None
     body = root.find(W + "body")
@@ -442,15 +455,15 @@ def _render_fast(skeleton, context: dict[str, Any]) -> bytes | None:
     fix_table_grids(body)
     if "docPr" in xml:  # as docxtpl's fix_docpr_ids
         ids = 1000
-        for elt in body.xpath("//wp:docPr"):
+        for elt in body.xpath("//wp:docPr", namespaces={"wp": WP_NS}):
             ids += 1
             elt.attrib["id"] = str(ids)
     blobs: dict[str, bytes] = {}
     for member, (source, _encoding) in skeleton.parts.items():
         blobs[member] = wordpack.part_xml(skeleton, member, _render_part(source, context, _resolve_listing, skeleton.compiled.get(source)))
     blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: _compiled(text).render(context))
-    postprocess(body, form=context.get("official_form"))
-    blobs[skeleton.body_member] = serialize_part_xml(root)
+    forms = postprocess(body, form=context.get("official_form"), splice=True)
+    blobs[skeleton.body_member] = _splice_forms(serialize_part_xml(root), forms)
     return wordpack.write_package(skeleton, blobs)
 
 
@@ -535,9 +548,9 @@ def _is_header(tr) -> bool:
     return trpr is not None and trpr.find(W + "tblHeader") is not None
 
 
-def _layout(tr) -> dict[int, Any]:
-    """{0-based grid column: tc} for the cells that start there."""
-    out: dict[int, Any] = {}
+def _layout(tr) -> dict[int, tuple[Any, int]]:
+    """{0-based grid column: (tc, its gridSpan)} for the cells that start there."""
+    out: dict[int, tuple[Any, int]] = {}
     col = 0
     trpr = tr.find(W + "trPr")
     if trpr is not None:
@@ -548,8 +561,9 @@ def _layout(tr) -> dict[int, Any]:
             except (TypeError, ValueError):
                 pass
     for tc in tr.findall(W + "tc"):
-        out[col] = tc
-        col += _span(tc)
+        span = _span(tc)
+        out[col] = (tc, span)
+        col += span
     return out
 
 
@@ -569,8 +583,10 @@ def _options(tbl) -> dict[str, str] | None:
     return opts
 
 
-def postprocess(body, form=None) -> None:
-    """Merges, widths and the official form; the ``xlperf:`` markers are removed once used."""
+def postprocess(body, form=None, splice: bool = False) -> list[str]:
+    """Merges, widths and the official form; the ``xlperf:`` markers are removed once used.
+
+    ``splice``: the forms are left as markers and returned (see _place_form)."""
     for tbl in list(body.iter(W + "tbl")):
         opts = _options(tbl)
         if opts is None:
@@ -579,13 +595,15 @@ def postprocess(body, form=None) -> None:
         if opts.get("grid") == "even":
             _even_grid(tbl)
         cols = [int(c) - 1 for c in opts.get("merge", "").split(",") if c.strip().isdigit()]
-        rows = [tr for tr in tbl.findall(W + "tr") if not _is_header(tr)]
+        # each row's cells are looked up once: widths change below, spans and cells not until _merge
+        layouts = [(tr, _is_header(tr), _layout(tr)) for tr in tbl.findall(W + "tr")]
         if "cover" not in opts:
-            _fit_columns(tbl)
+            _fit_columns(tbl, layouts)
+        rows = [(tr, lay) for tr, header, lay in layouts if not header]
         if cols:
-            _merge(rows, cols)
-        _span_placeholders(tbl, rows)
-    _place_form(body, form)
+            _merge([lay for _, lay in rows], cols)
+        _span_placeholders(tbl, [tr for tr, _ in rows])
+    return _place_form(body, form, splice)
 
 
 def _drop_caption(tbl) -> None:
@@ -603,9 +621,12 @@ CHAR_TWIPS = 105  # one Latin character of the 10.5 pt table text
 SHORT_CHARS = 12.0  # a column needing no more than this keeps all of it
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
 def _chars(text: str) -> float:
     longest = max(text.split("\n"), key=len, default="") if text else ""
-    return sum(2.0 if ord(ch) >= 0x2E80 else 1.0 for ch in longest)
+    return float(len(longest) + len(_WIDE.findall(longest)))  # a wide (CJK) character counts two
 
 
 def share_width(demand: list[float], total: int) -> list[int]:
@@ -630,7 +651,7 @@ def share_width(demand: list[float], total: int) -> list[int]:
     return out
 
 
-def _fit_columns(tbl) -> None:
+def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]]) -> None:
     """Share the table's width among its columns by what they hold.
 
     A column's demand is its longest single-column body text (a header may wrap, so it counts
@@ -648,10 +669,9 @@ def _fit_columns(tbl) -> None:
     if len(cols) < 2 or total <= 0:
         return
     demand = [MIN_CHARS] * len(cols)
-    for tr in tbl.findall(W + "tr"):
-        header = _is_header(tr)
-        for col, tc in _layout(tr).items():
-            if _span(tc) != 1 or col >= len(cols):
+    for _tr, header, lay in layouts:
+        for col, (tc, span) in lay.items():
+            if span != 1 or col >= len(cols):
                 continue
             text = "\n".join(_text(p) for p in tc.findall(W + "p")).strip()
             if text.startswith("【"):
@@ -661,13 +681,12 @@ def _fit_columns(tbl) -> None:
     widths = share_width(demand, total)
     for c, w in zip(cols, widths):
         c.set(W + "w", str(w))
-    for tr in tbl.findall(W + "tr"):
-        for col, tc in _layout(tr).items():
-            _set_width(tc, sum(widths[col : col + _span(tc)]))
+    for _tr, _header, lay in layouts:
+        for col, (tc, span) in lay.items():
+            _set_width(tc, sum(widths[col : col + span]))
 
 
-def _merge(rows: list[Any], cols: list[int]) -> None:
-    layouts = [_layout(tr) for tr in rows]
+def _merge(layouts: list[dict[int, tuple[Any, int]]], cols: list[int]) -> None:
     run_of: dict[int, list[int | None]] = {}  # column -> run id per row
     runs: dict[int, list[list[int]]] = {}
     for depth, col in enumerate(cols):
@@ -675,8 +694,8 @@ def _merge(rows: list[Any], cols: list[int]) -> None:
         groups: list[list[int]] = []
         prev_text = None
         for i, lay in enumerate(layouts):
-            tc = lay.get(col)
-            text = _text(tc).strip() if tc is not None and _span(tc) == 1 else None
+            cell = lay.get(col)
+            text = _text(cell[0]).strip() if cell is not None and cell[1] == 1 else None
             same_parent = all(
                 i > 0 and run_of[c][i] is not None and run_of[c][i] == run_of[c][i - 1] for c in cols[:depth]
             )
@@ -697,7 +716,7 @@ def _merge(rows: list[Any], cols: list[int]) -> None:
         if b != a + 1:
             continue
         for group in runs[a]:
-            if all(layouts[i].get(b) is not None and _span(layouts[i][b]) == 1 and _text(layouts[i][b]).strip() == _text(layouts[i][a]).strip() for i in group) and (
+            if all(layouts[i].get(b) is not None and layouts[i][b][1] == 1 and _text(layouts[i][b][0]).strip() == _text(layouts[i][a][0]).strip() for i in group) and (
                 run_of[b][group[0]] is not None and runs[b][run_of[b][group[0]]] == group
             ):
                 horizontal.append([a, b, *group])
@@ -706,13 +725,13 @@ def _merge(rows: list[Any], cols: list[int]) -> None:
             if len(group) < 2:
                 continue
             for n, i in enumerate(group):
-                tc = layouts[i][col]
+                tc = layouts[i][col][0]
                 _set_child(_tcpr(tc), "vMerge", {"val": "restart"} if n == 0 else {"val": "continue"}, _TCPR_AFTER_VMERGE)
                 if n:
                     _clear(tc)
     for a, b, *group in horizontal:
         for i in group:
-            ta, tb = layouts[i][a], layouts[i][b]
+            ta, tb = layouts[i][a][0], layouts[i][b][0]
             _set_width(ta, _width(ta) + _width(tb))
             _set_child(_tcpr(ta), "gridSpan", {"val": "2"}, _TCPR_AFTER_GRIDSPAN)
             tb.getparent().remove(tb)
@@ -778,24 +797,53 @@ _FORM_FONT = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:ea
 _FORM_BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
 
-def _place_form(body, form) -> None:
+_ANCHORS = None
+
+
+def _place_form(body, form, splice: bool = False) -> list[str]:
     """Put the official form where the template has its anchor paragraph (or drop the anchor).
 
     The form is as wide as the national one: it gets a landscape section of its own, from the
     heading above it to its signature line; the pages around it stay portrait.
+
+    ``splice``: each form goes in as a ``<?xlperf-form i?>`` marker and its XML is returned, the
+    i-th to replace that marker in the serialised part (see _splice_forms): building ~200 cells as
+    elements costs more than the rest of the report's tables.
     """
-    for p in list(body.iter(W + "p")):
-        ppr = p.find(W + "pPr")
-        style = ppr.find(W + "pStyle") if ppr is not None else None
-        if style is None or style.get(W + "val") != FORM_ANCHOR_STYLE:
-            continue
+    global _ANCHORS
+    if _ANCHORS is None:
+        from lxml import etree
+
+        # the paragraphs body.iter(w:p) would give, in the same order, without a proxy for each
+        _ANCHORS = etree.XPath(f".//w:p[w:pPr[1]/w:pStyle[1]/@w:val = '{FORM_ANCHOR_STYLE}']", namespaces={"w": W_NS})
+    spliced: list[str] = []
+    for p in _ANCHORS(body):
         if form is None:
             p.getparent().remove(p)
             continue
         landscape = _landscape_section(body, p)
         width = _section_width(body, landscape) if landscape is not None else _section_width(body)
-        p.addprevious(form_table(form, width))
+        xml = _form_table_xml(form, width)
+        if splice and not _UNSAFE_TEXT.search(xml):
+            from lxml import etree
+
+            p.addprevious(etree.PI("xlperf-form", str(len(spliced))))
+            spliced.append(xml)
+        else:
+            p.addprevious(_parse_form(xml))
         p.getparent().remove(p)
+    return spliced
+
+
+# what the parser would reject or rewrite (\r becomes \n, then &#13; nowhere): such a form is parsed
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
+
+
+def _splice_forms(blob: bytes, forms: list[str]) -> bytes:
+    """The serialised part with each form marker replaced by its table (as lxml would write it)."""
+    for i, xml in enumerate(forms):
+        blob = blob.replace(f"<?xlperf-form {i}?>".encode(), xml.encode("utf-8"), 1)
+    return blob
 
 
 LANDSCAPE_MARGINS = {"top": 1134, "bottom": 1134, "left": 1417, "right": 1417}  # 20/20/25/25 mm: the form and its signature line on one page
@@ -896,7 +944,8 @@ def _section_width(body, sect=None) -> int:
         return TEXT_W
 
 
-def _form_cell_xml(width: int, span: int, vmerge: str, text: str, *, bold: bool, align: str) -> str:
+@functools.lru_cache(maxsize=4096)  # labels and empty cells repeat in every report
+def _form_cell_xml(width: int, span: int, vmerge: str, text: str, *, bold: bool, align: str, keep: bool = False) -> str:
     from xml.sax.saxutils import escape
 
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
@@ -908,7 +957,8 @@ def _form_cell_xml(width: int, span: int, vmerge: str, text: str, *, bold: bool,
     paras = []
     for line in (text.split("\n") if text else [""]):
         run = f'<w:r><w:rPr>{_FORM_FONT}{b}</w:rPr><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else ""
-        paras.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:rPr>{_FORM_FONT}</w:rPr></w:pPr>{run}</w:p>')
+        keep_next = "<w:keepNext/>" if keep else ""  # the last row stays with the signature line below it
+        paras.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}<w:rPr>{_FORM_FONT}</w:rPr></w:pPr>{run}</w:p>')
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{''.join(paras)}</w:tc>"
 
 
@@ -917,8 +967,17 @@ def form_table(form, width: int = TEXT_W):
 
     Rows do not split across pages; the widths follow ``form.widths`` scaled to ``width``.
     """
+    return _parse_form(_form_table_xml(form, width))
+
+
+def _parse_form(xml: str):
     from docx.oxml import parse_xml
 
+    return parse_xml(xml.replace("<w:tbl>", f'<w:tbl xmlns:w="{W_NS}">', 1))
+
+
+def _form_table_xml(form, width: int) -> str:
+    """form_table's XML, its namespace declared by the document it goes into."""
     widths = share_width([max(w - 2, MIN_CHARS) for w in form.widths], width)
     owner = {}
     for c in form.cells:
@@ -927,46 +986,25 @@ def form_table(form, width: int = TEXT_W):
                 owner[(r, k)] = c
     rows = []
     for r in range(form.nrows):
-        cells, k = [], 0
+        cells, k, keep = [], 0, r == form.nrows - 1
         while k < form.ncols:
             c = owner.get((r, k))
             if c is None or c.col != k:  # a position no cell covers: an empty cell
-                cells.append(_form_cell_xml(widths[k], 1, "", "", bold=False, align="center"))
+                cells.append(_form_cell_xml(widths[k], 1, "", "", bold=False, align="center", keep=keep))
                 k += 1
                 continue
             w = sum(widths[k : k + c.colspan])
             if c.row == r:
-                cells.append(_form_cell_xml(w, c.colspan, "restart" if c.rowspan > 1 else "", c.text, bold=c.bold, align=c.align))
+                cells.append(_form_cell_xml(w, c.colspan, "restart" if c.rowspan > 1 else "", c.text, bold=c.bold, align=c.align, keep=keep))
             else:
-                cells.append(_form_cell_xml(w, c.colspan, "continue", "", bold=False, align="center"))
+                cells.append(_form_cell_xml(w, c.colspan, "continue", "", bold=False, align="center", keep=keep))
             k += c.colspan
         rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/></w:trPr>{"".join(cells)}</w:tr>')
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    xml = (
-        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
-    tbl = parse_xml(xml)
-    _keep_with_next(tbl.findall(W + "tr")[-1])
-    return tbl
-
-
-def _keep_with_next(tr) -> None:
-    """The last row stays on the page of the signature line below it: never a page with that line alone."""
-    from lxml import etree
-
-    for p in tr.iter(W + "p"):
-        ppr = p.find(W + "pPr")
-        if ppr is None:
-            ppr = etree.Element(W + "pPr")
-            p.insert(0, ppr)
-        if ppr.find(W + "keepNext") is None:
-            style = ppr.find(W + "pStyle")
-            keep = etree.Element(W + "keepNext")
-            if style is not None:
-                style.addnext(keep)
-            else:
-                ppr.insert(0, keep)
