@@ -330,12 +330,13 @@ def _grid_fits(tbl, grid) -> bool:
         ns = {"w": W_NS}
         _FITS = (
             etree.XPath("count(w:gridCol)", namespaces=ns),
-            etree.XPath(".//w:tr[count(w:tc) > $n]", namespaces=ns, smart_strings=False),
+            # descendant:: rather than .//, which libxml2 evaluates as a set of every node below
+            etree.XPath("boolean(descendant::w:tr[count(w:tc) > $n])", namespaces=ns),
             etree.XPath(
-                "boolean(.//w:tr[count(w:tc[not(w:tcPr/w:gridSpan)]) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) >= $n])",
+                "boolean(descendant::w:tr[count(w:tc[not(w:tcPr/w:gridSpan)]) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) >= $n])",
                 namespaces=ns,
             ),
-            etree.XPath(".//w:tc/w:tcPr/w:gridSpan[not(string(number(@w:val)) = @w:val)]", namespaces=ns),
+            etree.XPath("boolean(descendant::w:tc/w:tcPr/w:gridSpan[not(string(number(@w:val)) = @w:val)])", namespaces=ns),
         )
     count_columns, wider_rows, full_row, odd_spans = _FITS
     n = int(count_columns(grid))
@@ -471,7 +472,7 @@ def _render_fast(skeleton, context: dict[str, Any]) -> bytes | None:
 
 
 def _text(el) -> str:
-    return "".join(t.text or "" for t in el.iter(W + "t"))
+    return "".join([t.text or "" for t in el.iter(W + "t")])
 
 
 def _span(tc) -> int:
@@ -534,10 +535,10 @@ def _width(tc) -> int:
 
 
 def _set_width(tc, width: int) -> None:
-    tcpr = _tcpr(tc)
-    w = tcpr.find(W + "tcW")
+    tcpr = tc.find(W + "tcPr")
+    w = tcpr.find(W + "tcW") if tcpr is not None else None
     if w is None:
-        _set_child(tcpr, "tcW", {"w": str(width), "type": "dxa"}, ("gridSpan",) + _TCPR_AFTER_GRIDSPAN)
+        _set_child(_tcpr(tc), "tcW", {"w": str(width), "type": "dxa"}, ("gridSpan",) + _TCPR_AFTER_GRIDSPAN)
     else:
         w.set(W + "w", str(width))
         w.set(W + "type", "dxa")
@@ -548,11 +549,33 @@ def _is_header(tr) -> bool:
     return trpr is not None and trpr.find(W + "tblHeader") is not None
 
 
-def _layout(tr) -> dict[int, tuple[Any, int]]:
-    """{0-based grid column: (tc, its gridSpan)} for the cells that start there."""
+_XPATHS: dict[str, Any] = {}
+
+
+def _xpaths() -> dict[str, Any]:
+    """Questions asked of a whole table at once (no Python object per cell)."""
+    if not _XPATHS:
+        from lxml import etree
+
+        ns = {"w": W_NS}
+        _XPATHS["spans"] = etree.XPath("boolean(w:tr/w:tc/w:tcPr/w:gridSpan)", namespaces=ns)
+        _XPATHS["placeholder"] = etree.XPath("boolean(w:tr/w:tc/descendant::w:t[contains(., '【')])", namespaces=ns)
+    return _XPATHS
+
+
+def _row(tr, spans: bool = True) -> tuple[Any, bool, dict[int, tuple[Any, int]]]:
+    """(tr, whether it is a header row, its _layout); ``spans`` False: no cell of the table has a gridSpan."""
+    trpr = tr.find(W + "trPr")
+    return tr, trpr is not None and trpr.find(W + "tblHeader") is not None, _layout(tr, trpr, spans)
+
+
+def _layout(tr, trpr=False, spans: bool = True) -> dict[int, tuple[Any, int]]:
+    """{0-based grid column: (tc, its gridSpan)} for the cells that start there (``trpr``: the
+    row's w:trPr when already looked up)."""
     out: dict[int, tuple[Any, int]] = {}
     col = 0
-    trpr = tr.find(W + "trPr")
+    if trpr is False:
+        trpr = tr.find(W + "trPr")
     if trpr is not None:
         gb = trpr.find(W + "gridBefore")
         if gb is not None:
@@ -561,7 +584,7 @@ def _layout(tr) -> dict[int, tuple[Any, int]]:
             except (TypeError, ValueError):
                 pass
     for tc in tr.findall(W + "tc"):
-        span = _span(tc)
+        span = _span(tc) if spans else 1
         out[col] = (tc, span)
         col += span
     return out
@@ -596,7 +619,8 @@ def postprocess(body, form=None, splice: bool = False) -> list[str]:
             _even_grid(tbl)
         cols = [int(c) - 1 for c in opts.get("merge", "").split(",") if c.strip().isdigit()]
         # each row's cells are looked up once: widths change below, spans and cells not until _merge
-        layouts = [(tr, _is_header(tr), _layout(tr)) for tr in tbl.findall(W + "tr")]
+        spans = _xpaths()["spans"](tbl)
+        layouts = [_row(tr, spans) for tr in tbl.findall(W + "tr")]
         if "cover" not in opts:
             _fit_columns(tbl, layouts)
         rows = [(tr, lay) for tr, header, lay in layouts if not header]
@@ -668,12 +692,14 @@ def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]
         return
     if len(cols) < 2 or total <= 0:
         return
-    demand = [MIN_CHARS] * len(cols)
+    n = len(cols)
+    demand = [MIN_CHARS] * n
     for _tr, header, lay in layouts:
         for col, (tc, span) in lay.items():
-            if span != 1 or col >= len(cols):
+            if span != 1 or col >= n:
                 continue
-            text = "\n".join(_text(p) for p in tc.findall(W + "p")).strip()
+            paras = tc.findall(W + "p")
+            text = (_text(paras[0]) if len(paras) == 1 else "\n".join([_text(p) for p in paras])).strip()
             if text.startswith("【"):
                 continue  # a placeholder spans the row once merged
             need = min(_chars(text), HEADER_CHARS) if header else _chars(text)
@@ -683,7 +709,7 @@ def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]
         c.set(W + "w", str(w))
     for _tr, _header, lay in layouts:
         for col, (tc, span) in lay.items():
-            _set_width(tc, sum(widths[col : col + span]))
+            _set_width(tc, widths[col] if span == 1 and 0 <= col < n else sum(widths[col : col + span]))
 
 
 def _merge(layouts: list[dict[int, tuple[Any, int]]], cols: list[int]) -> None:
@@ -738,6 +764,8 @@ def _merge(layouts: list[dict[int, tuple[Any, int]]], cols: list[int]) -> None:
 
 
 def _span_placeholders(tbl, rows: list[Any]) -> None:
+    if not _xpaths()["placeholder"](tbl):
+        return  # no cell text holds a 【 (most tables): no row to look at
     ncols = len(tbl.find(W + "tblGrid").findall(W + "gridCol")) if tbl.find(W + "tblGrid") is not None else 0
     for tr in rows:
         tcs = tr.findall(W + "tc")
@@ -815,7 +843,7 @@ def _place_form(body, form, splice: bool = False) -> list[str]:
         from lxml import etree
 
         # the paragraphs body.iter(w:p) would give, in the same order, without a proxy for each
-        _ANCHORS = etree.XPath(f".//w:p[w:pPr[1]/w:pStyle[1]/@w:val = '{FORM_ANCHOR_STYLE}']", namespaces={"w": W_NS})
+        _ANCHORS = etree.XPath(f"descendant::w:p[w:pPr[1]/w:pStyle[1]/@w:val = '{FORM_ANCHOR_STYLE}']", namespaces={"w": W_NS})
     spliced: list[str] = []
     for p in _ANCHORS(body):
         if form is None:
@@ -824,7 +852,7 @@ def _place_form(body, form, splice: bool = False) -> list[str]:
         landscape = _landscape_section(body, p)
         width = _section_width(body, landscape) if landscape is not None else _section_width(body)
         xml = _form_table_xml(form, width)
-        if splice and not _UNSAFE_TEXT.search(xml):
+        if splice and not _UNSAFE_TEXT.search("".join(c.text or "" for c in form.cells)):
             from lxml import etree
 
             p.addprevious(etree.PI("xlperf-form", str(len(spliced))))
@@ -945,7 +973,7 @@ def _section_width(body, sect=None) -> int:
 
 
 @functools.lru_cache(maxsize=4096)  # labels and empty cells repeat in every report
-def _form_cell_xml(width: int, span: int, vmerge: str, text: str, *, bold: bool, align: str, keep: bool = False) -> str:
+def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, align: str, keep: bool) -> str:
     from xml.sax.saxutils import escape
 
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
@@ -981,6 +1009,9 @@ def _form_table_xml(form, width: int) -> str:
     widths = share_width([max(w - 2, MIN_CHARS) for w in form.widths], width)
     owner = {}
     for c in form.cells:
+        if c.rowspan == 1 and c.colspan == 1:  # most cells: no ranges to walk
+            owner[(c.row, c.col)] = c
+            continue
         for r in range(c.row, c.row + c.rowspan):
             for k in range(c.col, c.col + c.colspan):
                 owner[(r, k)] = c
@@ -990,14 +1021,14 @@ def _form_table_xml(form, width: int) -> str:
         while k < form.ncols:
             c = owner.get((r, k))
             if c is None or c.col != k:  # a position no cell covers: an empty cell
-                cells.append(_form_cell_xml(widths[k], 1, "", "", bold=False, align="center", keep=keep))
+                cells.append(_form_cell_xml(widths[k], 1, "", "", False, "center", keep))
                 k += 1
                 continue
-            w = sum(widths[k : k + c.colspan])
+            w = widths[k] if c.colspan == 1 else sum(widths[k : k + c.colspan])
             if c.row == r:
-                cells.append(_form_cell_xml(w, c.colspan, "restart" if c.rowspan > 1 else "", c.text, bold=c.bold, align=c.align, keep=keep))
+                cells.append(_form_cell_xml(w, c.colspan, "restart" if c.rowspan > 1 else "", c.text, c.bold, c.align, keep))
             else:
-                cells.append(_form_cell_xml(w, c.colspan, "continue", "", bold=False, align="center", keep=keep))
+                cells.append(_form_cell_xml(w, c.colspan, "continue", "", False, "center", keep))
             k += c.colspan
         rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/></w:trPr>{"".join(cells)}</w:tr>')
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
