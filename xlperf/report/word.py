@@ -460,9 +460,9 @@ def _render_fast(skeleton, context: dict[str, Any]) -> bytes | None:
         for elt in body.xpath("//wp:docPr", namespaces={"wp": WP_NS}):
             ids += 1
             elt.attrib["id"] = str(ids)
-    blobs: dict[str, bytes] = {}
+    blobs: dict[str, Any] = {}
     for member, (source, _encoding) in skeleton.parts.items():
-        blobs[member] = wordpack.part_xml(skeleton, member, _render_part(source, context, _resolve_listing, skeleton.compiled.get(source)))
+        blobs[member] = wordpack.part_member(skeleton, member, _render_part(source, context, _resolve_listing, skeleton.compiled.get(source)))
     blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: _compiled(text).render(context))
     forms = postprocess(body, form=context.get("official_form"), splice=True)
     blobs[skeleton.body_member] = _splice_forms(serialize_part_xml(root), forms)

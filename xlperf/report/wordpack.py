@@ -21,6 +21,7 @@ not render (footnotes) never get a skeleton.
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 import zipfile
@@ -43,9 +44,11 @@ class Skeleton:
     parts: dict[str, tuple[str, str]] = field(default_factory=dict)  # header/footer member -> (prepared XML, encoding)
     core_member: str = ""
     core_blob: bytes = b""
-    # header/footer XML rendered -> serialised bytes: the same for every report in practice
-    part_cache: dict[str, bytes] = field(default_factory=dict)
+    # header/footer XML rendered -> its member, deflated: the same for every report in practice
+    part_cache: dict[str, tuple[zipfile.ZipInfo, bytes]] = field(default_factory=dict)
     compiled: dict[str, Any] = field(default_factory=dict)  # source XML -> its compiled template
+    # (the template's core property texts, core.xml with a marker in place of each; b"": no markers)
+    core_shape: tuple[tuple[str, ...], bytes] | None = None
 
 
 _LOCK = threading.Lock()
@@ -124,20 +127,60 @@ def _raw(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def core_xml(skeleton: Skeleton, render: Callable[[str], str]) -> bytes:
-    """docxtpl's render_properties on a fresh copy of the template's core properties."""
+    """docxtpl's render_properties on a fresh copy of the template's core properties.
+
+    Only the texts differ from report to report: when each rendered text is one python-docx
+    accepts and lxml writes escaping just & < > (no control character, at most 255 characters),
+    it goes in place of its marker in the template's core.xml serialised once (python-docx's
+    property objects cost more than the rest of the part); otherwise python-docx sets them."""
+    if skeleton.core_shape is None:
+        skeleton.core_shape = _core_shape(skeleton.core_blob)
+    sources, shape = skeleton.core_shape
+    values = [render(source) for source in sources]
+    if shape and all(len(v) <= 255 and not _NOT_PLAIN.search(v) for v in values):
+        for i, v in enumerate(values):
+            text = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            shape = shape.replace(_core_marker(i), text.encode("utf-8"), 1)
+        return shape
     from docx.opc.coreprops import CoreProperties
     from docx.opc.oxml import serialize_part_xml
     from docx.oxml.parser import parse_xml
 
     element = parse_xml(skeleton.core_blob)
     props = CoreProperties(element)
-    for prop in CORE_PROPERTIES:
-        setattr(props, prop, render(getattr(props, prop) or ""))
+    for prop, value in zip(CORE_PROPERTIES, values):
+        setattr(props, prop, value)
     return serialize_part_xml(element)
 
 
-def part_xml(skeleton: Skeleton, member: str, rendered: str) -> bytes:
-    """A rendered header or footer as python-docx stores it (parsed, then serialised)."""
+# characters lxml rejects or writes as a reference in text, and the marker's own prefix
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ud800-\udfff\ufffe\uffff]|xlperf-core-")
+
+
+def _core_marker(i: int) -> bytes:
+    return f"xlperf-core-{i}".encode()
+
+
+def _core_shape(blob: bytes) -> tuple[tuple[str, ...], bytes]:
+    """(the template's core property texts, core.xml with property i's text set to marker i)."""
+    from docx.opc.coreprops import CoreProperties
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml.parser import parse_xml
+
+    props = CoreProperties(parse_xml(blob))
+    sources = tuple(getattr(props, prop) or "" for prop in CORE_PROPERTIES)
+    element = parse_xml(blob)
+    props = CoreProperties(element)
+    for i, prop in enumerate(CORE_PROPERTIES):
+        setattr(props, prop, _core_marker(i).decode())
+    shape = serialize_part_xml(element)
+    if any(shape.count(_core_marker(i)) != 1 for i in range(len(CORE_PROPERTIES))):
+        shape = b""
+    return sources, shape
+
+
+def part_member(skeleton: Skeleton, member: str, rendered: str) -> tuple[zipfile.ZipInfo, bytes]:
+    """A rendered header or footer as python-docx stores it (parsed, then serialised), deflated."""
     with _LOCK:
         hit = skeleton.part_cache.get(rendered)
     if hit is not None:
@@ -145,16 +188,28 @@ def part_xml(skeleton: Skeleton, member: str, rendered: str) -> bytes:
     from docx.opc.oxml import serialize_part_xml
     from docx.oxml.parser import parse_xml
 
-    blob = serialize_part_xml(parse_xml(rendered.encode(skeleton.parts[member][1])))
+    packed = deflated(serialize_part_xml(parse_xml(rendered.encode(skeleton.parts[member][1]))))
     with _LOCK:
         if len(skeleton.part_cache) > 32:
             skeleton.part_cache.clear()
-        skeleton.part_cache[rendered] = blob
-    return blob
+        skeleton.part_cache[rendered] = packed
+    return packed
 
 
-def write_package(skeleton: Skeleton, blobs: dict[str, bytes]) -> bytes:
-    """The .docx: the template's unchanged members copied as compressed, ``blobs`` deflated.
+def deflated(data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+    """``data`` compressed as ``ZipFile.writestr`` compresses it on a ``ZIP_DEFLATED`` file."""
+    import zlib
+
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    raw = compressor.compress(data) + compressor.flush()
+    info = zipfile.ZipInfo()
+    info.compress_type, info.file_size, info.CRC = zipfile.ZIP_DEFLATED, len(data), zlib.crc32(data)
+    return info, raw
+
+
+def write_package(skeleton: Skeleton, blobs: dict[str, bytes | tuple[zipfile.ZipInfo, bytes]]) -> bytes:
+    """The .docx: the template's unchanged members copied as compressed, ``blobs`` deflated (or
+    copied, those given as :func:`deflated` gives them).
 
     Each member's header is what ``ZipFile.writestr(name, data)`` on a ``ZIP_DEFLATED`` file
     writes (python-docx's way); only the raw copy is done by hand, as zipfile has no API for it.
@@ -164,10 +219,10 @@ def write_package(skeleton: Skeleton, blobs: dict[str, bytes]) -> bytes:
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for name in skeleton.order:
             blob = blobs.get(name)
-            if blob is not None:
+            if isinstance(blob, bytes):
                 z.writestr(name, blob)
                 continue
-            info, raw = skeleton.static[name]
+            info, raw = blob if blob is not None else skeleton.static[name]
             zi = zipfile.ZipInfo(filename=name, date_time=now)
             zi.compress_type = info.compress_type
             zi.external_attr = 0o600 << 16
