@@ -416,6 +416,24 @@ def _proven_skeleton(data: bytes, context: dict[str, Any], reference: bytes):
 
 
 _LISTER = None
+_CONSTANTS: dict[tuple[str, str], str] = {}
+
+
+def _constant(kind: str, source: str, render) -> str:
+    """``render()``, once per process for a ``source`` with no Jinja markup (no "{"): its output
+    cannot depend on the report (headers, footers and most properties of the shipped templates)."""
+    if "{" in source:
+        return render()
+    key = (kind, source)
+    with _LOCK:
+        hit = _CONSTANTS.get(key)
+    if hit is None:
+        hit = render()
+        with _LOCK:
+            if len(_CONSTANTS) > 256:
+                _CONSTANTS.clear()
+            _CONSTANTS[key] = hit
+    return hit
 _PARSER = None
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
@@ -462,8 +480,9 @@ def _render_fast(skeleton, context: dict[str, Any]) -> bytes | None:
             elt.attrib["id"] = str(ids)
     blobs: dict[str, Any] = {}
     for member, (source, _encoding) in skeleton.parts.items():
-        blobs[member] = wordpack.part_member(skeleton, member, _render_part(source, context, _resolve_listing, skeleton.compiled.get(source)))
-    blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: _compiled(text).render(context))
+        rendered = _constant("part", source, lambda: _render_part(source, context, _resolve_listing, skeleton.compiled.get(source)))
+        blobs[member] = wordpack.part_member(skeleton, member, rendered)
+    blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: _constant("text", text, lambda: _compiled(text).render(context)))
     forms = postprocess(body, form=context.get("official_form"), splice=True)
     blobs[skeleton.body_member] = _splice_forms(serialize_part_xml(root), forms)
     return wordpack.write_package(skeleton, blobs)
