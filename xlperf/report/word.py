@@ -534,7 +534,8 @@ def _set_child(tcpr, name: str, attrs: dict[str, str], after_names: tuple[str, .
     for k, v in attrs.items():
         el.set(W + k, v)
     for child in tcpr:
-        if etree.QName(child).localname in after_names:
+        tag = child.tag  # its local name as etree.QName(child).localname gives it, without the object
+        if (tag.rpartition("}")[2] if isinstance(tag, str) else etree.QName(child).localname) in after_names:
             child.addprevious(el)
             return
     tcpr.append(el)
