@@ -1042,21 +1042,24 @@ def _form_table_xml(form, width: int) -> str:
             for k in range(c.col, c.col + c.colspan):
                 owner[(r, k)] = c
     rows = []
+    ncols, last, cell_xml, get = form.ncols, form.nrows - 1, _form_cell_xml, owner.get  # locals: ~300 positions a form
     for r in range(form.nrows):
-        cells, k, keep = [], 0, r == form.nrows - 1
-        while k < form.ncols:
-            c = owner.get((r, k))
+        cells, k, keep = ['<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/></w:trPr>'], 0, r == last
+        while k < ncols:
+            c = get((r, k))
             if c is None or c.col != k:  # a position no cell covers: an empty cell
-                cells.append(_form_cell_xml(widths[k], 1, "", "", False, "center", keep))
+                cells.append(cell_xml(widths[k], 1, "", "", False, "center", keep))
                 k += 1
                 continue
-            w = widths[k] if c.colspan == 1 else sum(widths[k : k + c.colspan])
+            span = c.colspan
+            w = widths[k] if span == 1 else sum(widths[k : k + span])
             if c.row == r:
-                cells.append(_form_cell_xml(w, c.colspan, "restart" if c.rowspan > 1 else "", c.text, c.bold, c.align, keep))
+                cells.append(cell_xml(w, span, "restart" if c.rowspan > 1 else "", c.text, c.bold, c.align, keep))
             else:
-                cells.append(_form_cell_xml(w, c.colspan, "continue", "", False, "center", keep))
-            k += c.colspan
-        rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/></w:trPr>{"".join(cells)}</w:tr>')
+                cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
+            k += span
+        cells.append("</w:tr>")
+        rows.append("".join(cells))
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
