@@ -492,8 +492,13 @@ def _render_fast(skeleton, context: dict[str, Any]) -> bytes | None:
 
 
 def _child(el, tag: str):
-    """``el.find(tag)`` for a plain tag, twice as fast (find parses its argument as a path)."""
-    return next(el.iterchildren(tag), None)
+    """``el.find(tag)`` for a plain tag, several times faster: find parses its argument as a path;
+    the child looked for is most often the first one (w:tcPr, w:tcW, w:pPr, w:trPr)."""
+    try:
+        first = el[0]
+    except IndexError:
+        return None
+    return first if first.tag == tag else next(el.iterchildren(tag), None)
 
 
 def _text(el) -> str:
