@@ -532,7 +532,7 @@ _TCPR_AFTER_GRIDSPAN = ("hMerge", "vMerge") + _TCPR_AFTER_VMERGE
 def _set_child(tcpr, name: str, attrs: dict[str, str], after_names: tuple[str, ...]) -> None:
     from lxml import etree
 
-    old = tcpr.find(W + name)
+    old = _child(tcpr, W + name)
     if old is not None:
         tcpr.remove(old)
     el = etree.Element(W + name)
@@ -873,10 +873,12 @@ def _place_form(body, form, splice: bool = False) -> list[str]:
     if _ANCHORS is None:
         from lxml import etree
 
-        # the paragraphs body.iter(w:p) would give, in the same order, without a proxy for each
-        _ANCHORS = etree.XPath(f"descendant::w:p[w:pPr[1]/w:pStyle[1]/@w:val = '{FORM_ANCHOR_STYLE}']", namespaces={"w": W_NS})
+        # the style elements naming the anchor style (no Python object for every paragraph)
+        _ANCHORS = etree.XPath(f"descendant::w:pStyle[@w:val = '{FORM_ANCHOR_STYLE}']", namespaces={"w": W_NS})
     spliced: list[str] = []
-    for p in _ANCHORS(body):
+    for p in [_anchor_of(style) for style in _ANCHORS(body)]:
+        if p is None:
+            continue
         if form is None:
             p.getparent().remove(p)
             continue
@@ -892,6 +894,15 @@ def _place_form(body, form, splice: bool = False) -> list[str]:
             p.addprevious(_parse_form(xml))
         p.getparent().remove(p)
     return spliced
+
+
+def _anchor_of(style):
+    """The paragraph ``style`` (a w:pStyle) is the style of (the first w:pStyle of its first w:pPr), or None."""
+    ppr = style.getparent()
+    p = ppr.getparent() if ppr is not None else None
+    if p is None or p.tag != W + "p" or ppr.tag != W + "pPr" or _child(p, W + "pPr") is not ppr or _child(ppr, W + "pStyle") is not style:
+        return None
+    return p
 
 
 # what the parser would reject or rewrite (\r becomes \n, then &#13; nowhere): such a form is parsed
