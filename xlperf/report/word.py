@@ -727,11 +727,11 @@ def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]
     demand = [MIN_CHARS] * n
     for _tr, header, lay in layouts:
         for col, (tc, span) in lay.items():
-            if span != 1 or col >= n or (header and demand[col] >= HEADER_CHARS):
-                continue  # (a header cell's need is at most HEADER_CHARS)
+            if span != 1 or col >= n or demand[col] >= (HEADER_CHARS if header else MAX_CHARS):
+                continue  # (a header cell's need counts up to HEADER_CHARS, any cell's up to MAX_CHARS)
             paras = list(tc.iterchildren(W + "p"))
             text = (_text(paras[0]) if len(paras) == 1 else "\n".join([_text(p) for p in paras])).strip()
-            if text.startswith("【") or 2 * len(text) <= demand[col] or demand[col] >= MAX_CHARS:
+            if text.startswith("【") or 2 * len(text) <= demand[col]:
                 continue  # a placeholder spans the row once merged; or this text cannot raise the demand
             need = min(_chars(text), HEADER_CHARS) if header else _chars(text)
             demand[col] = max(demand[col], min(need, MAX_CHARS))
