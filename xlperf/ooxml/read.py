@@ -78,7 +78,7 @@ def read_grids(
     sst = book.part_of_type("/sharedStrings")
     if sst and sst in book.reader.infos:
         _check_well_formed(p, sst, book.reader.read(sst))
-    xml, caps, trimmed = _sheet_parts(book, p, [parts[n] for n in wanted], {parts[n]: n for n in wanted})
+    xml, caps, trimmed, plain = _sheet_parts(book, p, [parts[n] for n in wanted], {parts[n]: n for n in wanted}, percent)
     if trimmed:
         data = _replace_parts(book, trimmed)
     wb = _open_calamine(p, data)
@@ -86,9 +86,15 @@ def read_grids(
         for name in wanted:
             part = parts[name]
             grid = _calamine_grid(wb, p, name)
-            _supplement(book, part, grid, trimmed.get(part, xml[part]), caps[part])
-            if percent:
-                mark_percent_cells(grid, trimmed.get(part, xml[part]), percent, caps[part])
+            sheet_xml = trimmed.get(part, xml[part])
+            if part in plain:  # the general checks' answers are known (see _plain_scan)
+                if b't="e"' in sheet_xml or b"t='e'" in sheet_xml:
+                    _supplement(book, part, grid, sheet_xml, caps[part])
+                _wrap_percent(grid, plain[part], caps[part])
+            else:
+                _supplement(book, part, grid, sheet_xml, caps[part])
+                if percent:
+                    mark_percent_cells(grid, sheet_xml, percent, caps[part])
             grids[name] = grid
     finally:
         try:
@@ -98,21 +104,66 @@ def read_grids(
     return names, grids
 
 
-def _sheet_parts(book: Package, p: Path, wanted_parts: list[str], sheet_of: dict[str, str]):
-    """Each wanted sheet's XML (checked well-formed), its read caps, and a trimmed copy when too large."""
+def _sheet_parts(book: Package, p: Path, wanted_parts: list[str], sheet_of: dict[str, str], percent: frozenset[int]):
+    """Each wanted sheet's XML (checked well-formed), its read caps, a trimmed copy when too large,
+    and the percent cells of the sheets in plain form (see :func:`_plain_scan`)."""
     xml: dict[str, bytes] = {}
     caps: dict[str, tuple[int, int]] = {}
     trimmed: dict[str, bytes] = {}
+    plain: dict[str, list[tuple[int, int]]] = {}
+    scan = _plain_scan_re(percent)
     for part in wanted_parts:
         if part in xml:
             continue
         xml[part] = book.reader.read(part)
         _check_well_formed(p, part, xml[part], sheet_of[part])
+        found = _plain_scan(xml[part], scan)
+        if found is not None:
+            caps[part] = (MAX_ROW, MAX_COL)
+            plain[part] = found
+            continue
         cap = _grid_caps(xml[part])
         caps[part] = cap
         if cap[0] < MAX_ROW or cap[1] < MAX_COL:
             trimmed[part] = _trim_sheet(p, part, xml[part], cap)
-    return xml, caps, trimmed
+    return xml, caps, trimmed, plain
+
+
+# Excel, WPS and openpyxl write every cell as ``<c r="A1" ...>`` and every row as ``<row r="1" ...>``.
+# A sheet where one pass of this pattern finds nothing is in that plain form, within Z9999, has no
+# formula and no comment, CDATA or processing instruction: its read caps are the whole sheet (the
+# extent scan could only find a used range within Z9999), _supplement has nothing to do unless an
+# error cell is written, and its percent cells are the matches of the percent alternative, which
+# the general pattern would find the same (every cell tag starts ``<c r="A1"``). Any other hit sends
+# the sheet through the general functions, which read every spelling. One pass instead of a dozen
+# scans: this runs on every sheet of every workbook of a batch.
+_NOT_PLAIN = (
+    rb"<(?:[!?]"  # comment, CDATA, processing instruction (past the declaration)
+    rb'|c(?: (?!r="[A-Z][0-9]{1,4}")|(?![ \w]))'  # a cell tag written otherwise, or beyond Z9999
+    rb'|row(?: (?!r="[0-9]{1,4}")|(?![ \w]))'  # the same for a row
+    rb"|f[\s>/]"  # a formula
+    rb"|[\w.-]++:(?:c|row|f)\b)"  # a prefixed cell, row or formula tag
+)
+
+
+def _plain_scan_re(styles: frozenset[int]) -> re.Pattern[bytes]:
+    if not styles:
+        return re.compile(_NOT_PLAIN)
+    ids = b"|".join(str(i).encode() for i in sorted(styles))
+    # a cell whose tag has s="<a percent style>" anywhere before its end (as _percent_cell_re)
+    cell = rb"""<c r="([A-Z])([0-9]{1,4})"[^>]*s(?<=\ss)\s*=\s*["'](?:""" + ids + rb""")["'][^>]*>"""
+    return re.compile(_NOT_PLAIN + b"|" + cell)
+
+
+def _plain_scan(data: bytes, scan: re.Pattern[bytes]) -> list[tuple[int, int]] | None:
+    """The (row, column) of the percent cells of a sheet in plain form; None when it is not."""
+    start = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    found = []
+    for m in scan.finditer(data, start):
+        if m.lastindex is None:  # a _NOT_PLAIN hit
+            return None
+        found.append((int(m.group(2)), ord(m.group(1)) - 64))
+    return found
 
 
 def _open_calamine(p: Path, data: bytes):
@@ -173,6 +224,10 @@ def mark_percent_cells(grid: list[list[Any]], data: bytes, styles: frozenset[int
             found = _percent_cells_by_position(data, styles)
             break
         found.append((int(ref.group(2)), col_index(ref.group(1).decode("ascii").upper())))
+    _wrap_percent(grid, found, cap)
+
+
+def _wrap_percent(grid: list[list[Any]], found: list[tuple[int, int]], cap: tuple[int, int]) -> None:
     for row, col in found:
         if row > min(cap[0], len(grid)) or col > cap[1]:
             continue
