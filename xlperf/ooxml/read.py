@@ -131,14 +131,15 @@ def _sheet_parts(book: Package, p: Path, wanted_parts: list[str], sheet_of: dict
 
 
 # Excel, WPS and openpyxl write every cell as ``<c r="A1" ...>`` and every row as ``<row r="1" ...>``.
-# A sheet where this pattern finds nothing (past the XML declaration) is in that plain form,
-# within Z9999, and has no formula, comment, CDATA or processing instruction. The general checks'
-# answers are then known without running them: its read caps are the whole sheet (the extent scan
-# could only find a used range within Z9999), _supplement has nothing to add unless an error cell
-# is written, and the percent pattern starts only where a cell tag starts ``<c r="A1"`` and stops
-# at that tag's end (see _mark_plain_percent_cells). Any hit sends the sheet through the general
-# functions, which read every spelling. One pass instead of a dozen scans: this runs on every sheet
-# of every workbook of a batch.
+# A well-formed sheet where this pattern finds nothing (past the XML declaration) is in that plain
+# form, within Z9999, and has no formula, comment, CDATA or processing instruction, so every "<"
+# starts a real tag and no tag holds one. The general checks' answers are then known without
+# running them: its read caps are the whole sheet (the extent scan could only find a used range
+# within Z9999), _supplement has nothing to add unless an error cell is written, and the percent
+# pattern starts only where a cell tag starts ``<c r="A1"`` and stops at that tag's end, so looking
+# at some cells' tags only drops the others (see _mark_plain_percent_cells). Any hit sends the
+# sheet through the general functions, which read every spelling. One pass instead of a dozen
+# scans: this runs on every sheet of every workbook of a batch.
 _NOT_PLAIN = re.compile(
     rb"<(?:[!?]"  # comment, CDATA, processing instruction
     rb'|c(?: (?!r="[A-Z][0-9]{1,4}")|(?![ \w]))'  # a cell tag written otherwise, or beyond Z9999
