@@ -888,6 +888,62 @@ def test_percent_cells_without_r_attributes_are_found_by_position() -> None:
     assert [type(v).__name__ for v in grid[1]] == ["Percent", "float", "str"]
 
 
+def _with_sheet_xml(src: Path, dst: Path, edit) -> Path:
+    with zipfile.ZipFile(src) as z:
+        members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            z.writestr(name, edit(data) if name == "xl/worksheets/sheet1.xml" else data)
+    return dst
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        (rb'<c r="([A-Z]+[0-9]+)" s="([0-9]+)"( t="\w+")?', rb'<c r="\1"\3 s="\2"'),  # s after t
+        (rb' s="([0-9]+)"', rb" s = '\1'"),  # quotes and spaces
+        (rb"<c r=", rb"<c\tr="),  # a tab
+        (rb"<sheetData>", rb'<sheetData><!-- <c r="XFD1048576" s="1"> -->'),  # a comment
+        (rb'<c r="A2"', rb'<c r="AA2"'),  # a column beyond Z
+    ],
+)
+def test_percent_cells_are_found_however_the_cells_are_written(tmp_path: Path, spelling) -> None:
+    """Sheets written as Excel does take a shorter path than others: both find the same cells."""
+    _percent_book(tmp_path / "p.xlsx")
+    pattern, replacement = spelling
+    odd = _with_sheet_xml(tmp_path / "p.xlsx", tmp_path / "odd.xlsx", lambda d: re.sub(pattern, replacement, d))
+    assert parts(odd)["xl/worksheets/sheet1.xml"] != parts(tmp_path / "p.xlsx")["xl/worksheets/sheet1.xml"]
+    plain = read_grids(tmp_path / "p.xlsx")[1]["表"]
+    other = read_grids(odd)[1]["表"]
+    if replacement == rb'<c r="AA2"':  # A2 moved to AA2
+        assert [type(other[1][26]), other[1][26]] == [type(plain[1][0]), plain[1][0]]
+        other = [r[:2] for r in other]
+        plain[1][0] = None
+    assert [[type(v).__name__ for v in r] for r in other] == [[type(v).__name__ for v in r] for r in plain]
+    assert other == plain
+
+
+def test_a_part_with_a_wrong_checksum_is_refused_though_it_is_not_read(tmp_path: Path) -> None:
+    """A part is inflated once and kept when it verifies; one that does not is still refused
+    where it was, even in a sheet left out of the read."""
+    from xlperf.workbook.examples import build_example
+
+    src = tmp_path / "例.xlsx"
+    build_example(src, "盐边残疾人医保")
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as z:
+        info = next(i for i in z.infolist() if i.filename.startswith("xl/worksheets/") and i.compress_size > 1100)
+        names = read_grids(src)[0]
+    at = data.index(b"PK\x01\x02", 0)
+    while data[at + 46 : at + 46 + len(info.filename.encode())] != info.filename.encode():
+        at = data.index(b"PK\x01\x02", at + 4)
+    data[at + 16 : at + 20] = (info.CRC ^ 1).to_bytes(4, "little")
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="校验失败"):
+        read_grids(bad, exclude=names)
+
+
 def test_a_98_percent_cell_against_a_target_of_98_is_met(tmp_path: Path) -> None:
     """Excel stores a cell showing 98% as 0.98: the file route reads the format, scores 100 %
     and reports the value as the user saw it."""

@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Iterator
 
 from xlperf.ooxml.files import read_error, stat_input
 from xlperf.ooxml.package import (
@@ -34,6 +34,7 @@ from xlperf.ooxml.package import (
     MAX_TOTAL_UNCOMPRESSED,
     MB,
     OLE_SIGNATURE,
+    PROLOG_LIMIT,
     PartReader,
     RATIO_CHECK_MIN_SIZE,
     corrupt,
@@ -77,6 +78,46 @@ class Package:
             if typ.endswith(suffix):
                 return part
         return None
+
+
+class _WholePartReader(PartReader):
+    """A :class:`PartReader` that inflates a small part once: opening a workbook scans every part
+    it reads for a DOCTYPE (which inflates the first 256 KB, a whole sheet), verifies its real
+    size, then reads it; read_grids reads the sheets again. A part shorter than one chunk that
+    reads whole and verified (size, CRC) is kept and served from memory, up to :attr:`KEEP` bytes
+    in all (a workbook of many small sheets is read as before past that). Any other part, and one
+    that fails a check, is read as before, so each error is raised where it was."""
+
+    KEEP = 8 * MB
+
+    def __init__(self, path: Path, fp: BinaryIO, zf: zipfile.ZipFile):
+        super().__init__(path, fp, zf)
+        self._whole: dict[str, bytes] = {}
+        self._kept = 0
+
+    def iter_chunks(self, name: str, limit: int = MAX_PART_UNCOMPRESSED, verify: bool = True) -> Iterator[bytes]:
+        data = self._whole.get(name)
+        if data is not None and len(data) <= limit:
+            # the single chunk the parent yields for a part this small (none for an empty part)
+            return iter((data,) if data else ())
+        return super().iter_chunks(name, limit, verify)
+
+    def head(self, name: str, limit: int = PROLOG_LIMIT) -> Iterator[bytes]:
+        info = self.infos.get(name)
+        if (
+            name not in self._whole
+            and info is not None
+            and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            and info.file_size < self.CHUNK
+            and info.compress_size <= self.CHUNK
+            and self._kept + info.file_size <= self.KEEP
+        ):
+            try:  # capped below one chunk: then the parent's first chunk is the whole part
+                self._whole[name] = self.read(name, self.CHUNK - 1)
+                self._kept += len(self._whole[name])
+            except Exception:  # noqa: BLE001 - the parent reads it again and raises (or not) as it always did
+                pass
+        return super().head(name, limit)
 
 
 def _sniff_non_zip(path: Path, head: bytes) -> InputError:
@@ -190,7 +231,7 @@ def _inspect_fp(p: Path, fp: BinaryIO) -> Package:
     infos = zf.infolist()
     total = _check_sizes(p, infos)
     names = {i.filename for i in infos}
-    reader = PartReader(p, fp, zf)
+    reader = _WholePartReader(p, fp, zf)
     _refuse_other_packages(p, reader, names)
     workbook_part = _workbook_part(p, reader, names)
     book = _map_sheets(p, reader, names, workbook_part)

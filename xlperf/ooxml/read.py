@@ -7,6 +7,7 @@ allocates rows × columns up front and aborts the process when that fails).
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -78,7 +79,7 @@ def read_grids(
     sst = book.part_of_type("/sharedStrings")
     if sst and sst in book.reader.infos:
         _check_well_formed(p, sst, book.reader.read(sst))
-    xml, caps, trimmed = _sheet_parts(book, p, [parts[n] for n in wanted], {parts[n]: n for n in wanted})
+    xml, caps, trimmed, plain = _sheet_parts(book, p, [parts[n] for n in wanted], {parts[n]: n for n in wanted})
     if trimmed:
         data = _replace_parts(book, trimmed)
     wb = _open_calamine(p, data)
@@ -86,9 +87,16 @@ def read_grids(
         for name in wanted:
             part = parts[name]
             grid = _calamine_grid(wb, p, name)
-            _supplement(book, part, grid, trimmed.get(part, xml[part]), caps[part])
-            if percent:
-                mark_percent_cells(grid, trimmed.get(part, xml[part]), percent, caps[part])
+            sheet_xml = trimmed.get(part, xml[part])
+            if part in plain:  # the general checks' answers are known (see _NOT_PLAIN)
+                if b't="e"' in sheet_xml or b"t='e'" in sheet_xml:
+                    _supplement(book, part, grid, sheet_xml, caps[part])
+                if percent:
+                    _mark_plain_percent_cells(grid, sheet_xml, percent)
+            else:
+                _supplement(book, part, grid, sheet_xml, caps[part])
+                if percent:
+                    mark_percent_cells(grid, sheet_xml, percent, caps[part])
             grids[name] = grid
     finally:
         try:
@@ -99,20 +107,60 @@ def read_grids(
 
 
 def _sheet_parts(book: Package, p: Path, wanted_parts: list[str], sheet_of: dict[str, str]):
-    """Each wanted sheet's XML (checked well-formed), its read caps, and a trimmed copy when too large."""
+    """Each wanted sheet's XML (checked well-formed), its read caps, a trimmed copy when too large,
+    and which sheets are in plain form (see :data:`_NOT_PLAIN`)."""
     xml: dict[str, bytes] = {}
     caps: dict[str, tuple[int, int]] = {}
     trimmed: dict[str, bytes] = {}
+    plain: set[str] = set()
     for part in wanted_parts:
         if part in xml:
             continue
         xml[part] = book.reader.read(part)
         _check_well_formed(p, part, xml[part], sheet_of[part])
+        start = xml[part].find(b"?>") + 2 if xml[part].startswith(b"<?xml") else 0
+        if _NOT_PLAIN.search(xml[part], start) is None:
+            caps[part] = (MAX_ROW, MAX_COL)
+            plain.add(part)
+            continue
         cap = _grid_caps(xml[part])
         caps[part] = cap
         if cap[0] < MAX_ROW or cap[1] < MAX_COL:
             trimmed[part] = _trim_sheet(p, part, xml[part], cap)
-    return xml, caps, trimmed
+    return xml, caps, trimmed, plain
+
+
+# Excel, WPS and openpyxl write every cell as ``<c r="A1" ...>`` and every row as ``<row r="1" ...>``.
+# A well-formed sheet where this pattern finds nothing (past the XML declaration) is in that plain
+# form, within Z9999, and has no formula, comment, CDATA or processing instruction, so every "<"
+# starts a real tag and no tag holds one. The general checks' answers are then known without
+# running them: its read caps are the whole sheet (the extent scan could only find a used range
+# within Z9999), _supplement has nothing to add unless an error cell is written, and the percent
+# pattern starts only where a cell tag starts ``<c r="A1"`` and stops at that tag's end, so looking
+# at some cells' tags only drops the others (see _mark_plain_percent_cells). Any hit sends the
+# sheet through the general functions, which read every spelling. One pass instead of a dozen
+# scans: this runs on every sheet of every workbook of a batch.
+_NOT_PLAIN = re.compile(
+    rb"<(?:[!?]"  # comment, CDATA, processing instruction
+    rb'|c(?: (?!r="[A-Z][0-9]{1,4}")|(?![ \w]))'  # a cell tag written otherwise, or beyond Z9999
+    rb'|row(?: (?!r="[0-9]{1,4}")|(?![ \w]))'  # the same for a row
+    rb"|f[\s>/]"  # a formula
+    rb"|[\w.-]++:(?:c|row|f)\b)"  # a prefixed cell, row or formula tag
+)
+_NUMBER_TYPES = frozenset({int, float})
+
+
+def _mark_plain_percent_cells(grid: list[list[Any]], data: bytes, styles: frozenset[int]) -> None:
+    """:func:`mark_percent_cells` for a sheet in plain form. Only a number can become a Percent,
+    so the pattern looks only at the cells of the columns where calamine read one."""
+    columns = [j for j, values in enumerate(itertools.zip_longest(*grid)) if not _NUMBER_TYPES.isdisjoint(map(type, values))]
+    if not columns:
+        return
+    letters = bytes(65 + j for j in columns) if columns[-1] < 26 else b"A-Z"
+    ids = b"|".join(str(i).encode() for i in sorted(styles))
+    # a cell tag with s="<a percent style>" anywhere before its end, as _percent_cell_re finds it
+    cells = re.findall(rb'<c r="([' + letters + rb'])([0-9]{1,4})"[^>]*s(?<=\ss)\s*=\s*["\'](?:' + ids + rb""")["'][^>]*>""", data)
+    _wrap_percent(grid, [(int(row), ord(col) - 64) for col, row in cells], (MAX_ROW, MAX_COL))
 
 
 def _open_calamine(p: Path, data: bytes):
@@ -173,8 +221,13 @@ def mark_percent_cells(grid: list[list[Any]], data: bytes, styles: frozenset[int
             found = _percent_cells_by_position(data, styles)
             break
         found.append((int(ref.group(2)), col_index(ref.group(1).decode("ascii").upper())))
+    _wrap_percent(grid, found, cap)
+
+
+def _wrap_percent(grid: list[list[Any]], found: list[tuple[int, int]], cap: tuple[int, int]) -> None:
+    last_row = min(cap[0], len(grid))
     for row, col in found:
-        if row > min(cap[0], len(grid)) or col > cap[1]:
+        if row > last_row or col > cap[1]:
             continue
         line = grid[row - 1]
         if col <= len(line):

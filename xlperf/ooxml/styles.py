@@ -172,10 +172,26 @@ def is_percent_code(code: str) -> bool:
     return "%" in _FMT_STRIP.sub("", section)
 
 
+_PERCENT_STYLES_KEPT: dict[bytes, frozenset[int]] = {}
+
+
 def percent_styles(styles_xml: bytes) -> frozenset[int]:
     """The cell style indices (the ``s`` attribute of a cell) whose number format is a percentage.
 
-    A regex over the part, not an XML parse: styles.xml is read once per workbook on the path
+    The workbooks of a batch filled in from one template share styles.xml byte for byte: the
+    answers for a few small parts are kept (a dict lookup instead of the scan)."""
+    hit = _PERCENT_STYLES_KEPT.get(styles_xml)
+    if hit is None:
+        hit = _scan_percent_styles(styles_xml)
+        if len(styles_xml) <= 256 * 1024:
+            if len(_PERCENT_STYLES_KEPT) >= 8:
+                _PERCENT_STYLES_KEPT.clear()
+            _PERCENT_STYLES_KEPT[styles_xml] = hit
+    return hit
+
+
+def _scan_percent_styles(styles_xml: bytes) -> frozenset[int]:
+    """A regex over the part, not an XML parse: styles.xml is read once per workbook on the path
     that reads thousands of files in a batch, and only two attributes matter here."""
     codes: dict[int, str] = {}
     for m in _NUMFMT_RE.finditer(styles_xml):
