@@ -224,6 +224,33 @@ def test_a_file_that_kills_its_converter_twice_is_reported_and_the_rest_converte
     assert not any(_alive(pid) for pid, _ in runs)
 
 
+def test_at_the_end_a_free_converter_takes_its_share_of_what_waits_and_what_a_busy_one_has_left(tmp_path):
+    from collections import deque
+    from concurrent.futures import Future
+
+    from xlperf.batch.pdf import Chunk, Converters
+    from xlperf.batch.run import BatchRun
+
+    run = BatchRun.__new__(BatchRun)  # only the PDF scheduling state
+    run.converters, run.staging, run.tasks, run.inflight = Converters(2), tmp_path, deque(), {}
+    busy = Chunk([({}, {})] * 10, tmp_path)
+    busy.work.mkdir()
+    for i in range(4):  # the busy converter has converted 4 of its 10
+        (busy.work / f"{i}.pdf").write_bytes(b"%PDF")
+    run.pdf_inflight = {Future(): busy}
+    run.pdf_waiting = [({"n": i}, {}) for i in range(20)]
+    started: list[int] = []
+
+    def start(items):
+        started.append(len(items))
+        run.pdf_inflight[Future()] = Chunk(items, tmp_path)
+
+    run._start_pdf = start
+    run._schedule_pdf()
+    assert started == [13]  # (20 waiting + 6 left) / 2 converters
+    assert len(run.pdf_waiting) == 7  # the busy one takes them when it is free: both finish together
+
+
 def _processes_mentioning(text: str) -> list[tuple[int, str]]:
     found = []
     for d in Path("/proc").iterdir():
