@@ -49,8 +49,9 @@ LOCK_NAME = ".xlperf-batch.lock"
 DEFAULT_CHUNK = 50
 IN_FLIGHT_PER_JOB = 2  # calls in flight per worker process
 PER_CALL = 4  # workbooks per call to a worker: a quarter of the round trips through the pool
-PDF_RUN = 40  # reports per LibreOffice run while workbooks are processed: a start costs ~0.3 s of CPU, a report ~0.15 s
-PDF_RUN_MAX = 150  # reports per LibreOffice run at the end
+# reports per LibreOffice run: a start costs ~0.3 s of CPU, a report ~0.15 s in a short run but
+# more and more in a long one (~0.2 s from the 60th on), so runs stay short
+PDF_RUN = 30
 MAX_ATTEMPTS = 2  # a workbook in flight when a worker process died is retried once
 
 OLD_FORMAT_MESSAGE = "这是旧版 {suffix} 格式，程序只能读取 .xlsx：请在 Excel 或 WPS 中打开后“另存为 .xlsx”再运行"
@@ -405,7 +406,7 @@ class BatchRun:
     def _schedule_pdf(self) -> None:
         """Give waiting docx to free converters: PDF_RUN at a time while workbooks are still being
         processed. At the end the converters should finish together: a free one takes its share
-        of what waits plus what the busy ones have not converted yet (up to PDF_RUN_MAX)."""
+        of what waits plus what the busy ones have not converted yet (up to PDF_RUN)."""
         slots = self.converters.n if self.converters is not None else 1
         while self.pdf_waiting and len(self.pdf_inflight) < slots:
             last = not self.tasks and not self.inflight
@@ -414,7 +415,7 @@ class BatchRun:
             size = PDF_RUN
             if last:
                 busy = sum(chunk.unconverted() for chunk in self.pdf_inflight.values())
-                size = min(PDF_RUN_MAX, -(-(len(self.pdf_waiting) + busy) // slots))
+                size = min(PDF_RUN, -(-(len(self.pdf_waiting) + busy) // slots))
             items, self.pdf_waiting = self.pdf_waiting[:size], self.pdf_waiting[size:]
             self._start_pdf(items)
 
