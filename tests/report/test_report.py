@@ -640,6 +640,21 @@ def test_a_new_libreoffice_profile_starts_without_the_graphics_self_test(books, 
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def test_libreoffice_runs_with_a_deeper_malloc_cache_on_linux_and_keeps_the_users_tuning(monkeypatch):
+    from xlperf.report import pdf as P
+
+    monkeypatch.setattr(P.sys, "platform", "linux")
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    assert P._lo_env()["GLIBC_TUNABLES"] == "glibc.malloc.tcache_count=20000"
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")
+    assert P._lo_env()["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2:glibc.malloc.tcache_count=20000"
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=5")
+    assert P._lo_env()["GLIBC_TUNABLES"] == "glibc.malloc.tcache_count=5"
+    monkeypatch.setattr(P.sys, "platform", "win32")
+    monkeypatch.delenv("GLIBC_TUNABLES")
+    assert "GLIBC_TUNABLES" not in P._lo_env()
+
+
 def test_missing_libreoffice_is_an_environment_problem(books, tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     assert R.find_soffice() is None

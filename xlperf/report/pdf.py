@@ -123,6 +123,22 @@ def _env() -> dict[str, str]:
     return env
 
 
+# glibc keeps a few freed blocks of each small size per thread for reuse (7 by default); LibreOffice
+# allocates and frees so many that a deeper cache saves ~10% of its CPU per report: same PDFs,
+# same peak memory. Other C libraries ignore the variable.
+_MALLOC_TUNING = "glibc.malloc.tcache_count=20000"
+
+
+def _lo_env() -> dict[str, str]:
+    """The environment of a LibreOffice run: :func:`_env` and, on Linux, the malloc tuning
+    (unless the user tunes it already)."""
+    env = _env()
+    tunables = env.get("GLIBC_TUNABLES", "")
+    if sys.platform.startswith("linux") and "tcache_count" not in tunables:
+        env["GLIBC_TUNABLES"] = f"{tunables}:{_MALLOC_TUNING}" if tunables else _MALLOC_TUNING
+    return env
+
+
 def font_warnings() -> list[str]:
     """One Chinese line per template font that is not installed, naming the face used instead."""
     global _WARNINGS
@@ -297,7 +313,7 @@ def _run(cmd: list[str], limit: float, soffice: str) -> tuple[int | None, bool, 
     with tempfile.TemporaryFile() as err_file:
         kwargs: dict = {"start_new_session": True} if os.name == "posix" else {}
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err_file, env=_env(), **kwargs)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err_file, env=_lo_env(), **kwargs)
         except OSError as exc:
             raise EnvironmentProblem(f"无法启动 LibreOffice（{exc.strerror or exc}）：{soffice}", code="X201") from None
         with _LIVE_LOCK:
