@@ -49,8 +49,9 @@ LOCK_NAME = ".xlperf-batch.lock"
 DEFAULT_CHUNK = 50
 IN_FLIGHT_PER_JOB = 2  # calls in flight per worker process
 PER_CALL = 4  # workbooks per call to a worker: a quarter of the round trips through the pool
-# reports per LibreOffice run: a start costs ~0.3 s of CPU, a report ~0.15 s in a short run but
-# more and more in a long one (~0.2 s from the 60th on), so runs stay short
+# reports per LibreOffice run: a start costs ~0.3 s of CPU, a report ~0.13 s in a short run but
+# more the longer a run goes (its heap fragments: without the malloc tuning of xlperf.report.pdf
+# ~0.15 s on the first 20, ~0.2 s from the 60th on), so runs stay short
 PDF_RUN = 30
 MAX_ATTEMPTS = 2  # a workbook in flight when a worker process died is retried once
 
