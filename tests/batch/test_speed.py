@@ -224,6 +224,53 @@ def test_a_file_that_kills_its_converter_twice_is_reported_and_the_rest_converte
     assert not any(_alive(pid) for pid, _ in runs)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
+def test_libreoffice_runs_stay_short_and_every_report_is_converted_once(bureau_master, tmp_path, monkeypatch):
+    from xlperf.batch.run import PDF_RUN
+
+    src = tmp_path / "many"
+    src.mkdir()
+    for i in range(2 * PDF_RUN + 5):
+        shutil.copyfile(bureau_master / "县医保局" / "自评表.xlsx", src / f"单位{i:02d}.xlsx")
+    log = _fake_soffice(tmp_path, monkeypatch, "once")
+    monkeypatch.setenv("FAKE_VICTIM", "no such report")
+    out = tmp_path / "out"
+    result = run_batch([src], out, jobs=2, formats="pdf")
+    runs = [names for _, names in _runs(log)]
+    # LibreOffice spends more on each report the longer a run goes: no run is longer than PDF_RUN
+    assert all(len(names) <= PDF_RUN for names in runs) and len(runs) >= 3
+    # each report once (a docx staged for the PDF is named "<pid>-<tag>-<report>")
+    assert sorted(n.split("-", 2)[-1] for names in runs for n in names) == sorted(f"单位{i:02d}-自评报告" for i in range(2 * PDF_RUN + 5))
+    assert len(list(out.glob("*.pdf"))) == 2 * PDF_RUN + 5 and result.exit_code == 0
+
+
+def test_at_the_end_a_free_converter_takes_its_share_of_what_waits_and_what_a_busy_one_has_left(tmp_path):
+    from collections import deque
+    from concurrent.futures import Future
+
+    from xlperf.batch.pdf import Chunk, Converters
+    from xlperf.batch.run import BatchRun
+
+    run = BatchRun.__new__(BatchRun)  # only the PDF scheduling state
+    run.converters, run.staging, run.tasks, run.inflight = Converters(2), tmp_path, deque(), {}
+    busy = Chunk([({}, {})] * 10, tmp_path)
+    busy.work.mkdir()
+    for i in range(4):  # the busy converter has converted 4 of its 10
+        (busy.work / f"{i}.pdf").write_bytes(b"%PDF")
+    run.pdf_inflight = {Future(): busy}
+    run.pdf_waiting = [({"n": i}, {}) for i in range(20)]
+    started: list[int] = []
+
+    def start(items):
+        started.append(len(items))
+        run.pdf_inflight[Future()] = Chunk(items, tmp_path)
+
+    run._start_pdf = start
+    run._schedule_pdf()
+    assert started == [13]  # (20 waiting + 6 left) / 2 converters
+    assert len(run.pdf_waiting) == 7  # the busy one takes them when it is free: both finish together
+
+
 def _processes_mentioning(text: str) -> list[tuple[int, str]]:
     found = []
     for d in Path("/proc").iterdir():

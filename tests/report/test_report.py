@@ -622,6 +622,39 @@ def test_render_report_pdf_writes_the_pdf_and_names_substituted_fonts(books, tmp
             assert re.fullmatch(r"字体“[^”]+”未安装，PDF 中将以“[^”]+”代替", line)
 
 
+@pytest.mark.skipif(R.find_soffice() is None, reason="LibreOffice is not installed")
+def test_a_new_libreoffice_profile_starts_without_the_graphics_self_test(books, tmp_path):
+    from xlperf.report import pdf as P
+
+    ev, names, grids = load_evaluation(_book(books, "通用"))
+    doc = R.render_docx(R.build_context(ev, R.report_sections(ev, names, grids, "通用"), grids=grids), tmp_path / "a.docx")
+    profile = P.new_profile()
+    try:
+        run = P.convert([doc], tmp_path / "pdf", profile=profile)
+        assert run.produced[0] is not None and run.returncode == 0
+        user = profile / "user"
+        assert "ooSetupLastVersion" in (user / "registrymodifications.xcu").read_text(encoding="utf-8")
+        assert (user / "config").is_dir()  # LibreOffice still made the rest of its profile
+        assert not (user / "GraphicsRenderTests.log").exists()  # the self-test (~1.5 s of CPU) did not run
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_libreoffice_runs_with_a_deeper_malloc_cache_on_linux_and_keeps_the_users_tuning(monkeypatch):
+    from xlperf.report import pdf as P
+
+    monkeypatch.setattr(P.sys, "platform", "linux")
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    assert P._lo_env()["GLIBC_TUNABLES"] == "glibc.malloc.tcache_count=20000"
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")
+    assert P._lo_env()["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2:glibc.malloc.tcache_count=20000"
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=5")
+    assert P._lo_env()["GLIBC_TUNABLES"] == "glibc.malloc.tcache_count=5"
+    monkeypatch.setattr(P.sys, "platform", "win32")
+    monkeypatch.delenv("GLIBC_TUNABLES")
+    assert "GLIBC_TUNABLES" not in P._lo_env()
+
+
 def test_missing_libreoffice_is_an_environment_problem(books, tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     assert R.find_soffice() is None

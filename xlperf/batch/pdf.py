@@ -50,14 +50,31 @@ class Converters:
         self._made.clear()
 
 
-def convert_chunk(items: list[tuple[dict[str, Any], dict[str, Any]]], outdir: Path, staging: Path, converters: Converters) -> list[dict[str, Any]]:
+class Chunk:
+    """Reports on their way through one converter: (task, record dict) pairs whose record has a
+    pdf source, and the folder their LibreOffice run writes into."""
+
+    def __init__(self, items: list[tuple[dict[str, Any], dict[str, Any]]], staging: Path) -> None:
+        self.items = items
+        self.work = staging / f"pdf-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+    def unconverted(self) -> int:
+        """How many of its reports have no PDF yet (LibreOffice writes them one after another)."""
+        try:
+            with os.scandir(self.work) as entries:
+                done = sum(1 for e in entries if e.name.endswith(".pdf"))
+        except OSError:
+            done = 0
+        return max(0, len(self.items) - done)
+
+
+def convert_chunk(chunk: Chunk, outdir: Path, staging: Path, converters: Converters) -> list[dict[str, Any]]:
     """Convert the docx of a chunk to PDF in ONE LibreOffice run (plus one for what it did not
     finish); move each PDF into place.
 
-    ``items``: (task, record dict) pairs whose record has a pdf source. Returns the records,
-    updated (PDF added to 输出, or 错误信息 says PDF 未生成).
+    Returns the records, updated (PDF added to 输出, or 错误信息 says PDF 未生成).
     """
-    work = staging / f"pdf-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    items, work = chunk.items, chunk.work
     work.mkdir(parents=True, exist_ok=True)
     sources = [Path(task["pdf_source"]) for task, _ in items]
     produced, problem = _convert(sources, work, converters)

@@ -34,7 +34,7 @@ from typing import Any, Sequence
 
 from xlperf.batch.discover import Discovery, discover, display_names, file_key, output_bases
 from xlperf.batch.job import InlineExecutor, error_text, init_worker, process_many
-from xlperf.batch.pdf import Converters, convert_chunk
+from xlperf.batch.pdf import Chunk, Converters, convert_chunk
 from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
 from xlperf.batch.state import STATE_FILE, STATE_VERSION, file_hash, load_state, options_key, save_state
 from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, SummaryRecord, failed_record
@@ -49,7 +49,10 @@ LOCK_NAME = ".xlperf-batch.lock"
 DEFAULT_CHUNK = 50
 IN_FLIGHT_PER_JOB = 2  # calls in flight per worker process
 PER_CALL = 4  # workbooks per call to a worker: a quarter of the round trips through the pool
-PDF_RUN = 150  # reports per LibreOffice run
+# reports per LibreOffice run: a start costs ~0.3 s of CPU, a report ~0.13 s in a short run but
+# more the longer a run goes (its heap fragments: without the malloc tuning of xlperf.report.pdf
+# ~0.15 s on the first 20, ~0.2 s from the 60th on), so runs stay short
+PDF_RUN = 30
 MAX_ATTEMPTS = 2  # a workbook in flight when a worker process died is retried once
 
 OLD_FORMAT_MESSAGE = "这是旧版 {suffix} 格式，程序只能读取 .xlsx：请在 Excel 或 WPS 中打开后“另存为 .xlsx”再运行"
@@ -277,7 +280,7 @@ class BatchRun:
         self.opts = options_key(fmts, style) if out is not None else ""
         self.tasks: deque[dict[str, Any]] = deque()
         self.inflight: dict[Future, list[dict[str, Any]]] = {}
-        self.pdf_inflight: dict[Future, list] = {}
+        self.pdf_inflight: dict[Future, Chunk] = {}
         self.pdf_waiting: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self.unsaved = 0
         self.save_gap = 0.0  # seconds to wait after a save: 40 × its duration keeps saving under 2.5% of the run
@@ -402,18 +405,18 @@ class BatchRun:
             self.pdf_pool.shutdown(wait=True)
 
     def _schedule_pdf(self) -> None:
-        """Give waiting docx to free converters: a chunk at a time while workbooks are still being
-        processed; at the end what is left, shared between the converters."""
+        """Give waiting docx to free converters: PDF_RUN at a time while workbooks are still being
+        processed. At the end the converters should finish together: a free one takes its share
+        of what waits plus what the busy ones have not converted yet (up to PDF_RUN)."""
         slots = self.converters.n if self.converters is not None else 1
         while self.pdf_waiting and len(self.pdf_inflight) < slots:
             last = not self.tasks and not self.inflight
-            run = max(self.chunk_size, PDF_RUN)
-            if not last and len(self.pdf_waiting) < run:
+            if not last and len(self.pdf_waiting) < PDF_RUN:
                 return
-            # each run starts LibreOffice anew (~1 s of CPU, ~7 reports' worth): long runs; at the
-            # end what is left is shared between the free converters, one run each
-            free = slots - len(self.pdf_inflight)
-            size = run if not last else min(run, -(-len(self.pdf_waiting) // free))
+            size = PDF_RUN
+            if last:
+                busy = sum(chunk.unconverted() for chunk in self.pdf_inflight.values())
+                size = min(PDF_RUN, -(-(len(self.pdf_waiting) + busy) // slots))
             items, self.pdf_waiting = self.pdf_waiting[:size], self.pdf_waiting[size:]
             self._start_pdf(items)
 
@@ -499,16 +502,17 @@ class BatchRun:
             self.unsaved = 0
 
     def _start_pdf(self, items: list) -> None:
-        assert self.converters is not None
+        assert self.converters is not None and self.staging is not None
+        chunk = Chunk(items, self.staging)
         if self.pdf_pool is not None:
-            self.pdf_inflight[self.pdf_pool.submit(convert_chunk, items, self.out, self.staging, self.converters)] = items
+            self.pdf_inflight[self.pdf_pool.submit(convert_chunk, chunk, self.out, self.staging, self.converters)] = chunk
             return
-        for (task, _), rec in zip(items, convert_chunk(items, self.out, self.staging, self.converters)):
+        for (task, _), rec in zip(items, convert_chunk(chunk, self.out, self.staging, self.converters)):
             self._finish(task, rec)
         self._flush_state()
 
     def _collect_pdf(self, fut: Future) -> None:
-        items = self.pdf_inflight.pop(fut)
+        items = self.pdf_inflight.pop(fut).items
         try:
             recs = fut.result()
         except Exception as exc:  # noqa: BLE001
