@@ -413,8 +413,13 @@ def exact_sum(values: Iterable[float | None]) -> float:
     total = Decimal(0)
     for v in values:
         if v is not None and not (math.isnan(v) or math.isinf(v)):
-            total += Decimal(repr(float(v)))
+            total += _decimal_of(float(v))
     return float(total)
+
+
+# Decimal(repr(x)) is the costly part of exact_sum and the same weights and scores recur. 0.0 and
+# -0.0 share an entry, which changes no sum: a Decimal sum that starts at +0 never becomes -0.
+_decimal_of = functools.lru_cache(maxsize=_CACHE_SIZE)(lambda v: Decimal(repr(v)))
 
 
 def format_number(value: float | None, places: int = 2) -> str:
