@@ -197,7 +197,7 @@ def _more(actual: str, target: str, words: tuple[str, ...]) -> bool:
 # --- the judgement --------------------------------------------------------------------------------
 
 
-_MEMO_LEN = 256  # longer texts are rare and not worth keeping alive in the memo
+_MEMO_LEN = 128  # longer texts are rare and not worth keeping alive in the memo
 
 
 def judge(actual: str, target: str) -> Judgement:

@@ -145,8 +145,8 @@ def printable(value: Any) -> str:
 # Workbooks repeat the same few hundred short cell texts (units, targets, 达成, 是/否), and each is
 # parsed or normalised several times per workbook: pure functions of a string, so results are
 # memoised. Only short strings: a cache must not keep a long text alive after its workbook.
-_CACHED_LEN = 256
-_CACHE_SIZE = 8192
+_CACHED_LEN = 128
+_CACHE_SIZE = 4096
 
 
 def normalize_text(value: str) -> str:
