@@ -136,6 +136,12 @@ def printable(value: Any) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if len(text) <= _CACHED_LEN:
+        return _printable_cached(text)  # every report shows the same labels and numbers again
+    return _printable(text)
+
+
+def _printable(text: str) -> str:
     if _NEEDS_CLEANING.search(text) is None:  # the usual cell: skip three replaces and a sub
         return text.strip()
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
@@ -219,6 +225,8 @@ def _parse(value: Any) -> Parsed:
         return _parse_text(value)
     if value is None:
         return Parsed(raw="", kind=EMPTY)
+    if type(value) in (int, float):  # a plain number has neither an error code nor a formula
+        return _parse_number(value)
     # Cell error / uncached formula objects from the reader carry a ``code`` or ``formula``.
     code = getattr(value, "code", None)
     if isinstance(code, str) and code.startswith("#"):
@@ -272,6 +280,7 @@ def _parse_text_uncached(value: str) -> Parsed:
 
 _parse_text_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(_parse_text_uncached)
 _normalize_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(_normalize)
+_printable_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(_printable)
 
 
 def _as_date(raw: str, compact: str) -> Parsed | None:

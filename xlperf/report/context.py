@@ -13,7 +13,7 @@ from dataclasses import fields
 from typing import Any, Iterable
 
 from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
-from xlperf.core.scoring import GRADE_LONG
+from xlperf.core.scoring import GRADE_LONG, NA, _is_budget_row
 from xlperf.core import values as V
 from xlperf.core.models import Evaluation, IndicatorResult
 from xlperf.core.narrative import ProjectLine, Section, grade_long, kind_of, missing
@@ -137,34 +137,28 @@ def _merge_flags(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
     A cell merges with the one above when it has the same non-empty text and every column
     to its left merges too (二级 never spans two 一级).
     """
+    n = len(rows)
     for depth, key in enumerate(keys):
-        parents = keys[:depth]
+        parents = [f"{p}_continue" for p in keys[:depth]]
+        start, cont, span = f"{key}_start", f"{key}_continue", f"{key}_span"
         i = 0
-        while i < len(rows):
+        while i < n:
             j = i + 1
             text = rows[i].get(key, "")
-            while (
-                text
-                and j < len(rows)
-                and rows[j].get(key, "") == text
-                and not rows[j].get("is_total")
-                and all(rows[j].get(f"{p}_continue") for p in parents)
-            ):
+            while text and j < n and rows[j].get(key, "") == text and not rows[j].get("is_total") and all(rows[j].get(p) for p in parents):
                 j += 1
-            rows[i][f"{key}_start"] = True
-            rows[i][f"{key}_continue"] = False
-            rows[i][f"{key}_span"] = j - i
+            rows[i][start] = True
+            rows[i][cont] = False
+            rows[i][span] = j - i
             for k in range(i + 1, j):
-                rows[k][f"{key}_start"] = False
-                rows[k][f"{key}_continue"] = True
-                rows[k][f"{key}_span"] = 0
+                rows[k][start] = False
+                rows[k][cont] = True
+                rows[k][span] = 0
             i = j
 
 
 def _indicator_row(r: IndicatorResult) -> dict[str, Any]:
     ind = r.indicator
-    from xlperf.core.scoring import NA
-
     na = r.direction == NA
     completion = V.format_rate(r.completion) if r.completion is not None else (r.tier or "")
     return {
@@ -217,8 +211,6 @@ def self_table(ev: Evaluation) -> dict[str, Any]:
         rows.append(_budget_row(ev))
     for r in ev.indicators:
         row = _indicator_row(r)
-        from xlperf.core.scoring import _is_budget_row
-
         row["is_budget"] = _is_budget_row(r.indicator)
         rows.append(row)
     _merge_flags(rows, ("level1", "level2"))
@@ -307,7 +299,6 @@ def indicator_table(ev: Evaluation, kind: str, name: str) -> dict[str, Any]:
 
 def budget_indicator_table(ev: Evaluation) -> dict[str, Any]:
     """山西 (一)预算执行情况: 预算执行指标 | 预算执行率 | 权重 | 100% | 执行率 | 得分."""
-    from xlperf.core.scoring import _is_budget_row
 
     b = ev.budget
     in_table = [r for r in ev.indicators if _is_budget_row(r.indicator)]
