@@ -419,6 +419,13 @@ def score_within(value: float, weight: float, *, short: bool = False) -> float:
 
 def exact_sum(values: Iterable[float | None]) -> float:
     """The sum of scores as written (decimal, not binary, arithmetic): 1.875 × 8 is 15 exactly."""
+    values = tuple(values)
+    if len(values) <= 2 and all(type(v) in _PLAIN_NUMBERS for v in values):
+        return _exact_sum_memo(values)  # running totals (weight + weight) recur row after row
+    return _exact_sum(values)
+
+
+def _exact_sum(values: tuple) -> float:
     total = Decimal(0)
     for v in values:
         if v is not None and not (math.isnan(v) or math.isinf(v)):
@@ -429,6 +436,9 @@ def exact_sum(values: Iterable[float | None]) -> float:
 # Decimal(repr(x)) is the costly part of exact_sum and the same weights and scores recur. 0.0 and
 # -0.0 share an entry, which changes no sum: a Decimal sum that starts at +0 never becomes -0.
 _decimal_of = functools.lru_cache(maxsize=_CACHE_SIZE)(lambda v: Decimal(repr(v)))
+# Equal keys give equal sums: each value is summed as float(v), so 1 and 1.0 are one key.
+_PLAIN_NUMBERS = (float, int, type(None))
+_exact_sum_memo = functools.lru_cache(maxsize=_CACHE_SIZE)(_exact_sum)
 
 
 def format_number(value: float | None, places: int = 2) -> str:
