@@ -204,13 +204,16 @@ def _budget_row(ev: Evaluation) -> dict[str, Any]:
     }
 
 
-def self_table(ev: Evaluation) -> dict[str, Any]:
-    """The 自评表: the budget row first (when scored on the 预算执行 sheet), one row per indicator, 合计."""
+def self_table(ev: Evaluation, shown: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The 自评表: the budget row first (when scored on the 预算执行 sheet), one row per indicator, 合计.
+
+    ``shown``: :func:`_indicator_row` of each of ``ev.indicators``, when the caller made them already.
+    """
     rows: list[dict[str, Any]] = []
     if _budget_scored_on_sheet(ev):
         rows.append(_budget_row(ev))
-    for r in ev.indicators:
-        row = _indicator_row(r)
+    for i, r in enumerate(ev.indicators):
+        row = dict(shown[i]) if shown is not None else _indicator_row(r)
         row["is_budget"] = _is_budget_row(r.indicator)
         rows.append(row)
     _merge_flags(rows, ("level1", "level2"))
@@ -272,11 +275,8 @@ def budget_table(ev: Evaluation) -> dict[str, Any]:
     return {"name": "budget", "title": "", "note": f"单位：{unit}", "header": header, "rows": rows, "unit": unit}
 
 
-def _six(rows: list[IndicatorResult]) -> list[dict[str, Any]]:
-    out = []
-    for r in rows:
-        d = _indicator_row(r)
-        out.append({k: d[k] for k in ("level1", "level2", "level3", "weight", "target", "actual", "score", "completion", "reason")})
+def _six(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = [{k: d[k] for k in ("level1", "level2", "level3", "weight", "target", "actual", "score", "completion", "reason")} for d in shown]
     _merge_flags(out, ("level2",))
     return out
 
@@ -289,8 +289,12 @@ def _kind_rows(ev: Evaluation, kind: str) -> list[IndicatorResult]:
     return [r for r in ev.indicators if kind_of(r) == kind]
 
 
-def indicator_table(ev: Evaluation, kind: str, name: str) -> dict[str, Any]:
-    rows = _six(_kind_rows(ev, kind))
+def indicator_table(ev: Evaluation, kind: str, name: str, shown: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``shown`` as for :func:`self_table`."""
+    if shown is None:
+        rows = _six([_indicator_row(r) for r in _kind_rows(ev, kind)])
+    else:
+        rows = _six([d for r, d in zip(ev.indicators, shown) if kind_of(r) == kind])
     if not rows:
         rows = [{"level2": "", "level3": missing(f"{kind}指标", "“绩效指标”表"), "weight": "", "target": "", "actual": "", "score": "", "placeholder": True,
                  "level2_start": True, "level2_continue": False, "level2_span": 1}]
@@ -656,12 +660,13 @@ def build_context(
 
 def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: list[ProjectLine] | None) -> dict[str, Any]:
     info = ev.input.info
+    shown = [_indicator_row(r) for r in ev.indicators]  # once for the 自评表 and the three kind tables
     tables: dict[str, Any] = {
         "budget": budget_table(ev),
-        "self_table": self_table(ev),
-        "output": indicator_table(ev, "产出", "output"),
-        "benefit": indicator_table(ev, "效益", "benefit"),
-        "satisfaction": indicator_table(ev, "满意度", "satisfaction"),
+        "self_table": self_table(ev, shown),
+        "output": indicator_table(ev, "产出", "output", shown),
+        "benefit": indicator_table(ev, "效益", "benefit", shown),
+        "satisfaction": indicator_table(ev, "满意度", "satisfaction", shown),
         "budget_indicator": budget_indicator_table(ev),
         "payments": payments_table(grids, unit),
         "team": team_table(grids, info.extra),
