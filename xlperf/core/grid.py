@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
 import unicodedata
 from typing import Any, Iterable
@@ -34,11 +35,20 @@ def header_key(value: Any) -> str:
     """Normalise a header text: full-width, spaces, line breaks and unit notes like （分）/(A) removed."""
     if not isinstance(value, str):
         return ""
+    if len(value) <= 64:  # every header search normalises the same top rows' cells again
+        return _header_key_memo(value)
+    return _header_key(value)
+
+
+def _header_key(value: str) -> str:
     s = unicodedata.normalize("NFKC", value)
     s = re.sub(r"\s+", "", s)
     s = re.sub(r"[(（][^()（）]{0,8}[)）]$", "", s)
     s = s.rstrip(":：")
     return s
+
+
+_header_key_memo = functools.lru_cache(maxsize=4096)(_header_key)
 
 
 def text_of(value: Any) -> str:

@@ -55,7 +55,7 @@ class Judgement:
     why: str = ""  # a short reason, for tests and the curious
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: judge's memo is per Rules
 class Rules:
     words: dict[str, tuple[str, ...]]
     canonical: tuple[tuple[str, str], ...]  # (word, its group's first word), longest first
@@ -197,9 +197,18 @@ def _more(actual: str, target: str, words: tuple[str, ...]) -> bool:
 # --- the judgement --------------------------------------------------------------------------------
 
 
+_MEMO_LEN = 128  # longer texts are rare and not worth keeping alive in the memo
+
+
 def judge(actual: str, target: str) -> Judgement:
     """The tier ``actual`` states for ``target`` (both as typed); tier None when it says nothing."""
     r = rules()
+    if type(actual) is str and type(target) is str and len(actual) <= _MEMO_LEN and len(target) <= _MEMO_LEN:
+        return _judge_memo(actual, target, r)  # the same pairs recur across rows and workbooks
+    return _judge(actual, target, r)
+
+
+def _judge(actual: str, target: str, r: Rules) -> Judgement:
     a, t = _norm(actual), _norm(target)
     if not a:
         return Judgement(None, why="空")
@@ -208,6 +217,9 @@ def judge(actual: str, target: str) -> Judgement:
         if found is not None:
             return found
     return Judgement(None, why="无法判断")
+
+
+_judge_memo = functools.lru_cache(maxsize=4096)(_judge)  # Judgement is frozen: safe to share
 
 
 def _is_event(t: str, r: Rules) -> bool:

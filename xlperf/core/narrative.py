@@ -192,6 +192,7 @@ class Facts:
         self.projects = projects
         self.threshold = config_from_info(self.info.overachievement_threshold, self.info.reverse_formula)[0].overachievement_threshold
         self.open: list[str] = []  # open items of the section being written
+        self._kinds: dict[str, list[IndicatorResult]] | None = None  # rows by kind_of, made on first use
 
     # numbers
     def amount(self, value: float | None, unit: str | None = None) -> str:
@@ -234,7 +235,11 @@ class Facts:
 
     # groups of indicators
     def rows_of(self, kind: str) -> list[IndicatorResult]:
-        return [r for r in self.ev.indicators if kind_of(r) == kind]
+        if self._kinds is None:  # every outline asks for each kind several times
+            self._kinds = {}
+            for r in self.ev.indicators:
+                self._kinds.setdefault(kind_of(r), []).append(r)
+        return list(self._kinds.get(kind, ()))
 
     def by_level1(self, kind: str) -> list[IndicatorResult]:
         """kind: 产出 / 效益 / 满意度 / 投入 / 过程 (满意度 rows under 效益 count as 满意度)."""

@@ -8,6 +8,7 @@ functions.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 
 from xlperf.core import layout
@@ -408,6 +409,10 @@ def _canonical_level(name: str) -> str:
 
 
 def _level1_of_level2(level2: str) -> str | None:
+    return _level1_of_level2_memo(level2) if len(level2) <= 64 else _find_level1_of_level2(level2)
+
+
+def _find_level1_of_level2(level2: str) -> str | None:
     key = _canonical_level(level2)
     for l1, l2s in layout.LEVEL2_BY_LEVEL1.items():
         if any(_canonical_level(x) == key for x in l2s):
@@ -416,11 +421,20 @@ def _level1_of_level2(level2: str) -> str | None:
 
 
 def _known_level1(level1: str) -> str | None:
+    return _known_level1_memo(level1) if len(level1) <= 64 else _find_known_level1(level1)
+
+
+def _find_known_level1(level1: str) -> str | None:
     key = _canonical_level(level1)
     for name in (*layout.LEVEL1_DEPARTMENT, "预算执行指标"):
         if _canonical_level(name) == key:
             return name
     return None
+
+
+# The same few level names come back on every row and workbook; each lookup scans the layout tables.
+_level1_of_level2_memo = functools.lru_cache(maxsize=1024)(_find_level1_of_level2)
+_known_level1_memo = functools.lru_cache(maxsize=1024)(_find_known_level1)
 
 
 class _Collector:

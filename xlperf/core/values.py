@@ -11,6 +11,7 @@ Hand-written on purpose: no library knows these Chinese unit and comparison form
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 import unicodedata
@@ -126,6 +127,7 @@ class Parsed:
 
 # XML 1.0 forbids most control characters; Excel cells can hold them (\x0b from Alt+Enter on a Mac).
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")  # the above plus CR
 
 
 def printable(value: Any) -> str:
@@ -134,12 +136,33 @@ def printable(value: Any) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if len(text) <= _CACHED_LEN:
+        return _printable_cached(text)  # every report shows the same labels and numbers again
+    return _printable(text)
+
+
+def _printable(text: str) -> str:
+    if _NEEDS_CLEANING.search(text) is None:  # the usual cell: skip three replaces and a sub
+        return text.strip()
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     return _CONTROL_CHARS.sub("", text).strip()
 
 
+# Workbooks repeat the same few hundred short cell texts (units, targets, 达成, 是/否), and each is
+# parsed or normalised several times per workbook: pure functions of a string, so results are
+# memoised. Only short strings: a cache must not keep a long text alive after its workbook.
+_CACHED_LEN = 128
+_CACHE_SIZE = 4096
+
+
 def normalize_text(value: str) -> str:
     """Full-width to half-width (NFKC), unify comparison signs, strip spaces at the ends."""
+    if len(value) <= _CACHED_LEN:
+        return _normalize_cached(value)
+    return _normalize(value)
+
+
+def _normalize(value: str) -> str:
     s = unicodedata.normalize("NFKC", value)
     s = (
         s.replace("≧", "≥")
@@ -202,6 +225,8 @@ def _parse(value: Any) -> Parsed:
         return _parse_text(value)
     if value is None:
         return Parsed(raw="", kind=EMPTY)
+    if type(value) in (int, float):  # a plain number has neither an error code nor a formula
+        return _parse_number(value)
     # Cell error / uncached formula objects from the reader carry a ``code`` or ``formula``.
     code = getattr(value, "code", None)
     if isinstance(code, str) and code.startswith("#"):
@@ -235,6 +260,12 @@ def _parse_number(value: int | float) -> Parsed:
 
 def _parse_text(value: str) -> Parsed:
     """What people type: a date, a year, a quantity with its unit and comparison, or words."""
+    if len(value) <= _CACHED_LEN:
+        return _parse_text_cached(value)  # Parsed is frozen: one instance may be shared
+    return _parse_text_uncached(value)
+
+
+def _parse_text_uncached(value: str) -> Parsed:
     raw = value.strip()
     if not raw:
         return Parsed(raw="", kind=EMPTY)
@@ -245,6 +276,11 @@ def _parse_text(value: str) -> Parsed:
         return Parsed(raw=raw[:200], kind=TEXT, text=s)
     compact = re.sub(r"\s+", "", s)
     return _as_date(raw, compact) or _as_year(raw, compact) or _as_quantity(raw, s, compact) or _as_cn_quantity(raw, compact) or Parsed(raw=raw, kind=TEXT, text=compact)
+
+
+_parse_text_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(_parse_text_uncached)
+_normalize_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(_normalize)
+_printable_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(_printable)
 
 
 def _as_date(raw: str, compact: str) -> Parsed | None:
@@ -350,11 +386,21 @@ def round_half_up(value: float, places: int = 2) -> float:
     """R8: half-up rounding (Python's round() is banker's rounding and works on binary floats)."""
     if value is None or math.isnan(value) or math.isinf(value):
         return value
+    if type(value) is float and value != 0.0:  # 0.0 and -0.0 would share one cache entry
+        return _round_float(value, places)
+    return _round(value, places)
+
+
+def _round(value: float, places: int) -> float:
     try:
         q = Decimal(1).scaleb(-places)
         return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
     except (InvalidOperation, ValueError):  # pragma: no cover
         return value
+
+
+# Scores and amounts repeat across rows and workbooks; the Decimal round trip is the costly part.
+_round_float = functools.lru_cache(maxsize=_CACHE_SIZE, typed=True)(_round)
 
 
 def score_within(value: float, weight: float, *, short: bool = False) -> float:
@@ -373,17 +419,38 @@ def score_within(value: float, weight: float, *, short: bool = False) -> float:
 
 def exact_sum(values: Iterable[float | None]) -> float:
     """The sum of scores as written (decimal, not binary, arithmetic): 1.875 × 8 is 15 exactly."""
+    values = tuple(values)
+    if len(values) <= 2 and all(type(v) in _PLAIN_NUMBERS for v in values):
+        return _exact_sum_memo(values)  # running totals (weight + weight) recur row after row
+    return _exact_sum(values)
+
+
+def _exact_sum(values: tuple) -> float:
     total = Decimal(0)
     for v in values:
         if v is not None and not (math.isnan(v) or math.isinf(v)):
-            total += Decimal(repr(float(v)))
+            total += _decimal_of(float(v))
     return float(total)
+
+
+# Decimal(repr(x)) is the costly part of exact_sum and the same weights and scores recur. 0.0 and
+# -0.0 share an entry, which changes no sum: a Decimal sum that starts at +0 never becomes -0.
+_decimal_of = functools.lru_cache(maxsize=_CACHE_SIZE)(lambda v: Decimal(repr(v)))
+# Equal keys give equal sums: each value is summed as float(v), so 1 and 1.0 are one key.
+_PLAIN_NUMBERS = (float, int, type(None))
+_exact_sum_memo = functools.lru_cache(maxsize=_CACHE_SIZE)(_exact_sum)
 
 
 def format_number(value: float | None, places: int = 2) -> str:
     """Trim trailing zeros: 300.00 -> '300', 39.750 -> '39.75'."""
     if value is None:
         return ""
+    if type(value) is float:
+        return _format_float(value, places)
+    return _format_number(value, places)
+
+
+def _format_number(value: float, places: int) -> str:
     v = round_half_up(value, places)
     text = f"{v:.{places}f}"
     if "." in text:
@@ -391,6 +458,9 @@ def format_number(value: float | None, places: int = 2) -> str:
     if text == "-0":
         text = "0"
     return text
+
+
+_format_float = functools.lru_cache(maxsize=_CACHE_SIZE, typed=True)(_format_number)  # 0.0 and -0.0 both give "0"
 
 
 def format_rate(fraction: float | None) -> str:

@@ -13,7 +13,7 @@ from dataclasses import fields
 from typing import Any, Iterable
 
 from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
-from xlperf.core.scoring import GRADE_LONG
+from xlperf.core.scoring import GRADE_LONG, NA, _is_budget_row
 from xlperf.core import values as V
 from xlperf.core.models import Evaluation, IndicatorResult
 from xlperf.core.narrative import ProjectLine, Section, grade_long, kind_of, missing
@@ -137,34 +137,28 @@ def _merge_flags(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
     A cell merges with the one above when it has the same non-empty text and every column
     to its left merges too (二级 never spans two 一级).
     """
+    n = len(rows)
     for depth, key in enumerate(keys):
-        parents = keys[:depth]
+        parents = [f"{p}_continue" for p in keys[:depth]]
+        start, cont, span = f"{key}_start", f"{key}_continue", f"{key}_span"
         i = 0
-        while i < len(rows):
+        while i < n:
             j = i + 1
             text = rows[i].get(key, "")
-            while (
-                text
-                and j < len(rows)
-                and rows[j].get(key, "") == text
-                and not rows[j].get("is_total")
-                and all(rows[j].get(f"{p}_continue") for p in parents)
-            ):
+            while text and j < n and rows[j].get(key, "") == text and not rows[j].get("is_total") and all(rows[j].get(p) for p in parents):
                 j += 1
-            rows[i][f"{key}_start"] = True
-            rows[i][f"{key}_continue"] = False
-            rows[i][f"{key}_span"] = j - i
+            rows[i][start] = True
+            rows[i][cont] = False
+            rows[i][span] = j - i
             for k in range(i + 1, j):
-                rows[k][f"{key}_start"] = False
-                rows[k][f"{key}_continue"] = True
-                rows[k][f"{key}_span"] = 0
+                rows[k][start] = False
+                rows[k][cont] = True
+                rows[k][span] = 0
             i = j
 
 
 def _indicator_row(r: IndicatorResult) -> dict[str, Any]:
     ind = r.indicator
-    from xlperf.core.scoring import NA
-
     na = r.direction == NA
     completion = V.format_rate(r.completion) if r.completion is not None else (r.tier or "")
     return {
@@ -210,15 +204,16 @@ def _budget_row(ev: Evaluation) -> dict[str, Any]:
     }
 
 
-def self_table(ev: Evaluation) -> dict[str, Any]:
-    """The 自评表: the budget row first (when scored on the 预算执行 sheet), one row per indicator, 合计."""
+def self_table(ev: Evaluation, shown: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The 自评表: the budget row first (when scored on the 预算执行 sheet), one row per indicator, 合计.
+
+    ``shown``: :func:`_indicator_row` of each of ``ev.indicators``, when the caller made them already.
+    """
     rows: list[dict[str, Any]] = []
     if _budget_scored_on_sheet(ev):
         rows.append(_budget_row(ev))
-    for r in ev.indicators:
-        row = _indicator_row(r)
-        from xlperf.core.scoring import _is_budget_row
-
+    for i, r in enumerate(ev.indicators):
+        row = dict(shown[i]) if shown is not None else _indicator_row(r)
         row["is_budget"] = _is_budget_row(r.indicator)
         rows.append(row)
     _merge_flags(rows, ("level1", "level2"))
@@ -280,11 +275,8 @@ def budget_table(ev: Evaluation) -> dict[str, Any]:
     return {"name": "budget", "title": "", "note": f"单位：{unit}", "header": header, "rows": rows, "unit": unit}
 
 
-def _six(rows: list[IndicatorResult]) -> list[dict[str, Any]]:
-    out = []
-    for r in rows:
-        d = _indicator_row(r)
-        out.append({k: d[k] for k in ("level1", "level2", "level3", "weight", "target", "actual", "score", "completion", "reason")})
+def _six(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = [{k: d[k] for k in ("level1", "level2", "level3", "weight", "target", "actual", "score", "completion", "reason")} for d in shown]
     _merge_flags(out, ("level2",))
     return out
 
@@ -297,8 +289,12 @@ def _kind_rows(ev: Evaluation, kind: str) -> list[IndicatorResult]:
     return [r for r in ev.indicators if kind_of(r) == kind]
 
 
-def indicator_table(ev: Evaluation, kind: str, name: str) -> dict[str, Any]:
-    rows = _six(_kind_rows(ev, kind))
+def indicator_table(ev: Evaluation, kind: str, name: str, shown: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``shown`` as for :func:`self_table`."""
+    if shown is None:
+        rows = _six([_indicator_row(r) for r in _kind_rows(ev, kind)])
+    else:
+        rows = _six([d for r, d in zip(ev.indicators, shown) if kind_of(r) == kind])
     if not rows:
         rows = [{"level2": "", "level3": missing(f"{kind}指标", "“绩效指标”表"), "weight": "", "target": "", "actual": "", "score": "", "placeholder": True,
                  "level2_start": True, "level2_continue": False, "level2_span": 1}]
@@ -307,7 +303,6 @@ def indicator_table(ev: Evaluation, kind: str, name: str) -> dict[str, Any]:
 
 def budget_indicator_table(ev: Evaluation) -> dict[str, Any]:
     """山西 (一)预算执行情况: 预算执行指标 | 预算执行率 | 权重 | 100% | 执行率 | 得分."""
-    from xlperf.core.scoring import _is_budget_row
 
     b = ev.budget
     in_table = [r for r in ev.indicators if _is_budget_row(r.indicator)]
@@ -665,12 +660,13 @@ def build_context(
 
 def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: list[ProjectLine] | None) -> dict[str, Any]:
     info = ev.input.info
+    shown = [_indicator_row(r) for r in ev.indicators]  # once for the 自评表 and the three kind tables
     tables: dict[str, Any] = {
         "budget": budget_table(ev),
-        "self_table": self_table(ev),
-        "output": indicator_table(ev, "产出", "output"),
-        "benefit": indicator_table(ev, "效益", "benefit"),
-        "satisfaction": indicator_table(ev, "满意度", "satisfaction"),
+        "self_table": self_table(ev, shown),
+        "output": indicator_table(ev, "产出", "output", shown),
+        "benefit": indicator_table(ev, "效益", "benefit", shown),
+        "satisfaction": indicator_table(ev, "满意度", "satisfaction", shown),
         "budget_indicator": budget_indicator_table(ev),
         "payments": payments_table(grids, unit),
         "team": team_table(grids, info.extra),

@@ -21,6 +21,7 @@ Pure: no I/O, no third-party imports.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -388,8 +389,17 @@ MIN_WIDTH, MAX_WIDTH = 6.0, 30.0
 
 def text_width(text: str) -> float:
     """Width in Latin characters: a CJK character counts two."""
+    if text and len(text) <= 64:
+        return _short_text_width(text)  # labels, names and numbers recur in every form
+    return _text_width(text)
+
+
+def _text_width(text: str) -> float:
     longest = max((text or "").split("\n"), key=len, default="")
     return sum(2.0 if ord(ch) >= 0x2E80 else 1.0 for ch in longest)
+
+
+_short_text_width = functools.lru_cache(maxsize=4096)(_text_width)
 
 
 def content_widths(form: Form) -> list[float]:
