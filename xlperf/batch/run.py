@@ -36,8 +36,8 @@ from xlperf.batch.discover import Discovery, discover, display_names, file_key, 
 from xlperf.batch.job import InlineExecutor, error_text, init_worker, process_many
 from xlperf.batch.pdf import Converters, convert_chunk
 from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
-from xlperf.batch.state import STATE_FILE, STATE_VERSION, file_hash, load_state, options_key, save_state
-from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, SummaryRecord, failed_record
+from xlperf.batch.state import STATE_FILE, StateStore, file_hash, options_key
+from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, RecordStore, SummaryRecord, failed_record
 from xlperf.core.errors import InputError, OutputError
 from xlperf.ooxml.files import os_error_text
 
@@ -169,7 +169,7 @@ def run_batch(
         write_summary_xlsx(result.records, summary_path)
         result.summary_path = summary_path
         if csv_path is not None:
-            write_summary_csv(result.records, csv_path)
+            write_summary_csv(result.records, csv_path)  # a RecordStore: sorted by its briefs, read back row by row
             result.csv_path = csv_path
         shutil.rmtree(staging, ignore_errors=True)
     finally:
@@ -215,7 +215,7 @@ def check_records(inputs: Sequence[str | Path], *, jobs: int = 1, progress: Prog
         inputs = [inputs]
     found = discover(inputs)
     result = _run(found, None, None, (), jobs, True, None, DEFAULT_CHUNK, progress or (lambda _p: None), check_only=True)
-    return result.records
+    return list(result.records)
 
 
 def summarize(paths_or_folder: str | Path | Sequence[str | Path], jobs: int = 1):
@@ -247,8 +247,12 @@ def _run(
     check_only: bool,
 ) -> BatchResult:
     run = BatchRun(found, out, staging, fmts, force, style, chunk_size, notify, check_only=check_only)
-    run.plan()
-    run.execute(jobs)
+    try:
+        run.plan()
+        run.execute(jobs)
+    finally:
+        if run.state is not None:
+            run.state.close()
     return BatchResult(records=run.records, skipped=list(found.skipped), pdf_problem=run.pdf_problem)
 
 
@@ -268,12 +272,12 @@ class BatchRun:
         self.names = display_names(found.workbooks + found.old_format + [p for p, _ in found.unreadable])
         self.bases = output_bases(found.workbooks)
         self.total = len(found.workbooks) + len(found.old_format) + len(found.unreadable)
-        self.records: list[SummaryRecord] = []
+        self.records = RecordStore()  # on disk: the main process does not grow with N
         self.done = 0
         self.pdf_problem = ""
         self.want_pdf = "pdf" in fmts
         self.worker_formats = fmts
-        self.state: dict[str, Any] = load_state(out) if out is not None else {"version": STATE_VERSION, "entries": {}}
+        self.state = StateStore(out) if out is not None else None
         self.opts = options_key(fmts, style) if out is not None else ""
         self.tasks: deque[dict[str, Any]] = deque()
         self.inflight: dict[Future, list[dict[str, Any]]] = {}
@@ -350,7 +354,8 @@ class BatchRun:
         out = self.out
         assert out is not None
         expected = sorted(self.bases[p] + "." + f for f in self.fmts)
-        entry = self.state["entries"].get(task["key"])
+        assert self.state is not None
+        entry = self.state.get(task["key"])
         if (
             self.force
             or not entry
@@ -363,8 +368,11 @@ class BatchRun:
             return None
         rec = SummaryRecord.from_dict(entry["record"])
         rec.文件 = self.names[p]
-        for f in rec.问题:
-            f["文件"] = self.names[p]
+        if any(f.get("文件") != self.names[p] for f in rec.问题):
+            # the stored findings take the workbook's name of this run (the next save writes them)
+            for f in rec.问题:
+                f["文件"] = self.names[p]
+            self.state.put(task["key"], entry)
         rec.处理 = HANDLED_REUSED
         return rec
 
@@ -478,22 +486,22 @@ class BatchRun:
 
     def _finish(self, task: dict[str, Any], rec_dict: dict[str, Any]) -> None:
         self._emit(SummaryRecord.from_dict(rec_dict))
-        if self.out is not None:
-            self.state["entries"][task["key"]] = {
+        if self.state is not None:
+            self.state.put(task["key"], {
                 "sha256": task.get("sha256", ""),
                 "options": self.opts,
                 "outputs": list(rec_dict.get("输出") or []),
-                "record": rec_dict,  # shares its findings list with the record: one copy in memory
+                "record": rec_dict,
                 "input": task["path"],
-            }
+            })
             self.unsaved += 1
 
     def _flush_state(self, force_write: bool = False) -> None:
-        if self.out is None or not self.unsaved:
+        if self.state is None or not self.unsaved:
             return
         if force_write or (self.unsaved >= self.chunk_size and time.monotonic() - self.last_save >= self.save_gap):
             t = time.monotonic()
-            save_state(self.out, self.state)
+            self.state.save()
             self.last_save = time.monotonic()
             self.save_gap = 40 * (self.last_save - t)
             self.unsaved = 0
@@ -536,9 +544,9 @@ class BatchRun:
             if self.pdf_pool is not None:
                 self.pdf_pool.shutdown(wait=True)  # the converting threads return at once now
             self.pdf_inflight.clear()
-        if self.out is not None and self.unsaved:
+        if self.state is not None and self.unsaved:
             try:
-                save_state(self.out, self.state)
+                self.state.save()
             except OSError:
                 pass
 

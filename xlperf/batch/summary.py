@@ -817,7 +817,12 @@ def write_summary_csv(records: Iterable[SummaryRecord], path: str | Path) -> Pat
     buf = io.StringIO(newline="")
     w = csv.writer(buf)
     w.writerow(COLUMNS)
-    for rec in sort_records(records):
+    if isinstance(records, RecordStore):
+        rows, full = records.sorted_briefs(), records.load
+    else:
+        rows, full = sort_records(records), _same
+    for brief in rows:
+        rec = full(brief)
         w.writerow(["" if getattr(rec, c) is None else csv_safe(_value(rec, c)) for c in COLUMNS])
     atomic_write_bytes(target, buf.getvalue().encode("utf-8-sig"))
     return target
