@@ -326,7 +326,7 @@ class BatchRun:
         """The task for one workbook, or None when it was settled here (unreadable, or unchanged)."""
         task = {
             "path": str(p),
-            "key": file_key(p),
+            "key": self.found.keys.get(p) or file_key(p),
             "display": self.names[p],
             "base": self.bases[p],
             "formats": self.worker_formats,

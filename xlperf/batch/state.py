@@ -67,14 +67,14 @@ def save_state(outdir: Path, state: dict[str, Any]) -> None:
     _write_chunks(outdir, state_chunks(state))
 
 
-def _write_chunks(outdir: Path, chunks: Iterator[str]) -> None:
+def _write_chunks(outdir: Path, chunks: Iterator[Any], binary: bool = False) -> None:
     from xlperf.ooxml import atomic_output
     from xlperf.ooxml.files import output_error
 
     path = outdir / STATE_FILE
     with atomic_output(path) as tmp:
         try:
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            with (open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="")) as fh:
                 for chunk in chunks:
                     fh.write(chunk)
         except OSError as exc:
@@ -102,6 +102,9 @@ def state_chunks(state: dict[str, Any], per_chunk: int = 200) -> Iterator[str]:
     yield "}"
 
 
+_dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
 class StateStore:
     """The state of one run: the entries of the last run's file and of this one, each kept as
     its JSON text in a temporary file with only its place in memory, so the main process does
@@ -123,7 +126,7 @@ class StateStore:
         self.top = state
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
-        blob = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        blob = (_dumps(key) + ":" + _dumps(entry)).encode("utf-8")  # as state_chunks writes it
         self._file.seek(self._end)
         self._file.write(blob)
         self.index[key] = (self._end, len(blob))
@@ -133,33 +136,34 @@ class StateStore:
         at = self.index.get(key)
         if at is None:
             return None
-        return json.loads(self._text(at))
+        return json.loads(self._read(at)[len(_dumps(key).encode("utf-8")) + 1 :])
 
-    def _text(self, at: tuple[int, int]) -> str:
+    def _read(self, at: tuple[int, int]) -> bytes:
         self._file.seek(at[0])
-        return self._file.read(at[1]).decode("utf-8")
+        return self._file.read(at[1])
 
-    def chunks(self, per_chunk: int = 200) -> Iterator[str]:
-        """:func:`state_chunks` of the state this store holds."""
-        dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-        yield "{"
+    def chunks(self, per_chunk: int = 200) -> Iterator[bytes]:
+        """:func:`state_chunks` of the state this store holds, UTF-8 encoded."""
+        yield b"{"
         for n, (key, value) in enumerate(self.top.items()):
-            yield ("," if n else "") + dumps(key) + ":"
+            yield (("," if n else "") + _dumps(key) + ":").encode("utf-8")
             if key != "entries":
-                yield dumps(value)
+                yield _dumps(value).encode("utf-8")
                 continue
-            parts = ["{"]
-            for i, (k, at) in enumerate(self.index.items()):
-                parts.append(("," if i else "") + dumps(k) + ":" + self._text(at))
+            parts = [b"{"]
+            for i, at in enumerate(self.index.values()):
+                if i:
+                    parts.append(b",")
+                parts.append(self._read(at))
                 if len(parts) >= per_chunk:
-                    yield "".join(parts)
+                    yield b"".join(parts)
                     parts = []
-            parts.append("}")
-            yield "".join(parts)
-        yield "}"
+            parts.append(b"}")
+            yield b"".join(parts)
+        yield b"}"
 
     def save(self) -> None:
-        _write_chunks(self.outdir, self.chunks())
+        _write_chunks(self.outdir, self.chunks(), binary=True)
 
     def close(self) -> None:
         self._file.close()
