@@ -175,12 +175,18 @@ class _Finder:
 def output_bases(paths: Sequence[Path]) -> dict[Path, str]:
     """Report base names (without suffix): ``<stem>-自评报告``; stems shared by files in different
     folders get their parent folder names in front (``县医保局-自评表-自评报告``)."""
-    parents = {p: [x for x in Path(os.path.abspath(p)).parent.parts if x not in ("/", "\\") and not x.endswith((":", ":\\"))] for p in paths}
+    parent_names: dict[Path, list[str]] = {}  # only for stems that collide: a Path per file is not free
     depth = {p: 0 for p in paths}
+
+    def parents(p: Path) -> list[str]:
+        got = parent_names.get(p)
+        if got is None:
+            got = parent_names[p] = [x for x in Path(os.path.abspath(p)).parent.parts if x not in ("/", "\\") and not x.endswith((":", ":\\"))]
+        return got
 
     def name(p: Path) -> str:
         d = depth[p]
-        prefix = parents[p][-d:] if d else []
+        prefix = parents(p)[-d:] if d else []
         return "-".join([*prefix, p.stem])
 
     for _ in range(64):
@@ -191,7 +197,7 @@ def output_bases(paths: Sequence[Path]) -> dict[Path, str]:
         for members in groups.values():
             if len(members) > 1:
                 for p in members:
-                    if depth[p] < len(parents[p]):
+                    if depth[p] < len(parents(p)):
                         depth[p] += 1
                         moved = True
         if not moved:

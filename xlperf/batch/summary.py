@@ -394,14 +394,8 @@ class _Rows:
     def append(self, row: Sequence[tuple[Any, tuple, tuple | None]]) -> None:
         if self.writer is None:
             self.ws.append([self._make(value, style, link) for value, style, link in row])
-            return
-        cells = []
-        for value, style, link in row:
-            sid = self.writer.style((id(style), link is not None), lambda: self._make(None, style, link))
-            if isinstance(value, str):
-                value = clean_text(value)[:32767]  # as _cell and openpyxl's own check
-            cells.append((sid, value, _link_target(link[0]) if link else None))
-        self.writer.add(cells)
+        else:
+            self.writer.add(row, self._make)
 
     def _make(self, value: Any, style: tuple, link: tuple | None):
         font, fill, border, align, fmt = style
@@ -724,43 +718,44 @@ class _RowWriter:
         writer.write_top()
         return cls(ws, writer)
 
-    def style(self, key: tuple, make) -> int:
-        sid = self.styles.get(key)
-        if sid is None:
-            sid = self.styles[key] = make().style_id
-        return sid
-
-    def add(self, cells: Sequence[tuple[int, Any, str | None]]) -> None:
-        """One row: (style index, value, hyperlink target or None) per column, from column A."""
+    def add(self, row: Sequence[tuple[Any, tuple, tuple | None]], make) -> None:
+        """One row from column A: (value, style, link) per cell, as :meth:`_Rows.append` takes it;
+        ``make`` builds openpyxl's cell for a look seen for the first time."""
         from openpyxl.compat import safe_string
         from openpyxl.utils import get_column_letter
 
         self.row += 1
         r = self.row
+        styles = self.styles
         out = [f'<row r="{r}">']
-        for col, (sid, value, link) in enumerate(cells, start=1):
+        for col, (value, style, link) in enumerate(row, start=1):
+            key = (id(style), link is not None)
+            sid = styles.get(key)
+            if sid is None:
+                sid = styles[key] = make(None, style, link).style_id
             ref = f"{get_column_letter(col)}{r}"
             s = f' s="{sid}"' if sid else ""
             if value is None:
                 if sid:
                     out.append(f'<c r="{ref}"{s} t="n"></c>')
             elif isinstance(value, str):
+                value = clean_text(value)[:32767]  # as _cell and openpyxl's own check
                 if not value:
                     out.append(f'<c r="{ref}"{s} t="inlineStr"></c>')
-                    continue
-                if _NOT_XML.search(value):
-                    from lxml import etree
+                else:
+                    if _NOT_XML.search(value):
+                        from lxml import etree
 
-                    etree.Element("t").text = value  # lxml's own error, as openpyxl would raise it
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value.translate(_ESCAPES)}</t></is></c>')
+                        etree.Element("t").text = value  # lxml's own error, as openpyxl would raise it
+                    space = ' xml:space="preserve"' if value != value.strip() else ""
+                    out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value.translate(_ESCAPES)}</t></is></c>')
             else:
                 kind = "b" if isinstance(value, bool) else "n"
                 out.append(f'<c r="{ref}"{s} t="{kind}"><v>{safe_string(value)}</v></c>')
             if link:
                 from openpyxl.worksheet.hyperlink import Hyperlink
 
-                self.ws._hyperlinks.append(Hyperlink(ref=ref, target=link))
+                self.ws._hyperlinks.append(Hyperlink(ref=ref, target=_link_target(link[0])))
         out.append("</row>")
         self.buf.append("".join(out))
         if len(self.buf) >= 200:
