@@ -279,7 +279,7 @@ class BatchRun:
         self.worker_formats = fmts
         self.state = StateStore(out) if out is not None else None
         self.opts = options_key(fmts, style) if out is not None else ""
-        self.tasks: deque[dict[str, Any]] = deque()
+        self.tasks: deque[tuple[Path, str | None] | dict[str, Any]] = deque()  # planned (path, sha256), or a retry's task
         self.inflight: dict[Future, list[dict[str, Any]]] = {}
         self.pdf_inflight: dict[Future, list] = {}
         self.pdf_waiting: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -320,10 +320,13 @@ class BatchRun:
         for p in self.found.workbooks:
             task = self._task(p)
             if task is not None:
-                self.tasks.append(task)
+                # waiting tasks are kept small (the whole dict is ~1.5 KB, 7 MB for 5000 workbooks)
+                # and made again when sent
+                self.tasks.append((p, task.get("sha256")))
 
-    def _task(self, p: Path) -> dict[str, Any] | None:
-        """The task for one workbook, or None when it was settled here (unreadable, or unchanged)."""
+    def _task(self, p: Path, sha256: str | None = None) -> dict[str, Any] | None:
+        """The task for one workbook, or None when it was settled here (unreadable, or unchanged).
+        With ``sha256`` (planned already), just the task."""
         task = {
             "path": str(p),
             "key": self.found.keys.get(p) or file_key(p),
@@ -336,7 +339,9 @@ class BatchRun:
             "handled": self.handled,
             "attempt": 1,
         }
-        if self.out is None:
+        if sha256 is not None:
+            task["sha256"] = sha256
+        if self.out is None or sha256 is not None:
             return task
         try:
             task["sha256"] = file_hash(p)
@@ -428,7 +433,7 @@ class BatchRun:
     def _submit(self) -> None:
         in_flight_max = max(2, self.n_jobs * IN_FLIGHT_PER_JOB)
         while self.pool is not None and self.tasks and len(self.inflight) < in_flight_max:
-            if self.tasks[0]["attempt"] > 1:
+            if isinstance(self.tasks[0], dict):
                 # a retry after a worker died: alone, so a second death names its workbook
                 if not self.inflight:
                     task = self.tasks.popleft()
@@ -437,8 +442,8 @@ class BatchRun:
             # a few at a time, except near the end or in a small run, where they are shared out singly
             size = PER_CALL if len(self.tasks) >= 2 * PER_CALL * in_flight_max else 1
             group = []
-            while self.tasks and len(group) < size and self.tasks[0]["attempt"] == 1:
-                group.append(self.tasks.popleft())
+            while self.tasks and len(group) < size and not isinstance(self.tasks[0], dict):
+                group.append(self._task(*self.tasks.popleft()))
             self.inflight[self.pool.submit(process_many, group)] = group
 
     def _collect(self, ready) -> None:
