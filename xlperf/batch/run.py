@@ -8,7 +8,9 @@ How it stays fast and safe with thousands of files:
 * worker processes (``ProcessPoolExecutor``), each initialised once (report templates loaded
   once per process); ``jobs=1`` runs in-process;
 * workbooks go to the workers 4 to a call, at most 2 calls per worker in flight; workers send back a small :class:`SummaryRecord`
-  (summary fields and findings), never an Evaluation, so memory does not grow with N;
+  (summary fields and findings), never an Evaluation; the main process keeps records and state
+  entries in temporary files (:class:`RecordStore`, :class:`StateStore`) with only a brief of each
+  in memory, so memory does not grow with N;
 * every output goes to a temporary name in ``OUTDIR/.xlperf-tmp`` and is moved into place
   with ``os.replace``: a killed batch leaves complete reports or none; the next run clears the
   temporary folder;
