@@ -32,7 +32,7 @@ from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from xlperf.batch.discover import Discovery, discover, display_names, file_key, output_bases
 from xlperf.batch.job import InlineExecutor, error_text, init_worker, process_many
@@ -164,8 +164,7 @@ def run_batch(
         staging = out / STAGING_DIR
         _clear_staging(staging)
         _cleanup_stray_temps(out)
-        _preload_summary_writer()
-        result = _run(found, out, staging, fmts, jobs, force, style, chunk_size, notify, check_only=False)
+        result = _run(found, out, staging, fmts, jobs, force, style, chunk_size, notify, check_only=False, on_started=_preload_summary_writer)
         from xlperf.batch.summary import write_summary_xlsx, write_summary_csv
 
         write_summary_xlsx(result.records, summary_path)
@@ -184,7 +183,10 @@ def run_batch(
 
 def _preload_summary_writer() -> None:
     """Import what writes the 汇总表 in a background thread while the workers run (~0.3 s the
-    end of the run would otherwise wait for, with the workers already done)."""
+    end of the run would otherwise wait for, with the workers already done).
+
+    Called once the worker processes exist: a process forked while this thread held an import
+    lock would wait for it forever (the worker pool hung at its start now and then)."""
     import threading
 
     def load() -> None:
@@ -247,8 +249,10 @@ def _run(
     notify: ProgressCallback,
     *,
     check_only: bool,
+    on_started: Callable[[], None] | None = None,
 ) -> BatchResult:
     run = BatchRun(found, out, staging, fmts, force, style, chunk_size, notify, check_only=check_only)
+    run.on_started = on_started
     try:
         run.plan()
         run.execute(jobs)
@@ -292,6 +296,7 @@ class BatchRun:
         self.pdf_pool: ThreadPoolExecutor | None = None
         self.converters: Converters | None = None
         self.n_jobs = 1
+        self.on_started: Callable[[], None] | None = None
 
     @property
     def handled(self) -> str:
@@ -400,11 +405,13 @@ class BatchRun:
         try:
             while self.tasks or self.inflight or self.pdf_inflight:
                 self._submit()
+                self._started()
                 ready, _ = wait(list(self.inflight) + list(self.pdf_inflight), return_when=FIRST_COMPLETED)
                 self._collect(ready)
                 self._schedule_pdf()
                 self._flush_state()
             self._flush_state(force_write=True)
+            self._started()
         except BaseException:
             self._abandon()
             raise
@@ -431,6 +438,12 @@ class BatchRun:
             size = run if not last else min(run, -(-len(self.pdf_waiting) // free))
             items, self.pdf_waiting = self.pdf_waiting[:size], self.pdf_waiting[size:]
             self._start_pdf(items)
+
+    def _started(self) -> None:
+        """The worker processes are forked at the first submit: from now on threads may start."""
+        if self.on_started is not None:
+            on_started, self.on_started = self.on_started, None
+            on_started()
 
     def _submit(self) -> None:
         in_flight_max = max(2, self.n_jobs * IN_FLIGHT_PER_JOB)
