@@ -329,7 +329,8 @@ def test_a_worker_dying_with_a_group_of_workbooks_blames_only_the_one_that_kills
     src = tmp_path / "many"
     src.mkdir()
     good = bureau_master / "县医保局" / "自评表.xlsx"
-    for i in range(44):
+    many = 2 * run_module.PER_CALL * 2 * run_module.IN_FLIGHT_PER_JOB + 12  # enough to be sent in groups (jobs=2)
+    for i in range(many):
         shutil.copyfile(good, src / f"单位{i:02d}.xlsx")
     shutil.copyfile(good, src / "单位07-致命.xlsx")
     real = job_module.load_workbook_evaluation
@@ -353,7 +354,7 @@ def test_a_worker_dying_with_a_group_of_workbooks_blames_only_the_one_that_kills
     assert max(calls) == run_module.PER_CALL and min(calls) == 1  # groups while many are left, then singly
     failed = [r.文件 for r in result.records if r.状态 == "失败"]
     assert failed == ["单位07-致命.xlsx"]
-    assert len(result.records) == 45 and len(list((tmp_path / "out").glob("*.docx"))) == 44
+    assert len(result.records) == many + 1 and len(list((tmp_path / "out").glob("*.docx"))) == many
 
 
 def test_the_state_file_is_streamed_as_the_same_json(tmp_path):

@@ -119,3 +119,54 @@ def test_summary_prints_to_pdf_one_page_wide_with_its_total_row(tmp_path):
     assert "文件" in first and "报告（Markdown）" in first and TOTAL_LABEL in first and "等级分布" in first
     pages = int(next(line for line in info.splitlines() if line.startswith("Pages")).split()[-1])
     assert pages <= 4  # 汇总 + 按主管部门 + 全部问题, none split across page widths
+
+
+def _odd_records() -> list[SummaryRecord]:
+    """Records whose text is hard to write: XML specials, a carriage return, edge spaces, text
+    that looks like a formula, characters beyond the BMP, empty and missing findings fields."""
+    recs = _records()
+    recs[0].项目名称 = ' 前后有空格 & <标签> "引号" \r\n第二行\t制表 '
+    recs[0].错误信息 = "=HYPERLINK(\"http://x\")"
+    recs[1].问题 = [
+        {"文件": recs[1].文件, "级别": "错误", "位置": "绩效指标!E8", "规则": "E101", "说明": "分值合计 105 ≠ 100 😀 \x01控制符"},
+        {"文件": recs[1].文件, "级别": "警告", "位置": "", "规则": "W601", "说明": "+1 -1 @x"},
+        {"文件": recs[1].文件, "级别": "提示"},
+    ]
+    recs[2].全年预算数 = float("nan")
+    return recs
+
+
+def _parts(path) -> dict[str, bytes]:
+    import re
+    import zipfile
+
+    stamp = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: stamp.sub(b"", z.read(i)) for i in z.infolist()}
+
+
+def test_fast_rows_are_the_bytes_openpyxl_writes(tmp_path, monkeypatch):
+    from xlperf.batch import summary
+
+    fast = write_summary_xlsx(_odd_records(), tmp_path / "fast.xlsx")
+    monkeypatch.setattr(summary._RowWriter, "start", classmethod(lambda cls, ws: None))
+    slow = write_summary_xlsx(_odd_records(), tmp_path / "slow.xlsx")
+    assert _parts(fast) == _parts(slow)
+    ws = openpyxl.load_workbook(fast)[SHEET_FINDINGS]
+    assert ws.cell(row=2, column=5).value == "分值合计 105 ≠ 100 😀 控制符"
+
+
+def test_a_record_store_gives_the_summary_of_its_records(tmp_path):
+    from xlperf.batch.summary import RecordStore
+
+    store = RecordStore()
+    for rec in _odd_records():
+        store.append(rec)
+    assert [repr(r) for r in store] == [repr(r) for r in _odd_records()]  # repr: nan != nan
+    assert store[-1].文件 == "坏.xlsx" and len(store) == 5
+    a = write_summary_xlsx(store, tmp_path / "store.xlsx")
+    b = write_summary_xlsx(_odd_records(), tmp_path / "list.xlsx")
+    assert _parts(a) == _parts(b)
+    c = write_summary_csv(store, tmp_path / "store.csv")
+    d = write_summary_csv(_odd_records(), tmp_path / "list.csv")
+    assert c.read_bytes() == d.read_bytes()

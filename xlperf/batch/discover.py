@@ -33,6 +33,7 @@ class Discovery:
     old_format: list[Path] = field(default_factory=list)  # .xls & co: reported as failed
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (path, Chinese reason): reported as failed
     skipped: list[Skipped] = field(default_factory=list)
+    keys: dict[Path, str] = field(default_factory=dict)  # file_key of each file considered
 
 
 _GLOB_CHARS = set("*?[")
@@ -41,6 +42,8 @@ _GLOB_CHARS = set("*?[")
 def _is_hidden(path: Path) -> bool:
     if path.name.startswith("."):
         return True
+    if os.name != "nt":
+        return False  # the hidden attribute is Windows only: no stat per file elsewhere
     attrs = getattr(_stat(path), "st_file_attributes", 0)  # Windows only
     return bool(attrs & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0))
 
@@ -62,11 +65,13 @@ def file_key(path: Path) -> str:
     return os.path.normcase(os.path.realpath(path))
 
 
-def _inside(path: Path, folder: Path | None) -> bool:
-    if folder is None:
+def _real_inside(real: str, folder_real: Path | None) -> bool:
+    """Whether ``real`` lies in ``folder_real``, both resolved (realpath stats every component:
+    once per file is enough)."""
+    if folder_real is None:
         return False
     try:
-        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+        Path(real).relative_to(folder_real)
         return True
     except ValueError:
         return False
@@ -91,6 +96,7 @@ class _Finder:
 
     def __init__(self, exclude: Path | None) -> None:
         self.exclude = exclude
+        self.exclude_real = Path(os.path.realpath(exclude)) if exclude is not None else None
         self.found = Discovery()
         self.seen: set[str] = set()
 
@@ -121,13 +127,15 @@ class _Finder:
             raise InputError("文件或文件夹不存在", path=p, code="X002")
 
     def consider(self, p: Path, explicit: bool) -> None:
-        if _inside(p, self.exclude) and not explicit:
+        real = os.path.realpath(p)
+        if _real_inside(real, self.exclude_real) and not explicit:
             return
-        k = file_key(p)
+        k = os.path.normcase(real)  # file_key(p)
         if k in self.seen:
             return
         self.seen.add(k)
         found = self.found
+        found.keys[p] = k
         suffix = p.suffix.lower()
         if p.name.startswith("~$"):
             found.skipped.append(Skipped(p, SKIP_LOCK))
@@ -159,7 +167,7 @@ class _Finder:
                 continue
             if ident is not None:
                 visited.add(ident)
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _inside(rp / d, self.exclude))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _real_inside(os.path.realpath(rp / d), self.exclude_real))
             for f in sorted(files):
                 self.consider(rp / f, explicit=False)
 
@@ -167,12 +175,18 @@ class _Finder:
 def output_bases(paths: Sequence[Path]) -> dict[Path, str]:
     """Report base names (without suffix): ``<stem>-自评报告``; stems shared by files in different
     folders get their parent folder names in front (``县医保局-自评表-自评报告``)."""
-    parents = {p: [x for x in Path(os.path.abspath(p)).parent.parts if x not in ("/", "\\") and not x.endswith((":", ":\\"))] for p in paths}
+    parent_names: dict[Path, list[str]] = {}  # only for stems that collide: a Path per file is not free
     depth = {p: 0 for p in paths}
+
+    def parents(p: Path) -> list[str]:
+        got = parent_names.get(p)
+        if got is None:
+            got = parent_names[p] = [x for x in Path(os.path.abspath(p)).parent.parts if x not in ("/", "\\") and not x.endswith((":", ":\\"))]
+        return got
 
     def name(p: Path) -> str:
         d = depth[p]
-        prefix = parents[p][-d:] if d else []
+        prefix = parents(p)[-d:] if d else []
         return "-".join([*prefix, p.stem])
 
     for _ in range(64):
@@ -183,7 +197,7 @@ def output_bases(paths: Sequence[Path]) -> dict[Path, str]:
         for members in groups.values():
             if len(members) > 1:
                 for p in members:
-                    if depth[p] < len(parents[p]):
+                    if depth[p] < len(parents(p)):
                         depth[p] += 1
                         moved = True
         if not moved:

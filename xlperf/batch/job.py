@@ -139,12 +139,12 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
             raise
         rec = failed_record(file, error_text(exc))
         rec.处理 = task.get("handled", HANDLED_NEW)
-        return {"record": rec.to_dict(), "pdf_source": None}
+        return {"record": _sendable(rec), "pdf_source": None}
 
     formats = task["formats"]
     pdf_source = None
     if not formats:
-        return {"record": rec.to_dict(), "pdf_source": None}
+        return {"record": _sendable(rec), "pdf_source": None}
     try:
         from xlperf import report
 
@@ -179,7 +179,13 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
         rec.状态 = STATUS_FAILED
         rec.错误信息 = "生成报告失败：" + error_text(exc)
         pdf_source = None
-    return {"record": rec.to_dict(), "pdf_source": pdf_source if "pdf" in formats else None}
+    return {"record": _sendable(rec), "pdf_source": pdf_source if "pdf" in formats else None}
+
+
+def _sendable(rec: Any) -> dict[str, Any]:
+    """The record as the dict sent back: its fields as they are (``asdict`` would deep-copy the
+    findings of a record that is dropped right after)."""
+    return dict(vars(rec))
 
 
 class InlineExecutor:

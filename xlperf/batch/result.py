@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 from xlperf.batch.discover import Skipped
-from xlperf.batch.summary import HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, SummaryRecord
+from xlperf.batch.summary import HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, RecordStore, SummaryRecord
 from xlperf.core.errors import EXIT_FINDINGS, EXIT_OK
 
 PDF_MISSING = "PDF 未生成"
@@ -29,7 +29,10 @@ ProgressCallback = Callable[[Progress], None]
 
 @dataclass
 class BatchResult:
-    records: list[SummaryRecord]
+    """``records`` is a :class:`RecordStore` after a run (a sequence of SummaryRecord read back
+    from disk on access); the counts below use its in-memory briefs."""
+
+    records: Sequence[SummaryRecord]
     skipped: list[Skipped]
     outdir: Path | None = None
     summary_path: Path | None = None
@@ -37,30 +40,38 @@ class BatchResult:
     pdf_problem: str = ""  # why PDF could not be produced at all ("" when fine)
     elapsed: float = 0.0
 
+    def _briefs(self) -> Sequence[Any]:
+        return self.records.briefs if isinstance(self.records, RecordStore) else self.records
+
+    def _full(self, briefs: list[Any]) -> list[SummaryRecord]:
+        if isinstance(self.records, RecordStore):
+            return [self.records.load(b) for b in briefs]
+        return briefs
+
     @property
     def ok(self) -> int:
-        return sum(1 for r in self.records if r.状态 == STATUS_OK)
+        return sum(1 for r in self._briefs() if r.状态 == STATUS_OK)
 
     @property
     def with_errors(self) -> int:
-        return sum(1 for r in self.records if r.状态 == STATUS_ERRORS)
+        return sum(1 for r in self._briefs() if r.状态 == STATUS_ERRORS)
 
     @property
     def pending(self) -> int:
         """Workbooks whose total and grade are withheld (待定)."""
-        return sum(1 for r in self.records if r.状态 == STATUS_PENDING)
+        return sum(1 for r in self._briefs() if r.状态 == STATUS_PENDING)
 
     @property
     def failed(self) -> list[SummaryRecord]:
-        return [r for r in self.records if r.状态 == STATUS_FAILED]
+        return self._full([r for r in self._briefs() if r.状态 == STATUS_FAILED])
 
     @property
     def reused(self) -> int:
-        return sum(1 for r in self.records if r.处理 == HANDLED_REUSED)
+        return sum(1 for r in self._briefs() if r.处理 == HANDLED_REUSED)
 
     @property
     def pdf_missing(self) -> list[SummaryRecord]:
-        return [r for r in self.records if PDF_MISSING in r.错误信息 and r.状态 != STATUS_FAILED]
+        return self._full([r for r in self._briefs() if PDF_MISSING in r.错误信息 and r.状态 != STATUS_FAILED])
 
     @property
     def exit_code(self) -> int:

@@ -7,8 +7,10 @@ How it stays fast and safe with thousands of files:
 
 * worker processes (``ProcessPoolExecutor``), each initialised once (report templates loaded
   once per process); ``jobs=1`` runs in-process;
-* workbooks go to the workers 4 to a call, at most 2 calls per worker in flight; workers send back a small :class:`SummaryRecord`
-  (summary fields and findings), never an Evaluation, so memory does not grow with N;
+* workbooks go to the workers 8 to a call, at most 2 calls per worker in flight; workers send back a small :class:`SummaryRecord`
+  (summary fields and findings), never an Evaluation; the main process keeps records and state
+  entries in temporary files (:class:`RecordStore`, :class:`StateStore`) with only a brief of each
+  in memory, so memory does not grow with N;
 * every output goes to a temporary name in ``OUTDIR/.xlperf-tmp`` and is moved into place
   with ``os.replace``: a killed batch leaves complete reports or none; the next run clears the
   temporary folder;
@@ -30,14 +32,14 @@ from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from xlperf.batch.discover import Discovery, discover, display_names, file_key, output_bases
 from xlperf.batch.job import InlineExecutor, error_text, init_worker, process_many
 from xlperf.batch.pdf import Chunk, Converters, convert_chunk
 from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
-from xlperf.batch.state import STATE_FILE, STATE_VERSION, file_hash, load_state, options_key, save_state
-from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, SummaryRecord, failed_record
+from xlperf.batch.state import STATE_FILE, StateStore, file_hash, options_key
+from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, RecordStore, SummaryRecord, failed_record
 from xlperf.core.errors import InputError, OutputError
 from xlperf.ooxml.files import os_error_text
 
@@ -48,7 +50,7 @@ STAGING_DIR = ".xlperf-batch-tmp"
 LOCK_NAME = ".xlperf-batch.lock"
 DEFAULT_CHUNK = 50
 IN_FLIGHT_PER_JOB = 2  # calls in flight per worker process
-PER_CALL = 4  # workbooks per call to a worker: a quarter of the round trips through the pool
+PER_CALL = 8  # workbooks per call to a worker: an eighth of the round trips through the pool (~0.1 ms of main-process CPU per workbook less than 4)
 # reports per LibreOffice run: a start costs ~0.3 s of CPU, a report ~0.13 s in a short run but
 # more the longer a run goes (its heap fragments: without the malloc tuning of xlperf.report.pdf
 # ~0.15 s on the first 20, ~0.2 s from the 60th on), so runs stay short
@@ -165,14 +167,13 @@ def run_batch(
         staging = out / STAGING_DIR
         _clear_staging(staging)
         _cleanup_stray_temps(out)
-        _preload_summary_writer()
-        result = _run(found, out, staging, fmts, jobs, force, style, chunk_size, notify, check_only=False)
+        result = _run(found, out, staging, fmts, jobs, force, style, chunk_size, notify, check_only=False, on_started=_preload_summary_writer)
         from xlperf.batch.summary import write_summary_xlsx, write_summary_csv
 
         write_summary_xlsx(result.records, summary_path)
         result.summary_path = summary_path
         if csv_path is not None:
-            write_summary_csv(result.records, csv_path)
+            write_summary_csv(result.records, csv_path)  # a RecordStore: sorted by its briefs, read back row by row
             result.csv_path = csv_path
         shutil.rmtree(staging, ignore_errors=True)
     finally:
@@ -185,7 +186,10 @@ def run_batch(
 
 def _preload_summary_writer() -> None:
     """Import what writes the 汇总表 in a background thread while the workers run (~0.3 s the
-    end of the run would otherwise wait for, with the workers already done)."""
+    end of the run would otherwise wait for, with the workers already done).
+
+    Called once the worker processes exist: a process forked while this thread held an import
+    lock would wait for it forever (the worker pool hung at its start now and then)."""
     import threading
 
     def load() -> None:
@@ -218,7 +222,7 @@ def check_records(inputs: Sequence[str | Path], *, jobs: int = 1, progress: Prog
         inputs = [inputs]
     found = discover(inputs)
     result = _run(found, None, None, (), jobs, True, None, DEFAULT_CHUNK, progress or (lambda _p: None), check_only=True)
-    return result.records
+    return list(result.records)
 
 
 def summarize(paths_or_folder: str | Path | Sequence[str | Path], jobs: int = 1):
@@ -248,10 +252,16 @@ def _run(
     notify: ProgressCallback,
     *,
     check_only: bool,
+    on_started: Callable[[], None] | None = None,
 ) -> BatchResult:
     run = BatchRun(found, out, staging, fmts, force, style, chunk_size, notify, check_only=check_only)
-    run.plan()
-    run.execute(jobs)
+    run.on_started = on_started
+    try:
+        run.plan()
+        run.execute(jobs)
+    finally:
+        if run.state is not None:
+            run.state.close()
     return BatchResult(records=run.records, skipped=list(found.skipped), pdf_problem=run.pdf_problem)
 
 
@@ -271,14 +281,14 @@ class BatchRun:
         self.names = display_names(found.workbooks + found.old_format + [p for p, _ in found.unreadable])
         self.bases = output_bases(found.workbooks)
         self.total = len(found.workbooks) + len(found.old_format) + len(found.unreadable)
-        self.records: list[SummaryRecord] = []
+        self.records = RecordStore()  # on disk: the main process does not grow with N
         self.done = 0
         self.pdf_problem = ""
         self.want_pdf = "pdf" in fmts
         self.worker_formats = fmts
-        self.state: dict[str, Any] = load_state(out) if out is not None else {"version": STATE_VERSION, "entries": {}}
+        self.state = StateStore(out) if out is not None else None
         self.opts = options_key(fmts, style) if out is not None else ""
-        self.tasks: deque[dict[str, Any]] = deque()
+        self.tasks: deque[tuple[Path, str | None] | dict[str, Any]] = deque()  # planned (path, sha256), or a retry's task
         self.inflight: dict[Future, list[dict[str, Any]]] = {}
         self.pdf_inflight: dict[Future, Chunk] = {}
         self.pdf_waiting: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -289,6 +299,7 @@ class BatchRun:
         self.pdf_pool: ThreadPoolExecutor | None = None
         self.converters: Converters | None = None
         self.n_jobs = 1
+        self.on_started: Callable[[], None] | None = None
 
     @property
     def handled(self) -> str:
@@ -319,13 +330,16 @@ class BatchRun:
         for p in self.found.workbooks:
             task = self._task(p)
             if task is not None:
-                self.tasks.append(task)
+                # waiting tasks are kept small (the whole dict is ~1.5 KB, 7 MB for 5000 workbooks)
+                # and made again when sent
+                self.tasks.append((p, task.get("sha256")))
 
-    def _task(self, p: Path) -> dict[str, Any] | None:
-        """The task for one workbook, or None when it was settled here (unreadable, or unchanged)."""
+    def _task(self, p: Path, sha256: str | None = None) -> dict[str, Any] | None:
+        """The task for one workbook, or None when it was settled here (unreadable, or unchanged).
+        With ``sha256`` (planned already), just the task."""
         task = {
             "path": str(p),
-            "key": file_key(p),
+            "key": self.found.keys.get(p) or file_key(p),
             "display": self.names[p],
             "base": self.bases[p],
             "formats": self.worker_formats,
@@ -335,7 +349,9 @@ class BatchRun:
             "handled": self.handled,
             "attempt": 1,
         }
-        if self.out is None:
+        if sha256 is not None:
+            task["sha256"] = sha256
+        if self.out is None or sha256 is not None:
             return task
         try:
             task["sha256"] = file_hash(p)
@@ -353,7 +369,8 @@ class BatchRun:
         out = self.out
         assert out is not None
         expected = sorted(self.bases[p] + "." + f for f in self.fmts)
-        entry = self.state["entries"].get(task["key"])
+        assert self.state is not None
+        entry = self.state.get(task["key"])
         if (
             self.force
             or not entry
@@ -366,8 +383,11 @@ class BatchRun:
             return None
         rec = SummaryRecord.from_dict(entry["record"])
         rec.文件 = self.names[p]
-        for f in rec.问题:
-            f["文件"] = self.names[p]
+        if any(f.get("文件") != self.names[p] for f in rec.问题):
+            # the stored findings take the workbook's name of this run (the next save writes them)
+            for f in rec.问题:
+                f["文件"] = self.names[p]
+            self.state.put(task["key"], entry)
         rec.处理 = HANDLED_REUSED
         return rec
 
@@ -388,11 +408,13 @@ class BatchRun:
         try:
             while self.tasks or self.inflight or self.pdf_inflight:
                 self._submit()
+                self._started()
                 ready, _ = wait(list(self.inflight) + list(self.pdf_inflight), return_when=FIRST_COMPLETED)
                 self._collect(ready)
                 self._schedule_pdf()
                 self._flush_state()
             self._flush_state(force_write=True)
+            self._started()
         except BaseException:
             self._abandon()
             raise
@@ -420,10 +442,16 @@ class BatchRun:
             items, self.pdf_waiting = self.pdf_waiting[:size], self.pdf_waiting[size:]
             self._start_pdf(items)
 
+    def _started(self) -> None:
+        """The worker processes are forked at the first submit: from now on threads may start."""
+        if self.on_started is not None:
+            on_started, self.on_started = self.on_started, None
+            on_started()
+
     def _submit(self) -> None:
         in_flight_max = max(2, self.n_jobs * IN_FLIGHT_PER_JOB)
         while self.pool is not None and self.tasks and len(self.inflight) < in_flight_max:
-            if self.tasks[0]["attempt"] > 1:
+            if isinstance(self.tasks[0], dict):
                 # a retry after a worker died: alone, so a second death names its workbook
                 if not self.inflight:
                     task = self.tasks.popleft()
@@ -432,8 +460,8 @@ class BatchRun:
             # a few at a time, except near the end or in a small run, where they are shared out singly
             size = PER_CALL if len(self.tasks) >= 2 * PER_CALL * in_flight_max else 1
             group = []
-            while self.tasks and len(group) < size and self.tasks[0]["attempt"] == 1:
-                group.append(self.tasks.popleft())
+            while self.tasks and len(group) < size and not isinstance(self.tasks[0], dict):
+                group.append(self._task(*self.tasks.popleft()))
             self.inflight[self.pool.submit(process_many, group)] = group
 
     def _collect(self, ready) -> None:
@@ -481,22 +509,22 @@ class BatchRun:
 
     def _finish(self, task: dict[str, Any], rec_dict: dict[str, Any]) -> None:
         self._emit(SummaryRecord.from_dict(rec_dict))
-        if self.out is not None:
-            self.state["entries"][task["key"]] = {
+        if self.state is not None:
+            self.state.put(task["key"], {
                 "sha256": task.get("sha256", ""),
                 "options": self.opts,
                 "outputs": list(rec_dict.get("输出") or []),
-                "record": rec_dict,  # shares its findings list with the record: one copy in memory
+                "record": rec_dict,
                 "input": task["path"],
-            }
+            })
             self.unsaved += 1
 
     def _flush_state(self, force_write: bool = False) -> None:
-        if self.out is None or not self.unsaved:
+        if self.state is None or not self.unsaved:
             return
         if force_write or (self.unsaved >= self.chunk_size and time.monotonic() - self.last_save >= self.save_gap):
             t = time.monotonic()
-            save_state(self.out, self.state)
+            self.state.save()
             self.last_save = time.monotonic()
             self.save_gap = 40 * (self.last_save - t)
             self.unsaved = 0
@@ -540,9 +568,9 @@ class BatchRun:
             if self.pdf_pool is not None:
                 self.pdf_pool.shutdown(wait=True)  # the converting threads return at once now
             self.pdf_inflight.clear()
-        if self.out is not None and self.unsaved:
+        if self.state is not None and self.unsaved:
             try:
-                save_state(self.out, self.state)
+                self.state.save()
             except OSError:
                 pass
 

@@ -23,13 +23,21 @@ def file_hash(path: Path) -> str:
 
 def template_hash() -> str:
     """sha256 over the report templates shipped with xlperf (a changed template redoes reports)."""
-    from xlperf.report.word import TEMPLATE_DIR
-
     h = hashlib.sha256()
-    for f in sorted(TEMPLATE_DIR.glob("*.docx")):
+    for f in sorted(_template_dir().glob("*.docx")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()
+
+
+def _template_dir() -> Path:
+    """xlperf.report.word.TEMPLATE_DIR, found without running the report package: importing it
+    costs the main process of a batch ~0.1 s of CPU and nothing else there needs it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("xlperf.report")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(list(spec.submodule_search_locations)[0]) / "templates"
 
 
 def options_key(formats: Sequence[str], style: str | None) -> str:
@@ -56,14 +64,18 @@ def save_state(outdir: Path, state: dict[str, Any]) -> None:
     Streamed a few hundred entries at a time: the whole file as one string would be ~2 × 6 MB
     for 5000 workbooks, a peak that grew with every workbook of the batch.
     """
+    _write_chunks(outdir, state_chunks(state))
+
+
+def _write_chunks(outdir: Path, chunks: Iterator[Any], binary: bool = False) -> None:
     from xlperf.ooxml import atomic_output
     from xlperf.ooxml.files import output_error
 
     path = outdir / STATE_FILE
     with atomic_output(path) as tmp:
         try:
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                for chunk in state_chunks(state):
+            with (open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="")) as fh:
+                for chunk in chunks:
                     fh.write(chunk)
         except OSError as exc:
             raise output_error(path.absolute(), exc) from exc
@@ -88,3 +100,70 @@ def state_chunks(state: dict[str, Any], per_chunk: int = 200) -> Iterator[str]:
         parts.append("}")
         yield "".join(parts)
     yield "}"
+
+
+_dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+class StateStore:
+    """The state of one run: the entries of the last run's file and of this one, each kept as
+    its JSON text in a temporary file with only its place in memory, so the main process does
+    not grow with every workbook, and a save writes text already made instead of encoding
+    every entry again. :meth:`save` writes exactly what :func:`save_state` would write for the
+    same dict (the same entries in the same order)."""
+
+    def __init__(self, outdir: Path) -> None:
+        import tempfile
+
+        self.outdir = outdir
+        state = load_state(outdir)
+        self._file = tempfile.TemporaryFile(prefix="xlperf-state-")
+        self._end = 0
+        self.index: dict[str, tuple[int, int]] = {}
+        for key, entry in state["entries"].items():
+            self.put(key, entry)
+        state["entries"] = None  # the other keys keep their place; the entries come from the file
+        self.top = state
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        blob = (_dumps(key) + ":" + _dumps(entry)).encode("utf-8")  # as state_chunks writes it
+        self._file.seek(self._end)
+        self._file.write(blob)
+        self.index[key] = (self._end, len(blob))
+        self._end += len(blob)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        at = self.index.get(key)
+        if at is None:
+            return None
+        return json.loads(self._read(at)[len(_dumps(key).encode("utf-8")) + 1 :])
+
+    def _read(self, at: tuple[int, int]) -> bytes:
+        self._file.seek(at[0])
+        return self._file.read(at[1])
+
+    def chunks(self, per_chunk: int = 200) -> Iterator[bytes]:
+        """:func:`state_chunks` of the state this store holds, UTF-8 encoded."""
+        yield b"{"
+        for n, (key, value) in enumerate(self.top.items()):
+            yield (("," if n else "") + _dumps(key) + ":").encode("utf-8")
+            if key != "entries":
+                yield _dumps(value).encode("utf-8")
+                continue
+            parts = [b"{"]
+            for i, at in enumerate(self.index.values()):
+                if i:
+                    parts.append(b",")
+                parts.append(self._read(at))
+                if len(parts) >= per_chunk:
+                    yield b"".join(parts)
+                    parts = []
+            parts.append(b"}")
+            yield b"".join(parts)
+        yield b"}"
+
+    def save(self) -> None:
+        _write_chunks(self.outdir, self.chunks(), binary=True)
+
+    def close(self) -> None:
+        self._file.close()
