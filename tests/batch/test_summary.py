@@ -127,6 +127,7 @@ def _odd_records() -> list[SummaryRecord]:
     recs = _records()
     recs[0].项目名称 = ' 前后有空格 & <标签> "引号" \r\n第二行\t制表 '
     recs[0].错误信息 = "=HYPERLINK(\"http://x\")"
+    recs[0].报告文件 = "甲&乙/报告 <1> '引号' \"双\".docx"  # a hyperlink target to escape
     recs[1].问题 = [
         {"文件": recs[1].文件, "级别": "错误", "位置": "绩效指标!E8", "规则": "E101", "说明": "分值合计 105 ≠ 100 😀 \x01控制符"},
         {"文件": recs[1].文件, "级别": "警告", "位置": "", "规则": "W601", "说明": "+1 -1 @x"},

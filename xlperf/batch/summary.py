@@ -687,7 +687,7 @@ class _RowWriter:
         if not LXML:
             return None
         from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
-        from openpyxl.xml.constants import SHEET_MAIN_NS
+        from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS
         from openpyxl.xml.functions import xmlfile
 
         class Writer(WorksheetWriter):
@@ -697,7 +697,28 @@ class _RowWriter:
                 self.path = create_temporary_file()
                 self.file = open(self.path, "wb")  # noqa: SIM115 - closed in finish()
                 self.stream = None
+                self.links: list[tuple[str, str]] = []  # (cell, target) of the fast rows' hyperlinks
                 super().__init__(ws, out=self.file)
+
+            def write_hyperlinks(self):
+                """openpyxl's hyperlinks, written from (ref, target) pairs: a Hyperlink object per
+                link and their element tree at the end held ~2 KB per row of the 汇总表 at once,
+                the only part of a batch's memory that grew with the number of workbooks."""
+                links, self.links = self.links, []
+                if self.ws._hyperlinks or not links:  # links of openpyxl's own cells: its own way
+                    from openpyxl.worksheet.hyperlink import Hyperlink
+
+                    self.ws._hyperlinks.extend(Hyperlink(ref=ref, target=target) for ref, target in links)
+                    return super().write_hyperlinks()
+                from openpyxl.packaging.relationship import Relationship
+
+                self.stream.flush()
+                self.file.write(b"<hyperlinks>")
+                for ref, target in links:
+                    rel = Relationship(type="hyperlink", TargetMode="External", Target=target)
+                    self._rels.append(rel)
+                    self.file.write(f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="{rel.id}"/>'.encode())
+                self.file.write(b"</hyperlinks>")
 
             def get_stream(self):  # WorksheetWriter.get_stream, keeping the stream
                 with xmlfile(self.out) as xf:
@@ -753,9 +774,7 @@ class _RowWriter:
                 kind = "b" if isinstance(value, bool) else "n"
                 out.append(f'<c r="{ref}"{s} t="{kind}"><v>{safe_string(value)}</v></c>')
             if link:
-                from openpyxl.worksheet.hyperlink import Hyperlink
-
-                self.ws._hyperlinks.append(Hyperlink(ref=ref, target=_link_target(link[0])))
+                self.writer.links.append((ref, _link_target(link[0])))
         out.append("</row>")
         self.buf.append("".join(out))
         if len(self.buf) >= 200:
