@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import threading
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -184,13 +185,13 @@ def run_batch(
     return result
 
 
-def _preload_summary_writer() -> None:
+def _preload_summary_writer() -> threading.Thread:
     """Import what writes the 汇总表 in a background thread while the workers run (~0.3 s the
     end of the run would otherwise wait for, with the workers already done).
 
     Called once the worker processes exist: a process forked while this thread held an import
-    lock would wait for it forever (the worker pool hung at its start now and then)."""
-    import threading
+    lock would wait for it forever (the worker pool hung at its start now and then); a pool
+    made again after a worker died waits for the thread first (:meth:`BatchRun._new_pool`)."""
 
     def load() -> None:
         try:
@@ -201,7 +202,9 @@ def _preload_summary_writer() -> None:
         except Exception:  # noqa: BLE001 - only a head start: write_summary_xlsx imports for itself
             pass
 
-    threading.Thread(target=load, name="xlperf-preload", daemon=True).start()
+    thread = threading.Thread(target=load, name="xlperf-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def _summary_targets(out: Path, csv: bool) -> tuple[Path, Path | None]:
@@ -252,7 +255,7 @@ def _run(
     notify: ProgressCallback,
     *,
     check_only: bool,
-    on_started: Callable[[], None] | None = None,
+    on_started: Callable[[], Any] | None = None,
 ) -> BatchResult:
     run = BatchRun(found, out, staging, fmts, force, style, chunk_size, notify, check_only=check_only)
     run.on_started = on_started
@@ -299,7 +302,8 @@ class BatchRun:
         self.pdf_pool: ThreadPoolExecutor | None = None
         self.converters: Converters | None = None
         self.n_jobs = 1
-        self.on_started: Callable[[], None] | None = None
+        self.on_started: Callable[[], Any] | None = None
+        self.preload: Any = None  # what on_started returned: a thread a new pool waits for
 
     @property
     def handled(self) -> str:
@@ -393,6 +397,9 @@ class BatchRun:
 
     # --- running --------------------------------------------------------------------------------------
     def _new_pool(self):
+        if self.preload is not None:  # a pool made again after a worker died forks here: not mid-import
+            self.preload.join()
+            self.preload = None
         if self.n_jobs == 1:
             return InlineExecutor(init_worker, (bool(self.fmts), True))
         return ProcessPoolExecutor(max_workers=self.n_jobs, initializer=init_worker, initargs=(bool(self.fmts), False))
@@ -402,6 +409,7 @@ class BatchRun:
         self.n_jobs = min(n, max(1, len(self.tasks)))
         self.pool = self._new_pool() if self.tasks else None
         if self.want_pdf and not self.pdf_problem:
+            import xlperf.report.pdf  # noqa: F401 - here, not first in a converter thread while a pool may fork
             self.converters = Converters(self.n_jobs)  # one LibreOffice per job
             if self.n_jobs > 1:
                 self.pdf_pool = ThreadPoolExecutor(max_workers=self.converters.n, thread_name_prefix="xlperf-pdf")
@@ -446,7 +454,7 @@ class BatchRun:
         """The worker processes are forked at the first submit: from now on threads may start."""
         if self.on_started is not None:
             on_started, self.on_started = self.on_started, None
-            on_started()
+            self.preload = on_started()
 
     def _submit(self) -> None:
         in_flight_max = max(2, self.n_jobs * IN_FLIGHT_PER_JOB)
