@@ -207,11 +207,23 @@ def child_batch(folder: str, out: str, jobs: int) -> None:
     elapsed = time.perf_counter() - t
     me, kids = _maxrss_mb()
     failed = [r.文件 for r in result.records if r.状态 == "失败"]
+    summary_complete = _summary_files(Path(out) / "汇总表.xlsx") == sorted(r.文件 for r in result.records)
     reported = sum(1 for r in result.records if r.状态 != "失败" and (Path(out) / r.报告文件).is_file())
     print(json.dumps({"elapsed": elapsed, "n": len(result.records), "failed": len(failed), "failed_names": failed, "reported": reported,
                       "errors": result.with_errors, "self_mb": me, "children_mb": kids,
                       "main_cpu": _cpu(resource.RUSAGE_SELF), "workers_cpu": _cpu(resource.RUSAGE_CHILDREN),
-                      "summary": (Path(out) / "汇总表.xlsx").is_file()}, ensure_ascii=False))
+                      "summary": (Path(out) / "汇总表.xlsx").is_file(), "summary_complete": summary_complete}, ensure_ascii=False))
+
+
+def _summary_files(path: Path) -> list[str]:
+    """The 文件 column of the 汇总表's first sheet: one row per workbook, then the totals rows."""
+    from python_calamine import CalamineWorkbook
+
+    if not path.is_file():
+        return []
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    col = rows[0].index("文件")
+    return sorted(str(r[col]) for r in rows[1:] if r[col] not in ("", None, "合计/平均", "等级分布"))
 
 
 def child_pdf_batch(folder: str, out: str, jobs: int, k: int) -> None:
@@ -373,7 +385,7 @@ def main() -> None:
             print(
                 f"xlperf batch --jobs {args.jobs} (docx): {n} workbooks in {b['elapsed']:.2f} s = {n / b['elapsed']:.1f} workbooks/s "
                 f"(reports {b['reported']}, failed {b['failed']}: {', '.join(b['failed_names'])}; with errors {b['errors']}; "
-                f"汇总表 {'written' if b['summary'] else 'MISSING'}); peak RSS main {b['self_mb']:.0f} MB, largest worker {b['children_mb']:.0f} MB; "
+                f"汇总表 {('complete' if b['summary_complete'] else 'INCOMPLETE') if b['summary'] else 'MISSING'}); peak RSS main {b['self_mb']:.0f} MB, largest worker {b['children_mb']:.0f} MB; "
                 f"CPU per workbook: main {b['main_cpu'] / n * 1000:.1f} ms, workers {b['workers_cpu'] / n * 1000:.1f} ms"
             )
         b = sorted(runs, key=lambda r: r["elapsed"])[len(runs) // 2]
