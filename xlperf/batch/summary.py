@@ -11,6 +11,7 @@ imported inside the functions so that ``import xlperf`` stays light.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import asdict, dataclass, field, fields
@@ -467,7 +468,86 @@ def _save_atomic(wb, target: Path) -> None:
     from xlperf.ooxml import atomic_output
 
     with atomic_output(target) as tmp:
-        wb.save(str(tmp))
+        streamed = wb.__dict__.pop("_streamed_parts", None)
+        if not streamed:
+            wb.save(str(tmp))
+            return
+        import datetime
+        import zipfile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        # openpyxl's save_workbook, with an archive that writes the hyperlinks' relationships streamed
+        with _archive_class()(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            archive.streamed = streamed
+            wb.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
+            ExcelWriter(wb, archive).save()
+
+
+@functools.cache
+def _link_rels_class():
+    from openpyxl.packaging.relationship import Relationship, RelationshipList
+    from openpyxl.xml.constants import PKG_REL_NS
+    from openpyxl.xml.functions import Element, tostring
+
+    class LinkRels(RelationshipList):
+        """A sheet's relationships with its hyperlinks kept as targets until the part is written
+        (by the archive of :func:`_archive_class`, from :meth:`chunks`): openpyxl would hold a
+        Relationship object and an element per link at once, ~1.3 KB per row of the 汇总表 —
+        most of what the main process of a batch grew by with the number of workbooks."""
+
+        def __init__(self, others, targets: list[str]) -> None:
+            super().__init__()
+            self.extend(others)  # they keep their ids; the hyperlinks come after them
+            self.before = len(others)
+            self.targets = targets
+            self.marker = tostring(self.to_tree())
+
+        def __len__(self) -> int:  # ids of relationships appended later count the hyperlinks
+            return len(self.targets) + super().__len__()
+
+        def to_tree(self):  # what ExcelWriter writes: a marker the archive replaces
+            return Element("Relationships", {"streamed": str(id(self))})
+
+        def chunks(self):
+            """The part as openpyxl writes it, in the order the relationships were added."""
+            rels = list(list.__iter__(self))
+            yield f'<Relationships xmlns="{PKG_REL_NS}">'.encode()
+            for rel in rels[: self.before]:
+                yield tostring(rel.to_tree())
+            for i, target in enumerate(self.targets, start=self.before + 1):
+                yield tostring(Relationship(type="hyperlink", TargetMode="External", Target=target, Id=f"rId{i}").to_tree())
+            for rel in rels[self.before :]:
+                yield tostring(rel.to_tree())
+            yield b"</Relationships>"
+
+    return LinkRels
+
+
+@functools.cache
+def _archive_class():
+    import time
+    import zipfile
+
+    class Archive(zipfile.ZipFile):
+        """openpyxl's archive; a part given as the marker of a LinkRels is written from its
+        chunks, into the same zip entry writestr would make."""
+
+        streamed: dict[bytes, Any] = {}
+
+        def writestr(self, zinfo_or_arcname, data, *args, **kwargs):
+            rels = self.streamed.pop(data, None) if isinstance(data, bytes) and isinstance(zinfo_or_arcname, str) else None
+            if rels is None:
+                return super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+            zinfo = zipfile.ZipInfo(zinfo_or_arcname, date_time=time.localtime(time.time())[:6])
+            zinfo.compress_type = self.compression
+            zinfo._compresslevel = self.compresslevel
+            zinfo.external_attr = 0o600 << 16
+            with self.open(zinfo, "w") as fh:
+                for chunk in rels.chunks():
+                    fh.write(chunk)
+
+    return Archive
 
 def _link_columns(rows: Sequence[SummaryRecord]) -> list[str]:
     """The report formats produced besides each record's main report, as file suffixes in order."""
@@ -701,24 +781,23 @@ class _RowWriter:
                 super().__init__(ws, out=self.file)
 
             def write_hyperlinks(self):
-                """openpyxl's hyperlinks, written from (ref, target) pairs: a Hyperlink object per
-                link and their element tree at the end held ~2 KB per row of the 汇总表 at once,
-                the only part of a batch's memory that grew with the number of workbooks."""
+                """openpyxl's hyperlinks, written from (ref, target) pairs, their relationships
+                kept as targets (see :func:`_link_rels_class`): a Hyperlink and a Relationship object per link
+                and their element trees at the end held ~2 KB per row of the 汇总表 at once."""
                 links, self.links = self.links, []
                 if self.ws._hyperlinks or not links:  # links of openpyxl's own cells: its own way
                     from openpyxl.worksheet.hyperlink import Hyperlink
 
                     self.ws._hyperlinks.extend(Hyperlink(ref=ref, target=target) for ref, target in links)
                     return super().write_hyperlinks()
-                from openpyxl.packaging.relationship import Relationship
-
+                first = len(self._rels) + 1
                 self.stream.flush()
                 self.file.write(b"<hyperlinks>")
-                for ref, target in links:
-                    rel = Relationship(type="hyperlink", TargetMode="External", Target=target)
-                    self._rels.append(rel)
-                    self.file.write(f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="{rel.id}"/>'.encode())
+                for i, (ref, _target) in enumerate(links, start=first):
+                    self.file.write(f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="rId{i}"/>'.encode())
                 self.file.write(b"</hyperlinks>")
+                self._rels = _link_rels_class()(self._rels, [target for _ref, target in links])
+                self.ws.parent.__dict__.setdefault("_streamed_parts", {})[self._rels.marker] = self._rels
 
             def get_stream(self):  # WorksheetWriter.get_stream, keeping the stream
                 with xmlfile(self.out) as xf:
