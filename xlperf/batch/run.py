@@ -340,12 +340,15 @@ class BatchRun:
 
     def _task(self, p: Path, sha256: str | None = None) -> dict[str, Any] | None:
         """The task for one workbook, or None when it was settled here (unreadable, or unchanged).
-        With ``sha256`` (planned already), just the task."""
+        With ``sha256`` (planned already), just the task: it is being sent, and what discovery
+        kept for the workbook is let go (the task carries it from now on), so that memory is
+        reused by the records instead of growing with the number of workbooks."""
+        sent = sha256 is not None
         task = {
             "path": str(p),
-            "key": self.found.keys.get(p) or file_key(p),
-            "display": self.names[p],
-            "base": self.bases[p],
+            "key": (self.found.keys.pop(p, None) if sent else self.found.keys.get(p)) or file_key(p),
+            "display": self.names.pop(p) if sent else self.names[p],
+            "base": self.bases.pop(p) if sent else self.bases[p],
             "formats": self.worker_formats,
             "style": self.style,
             "outdir": str(self.out) if self.out else "",
