@@ -331,7 +331,9 @@ class BatchRun:
             # the Word reports are still written (and kept), the PDF step is left out
             formats = tuple(f for f in self.fmts if f != "pdf")
             self.worker_formats = formats if "docx" in formats else ("docx", *formats)
-        for p in self.found.workbooks:
+        # from here on each path is held by its waiting task only, and let go when that is sent
+        workbooks, self.found.workbooks = self.found.workbooks, []
+        for p in workbooks:
             task = self._task(p)
             if task is not None:
                 # waiting tasks are kept small (the whole dict is ~1.5 KB, 7 MB for 5000 workbooks)
