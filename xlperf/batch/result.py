@@ -29,10 +29,10 @@ ProgressCallback = Callable[[Progress], None]
 
 @dataclass
 class BatchResult:
-    """``records`` is a :class:`RecordStore` after a run (a sequence of SummaryRecord read back
-    from disk on access); the counts below use its in-memory briefs."""
+    """``records`` is a :class:`RecordStore` (a sequence of SummaryRecord read back from disk on
+    access); the counts below use its in-memory briefs."""
 
-    records: Sequence[SummaryRecord]
+    records: RecordStore
     skipped: list[Skipped]
     outdir: Path | None = None
     summary_path: Path | None = None
@@ -41,12 +41,10 @@ class BatchResult:
     elapsed: float = 0.0
 
     def _briefs(self) -> Sequence[Any]:
-        return self.records.briefs if isinstance(self.records, RecordStore) else self.records
+        return self.records.briefs
 
     def _full(self, briefs: list[Any]) -> list[SummaryRecord]:
-        if isinstance(self.records, RecordStore):
-            return [self.records.load(b) for b in briefs]
-        return briefs
+        return [self.records.load(b) for b in briefs]
 
     @property
     def ok(self) -> int:

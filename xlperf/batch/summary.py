@@ -197,11 +197,7 @@ class RecordStore(Sequence):
         b.at, b.size = self._end, len(blob)
         self._end += len(blob)
         self._briefs.append(b)
-        main = Path(rec.报告文件).suffix.lower() if rec.报告文件 else ""
-        for name in rec.输出:
-            suffix = Path(name).suffix.lower()
-            if suffix != main:
-                self._suffixes.add(suffix)
+        self._suffixes.update(_other_suffixes(rec))
 
     def load(self, brief: _Brief) -> SummaryRecord:
         import pickle
@@ -218,8 +214,7 @@ class RecordStore(Sequence):
 
     def link_suffixes(self) -> list[str]:
         """As :func:`_link_columns` over every record."""
-        order = list(FORMAT_NAMES)
-        return sorted(self._suffixes, key=lambda x: (order.index(x) if x in order else len(order), x))
+        return _ordered_suffixes(self._suffixes)
 
     def __len__(self) -> int:
         return len(self._briefs)
@@ -436,14 +431,8 @@ def write_summary_xlsx(records: Iterable[SummaryRecord], path: str | Path) -> Pa
     """
     from openpyxl import Workbook
 
-    if isinstance(records, RecordStore):
-        rows: Sequence[Any] = records.sorted_briefs()
-        full = records.load
-        links = records.link_suffixes()
-    else:
-        rows = sort_records(records)
-        full = _same
-        links = _link_columns(rows)
+    rows, full = _in_order(records)
+    links = records.link_suffixes() if isinstance(records, RecordStore) else _link_columns(rows)
     look = _Look()
     wb = Workbook(write_only=True)
     sheets = []
@@ -458,6 +447,14 @@ def write_summary_xlsx(records: Iterable[SummaryRecord], path: str | Path) -> Pa
     target = Path(path)
     _save_atomic(wb, target)
     return target
+
+
+def _in_order(records: Iterable[SummaryRecord]) -> tuple[Sequence[Any], Any]:
+    """(rows in the 汇总表's order, what makes a full record of a row): a RecordStore's sorted
+    briefs and its loader, or the records themselves, sorted."""
+    if isinstance(records, RecordStore):
+        return records.sorted_briefs(), records.load
+    return sort_records(records), _same
 
 
 def _same(rec: Any) -> Any:
@@ -478,8 +475,7 @@ def _save_atomic(wb, target: Path) -> None:
         from openpyxl.writer.excel import ExcelWriter
 
         # openpyxl's save_workbook, with an archive that writes the hyperlinks' relationships streamed
-        with _archive_class()(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            archive.streamed = streamed
+        with _archive_class()(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True, streamed=streamed) as archive:
             wb.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
             ExcelWriter(wb, archive).save()
 
@@ -533,7 +529,9 @@ def _archive_class():
         """openpyxl's archive; a part given as the marker of a LinkRels is written from its
         chunks, into the same zip entry writestr would make."""
 
-        streamed: dict[bytes, Any] = {}
+        def __init__(self, *args, streamed: dict[bytes, Any], **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.streamed = streamed  # marker bytes -> LinkRels
 
         def writestr(self, zinfo_or_arcname, data, *args, **kwargs):
             rels = self.streamed.pop(data, None) if isinstance(data, bytes) and isinstance(zinfo_or_arcname, str) else None
@@ -551,15 +549,18 @@ def _archive_class():
 
 def _link_columns(rows: Sequence[SummaryRecord]) -> list[str]:
     """The report formats produced besides each record's main report, as file suffixes in order."""
-    seen: list[str] = []
-    for rec in rows:
-        main = Path(rec.报告文件).suffix.lower() if rec.报告文件 else ""
-        for name in rec.输出:
-            suffix = Path(name).suffix.lower()
-            if suffix != main and suffix not in seen:
-                seen.append(suffix)
+    return _ordered_suffixes({suffix for rec in rows for suffix in _other_suffixes(rec)})
+
+
+def _other_suffixes(rec: SummaryRecord) -> set[str]:
+    """The file suffixes of a record's outputs besides its main report."""
+    main = Path(rec.报告文件).suffix.lower() if rec.报告文件 else ""
+    return {s for s in (Path(name).suffix.lower() for name in rec.输出) if s != main}
+
+
+def _ordered_suffixes(suffixes: Iterable[str]) -> list[str]:
     order = list(FORMAT_NAMES)
-    return sorted(seen, key=lambda x: (order.index(x) if x in order else len(order), x))
+    return sorted(set(suffixes), key=lambda x: (order.index(x) if x in order else len(order), x))
 
 
 def _link_header(suffix: str) -> str:
@@ -910,10 +911,7 @@ def write_summary_csv(records: Iterable[SummaryRecord], path: str | Path) -> Pat
     buf = io.StringIO(newline="")
     w = csv.writer(buf)
     w.writerow(COLUMNS)
-    if isinstance(records, RecordStore):
-        rows, full = records.sorted_briefs(), records.load
-    else:
-        rows, full = sort_records(records), _same
+    rows, full = _in_order(records)
     for brief in rows:
         rec = full(brief)
         w.writerow(["" if getattr(rec, c) is None else csv_safe(_value(rec, c)) for c in COLUMNS])
