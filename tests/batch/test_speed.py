@@ -361,8 +361,28 @@ def test_the_state_file_is_streamed_as_the_same_json(tmp_path):
     from xlperf.batch import state as state_module
 
     entries = {f"/数据/单位{i}.xlsx": {"sha256": f"{i:064x}", "record": {"文件": f"单位{i}.xlsx", "问题": [{"说明": '引号"与<>&\\'}] * (i % 3)}} for i in range(450)}
-    for state in ({"version": 1, "entries": entries}, {"version": 1, "entries": {}}, {"entries": entries, "extra": [1, None, "值"]}):
-        assert "".join(state_module.state_chunks(state, per_chunk=7)) == json.dumps(state, ensure_ascii=False, separators=(",", ":"))
-        state_module.save_state(tmp_path, state)
-        assert json.loads((tmp_path / state_module.STATE_FILE).read_text(encoding="utf-8")) == state
+    version = state_module.STATE_VERSION
+    path = tmp_path / state_module.STATE_FILE
+    for state in ({"version": version, "entries": entries}, {"version": version, "entries": {}}, {"version": version, "entries": entries, "extra": [1, None, "值"]}):
+        path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")  # the last run's file
+        store = state_module.StateStore(tmp_path)
+        assert b"".join(store.chunks(per_chunk=7)).decode("utf-8") == json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        store.save()
+        store.close()
+        assert path.read_text(encoding="utf-8") == json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        assert json.loads(path.read_text(encoding="utf-8")) == state
+    path.unlink()
+    store = state_module.StateStore(tmp_path)  # no file yet: this run's entries, put one by one
+    for key, entry in entries.items():
+        store.put(key, entry)
+    store.save()
+    store.close()
+    assert path.read_text(encoding="utf-8") == json.dumps({"version": version, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
     assert not [p for p in tmp_path.iterdir() if p.name != state_module.STATE_FILE]
+
+
+def test_the_state_knows_the_report_templates_folder_without_importing_the_reports():
+    from xlperf.batch import state as state_module
+    from xlperf.report import TEMPLATE_DIR
+
+    assert state_module._template_dir().resolve() == TEMPLATE_DIR.resolve()

@@ -58,50 +58,6 @@ def load_state(outdir: Path) -> dict[str, Any]:
     return {"version": STATE_VERSION, "entries": {}}
 
 
-def save_state(outdir: Path, state: dict[str, Any]) -> None:
-    """Write the state file atomically (a temp file in the same folder, then os.replace).
-
-    Streamed a few hundred entries at a time: the whole file as one string would be ~2 × 6 MB
-    for 5000 workbooks, a peak that grew with every workbook of the batch.
-    """
-    _write_chunks(outdir, state_chunks(state))
-
-
-def _write_chunks(outdir: Path, chunks: Iterator[Any], binary: bool = False) -> None:
-    from xlperf.ooxml import atomic_output
-    from xlperf.ooxml.files import output_error
-
-    path = outdir / STATE_FILE
-    with atomic_output(path) as tmp:
-        try:
-            with (open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="")) as fh:
-                for chunk in chunks:
-                    fh.write(chunk)
-        except OSError as exc:
-            raise output_error(path.absolute(), exc) from exc
-
-
-def state_chunks(state: dict[str, Any], per_chunk: int = 200) -> Iterator[str]:
-    """``json.dumps(state, ensure_ascii=False, separators=(",", ":"))`` in pieces, each made by
-    json's C encoder (``json.dump`` to a file would use its pure-Python one, ~5× slower)."""
-    dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-    yield "{"
-    for n, (key, value) in enumerate(state.items()):
-        yield ("," if n else "") + dumps(key) + ":"
-        if key != "entries" or not isinstance(value, dict):
-            yield dumps(value)
-            continue
-        parts = ["{"]
-        for i, (k, v) in enumerate(value.items()):
-            parts.append(("," if i else "") + dumps(k) + ":" + dumps(v))
-            if len(parts) >= per_chunk:
-                yield "".join(parts)
-                parts = []
-        parts.append("}")
-        yield "".join(parts)
-    yield "}"
-
-
 _dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -109,8 +65,10 @@ class StateStore:
     """The state of one run: the entries of the last run's file and of this one, each kept as
     its JSON text in a temporary file with only its place in memory, so the main process does
     not grow with every workbook, and a save writes text already made instead of encoding
-    every entry again. :meth:`save` writes exactly what :func:`save_state` would write for the
-    same dict (the same entries in the same order)."""
+    every entry again. :meth:`save` writes ``json.dumps(state, ensure_ascii=False,
+    separators=(",", ":"))`` of the state it holds (the entries in the order they were put),
+    streamed a few hundred entries at a time: the whole file as one string would be ~2 × 6 MB
+    for 5000 workbooks, a peak that grew with every workbook of the batch."""
 
     def __init__(self, outdir: Path) -> None:
         import tempfile
@@ -126,7 +84,7 @@ class StateStore:
         self.top = state
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
-        blob = (_dumps(key) + ":" + _dumps(entry)).encode("utf-8")  # as state_chunks writes it
+        blob = (_dumps(key) + ":" + _dumps(entry)).encode("utf-8")  # as json.dumps writes a pair
         self._file.seek(self._end)
         self._file.write(blob)
         self.index[key] = (self._end, len(blob))
@@ -143,7 +101,8 @@ class StateStore:
         return self._file.read(at[1])
 
     def chunks(self, per_chunk: int = 200) -> Iterator[bytes]:
-        """:func:`state_chunks` of the state this store holds, UTF-8 encoded."""
+        """The state file's text in pieces, UTF-8 encoded, each made by json's C encoder
+        (``json.dump`` to a file would use its pure-Python one, ~5× slower)."""
         yield b"{"
         for n, (key, value) in enumerate(self.top.items()):
             yield (("," if n else "") + _dumps(key) + ":").encode("utf-8")
@@ -163,7 +122,18 @@ class StateStore:
         yield b"}"
 
     def save(self) -> None:
-        _write_chunks(self.outdir, self.chunks(), binary=True)
+        """Write the state file atomically (a temp file in the same folder, then os.replace)."""
+        from xlperf.ooxml import atomic_output
+        from xlperf.ooxml.files import output_error
+
+        path = self.outdir / STATE_FILE
+        with atomic_output(path) as tmp:
+            try:
+                with open(tmp, "wb") as fh:
+                    for chunk in self.chunks():
+                        fh.write(chunk)
+            except OSError as exc:
+                raise output_error(path.absolute(), exc) from exc
 
     def close(self) -> None:
         self._file.close()
