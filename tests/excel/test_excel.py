@@ -9,7 +9,7 @@ import pytest
 
 from xlperf.core import layout
 from xlperf.core.book import KEEP, RecordingBook
-from xlperf.excel.button import run, summary_message, to_excel_block
+from xlperf.excel.button import _text_safe, owned_rectangles, run, summary_message
 from xlperf.workbook.recalc import recalculate
 
 from tests.grids import budget_grid, indicator_grid, info_grid, standard_rows
@@ -102,10 +102,29 @@ def test_input_problem_is_a_plain_alert():
     assert "找不到工作表“绩效指标”" in ui.alerts[0]
 
 
-def test_formula_like_text_stays_text_in_excel():
-    block = [["=HYPERLINK(\"http://x\")", "+1", "-", "@a", "正常", 3, KEEP]]
-    out = to_excel_block(block, 1, 1, [[None] * 6 + ["旧值"]], [[None] * 6 + ["旧值"]])
-    assert out == [["'=HYPERLINK(\"http://x\")", "'+1", "'-", "'@a", "正常", 3, "旧值"]]
+def test_text_excel_would_reparse_gets_an_apostrophe():
+    texts = ["=HYPERLINK(\"http://x\")", "+1", "-", "@a", "001", "50%", "1-2", "1月2日", "TRUE", "'x", "#N/A"]
+    assert [_text_safe(t) for t in texts] == ["'" + t for t in texts]
+    assert [_text_safe(t) for t in ["正常", "完成", "需人工评分", 3, None]] == ["正常", "完成", "需人工评分", 3, None]
+
+
+def test_owned_rectangles_cover_every_owned_cell_once_and_no_kept_cell():
+    from hypothesis import given, strategies as st
+
+    @given(st.lists(st.lists(st.sampled_from([KEEP, 1, None, "x"]), min_size=4, max_size=4), max_size=8),
+           st.integers(1, 30), st.integers(1, 10))
+    def check(block, row, col):
+        cells: dict[tuple[int, int], object] = {}
+        for r, c, rows in owned_rectangles(block, row, col):
+            assert rows and all(len(line) == len(rows[0]) for line in rows)
+            for i, line in enumerate(rows):
+                for j, v in enumerate(line):
+                    assert (r + i, c + j) not in cells
+                    cells[(r + i, c + j)] = v
+        want = {(row + i, col + j): v for i, line in enumerate(block) for j, v in enumerate(line) if v is not KEEP}
+        assert cells == want
+
+    check()
 
 
 # --- UDFs -----------------------------------------------------------------------------------------
