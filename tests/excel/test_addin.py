@@ -237,11 +237,12 @@ def test_conf_sheet_holds_the_interpreter_and_keeps_other_keys(built, template):
     assert conf["Interpreter_Win"] == INTERPRETER
     assert conf["Interpreter_Mac"] == INTERPRETER
     assert conf["UDF Modules"] == "xlperf.excel.udfs"  # the functions live in the add-in itself
-    assert set(conf) == set(before) == {
+    assert set(before) == {
         "Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env",
         "UDF Modules", "Debug UDFs", "Use UDF Server", "Show Console",
     }
-    for key in set(conf) - {"Interpreter_Win", "Interpreter_Mac", "UDF Modules"}:
+    assert set(conf) == set(before) | {"ADD_WORKBOOK_TO_PYTHONPATH"}
+    for key in set(before) - {"Interpreter_Win", "Interpreter_Mac", "UDF Modules"}:
         assert conf[key] == before[key], key
     # written as inline strings, shared strings untouched
     sheet = etree.fromstring(new[part])
@@ -253,6 +254,33 @@ def test_conf_sheet_holds_the_interpreter_and_keeps_other_keys(built, template):
     # and the keys are contiguous from A1, as xlwings reads them (A1 down to End(xlDown))
     a_rows = sorted(int(c.get("r")[1:]) for c in sheet.iter(MAIN + "c") if c.get("r").startswith("A") and c.find(MAIN + "v") is not None)
     assert a_rows == list(range(1, 10))
+    a10 = next(c for c in sheet.iter(MAIN + "c") if c.get("r") == "A10")
+    assert "".join(a10.itertext()) == "ADD_WORKBOOK_TO_PYTHONPATH" and conf["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
+
+
+ONEDRIVE_BOOK = "https://d.docs.live.net/8a2f0c1b9e7d6a54/文档/绩效自评/自评.xlsx"
+ADDIN_PATH = r"C:\Users\张三\AppData\Roaming\Microsoft\AddIns\xlperf.xlam"
+
+
+def _vba_pythonpath(conf: dict, active: str) -> str:
+    """The argument RunPython hands prepare_sys_path (the template's VBA, Windows branch):
+    AddExcelDir; ActiveWorkbook.FullName; ThisWorkbook.FullName; three cloud folders; PYTHONPATH."""
+    add_dir = conf.get("ADD_WORKBOOK_TO_PYTHONPATH") or "true"  # GetConfig(..., "true")
+    return ";".join([add_dir, active, ADDIN_PATH, "", "", "", conf.get("PYTHONPATH") or ""])
+
+
+def test_a_book_opened_from_onedrive_passes_xlwings_prepare_sys_path(built, monkeypatch):
+    """xlwings' own prepare_sys_path, with what the built add-in's config makes the VBA pass."""
+    from xlwings.utils import prepare_sys_path
+
+    for var in ("OneDrive", "OneDriveConsumer", "OneDriveCommercial"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    parts = _parts(built)
+    conf = _conf(parts, _conf_sheet(parts)[1])
+    prepare_sys_path(_vba_pythonpath(conf, ONEDRIVE_BOOK))  # no error: the URL is never resolved
+    with pytest.raises(Exception):  # what the template's defaults did: resolve the URL, and fail
+        prepare_sys_path(_vba_pythonpath({}, ONEDRIVE_BOOK))
 
 
 def test_default_interpreter_is_the_running_python(tmp_path):
