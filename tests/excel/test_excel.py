@@ -144,6 +144,37 @@ def test_udfs_are_plain_python_over_the_same_core():
     assert udfs.XLPERF_PARSE("持续") == [[None, "持续"]]
 
 
+def test_udfs_take_currency_cells_as_numbers():
+    """A cell formatted as ¥ or 会计专用 reaches a UDF as COM Currency, a Decimal (pywin32)."""
+    from decimal import Decimal
+
+    from xlperf.excel import udfs
+
+    assert udfs.XLPERF_GRADE(Decimal("92.5000")) == "优"  # =XLPERF_GRADE(A1), A1 showing ¥92.50
+    assert udfs.XLPERF_GRADE(Decimal("84.3100")) == "良"
+    assert udfs.XLPERF_SCORE(Decimal("10.0000"), "≥95%", "98%") == udfs.XLPERF_SCORE(10.0, "≥95%", "98%") == 10
+    assert udfs.XLPERF_SCORE(10, "40万元", Decimal("39.7500"), "≤") == udfs.XLPERF_SCORE(10, "40万元", 39.75, "≤")
+    assert udfs.XLPERF_COMPLETION(Decimal("40"), Decimal("39.75")) == udfs.XLPERF_COMPLETION(40.0, 39.75)
+    assert udfs.XLPERF_PARSE(Decimal("39.7500")) == udfs.XLPERF_PARSE(39.75)
+
+
+def test_udf_descriptions_fit_the_insert_function_dialog():
+    """Excel's function dialog shows at most 255 characters of a function's and an argument's description."""
+    import ast
+    import inspect
+
+    from xlperf.excel import udfs
+
+    funcs = [f for name, f in vars(udfs).items() if name.startswith("XLPERF_") and callable(f)]
+    assert len(funcs) == 4
+    for f in funcs:
+        assert f.__doc__ and len(inspect.cleandoc(f.__doc__)) <= 255, f.__name__
+    tree = ast.parse(inspect.getsource(udfs))
+    docs = [k.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+            for k in node.keywords if k.arg == "doc"]
+    assert len(docs) >= 8 and all(len(d) <= 255 for d in docs)
+
+
 # --- import weight ---------------------------------------------------------------------------------
 
 

@@ -475,6 +475,48 @@ def remove_addin(dir: str | os.PathLike | None = None) -> Path | None:
 # --------------------------------------------------------------------------- worksheet functions
 
 
+NO_WORKBOOK = "没有打开的工作簿：请先打开要计算的绩效自评工作簿（在“受保护的视图”中请先点“启用编辑”），再按“重新计算”。"
+"""What the ribbon button says when Excel has no active workbook (none open, or only one in
+Protected View, where ``ActiveWorkbook`` is Nothing): instead of VBA run-time error 91."""
+BOX_TITLE = "绩效自评"
+
+
+def vba_text(text: str) -> str:
+    """``text`` as a VBA expression that does not depend on the code page the VBA editor reads
+    source in (``ChrW(27809) & …``): literal Chinese in VBA source turns into mojibake under
+    any code page but the one it was written in."""
+    return " & ".join(f"ChrW({ord(ch)})" for ch in text)
+
+
+GUARD_VBA = (
+    "    If ActiveWorkbook Is Nothing Then\r\n"
+    f"        MsgBox {vba_text(NO_WORKBOOK)}, vbExclamation, {vba_text(BOX_TITLE)}\r\n"
+    "        Exit Sub\r\n"
+    "    End If\r\n"
+)
+"""The no-workbook guard, first thing in the button's macro (RibbonMyAddin.RunMain in the
+add-in, XlperfRecalculate in macros/xlperf.bas): RunPython reads ``ActiveWorkbook`` first."""
+
+RIBBON_MODULE = "RibbonMyAddin"
+RUN_MAIN_VBA = (
+    "Sub RunMain(control As IRibbonControl)\r\n"
+    + GUARD_VBA
+    + '    mymodule = Left(ThisWorkbook.Name, (InStrRev(ThisWorkbook.Name, ".", -1, vbTextCompare) - 1))\r\n'
+    + '    RunPython "import " & mymodule & ";" & mymodule & ".main()"\r\n'
+    + "End Sub\r\n"
+)
+"""The template's ``RibbonMyAddin.RunMain`` with the guard in front; the rest is the template's."""
+
+
+def _guard_ribbon_macro(xl_workbook) -> None:
+    """Replace the add-in's ``RibbonMyAddin`` code with :data:`RUN_MAIN_VBA`, through Excel's
+    own VBA project object model (the compiled project inside the .xlam is not edited here)."""
+    code = xl_workbook.VBProject.VBComponents(RIBBON_MODULE).CodeModule
+    if code.CountOfLines:
+        code.DeleteLines(1, code.CountOfLines)
+    code.AddFromString(RUN_MAIN_VBA)
+
+
 _TRUST_VBA = (
     "请在 Excel 中打开 文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置，勾选“信任对 VBA 工程对象模型的访问”，"
     "完全退出 Excel 后重新运行 xlperf addin install。"
@@ -482,7 +524,8 @@ _TRUST_VBA = (
 
 
 def import_functions(addin_path: str | os.PathLike, *, xw=None, import_udfs=None) -> None:
-    """Windows Excel: put the worksheet functions' VBA wrappers into the add-in itself.
+    """Windows Excel: put the worksheet functions' VBA wrappers into the add-in itself, and the
+    no-workbook guard into its ribbon macro (:data:`RUN_MAIN_VBA`).
 
     This is what the xlwings ribbon's "Import Functions" does for a workbook
     (``xlwings.udfs.import_udfs(module names, workbook)``: it generates one VBA function per
@@ -501,6 +544,7 @@ def import_functions(addin_path: str | os.PathLike, *, xw=None, import_udfs=None
         app = xw.App(visible=False, add_book=False)
         book = app.books.open(str(addin_path))
         import_udfs(UDF_MODULE, book.api)
+        _guard_ribbon_macro(book.api)
         book.save()
     except XlperfError:
         raise
