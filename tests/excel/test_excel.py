@@ -211,3 +211,18 @@ def test_main_through_the_file_backed_book_gives_the_same_workbook_as_calc(tmp_p
         assert za.namelist() == zb.namelist()
         for name in za.namelist():
             assert za.read(name) == zb.read(name), name
+
+
+def test_a_refused_message_box_goes_to_stderr_not_a_traceback(monkeypatch, tmp_path, capsys):
+    from xlperf.excel import button as excel
+
+    monkeypatch.setattr(excel, "log_path", lambda: tmp_path / "xlperf.log")
+    monkeypatch.setattr(excel.logging.getLogger("xlperf.excel.button"), "handlers", [])
+
+    class BusyExcel(FakeUI):
+        def alert(self, message):
+            raise RuntimeError("Excel is busy")
+
+    ev = run(RecordingBook(sample_grids()), BusyExcel())
+    assert ev is not None and ev.total_score == 100
+    assert capsys.readouterr().err.startswith("总分 100.00，等级：优")

@@ -139,17 +139,18 @@ def run(book, ui: UI):
     except XlperfError as exc:
         log.warning("input problem in %s: %s", name, exc)
         ui.status("")
-        ui.alert(f"无法重新计算：{exc}\n工作簿未被修改。")
+        _tell(ui, f"无法重新计算：{exc}\n工作簿未被修改。")
         return None
     except PartialWrite as exc:
         log.error("write failed in %s after %s", name, exc.done, exc_info=exc.cause)
         ui.status("")
-        ui.alert(_partial_message(exc))
+        _tell(ui, _partial_message(exc))
         return None
     except ProtectionNotRestored as exc:
         log.error("protection not restored in %s: %s", name, exc.sheets, exc_info=exc.cause)
         ui.status("")
-        ui.alert(
+        _tell(
+            ui,
             f"计算结果已全部写入，但以下工作表的保护未能恢复：{'、'.join(exc.sheets)}（{exc}）。"
             f"请在“审阅 → 保护工作表”中重新设置。详细信息已记录在：{log_path()}"
         )
@@ -157,16 +158,26 @@ def run(book, ui: UI):
     except Exception as exc:  # a bug: tell the officer where the details are
         log.exception("recalculation failed for %s", name)
         ui.status("")
-        ui.alert(f"重新计算时出错：{type(exc).__name__}: {exc}\n工作簿未被修改。详细信息已记录在：{log_path()}")
+        _tell(ui, f"重新计算时出错：{type(exc).__name__}: {exc}\n工作簿未被修改。详细信息已记录在：{log_path()}")
         return None
     message = summary_message(ev)
     # The status bar would keep this text after the workbook is closed or another one is
     # activated (the add-in's VBA has no event handler to clear it), so the result goes into
     # the message box and the status bar goes back to Excel.
     ui.status("")
-    ui.alert(message)
+    _tell(ui, message)
     log.info("%s: %s", name, message)
     return ev
+
+
+def _tell(ui: UI, message: str) -> None:
+    """Show ``message``; if Excel refuses the message box (busy, closing), put it on stderr, which
+    RunPython shows in its own box, rather than a traceback."""
+    try:
+        ui.alert(message)
+    except Exception:
+        _logger().exception("message box refused")
+        print(message, file=sys.stderr)
 
 
 class ForeignForm(InputError):
@@ -244,10 +255,9 @@ def main(book=None, ui: UI | None = None):
             with contextlib.suppress(Exception):
                 ui = ExcelUI(xbook.app)
         if ui is not None:
-            with contextlib.suppress(Exception):
-                ui.alert(message)
-                return None
-        print(message, file=sys.stderr)
+            _tell(ui, message)
+        else:
+            print(message, file=sys.stderr)
         return None
     return run(book, ui)
 
