@@ -357,8 +357,8 @@ def calls_per_block(data: XBook, book: XlwingsBook, blocks) -> list[dict]:
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_com_calls_per_block(example, platform):
-    """One value write per rectangle of owned cells, one format write per format area; the
-    rest is xlwings' own bookkeeping per range (counted too: each is a round trip)."""
+    """One value write per rectangle of owned cells, one format write per format area, and
+    only a few round trips around each (every call into the object model is counted)."""
     data = XBook.from_file(example)
     xbook, book = live(data, platform)
     ev, names, blocks = compute(book)
@@ -367,7 +367,9 @@ def test_com_calls_per_block(example, platform):
     assert len(got) == 4
     for m in got:
         assert m["value_writes"] == m["rectangles"] and m["format_writes"] == m["format_parts"], m
-        assert m["calls"] < 100 * (m["rectangles"] + m["format_parts"]), m  # no per-cell round trips
+        # a rectangle: its range (Cells, Cells, Range on Windows) and one write of its values;
+        # a format area: its range and the write (Mac: screen updating off and on around it)
+        assert m["calls"] <= 5 * (m["rectangles"] + m["format_parts"]) + 3, m
         assert m["rectangles"] < m["cells"] / 2 or m["cells"] < 10, m
 
 
