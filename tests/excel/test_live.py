@@ -324,6 +324,25 @@ def test_the_final_text_column_is_not_written_again(example, platform):
     assert data.written() and not [k for k in data.written() if k[0] == layout.SHEET_NARRATIVE and k[2] == col and k[1] > hr]
 
 
+def test_any_text_the_button_writes_reads_back_as_the_same_text():
+    """Whatever text a block holds, Excel (typed-entry parsing, as the stubs model it) keeps it as text."""
+    from hypothesis import given, settings, strategies as st
+
+    from xlperf.excel.button import _text_safe
+
+    alphabet = st.sampled_from(list("0123456789-/.,%¥$+=@'#() 年月日TRUEfalse正常完成E") + ["\u3000"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet, min_size=1, max_size=12))
+    def check(text):
+        sheet = XBook().add_sheet("表")
+        sheet.type_in(1, 1, _text_safe(text))
+        cell = sheet.cell(1, 1)
+        assert cell.formula is None and cell.value == text, (text, cell)
+
+    check()
+
+
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_written_text_that_looks_like_a_number_stays_text(example, platform):
     data = XBook.from_file(example)

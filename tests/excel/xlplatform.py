@@ -285,9 +285,11 @@ def excel_parse(text: str) -> tuple[Any, str | None]:
     """What Excel (Chinese locale) makes of text typed into a General cell: (value, number
     format it applies or None). Numbers, percentages, currency amounts, dates (``1-2``,
     ``2024/1/2``, ``1月2日``, ``2024年1月2日``), booleans; anything else stays text."""
+    if text == "":
+        return None, None
     s = text.strip()
     if s == "":
-        return None, None
+        return text, None  # blanks stay text
     if s.upper() in ("TRUE", "FALSE"):
         return s.upper() == "TRUE", None
     if re.fullmatch(_NUMBER, s):
