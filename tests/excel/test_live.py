@@ -216,6 +216,57 @@ def test_parity_button_and_calc_every_cell_value_and_number_format(path, kind, p
     assert MESSAGE_BOXES == [("绩效自评", summary_message(ev_file))]  # xlwings' App.alert, the platform's box
 
 
+def _variant(src: Path, dst: Path, seed: int) -> Path:
+    """A generated variant of a shipped example: per indicator row, at random, an error in
+    实际完成值, a percentage typed as a number with a % format, a currency-formatted 分值,
+    officer text in 人工得分 / 偏差原因分析; budget amounts as ¥ or 会计专用."""
+    import random
+
+    rnd = random.Random(seed)
+    wb = openpyxl.load_workbook(src)
+    ind = wb[layout.SHEET_INDICATORS]
+    header = next(r for r in range(1, 30) if ind.cell(r, 1).value == "一级指标")
+    col = {ind.cell(header, c).value: c for c in range(1, ind.max_column + 1)}
+    rows = [r for r in range(header + 1, ind.max_row + 1) if ind.cell(r, col["分值"]).value is not None]
+    for r in rows:
+        pick = rnd.random()
+        if pick < 0.15:
+            ind.cell(r, col["实际完成值"]).value = rnd.choice(["#N/A", "#DIV/0!", "#VALUE!"])
+        elif pick < 0.35:
+            c = ind.cell(r, col["实际完成值"])
+            c.value, c.number_format = round(rnd.uniform(0.5, 1.1), 4), rnd.choice(["0%", "0.00%"])
+        if rnd.random() < 0.3:
+            ind.cell(r, col["分值"]).number_format = rnd.choice([CURRENCY, ACCOUNTING])
+        if rnd.random() < 0.2:
+            ind.cell(r, col["偏差原因分析及改进措施"]).value = rnd.choice(["001", "1-2", "50%", "=说明", "1月2日"])
+    budget = wb[layout.SHEET_BUDGET]
+    for row in budget.iter_rows(min_row=2, min_col=2, max_col=5):
+        for c in row:
+            if rnd.random() < 0.5:
+                c.number_format = rnd.choice([CURRENCY, ACCOUNTING])
+    wb.save(dst)
+    return dst
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("seed", range(6))
+def test_parity_on_generated_variants(seed, platform, tmp_path):
+    from xlperf.api import calc_file
+
+    path = EXAMPLES[seed % len(EXAMPLES)]
+    src = _variant(path, tmp_path / f"变体{seed}.xlsx", seed)
+    filed = tmp_path / "file-route.xlsx"
+    shutil.copy(src, filed)
+    ev_file = calc_file(filed)
+    data = XBook.from_file(src)
+    ev_live = run(live(data, platform)[1], FakeUI())
+    assert ev_live is not None
+    assert (ev_live.total_text, ev_live.grade_text) == (ev_file.total_text, ev_file.grade_text)
+    assert sorted(f.code for f in ev_live.findings) == sorted(f.code for f in ev_file.findings)
+    want, got = file_cells(filed), xl_cells(data)
+    assert {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)} == {}
+
+
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_currency_formatted_amounts_score_as_numbers(example, platform, tmp_path):
     """Budget amounts and 分值 formatted as ¥ / 会计专用 arrive as Decimal on Windows."""
