@@ -22,6 +22,11 @@ Attribute VB_Name = "XlperfButton"
 Option Explicit
 
 Sub XlperfRecalculate()
-    ' 对当前活动工作簿运行 xlperf.main()
+    ' 对当前活动工作簿运行 xlperf.main()。没有活动工作簿时（如只打开了“受保护的视图”），
+    ' 提示“没有打开的工作簿：请先打开……”，而不是 VBA 运行时错误 91。
+    If ActiveWorkbook Is Nothing Then
+        MsgBox ChrW(27809) & ChrW(26377) & ChrW(25171) & ChrW(24320) & ChrW(30340) & ChrW(24037) & ChrW(20316) & ChrW(31807) & ChrW(65306) & ChrW(35831) & ChrW(20808) & ChrW(25171) & ChrW(24320) & ChrW(35201) & ChrW(35745) & ChrW(31639) & ChrW(30340) & ChrW(32489) & ChrW(25928) & ChrW(33258) & ChrW(35780) & ChrW(24037) & ChrW(20316) & ChrW(31807) & ChrW(65288) & ChrW(22312) & ChrW(8220) & ChrW(21463) & ChrW(20445) & ChrW(25252) & ChrW(30340) & ChrW(35270) & ChrW(22270) & ChrW(8221) & ChrW(20013) & ChrW(35831) & ChrW(20808) & ChrW(28857) & ChrW(8220) & ChrW(21551) & ChrW(29992) & ChrW(32534) & ChrW(36753) & ChrW(8221) & ChrW(65289) & ChrW(65292) & ChrW(20877) & ChrW(25353) & ChrW(8220) & ChrW(37325) & ChrW(26032) & ChrW(35745) & ChrW(31639) & ChrW(8221) & ChrW(12290), vbExclamation, ChrW(32489) & ChrW(25928) & ChrW(33258) & ChrW(35780)
+        Exit Sub
+    End If
     RunPython "import xlperf; xlperf.main()"
 End Sub

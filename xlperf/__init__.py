@@ -12,7 +12,17 @@ __all__ = ["__version__", "main"]
 
 
 def main() -> None:
-    """Entry point of the Excel ribbon button (``RunPython "import xlperf; xlperf.main()"``)."""
-    from xlperf.excel.button import main as _main
+    """Entry point of the Excel ribbon button (``RunPython "import xlperf; xlperf.main()"``).
 
+    RunPython shows what the process writes to stderr in a message box: a broken installation
+    says so in Chinese there instead of a traceback.
+    """
+    try:
+        from xlperf.excel.button import main as _main
+    except Exception as exc:  # pragma: no cover - a broken installation
+        import sys
+
+        print(f"xlperf 未能启动（{type(exc).__name__}: {exc}）。请在命令行中运行 pip install --force-reinstall xlperf 后重试。"
+              "工作簿未被修改。", file=sys.stderr)
+        return
     _main()

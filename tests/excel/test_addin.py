@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import types
 import warnings
 import zipfile
 from pathlib import Path
@@ -237,11 +238,12 @@ def test_conf_sheet_holds_the_interpreter_and_keeps_other_keys(built, template):
     assert conf["Interpreter_Win"] == INTERPRETER
     assert conf["Interpreter_Mac"] == INTERPRETER
     assert conf["UDF Modules"] == "xlperf.excel.udfs"  # the functions live in the add-in itself
-    assert set(conf) == set(before) == {
+    assert set(before) == {
         "Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env",
         "UDF Modules", "Debug UDFs", "Use UDF Server", "Show Console",
     }
-    for key in set(conf) - {"Interpreter_Win", "Interpreter_Mac", "UDF Modules"}:
+    assert set(conf) == set(before) | {"ADD_WORKBOOK_TO_PYTHONPATH"}
+    for key in set(before) - {"Interpreter_Win", "Interpreter_Mac", "UDF Modules"}:
         assert conf[key] == before[key], key
     # written as inline strings, shared strings untouched
     sheet = etree.fromstring(new[part])
@@ -253,6 +255,33 @@ def test_conf_sheet_holds_the_interpreter_and_keeps_other_keys(built, template):
     # and the keys are contiguous from A1, as xlwings reads them (A1 down to End(xlDown))
     a_rows = sorted(int(c.get("r")[1:]) for c in sheet.iter(MAIN + "c") if c.get("r").startswith("A") and c.find(MAIN + "v") is not None)
     assert a_rows == list(range(1, 10))
+    a10 = next(c for c in sheet.iter(MAIN + "c") if c.get("r") == "A10")
+    assert "".join(a10.itertext()) == "ADD_WORKBOOK_TO_PYTHONPATH" and conf["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
+
+
+ONEDRIVE_BOOK = "https://d.docs.live.net/8a2f0c1b9e7d6a54/文档/绩效自评/自评.xlsx"
+ADDIN_PATH = r"C:\Users\张三\AppData\Roaming\Microsoft\AddIns\xlperf.xlam"
+
+
+def _vba_pythonpath(conf: dict, active: str) -> str:
+    """The argument RunPython hands prepare_sys_path (the template's VBA, Windows branch):
+    AddExcelDir; ActiveWorkbook.FullName; ThisWorkbook.FullName; three cloud folders; PYTHONPATH."""
+    add_dir = conf.get("ADD_WORKBOOK_TO_PYTHONPATH") or "true"  # GetConfig(..., "true")
+    return ";".join([add_dir, active, ADDIN_PATH, "", "", "", conf.get("PYTHONPATH") or ""])
+
+
+def test_a_book_opened_from_onedrive_passes_xlwings_prepare_sys_path(built, monkeypatch):
+    """xlwings' own prepare_sys_path, with what the built add-in's config makes the VBA pass."""
+    from xlwings.utils import prepare_sys_path
+
+    for var in ("OneDrive", "OneDriveConsumer", "OneDriveCommercial"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    parts = _parts(built)
+    conf = _conf(parts, _conf_sheet(parts)[1])
+    prepare_sys_path(_vba_pythonpath(conf, ONEDRIVE_BOOK))  # no error: the URL is never resolved
+    with pytest.raises(Exception):  # what the template's defaults did: resolve the URL, and fail
+        prepare_sys_path(_vba_pythonpath({}, ONEDRIVE_BOOK))
 
 
 def test_default_interpreter_is_the_running_python(tmp_path):
@@ -394,6 +423,38 @@ def test_standalone_vba_module():
     assert 'RunPython "import xlperf; xlperf.main()"' in text
     code_lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("'")]
     assert all(line.isascii() for line in code_lines)  # only comments are Chinese
+    body = text[text.index("Sub XlperfRecalculate()"):]
+    assert addin.GUARD_VBA in body and body.index(addin.GUARD_VBA) < body.index("RunPython")
+
+
+def _chrw(expr: str) -> str:
+    """What a VBA ``ChrW(…) & ChrW(…)`` expression evaluates to."""
+    parts = [p.strip() for p in expr.split("&")]
+    assert all(re.fullmatch(r"ChrW\(\d+\)", p) for p in parts), expr
+    return "".join(chr(int(p[5:-1])) for p in parts)
+
+
+def test_the_no_workbook_guard_says_it_in_chinese_before_runpython(template):
+    lines = addin.GUARD_VBA.splitlines()
+    assert lines[0].strip() == "If ActiveWorkbook Is Nothing Then" and lines[-1].strip() == "End If"
+    m = re.fullmatch(r"\s*MsgBox (.+), vbExclamation, (.+)", lines[1])
+    assert _chrw(m.group(1)) == addin.NO_WORKBOOK and _chrw(m.group(2)) == "绩效自评"
+    assert "请先打开" in addin.NO_WORKBOOK and "启用编辑" in addin.NO_WORKBOOK
+    assert all(len(line) < 1024 for line in lines)  # VBA's limit for one line
+    # the add-in's macro is the template's, with the guard first
+    original = _module(_vba(template), addin.RIBBON_MODULE)
+    body = [line for line in original.splitlines() if line.strip() and not line.startswith("Attribute ")]
+    new = addin.RUN_MAIN_VBA.splitlines()
+    assert new[0] == body[0] and new[-1] == body[-1] == "End Sub"
+    assert [line for line in new if line + "\r\n" not in addin.GUARD_VBA] == body
+    assert all(line.isascii() for line in new)
+
+
+def test_install_on_windows_puts_the_guard_into_the_ribbon_macro(tmp_path):
+    fake = _FakeXw()
+    addin.import_functions(tmp_path / "xlperf.xlam", xw=fake, import_udfs=fake.import_udfs)
+    assert fake.code[addin.RIBBON_MODULE] == addin.RUN_MAIN_VBA
+    assert fake.events.index("save") > fake.events.index(("code", addin.RIBBON_MODULE))
 
 
 # --------------------------------------------------------------------------- worksheet functions in the add-in
@@ -406,8 +467,40 @@ class _FakeXw:
         self.events, self.fail = [], fail
         outer = self
 
+        self.code = {}
+
+        class CodeModule:
+            def __init__(self, name):
+                self.name = name
+                self.lines = ["Sub RunMain(control As IRibbonControl)", "    RunPython \"…\"", "End Sub"]
+
+            @property
+            def CountOfLines(self):
+                return len(self.lines)
+
+            def DeleteLines(self, start, count):
+                del self.lines[start - 1:start - 1 + count]
+
+            def AddFromString(self, text):
+                assert not self.lines
+                outer.code[self.name] = text
+                outer.events.append(("code", self.name))
+
+        class Project:
+            def VBComponents(self, name):
+                return types.SimpleNamespace(CodeModule=CodeModule(name))
+
+        class BookApi:
+            VBProject = Project()
+
+            def __repr__(self):
+                return "book-com-object"
+
+            def __eq__(self, other):
+                return other == "book-com-object"
+
         class Book:
-            api = "book-com-object"
+            api = BookApi()
 
             def save(self):
                 outer.events.append("save")
@@ -438,7 +531,8 @@ def test_functions_are_imported_into_the_add_in_itself(tmp_path):
     path = tmp_path / "xlperf.xlam"
     addin.import_functions(path, xw=fake, import_udfs=fake.import_udfs)
     assert fake.events == [
-        ("app", False, False), ("open", str(path)), ("import_udfs", "xlperf.excel.udfs", "book-com-object"), "save", "quit",
+        ("app", False, False), ("open", str(path)), ("import_udfs", "xlperf.excel.udfs", "book-com-object"),
+        ("code", addin.RIBBON_MODULE), "save", "quit",
     ]
 
 

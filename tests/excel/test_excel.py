@@ -9,7 +9,7 @@ import pytest
 
 from xlperf.core import layout
 from xlperf.core.book import KEEP, RecordingBook
-from xlperf.excel.button import run, summary_message, to_excel_block
+from xlperf.excel.button import _text_safe, owned_rectangles, run, summary_message
 from xlperf.workbook.recalc import recalculate
 
 from tests.grids import budget_grid, indicator_grid, info_grid, standard_rows
@@ -102,10 +102,29 @@ def test_input_problem_is_a_plain_alert():
     assert "找不到工作表“绩效指标”" in ui.alerts[0]
 
 
-def test_formula_like_text_stays_text_in_excel():
-    block = [["=HYPERLINK(\"http://x\")", "+1", "-", "@a", "正常", 3, KEEP]]
-    out = to_excel_block(block, 1, 1, [[None] * 6 + ["旧值"]], [[None] * 6 + ["旧值"]])
-    assert out == [["'=HYPERLINK(\"http://x\")", "'+1", "'-", "'@a", "正常", 3, "旧值"]]
+def test_text_excel_would_reparse_gets_an_apostrophe():
+    texts = ["=HYPERLINK(\"http://x\")", "+1", "-", "@a", "001", "50%", "1-2", "1月2日", "TRUE", "'x", "#N/A"]
+    assert [_text_safe(t) for t in texts] == ["'" + t for t in texts]
+    assert [_text_safe(t) for t in ["正常", "完成", "需人工评分", 3, None]] == ["正常", "完成", "需人工评分", 3, None]
+
+
+def test_owned_rectangles_cover_every_owned_cell_once_and_no_kept_cell():
+    from hypothesis import given, strategies as st
+
+    @given(st.lists(st.lists(st.sampled_from([KEEP, 1, None, "x"]), min_size=4, max_size=4), max_size=8),
+           st.integers(1, 30), st.integers(1, 10))
+    def check(block, row, col):
+        cells: dict[tuple[int, int], object] = {}
+        for r, c, rows in owned_rectangles(block, row, col):
+            assert rows and all(len(line) == len(rows[0]) for line in rows)
+            for i, line in enumerate(rows):
+                for j, v in enumerate(line):
+                    assert (r + i, c + j) not in cells
+                    cells[(r + i, c + j)] = v
+        want = {(row + i, col + j): v for i, line in enumerate(block) for j, v in enumerate(line) if v is not KEEP}
+        assert cells == want
+
+    check()
 
 
 # --- UDFs -----------------------------------------------------------------------------------------
@@ -123,6 +142,37 @@ def test_udfs_are_plain_python_over_the_same_core():
     assert udfs.XLPERF_PARSE("39.75万元") == [[39.75, "万元"]]
     assert udfs.XLPERF_PARSE("≥95%") == [[95.0, "%"]]
     assert udfs.XLPERF_PARSE("持续") == [[None, "持续"]]
+
+
+def test_udfs_take_currency_cells_as_numbers():
+    """A cell formatted as ¥ or 会计专用 reaches a UDF as COM Currency, a Decimal (pywin32)."""
+    from decimal import Decimal
+
+    from xlperf.excel import udfs
+
+    assert udfs.XLPERF_GRADE(Decimal("92.5000")) == "优"  # =XLPERF_GRADE(A1), A1 showing ¥92.50
+    assert udfs.XLPERF_GRADE(Decimal("84.3100")) == "良"
+    assert udfs.XLPERF_SCORE(Decimal("10.0000"), "≥95%", "98%") == udfs.XLPERF_SCORE(10.0, "≥95%", "98%") == 10
+    assert udfs.XLPERF_SCORE(10, "40万元", Decimal("39.7500"), "≤") == udfs.XLPERF_SCORE(10, "40万元", 39.75, "≤")
+    assert udfs.XLPERF_COMPLETION(Decimal("40"), Decimal("39.75")) == udfs.XLPERF_COMPLETION(40.0, 39.75)
+    assert udfs.XLPERF_PARSE(Decimal("39.7500")) == udfs.XLPERF_PARSE(39.75)
+
+
+def test_udf_descriptions_fit_the_insert_function_dialog():
+    """Excel's function dialog shows at most 255 characters of a function's and an argument's description."""
+    import ast
+    import inspect
+
+    from xlperf.excel import udfs
+
+    funcs = [f for name, f in vars(udfs).items() if name.startswith("XLPERF_") and callable(f)]
+    assert len(funcs) == 4
+    for f in funcs:
+        assert f.__doc__ and len(inspect.cleandoc(f.__doc__)) <= 255, f.__name__
+    tree = ast.parse(inspect.getsource(udfs))
+    docs = [k.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+            for k in node.keywords if k.arg == "doc"]
+    assert len(docs) >= 8 and all(len(d) <= 255 for d in docs)
 
 
 # --- import weight ---------------------------------------------------------------------------------
@@ -161,3 +211,18 @@ def test_main_through_the_file_backed_book_gives_the_same_workbook_as_calc(tmp_p
         assert za.namelist() == zb.namelist()
         for name in za.namelist():
             assert za.read(name) == zb.read(name), name
+
+
+def test_a_refused_message_box_goes_to_stderr_not_a_traceback(monkeypatch, tmp_path, capsys):
+    from xlperf.excel import button as excel
+
+    monkeypatch.setattr(excel, "log_path", lambda: tmp_path / "xlperf.log")
+    monkeypatch.setattr(excel.logging.getLogger("xlperf.excel.button"), "handlers", [])
+
+    class BusyExcel(FakeUI):
+        def alert(self, message):
+            raise RuntimeError("Excel is busy")
+
+    ev = run(RecordingBook(sample_grids()), BusyExcel())
+    assert ev is not None and ev.total_score == 100
+    assert capsys.readouterr().err.startswith("总分 100.00，等级：优")

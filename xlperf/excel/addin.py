@@ -12,7 +12,9 @@ with three parts changed at zip level and every other part copied unchanged:
   ``xlwings.conf``: that name belongs to the standalone module and the xlwings add-in), so we
   rename it to ``myaddin.conf`` in ``xl/workbook.xml`` and write ``Interpreter_Win``,
   ``Interpreter_Mac`` and ``UDF Modules`` (``xlperf.excel.udfs``) into column B as inline
-  strings. Other keys keep their template values.
+  strings, and add the row ``ADD_WORKBOOK_TO_PYTHONPATH`` = ``false`` below the last key
+  (:data:`CLOUD_SAFE`: books opened from OneDrive/SharePoint/Teams). Other keys keep their
+  template values.
 * ``_rels/.rels`` - the template links the 2006/01-namespace ribbon with the Office 2010
   relationship type (``.../2007/relationships/ui/extensibility``); we set the type that
   [MS-CUSTOMUI] pairs with that namespace (``.../2006/relationships/ui/extensibility``), the
@@ -60,6 +62,15 @@ INTERPRETER_KEYS = ("Interpreter_Win", "Interpreter_Mac")
 UDF_MODULE = "xlperf.excel.udfs"
 """Written to the add-in's ``UDF Modules``: the functions are hosted by the add-in itself, so
 ``=XLPERF_SCORE(...)`` works in every workbook without a per-workbook config sheet or reference."""
+CLOUD_SAFE = {"ADD_WORKBOOK_TO_PYTHONPATH": "false"}
+"""Rows that keep a workbook opened from OneDrive, SharePoint or Teams working. RunPython hands
+xlwings' ``prepare_sys_path`` the active workbook's ``FullName``, which for such a book is a
+URL; with ``ADD_WORKBOOK_TO_PYTHONPATH`` true (the default when the row is absent) xlwings maps
+it to a local folder and fails with an English error when it cannot, before xlperf runs. xlperf
+is installed as a package and needs no workbook folder on ``sys.path``, so the add-in turns it
+off (any text but "true" is false there)."""
+APPENDED_KEYS = tuple(CLOUD_SAFE)
+"""Keys the template's config sheet lacks: added as new rows below its last one."""
 _CONF_SHEET_RE = re.compile(r"^_?([A-Za-z0-9_]+\.conf)$")
 
 _MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office", "User Content.localized", "Startup.localized", "Excel")
@@ -244,6 +255,37 @@ def _col_row(ref: str) -> tuple[str, int]:
     return m.group(1), int(m.group(2))
 
 
+def _append_key_row(sheet_data, key_rows: list, key: str, n: str):
+    """A new key in column A, on the row right below the last key: the VBA reads the keys from
+    A1 down to ``End(xlDown)``, so they must stay contiguous. Styled like the key above it."""
+    from lxml import etree
+
+    above = max(key_rows, key=lambda r: int(r.get("r")))
+    r = int(above.get("r")) + 1
+    row = next((x for x in sheet_data.findall(n + "row") if x.get("r") == str(r)), None)
+    if row is None:
+        row = etree.Element(n + "row")
+        row.set("r", str(r))
+        later = [x for x in sheet_data.findall(n + "row") if int(x.get("r") or 0) > r]
+        if later:
+            later[0].addprevious(row)
+        else:
+            sheet_data.append(row)
+    row.set("spans", "1:2")
+    for c in row.findall(n + "c"):  # an empty, formatted cell the template may have there
+        if _col_row(c.get("r"))[0] in ("A", "B"):
+            row.remove(c)
+    a = etree.Element(n + "c")
+    a.set("r", f"A{r}")
+    style = next((c.get("s") for c in above.findall(n + "c") if c.get("s") is not None), None)
+    if style is not None:
+        a.set("s", style)
+    a.set("t", "inlineStr")
+    etree.SubElement(etree.SubElement(a, n + "is"), n + "t").text = key
+    row.insert(0, a)
+    return row
+
+
 def _fill_conf_sheet(data: bytes, sst: list[str], values: dict[str, str]) -> bytes:
     """Write ``values`` (key -> text) into column B beside the matching column-A keys."""
     from lxml import etree
@@ -258,8 +300,12 @@ def _fill_conf_sheet(data: bytes, sst: list[str], values: dict[str, str]) -> byt
                 key = _cell_text(cell, sst).strip().upper()
                 if key:
                     rows.setdefault(key, row)
+    sheet_data = root.find(n + "sheetData")
     for key, text in values.items():
         row = rows.get(key.upper())
+        if row is None and key in APPENDED_KEYS and sheet_data is not None:
+            row = _append_key_row(sheet_data, list(rows.values()), key, n)
+            rows[key.upper()] = row
         if row is None:
             raise EnvironmentProblem(f"{TEMPLATE_NAME} 的配置工作表中没有 {key} 这一项。")
         cells = row.findall(n + "c")
@@ -335,7 +381,7 @@ def build_addin(out_dir: str | os.PathLike, *, interpreter: str | None = None) -
     sheet_part = _sheet_part(parts["xl/_rels/workbook.xml.rels"], rid)
     if sheet_part not in parts:
         raise EnvironmentProblem(f"模板中缺少配置工作表文件 {sheet_part}。", path=src)
-    conf = {"UDF Modules": UDF_MODULE} | ({key: interp for key in INTERPRETER_KEYS} if interp else {})
+    conf = {"UDF Modules": UDF_MODULE} | ({key: interp for key in INTERPRETER_KEYS} if interp else {}) | CLOUD_SAFE
     new_parts[sheet_part] = _fill_conf_sheet(
         parts[sheet_part], _shared_strings(parts.get("xl/sharedStrings.xml")), conf
     )
@@ -429,6 +475,48 @@ def remove_addin(dir: str | os.PathLike | None = None) -> Path | None:
 # --------------------------------------------------------------------------- worksheet functions
 
 
+NO_WORKBOOK = "没有打开的工作簿：请先打开要计算的绩效自评工作簿（在“受保护的视图”中请先点“启用编辑”），再按“重新计算”。"
+"""What the ribbon button says when Excel has no active workbook (none open, or only one in
+Protected View, where ``ActiveWorkbook`` is Nothing): instead of VBA run-time error 91."""
+BOX_TITLE = "绩效自评"
+
+
+def vba_text(text: str) -> str:
+    """``text`` as a VBA expression that does not depend on the code page the VBA editor reads
+    source in (``ChrW(27809) & …``): literal Chinese in VBA source turns into mojibake under
+    any code page but the one it was written in."""
+    return " & ".join(f"ChrW({ord(ch)})" for ch in text)
+
+
+GUARD_VBA = (
+    "    If ActiveWorkbook Is Nothing Then\r\n"
+    f"        MsgBox {vba_text(NO_WORKBOOK)}, vbExclamation, {vba_text(BOX_TITLE)}\r\n"
+    "        Exit Sub\r\n"
+    "    End If\r\n"
+)
+"""The no-workbook guard, first thing in the button's macro (RibbonMyAddin.RunMain in the
+add-in, XlperfRecalculate in macros/xlperf.bas): RunPython reads ``ActiveWorkbook`` first."""
+
+RIBBON_MODULE = "RibbonMyAddin"
+RUN_MAIN_VBA = (
+    "Sub RunMain(control As IRibbonControl)\r\n"
+    + GUARD_VBA
+    + '    mymodule = Left(ThisWorkbook.Name, (InStrRev(ThisWorkbook.Name, ".", -1, vbTextCompare) - 1))\r\n'
+    + '    RunPython "import " & mymodule & ";" & mymodule & ".main()"\r\n'
+    + "End Sub\r\n"
+)
+"""The template's ``RibbonMyAddin.RunMain`` with the guard in front; the rest is the template's."""
+
+
+def _guard_ribbon_macro(xl_workbook) -> None:
+    """Replace the add-in's ``RibbonMyAddin`` code with :data:`RUN_MAIN_VBA`, through Excel's
+    own VBA project object model (the compiled project inside the .xlam is not edited here)."""
+    code = xl_workbook.VBProject.VBComponents(RIBBON_MODULE).CodeModule
+    if code.CountOfLines:
+        code.DeleteLines(1, code.CountOfLines)
+    code.AddFromString(RUN_MAIN_VBA)
+
+
 _TRUST_VBA = (
     "请在 Excel 中打开 文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置，勾选“信任对 VBA 工程对象模型的访问”，"
     "完全退出 Excel 后重新运行 xlperf addin install。"
@@ -436,7 +524,8 @@ _TRUST_VBA = (
 
 
 def import_functions(addin_path: str | os.PathLike, *, xw=None, import_udfs=None) -> None:
-    """Windows Excel: put the worksheet functions' VBA wrappers into the add-in itself.
+    """Windows Excel: put the worksheet functions' VBA wrappers into the add-in itself, and the
+    no-workbook guard into its ribbon macro (:data:`RUN_MAIN_VBA`).
 
     This is what the xlwings ribbon's "Import Functions" does for a workbook
     (``xlwings.udfs.import_udfs(module names, workbook)``: it generates one VBA function per
@@ -455,6 +544,7 @@ def import_functions(addin_path: str | os.PathLike, *, xw=None, import_udfs=None
         app = xw.App(visible=False, add_book=False)
         book = app.books.open(str(addin_path))
         import_udfs(UDF_MODULE, book.api)
+        _guard_ribbon_macro(book.api)
         book.save()
     except XlperfError:
         raise

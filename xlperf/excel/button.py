@@ -1,10 +1,12 @@
 """The Excel button: ``RunPython "import xlperf; xlperf.main()"``.
 
-Only :class:`XlwingsBook` (with its sheet protection helpers) and the two lines that find the
-active workbook touch xlwings; the reading, scoring and blocks are
+Only :class:`XlwingsBook` (with its sheet protection helpers) and :func:`main`, which finds the
+calling workbook, touch xlwings; the reading, scoring and blocks are
 :func:`xlperf.workbook.recalc.compute`, the code ``xlperf calc`` runs, and the blocks are written
-with the same number formats. Tested through :class:`xlperf.workbook.filebook.FileBook` and a
-fake xlwings book that answers in xlwings' own shapes (tests/excel/fakexl.py).
+with the same number formats, to the same cells. Tested through
+:class:`xlperf.workbook.filebook.FileBook` and through xlwings' own platform code
+(``_xlwindows.py`` over a fake COM object model, ``_xlmac.py`` over fake appscript references:
+tests/excel/xlplatform.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from xlperf.core.refs import col_letter
 from xlperf.core.values import Percent
 
 TITLE = "绩效自评"
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
 _ERROR_STRINGS = ("#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 
 
@@ -129,6 +130,7 @@ def run(book, ui: UI):
     name = getattr(book, "name", "?")
     ui.status("绩效自评：正在重新计算…")  # replaces whatever an earlier run left there
     try:
+        book = _refuse_foreign(book)
         ev, names, blocks = compute(book)
         write_blocks(book, names, blocks)
         save = getattr(book, "save", None)  # a FileBook applies its writes here, atomically
@@ -137,17 +139,18 @@ def run(book, ui: UI):
     except XlperfError as exc:
         log.warning("input problem in %s: %s", name, exc)
         ui.status("")
-        ui.alert(f"无法重新计算：{exc}\n工作簿未被修改。")
+        _tell(ui, f"无法重新计算：{exc}\n工作簿未被修改。")
         return None
     except PartialWrite as exc:
         log.error("write failed in %s after %s", name, exc.done, exc_info=exc.cause)
         ui.status("")
-        ui.alert(_partial_message(exc))
+        _tell(ui, _partial_message(exc))
         return None
     except ProtectionNotRestored as exc:
         log.error("protection not restored in %s: %s", name, exc.sheets, exc_info=exc.cause)
         ui.status("")
-        ui.alert(
+        _tell(
+            ui,
             f"计算结果已全部写入，但以下工作表的保护未能恢复：{'、'.join(exc.sheets)}（{exc}）。"
             f"请在“审阅 → 保护工作表”中重新设置。详细信息已记录在：{log_path()}"
         )
@@ -155,16 +158,64 @@ def run(book, ui: UI):
     except Exception as exc:  # a bug: tell the officer where the details are
         log.exception("recalculation failed for %s", name)
         ui.status("")
-        ui.alert(f"重新计算时出错：{type(exc).__name__}: {exc}\n工作簿未被修改。详细信息已记录在：{log_path()}")
+        _tell(ui, f"重新计算时出错：{type(exc).__name__}: {exc}\n工作簿未被修改。详细信息已记录在：{log_path()}")
         return None
     message = summary_message(ev)
     # The status bar would keep this text after the workbook is closed or another one is
     # activated (the add-in's VBA has no event handler to clear it), so the result goes into
     # the message box and the status bar goes back to Excel.
     ui.status("")
-    ui.alert(message)
+    _tell(ui, message)
     log.info("%s: %s", name, message)
     return ev
+
+
+def _tell(ui: UI, message: str) -> None:
+    """Show ``message``; if Excel refuses the message box (busy, closing), put it on stderr, which
+    RunPython shows in its own box, rather than a traceback."""
+    try:
+        ui.alert(message)
+    except Exception:
+        _logger().exception("message box refused")
+        print(message, file=sys.stderr)
+
+
+class ForeignForm(InputError):
+    """The workbook is a unit's own form, not our template: the button writes nothing into it
+    (``xlperf calc`` refuses the same file, :data:`xlperf.api.FOREIGN_CALC`)."""
+
+    code = "X026"
+
+
+def _refuse_foreign(book):
+    """Raise :class:`ForeignForm` for a unit's own form, with the check ``calc`` uses
+    (:func:`xlperf.forms.kind.foreign_forms`); return a book whose sheets read so far are not
+    read again."""
+    from xlperf.forms.kind import foreign_forms, is_template
+
+    names = book.sheet_names()
+    if is_template(names):
+        return book
+    grids = {n: book.read(n) for n in names}
+    if foreign_forms(names, grids):
+        raise ForeignForm(FOREIGN_BUTTON.format(name=getattr(book, "name", "")))
+    return _ReadOnce(book, names, grids)
+
+
+class _ReadOnce:
+    """A book whose sheets were already read: reads come from memory, the rest goes through."""
+
+    def __init__(self, book, names: list[str], grids: dict[str, Grid]):
+        self._book, self._names, self._grids = book, names, grids
+
+    def sheet_names(self) -> list[str]:
+        return list(self._names)
+
+    def read(self, sheet: str) -> Grid:
+        return self._grids[sheet] if sheet in self._grids else self._book.read(sheet)
+
+    def __getattr__(self, name):
+        return getattr(self._book, name)
 
 
 def _partial_message(exc: PartialWrite) -> str:
@@ -180,14 +231,43 @@ def _partial_message(exc: PartialWrite) -> str:
 
 
 def main(book=None, ui: UI | None = None):
-    """What the ribbon button runs. Without arguments it works on Excel's active workbook."""
-    if book is None or ui is None:  # pragma: no cover - needs Excel
+    """What the ribbon button runs. Without arguments it works on the workbook the button was
+    pressed in: ``Book.caller()`` (RunPython passes the active workbook's name, ``--wb=``, and
+    Excel's window, ``--hwnd=``; another Excel window in front does not get the run).
+
+    Nothing escapes as a traceback: a failure to reach Excel, to find the workbook or to
+    build the book is shown in Chinese (a message box when Excel answers, stderr otherwise,
+    which RunPython shows in its error box) and logged.
+    """
+    if book is not None and ui is not None:
+        return run(book, ui)
+    xbook = None
+    try:
         import xlwings as xw
 
-        xbook = xw.books.active  # not Book.caller(): that is the add-in itself
-        book = book or XlwingsBook(xbook)
+        xbook = xw.Book.caller()
         ui = ui or ExcelUI(xbook.app)
+        book = book or XlwingsBook(xbook)
+    except Exception as exc:
+        _logger().exception("could not reach the calling workbook")
+        message = f"{CALLER_FAILED}（{type(exc).__name__}: {exc}）\n详细信息已记录在：{log_path()}"
+        if ui is None and xbook is not None:
+            with contextlib.suppress(Exception):
+                ui = ExcelUI(xbook.app)
+        if ui is not None:
+            _tell(ui, message)
+        else:
+            print(message, file=sys.stderr)
+        return None
     return run(book, ui)
+
+
+CALLER_FAILED = "无法连接到按下按钮的工作簿，工作簿未被修改。请确认工作簿已打开并处于编辑状态（不是“受保护的视图”），再按一次“重新计算”"
+FOREIGN_BUTTON = (
+    "当前工作簿“{name}”是单位原有的自评表，不是 xlperf 自评表，“重新计算”不改写它。\n"
+    "请先导入：在命令行中运行 xlperf import “{name}” -o 新自评表.xlsx，再打开新文件按“重新计算”；"
+    "只查看得分和问题可用 xlperf check “{name}”"
+)
 
 
 class ExcelUI:
@@ -209,13 +289,14 @@ class ExcelUI:
 class XlwingsBook:
     """The book interface over a live xlwings Book.
 
-    ``read`` costs one call for the used range's values, one for its formulas and, per column
-    holding numbers, one or a few for number formats (cells formatted as a percentage are read
-    as :class:`~xlperf.core.values.Percent`, as the file reader does). ``write`` sends a whole
-    block in one call, putting back each KEEP cell's own content (its formula, if it had one),
-    and sets the block's number formats on its numeric cells with one call per format code, the
-    cells the file route formats (:meth:`xlperf.ooxml.patch.XlsxPatcher.set_block`). Only the
-    number format changes: fonts, fills and borders stay as they are, as on the file route.
+    ``read`` costs one call for the used range's values (two on a Mac: values and shown texts)
+    and, per column holding numbers, one or a few for number formats (cells formatted as a
+    percentage are read as :class:`~xlperf.core.values.Percent`, as the file reader does).
+    ``write`` sends only the cells the program owns, one call per rectangle of them
+    (:func:`owned_rectangles`): a KEEP cell is never re-entered. It then sets the block's number
+    formats on its numeric cells with one call per format code, the cells the file route formats
+    (:meth:`xlperf.ooxml.patch.XlsxPatcher.set_block`). Only the number format changes: fonts,
+    fills and borders stay as they are, as on the file route.
     """
 
     def __init__(self, xbook, *, mac: bool | None = None):
@@ -223,10 +304,9 @@ class XlwingsBook:
         self.name = xbook.name
         # xlwings on a Mac (appscript) has no multi-area ranges: _xlmac.py Sheet.range splits a
         # string address at ":" and keeps only the first cell of "C5:C9,E5:E9".
-        self._mac = sys.platform == "darwin" if mac is None else mac
-        self._values: dict[str, Grid] = {}
-        self._formulas: dict[str, Grid] = {}
+        self._mac = _is_mac(xbook) if mac is None else mac
         self._lifted: dict[str, Any] = {}
+        self._prepare_element = None
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self._book.sheets]
@@ -236,24 +316,55 @@ class XlwingsBook:
         rng = sht.used_range
         top, left = rng.row, rng.column
         height, width = rng.shape
-        values = _grid(rng.options(ndim=2, err_to_str=True).value, height, width)
-        formulas = _grid(rng.formula, height, width)  # .formula ignores options: str for one cell
-        grid = _pad(values, top, left)
-        self._values[sheet] = grid
-        self._formulas[sheet] = _pad(formulas, top, left)
+        values = _grid(self._values_of(rng), height, width)
         percent = _percent_cells(sht, values, top, left)
         return [
-            [Percent(v) if (r, c) in percent else _from_excel(v) for c, v in enumerate(line, 1)]
-            for r, line in enumerate(grid, 1)
+            [Percent(from_excel(v)) if (r, c) in percent else from_excel(v) for c, v in enumerate(line, 1)]
+            for r, line in enumerate(_pad(values, top, left), 1)
         ]
 
+    def _values_of(self, rng) -> Any:
+        """The used range's values, cell errors as their text ("#N/A").
+
+        Windows: ``options(ndim=2, err_to_str=True)`` (xlwings maps COM's error integers).
+        Mac: _xlmac.py ``Range.raw_value`` with ``err_to_str`` runs its ``ensure_2d``, which
+        returns None for a range of more than one row and column, so the values are read
+        without it (an error cell is appscript's ``missing_value``, given as None) and the
+        errors come from the range's ``string_value``, as xlwings itself does, in one more call.
+        """
+        if not self._mac:
+            return rng.options(ndim=2, err_to_str=True).value
+        values = rng.options(ndim=2).value
+        texts = rng.api.string_value.get()
+        height, width = rng.shape
+        grid = _grid(values, height, width)
+        for i, line in enumerate(_grid(texts, height, width)):
+            for j, text in enumerate(line):
+                if text in _ERROR_STRINGS and i < len(grid) and j < len(grid[i]):
+                    grid[i][j] = text
+        return grid
+
     def write(self, sheet: str, row: int, col: int, block: Grid, number_formats: dict[int, str] | None = None) -> None:
-        payload = to_excel_block(block, row, col, self._values.get(sheet, []), self._formulas.get(sheet, []))
+        """Write the block's owned cells only: one call per rectangle of owned cells
+        (:func:`owned_rectangles`); a KEEP cell (人工得分, 偏差原因分析, 定稿 …) is never sent,
+        so Excel never re-parses what the officer typed."""
         sht = self._book.sheets[sheet]
-        sht.range((row, col)).value = payload
+        prepare = self._prepare()
+        for r, c, rows in owned_rectangles(block, row, col):
+            rng = sht.range((r, c), (r + len(rows) - 1, c + len(rows[0]) - 1))
+            rng.raw_value = [[prepare(_text_safe(v), {}) for v in line] for line in rows]
         for code, address in format_addresses(block, row, col, number_formats or {}):
             for part in address.split(",") if self._mac else [address]:
                 sht.range(part).number_format = code
+
+    def _prepare(self):
+        """xlwings' own conversion of one Python value for Excel (the platform engine's
+        ``prepare_xl_data_element``: None → "", dates for COM or AppleScript, ints as floats on a
+        Mac), applied here so each rectangle is sent with ``raw_value``: the range already has the
+        block's shape, and ``.value`` would cost ~70 more round trips per write re-sizing it."""
+        if self._prepare_element is None:
+            self._prepare_element = self._book.app.engine.impl.prepare_xl_data_element
+        return self._prepare_element
 
     def add_sheet(self, name: str) -> None:
         sheets = self._book.sheets
@@ -284,6 +395,13 @@ class XlwingsBook:
                     cause = cause or exc
             if cause is not None:
                 raise ProtectionNotRestored(failed, cause)
+
+
+def _is_mac(xbook) -> bool:
+    """Whether xlwings drives Excel through its Mac implementation (_xlmac.py, appscript)."""
+    impl = getattr(xbook, "impl", None)
+    module = type(impl).__module__ if impl is not None else ""
+    return module.endswith("_xlmac") if module.startswith("xlwings.") else sys.platform == "darwin"
 
 
 _PROTECTION_FLAGS = (
@@ -484,7 +602,16 @@ def _pad(rows: list[list[Any]], top: int, left: int) -> Grid:
     return grid
 
 
-def _from_excel(value: Any) -> Any:
+def from_excel(value: Any) -> Any:
+    """A value as xlwings hands it over, as the file reader gives it.
+
+    pywin32 returns a number in a cell formatted as currency or 会计专用 as COM's Currency
+    type, a :class:`decimal.Decimal` (four decimal places; xlwings passes it through): it
+    becomes the float the file holds for the same number, so every rule sees a number.
+    Error texts (``"#N/A"``) become :class:`~xlperf.ooxml.CellError`, as from a file.
+    """
+    if isinstance(value, Decimal):
+        return float(value)
     if isinstance(value, str) and value in _ERROR_STRINGS:
         from xlperf.ooxml import CellError
 
@@ -492,37 +619,49 @@ def _from_excel(value: Any) -> Any:
     return value
 
 
-def to_excel_block(block: Grid, row: int, col: int, values: Grid, formulas: Grid) -> Grid:
-    """Replace KEEP with each cell's own content and make text that looks like a formula stay text."""
-    out: Grid = []
-    for i, line in enumerate(block):
-        r = row + i
-        new_line = []
-        for j, v in enumerate(line):
-            c = col + j
-            if v is KEEP:
-                f = _at(formulas, r, c)
-                old = _at(values, r, c)
-                if isinstance(f, str) and f.startswith("=") and f != old:
-                    new_line.append(f)  # a real formula: put it back as a formula
-                else:
-                    new_line.append(_text_safe(old))
-            else:
-                new_line.append(_text_safe(v))
-        out.append(new_line)
-    return out
+def owned_rectangles(block: Grid, row: int, col: int) -> list[tuple[int, int, Grid]]:
+    """The block's owned (non-KEEP) cells as rectangles (top row, left column, rows).
 
-
-def _at(grid: Grid, r: int, c: int) -> Any:
-    if r - 1 < len(grid) and c - 1 < len(grid[r - 1]):
-        return grid[r - 1][c - 1]
-    return None
+    Each row splits into runs of owned cells; a run continues the rectangle above it when the
+    row before had a run with the same columns, so a table whose owned columns are the same on
+    every row costs one rectangle per run of adjacent owned columns.
+    """
+    open_: dict[tuple[int, int], tuple[int, Grid]] = {}  # (first, last offset) -> (top row, rows)
+    done: list[tuple[int, int, Grid]] = []
+    for i, line in enumerate(list(block) + [[]]):
+        runs: list[tuple[int, int]] = []
+        start = None
+        for j, v in enumerate(list(line) + [KEEP]):
+            if v is not KEEP and start is None:
+                start = j
+            elif v is KEEP and start is not None:
+                runs.append((start, j - 1))
+                start = None
+        for span in list(open_):
+            if span not in runs:
+                top, rows = open_.pop(span)
+                done.append((top, col + span[0], rows))
+        for a, b in runs:
+            top, rows = open_.setdefault((a, b), (row + i, []))
+            rows.append(list(line[a : b + 1]))
+    return sorted(done)
 
 
 def _text_safe(v: Any) -> Any:
-    """Excel turns '=…' typed through the object model into a formula; an apostrophe keeps it text."""
-    if isinstance(v, str) and v.startswith(_FORMULA_PREFIXES):
+    """What Excel keeps exactly as written through the object model.
+
+    Excel parses text written to ``Range.Value`` as if typed: ``=…``, ``+…``, ``-…`` become
+    formulas, ``001`` a number, ``50%`` 0.5, ``1-2`` or ``1月2日`` a date, ``TRUE`` a boolean.
+    A leading apostrophe keeps the text as text (Excel stores it as the cell's prefix, not as
+    part of the value), so any text Excel might read as something else gets one.
+    """
+    if isinstance(v, str) and _EXCEL_MIGHT_PARSE.match(v):
         return "'" + v
     if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
         return _dt.datetime(v.year, v.month, v.day)
     return v
+
+
+_EXCEL_MIGHT_PARSE = re.compile(
+    r"^\s*(?:[=+\-@'.(\d$¥￥€£]|(?:true|false)\s*$|#)", re.IGNORECASE
+)

@@ -13,6 +13,10 @@ import xlwings as xw
 
 from xlperf.core import values as V
 from xlperf.core.scoring import grade_of, score_indicator
+from xlperf.excel.button import from_excel
+
+# Excel's Insert Function dialog shows at most 255 characters of a function's description
+# (xlwings puts the docstring there): every docstring stays within it (tests check).
 
 
 @xw.func
@@ -22,6 +26,7 @@ from xlperf.core.scoring import grade_of, score_indicator
 @xw.arg("direction", doc="指标方向（可省略）：≥ ≤ = 定性 时效")
 def XLPERF_SCORE(weight, target, actual, direction=None):
     """按评分规则计算一个三级指标的得分。无法自动判断时返回“需人工评分”。"""
+    target, actual = from_excel(target), from_excel(actual)
     rs = score_indicator(_number(weight), target, actual, direction or "")
     if rs.score is None:
         return "需人工评分" if rs.direction != "不适用" else "不适用"
@@ -34,7 +39,7 @@ def XLPERF_SCORE(weight, target, actual, direction=None):
 @xw.arg("direction", doc="指标方向（可省略）")
 def XLPERF_COMPLETION(target, actual, direction=None):
     """完成率（小数，设置为百分比格式显示）。无法计算时返回空。"""
-    rs = score_indicator(1.0, target, actual, direction or "")
+    rs = score_indicator(1.0, from_excel(target), from_excel(actual), direction or "")
     return rs.completion
 
 
@@ -50,12 +55,11 @@ def XLPERF_GRADE(total):
 @xw.func
 @xw.arg("value", doc="一个单元格的值，如 39.75万元")
 def XLPERF_PARSE(value):
-    """识别数值和单位：返回一行两格 [数值, 单位]；百分数返回 [95, "%"]，文字返回 [空, 原文]。
-
-    A 1x2 list: Excel with dynamic arrays spills it into the cell and the one to its right
-    (xlwings' legacy ``@xw.ret(expand=...)`` is not used: it rewrites the formula into a
-    range after the fact, which dynamic arrays made unnecessary)."""
-    p = V.parse_value(value)
+    """识别数值和单位：返回一行两格 [数值, 单位]；百分数返回 [95, "%"]，文字返回 [空, 原文]。"""
+    # A 1x2 list: Excel with dynamic arrays spills it into the cell and the one to its right
+    # (xlwings' legacy ``@xw.ret(expand=...)`` is not used: it rewrites the formula into a
+    # range after the fact, which dynamic arrays made unnecessary).
+    p = V.parse_value(from_excel(value))
     if p.number is not None and p.kind in (V.NUMBER, V.PERCENT, V.YEAR):
         return [[p.number, p.unit]]
     if p.kind == V.DATE and p.date is not None:
@@ -64,6 +68,8 @@ def XLPERF_PARSE(value):
 
 
 def _number(value) -> float:
+    """A number argument: a cell formatted as currency arrives as Decimal (COM Currency)."""
+    value = from_excel(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     p = V.parse_value(value)
