@@ -42,6 +42,23 @@ def test_corpus_agreement():
     assert agreement >= 0.95, f"agreement {agreement:.1%}; misses: {misses}"
 
 
+@pytest.mark.parametrize("path, threshold", [(MAIN, 0.95), (HELDOUT, 0.97)], ids=["corpus", "heldout"])
+def test_agreement_with_evaluators_on_the_corpus_and_the_held_out_split(path, threshold):
+    """Every row of both files, with its 二级指标 and 分值: the share that agrees with the evaluator,
+    and never full marks for a negated or partial actual nor 0 for a row that met its target."""
+    report = corpus.measure(path)
+    assert report.rows >= (60 if path == HELDOUT else 200)
+    misses = [corpus._show(row, got) for row, got in report.misses]
+    assert report.accuracy >= threshold, f"{report.accuracy:.1%}: " + "\n".join(misses)
+    assert not report.short_at_full, [corpus._show(row, got) for row, got in report.short_at_full]
+    assert not report.restated_at_zero, [corpus._show(row, got) for row, got in report.restated_at_zero]
+
+
+def test_the_held_out_split_covers_every_class():
+    classes = {r.cls for r in corpus.load(HELDOUT)}
+    assert {"deadline", "done_date", "reverse", "yesno", "tier", "unit", "negfact", "partial"} <= classes
+
+
 @pytest.mark.parametrize(
     "target, actual",
     [("提升", "未提升"), ("健全", "尚未健全"), ("保障困难群众基本医疗需求", "没有完全保障困难群众基本医疗需求")],

@@ -35,11 +35,18 @@ _LIST_KEYS = (
     "failures",
     "achievements",
     "yes_words",
+    "no_words",
     "question_markers",
     "none_words",
     "event_words",
+    "flaws",
+    "flaw_nouns",
+    "overruns",
+    "compliance_targets",
+    "within_budget",
 )
 _GROUP_KEYS = ("synonyms", "antonyms")
+_REPLACED_GROUP_KEYS = ("quality_tiers",)  # a ranking: a user file replaces it
 # punctuation and spaces carry no meaning here (after NFKC, full-width forms are half-width)
 _NOISE = re.compile(r"[\s\u3000,.;:!?，。；：！？、'\"“”‘’()（）\[\]【】《》<>〈〉…·~—_-]+")
 _PERCENT_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)%")
@@ -52,6 +59,7 @@ class Judgement:
 
     tier: str | None
     ratio: float | None = None  # "完成率85%" inside the text: scored like a percentage actual
+    over: float | None = None  # "超出预算8%": the actual as a share of its ceiling (1.08), scored by R4
     why: str = ""  # a short reason, for tests and the curious
 
 
@@ -67,6 +75,10 @@ class Rules:
     strip_re: re.Pattern[str] | None
     canonical_re: re.Pattern[str] | None
     good_news_re: re.Pattern[str]  # 无差错, 未发生安全事故: a negated event is good news, not a negation
+    flaw_re: re.Pattern[str]  # a negative fact: 挤占, 超支, 存在……问题
+    negated_flaw_re: re.Pattern[str]  # 无挤占挪用, 未超出预算, 不存在……问题: good news
+    overrun_re: re.Pattern[str]  # 超出预算8%
+    tiers: tuple[tuple[str, int], ...]  # (quality word, rank: 0 is best), longest word first
 
 
 # --- the word lists -----------------------------------------------------------------------------
@@ -106,6 +118,10 @@ def rules() -> Rules:
     antonyms = tuple((_norm(a), _norm(b)) for a, b in (g[:2] for g in data.get("antonyms", ()) if len(g) >= 2))
     strip = _alternation(words["fillers"] + words["intensifiers"])
     negation = _alternation(words["negations"])
+    flaw = _alternation(words["flaws"]) or "(?!)"
+    nouns = _alternation(words["flaw_nouns"]) or "(?!)"
+    facts = f"(?:{flaw})|存在.{{0,12}}?(?:{nouns})"
+    tiers = sorted(((_norm(w), rank) for rank, group in enumerate(data.get("quality_tiers", ())) for w in group if _norm(w)), key=lambda p: -len(p[0]))
     return Rules(
         words=words,
         canonical=tuple(canonical),
@@ -119,6 +135,12 @@ def rules() -> Rules:
         good_news_re=re.compile(
             f"(?:{negation or '(?!)'})(?:发生|出现|收到|接到)?(?:任何|重大|严重|较大|一般|安全|有效)?(?:{_alternation(words['event_words']) or '(?!)'})"
         ),
+        flaw_re=re.compile(facts),
+        negated_flaw_re=re.compile(
+            f"(?:{negation or '(?!)'})(?:发现|发生|出现|存在|有)?(?:任何|重大|严重|明显)?(?:{facts})(?:(?:和|及|与|或|、)?(?:{flaw}))*"
+        ),
+        overrun_re=re.compile(f"(?:{_alternation(words['overruns']) or '(?!)'})(?:了|约|达)?(\\d+(?:\\.\\d+)?)%"),
+        tiers=tuple(tiers),
     )
 
 
@@ -129,6 +151,8 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
             continue
         if key in _LIST_KEYS or key in _GROUP_KEYS:
             out[key] = [*base.get(key, []), *value]
+        elif key in _REPLACED_GROUP_KEYS:
+            out[key] = value
         else:
             out[key] = value
     return out
@@ -143,7 +167,7 @@ def _load_user(path: Path) -> dict[str, Any]:
     from xlperf.core.errors import InputError
 
     fields: dict[str, Any] = {key: (list[str] | None, None) for key in _LIST_KEYS}
-    fields.update({key: (list[list[str]] | None, None) for key in _GROUP_KEYS})
+    fields.update({key: (list[list[str]] | None, None) for key in (*_GROUP_KEYS, *_REPLACED_GROUP_KEYS)})
     fields["similarity_threshold"] = (float | None, Field(default=None, ge=0, le=100))
     user_rules = create_model("UserRules", __config__=ConfigDict(extra="forbid"), **fields)
     try:
@@ -212,10 +236,20 @@ def _judge(actual: str, target: str, r: Rules) -> Judgement:
     a, t = _norm(actual), _norm(target)
     if not a:
         return Judgement(None, why="空")
-    for step in (_answer_words, _events, _stated_tier, _restatement, _rate_in_text, _achievement, _similar):
+    for step in (_answer_words, _events, _facts, _stated_tier):
         found = step(a, t, r)
         if found is not None:
             return found
+    ranks = (_tier_rank(actual, r), _tier_rank(target, r))
+    found = _ranked(*ranks, r)
+    if found is not None:
+        return found
+    for step in (_restatement, _rate_in_text, _achievement, _similar):
+        found = step(a, t, r)
+        if found is not None:
+            return found
+    if ranks[0] is not None and ranks[1] is None:  # a bare 较好 or 良好 against a target without a tier
+        return Judgement(ACHIEVED, why="质量等级")
     return Judgement(None, why="无法判断")
 
 
@@ -227,17 +261,66 @@ def _is_event(t: str, r: Rules) -> bool:
 
 
 def _answer_words(a: str, t: str, r: Rules) -> Judgement | None:
-    """是 / 否 answer a 是否… question only; 无 / 0 alone answer an event target only."""
+    """是 / 否 answer a 是否… question or a 是 / 否 target only; 无 / 0 alone answer an event target only."""
     question = any(q and q in t for q in r.words["question_markers"])
     event = _is_event(t, r)
-    if a in r.words["yes_words"]:
-        if not question:
+    if t in r.words["yes_words"] or t in r.words["no_words"]:
+        wanted = "是" if t in r.words["yes_words"] else "否"  # the target is the answer itself
+    elif question:
+        wanted = "否" if event else "是"  # 是否发生安全事故: 否 is the good answer
+    else:
+        wanted = None
+    answer, rest = _answer_of(a, r)
+    if answer is None:
+        if a in r.words["none_words"] and not event:
+            return Judgement(None, why="“无”只回答事件类目标")
+        return None
+    if wanted is None:
+        if not rest and answer == "是":
             return Judgement(None, why="“是”不回答非“是否”类目标")
-        return Judgement(FAILED if event else ACHIEVED, why="是否")
-    if a == "否":
-        return Judgement(ACHIEVED if question and event else FAILED, why="是否")
-    if a in r.words["none_words"] and not event:
-        return Judgement(None, why="“无”只回答事件类目标")
+        if not rest:
+            return Judgement(FAILED, why="否")
+        return None  # 是/否 opening a sentence about something else: the sentence is read
+    if rest:  # "是，采购价格低于市场价": the answer, unless the rest says otherwise
+        said = _facts(rest, t, r) or _stated_tier(rest, t, r)
+        if said is not None and said.tier != ACHIEVED:
+            return said
+    return Judgement(ACHIEVED if answer == wanted else FAILED, why="是否")
+
+
+def _answer_of(a: str, r: Rules) -> tuple[str | None, str]:
+    """("是" or "否", what follows) when the actual is or opens with a yes / no answer."""
+    if a in r.words["yes_words"]:
+        return "是", ""
+    if a in r.words["no_words"]:
+        return "否", ""
+    for words, answer in ((r.words["no_words"], "否"), (r.words["yes_words"], "是")):
+        for w in sorted(words, key=len, reverse=True):
+            if w and a.startswith(w) and not a.startswith("是否"):
+                return answer, a[len(w):]
+    return None, ""
+
+
+def _facts(a: str, t: str, r: Rules) -> Judgement | None:
+    """Negative facts (挤占, 挪用, 违规, 超支, 存在……问题): stated, the target was missed (partly,
+    with 基本 or 个别); negated (无挤占挪用, 未超出预算), they answer a compliance or budget target."""
+    masked_a = r.negated_flaw_re.sub("□", a)
+    masked_t = r.negated_flaw_re.sub("□", t)
+    stated = len(r.flaw_re.findall(masked_a))
+    if stated > len(r.flaw_re.findall(masked_t)):
+        over = r.overrun_re.search(masked_a)
+        if over is not None and not _more(a, t, r.words["partials"]):
+            return Judgement(None, over=1 + float(over.group(1)) / 100, why="超出比例")
+        if _more(a, t, r.words["partials"]):
+            return Judgement(PARTIAL, why="基本……个别问题")
+        return Judgement(FAILED, why="负面事实")
+    compliance = any(w and w in t for w in r.words["compliance_targets"])
+    if not compliance or _negations(masked_a, r) > _negations(masked_t, r) or _more(a, t, r.words["partials"]):
+        return None
+    if masked_a != a:
+        return Judgement(ACHIEVED, why="未发生负面事实")
+    if "预算" in t and any(w and w in a for w in r.words["within_budget"]):
+        return Judgement(ACHIEVED, why="预算内")
     return None
 
 
@@ -258,14 +341,44 @@ def _stated_tier(a: str, t: str, r: Rules) -> Judgement | None:
     for x, y in r.antonyms:
         if (x in ct and y in ca and y not in ct) or (y in ct and x in ca and x not in ct):
             return Judgement(FAILED, why=f"反义：{x}/{y}")
+    partly = _more(a, t, r.words["partials"])  # 基本……，个别……不全: a flaw after 基本 is partial
     if _negations(a, r) > _negations(t, r):
         if len(r.not_fully_re.findall(a)) > len(r.not_fully_re.findall(t)):
             return Judgement(PARTIAL, why="未完全")
-        return Judgement(FAILED, why="否定")
+        return Judgement(PARTIAL, why="部分否定") if partly else Judgement(FAILED, why="否定")
     if _more(a, t, r.words["failures"]):
-        return Judgement(FAILED, why="未达成措辞")
-    if _more(a, t, r.words["partials"]):
+        return Judgement(PARTIAL, why="部分措辞") if partly else Judgement(FAILED, why="未达成措辞")
+    if partly:
         return Judgement(PARTIAL, why="部分措辞")
+    return None
+
+
+_CLAUSE_END = re.compile(r"[\s,.;:!?，。；：！？、]+")
+
+
+def _tier_rank(text: str, r: Rules) -> int | None:
+    """The rank of the quality word that ends a clause of ``text`` (0 is best), if one does."""
+    if not r.tiers:
+        return None
+    for clause in _CLAUSE_END.split(unicodedata.normalize("NFKC", str(text)).lower()):
+        for word, rank in r.tiers:
+            if clause.endswith(word):
+                return rank
+    return None
+
+
+def _ranked(actual: int | None, target: int | None, r: Rules) -> Judgement | None:
+    """Quality words scored by tier: at or above the target's tier is achieved, below it partly,
+    the last tier not; against a target without one, the second-to-last tier (一般) is partial."""
+    if actual is None:
+        return None
+    last = max(rank for _, rank in r.tiers)
+    if actual == last:
+        return Judgement(FAILED, why="质量等级")
+    if target is not None:
+        return Judgement(ACHIEVED if actual <= target else PARTIAL, why="质量等级")
+    if actual == last - 1:
+        return Judgement(PARTIAL, why="质量等级")
     return None
 
 
