@@ -241,6 +241,10 @@ def score_indicator(
 
 def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, direction: str, cfg: ScoringConfig) -> None:
     if not target.is_quantity or not actual.is_quantity:
+        months = V.month_as_quantity(actual) if target.is_quantity else None
+        if months is not None:  # "2月" against "≤3月": two months
+            _score_quantitative(rs, w, target, months, direction, cfg)
+            return
         if actual.kind in (V.YEAR, V.DATE) and target.is_quantity:
             rs.notes.append(("W306", "actual", {}))
         amount = V.quantity_in_text(actual, target)

@@ -432,6 +432,15 @@ def quantity_in_text(actual: Parsed, target: Parsed) -> Parsed | None:
     return Parsed(raw=actual.raw, kind=NUMBER, number=found.pop(), unit=target.unit)
 
 
+def month_as_quantity(p: Parsed) -> Parsed | None:
+    """A month written without its year (2月) read as a number of months, for a target that is a
+    quantity (≤3月 is a duration there, not March)."""
+    if p.kind != DATE or p.relative_year is None:
+        return None
+    s = normalize_text(p.raw)
+    return _as_quantity(p.raw, s, re.sub(r"\s+", "", s))
+
+
 def _as_quantity(raw: str, s: str, compact: str) -> Parsed | None:
     m = _QUANT_RE.match(compact)
     number = _to_float(m["num"]) if m else None
