@@ -281,11 +281,15 @@ def _answer_words(a: str, t: str, r: Rules) -> Judgement | None:
         if not rest:
             return Judgement(FAILED, why="否")
         return None  # 是/否 opening a sentence about something else: the sentence is read
-    if rest:  # "是，采购价格低于市场价": the answer, unless the rest says otherwise
-        said = _facts(rest, t, r) or _stated_tier(rest, t, r)
+    if answer != wanted:
+        return Judgement(FAILED, why="是否")
+    if rest:  # "是，采购价格低于市场价": the answer, unless the rest takes it back
+        # after 是, a negation or partial wording takes it back; after 否 ("否，未发生") a negation
+        # repeats the answer, so only a stated flaw does
+        said = _facts(rest, t, r) if answer == "否" else (_facts(rest, t, r) or _stated_tier(rest, t, r))
         if said is not None and said.tier != ACHIEVED:
             return said
-    return Judgement(ACHIEVED if answer == wanted else FAILED, why="是否")
+    return Judgement(ACHIEVED, why="是否")
 
 
 def _answer_of(a: str, r: Rules) -> tuple[str | None, str]:

@@ -74,7 +74,7 @@ _DATE_RE = re.compile(
 # 第四季度, 上半年, 年底前, 年内, 次年3月, 2022年上半年.
 _PERIOD_RE = re.compile(
     r"^(?P<op>{ops})?(?:(?P<y>(?:19|20)\d\d)年度?|(?P<rel>次年|下年|明年|翌年|当年|本年|今年))?"
-    r"(?:(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月份?|第?(?P<q>[1-4一二三四])季度|(?P<h>[上下])半年|(?P<end>年底|年末|年内|年度内|年度末))"
+    r"(?:(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月份?(?:(?P<d>\d{{1,2}})日)?|第?(?P<q>[1-4一二三四])季度|(?P<h>[上下])半年|(?P<end>年底|年末|年内|年度内|年度末))"
     r"(?P<sop>底前|末前|底|末|前|以前|之前|内)?$".format(ops=_PREFIX_OPS)
 )
 _NEXT_YEAR = ("次年", "下年", "明年", "翌年")
@@ -361,7 +361,10 @@ def _as_period(raw: str, compact: str) -> Parsed | None:
     year = int(m["y"]) if m["y"] else PLACEHOLDER_YEAR
     relative = None if m["y"] else (1 if m["rel"] in _NEXT_YEAR else 0)
     op = _OPS.get(m["op"] or "") or ("<=" if m["sop"] or m["end"] in ("年内", "年度内") else None)
-    date = _dt.date(year, month, _last_day(year, month))
+    day = int(m["d"]) if m["d"] else _last_day(year, month)
+    if not 1 <= day <= _last_day(year, month):
+        return None
+    date = _dt.date(year, month, day)
     return Parsed(raw=raw, kind=DATE, date=date, number=float(year) if m["y"] else None, op=op, relative_year=relative)
 
 
@@ -396,9 +399,9 @@ def _on_year(d: _dt.date, year: int) -> _dt.date:
 def date_in_text(actual: Parsed) -> Parsed | None:
     """The one date a sentence gives (已于10月完成, 2021年11月底前已全部发放); None when it gives
     none or more than one."""
-    if actual.kind != TEXT:
+    if actual.kind not in (TEXT, NUMBER):  # 因疫情影响延至11月完成 reads as a labelled number
         return None
-    found = {m.group(0) for m in _DATE_IN_TEXT.finditer(actual.text)}
+    found = {m.group(0) for m in _DATE_IN_TEXT.finditer(re.sub(r"\s+", "", normalize_text(actual.raw)))}
     if len(found) != 1:
         return None
     return _as_when(actual.raw, found.pop())
