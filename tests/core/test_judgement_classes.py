@@ -202,6 +202,7 @@ def test_user_file_replaces_the_tier_scale(tmp_path, monkeypatch):
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 100), st.integers(0, 120), st.sampled_from(["", "%", "百分比"]), weights)
 def test_property_percent_written_as_a_word_scores_like_percent(a, b, unit, w):
+    assume(unit or b > 1.5)  # a bare 0–1.5 against a percent target is a percent-formatted cell (0.95)
     word = score_indicator(w, f"≥{a}百分比", f"{b}{unit}").score
     sign = score_indicator(w, f"≥{a}%", f"{b}%").score
     assert word == sign == pytest.approx(min(w, w * b / a), abs=0.005 + 1e-9)
@@ -238,6 +239,17 @@ def test_property_a_flaw_after_basically_keeps_the_partial_tier(target, form, w)
 @given(st.sampled_from(COMPLIANCE), st.sampled_from(["无挤占挪用", "未发现挤占挪用情况", "未发生违规", "不存在违规使用资金问题", "没有挪用"]), weights)
 def test_property_a_negated_flaw_answers_a_compliance_target(target, actual, w):
     assert score_indicator(w, target, actual, "", "质量指标").score == w
+
+
+@pytest.mark.parametrize("target", ["杜绝挤占挪用", "防止违规使用资金", "严禁截留资金"])
+def test_a_target_that_keeps_a_flaw_away_is_missed_when_the_flaw_is_stated(target):
+    assert score_indicator(10, target, "存在挪用、违规使用、截留资金问题").score == 0
+    assert score_indicator(10, target, "未发现挤占挪用、违规使用、截留资金情况").score == 10
+
+
+def test_a_bare_tier_word_does_not_answer_a_numeric_target():
+    assert score_indicator(10, "≥90%", "一般").score is None
+    assert score_indicator(10, "≥90%", "较好").score is None
 
 
 # --- invariants over any text -----------------------------------------------------------------------

@@ -41,6 +41,7 @@ _LIST_KEYS = (
     "event_words",
     "flaws",
     "flaw_nouns",
+    "averting",
     "overruns",
     "compliance_targets",
     "within_budget",
@@ -137,7 +138,7 @@ def rules() -> Rules:
         ),
         flaw_re=re.compile(facts),
         negated_flaw_re=re.compile(
-            f"(?:{negation or '(?!)'})(?:发现|发生|出现|存在|有)?(?:任何|重大|严重|明显)?(?:{facts})(?:(?:和|及|与|或|、)?(?:{flaw}))*"
+            f"(?:{_alternation(words['negations'] + words['averting']) or '(?!)'})(?:了)?(?:发现|发生|出现|存在|有)?(?:任何|重大|严重|明显)?(?:{facts})(?:(?:(?!但|却|而|仍|存在|有)\\w){{0,4}}?(?:{flaw}))*"
         ),
         overrun_re=re.compile(f"(?:{_alternation(words['overruns']) or '(?!)'})(?:了|约|达)?(\\d+(?:\\.\\d+)?)%"),
         tiers=tuple(tiers),
@@ -236,20 +237,20 @@ def _judge(actual: str, target: str, r: Rules) -> Judgement:
     a, t = _norm(actual), _norm(target)
     if not a:
         return Judgement(None, why="空")
-    for step in (_answer_words, _events, _facts, _stated_tier):
+    for step in (_answer_words, _facts, _events, _stated_tier):
         found = step(a, t, r)
         if found is not None:
             return found
     ranks = (_tier_rank(actual, r), _tier_rank(target, r))
-    found = _ranked(*ranks, r)
+    found = _ranked(*ranks, t, r)
     if found is not None:
         return found
     for step in (_restatement, _rate_in_text, _achievement, _similar):
         found = step(a, t, r)
         if found is not None:
             return found
-    if ranks[0] is not None and ranks[1] is None:  # a bare 较好 or 良好 against a target without a tier
-        return Judgement(ACHIEVED, why="质量等级")
+    if ranks[0] is not None and ranks[1] is None and not _DIGIT.search(t):
+        return Judgement(ACHIEVED, why="质量等级")  # a bare 较好 or 良好 against a qualitative target without a tier
     return Judgement(None, why="无法判断")
 
 
@@ -318,7 +319,8 @@ def _facts(a: str, t: str, r: Rules) -> Judgement | None:
         if _more(a, t, r.words["partials"]):
             return Judgement(PARTIAL, why="基本……个别问题")
         return Judgement(FAILED, why="负面事实")
-    compliance = any(w and w in t for w in r.words["compliance_targets"])
+    # a target about compliance or the budget, or one that names a flaw to keep away (严禁截留资金)
+    compliance = any(w and w in t for w in r.words["compliance_targets"]) or r.flaw_re.search(t) is not None
     if not compliance or _negations(masked_a, r) > _negations(masked_t, r) or _more(a, t, r.words["partials"]):
         return None
     if masked_a != a:
@@ -371,7 +373,10 @@ def _tier_rank(text: str, r: Rules) -> int | None:
     return None
 
 
-def _ranked(actual: int | None, target: int | None, r: Rules) -> Judgement | None:
+_DIGIT = re.compile(r"\d")
+
+
+def _ranked(actual: int | None, target: int | None, target_text: str, r: Rules) -> Judgement | None:
     """Quality words scored by tier: at or above the target's tier is achieved, below it partly,
     the last tier not; against a target without one, the second-to-last tier (一般) is partial."""
     if actual is None:
@@ -381,8 +386,8 @@ def _ranked(actual: int | None, target: int | None, r: Rules) -> Judgement | Non
         return Judgement(FAILED, why="质量等级")
     if target is not None:
         return Judgement(ACHIEVED if actual <= target else PARTIAL, why="质量等级")
-    if actual == last - 1:
-        return Judgement(PARTIAL, why="质量等级")
+    if actual == last - 1 and not _DIGIT.search(target_text):
+        return Judgement(PARTIAL, why="质量等级")  # 一般 against a qualitative target ("≥90%" asks for a number)
     return None
 
 
