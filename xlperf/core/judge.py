@@ -2,9 +2,11 @@
 
 Real actuals rarely repeat the target: ``保障了参保人员待遇`` restates ``保障参保人员待遇``,
 ``明显提升`` answers ``有效提升``, while ``尚未健全`` and ``没有完全保障…`` contain the target
-word and say the opposite. :func:`judge` normalises both texts, looks for wording that states a
-tier (negation, partial, failure), then for a restatement (equal or contained after
-normalisation, or similar by rapidfuzz's ratio) and for words that state achievement.
+word and say the opposite. :func:`judge` normalises both texts, reads a 是/否 answer, then
+negative facts (挤占, 挪用, 超支, 存在……问题; negated they are good news; with 基本/个别 a partial
+tier), wording that states a tier (negation, partial, failure), the ranked quality words
+(显著 > 明显 > 良好 > 较好 > 一般 > 较差), then a restatement (equal or contained after
+normalisation, or similar by rapidfuzz's ratio) and words that state achievement.
 
 The word lists live in ``xlperf/core/data/judgement.toml``; a user file (``XLPERF_JUDGEMENT``
 or ``judgement.toml`` in the user's xlperf config folder, see docs/judgement.md) adds to them.
