@@ -116,6 +116,12 @@ def test_property_an_overrun_percent_is_a_reverse_ratio(pct, target, word, w):
     assert rs.score == pytest.approx(w / (1 + pct / 100), abs=0.005 + 1e-9) and not rs.met
 
 
+def test_a_decimal_percent_inside_a_sentence_keeps_its_point():
+    """覆盖率85.5% is 85.5 %, not 855 % (full marks); 超出预算8.5% is 108.5 %."""
+    assert score_indicator(10, "全覆盖", "已完成，覆盖率85.5%").score == 8.55
+    assert score_indicator(10, "不超过预算", "超出预算8.5%", "", "成本指标").score == 9.22
+
+
 def test_an_overrun_percent_follows_the_linear_formula_when_configured():
     from xlperf.core.models import ScoringConfig
 
@@ -126,6 +132,15 @@ def test_an_overrun_percent_follows_the_linear_formula_when_configured():
 @pytest.mark.parametrize("actual", ["未超出预算", "未超预算", "没有超支", "不超过预算", "在预算范围内", "预算内", "节约3万元"])
 def test_within_the_budget_in_words_is_met(actual):
     assert score_indicator(5, "不超过预算", actual, "", "成本指标").score == 5
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.decimals(min_value=50, max_value=200, places=1).map(float), st.sampled_from(["不超过预算", "控制在预算内", "不突破预算"]),
+       st.sampled_from(["预算执行率{p}%", "支出占预算{p}%", "执行率为{p}%"]), weights)
+def test_property_a_share_of_the_budget_is_compared_with_the_ceiling(pct, target, form, w):
+    rs = score_indicator(w, target, form.format(p=f"{pct:g}"), "", "成本指标")
+    expected = w if pct <= 100 else w * 100 / pct
+    assert rs.score == pytest.approx(expected, abs=0.005 + 1e-9)
 
 
 @pytest.mark.parametrize("actual", ["超出预算", "超支", "项目超支3万元", "突破预算"])

@@ -47,11 +47,14 @@ _LIST_KEYS = (
     "overruns",
     "compliance_targets",
     "within_budget",
+    "ceiling_markers",
+    "budget_shares",
 )
 _GROUP_KEYS = ("synonyms", "antonyms")
 _REPLACED_GROUP_KEYS = ("quality_tiers",)  # a ranking: a user file replaces it
 # punctuation and spaces carry no meaning here (after NFKC, full-width forms are half-width)
-_NOISE = re.compile(r"[\s\u3000,.;:!?，。；：！？、'\"“”‘’()（）\[\]【】《》<>〈〉…·~—_-]+")
+# (a point or comma between digits stays: 85.5% is not 855%)
+_NOISE = re.compile(r"(?:[\s\u3000;:!?，。；：！？、'\"“”‘’()（）\[\]【】《》<>〈〉…·~—_-]|(?<!\d)[.,]|[.,](?!\d))+")
 _PERCENT_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)%")
 _POSITIVE_COUNT = re.compile(r"(?<![\d.])([1-9]\d*)(?:起|次|件|例|人次|个|宗|家)")
 
@@ -82,6 +85,7 @@ class Rules:
     negated_flaw_re: re.Pattern[str]  # 无挤占挪用, 未超出预算, 不存在……问题: good news
     overrun_re: re.Pattern[str]  # 超出预算8%
     tiers: tuple[tuple[str, int], ...]  # (quality word, rank: 0 is best), longest word first
+    share_re: re.Pattern[str]  # 预算执行率98%: a percentage of the budget
 
 
 # --- the word lists -----------------------------------------------------------------------------
@@ -144,6 +148,7 @@ def rules() -> Rules:
         ),
         overrun_re=re.compile(f"(?:{_alternation(words['overruns']) or '(?!)'})(?:了|约|达)?(\\d+(?:\\.\\d+)?)%"),
         tiers=tuple(tiers),
+        share_re=re.compile(f"(?:{_alternation(words['budget_shares']) or '(?!)'})(?:为|达|是|约)?(\\d+(?:\\.\\d+)?)%"),
     )
 
 
@@ -329,6 +334,10 @@ def _facts(a: str, t: str, r: Rules) -> Judgement | None:
         return Judgement(ACHIEVED, why="未发生负面事实")
     if "预算" in t and any(w and w in a for w in r.words["within_budget"]):
         return Judgement(ACHIEVED, why="预算内")
+    share = r.share_re.search(a) if "预算" in t and any(w and w in t for w in r.words["ceiling_markers"]) else None
+    if share is not None:  # 预算执行率98% against 不超过预算
+        value = float(share.group(1)) / 100
+        return Judgement(ACHIEVED, why="预算内") if value <= 1 else Judgement(None, over=value, why="超出比例")
     return None
 
 
