@@ -262,6 +262,18 @@ def test_a_target_that_keeps_a_flaw_away_is_missed_when_the_flaw_is_stated(targe
     assert score_indicator(10, target, "未发现挤占挪用、违规使用、截留资金情况").score == 10
 
 
+@pytest.mark.parametrize("actual, full", [("违规金额0元", True), ("挪用资金0笔", True), ("违规金额为零", True), ("挪用资金10万元", False), ("违规2笔", False)])
+def test_a_flaw_counted_at_zero_is_good_news(actual, full):
+    assert (score_indicator(10, "按规定使用资金", actual).score == 10) is full
+
+
+@pytest.mark.parametrize("target", ["案件办结后3个工作日", "3个工作日", "15天", "1个月"])
+def test_a_time_limit_in_a_timeliness_row_is_a_ceiling(target):
+    assert score_indicator(10, target, "2个工作日" if "工作日" in target else "1天", "", "时效指标").score == 10
+    late = {"案件办结后3个工作日": "6个工作日", "3个工作日": "6个工作日", "15天": "30天", "1个月": "2个月"}[target]
+    assert score_indicator(10, target, late, "", "时效指标").score == 5
+
+
 def test_a_bare_tier_word_does_not_answer_a_numeric_target():
     assert score_indicator(10, "≥90%", "一般").score is None
     assert score_indicator(10, "≥90%", "较好").score is None

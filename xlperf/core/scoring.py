@@ -31,6 +31,7 @@ from xlperf.core.models import (
 EPS = 1e-9
 WEIGHT_TOLERANCE = 0.005  # weights summing to 99.999 are 100 for practical purposes; 99.99 is not
 MONEY_UNITS = ("元", "万元", "亿元")
+DURATION_UNITS = ("天", "日", "个工作日", "工作日", "个月", "月", "周", "小时", "个小时", "分钟")
 SAME_UNITS = {"日": "天", "天": "天", "个工作日": "工作日", "工作日": "工作日", "人": "人", "名": "人", "位": "人"}
 
 NA = "不适用"
@@ -127,6 +128,8 @@ def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str, level3: str
             return REVERSE
         if "时效" in level2 and target.kind == V.NUMBER and _excel_serial(target) is not None:
             return TIME
+        if "时效" in level2 and target.kind == V.NUMBER and target.unit in DURATION_UNITS:
+            return REVERSE  # 案件办结后3个工作日: a time limit, the fewer days the better
         return POSITIVE
     if "时效" in level2:
         return TIME
