@@ -267,6 +267,12 @@ def test_a_flaw_counted_at_zero_is_good_news(actual, full):
     assert (score_indicator(10, "按规定使用资金", actual).score == 10) is full
 
 
+@pytest.mark.parametrize("actual", ["查处违规案件5起", "开展违规行为专项整治3次", "追回违规资金12万元"])
+def test_acting_against_a_flaw_states_no_flaw(actual):
+    rs = score_indicator(10, "加强基金监管", actual)
+    assert rs.score != 0  # not 未达成 for the work a supervision project exists to do
+
+
 @pytest.mark.parametrize("target", ["案件办结后3个工作日", "3个工作日", "15天", "1个月"])
 def test_a_time_limit_in_a_timeliness_row_is_a_ceiling(target):
     assert score_indicator(10, target, "2个工作日" if "工作日" in target else "1天", "", "时效指标").score == 10

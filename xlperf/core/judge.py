@@ -44,6 +44,7 @@ _LIST_KEYS = (
     "flaws",
     "flaw_nouns",
     "averting",
+    "campaigns",
     "overruns",
     "compliance_targets",
     "within_budget",
@@ -145,6 +146,8 @@ def rules() -> Rules:
         flaw_re=re.compile(facts),
         negated_flaw_re=re.compile(
             f"(?:{_alternation(words['negations'] + words['averting']) or '(?!)'})(?:了)?(?:发现|发生|出现|存在|有)?(?:任何|重大|严重|明显)?(?:{facts})(?:(?:(?!但|却|而|仍|存在|有)\\w){{0,4}}?(?:{flaw}))*"
+            # 违规行为专项整治: a campaign against the flaw
+            f"|(?:{flaw})(?:行为|资金|问题|案件)?(?:{_alternation(words['campaigns']) or '(?!)'})"
             # 违规金额0元, 挪用资金0笔: a flaw counted at zero
             f"|(?:{flaw})(?:(?!但|却|而|仍|存在|有)[^\\d]){{0,4}}?(?:为|是)?(?:0|零)(?![\\d.])(?:元|万元|起|次|件|笔|个|项|例|宗)?"
         ),
