@@ -266,9 +266,9 @@ def test_hunan_table_typed_into_the_template_file(tmp_path):
 def _plain_targets() -> list[str]:
     """The corpus targets, without those about events to avoid (没有事故 is good news there)."""
     from xlperf.core.judge import is_event_target
-    from tests.core.test_judge import _corpus
+    from tests.core.test_judge import _wording_rows
 
-    return sorted({t for _, t, _, _ in _corpus() if not is_event_target(t) and "是否" not in t})
+    return sorted({r.target for r in _wording_rows() if not is_event_target(r.target) and "是否" not in r.target})
 
 
 _CORPUS_TARGETS = _plain_targets()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import pathlib
+import sys
 
 import pytest
 
@@ -10,39 +12,51 @@ from xlperf.core import judge as J
 from xlperf.core.errors import InputError
 from xlperf.core.scoring import score_indicator
 
-CORPUS = pathlib.Path(__file__).parents[1] / "data" / "judgement_corpus.tsv"
-NOT_FULL = ("negation", "notfully", "partial", "failure")
+ACCURACY = pathlib.Path(__file__).parents[2] / "benchmarks" / "judgement_accuracy.py"
+_spec = importlib.util.spec_from_file_location("judgement_accuracy", ACCURACY)
+corpus = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = corpus  # dataclasses look their module up there
+_spec.loader.exec_module(corpus)
+MAIN, HELDOUT = corpus.FILES
 
 
-def _corpus() -> list[tuple[str, str, str, str]]:
-    rows = []
-    for line in CORPUS.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            category, target, actual, expected = line.split("\t")
-            rows.append((category, target, actual, expected))
-    return rows
+def _wording_rows():
+    """The rows written from the reference wording (qualitative pairs, scored with 分值 10)."""
+    return [r for r in corpus.load(MAIN) if r.source.startswith("wording")]
 
 
-def _tier(target: str, actual: str, weight: float = 10) -> tuple[str, float | None]:
-    rs = score_indicator(weight, target, actual)
-    return ("待定" if rs.score is None else rs.tier or "达成"), rs.score
-
-
-@pytest.mark.parametrize("category, target, actual, expected", _corpus(), ids=lambda x: x if isinstance(x, str) else "")
-def test_corpus_pair_is_never_more_generous_than_an_evaluator(category, target, actual, expected):
-    tier, score = _tier(target, actual)
-    if category in NOT_FULL or expected in ("部分达成", "未达成"):
-        assert score is None or score < 10, f"{actual} / {target}: full marks for a negated or partial actual"
-    if expected == "待定":
-        assert tier in ("待定", "部分达成", "未达成")
+@pytest.mark.parametrize("row", _wording_rows(), ids=lambda r: f"{r.cls}-{r.line}")
+def test_corpus_pair_is_never_more_generous_than_an_evaluator(row):
+    got = corpus.score(row)
+    if row.short_of_target:
+        assert got is None or got < row.weight, f"{row.actual} / {row.target}: full marks for a negated or partial actual"
+    if row.expected == "待定":
+        assert got is None or got < row.weight
 
 
 def test_corpus_agreement():
-    rows = _corpus()
+    rows = _wording_rows()
     assert len(rows) >= 80
-    misses = [(t, a, e, _tier(t, a)[0]) for _, t, a, e in rows if _tier(t, a)[0] != e]
+    misses = [(r.target, r.actual, r.expected, corpus.score(r)) for r in rows if not corpus.agrees(r, corpus.score(r))]
     agreement = 1 - len(misses) / len(rows)
     assert agreement >= 0.95, f"agreement {agreement:.1%}; misses: {misses}"
+
+
+@pytest.mark.parametrize("path, threshold", [(MAIN, 0.95), (HELDOUT, 0.97)], ids=["corpus", "heldout"])
+def test_agreement_with_evaluators_on_the_corpus_and_the_held_out_split(path, threshold):
+    """Every row of both files, with its 二级指标 and 分值: the share that agrees with the evaluator,
+    and never full marks for a negated or partial actual nor 0 for a row that met its target."""
+    report = corpus.measure(path)
+    assert report.rows >= (60 if path == HELDOUT else 200)
+    misses = [corpus._show(row, got) for row, got in report.misses]
+    assert report.accuracy >= threshold, f"{report.accuracy:.1%}: " + "\n".join(misses)
+    assert not report.short_at_full, [corpus._show(row, got) for row, got in report.short_at_full]
+    assert not report.restated_at_zero, [corpus._show(row, got) for row, got in report.restated_at_zero]
+
+
+def test_the_held_out_split_covers_every_class():
+    classes = {r.cls for r in corpus.load(HELDOUT)}
+    assert {"deadline", "done_date", "reverse", "yesno", "tier", "unit", "negfact", "partial"} <= classes
 
 
 @pytest.mark.parametrize(

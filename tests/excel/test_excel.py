@@ -142,6 +142,8 @@ def test_udfs_are_plain_python_over_the_same_core():
     assert udfs.XLPERF_PARSE("39.75万元") == [[39.75, "万元"]]
     assert udfs.XLPERF_PARSE("≥95%") == [[95.0, "%"]]
     assert udfs.XLPERF_PARSE("持续") == [[None, "持续"]]
+    assert udfs.XLPERF_PARSE("9月前") == [[None, "9月前"]]  # a month without its year: no date to show
+    assert udfs.XLPERF_PARSE("2021年12月完成") == [["2021-12-31", "日期"]]
 
 
 def test_udfs_take_currency_cells_as_numbers():

@@ -2,9 +2,11 @@
 
 Real actuals rarely repeat the target: ``保障了参保人员待遇`` restates ``保障参保人员待遇``,
 ``明显提升`` answers ``有效提升``, while ``尚未健全`` and ``没有完全保障…`` contain the target
-word and say the opposite. :func:`judge` normalises both texts, looks for wording that states a
-tier (negation, partial, failure), then for a restatement (equal or contained after
-normalisation, or similar by rapidfuzz's ratio) and for words that state achievement.
+word and say the opposite. :func:`judge` normalises both texts, reads a 是/否 answer, then
+negative facts (挤占, 挪用, 超支, 存在……问题; negated they are good news; with 基本/个别 a partial
+tier), wording that states a tier (negation, partial, failure), the ranked quality words
+(显著 > 明显 > 良好 > 较好 > 一般 > 较差), then a restatement (equal or contained after
+normalisation, or similar by rapidfuzz's ratio) and words that state achievement.
 
 The word lists live in ``xlperf/core/data/judgement.toml``; a user file (``XLPERF_JUDGEMENT``
 or ``judgement.toml`` in the user's xlperf config folder, see docs/judgement.md) adds to them.
@@ -35,13 +37,25 @@ _LIST_KEYS = (
     "failures",
     "achievements",
     "yes_words",
+    "no_words",
     "question_markers",
     "none_words",
     "event_words",
+    "flaws",
+    "flaw_nouns",
+    "averting",
+    "campaigns",
+    "overruns",
+    "compliance_targets",
+    "within_budget",
+    "ceiling_markers",
+    "budget_shares",
 )
 _GROUP_KEYS = ("synonyms", "antonyms")
+_REPLACED_GROUP_KEYS = ("quality_tiers",)  # a ranking: a user file replaces it
 # punctuation and spaces carry no meaning here (after NFKC, full-width forms are half-width)
-_NOISE = re.compile(r"[\s\u3000,.;:!?，。；：！？、'\"“”‘’()（）\[\]【】《》<>〈〉…·~—_-]+")
+# (a point or comma between digits stays: 85.5% is not 855%)
+_NOISE = re.compile(r"(?:[\s\u3000;:!?，。；：！？、'\"“”‘’()（）\[\]【】《》<>〈〉…·~—_-]|(?<!\d)[.,]|[.,](?!\d))+")
 _PERCENT_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)%")
 _POSITIVE_COUNT = re.compile(r"(?<![\d.])([1-9]\d*)(?:起|次|件|例|人次|个|宗|家)")
 
@@ -52,6 +66,7 @@ class Judgement:
 
     tier: str | None
     ratio: float | None = None  # "完成率85%" inside the text: scored like a percentage actual
+    over: float | None = None  # "超出预算8%": the actual as a share of its ceiling (1.08), scored by R4
     why: str = ""  # a short reason, for tests and the curious
 
 
@@ -67,6 +82,11 @@ class Rules:
     strip_re: re.Pattern[str] | None
     canonical_re: re.Pattern[str] | None
     good_news_re: re.Pattern[str]  # 无差错, 未发生安全事故: a negated event is good news, not a negation
+    flaw_re: re.Pattern[str]  # a negative fact: 挤占, 超支, 存在……问题
+    negated_flaw_re: re.Pattern[str]  # 无挤占挪用, 未超出预算, 不存在……问题: good news
+    overrun_re: re.Pattern[str]  # 超出预算8%
+    tiers: tuple[tuple[str, int], ...]  # (quality word, rank: 0 is best), longest word first
+    share_re: re.Pattern[str]  # 预算执行率98%: a percentage of the budget
 
 
 # --- the word lists -----------------------------------------------------------------------------
@@ -106,6 +126,10 @@ def rules() -> Rules:
     antonyms = tuple((_norm(a), _norm(b)) for a, b in (g[:2] for g in data.get("antonyms", ()) if len(g) >= 2))
     strip = _alternation(words["fillers"] + words["intensifiers"])
     negation = _alternation(words["negations"])
+    flaw = _alternation(words["flaws"]) or "(?!)"
+    nouns = _alternation(words["flaw_nouns"]) or "(?!)"
+    facts = f"(?:{flaw})|存在.{{0,12}}?(?:{nouns})"
+    tiers = sorted(((_norm(w), rank) for rank, group in enumerate(data.get("quality_tiers", ())) for w in group if _norm(w)), key=lambda p: -len(p[0]))
     return Rules(
         words=words,
         canonical=tuple(canonical),
@@ -119,6 +143,17 @@ def rules() -> Rules:
         good_news_re=re.compile(
             f"(?:{negation or '(?!)'})(?:发生|出现|收到|接到)?(?:任何|重大|严重|较大|一般|安全|有效)?(?:{_alternation(words['event_words']) or '(?!)'})"
         ),
+        flaw_re=re.compile(facts),
+        negated_flaw_re=re.compile(
+            f"(?:{_alternation(words['negations'] + words['averting']) or '(?!)'})(?:了)?(?:发现|发生|出现|存在|有)?(?:任何|重大|严重|明显)?(?:{facts})(?:(?:(?!但|却|而|仍|存在|有)\\w){{0,4}}?(?:{flaw}))*"
+            # 违规行为专项整治: a campaign against the flaw
+            f"|(?:{flaw})(?:行为|资金|问题|案件)?(?:{_alternation(words['campaigns']) or '(?!)'})"
+            # 违规金额0元, 挪用资金0笔: a flaw counted at zero
+            f"|(?:{flaw})(?:(?!但|却|而|仍|存在|有)[^\\d]){{0,4}}?(?:为|是)?(?:0|零)(?![\\d.])(?:元|万元|起|次|件|笔|个|项|例|宗)?"
+        ),
+        overrun_re=re.compile(f"(?:{_alternation(words['overruns']) or '(?!)'})(?:了|约|达)?(\\d+(?:\\.\\d+)?)%"),
+        tiers=tuple(tiers),
+        share_re=re.compile(f"(?:{_alternation(words['budget_shares']) or '(?!)'})(?:为|达|是|约)?(\\d+(?:\\.\\d+)?)%"),
     )
 
 
@@ -129,6 +164,8 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
             continue
         if key in _LIST_KEYS or key in _GROUP_KEYS:
             out[key] = [*base.get(key, []), *value]
+        elif key in _REPLACED_GROUP_KEYS:
+            out[key] = value
         else:
             out[key] = value
     return out
@@ -143,7 +180,7 @@ def _load_user(path: Path) -> dict[str, Any]:
     from xlperf.core.errors import InputError
 
     fields: dict[str, Any] = {key: (list[str] | None, None) for key in _LIST_KEYS}
-    fields.update({key: (list[list[str]] | None, None) for key in _GROUP_KEYS})
+    fields.update({key: (list[list[str]] | None, None) for key in (*_GROUP_KEYS, *_REPLACED_GROUP_KEYS)})
     fields["similarity_threshold"] = (float | None, Field(default=None, ge=0, le=100))
     user_rules = create_model("UserRules", __config__=ConfigDict(extra="forbid"), **fields)
     try:
@@ -212,10 +249,20 @@ def _judge(actual: str, target: str, r: Rules) -> Judgement:
     a, t = _norm(actual), _norm(target)
     if not a:
         return Judgement(None, why="空")
-    for step in (_answer_words, _events, _stated_tier, _restatement, _rate_in_text, _achievement, _similar):
+    for step in (_answer_words, _facts, _events, _stated_tier):
         found = step(a, t, r)
         if found is not None:
             return found
+    ranks = (_tier_rank(actual, r), _tier_rank(target, r))
+    found = _ranked(*ranks, t, r)
+    if found is not None:
+        return found
+    for step in (_restatement, _rate_in_text, _achievement, _similar):
+        found = step(a, t, r)
+        if found is not None:
+            return found
+    if ranks[0] is not None and ranks[1] is None and not _DIGIT.search(t):
+        return Judgement(ACHIEVED, why="质量等级")  # a bare 较好 or 良好 against a qualitative target without a tier
     return Judgement(None, why="无法判断")
 
 
@@ -227,17 +274,75 @@ def _is_event(t: str, r: Rules) -> bool:
 
 
 def _answer_words(a: str, t: str, r: Rules) -> Judgement | None:
-    """是 / 否 answer a 是否… question only; 无 / 0 alone answer an event target only."""
+    """是 / 否 answer a 是否… question or a 是 / 否 target only; 无 / 0 alone answer an event target only."""
     question = any(q and q in t for q in r.words["question_markers"])
     event = _is_event(t, r)
-    if a in r.words["yes_words"]:
-        if not question:
+    if t in r.words["yes_words"] or t in r.words["no_words"]:
+        wanted = "是" if t in r.words["yes_words"] else "否"  # the target is the answer itself
+    elif question:
+        wanted = "否" if event else "是"  # 是否发生安全事故: 否 is the good answer
+    else:
+        wanted = None
+    answer, rest = _answer_of(a, r)
+    if answer is None:
+        if a in r.words["none_words"] and not event:
+            return Judgement(None, why="“无”只回答事件类目标")
+        return None
+    if wanted is None:
+        if not rest and answer == "是":
             return Judgement(None, why="“是”不回答非“是否”类目标")
-        return Judgement(FAILED if event else ACHIEVED, why="是否")
-    if a == "否":
-        return Judgement(ACHIEVED if question and event else FAILED, why="是否")
-    if a in r.words["none_words"] and not event:
-        return Judgement(None, why="“无”只回答事件类目标")
+        if not rest:
+            return Judgement(FAILED, why="否")
+        return None  # 是/否 opening a sentence about something else: the sentence is read
+    if answer != wanted:
+        return Judgement(FAILED, why="是否")
+    if rest:  # "是，采购价格低于市场价": the answer, unless the rest takes it back
+        # after 是, a negation or partial wording takes it back; after 否 ("否，未发生") a negation
+        # repeats the answer, so only a stated flaw does
+        said = _facts(rest, t, r) if answer == "否" else (_facts(rest, t, r) or _stated_tier(rest, t, r))
+        if said is not None and said.tier != ACHIEVED:
+            return said
+    return Judgement(ACHIEVED, why="是否")
+
+
+def _answer_of(a: str, r: Rules) -> tuple[str | None, str]:
+    """("是" or "否", what follows) when the actual is or opens with a yes / no answer."""
+    if a in r.words["yes_words"]:
+        return "是", ""
+    if a in r.words["no_words"]:
+        return "否", ""
+    for words, answer in ((r.words["no_words"], "否"), (r.words["yes_words"], "是")):
+        for w in sorted(words, key=len, reverse=True):
+            if w and a.startswith(w) and not a.startswith("是否"):
+                return answer, a[len(w):]
+    return None, ""
+
+
+def _facts(a: str, t: str, r: Rules) -> Judgement | None:
+    """Negative facts (挤占, 挪用, 违规, 超支, 存在……问题): stated, the target was missed (partly,
+    with 基本 or 个别); negated (无挤占挪用, 未超出预算), they answer a compliance or budget target."""
+    masked_a = r.negated_flaw_re.sub("□", a)
+    masked_t = r.negated_flaw_re.sub("□", t)
+    stated = len(r.flaw_re.findall(masked_a))
+    if stated > len(r.flaw_re.findall(masked_t)):
+        over = r.overrun_re.search(masked_a)
+        if over is not None and not _more(a, t, r.words["partials"]):
+            return Judgement(None, over=1 + float(over.group(1)) / 100, why="超出比例")
+        if _more(a, t, r.words["partials"]):
+            return Judgement(PARTIAL, why="基本……个别问题")
+        return Judgement(FAILED, why="负面事实")
+    # a target about compliance or the budget, or one that names a flaw to keep away (严禁截留资金)
+    compliance = any(w and w in t for w in r.words["compliance_targets"]) or r.flaw_re.search(t) is not None
+    if not compliance or _negations(masked_a, r) > _negations(masked_t, r) or _more(a, t, r.words["partials"]):
+        return None
+    if masked_a != a:
+        return Judgement(ACHIEVED, why="未发生负面事实")
+    if "预算" in t and any(w and w in a for w in r.words["within_budget"]):
+        return Judgement(ACHIEVED, why="预算内")
+    share = r.share_re.search(a) if "预算" in t and any(w and w in t for w in r.words["ceiling_markers"]) else None
+    if share is not None:  # 预算执行率98% against 不超过预算
+        value = float(share.group(1)) / 100
+        return Judgement(ACHIEVED, why="预算内") if value <= 1 else Judgement(None, over=value, why="超出比例")
     return None
 
 
@@ -258,14 +363,47 @@ def _stated_tier(a: str, t: str, r: Rules) -> Judgement | None:
     for x, y in r.antonyms:
         if (x in ct and y in ca and y not in ct) or (y in ct and x in ca and x not in ct):
             return Judgement(FAILED, why=f"反义：{x}/{y}")
+    partly = _more(a, t, r.words["partials"])  # 基本……，个别……不全: a flaw after 基本 is partial
     if _negations(a, r) > _negations(t, r):
         if len(r.not_fully_re.findall(a)) > len(r.not_fully_re.findall(t)):
             return Judgement(PARTIAL, why="未完全")
-        return Judgement(FAILED, why="否定")
+        return Judgement(PARTIAL, why="部分否定") if partly else Judgement(FAILED, why="否定")
     if _more(a, t, r.words["failures"]):
-        return Judgement(FAILED, why="未达成措辞")
-    if _more(a, t, r.words["partials"]):
+        return Judgement(PARTIAL, why="部分措辞") if partly else Judgement(FAILED, why="未达成措辞")
+    if partly:
         return Judgement(PARTIAL, why="部分措辞")
+    return None
+
+
+_CLAUSE_END = re.compile(r"[\s,.;:!?，。；：！？、]+")
+
+
+def _tier_rank(text: str, r: Rules) -> int | None:
+    """The rank of the quality word that ends a clause of ``text`` (0 is best), if one does."""
+    if not r.tiers:
+        return None
+    for clause in _CLAUSE_END.split(unicodedata.normalize("NFKC", str(text)).lower()):
+        for word, rank in r.tiers:
+            if clause.endswith(word):
+                return rank
+    return None
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _ranked(actual: int | None, target: int | None, target_text: str, r: Rules) -> Judgement | None:
+    """Quality words scored by tier: at or above the target's tier is achieved, below it partly,
+    the last tier not; against a target without one, the second-to-last tier (一般) is partial."""
+    if actual is None:
+        return None
+    last = max(rank for _, rank in r.tiers)
+    if actual == last:
+        return Judgement(FAILED, why="质量等级")
+    if target is not None:
+        return Judgement(ACHIEVED if actual <= target else PARTIAL, why="质量等级")
+    if actual == last - 1 and not _DIGIT.search(target_text):
+        return Judgement(PARTIAL, why="质量等级")  # 一般 against a qualitative target ("≥90%" asks for a number)
     return None
 
 

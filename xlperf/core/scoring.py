@@ -31,6 +31,7 @@ from xlperf.core.models import (
 EPS = 1e-9
 WEIGHT_TOLERANCE = 0.005  # weights summing to 99.999 are 100 for practical purposes; 99.99 is not
 MONEY_UNITS = ("元", "万元", "亿元")
+DURATION_UNITS = ("天", "日", "个工作日", "工作日", "个月", "月", "周", "小时", "个小时", "分钟")
 SAME_UNITS = {"日": "天", "天": "天", "个工作日": "工作日", "工作日": "工作日", "人": "人", "名": "人", "位": "人"}
 
 NA = "不适用"
@@ -127,6 +128,8 @@ def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str, level3: str
             return REVERSE
         if "时效" in level2 and target.kind == V.NUMBER and _excel_serial(target) is not None:
             return TIME
+        if "时效" in level2 and target.kind == V.NUMBER and target.unit in DURATION_UNITS:
+            return REVERSE  # 案件办结后3个工作日: a time limit, the fewer days the better
         return POSITIVE
     if "时效" in level2:
         return TIME
@@ -225,7 +228,7 @@ def score_indicator(
     if direction == TIME:
         _score_time(rs, w, target, actual)
     elif direction == QUALITATIVE:
-        _score_qualitative(rs, w, target, actual)
+        _score_qualitative(rs, w, target, actual, cfg)
     else:
         _score_quantitative(rs, w, target, actual, direction, cfg)
 
@@ -241,14 +244,25 @@ def score_indicator(
 
 def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, direction: str, cfg: ScoringConfig) -> None:
     if not target.is_quantity or not actual.is_quantity:
+        months = V.month_as_quantity(actual) if target.is_quantity else None
+        if months is not None:  # "2月" against "≤3月": two months
+            _score_quantitative(rs, w, target, months, direction, cfg)
+            return
         if actual.kind in (V.YEAR, V.DATE) and target.is_quantity:
             rs.notes.append(("W306", "actual", {}))
+        amount = V.quantity_in_text(actual, target)
+        if amount is not None:  # "支出32.5万元，超出预算" against "≤30万元": the amount decides
+            _score_quantitative(rs, w, target, amount, direction, cfg)
+            return
         # A number against words (or words against a number): judge the words.
         j = V.judgement_of(actual, target) if actual.kind == V.TEXT else None
         if j is not None and j.tier is None and j.ratio is not None and target.is_quantity:
             # "已完成，覆盖率98%" against "≥95%": the rate in the text is the actual
             rate = V.Parsed(raw=actual.raw, kind=V.PERCENT, number=V.round_half_up(j.ratio * 100, 10), unit="%")
             _score_quantitative(rs, w, target, rate, direction, cfg)
+            return
+        if j is not None and j.over is not None and direction == REVERSE:
+            _score_over(rs, w, j.over, cfg)
             return
         tier = j.tier if j is not None else None
         _apply_tier(rs, w, tier, stated=tier is not None)
@@ -322,6 +336,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
     if actual.kind not in (V.YEAR, V.DATE) and done is not None:
         rs.notes.append(("I012", "actual", {"field": "实际完成值", "value": actual.raw, "date": done.isoformat()}))
     if done is not None:
+        deadline, done = V.align_years(target, deadline, actual, done)  # 9月前 / 7月: one calendar
         # a year as the actual means "within that year"
         if done <= deadline:
             rs.completion, rs.score = 1.0, w
@@ -335,10 +350,20 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
         rs.completion = ratio
         rs.score = w * min(1.0, max(ratio, 0.0))
         return
+    inner = V.date_in_text(actual)
+    if inner is not None and V.judgement_of(actual, target).tier not in ("部分达成", "未达成"):
+        _score_time(rs, w, target, inner)  # "已于10月完成": the date decides, unless the words say it fell short
+        return
     _score_words(rs, w, target, actual)
 
 
-def _score_qualitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> None:
+def _score_over(rs: RowScore, w: float, over: float, cfg: ScoringConfig | None) -> None:
+    """R4 on an overrun stated in words ("超出预算8%": the actual is 108 % of the ceiling)."""
+    rs.completion = over
+    rs.score = _reverse(w, 1.0, over, cfg or ScoringConfig())
+
+
+def _score_qualitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, cfg: ScoringConfig | None = None) -> None:
     """R6: three tiers; an actual stating achievement gets W."""
     from xlperf.core.judge import is_event_target
 
@@ -353,12 +378,15 @@ def _score_qualitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parse
         # a percent-formatted cell read without its format (0.98 for 98%); 0 answers 无投诉 itself
         _score_qualitative(rs, w, target, V.Parsed(raw=actual.raw, kind=V.PERCENT, number=actual.number * 100, unit="%"))
         return
-    _score_words(rs, w, target, actual)
+    _score_words(rs, w, target, actual, cfg)
 
 
-def _score_words(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> None:
+def _score_words(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, cfg: ScoringConfig | None = None) -> None:
     """The tier the actual states, or a rate it gives (a percentage, 完成率85%) scored in proportion."""
     j = V.judgement_of(actual, target)
+    if j.over is not None:
+        _score_over(rs, w, j.over, cfg)
+        return
     if j.tier is None and j.ratio is not None:
         ratio = max(j.ratio, 0.0)
         rs.completion = ratio

@@ -70,6 +70,22 @@ _YEAR_RE = re.compile(r"^(?P<op>{ops})?\s*(?P<y>(?:19|20)\d\d)\s*(?:年度?)?\s*
 _DATE_RE = re.compile(
     r"^(?P<op>{ops})?\s*(?P<y>(?:19|20)\d\d)\s*[年\-/.]\s*(?P<m>\d{{1,2}})\s*(?:[月\-/.]\s*(?P<d>\d{{1,2}})\s*日?)?\s*月?\s*(?P<sop>(?:底前|前|以前|之前|内|底))?$".format(ops=_PREFIX_OPS)
 )
+# A month, quarter, half-year or year end, with or without its year: 9月前, 十月底前, 三季度,
+# 第四季度, 上半年, 年底前, 年内, 次年3月, 2022年上半年.
+_PERIOD_RE = re.compile(
+    r"^(?P<op>{ops})?(?:(?P<y>(?:19|20)\d\d)年度?|(?P<rel>次年|下年|明年|翌年|当年|本年|今年))?"
+    r"(?:(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月份?(?:(?P<d>\d{{1,2}})日)?|第?(?P<q>[1-4一二三四])季度|(?P<h>[上下])半年|(?P<end>年底|年末|年内|年度内|年度末))"
+    r"(?P<sop>底前|末前|底|末|前|以前|之前|内)?$".format(ops=_PREFIX_OPS)
+)
+_NEXT_YEAR = ("次年", "下年", "明年", "翌年")
+PLACEHOLDER_YEAR = 2000  # a leap year: a month end read without a year keeps 29 February
+# 2021年12月完成, 于2022年3月完工: the date of a completion; the words around it add nothing.
+_DONE_AFFIX = re.compile(r"^(?:已经|已|均)?(?:于|在)?(?P<core>.+?)(?:前后)?(?:完成|完工|竣工|办结|实施完毕|结束)$")
+# A date inside a sentence: 已于10月完成, 2021年11月底前已全部发放.
+_DATE_IN_TEXT = re.compile(
+    r"(?:(?:19|20)\d\d年度?|次年|下年|明年|当年|本年|今年)?(?:(?<![\d个])(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:份)?(?:\d{1,2}日)?|第?[1-4一二三四]季度|[上下]半年)(?:底|末)?"
+)
+_PERCENT_WORDS = ("百分比", "百分率")  # ≥100百分比: a unit written as a word
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_QUANT_RE = re.compile(r"^(?P<op>{ops})?\s*(?P<cn>[一二两三四五六七八九十]{{1,3}})\s*(?P<unit>个月|个工作日|工作日|周|天|日|年|次|个|人|项|家|户)\s*(?P<sop>以内|以上|内)?$".format(ops=_PREFIX_OPS))
 
@@ -101,6 +117,9 @@ class Parsed:
     label: str = ""  # text before the comparison: "上访率" in "上访率≤1%"
     date: _dt.date | None = None
     text: str = ""  # normalised text (for TEXT) or the error code (for ERROR)
+    # A DATE written without its year (9月前, 三季度, 年底前, 次年3月): the years after the year it
+    # is read in (0, or 1 for 次年); ``date`` then carries PLACEHOLDER_YEAR (see align_years).
+    relative_year: int | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -275,7 +294,24 @@ def _parse_text_uncached(value: str) -> Parsed:
     if len(s) > 200:
         return Parsed(raw=raw[:200], kind=TEXT, text=s)
     compact = re.sub(r"\s+", "", s)
-    return _as_date(raw, compact) or _as_year(raw, compact) or _as_quantity(raw, s, compact) or _as_cn_quantity(raw, compact) or Parsed(raw=raw, kind=TEXT, text=compact)
+    return (
+        _as_when(raw, compact)
+        or _as_done_when(raw, compact)
+        or _as_quantity(raw, s, compact)
+        or _as_cn_quantity(raw, compact)
+        or Parsed(raw=raw, kind=TEXT, text=compact)
+    )
+
+
+def _as_when(raw: str, compact: str) -> Parsed | None:
+    return _as_date(raw, compact) or _as_year(raw, compact) or _as_period(raw, compact)
+
+
+def _as_done_when(raw: str, compact: str) -> Parsed | None:
+    """A date that ends in 完成 (2021年12月完成, 于年底前完工) is that date: the deadline words
+    decide, and a late date must not pass for achievement because it says 完成."""
+    m = _DONE_AFFIX.match(compact)
+    return _as_when(raw, m["core"]) if m else None
 
 
 _parse_text_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(_parse_text_uncached)
@@ -306,12 +342,116 @@ def _as_year(raw: str, compact: str) -> Parsed | None:
     return Parsed(raw=raw, kind=YEAR, number=float(y), date=_dt.date(y, 12, 31), op=op)
 
 
+def _as_period(raw: str, compact: str) -> Parsed | None:
+    """9月前, 十月底前, 三季度, 上半年, 年底前, 年内, 次年3月, 2022年上半年: the period's last day.
+    ``X月前`` reads like ``2021年X月前`` does: by the end of month X."""
+    m = _PERIOD_RE.match(compact)
+    if not m or (m["op"] and m["m"]):  # ≤3月 is a duration in months, not a month
+        return None
+    if m["m"]:
+        month = int(m["m"]) if m["m"].isdigit() else _cn_number(m["m"])
+    elif m["q"]:
+        month = 3 * (int(m["q"]) if m["q"].isdigit() else _CN_DIGITS[m["q"]])
+    elif m["h"]:
+        month = 6 if m["h"] == "上" else 12
+    else:
+        month = 12
+    if month is None or not 1 <= month <= 12:
+        return None
+    year = int(m["y"]) if m["y"] else PLACEHOLDER_YEAR
+    relative = None if m["y"] else (1 if m["rel"] in _NEXT_YEAR else 0)
+    op = _OPS.get(m["op"] or "") or ("<=" if m["sop"] or m["end"] in ("年内", "年度内") else None)
+    day = int(m["d"]) if m["d"] else _last_day(year, month)
+    if not 1 <= day <= _last_day(year, month):
+        return None
+    date = _dt.date(year, month, day)
+    return Parsed(raw=raw, kind=DATE, date=date, number=float(year) if m["y"] else None, op=op, relative_year=relative)
+
+
+def align_years(target: Parsed, deadline: _dt.date, actual: Parsed, done: _dt.date) -> tuple[_dt.date, _dt.date]:
+    """Put a deadline and a completion date on one calendar when either was written without its
+    year (9月前 / 7月; 2022年9月前 / 7月; 年底前 / 次年3月): the one without a year is read in the
+    other's year, or both in the same year."""
+    t_rel = target.relative_year if target.kind == DATE else None
+    a_rel = actual.relative_year if actual.kind == DATE else None
+    if t_rel is None and a_rel is None:
+        return deadline, done
+    if t_rel is not None and a_rel is not None:
+        base = PLACEHOLDER_YEAR
+    elif t_rel is None:
+        base = deadline.year
+    else:
+        base = done.year
+    if t_rel is not None:
+        deadline = _on_year(deadline, base + t_rel)
+    if a_rel is not None:
+        done = _on_year(done, base + a_rel)
+    return deadline, done
+
+
+def _on_year(d: _dt.date, year: int) -> _dt.date:
+    """The same month end (or day) in another year."""
+    last = _last_day(year, d.month)
+    day = last if d.day >= _last_day(d.year, d.month) else min(d.day, last)
+    return _dt.date(year, d.month, day)
+
+
+def date_in_text(actual: Parsed) -> Parsed | None:
+    """The one date a sentence gives (已于10月完成, 2021年11月底前已全部发放); None when it gives
+    none or more than one."""
+    if actual.kind not in (TEXT, NUMBER):  # 因疫情影响延至11月完成 reads as a labelled number
+        return None
+    found = {m.group(0) for m in _DATE_IN_TEXT.finditer(re.sub(r"\s+", "", normalize_text(actual.raw)))}
+    if len(found) != 1:
+        return None
+    return _as_when(actual.raw, found.pop())
+
+
+_NUM_IN_TEXT = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)")
+_MONEY = ("亿元", "万元", "元")
+
+
+def quantity_in_text(actual: Parsed, target: Parsed) -> Parsed | None:
+    """The one amount in the target's unit a sentence gives (支出32.5万元，超出预算 against ≤30万元);
+    None when it gives none, or several different ones."""
+    if actual.kind != TEXT or target.kind != NUMBER or not target.unit:
+        return None
+    text = normalize_text(actual.raw)
+    found: set[float] = set()
+    for m in _NUM_IN_TEXT.finditer(text):
+        after = text[m.end():].lstrip()
+        number = _to_float(m.group(1))
+        if number is None:
+            continue
+        if after.startswith(target.unit):
+            found.add(number)
+        elif target.unit in _MONEY:
+            unit = next((u for u in _MONEY if after.startswith(u)), None)
+            converted = convert_amount(number, unit, target.unit) if unit else None
+            if converted is not None:
+                found.add(round(converted, 10))
+    if len(found) != 1:
+        return None
+    return Parsed(raw=actual.raw, kind=NUMBER, number=found.pop(), unit=target.unit)
+
+
+def month_as_quantity(p: Parsed) -> Parsed | None:
+    """A month written without its year (2月) read as a number of months, for a target that is a
+    quantity (≤3月 is a duration there, not March)."""
+    if p.kind != DATE or p.relative_year is None:
+        return None
+    s = normalize_text(p.raw)
+    return _as_quantity(p.raw, s, re.sub(r"\s+", "", s))
+
+
 def _as_quantity(raw: str, s: str, compact: str) -> Parsed | None:
     m = _QUANT_RE.match(compact)
     number = _to_float(m["num"]) if m else None
     if number is None:
         return None
     unit = (m["unit"] or "").replace("／", "/")
+    if unit in _PERCENT_WORDS:
+        unit = "%"
     label = m["label"] or ""
     op = _OPS.get(m["op"] or "") or _OPS.get(m["sop"] or "")
     if unit == "%" or unit == "‰":

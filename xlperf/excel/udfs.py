@@ -62,7 +62,7 @@ def XLPERF_PARSE(value):
     p = V.parse_value(from_excel(value))
     if p.number is not None and p.kind in (V.NUMBER, V.PERCENT, V.YEAR):
         return [[p.number, p.unit]]
-    if p.kind == V.DATE and p.date is not None:
+    if p.kind == V.DATE and p.date is not None and p.relative_year is None:  # 9月前 has no year to show
         return [[p.date.isoformat(), "日期"]]
     return [[None, p.text or p.raw]]
 
