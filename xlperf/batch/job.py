@@ -98,8 +98,24 @@ def error_text(exc: BaseException) -> str:
     return f"处理时出错（{type(exc).__name__}：{exc}）；请用 xlperf check 单独检查该文件"
 
 
+# A chunk's PDF work folder inside the staging folder: "pdf-<pid>-<8 random>/" (pdf.Chunk).
+_PDF_WORK = len("pdf-") + 10 + 1 + 8 + 1
+# What staging needs below its folder: the work folder, "<pid>-<8 random>-", a name of 8 and ".docx".
+STAGED_ROOM = 1 + _PDF_WORK + 10 + 1 + 8 + 1 + 8 + len(".docx")
+
+
 def _staged(staging: Path, final_name: str) -> Path:
-    return staging / f"{os.getpid()}-{uuid.uuid4().hex[:8]}-{final_name}"
+    """A unique name in the staging folder that keeps the report's name, cut where needed so that its
+    path, and that of the PDF LibreOffice writes from it in a chunk's work folder, stay within
+    Windows' MAX_PATH (the final name was made to fit the output folder, which is shorter)."""
+    from xlperf.core.filenames import MAX_PATH, units
+
+    stem, ext = os.path.splitext(final_name)
+    head = f"{os.getpid()}-{uuid.uuid4().hex[:8]}-"
+    room = MAX_PATH - 1 - units(os.path.abspath(staging)) - 1 - _PDF_WORK - len(head) - len(ext)
+    while stem and units(stem) > room:
+        stem = stem[:-1]
+    return staging / f"{head}{stem}{ext}"
 
 
 GC_EVERY = 10  # tasks between full collections in a worker

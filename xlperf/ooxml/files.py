@@ -262,18 +262,25 @@ def _pid_alive(pid: int) -> bool:
 # Room for the target's name inside a temp name (".xlperf-tmp-<pid>-<8 random>-<name><suffix>", with
 # a suffix of a few bytes): a target whose own name is near the 255-byte limit can still be saved.
 _TEMP_NAME_BYTES = 200
+# What a temp name adds around the target's name, at most: the prefix, a pid of up to 10 digits,
+# two dashes, 8 random characters and a suffix of up to 8 (".xlsx").
+_TEMP_EXTRA = len(TEMP_PREFIX) + 10 + 2 + 8 + 8
 
 
-def _temp_tag(name: str) -> str:
-    """``name`` cut (at a character boundary) so that a temp file's name stays within NAME_MAX."""
-    while len(os.fsencode(name)) > _TEMP_NAME_BYTES:
+def _temp_tag(name: str, folder: Path | None = None) -> str:
+    """``name`` cut (at a character boundary) so that a temp file's name stays within NAME_MAX and,
+    in ``folder``, its path within Windows' MAX_PATH: a target whose path fits can be saved there."""
+    from xlperf.core.filenames import MAX_PATH, units
+
+    room = MAX_PATH - 1 - units(os.path.abspath(folder).rstrip("\\/")) - 1 - _TEMP_EXTRA if folder is not None else len(name)
+    while name and (len(os.fsencode(name)) > _TEMP_NAME_BYTES or units(name) > room):
         name = name[:-1]
     return name
 
 
 def _cleanup_stale(folder: Path, dst_name: str) -> None:
     """Remove temp files left by a killed save of the same output (their process is gone)."""
-    tag = _temp_tag(dst_name)
+    tag = _temp_tag(dst_name, folder)
     try:
         entries = list(folder.glob(TEMP_PREFIX + "*"))
     except OSError:
@@ -312,7 +319,7 @@ def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Pat
         import tempfile  # here, not at the top: check and report read through this module too
 
         fd, name = tempfile.mkstemp(
-            dir=real.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{_temp_tag(real.name)}{suffix}"
+            dir=real.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{_temp_tag(real.name, real.parent)}{suffix}"
         )
     except OSError as exc:
         raise output_error(shown, exc, real.parent) from exc
