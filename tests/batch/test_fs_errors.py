@@ -232,3 +232,29 @@ def test_next_batch_removes_a_killed_runs_staging_and_temp_files(bureau: Path, t
     assert not any(p.exists() for p in leftovers)
     assert not staging.exists()
     assert not [p.name for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+def test_a_report_held_open_on_windows_is_one_failed_row_naming_it(bureau: Path, tmp_path: Path, monkeypatch) -> None:
+    """Windows refuses to replace a report open in Word (PermissionError, winerror 32): that workbook's
+    row says which report to close; the other workbook and the 汇总表 are written."""
+    out = tmp_path / "报告"
+    run_batch([bureau], out, formats="docx", jobs=1)
+    held = out / "医保局自评表-自评报告.docx"
+    before = held.read_bytes()
+    real_replace = os.replace
+
+    def fake(src, dst, *a, **kw):
+        if Path(dst) == held:
+            exc = PermissionError(errno.EACCES, "另一个程序正在使用此文件，进程无法访问。", os.fspath(src))
+            exc.winerror = 32
+            raise exc
+        return real_replace(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "replace", fake)
+    result = run_batch([bureau], out, formats="docx", jobs=1, force=True)
+    bad = failed(result)
+    assert list(bad) == ["医保局/医保局自评表.xlsx"], bad
+    assert f"请在 Word/WPS 中关闭“{held.name}”后重试" in bad["医保局/医保局自评表.xlsx"]
+    assert_chinese(bad["医保局/医保局自评表.xlsx"])
+    assert result.exit_code == 1 and ok_count(result) == 1
+    assert held.read_bytes() == before and (out / "汇总表.xlsx").is_file()

@@ -104,6 +104,17 @@ _PDF_WORK = len("pdf-") + 10 + 1 + 8 + 1
 STAGED_ROOM = 1 + _PDF_WORK + 10 + 1 + 8 + 1 + 8 + len(".docx")
 
 
+def place(tmp: str | Path, final: Path) -> None:
+    """Move a finished report into place. An OS error (on Windows, the last run's report still open
+    in Word) is an OutputError that names the report and says to close it."""
+    try:
+        os.replace(tmp, final)
+    except OSError as exc:
+        from xlperf.ooxml.files import output_error
+
+        raise output_error(final, exc) from exc
+
+
 def _staged(staging: Path, final_name: str) -> Path:
     """A unique name in the staging folder that keeps the report's name, cut where needed so that its
     path, and that of the PDF LibreOffice writes from it in a chunk's work folder, stay within
@@ -174,7 +185,7 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
             report.render_docx(context, tmp)
             if "docx" in formats:
                 final = outdir / (base + ".docx")
-                os.replace(tmp, final)
+                place(tmp, final)
                 outputs.append(final.name)
                 pdf_source = str(final)
             else:
@@ -185,7 +196,7 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
             final = outdir / (base + ".md")
-            os.replace(tmp, final)
+            place(tmp, final)
             outputs.append(final.name)
         rec.输出 = outputs
         rec.报告文件 = outputs[0] if outputs else ""

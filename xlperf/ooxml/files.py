@@ -111,6 +111,23 @@ def _exists(p: Path) -> bool:
 TEMP_PREFIX = ".xlperf-tmp-"
 
 
+# Windows' answer when another program has the file open: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+# (Python raises PermissionError with errno EACCES and keeps the Windows code in ``winerror``).
+_HELD_OPEN = (32, 33)
+
+
+def _app_for(path: Path) -> str:
+    """The program that likely holds ``path`` open, for the message that asks to close it."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xlam", ".xls", ".csv"):
+        return "Excel/WPS"
+    if suffix in (".docx", ".doc"):
+        return "Word/WPS"
+    if suffix == ".pdf":
+        return "PDF 阅读器"
+    return "其他程序"
+
+
 def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputError:
     """An OSError met while writing ``dst`` (into ``folder``, by default its own), as a Chinese OutputError."""
     dst = Path(dst)
@@ -122,10 +139,11 @@ def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputE
     if exc.errno == errno.EROFS:
         return OutputError(f"文件夹“{folder}”{_OS_ERROR_TEXT[errno.EROFS]}。请换一个输出位置", path=dst, code=E_OUT_DENIED)
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        if _exists(dst) and os.access(folder, os.W_OK):
-            return OutputError(
-                "文件无法覆盖：可能正被 Excel/WPS 打开或被设为只读。请关闭该文件后重试", path=dst, code=E_OUT_IN_USE
-            )
+        held = getattr(exc, "winerror", None) in _HELD_OPEN
+        if held or _exists(dst) and os.access(folder, os.W_OK):
+            app = _app_for(dst)
+            why = f"文件正在 {app} 中打开" if held else f"文件可能正在 {app} 中打开（或被设为只读）"
+            return OutputError(f"无法覆盖：{why}。请在 {app} 中关闭“{dst.name}”后重试", path=dst, code=E_OUT_IN_USE)
         return OutputError(f"没有写入权限：文件夹“{folder}”只读或无权限，请换一个输出位置", path=dst, code=E_OUT_DENIED)
     return OutputError(f"无法保存文件：{os_error_text(exc)}", path=dst, code=E_OUT_WRITE)
 
