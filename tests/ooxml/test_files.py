@@ -544,16 +544,16 @@ def _held_open(winerror: int | None):
     return fake
 
 
-@pytest.mark.parametrize("winerror, why", [(32, "文件正在"), (5, "文件可能正在"), (None, "文件可能正在")])
+@pytest.mark.parametrize("winerror, why", [(32, "文件正"), (5, "文件可能正"), (None, "文件可能正")])
 @pytest.mark.parametrize(
     "command, target, app",
     [
-        (["calc", "{book}"], "{book}", "Excel/WPS"),
-        (["calc", "{book}", "-o", "{dir}/已计算.xlsx"], "{dir}/已计算.xlsx", "Excel/WPS"),
-        (["report", "{book}", "--format", "docx"], "{dir}/自评表-自评报告.docx", "Word/WPS"),
-        (["report", "{book}", "--format", "md"], "{dir}/自评表-自评报告.md", "其他程序"),
-        (["report", "{book}", "--format", "xlsx", "-o", "{dir}/官方表.xlsx"], "{dir}/官方表.xlsx", "Excel/WPS"),
-        (["new", "{dir}/新表.xlsx", "--force"], "{dir}/新表.xlsx", "Excel/WPS"),
+        (["calc", "{book}"], "{book}", "在 Excel/WPS 中"),
+        (["calc", "{book}", "-o", "{dir}/已计算.xlsx"], "{dir}/已计算.xlsx", "在 Excel/WPS 中"),
+        (["report", "{book}", "--format", "docx"], "{dir}/自评表-自评报告.docx", "在 Word/WPS 中"),
+        (["report", "{book}", "--format", "md"], "{dir}/自评表-自评报告.md", "在其他程序中"),
+        (["report", "{book}", "--format", "xlsx", "-o", "{dir}/官方表.xlsx"], "{dir}/官方表.xlsx", "在 Excel/WPS 中"),
+        (["new", "{dir}/新表.xlsx", "--force"], "{dir}/新表.xlsx", "在 Excel/WPS 中"),
     ],
     ids=["calc", "calc-o", "report-docx", "report-md", "report-xlsx", "new-force"],
 )
@@ -566,6 +566,6 @@ def test_a_file_held_open_on_windows_is_named_and_asked_to_be_closed(book: Path,
     monkeypatch.setattr(files_module.os, "replace", _held_open(winerror))
     res = CliRunner().invoke(cli, [a.format(**fill) for a in command])
     assert res.exit_code == 3, res.output  # README: a file held by Excel is an environment problem
-    assert f"{why} {app} 中打开" in res.output and f"请在 {app} 中关闭“{dst.name}”后重试" in res.output, res.output
+    assert f"{why}{app}打开" in res.output and f"请{app}关闭“{dst.name}”后重试" in res.output, res.output
     assert res.output.startswith(f"错误：{dst.name}：") and "Traceback" not in res.output
     assert dst.read_bytes() == before and temps(dst.parent) == []

@@ -116,16 +116,16 @@ TEMP_PREFIX = ".xlperf-tmp-"
 _HELD_OPEN = (32, 33)
 
 
-def _app_for(path: Path) -> str:
-    """The program that likely holds ``path`` open, for the message that asks to close it."""
+def _in_app(path: Path) -> str:
+    """“在 <the program that likely holds path open> 中”, for the message that asks to close it."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xlam", ".xls", ".csv"):
-        return "Excel/WPS"
+        return "在 Excel/WPS 中"
     if suffix in (".docx", ".doc"):
-        return "Word/WPS"
+        return "在 Word/WPS 中"
     if suffix == ".pdf":
-        return "PDF 阅读器"
-    return "其他程序"
+        return "在 PDF 阅读器中"
+    return "在其他程序中"
 
 
 def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputError:
@@ -141,9 +141,9 @@ def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputE
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
         held = getattr(exc, "winerror", None) in _HELD_OPEN
         if held or _exists(dst) and os.access(folder, os.W_OK):
-            app = _app_for(dst)
-            why = f"文件正在 {app} 中打开" if held else f"文件可能正在 {app} 中打开（或被设为只读）"
-            return OutputError(f"无法覆盖：{why}。请在 {app} 中关闭“{dst.name}”后重试", path=dst, code=E_OUT_IN_USE)
+            where = _in_app(dst)
+            why = f"文件正{where}打开" if held else f"文件可能正{where}打开（或被设为只读）"
+            return OutputError(f"无法覆盖：{why}。请{where}关闭“{dst.name}”后重试", path=dst, code=E_OUT_IN_USE)
         return OutputError(f"没有写入权限：文件夹“{folder}”只读或无权限，请换一个输出位置", path=dst, code=E_OUT_DENIED)
     return OutputError(f"无法保存文件：{os_error_text(exc)}", path=dst, code=E_OUT_WRITE)
 
