@@ -42,7 +42,9 @@ def awkward(tmp_path_factory) -> Path:
 def test_output_bases_are_windows_names_in_a_deep_folder(tmp_path: Path) -> None:
     folder = folder_of(tmp_path, 170)
     paths = [Path("/收到") / f"{s}.xlsx" for s in STEMS] + [Path("/收到/CON/CON.xlsx"), Path("/收到/a:b/con.xlsx")]
+    paths += [Path("/收到/报告.xlsx"), Path("/收到/报告.XLSX")]  # one name on Windows, side by side on Linux
     bases = output_bases(paths, folder)
+    assert [bases[p] for p in paths[-2:]] == ["报告-2-自评报告", "报告-3-自评报告"]  # "报告. ." took 报告-自评报告
     for ext in (".docx", ".pdf", ".md"):
         assert_windows_names([b + ext for b in bases.values()], folder)
     assert all(b.endswith("-自评报告") for b in bases.values())

@@ -83,16 +83,17 @@ class FolderNames:
     ignoring case, each path within MAX_PATH.
 
     ``folder`` is where the files go (its absolute path counts against MAX_PATH); None when unknown
-    (only the name's own limits apply). ``taken`` are names already used in the folder by this run.
+    (only the name's own limits apply). Names are compared without their extension: a batch gives
+    one base several (``.docx``, ``.pdf``), so 报告.docx and 报告.DOCX cannot both be made.
     """
 
-    def __init__(self, folder: str | os.PathLike[str] | None = None, taken: tuple[str, ...] = ()) -> None:
+    def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
         self.folder = folder
         self.room = NAME_MAX
         if folder is not None:
             path = os.path.abspath(os.fspath(folder)).rstrip("\\/")
             self.room = min(NAME_MAX, MAX_PATH - 1 - units(path) - 1)
-        self.used = {_key(n) for n in taken}
+        self.used: set[str] = set()
 
     def name(self, stem: str, tail: str = "", exts: tuple[str, ...] = ("",)) -> str:
         """A base name ``<stem><tail>`` safe with every extension in ``exts`` (the caller adds one).
