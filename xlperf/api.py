@@ -10,6 +10,7 @@ from typing import Any
 
 from xlperf.core import layout
 from xlperf.core.errors import InputError, OutputError, XlperfError
+from xlperf.core.filenames import FolderNames, clean as clean_name
 from xlperf.core.models import Evaluation
 
 
@@ -170,16 +171,17 @@ def import_forms(src: str | Path, out: str | Path | None = None, *, table: int |
         if out is not None and not Path(out).is_dir():
             raise OutputError("导入一个文件夹时，-o 须是已存在的文件夹", path=out, code="X102")
         results: list[Imported] = []
+        names = FolderNames(Path(out) if out else s)  # one run's names in the folder: none meets another
         for f in files:
             try:
-                results += _import_file(f, Path(out) if out else f.parent, table, style, force, folder=True)
+                results += _import_file(f, Path(out) if out else f.parent, table, style, force, folder=True, names=names)
             except XlperfError as exc:
                 results.append(Imported(f, "", None, None, [], error=exc.message))
         return results
     return _import_file(s, Path(out) if out else None, table, style, force, folder=False)
 
 
-def _import_file(src: Path, out: Path | None, table: int | None, style: str | None, force: bool, *, folder: bool) -> list[Imported]:
+def _import_file(src: Path, out: Path | None, table: int | None, style: str | None, force: bool, *, folder: bool, names: FolderNames | None = None) -> list[Imported]:
     from xlperf.core.scoring import evaluate
     from xlperf.forms.carry import template_values
     from xlperf.forms.choose import find_forms, one_form
@@ -204,7 +206,9 @@ def _import_file(src: Path, out: Path | None, table: int | None, style: str | No
             error = next(f.error for f in found if f.table is tbl)
             results.append(Imported(src, tbl.name, None, None, [], error=f"{tbl.name}：{error}"))
             continue
-        target = _import_target(src, out, inp, tbl.name if several else "")
+        if names is None:
+            names = FolderNames(src.parent if out is None else out)
+        target = _import_target(src, out, inp, tbl.name if several else "", names)
         values = template_values(inp, style=style)
         ev = evaluate(inp)
         try:
@@ -219,18 +223,15 @@ def _import_file(src: Path, out: Path | None, table: int | None, style: str | No
     return results
 
 
-def _import_target(src: Path, out: Path | None, inp, table_name: str) -> Path:
-    import re
-
+def _import_target(src: Path, out: Path | None, inp, table_name: str, names: FolderNames) -> Path:
+    """``out`` when it names a file; else ``<file>[-<table>-<项目名称>]-导入.xlsx`` in ``out`` or beside
+    ``src``, a name Windows accepts there and no other of this run takes."""
+    if out is not None and not out.is_dir():
+        return out
     stem = src.stem + (f"-{table_name}" if table_name else "")
     if table_name and inp.info.name:
-        stem += "-" + re.sub(r'[\\/:*?"<>|\s]+', "", inp.info.name)[:40]
-    name = f"{stem}-导入.xlsx"
-    if out is None:
-        return src.parent / name
-    if out.is_dir():
-        return out / name
-    return out
+        stem += "-" + clean_name(inp.info.name)[:40]
+    return (src.parent if out is None else out) / (names.name(stem, "-导入", (".xlsx",)) + ".xlsx")
 
 
 def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:

@@ -211,9 +211,9 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None) -> None:
         data = evaluation_json(ev, file=str(path))
         if errors_only:
             data["findings"] = [f.to_json() for f in findings]
-        import json
+        from xlperf.output import print_json
 
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
     else:
         from xlperf.output import print_findings
 
@@ -524,6 +524,9 @@ def sendto_command(kind: str, files: tuple[Path, ...]) -> None:
 
 def main() -> None:
     """The console script: click's own messages (usage errors, Ctrl+C) in Chinese too."""
+    from xlperf.output import configure_console
+
+    configure_console()  # a Chinese Windows console redirected to a file is GBK: never fail on a character
     try:
         code = cli.main(prog_name="xlperf", standalone_mode=False)
     except click.UsageError as exc:

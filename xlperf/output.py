@@ -1,6 +1,9 @@
 """The only place that writes to the terminal beyond click's one-line echoes: the findings table and
 the batch progress bar. On a terminal they use rich; through a pipe, plain tab-separated lines.
 rich is imported only when a terminal is there to draw on.
+
+It also decides how text reaches a console that cannot show every character
+(:func:`configure_console`) and writes JSON as UTF-8 bytes whatever the console (:func:`print_json`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,97 @@ import time
 from typing import Any, Iterable
 
 from click import echo
+
+# --- console encoding ------------------------------------------------------------------------------
+#
+# On Chinese Windows, output redirected to a file or a pipe is encoded in the ANSI code page (cp936,
+# i.e. GBK), and Python's stdout fails on any character outside it: 生僻字 beyond GBK (𠮷), emoji (✅),
+# lone surrogates from undecodable file names. A project or file name holding one would stop a command
+# halfway with UnicodeEncodeError. Text stays in the console's encoding (``type``, Notepad and the next
+# program in a pipe expect it); each character it cannot hold becomes □, the mark Chinese text uses for
+# a character that cannot be shown (缺字符号), rather than "?" (a wildcard in cmd and in a batch input
+# pattern, easily taken for a literal question mark) or "\U00020bb7" (unreadable). Joiners, variation
+# selectors and other invisible marks that travel with such a character are dropped, so "✅️" is one □,
+# not two. Where □ itself cannot be encoded (a non-CJK code page) "?" is used.
+
+CONSOLE_ERRORS = "xlperf-console"
+MISSING_CHAR = "□"
+_INVISIBLE = {"Mn", "Me", "Cf"}  # combining marks, joiners, variation selectors
+
+
+def _invisible(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(ch) in _INVISIBLE or "\U0001f3fb" <= ch <= "\U0001f3ff"  # emoji skin tones
+
+
+_marks: dict[str, str] = {}
+
+
+def _missing_mark(encoding: str) -> str:
+    mark = _marks.get(encoding)
+    if mark is None:
+        try:
+            MISSING_CHAR.encode(encoding)
+            mark = MISSING_CHAR
+        except (UnicodeError, LookupError):
+            mark = "?"
+        _marks[encoding] = mark
+    return mark
+
+
+def console_replace(exc: UnicodeError) -> tuple[str, int]:
+    """The codec error handler registered as ``xlperf-console``: □ for each visible character the
+    console's encoding cannot hold, nothing for the invisible ones that go with it."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    shown = sum(1 for ch in exc.object[exc.start : exc.end] if not _invisible(ch))
+    return _missing_mark(exc.encoding) * shown, exc.end
+
+
+def configure_console() -> None:
+    """Make stdout and stderr replace what their encoding cannot hold instead of failing.
+
+    Only a stream that would fail (``strict``) or escape (stderr's ``backslashreplace``) is changed;
+    one that already says how to write the unencodable (``surrogateescape`` at a C locale) is kept.
+    At a Windows console (UTF-8 to the console API) every character is written as it is. A missing
+    stream (pythonw, the 发送到 entry) is skipped.
+    """
+    import codecs
+
+    try:
+        codecs.lookup_error(CONSOLE_ERRORS)
+    except LookupError:
+        codecs.register_error(CONSOLE_ERRORS, console_replace)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or getattr(stream, "errors", None) not in ("strict", "backslashreplace"):
+            continue
+        try:
+            reconfigure(errors=CONSOLE_ERRORS)
+        except (ValueError, OSError):  # closed, or a stream that cannot change now: leave it as it is
+            pass
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON in UTF-8 bytes, whatever the console's encoding (JSON is UTF-8 by
+    definition: a program reading it must not have to guess the code page of the PC that wrote it).
+
+    Written to stdout's byte buffer after flushing the text before it. A lone surrogate (a file name
+    that is not valid UTF-16 or UTF-8) becomes its JSON escape (backslash, u, dcxx), so the bytes stay valid
+    UTF-8 and the JSON reads back to the same string.
+    """
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (a test's StringIO): it takes str
+        echo(text, nl=False)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8", "backslashreplace"))
+    buffer.flush()
+
 
 SEVERITY_COLORS = {"错误": "red", "警告": "yellow", "提示": "cyan"}
 

@@ -232,3 +232,69 @@ def test_next_batch_removes_a_killed_runs_staging_and_temp_files(bureau: Path, t
     assert not any(p.exists() for p in leftovers)
     assert not staging.exists()
     assert not [p.name for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+def test_a_report_held_open_on_windows_is_one_failed_row_naming_it(bureau: Path, tmp_path: Path, monkeypatch) -> None:
+    """Windows refuses to replace a report open in Word (PermissionError, winerror 32): that workbook's
+    row says which report to close; the other workbook and the 汇总表 are written."""
+    out = tmp_path / "报告"
+    run_batch([bureau], out, formats="docx", jobs=1)
+    held = out / "医保局自评表-自评报告.docx"
+    before = held.read_bytes()
+    real_replace = os.replace
+
+    def fake(src, dst, *a, **kw):
+        if Path(dst) == held:
+            exc = PermissionError(errno.EACCES, "另一个程序正在使用此文件，进程无法访问。", os.fspath(src))
+            exc.winerror = 32
+            raise exc
+        return real_replace(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "replace", fake)
+    result = run_batch([bureau], out, formats="docx", jobs=1, force=True)
+    bad = failed(result)
+    assert list(bad) == ["医保局/医保局自评表.xlsx"], bad
+    assert f"请在 Word/WPS 中关闭“{held.name}”后重试" in bad["医保局/医保局自评表.xlsx"]
+    assert_chinese(bad["医保局/医保局自评表.xlsx"])
+    assert result.exit_code == 1 and ok_count(result) == 1
+    assert held.read_bytes() == before and (out / "汇总表.xlsx").is_file()
+
+
+def test_a_pdf_held_open_on_windows_is_noted_and_the_rest_of_its_chunk_placed(tmp_path: Path, monkeypatch) -> None:
+    """LibreOffice made both PDFs; the first one's old copy is open in a reader (winerror 32): its row
+    says which PDF to close, the second PDF is placed."""
+    from xlperf.batch import pdf as pdf_module
+
+    out, staging = tmp_path / "报告", tmp_path / "报告" / STAGING_DIR
+    staging.mkdir(parents=True)
+    items = []
+    for base in ("甲-自评报告", "乙-自评报告"):
+        (out / f"{base}.docx").write_bytes(b"docx")
+        (out / f"{base}.pdf").write_bytes(b"old pdf")
+        items.append(({"base": base, "pdf_source": str(out / f"{base}.docx")}, {"输出": [f"{base}.docx"], "报告文件": f"{base}.docx", "错误信息": ""}))
+    chunk = pdf_module.Chunk(items, staging)
+
+    def fake_convert(sources, work, converters):
+        made = []
+        for src in sources:
+            pdf = work / (src.stem + ".pdf")
+            pdf.write_bytes(b"new pdf")
+            made.append(pdf)
+        return made, ""
+
+    real_replace = os.replace
+
+    def held(src, dst, *a, **kw):
+        if Path(dst).name == "甲-自评报告.pdf":
+            exc = PermissionError(errno.EACCES, "另一个程序正在使用此文件，进程无法访问。", os.fspath(src))
+            exc.winerror = 32
+            raise exc
+        return real_replace(src, dst, *a, **kw)
+
+    monkeypatch.setattr(pdf_module, "_convert", fake_convert)
+    monkeypatch.setattr(os, "replace", held)
+    recs = pdf_module.convert_chunk(chunk, out, staging, converters=None)
+    assert "PDF 未生成" in recs[0]["错误信息"] and "请在 PDF 阅读器中关闭“甲-自评报告.pdf”后重试" in recs[0]["错误信息"]
+    assert recs[0]["输出"] == ["甲-自评报告.docx"] and (out / "甲-自评报告.pdf").read_bytes() == b"old pdf"
+    assert recs[1]["输出"] == ["乙-自评报告.docx", "乙-自评报告.pdf"] and (out / "乙-自评报告.pdf").read_bytes() == b"new pdf"
+    assert recs[1]["错误信息"] == ""

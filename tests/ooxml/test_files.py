@@ -523,3 +523,49 @@ def test_user_formulas_over_computed_cells_show_new_values_when_recalculated(boo
     sheets = _sheets_as_csv(book, tmp_path / "lo")
     assert float(sheets[SHEET][7][15]) == pytest.approx(sum(scores)) != 7
     assert float(sheets["预算执行"][0][25]) == pytest.approx(total(book)) != 7
+
+
+# --- a file held open by Excel/Word on Windows ----------------------------------------------------------
+
+
+def _held_open(winerror: int | None):
+    """os.replace as Windows answers it while Excel or Word holds the target open: PermissionError
+    with errno EACCES, and (sharing violation) winerror 32, or (plain access denied) winerror 5."""
+    real_replace = os.replace
+
+    def fake(src, dst, *a, **kw):
+        if Path(src).name.startswith(TEMP_PREFIX) and Path(dst).exists():
+            exc = PermissionError(errno.EACCES, "另一个程序正在使用此文件，进程无法访问。", os.fspath(src))
+            if winerror is not None:
+                exc.winerror = winerror  # what Windows sets; POSIX ignores the constructor's fourth argument
+            raise exc
+        return real_replace(src, dst, *a, **kw)
+
+    return fake
+
+
+@pytest.mark.parametrize("winerror, why", [(32, "文件正"), (5, "文件可能正"), (None, "文件可能正")])
+@pytest.mark.parametrize(
+    "command, target, app",
+    [
+        (["calc", "{book}"], "{book}", "在 Excel/WPS 中"),
+        (["calc", "{book}", "-o", "{dir}/已计算.xlsx"], "{dir}/已计算.xlsx", "在 Excel/WPS 中"),
+        (["report", "{book}", "--format", "docx"], "{dir}/自评表-自评报告.docx", "在 Word/WPS 中"),
+        (["report", "{book}", "--format", "md"], "{dir}/自评表-自评报告.md", "在其他程序中"),
+        (["report", "{book}", "--format", "xlsx", "-o", "{dir}/官方表.xlsx"], "{dir}/官方表.xlsx", "在 Excel/WPS 中"),
+        (["new", "{dir}/新表.xlsx", "--force"], "{dir}/新表.xlsx", "在 Excel/WPS 中"),
+    ],
+    ids=["calc", "calc-o", "report-docx", "report-md", "report-xlsx", "new-force"],
+)
+def test_a_file_held_open_on_windows_is_named_and_asked_to_be_closed(book: Path, monkeypatch, winerror, why, command, target, app) -> None:
+    fill = {"book": str(book), "dir": str(book.parent)}
+    dst = Path(target.format(**fill))
+    if dst != book:
+        dst.write_bytes(b"old")  # the file the user has open
+    before = dst.read_bytes()
+    monkeypatch.setattr(files_module.os, "replace", _held_open(winerror))
+    res = CliRunner().invoke(cli, [a.format(**fill) for a in command])
+    assert res.exit_code == 3, res.output  # README: a file held by Excel is an environment problem
+    assert f"{why}{app}打开" in res.output and f"请{app}关闭“{dst.name}”后重试" in res.output, res.output
+    assert res.output.startswith(f"错误：{dst.name}：") and "Traceback" not in res.output
+    assert dst.read_bytes() == before and temps(dst.parent) == []

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from xlperf.core.errors import InputError
+from xlperf.core.filenames import FolderNames
 from xlperf.ooxml.files import os_error_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 OLD_WORKBOOK_SUFFIXES = (".xls", ".xlsb", ".et")  # workbooks a unit sent, in a format we do not read
 REPORT_SUFFIX = "-自评报告"
+REPORT_EXTS = (".docx", ".pdf", ".md")  # every report a batch writes
 
 SKIP_LOCK = "锁文件"
 SKIP_HIDDEN = "隐藏文件"
@@ -172,9 +174,13 @@ class _Finder:
                 self.consider(rp / f, explicit=False)
 
 
-def output_bases(paths: Sequence[Path]) -> dict[Path, str]:
+def output_bases(paths: Sequence[Path], folder: Path | None = None) -> dict[Path, str]:
     """Report base names (without suffix): ``<stem>-自评报告``; stems shared by files in different
-    folders get their parent folder names in front (``县医保局-自评表-自评报告``)."""
+    folders get their parent folder names in front (``县医保局-自评表-自评报告``).
+
+    Each is a name Windows accepts in ``folder`` (the output folder) with every report suffix, and
+    no two differ only in case (:class:`xlperf.core.filenames.FolderNames`).
+    """
     parent_names: dict[Path, list[str]] = {}  # only for stems that collide: a Path per file is not free
     depth = {p: 0 for p in paths}
 
@@ -195,23 +201,16 @@ def output_bases(paths: Sequence[Path]) -> dict[Path, str]:
             groups.setdefault(name(p).casefold(), []).append(p)
         moved = False
         for members in groups.values():
-            if len(members) > 1:
+            # folder names tell apart only files in different folders (not CON.xlsx and con.xlsx side by side)
+            if len(members) > 1 and len({tuple(x.casefold() for x in parents(p)) for p in members}) > 1:
                 for p in members:
                     if depth[p] < len(parents(p)):
                         depth[p] += 1
                         moved = True
         if not moved:
             break
-    out: dict[Path, str] = {}
-    used: set[str] = set()
-    for p in paths:
-        base = name(p) + REPORT_SUFFIX
-        candidate, n = base, 2
-        while candidate.casefold() in used:
-            candidate, n = f"{base}-{n}", n + 1
-        used.add(candidate.casefold())
-        out[p] = candidate
-    return out
+    names = FolderNames(folder)
+    return {p: names.name(name(p), REPORT_SUFFIX, REPORT_EXTS) for p in paths}
 
 
 def display_names(paths: Sequence[Path]) -> dict[Path, str]:

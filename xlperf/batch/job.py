@@ -98,8 +98,35 @@ def error_text(exc: BaseException) -> str:
     return f"处理时出错（{type(exc).__name__}：{exc}）；请用 xlperf check 单独检查该文件"
 
 
+# A chunk's PDF work folder inside the staging folder: "pdf-<pid>-<8 random>/" (pdf.Chunk).
+_PDF_WORK = len("pdf-") + 10 + 1 + 8 + 1
+# What staging needs below its folder: the work folder, "<pid>-<8 random>-", a name of 8 and ".docx".
+STAGED_ROOM = 1 + _PDF_WORK + 10 + 1 + 8 + 1 + 8 + len(".docx")
+
+
+def place(tmp: str | Path, final: Path) -> None:
+    """Move a finished report into place. An OS error (on Windows, the last run's report still open
+    in Word) is an OutputError that names the report and says to close it."""
+    try:
+        os.replace(tmp, final)
+    except OSError as exc:
+        from xlperf.ooxml.files import output_error
+
+        raise output_error(final, exc) from exc
+
+
 def _staged(staging: Path, final_name: str) -> Path:
-    return staging / f"{os.getpid()}-{uuid.uuid4().hex[:8]}-{final_name}"
+    """A unique name in the staging folder that keeps the report's name, cut where needed so that its
+    path, and that of the PDF LibreOffice writes from it in a chunk's work folder, stay within
+    Windows' MAX_PATH (the final name was made to fit the output folder, which is shorter)."""
+    from xlperf.core.filenames import MAX_PATH, units
+
+    stem, ext = os.path.splitext(final_name)
+    head = f"{os.getpid()}-{uuid.uuid4().hex[:8]}-"
+    room = MAX_PATH - 1 - units(os.path.abspath(staging)) - 1 - _PDF_WORK - len(head) - len(ext)
+    while stem and units(stem) > room:
+        stem = stem[:-1]
+    return staging / f"{head}{stem}{ext}"
 
 
 GC_EVERY = 10  # tasks between full collections in a worker
@@ -158,7 +185,7 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
             report.render_docx(context, tmp)
             if "docx" in formats:
                 final = outdir / (base + ".docx")
-                os.replace(tmp, final)
+                place(tmp, final)
                 outputs.append(final.name)
                 pdf_source = str(final)
             else:
@@ -169,7 +196,7 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
             final = outdir / (base + ".md")
-            os.replace(tmp, final)
+            place(tmp, final)
             outputs.append(final.name)
         rec.输出 = outputs
         rec.报告文件 = outputs[0] if outputs else ""

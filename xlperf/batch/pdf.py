@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from xlperf.batch.job import place
 from xlperf.batch.result import PDF_MISSING
 from xlperf.core.errors import XlperfError
 
@@ -81,15 +82,20 @@ def convert_chunk(chunk: Chunk, outdir: Path, staging: Path, converters: Convert
     out = []
     for (task, rec), src, pdf in zip(items, sources, produced):
         final = outdir / (task["base"] + ".pdf")
+        moved = problem
         if pdf is not None:
-            os.replace(pdf, final)
+            try:
+                place(pdf, final)
+            except XlperfError as exc:  # the last run's PDF open in a reader on Windows
+                pdf, moved = None, exc.message
+        if pdf is not None:
             outputs = list(rec.get("输出") or [])
             outputs.append(final.name)
             rec["输出"] = outputs
             if not rec.get("报告文件"):
                 rec["报告文件"] = final.name
         else:
-            note = f"{PDF_MISSING}（{problem or 'LibreOffice 未能转换该文件'}）"
+            note = f"{PDF_MISSING}（{moved or 'LibreOffice 未能转换该文件'}）"
             rec["错误信息"] = f"{rec['错误信息']}；{note}" if rec.get("错误信息") else note
         if src.parent == staging:  # a docx made only for the PDF
             try:

@@ -148,6 +148,7 @@ def run_batch(
     if style is not None and style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
     out = Path(outdir)
+    _check_depth(out)
     summary_path, csv_path = _summary_targets(out, csv)
 
     notify = progress or (lambda _p: None)
@@ -205,6 +206,25 @@ def _preload_summary_writer() -> threading.Thread:
     thread = threading.Thread(target=load, name="xlperf-preload", daemon=True)
     thread.start()
     return thread
+
+
+def _check_depth(out: Path) -> None:
+    """Refuse an output folder so deep that its staged files would pass Windows' MAX_PATH.
+
+    A report is staged as ``<out>/.xlperf-batch-tmp/<pid>-<8>-<name>.docx`` and converted to PDF in
+    ``pdf-<pid>-<8>/`` beside it; with room for a name of a few characters that is STAGED_ROOM more.
+    """
+    from xlperf.batch.job import STAGED_ROOM
+    from xlperf.core.filenames import E_PATH_TOO_LONG, MAX_PATH, units
+
+    longest = MAX_PATH - 1 - 1 - len(STAGING_DIR) - STAGED_ROOM
+    if units(os.path.abspath(out)) > longest:
+        raise OutputError(
+            f"输出文件夹的路径太长（{units(os.path.abspath(out))} 个字符），报告文件放不下"
+            f"（Windows 的路径连同文件名最多 {MAX_PATH - 1} 个字符）。请换一个不超过 {longest} 个字符的输出文件夹",
+            path=out,
+            code=E_PATH_TOO_LONG,
+        )
 
 
 def _summary_targets(out: Path, csv: bool) -> tuple[Path, Path | None]:
@@ -282,7 +302,7 @@ class BatchRun:
         self.force, self.style, self.chunk_size, self.notify = force, style, chunk_size, notify
         self.check_only = check_only
         self.names = display_names(found.workbooks + found.old_format + [p for p, _ in found.unreadable])
-        self.bases = output_bases(found.workbooks)
+        self.bases = output_bases(found.workbooks, out)
         self.total = len(found.workbooks) + len(found.old_format) + len(found.unreadable)
         self.records = RecordStore()  # on disk: the main process does not grow with N
         self.done = 0

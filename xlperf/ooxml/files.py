@@ -111,6 +111,23 @@ def _exists(p: Path) -> bool:
 TEMP_PREFIX = ".xlperf-tmp-"
 
 
+# Windows' answer when another program has the file open: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+# (Python raises PermissionError with errno EACCES and keeps the Windows code in ``winerror``).
+_HELD_OPEN = (32, 33)
+
+
+def _in_app(path: Path) -> str:
+    """“在 <the program that likely holds path open> 中”, for the message that asks to close it."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xlam", ".xls", ".csv"):
+        return "在 Excel/WPS 中"
+    if suffix in (".docx", ".doc"):
+        return "在 Word/WPS 中"
+    if suffix == ".pdf":
+        return "在 PDF 阅读器中"
+    return "在其他程序中"
+
+
 def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputError:
     """An OSError met while writing ``dst`` (into ``folder``, by default its own), as a Chinese OutputError."""
     dst = Path(dst)
@@ -122,10 +139,11 @@ def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputE
     if exc.errno == errno.EROFS:
         return OutputError(f"文件夹“{folder}”{_OS_ERROR_TEXT[errno.EROFS]}。请换一个输出位置", path=dst, code=E_OUT_DENIED)
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        if _exists(dst) and os.access(folder, os.W_OK):
-            return OutputError(
-                "文件无法覆盖：可能正被 Excel/WPS 打开或被设为只读。请关闭该文件后重试", path=dst, code=E_OUT_IN_USE
-            )
+        held = getattr(exc, "winerror", None) in _HELD_OPEN
+        if held or _exists(dst) and os.access(folder, os.W_OK):
+            where = _in_app(dst)
+            why = f"文件正{where}打开" if held else f"文件可能正{where}打开（或被设为只读）"
+            return OutputError(f"无法覆盖：{why}。请{where}关闭“{dst.name}”后重试", path=dst, code=E_OUT_IN_USE)
         return OutputError(f"没有写入权限：文件夹“{folder}”只读或无权限，请换一个输出位置", path=dst, code=E_OUT_DENIED)
     return OutputError(f"无法保存文件：{os_error_text(exc)}", path=dst, code=E_OUT_WRITE)
 
@@ -262,18 +280,25 @@ def _pid_alive(pid: int) -> bool:
 # Room for the target's name inside a temp name (".xlperf-tmp-<pid>-<8 random>-<name><suffix>", with
 # a suffix of a few bytes): a target whose own name is near the 255-byte limit can still be saved.
 _TEMP_NAME_BYTES = 200
+# What a temp name adds around the target's name, at most: the prefix, a pid of up to 10 digits,
+# two dashes, 8 random characters and a suffix of up to 8 (".xlsx").
+_TEMP_EXTRA = len(TEMP_PREFIX) + 10 + 2 + 8 + 8
 
 
-def _temp_tag(name: str) -> str:
-    """``name`` cut (at a character boundary) so that a temp file's name stays within NAME_MAX."""
-    while len(os.fsencode(name)) > _TEMP_NAME_BYTES:
+def _temp_tag(name: str, folder: Path | None = None) -> str:
+    """``name`` cut (at a character boundary) so that a temp file's name stays within NAME_MAX and,
+    in ``folder``, its path within Windows' MAX_PATH: a target whose path fits can be saved there."""
+    from xlperf.core.filenames import MAX_PATH, units
+
+    room = MAX_PATH - 1 - units(os.path.abspath(folder).rstrip("\\/")) - 1 - _TEMP_EXTRA if folder is not None else len(name)
+    while name and (len(os.fsencode(name)) > _TEMP_NAME_BYTES or units(name) > room):
         name = name[:-1]
     return name
 
 
 def _cleanup_stale(folder: Path, dst_name: str) -> None:
     """Remove temp files left by a killed save of the same output (their process is gone)."""
-    tag = _temp_tag(dst_name)
+    tag = _temp_tag(dst_name, folder)
     try:
         entries = list(folder.glob(TEMP_PREFIX + "*"))
     except OSError:
@@ -312,7 +337,7 @@ def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Pat
         import tempfile  # here, not at the top: check and report read through this module too
 
         fd, name = tempfile.mkstemp(
-            dir=real.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{_temp_tag(real.name)}{suffix}"
+            dir=real.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{_temp_tag(real.name, real.parent)}{suffix}"
         )
     except OSError as exc:
         raise output_error(shown, exc, real.parent) from exc

@@ -55,8 +55,11 @@ def normalize_format(fmt: str | None, out: str | Path | None, allowed: tuple[str
 
 
 def default_output(workbook: Path, fmt: str) -> Path:
+    """``<workbook>-自评报告.<fmt>`` (``-自评表`` for xlsx) beside it, as a name Windows accepts there."""
+    from xlperf.core.filenames import safe_name
+
     what = "自评表" if fmt == "xlsx" else "自评报告"
-    return workbook.parent / f"{workbook.stem}-{what}.{fmt}"
+    return workbook.parent / safe_name(workbook.stem, f".{fmt}", workbook.parent, tail=f"-{what}")
 
 
 def output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
