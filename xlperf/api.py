@@ -256,6 +256,7 @@ def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:
             "execution_rate": b.execution_rate,
             "weight": b.weight,
             "score": b.score,
+            "pending": b.pending,
             "scored_in_indicators": b.scored_in_indicators,
         },
         "level1": [{"name": s.name, "weight": s.weight, "score": s.score} for s in ev.level1],
