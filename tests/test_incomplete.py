@@ -90,14 +90,25 @@ def test_check_text_and_json_withhold_the_total_naming_each_cell(case):
     assert {f"{w['sheet']}!{w['cell']}" for w in data["withheld"]} == cells
 
 
+def _summary(ws) -> tuple[object, object]:
+    labels = {ws.cell(r, 8).value: r for r in range(2, 6)}
+    return ws.cell(labels["得分"], 9).value, ws.cell(labels["等级"], 9).value
+
+
+@pytest.mark.parametrize("name", ["fresh", "next-year"])
+def test_a_new_workbook_says_to_fill_it_in_before_any_calculation(name, example_books, tmp_path):
+    path = tmp_path / "new.xlsx"
+    CASES[name](example_books["goumai"], path)
+    assert _summary(openpyxl.load_workbook(path)["绩效指标"]) == ("待填写", "待填写")
+
+
 def test_calc_writes_pending_total_grade_and_narrative(case):
     name, path, cells = case
     res = invoke("calc", path)
     assert res.exit_code == 1
     wb = openpyxl.load_workbook(path)
     ws = wb["绩效指标"]
-    labels = {ws.cell(r, 8).value: r for r in range(2, 6)}
-    total, grade = ws.cell(labels["得分"], 9).value, ws.cell(labels["等级"], 9).value
+    total, grade = _summary(ws)
     assert isinstance(total, str) and total.startswith("待定") and grade == "待定", (total, grade)
     if name in ("fresh", "next-year"):
         assert "待填写" in total
