@@ -790,9 +790,8 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
     res.execution_rate = line0.get("execution_rate")
     if weight > 0 and not _budget_readable(budget, total, out):
         res.score = None  # 待定: an amount the score needs is blank or unreadable
-        _check_budget_parts(budget, out)
-        return res
-    res.score = _budget_score(budget, total, res, weight, out)
+    else:
+        res.score = _budget_score(budget, total, res, weight, out)
     _check_stated_rates(budget, out)
     _check_budget_parts(budget, out)
     return res
@@ -834,7 +833,7 @@ def _budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: 
     full = total.full_year or 0.0
     score = 0.0
     if total.full_year is None and total.executed is None:
-        pass  # no budget to score (its weight is 0: _budget_readable withholds otherwise)
+        pass  # a budget worth 0 points (with points, _budget_readable withheld the total instead)
     elif full <= EPS and executed > EPS:
         out.add("E201", sheet, total.row, c.get("全年预算数"), executed=executed)
     else:
