@@ -356,11 +356,13 @@ class _Reader:
             return  # a label-only row (一级/二级 heading)
         ind = Indicator(row=r, level1=l1, level2=l2, level3=t3)
         ind.weight_raw = text_of(weight_raw) if weight_raw is not None else None
-        num, ok = number_of(weight_raw)
+        num, ok, noted = weight_of(weight_raw)
         if not ok or (num is not None and num < 0):
             self.add("E033", r, cols["分值"], name=t3[:40], value=text_of(weight_raw)[:30])
         else:
             ind.weight = num
+            if noted and num is not None:
+                self.add("I014", r, cols["分值"], field="分值", value=text_of(weight_raw)[:50], used=f"{format_number(num, 6)} 分", note="")
         unit = self.text(r, cols.get("度量单位"), 20)
         self.check_percent(r, cols, t3, unit, target, actual)
         ind.target, ind.actual = _with_unit(target, unit), _with_unit(actual, unit)
