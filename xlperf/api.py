@@ -91,7 +91,7 @@ def new_workbook(
         values = template_values(inp, next_year=True, style=style if style != "通用" else None)
         evaluation_type = inp.info.evaluation_type if inp.info.evaluation_type in layout.EVALUATION_TYPES else evaluation_type
         style = values.info.get("报告样式", style)
-    _write_template(p, values, evaluation_type=evaluation_type, style=style)
+    _write_template(p, values, evaluation_type=evaluation_type, style=style, unfilled=UNFILLED)
     return p
 
 
@@ -108,7 +108,10 @@ def _new_target(path: str | Path, force: bool) -> Path:
     return p
 
 
-def _write_template(p: Path, values, *, evaluation_type: str, style: str, expect: Evaluation | None = None) -> None:
+UNFILLED = "待填写"  # the total and grade of a workbook made by ``new``, until it is filled in and calculated
+
+
+def _write_template(p: Path, values, *, evaluation_type: str, style: str, expect: Evaluation | None = None, unfilled: str = "") -> None:
     """Build and fill a template atomically. With ``expect`` (the form as read), the new workbook is
     read back and kept only when it gives the same total and grade, or withholds them too: an
     import never turns a table whose total is 待定 into one with a final total."""
@@ -116,7 +119,7 @@ def _write_template(p: Path, values, *, evaluation_type: str, style: str, expect
     from xlperf.workbook.template import build_template, fill_workbook
 
     with atomic_output(p) as tmp:
-        build_template(tmp, evaluation_type=evaluation_type, style=style)
+        build_template(tmp, evaluation_type=evaluation_type, style=style, unfilled=unfilled)
         if values is not None:
             fill_workbook(tmp, info=values.info, budget=values.budget, indicators=values.indicators, merge_levels=True)
         if expect is not None:
@@ -257,6 +260,7 @@ def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:
             "execution_rate": b.execution_rate,
             "weight": b.weight,
             "score": b.score,
+            "pending": b.pending,
             "scored_in_indicators": b.scored_in_indicators,
         },
         "level1": [{"name": s.name, "weight": s.weight, "score": s.score} for s in ev.level1],

@@ -187,7 +187,7 @@ def calc(path: Path, out: Path | None, quiet: bool) -> None:
     click.echo(_summary_line(ev))
     if not quiet:
         click.echo(f"已写入：{target}（详见“校验结果”工作表）")
-    sys.exit(EXIT_FINDINGS if ev.errors else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if ev.errors or not ev.final else EXIT_OK)
 
 
 # --- check -----------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def report_command(file: Path, out: Path | None, fmt: str | None, style: str | N
 
     \b
     报告中的得分、金额、执行率均取自工作簿；“自评报告”工作表中填写的“定稿”优先于自动生成的文字。
-    工作簿有“错误”级问题时仍生成报告（退出码 1）；加 --strict 则不生成。
+    工作簿有“错误”级问题或总分待定时仍生成报告（草稿，退出码 1）；加 --strict 则有“错误”级问题时不生成。
     \b
     示例：
       xlperf report 2025自评.xlsx
@@ -357,7 +357,7 @@ def report_command(file: Path, out: Path | None, fmt: str | None, style: str | N
     _print_errors(result.errors)
     for w in result.warnings:
         click.echo(f"提示：{w}")
-    sys.exit(EXIT_FINDINGS if result.errors else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if result.errors or not result.evaluation.final else EXIT_OK)
 
 
 def _print_report_notes(open_items: list[str], masked: list[str], public: bool) -> None:

@@ -133,9 +133,11 @@ def test_r2_arrival_above_budget_and_part_sums():
     assert any("财政拨款" in f.message for f in w206)
 
 
-def test_r2_missing_budget_numbers():
+def test_r2_missing_budget_numbers_withhold_the_total():
     ev = evaluate_grids(budget={"年度资金总额": {"分值": 10}})
-    assert "W208" in codes(ev)
+    assert codes(ev) == ["E213", "E213"]
+    assert [f.cell for f in ev.withheld] == ["C2", "E2"]  # 全年预算数, 全年执行数: each cell to fill
+    assert ev.budget.pending and ev.budget.score is None and not ev.final and ev.total_text == "待定（2处待填写）"
 
 
 def test_r2_bad_amount_is_a_finding():

@@ -135,6 +135,7 @@ def test_udfs_are_plain_python_over_the_same_core():
 
     assert udfs.XLPERF_SCORE(10, "≥95%", "94%") == 9.89
     assert udfs.XLPERF_SCORE(15, "提升", "情况另述") == "需人工评分"
+    assert udfs.XLPERF_SCORE(10, "≥95%", None) == "待填写" and udfs.XLPERF_SCORE(10, "≥95%", "#N/A") == "待填写"
     assert udfs.XLPERF_SCORE(10, "≤30天", "40天", "≤") == 7.5
     assert udfs.XLPERF_COMPLETION("3626人", "3600人") == pytest.approx(0.9928)
     assert udfs.XLPERF_GRADE(89.995) == "优"

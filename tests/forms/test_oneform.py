@@ -298,3 +298,27 @@ def test_percent_unit_with_a_fraction_on_one_side_withholds(tmp_path: Path) -> N
             r[7] = 0.99  # a cell shown as 99% beside a target typed as 99 with 度量单位 %
     ev, _ = _check(form.xlsx(tmp_path / "表.xlsx"))
     assert ev.total_score is None and "E029" in _codes(ev)
+
+
+def _national_budget(executed) -> F.Form:
+    form = F.national()
+    for r in form.rows:
+        if r[1] == "年度资金总额":
+            r[4] = executed  # 全年执行数
+    return form
+
+
+def test_a_percentage_in_an_amount_cell_withholds_and_an_amount_with_its_unit_is_read(tmp_path: Path) -> None:
+    ev, _ = _check(_national_budget("97.2%").xlsx(tmp_path / "pct.xlsx"))
+    assert ev.total_score is None and ev.budget.pending
+    assert [(f.code, f.cell) for f in ev.withheld] == [("E207", "E6")]
+    ev, inp = _check(_national_budget("37.24万元").xlsx(tmp_path / "unit.xlsx"))  # the form's amounts are in 万元
+    assert ev.final and ev.total_score == 84.31 and inp.budget.line("年度资金总额").executed == 37.24
+    assert _codes(ev)["I014"] == ["E6"]
+
+
+def test_a_weight_written_with_its_unit_is_read_and_noted(tmp_path: Path) -> None:
+    ev, _ = _check(_national_with(_set("购买服务项目", 6, "10分")).xlsx(tmp_path / "表.xlsx"))
+    assert ev.final and ev.total_score == 84.31 and _codes(ev)["I014"] == ["G13"]
+    ev, _ = _check(_national_with(_set("购买服务项目", 6, "10万元")).xlsx(tmp_path / "钱.xlsx"))
+    assert ev.total_score is None and "G13" in _codes(ev)["E033"]

@@ -168,7 +168,9 @@ def _budget_block(ev: Evaluation, grids: dict[str, Grid]) -> Block | None:
                 elif name == "执行率":
                     v = data["execution_rate"]
                 else:
-                    v = ev.budget.score if r == total_row and ev.budget.weight else None
+                    v = None
+                    if r == total_row and ev.budget.weight:
+                        v = PENDING if ev.budget.pending else ev.budget.score
                 line[c - first_col] = v
         block.append(line)
     fmts = {}

@@ -29,10 +29,11 @@ _RULES = (
     Rule("W005", "警告", "读取", "缺少工作表", "找不到工作表“{sheet}”{suggestion}"),
     Rule("W006", "警告", "读取", "表头重复", "表头“{header}”出现多次，使用第一列（{first}），忽略 {other}"),
     Rule("W007", "警告", "读取", "文字过长", "{field}超过 {limit} 个字符，已截断用于计算和报告"),
-    Rule("E009", "错误", "读取", "没有指标", "{sheet}中没有任何三级指标行"),
+    Rule("E009", "错误", "读取", "没有指标", "{sheet}中没有任何三级指标行，总分待定：请逐行填写三级指标", withholds=True),
     Rule("E010", "错误", "读取", "指标行过多", "{sheet}有 {count} 行指标，超过上限 {limit} 行，仅读取前 {limit} 行"),
     Rule("W011", "警告", "读取", "无法识别的设置", "{field}“{value}”无法识别，使用默认值 {default}"),
     Rule("I012", "提示", "读取", "日期序列号", "{field}“{value}”按 Excel 日期序列号理解为 {date}"),
+    Rule("I014", "提示", "读取", "数值带单位", "{field}“{value}”按 {used} 读取{note}"),
     Rule("W013", "警告", "读取", "预算表无法识别", "找不到预算执行表的表头（应含“资金来源”“全年预算数”“全年执行数”等列名），预算执行不计分"),
     # R1 weights
     Rule("E101", "错误", "R1", "分值合计不等于100", "全部分值合计为 {total}，应为 100（预算执行 {budget} + 绩效指标 {indicators}）", withholds=True),
@@ -40,7 +41,7 @@ _RULES = (
     Rule("W103", "警告", "R1", "一级指标分值结构非默认", "一级指标分值为 {actual}，原则上为 预算执行10、产出50、效益30、满意度10"),
     Rule("E104", "错误", "R1", "分值无效", "分值“{value}”{problem}"),
     Rule("E105", "错误", "R1", "声明的总分与计算不符", "表中合计行写明总分 {declared}，按各行得分计算为 {computed}", withholds=True),
-    Rule("E106", "错误", "R1", "缺少分值", "三级指标“{name}”未填写分值"),
+    Rule("E106", "错误", "R1", "缺少分值", "三级指标“{name}”未填写分值，总分待定"),
     Rule("W107", "警告", "R1", "声明的分值合计与计算不符", "表中合计行写明分值 {declared}，各行分值合计为 {computed}"),
     # R2 budget
     Rule("E201", "错误", "R2", "预算为0却有支出", "全年预算数为 0（或未填），全年执行数却为 {executed}"),
@@ -50,12 +51,12 @@ _RULES = (
     Rule("W205", "警告", "R2", "到位数超过预算数", "实际到位数 {received} 大于全年预算数 {budget}"),
     Rule("W206", "警告", "R2", "资金来源合计不符", "{parent} {total} 不等于其组成部分之和 {parts}（{names}）"),
     Rule("E207", "错误", "R2", "金额无效", "{field}“{value}”{problem}"),
-    Rule("W208", "警告", "R2", "缺少预算数据", "未填写年度资金总额的全年预算数和全年执行数，预算执行得分按 0 计"),
+    # W208 (a blank budget scored 0) is retired: a blank amount the score needs is E213 and withholds the total
     Rule("I209", "提示", "R2", "预算执行已在指标表中评分", "绩效指标表已有“{name}”行，预算执行表的分值不再重复计入"),
     Rule("W210", "警告", "R2", "全年预算数未填", "全年预算数为 {full}，年初预算数却为 {initial}：请填写调整后的全年预算数"),
     # values and scoring
-    Rule("E301", "错误", "R3", "缺少实际完成值", "三级指标“{name}”未填写实际完成值"),
-    Rule("E302", "错误", "R3", "缺少年度指标值", "三级指标“{name}”未填写年度指标值"),
+    Rule("E301", "错误", "R3", "缺少实际完成值", "三级指标“{name}”未填写实际完成值{effect}"),
+    Rule("E302", "错误", "R3", "缺少年度指标值", "三级指标“{name}”未填写年度指标值{effect}"),
     Rule("E303", "错误", "R6", "定性指标无法自动评分", "“{name}”的实际完成值“{actual}”无法判断是否达成，得分待定：请在人工得分中按档次填写（达成 {high}，部分达成 {mid}，未达成 {low}）", withholds=True),
     Rule("W304", "警告", "R4", "目标值为0", "“{name}”的年度指标值为 0：{effect}"),
     Rule("W305", "警告", "R7", "时效未达成", "“{name}”实际完成时间 {actual} 晚于目标 {target}"),
@@ -85,6 +86,7 @@ _RULES = (
     # what an evaluator would question
     Rule("W405", "警告", "R11", "人工得分明显偏低", "“{name}”完成率 {completion}（实际 {actual}，目标 {target}），人工得分却只有 {manual} 分（计算得分 {computed}），请核对"),
     Rule("W211", "警告", "R2", "成本超过全年执行数", "“{name}”的实际完成值 {actual} 超过预算执行表的全年执行数 {executed}，请核对单位或金额"),
+    Rule("E213", "错误", "R2", "缺少预算金额", "{source}的{field}未填写，预算执行得分待定：请填写{field}"),
     Rule("W212", "警告", "R2", "结余为负", "{source}的实际到位数 {received} 小于全年执行数 {executed}，结余为 {balance}，请核对"),
     Rule("W705", "警告", "R1", "满意度指标列于效益指标下", "二级指标“{level2}”列在一级指标“{level1}”下（湖南等地的表式如此），按满意度指标统计时请留意"),
 )

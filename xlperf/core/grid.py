@@ -97,6 +97,40 @@ def number_of(value: Any) -> tuple[float | None, bool]:
     return None, False
 
 
+MONEY = ("元", "万元", "亿元")
+
+
+def weight_of(value: Any) -> tuple[float | None, bool, bool]:
+    """A 分值 cell -> (points, ok, noted). ``10`` and ``10%`` (a percent-formatted cell: 10 of the 100
+    points) read as they are; ``'10分'`` is unambiguous, read as 10 and noted (``noted``); a money
+    unit or any other text is not a 分值."""
+    num, ok = number_of(value)
+    if not ok or num is None or not isinstance(value, str):
+        return num, ok, False
+    unit = V.parse_value(value).unit
+    if unit in MONEY:
+        return None, False, False
+    return num, True, unit == "分"
+
+
+def amount_of(value: Any, unit: str) -> tuple[float | None, bool, bool]:
+    """An amount cell in the workbook's ``unit`` (元/万元) -> (amount, ok, noted). A number reads as it
+    is; ``'48.6万元'`` names its unit, so it is read (converted to ``unit``) and noted. A percentage
+    (``'97.2%'`` typed, or a cell formatted as one) or a 分 is not an amount: not ok."""
+    if isinstance(value, V.Percent):
+        return None, False, False
+    num, ok = number_of(value)
+    if not ok or num is None or not isinstance(value, str):
+        return num, ok, False
+    typed = V.parse_value(value).unit
+    if typed == "分":
+        return None, False, False
+    if typed in MONEY and typed != unit:
+        converted = V.convert_amount(num, typed, unit)
+        return (V.round_half_up(converted, 6), True, True) if converted is not None else (None, False, False)
+    return num, True, bool(typed)
+
+
 def rate_of(value: Any) -> float | None:
     """A stated rate as a fraction: 0.9332, 93.32 and '93.32%' all -> 0.9332."""
     if value is None or value == "":

@@ -241,6 +241,7 @@ class IndicatorResult:
     hints: list[str] = field(default_factory=list)  # short texts for the 校验提示 column
     target_display: str = ""
     actual_display: str = ""
+    incomplete: str = ""  # why a pending row waits for the workbook, not a judgement: "实际完成值未填写"
 
     @property
     def pending(self) -> bool:
@@ -267,10 +268,14 @@ class BudgetResult:
     arrival_rate: float | None = None
     execution_rate: float | None = None
     weight: float = 0.0
-    score: float = 0.0
+    score: float | None = 0.0  # None: pending (待定) — an amount it needs is blank or unreadable
     scored_in_indicators: bool = False  # the indicator table carries a 预算执行率 row
     lines: list[dict[str, Any]] = field(default_factory=list)  # per-row computed values
     unit: str = "万元"
+
+    @property
+    def pending(self) -> bool:
+        return self.score is None
 
 
 @dataclass(kw_only=True)
@@ -286,9 +291,10 @@ class Level1Summary:
 class Evaluation:
     """The result of scoring one workbook.
 
-    ``total_score`` and ``grade`` are final only when nothing withholds them: a row whose score
-    cannot be decided (待定), weights that do not add up to 100, a declared total that disagrees
-    with the rows… Then ``total_score`` is None, ``grade`` is "", ``withheld`` names each reason
+    ``total_score`` and ``grade`` are final only when nothing withholds them: a value the score
+    depends on that is blank or unreadable (an actual, a target, a weight, a budget amount), a row
+    whose score cannot be decided (待定), weights that do not add up to 100, a declared total that
+    disagrees with the rows… Then ``total_score`` is None, ``grade`` is "", ``withheld`` names each reason
     with its cell, and ``draft_score`` is the sum of the rows that could be scored. Every place
     that shows the total uses :attr:`total_text` and :attr:`grade_text`, which say 待定.
     """

@@ -354,11 +354,14 @@ class Facts:
             w, got, rate = r.indicator.weight or 0.0, r.score, actual_of(r) or "未填写"
             pending = r.pending
         elif b.present and b.weight and not self.budget_contradiction():
-            w, got, rate, pending = b.weight, b.score, pct(b.execution_rate) if b.execution_rate is not None else "未填写", False
+            w, got, rate, pending = b.weight, b.score, pct(b.execution_rate) if b.execution_rate is not None else "未填写", b.pending
         else:
             return head
-        if pending:
-            text = f"预算执行率{rate}，得分待定（需人工评分）。"
+        if pending and not rows:
+            text = f"预算执行率{rate}，得分待定（“预算执行”表的全年预算数、全年执行数待填写或无法读取）。"
+        elif pending:
+            why = r.incomplete or "需人工评分"
+            text = f"预算执行率{rate}，得分待定（{why}）。"
         else:
             lost = w - (got or 0.0)
             said = facts and not self.budget_contradiction() and b.execution_rate is not None and not rows
@@ -381,6 +384,8 @@ class Facts:
         reason = r.indicator.reason.strip().rstrip("。")
         if r.direction == NA:
             return f"{name}本年度不适用，未计分。"
+        if r.pending and r.incomplete:
+            return f"{name}：{r.incomplete}，得分待定，请在“绩效指标”表中补填后重新计算。"
         if r.pending:
             return f"{said}，无法自动判定是否达成，得分待定，需人工评分。"
         if not r.met:

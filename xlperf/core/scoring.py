@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from xlperf.core import layout
 from xlperf.core import values as V
-from xlperf.core.findings import make
+from xlperf.core.findings import RULES, make
 from xlperf.core.models import (
     Budget,
     BudgetLine,
@@ -96,6 +96,12 @@ class RowScore:
     overachieved: bool = False
     equal_mismatch: bool = False
     notes: list[tuple[str, str, dict]] = field(default_factory=list)  # (code, column, params)
+    unreadable: list[str] = field(default_factory=list)  # "target"/"actual": an error value or uncached formula
+
+    @property
+    def incomplete(self) -> bool:
+        """The score is pending because a value it needs is blank or unreadable (not for want of a judgement)."""
+        return bool(self.unreadable) or any(code in ("E301", "E302") for code, _, _ in self.notes)
 
 
 def normalize_direction(text: str) -> tuple[str | None, bool]:
@@ -213,16 +219,14 @@ def score_indicator(
     if direction == NA:
         rs.score, rs.completion = None, None
         return rs
+    # A score that depends on a missing or unreadable value is pending (None), never 0.
     if target.kind == V.ERROR or actual.kind == V.ERROR:
-        rs.score, rs.met = 0.0, False
-        return rs  # the reader reports the unreadable cell
-    if actual.is_empty:
-        rs.score, rs.met = 0.0, False
-        rs.notes.append(("E301", "actual", {}))
-        return rs
-    if target.is_empty:
-        rs.score, rs.met = 0.0, False
-        rs.notes.append(("E302", "target", {}))
+        rs.score, rs.met = None, False
+        rs.unreadable = [c for c, p in (("target", target), ("actual", actual)) if p.kind == V.ERROR]
+        return rs  # the reader reports the unreadable cell (evaluate withholds the total on it)
+    if actual.is_empty or target.is_empty:
+        rs.score, rs.met = None, False
+        rs.notes.extend((code, column, {}) for code, column, p in (("E301", "actual", actual), ("E302", "target", target)) if p.is_empty)
         return rs
 
     if direction == TIME:
@@ -465,15 +469,58 @@ _level1_of_level2_memo = functools.lru_cache(maxsize=1024)(_find_level1_of_level
 _known_level1_memo = functools.lru_cache(maxsize=1024)(_find_known_level1)
 
 
+# The findings that say a value the score needs is blank (fill it in) or cannot be read (correct it).
+MISSING_CODES = frozenset({"E009", "E106", "E213", "E301", "E302"})
+UNREADABLE_CODES = frozenset({"E002", "W003", "E104", "E207", "E033", "E035"})
+
+
+_RULE_WITHHOLDS = frozenset(code for code, rule in RULES.items() if rule.withholds)
+
+
 class _Collector:
     def __init__(self, inp: SelfEvaluation):
         self.inp = inp
         self.findings: list[Finding] = list(inp.read_findings)
+        self.withheld: list[Finding] = []  # findings that withhold the total where they stand (see needed)
+        self.weights_unknown = False  # a 分值 is blank or unreadable
 
-    def add(self, code: str, sheet: str, row: int | None, col: int | None, **params: object) -> Finding:
+    def add(self, code: str, sheet: str, row: int | None, col: int | None, *, withhold: bool = False, **params: object) -> Finding:
         f = make(code, Loc(sheet=sheet, row=row, col=col), **params)
         self.findings.append(f)
+        if withhold:
+            self.withheld.append(f)
         return f
+
+    def read_problem(self, sheet: str, row: int | None, col: int | None) -> Finding | None:
+        """What the reader said about that cell (an error value, an uncached formula, an unreadable number)."""
+        if row is None:
+            return None
+        cell = Loc(sheet=sheet, row=row, col=col).cell
+        for f in self.inp.read_findings:
+            if f.sheet == sheet and f.cell == cell and f.code in UNREADABLE_CODES:
+                return f
+        return None
+
+    def needed(self, present: bool, sheet: str, row: int | None, col: int | None, missing: tuple[str, dict] | None = None) -> bool:
+        """The one rule: a score that depends on a missing or unreadable value is pending.
+
+        ``present``: the value was read. When it was not, the total is withheld on the finding
+        that names the cell: the reader's (unreadable) or ``missing`` (code, params) added here.
+        Returns ``present``.
+        """
+        if present:
+            return True
+        problem = self.read_problem(sheet, row, col)
+        if problem is None and row is not None:
+            # a reader's finding for the whole row already withholds it (E035 names the row's first blank)
+            problem = next((f for f in self.inp.read_findings if f.sheet == sheet and f.row == row and f.code in UNREADABLE_CODES and f.code in _RULE_WITHHOLDS), None)
+        if problem is not None:
+            if problem not in self.withheld:
+                self.withheld.append(problem)
+        elif missing is not None:
+            code, params = missing
+            self.add(code, sheet, row, col, withhold=True, **params)
+        return False
 
 
 def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evaluation:
@@ -494,17 +541,18 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
     indicator_weight = V.exact_sum(r.indicator.weight for r in results)
     total_weight = V.round_half_up(budget.weight + indicator_weight, 4)
     level1 = _level1_summary(results, budget)
-    _check_weights(inp, out, col, total_weight, budget.weight, indicator_weight, level1)
+    if not out.weights_unknown:  # a blank or unreadable 分值 is its own finding: the sum is not known yet
+        _check_weights(inp, out, col, total_weight, budget.weight, indicator_weight, level1)
     _check_subtotals(inp, results, out)
 
     # R8 total = sum of rounded row scores; R13 rescale when indicators were dropped
-    total = V.exact_sum([budget.score, *(r.score for r in results if r.direction != NA)])
+    total = V.exact_sum([budget.score or 0.0, *(r.score for r in results if r.direction != NA)])
     if na_weight > EPS and total_weight - na_weight > EPS:
         total = total * total_weight / (total_weight - na_weight)
     total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
     _check_declared_total(inp, out, col, results, total, total_weight, indicator_weight)
     _row_hints(out, sheet, results)
-    return _evaluation(inp, budget, results, level1, total_weight, total, sorted(out.findings, key=_finding_order))
+    return _evaluation(inp, budget, results, level1, total_weight, total, sorted(out.findings, key=_finding_order), out.withheld)
 
 
 def _settings(inp: SelfEvaluation, config: ScoringConfig | None, out: "_Collector") -> ScoringConfig:
@@ -539,7 +587,7 @@ def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: 
                           total_weight: float, indicator_weight: float) -> None:
     """A 合计/总分 row the table declares must agree with the rows (a pending row leaves it open)."""
     sheet = inp.indicator_sheet
-    pending = any(r.pending for r in results)
+    pending = any(r.pending for r in results) or bool(out.withheld)
     if not pending and inp.declared_total_score is not None and abs(inp.declared_total_score - total) > 0.005:
         out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, computed=total)
     declared_w = inp.declared_total_weight
@@ -559,15 +607,24 @@ def _row_hints(out: "_Collector", sheet: str, results: list[IndicatorResult]) ->
 
 
 def _evaluation(inp: SelfEvaluation, budget: BudgetResult, results: list[IndicatorResult], level1: list[Level1Summary],
-                total_weight: float, total: float, findings: list[Finding]) -> Evaluation:
-    """The result; the total and grade are withheld (待定) while any finding says they cannot be final."""
-    from xlperf.core.findings import RULES
-
-    withheld = [f for f in findings if RULES[f.code].withholds]
-    n_pending = sum(1 for r in results if r.pending)
-    note = [f"{n_pending}项需人工评分"] if n_pending else []
+                total_weight: float, total: float, findings: list[Finding], needed: list[Finding]) -> Evaluation:
+    """The result; the total and grade are withheld (待定) while any finding says they cannot be final:
+    one whose rule always withholds, or one naming a value the score needs (``needed``)."""
+    marked = set(needed)
+    withheld = [f for f in findings if RULES[f.code].withholds or f in marked]
+    judge = sum(1 for f in withheld if f.code == "E303")
+    blank = sum(1 for f in withheld if f.code in MISSING_CODES and f.code != "E009")
+    unreadable = sum(1 for f in withheld if f.code in UNREADABLE_CODES and not RULES[f.code].withholds)
+    note = [f"{judge}项需人工评分"] if judge else []
+    if any(f.code == "E009" for f in withheld):
+        note.append("三级指标待填写")
+    if blank:
+        note.append(f"{blank}处待填写")
+    if unreadable:
+        note.append(f"{unreadable}处无法读取")
     for f in withheld:
-        if f.code != "E303" and RULES[f.code].title not in note:
+        counted = f.code in ("E303", "E009") or f.code in MISSING_CODES or (f.code in UNREADABLE_CODES and not RULES[f.code].withholds)
+        if not counted and RULES[f.code].title not in note:
             note.append(RULES[f.code].title)
     return Evaluation(
         input=inp,
@@ -600,13 +657,22 @@ def _finding_order(f: Finding) -> tuple:
 
 def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, sheet: str, col) -> IndicatorResult:
     name = ind.level3 or ind.level2 or f"第{ind.row}行"
-    w = _weight_of(ind, name, out, sheet, col)
+    w, weight_ok = _weight_of(ind, name, out, sheet, col)
     rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg, ind.level3)
     target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)
     column_of = {"actual": "实际完成值", "target": "年度指标值", "direction": "指标方向", "manual": "人工得分"}
+    manual = ind.manual_score is not None
+    # a blank or unreadable target/actual leaves the row pending unless the officer scored it by hand
+    for column in rs.unreadable:
+        if not manual:
+            out.needed(False, sheet, ind.row, col(column_of[column]), ("E002", {"field": column_of[column], "value": (actual if column == "actual" else target).raw}))
     for code, column, params in rs.notes:
-        if code in ("I307", "E303") and ind.manual_score is not None:
+        if code in ("I307", "E303") and manual:
             continue  # the officer already chose a score
+        if code in ("E301", "E302"):
+            effect = "，已按人工得分计分，请补填" if manual else "，该指标得分待定：请填写"
+            out.add(code, sheet, ind.row, col(column_of[column]), withhold=not manual, name=name, effect=effect)
+            continue
         out.add(code, sheet, ind.row, col(column_of[column]), **{"name": name, "actual": actual.raw, "target": target.raw, **params})
 
     res = IndicatorResult(
@@ -614,7 +680,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         direction=rs.direction,
         completion=rs.completion,
         computed_score=rs.score,
-        score=rs.score,  # None: 待定 until a manual score decides it
+        score=rs.score,  # None: 待定 until a manual score decides it (or the missing value is filled in)
         tier=rs.tier,
         met=rs.met,
         target_display=target.raw,
@@ -625,27 +691,38 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         res.met = True
         out.add("I309", sheet, ind.row, col("指标方向") or col("实际完成值"), name=name)
         return res
+    if not manual:
+        gaps = [f"{column_of[c]}无法读取" for c in rs.unreadable]
+        gaps += [f"{column_of[column]}未填写" for code, column, _ in rs.notes if code in ("E301", "E302")]
+        res.incomplete = "、".join(gaps)
+    if not weight_ok:
+        res.score = None  # the row's points are unknown: its score is too (one finding, on the 分值 cell)
+        res.incomplete = "、".join(x for x in ("分值未填写或无法读取", res.incomplete) if x)
+        return res
     if ind.manual_raw not in (None, "") and ind.manual_score is None:
         out.add("E406", sheet, ind.row, col("人工得分") or col("得分"), value=ind.manual_raw)
     reason_flagged = False
-    if ind.manual_score is not None:
+    if manual:
         reason_flagged = _apply_manual(ind, rs, res, w, out, sheet, col, name=name, actual=actual.raw, target=target.raw)
     if not ind.reason.strip():
         _check_reasons(ind, rs, res, w, cfg, out, sheet, col, name=name, reason_flagged=reason_flagged, actual=actual.raw, target=target.raw)
     return res
 
 
-def _weight_of(ind: Indicator, name: str, out: _Collector, sheet: str, col) -> float:
-    """R1: the row's 分值 (0 when missing or unusable, with the finding that says why)."""
-    weight = ind.weight
-    if weight is None and ind.weight_raw in (None, ""):
-        out.add("E106", sheet, ind.row, col("分值"), name=name)
-    elif weight is None:
-        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不是数字")
-    elif weight < 0:
-        out.add("E104", sheet, ind.row, col("分值"), value=ind.weight_raw, problem="不能为负数")
-        weight = 0.0
-    return weight or 0.0
+def _weight_of(ind: Indicator, name: str, out: _Collector, sheet: str, col) -> tuple[float, bool]:
+    """R1: the row's 分值 and whether it could be read; a missing or unusable one withholds the total."""
+    weight, c = ind.weight, col("分值")
+    if weight is not None and weight >= 0:
+        return weight, True
+    out.weights_unknown = True
+    if out.read_problem(sheet, ind.row, c) is not None:
+        out.needed(False, sheet, ind.row, c)  # the reader named it (an error value, an uncached formula)
+    elif weight is None and ind.weight_raw in (None, ""):
+        out.needed(False, sheet, ind.row, c, ("E106", {"name": name}))
+    else:
+        problem = "不是数字" if weight is None else "不能为负数"
+        out.needed(False, sheet, ind.row, c, ("E104", {"value": ind.weight_raw, "problem": problem}))
+    return 0.0, False
 
 
 def _apply_manual(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, out: _Collector, sheet: str, col, *, name: str, actual: str, target: str) -> bool:
@@ -739,10 +816,24 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
     res.balance = line0.get("balance")
     res.arrival_rate = line0.get("arrival_rate")
     res.execution_rate = line0.get("execution_rate")
-    res.score = _budget_score(budget, total, res, weight, out)
+    if weight > 0 and not _budget_readable(budget, total, out):
+        res.score = None  # 待定: an amount the score needs is blank or unreadable
+    else:
+        res.score = _budget_score(budget, total, res, weight, out)
     _check_stated_rates(budget, out)
     _check_budget_parts(budget, out)
     return res
+
+
+def _budget_readable(budget: Budget, total: BudgetLine, out: _Collector) -> bool:
+    """The budget score needs the 年度资金总额 row's 全年预算数 and 全年执行数, and its 分值 when typed."""
+    sheet, c = budget.sheet, budget.columns
+    ok = out.read_problem(sheet, total.row, c.get("分值")) is None or out.needed(False, sheet, total.row, c.get("分值"))
+    out.weights_unknown = out.weights_unknown or not ok
+    for header, value in (("全年预算数", total.full_year), ("全年执行数", total.executed)):
+        missing = ("E213", {"source": total.source, "field": header})
+        ok = out.needed(value is not None, sheet, total.row, c.get(header), missing) and ok
+    return ok
 
 
 def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector) -> dict:
@@ -770,8 +861,7 @@ def _budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: 
     full = total.full_year or 0.0
     score = 0.0
     if total.full_year is None and total.executed is None:
-        if weight > 0:
-            out.add("W208", sheet, total.row, c.get("全年预算数"))
+        pass  # a budget worth 0 points (with points, _budget_readable withheld the total instead)
     elif full <= EPS and executed > EPS:
         out.add("E201", sheet, total.row, c.get("全年预算数"), executed=executed)
     else:
@@ -887,7 +977,8 @@ def _check_subtotals(inp: SelfEvaluation, results: list[IndicatorResult], out: _
 def _level1_summary(results: list[IndicatorResult], budget: BudgetResult) -> list[Level1Summary]:
     summary: dict[str, Level1Summary] = {}
     if budget.present and not budget.scored_in_indicators and budget.weight:
-        summary[layout.LEVEL1_BUDGET] = Level1Summary(name=layout.LEVEL1_BUDGET, weight=budget.weight, score=budget.score)
+        summary[layout.LEVEL1_BUDGET] = Level1Summary(name=layout.LEVEL1_BUDGET, weight=budget.weight, score=budget.score or 0.0,
+                                                      pending=int(budget.pending))
     for r in results:
         ind = r.indicator
         name = ind.level1 or "（未填一级指标）"

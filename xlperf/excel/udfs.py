@@ -25,11 +25,13 @@ from xlperf.excel.button import from_excel
 @xw.arg("actual", doc="实际完成值")
 @xw.arg("direction", doc="指标方向（可省略）：≥ ≤ = 定性 时效")
 def XLPERF_SCORE(weight, target, actual, direction=None):
-    """按评分规则计算一个三级指标的得分。无法自动判断时返回“需人工评分”。"""
+    """按评分规则计算一个三级指标的得分。无法自动判断时返回“需人工评分”，年度指标值或实际完成值未填写、无法读取时返回“待填写”。"""
     target, actual = from_excel(target), from_excel(actual)
     rs = score_indicator(_number(weight), target, actual, direction or "")
     if rs.score is None:
-        return "需人工评分" if rs.direction != "不适用" else "不适用"
+        if rs.direction == "不适用":
+            return "不适用"
+        return "待填写" if rs.incomplete else "需人工评分"
     return rs.score
 
 

@@ -59,7 +59,8 @@ def _budget(inp: SelfEvaluation, out: TemplateValues, next_year: bool) -> None:
         return
     merged: dict[str, dict[str, Any]] = {}
     for ln in inp.budget.lines:
-        target = _TEMPLATE_SOURCES.get(ln.source)
+        # a form names 县级; our own template reads back 其中：县级
+        target = _TEMPLATE_SOURCES.get(ln.source) or (ln.source if ln.source in layout.BUDGET_SOURCES else None)
         if ln is total:
             target = "年度资金总额"
         if target is None:

@@ -16,8 +16,8 @@ from typing import Any
 from xlperf.core import layout
 from xlperf.core.errors import InputError
 from xlperf.core.findings import make
-from xlperf.core.grid import Grid, cell, header_key, number_of, rate_of, text_of
-from xlperf.core.values import Percent
+from xlperf.core.grid import Grid, amount_of, cell, header_key, number_of, rate_of, text_of, weight_of
+from xlperf.core.values import Percent, format_number, parse_value
 from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, SelfEvaluation, SubtotalDeclaration
 from xlperf.forms.table import Table
 from xlperf.forms.template import TEXT_LIMIT, _split_label, link_subtotals
@@ -239,9 +239,14 @@ class _Reader:
             raw = cell(self.g, r, c) if c else None
             if raw is None or _is_dash(raw):
                 continue
-            num, ok = number_of(raw)
+            unit = self.inp.info.amount_unit or "万元"
+            num, ok, noted = weight_of(raw) if header == "分值" else amount_of(raw, unit)
             if ok and (num is None or num >= 0):
                 setattr(line, attr, num)
+                if noted and num is not None:  # 10分, 48.6万元: read, and said once
+                    typed = parse_value(raw).unit
+                    note = f"（已由{typed}换算为{unit}）" if header != "分值" and typed != unit else ""
+                    self.add("I014", r, c, field=header, value=text_of(raw)[:50], used=f"{format_number(num, 6)} {'分' if header == '分值' else unit}", note=note)
             else:
                 self.add("E207" if header != "分值" else "E104", r, c, field=header, value=text_of(raw)[:50], problem="不是有效的数字")
         if cols.get("执行率"):
@@ -351,11 +356,13 @@ class _Reader:
             return  # a label-only row (一级/二级 heading)
         ind = Indicator(row=r, level1=l1, level2=l2, level3=t3)
         ind.weight_raw = text_of(weight_raw) if weight_raw is not None else None
-        num, ok = number_of(weight_raw)
+        num, ok, noted = weight_of(weight_raw)
         if not ok or (num is not None and num < 0):
             self.add("E033", r, cols["分值"], name=t3[:40], value=text_of(weight_raw)[:30])
         else:
             ind.weight = num
+            if noted and num is not None:
+                self.add("I014", r, cols["分值"], field="分值", value=text_of(weight_raw)[:50], used=f"{format_number(num, 6)} 分", note="")
         unit = self.text(r, cols.get("度量单位"), 20)
         self.check_percent(r, cols, t3, unit, target, actual)
         ind.target, ind.actual = _with_unit(target, unit), _with_unit(actual, unit)
@@ -405,7 +412,9 @@ class _Reader:
         if total is None:
             self.add("E035", inp.budget.header_row, None, source="年度资金总额", what="任何金额")
             return
-        missing = [h for h, v in (("全年预算数", total.full_year), ("全年执行数", total.executed)) if v is None]
+        unreadable = {f.cell for f in self.findings if f.code == "E207"}  # already named, once
+        missing = [h for h, v in (("全年预算数", total.full_year), ("全年执行数", total.executed))
+                   if v is None and self.loc(total.row, inp.budget.columns.get(h)).cell not in unreadable]
         if missing and not budget_rows:
             c = inp.budget.columns.get(missing[0]) or inp.budget.columns.get("年初预算数")
             self.add("E035", total.row, c, source=total.source, what="、".join(missing))

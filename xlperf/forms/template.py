@@ -12,7 +12,8 @@ from typing import Any
 
 from xlperf.core import layout
 from xlperf.core.errors import InputError
-from xlperf.core.grid import CONTROL_RE, Grid, cell, closest_sheet, find_header, header_key, locate_sheets, merge_second_header_row, number_of, rate_of, text_of
+from xlperf.core.grid import CONTROL_RE, Grid, amount_of, cell, closest_sheet, find_header, header_key, locate_sheets, merge_second_header_row, number_of, rate_of, text_of, weight_of
+from xlperf.core.values import format_number, parse_value
 from xlperf.core.findings import make
 from xlperf.core.models import (
     Budget,
@@ -147,7 +148,14 @@ def _source_name(value: Any) -> str:
     return _SOURCE_ALIASES.get(key, text_of(value))
 
 
-def read_budget(grid: Grid, sheet: str, findings: list[Finding]) -> Budget:
+def _unit_noted(findings: list[Finding], sheet: str, row: int, col: int, field: str, raw: Any, number: float, unit: str) -> None:
+    """I014: a number typed with its unit (10分, 48.6万元) is read, and said once."""
+    typed = parse_value(raw).unit
+    note = f"（已由{typed}换算为{unit}，金额单位见“项目信息”）" if unit and typed != unit else ""
+    findings.append(make("I014", _loc(sheet, row, col), field=field, value=text_of(raw).strip()[:50], used=f"{format_number(number, 6)} {unit or '分'}", note=note))
+
+
+def read_budget(grid: Grid, sheet: str, findings: list[Finding], unit: str = "万元") -> Budget:
     budget = Budget(sheet=sheet)
     hit = find_header(grid, layout.BUDGET_HEADERS, layout.BUDGET_HEADER_SYNONYMS, 3)
     if not hit or "全年预算数" not in hit[1] and "全年执行数" not in hit[1]:
@@ -177,24 +185,28 @@ def read_budget(grid: Grid, sheet: str, findings: list[Finding]) -> Budget:
             if problem:
                 findings.append(problem)
                 continue
-            num, ok = number_of(raw)
+            num, ok, noted = amount_of(raw, unit)
             if not ok:
-                findings.append(make("E207", _loc(sheet, r, c), field=header, value=text_of(raw)[:50], problem="不是金额，请只填写数字"))
+                findings.append(make("E207", _loc(sheet, r, c), field=header, value=text_of(raw)[:50], problem=f"不是金额，请只填写数字（单位：{unit}）"))
             elif num is not None and num < 0 and attr != "stated_balance":
                 findings.append(make("E207", _loc(sheet, r, c), field=header, value=text_of(raw), problem="不能为负数"))
             else:
                 setattr(line, attr, num)
+                if noted and num is not None and attr != "stated_balance":
+                    _unit_noted(findings, sheet, r, c, header, raw, num, unit)
         if cols.get("执行率"):
             line.stated_execution_rate = rate_of(cell(grid, r, cols["执行率"]))
         if cols.get("到位率"):
             line.stated_arrival_rate = rate_of(cell(grid, r, cols["到位率"]))
         if cols.get("分值"):
             c = cols["分值"]
-            num, ok = number_of(cell(grid, r, c))
+            num, ok, noted = weight_of(cell(grid, r, c))
             if not ok or (num is not None and num < 0):
                 findings.append(make("E104", _loc(sheet, r, c), value=text_of(cell(grid, r, c))[:50], problem="不是有效的分值"))
             else:
                 line.weight = num
+                if noted and num is not None:
+                    _unit_noted(findings, sheet, r, c, "分值", cell(grid, r, c), num, "")
         if cols.get("偏差原因分析及改进措施"):
             c = cols["偏差原因分析及改进措施"]
             line.reason = _limit_text(cell(grid, r, c), sheet, r, c, "偏差原因分析及改进措施", findings)
@@ -343,7 +355,9 @@ class _RowReader:
                 findings.append(problem)
         ind.weight_raw = text_of(weight_raw) if weight_raw is not None else None
         if _cell_problem(weight_raw, sheet, r, cols["分值"], "分值") is None:
-            ind.weight, _ = number_of(weight_raw)
+            ind.weight, _, noted = weight_of(weight_raw)
+            if noted and ind.weight is not None:
+                _unit_noted(findings, sheet, r, cols["分值"], "分值", weight_raw, ind.weight, "")
         ind.target = _limit_raw(target, sheet, r, cols["年度指标值"], "年度指标值", findings)
         ind.actual = _limit_raw(actual, sheet, r, cols["实际完成值"], "实际完成值", findings)
         self._manual(ind)
@@ -412,7 +426,7 @@ def read_workbook(names: list[str], grids: dict[str, Grid], *, source: str = "")
     if budget_sheet is None:
         budget_sheet = _sheet_with_header([n for n in names if n != ind_sheet], grids, layout.BUDGET_HEADERS, layout.BUDGET_HEADER_SYNONYMS, 3)
     if budget_sheet is not None and budget_sheet in grids:
-        inp.budget = read_budget(grids[budget_sheet], budget_sheet, findings)
+        inp.budget = read_budget(grids[budget_sheet], budget_sheet, findings, inp.info.amount_unit or "万元")
     elif not any("预算执行" in i.level1 or "预算执行率" in i.level3 for i in inp.indicators):
         guess = closest_sheet(layout.SHEET_BUDGET, [n for n in names if n not in (ind_sheet, info_sheet)])
         findings.append(make("W005", (layout.SHEET_BUDGET, ""), sheet=layout.SHEET_BUDGET, suggestion=f"（是否是“{guess}”？）" if guess else "，预算执行不计分"))

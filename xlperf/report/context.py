@@ -195,7 +195,7 @@ def _budget_row(ev: Evaluation) -> dict[str, Any]:
         "target": "100%",
         "actual": rate,
         "completion": rate,
-        "score": row_score(b.score),
+        "score": "待定" if b.pending else row_score(b.score),
         "reason": clean(total.reason) if total is not None else "",
         "direction": "≥",
         "met": b.execution_rate is not None and b.execution_rate >= 1 - 1e-9,
@@ -324,7 +324,7 @@ def budget_indicator_table(ev: Evaluation) -> dict[str, Any]:
             "weight": V.format_number(b.weight, 2),
             "target": "100%",
             "actual": V.format_rate(b.execution_rate) if b.execution_rate is not None else missing("全年预算数和全年执行数", "“预算执行”表"),
-            "score": row_score(b.score),
+            "score": "待定" if b.pending else row_score(b.score),
         }
     else:
         row = {"level2": "预算执行指标", "level3": "预算执行率", "weight": "", "target": "100%", "actual": missing("预算执行数据", "“预算执行”表"), "score": ""}

@@ -240,7 +240,7 @@ def _budget_block(b: _Builder, ev: Evaluation, lay: Layout, unit: str) -> None:
             "line_rate": _rate(comp.get("execution_rate")),
             "weight": _num(ev.budget.weight) if is_total and scored_here else {"text": "—" if not is_total else ""},
             "rate": _rate(ev.budget.execution_rate) if is_total and scored_here else {"text": "—" if not is_total else ""},
-            "score": _num(ev.budget.score) if is_total and scored_here else {"text": "—" if not is_total else ""},
+            "score": ({"text": "待定"} if ev.budget.pending else _num(ev.budget.score)) if is_total and scored_here else {"text": "—" if not is_total else ""},
             "reason": {"text": (ln.reason if ln else "") or ""},
         }
         b.put(r, 1, title, colspan=source_span, align="left")

@@ -597,8 +597,9 @@ def _narrative_sheet(ws, st: _Styles) -> None:
 # --- public -----------------------------------------------------------------------------------
 
 
-def build_template(path: str | Path, *, evaluation_type: str = "项目支出", style: str = "通用") -> None:
-    """Write a new, empty self-evaluation workbook to ``path``."""
+def build_template(path: str | Path, *, evaluation_type: str = "项目支出", style: str = "通用", unfilled: str = "") -> None:
+    """Write a new, empty self-evaluation workbook to ``path``. ``unfilled``: what the total and grade
+    cells of the summary block say until the first calculation (``xlperf new``: 待填写)."""
     if evaluation_type not in layout.EVALUATION_TYPES:
         raise ValueError(f"评价类型“{evaluation_type}”无效，应为：{'、'.join(layout.EVALUATION_TYPES)}")
     if style not in layout.REPORT_STYLES:
@@ -625,6 +626,11 @@ def build_template(path: str | Path, *, evaluation_type: str = "项目支出", s
     _info_sheet(wb, sheets[layout.SHEET_INFO], st, defaults)
     _budget_sheet(sheets[layout.SHEET_BUDGET], st)
     _indicator_sheet(wb, sheets[layout.SHEET_INDICATORS], st, evaluation_type)
+    if unfilled:
+        ws, top, c0 = sheets[layout.SHEET_INDICATORS], layout.SUMMARY_TOP_ROW, layout.SUMMARY_FIRST_COL
+        for i, label in enumerate(layout.SUMMARY_LABELS, start=1):
+            if label in ("得分", "等级"):
+                ws.cell(top + i, c0 + 1).value = unfilled  # the 合计 column
     _findings_sheet(sheets[layout.SHEET_FINDINGS], st)
     _narrative_sheet(sheets[layout.SHEET_NARRATIVE], st)
     if style == "陕西":  # the 陕西 outline prints the payments and the evaluation team
