@@ -408,6 +408,36 @@ def _verify_read_parts(book: Package, names: set[str], infos: list[zipfile.ZipIn
                 raise too_large(p, f"合计超过 {MAX_TOTAL_UNCOMPRESSED // MB} MB")
 
 
+def open_container(path: str | os.PathLike[str], fp: BinaryIO) -> PartReader:
+    """A zip package that is not a workbook (a Word document, an OpenDocument spreadsheet),
+    checked as :func:`open_package` checks a workbook before anything inflates it: its member
+    count, each member's declared size and ratio, their declared total (:func:`_check_sizes`).
+    Read each part it holds through :func:`checked_part`."""
+    p = Path(path)
+    try:
+        fp.seek(0)
+        zf = zipfile.ZipFile(fp)
+        infos = zf.infolist()
+        _check_sizes(p, infos)
+        return _WholePartReader(p, fp, zf)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, zlib.error, ValueError, NotImplementedError) as exc:
+        raise corrupt(p) from exc
+    except OSError as exc:
+        raise read_error(p, exc) from exc
+
+
+def checked_part(reader: PartReader, name: str) -> bytes:
+    """A part of a package opened by :func:`open_container`, read as a workbook's parts are:
+    refused when its prolog declares a DOCTYPE/ENTITY, and when its real size (whatever the zip
+    says) is over the part cap, found by inflating it once without keeping it before it is read."""
+    scan_prolog(reader, name)
+    info = reader.infos[name]
+    if info.compress_size * DEFLATE_MAX_RATIO > MB:  # could inflate past 1 MB: measure it first
+        for _ in reader.iter_chunks(name, MAX_PART_UNCOMPRESSED):
+            pass
+    return reader.read(name)
+
+
 def check_workbook_file(path: str | os.PathLike[str]) -> None:
     """Raise :class:`InputError` (Chinese message naming the file) when the file cannot be used."""
     book = open_package(path)
