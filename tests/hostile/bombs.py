@@ -231,6 +231,21 @@ def xls_declared(path: Path) -> Path:
     return xls(path, [(0, 0, 1.0), (1, 1, 2.0)], dims=(0, 0xFFFFFFFF, 0, 0xFFFF))
 
 
+def xls_stream(path: Path) -> Path:
+    """The Workbook stream declared as 4 GB, its sector chain looping back to its start (a reader
+    that follows the chain for the declared size reads the same sectors forever)."""
+    data = bytearray(build_ole({"Workbook": biff8([(0, 0, 1.0)])}))
+    fat = list(struct.unpack_from("<128I", data, 512))  # one FAT sector, right after the header
+    start = next(i for i in range(len(fat)) if fat[i] not in (0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFF) and i >= 2)
+    last = next(i for i in range(start, len(fat)) if fat[i] == 0xFFFFFFFE)
+    fat[last] = start
+    struct.pack_into("<128I", data, 512, *fat)
+    entry = data.find("Workbook".encode("utf-16-le"))
+    struct.pack_into("<I", data, entry + 120, 0xFFFFF000)  # the directory entry's stream size (4 GB)
+    path.write_bytes(bytes(data))
+    return path
+
+
 BOMBS: dict[str, tuple[str, Callable[[Path], Path]]] = {
     "docx_text": (".docx", docx_text),
     "docx_text_lying": (".docx", docx_text_lying),
@@ -242,6 +257,7 @@ BOMBS: dict[str, tuple[str, Callable[[Path], Path]]] = {
     "xls_far_cell": (".xls", xls_far_cell),
     "xls_wide_cell": (".xls", xls_wide_cell),
     "xls_declared": (".xls", xls_declared),
+    "xls_stream": (".xls", xls_stream),
 }
 
 
