@@ -5,7 +5,8 @@ the process when an allocation fails).
 * .ods (a zip): the package guards of .xlsx (:func:`xlperf.ooxml.inspect.open_container`: sizes,
   ratios, no DOCTYPE/ENTITY, real size of content.xml), then the cells calamine would make of
   content.xml, counted from its repeat attributes (``table:number-rows-repeated``,
-  ``table:number-columns-repeated``) without building anything.
+  ``table:number-columns-repeated``) without building anything; the empty cells LibreOffice
+  writes at the end of each row are taken out first.
 * .xls (BIFF in an OLE2 compound file, opened with olefile): the Workbook stream no larger than
   the file, each sheet's declared dimensions within what the format allows, and the used range
   of its value cells within :data:`MAX_GRID_CELLS`.
@@ -24,10 +25,11 @@ from pathlib import Path
 from xlperf.core.errors import InputError
 from xlperf.ooxml.package import E_TOO_LARGE, MAX_GRID_CELLS
 
-# calamine keeps every cell a content.xml row writes, repeats included, until it has read the
-# sheet (rows repeated only between values). LibreOffice ends each row with one empty cell
-# repeated out to column XFD (16 384 cells), so a legitimate 1 000-row sheet writes 16 million.
-MAX_ODS_WRITTEN_CELLS = 4 * MAX_GRID_CELLS
+# calamine keeps every cell a content.xml row writes, column repeats included, until it has
+# read the sheet (rows are repeated only between values). LibreOffice ends most rows with one
+# empty cell repeated out to column XFD (16 384 cells): those trailing empty cells are taken
+# out before calamine sees the sheet (see _TRAILING_EMPTY), so what is left is held to the limit.
+MAX_ODS_WRITTEN_CELLS = MAX_GRID_CELLS
 XLS_MAX_ROWS = 65536  # BIFF8: what Excel 97-2003 can address
 XLS_MAX_COLS = 256
 
@@ -54,14 +56,27 @@ _NAME = re.compile(rb"""table:name\s*=\s*["']([^"']*)""")
 _VALUE_TYPE = re.compile(rb"value-type\s*=")
 
 
-def check_ods(path: Path, data: bytes) -> None:
-    """Refuse an .ods whose package or sheets are beyond the limits (see the module)."""
+# Empty cells (a style and a repeat count at most, nothing inside) that end a row: calamine
+# builds every one of them and then drops them (a sheet's range ends at its last value), so
+# leaving them out changes no value, no position and no merged range.
+_TRAILING_EMPTY = re.compile(
+    rb"""(?:<table:table-cell(?:\s+table:(?:style-name|number-columns-repeated)\s*=\s*"[^"<>]*")*\s*/>)+(?=</table:table-row>)"""
+)
+
+
+def check_ods(path: Path, data: bytes) -> bytes:
+    """The .ods for calamine: refused when its package or sheets are beyond the limits (see the
+    module), else ``data`` itself or, when rows end in empty cells, a copy without them."""
     from xlperf.ooxml.inspect import checked_part, open_container
+    from xlperf.ooxml.package import replace_parts
 
     reader = open_container(path, io.BytesIO(data))
     if "content.xml" not in reader.infos:
-        return  # calamine says it cannot read it
-    ods_extent(path, checked_part(reader, "content.xml"))
+        return data  # calamine says it cannot read it
+    xml = checked_part(reader, "content.xml")
+    trimmed = _TRAILING_EMPTY.sub(b"", xml)
+    ods_extent(path, trimmed)
+    return data if len(trimmed) == len(xml) else replace_parts(reader, {"content.xml": trimmed})
 
 
 def _repeat(attrs: bytes) -> int:
@@ -95,7 +110,7 @@ def ods_extent(path: Path, xml: bytes) -> int:
             written += n
             if not closed or _VALUE_TYPE.search(attrs):
                 row_last = col
-            if written > MAX_ODS_WRITTEN_CELLS:
+            if written > MAX_ODS_WRITTEN_CELLS:  # cells written, before any row repeat
                 raise refuse_large(path, sheet, rows + 1, col, "行列数")
             continue
         if end == b"table-row":

@@ -132,7 +132,7 @@ def _calamine_tables(p: Path) -> list[Table]:
         del data
         return _xlsx_tables(p)
     else:
-        check_ods(p, data)
+        data = check_ods(p, data)
     try:
         from python_calamine import CalamineWorkbook
 

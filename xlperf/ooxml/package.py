@@ -342,3 +342,18 @@ def copy_raw(zout: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
     zout.start_dir = fp.tell()
     zout._didModify = True  # noqa: SLF001 - zipfile has no public raw-copy API
 
+
+def replace_parts(reader: PartReader, replaced: dict[str, bytes]) -> bytes:
+    """The package's zip with some parts replaced (the others copied raw), in memory."""
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", allowZip64=True) as zout:
+        for info in reader.zf.infolist():
+            if info.filename in replaced:
+                zi = clone_info(info)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zout.writestr(zi, replaced[info.filename], compresslevel=1)
+            else:
+                copy_raw(zout, info, reader.raw(info))
+    return buf.getvalue()
