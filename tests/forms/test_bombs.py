@@ -255,3 +255,17 @@ def test_a_long_word_table_still_reads(tmp_path: Path) -> None:
 
     (table,) = open_tables(bombs._docx(tmp_path / "长表.docx", doc.encode()))
     assert len(table.grid) == 3000 and table.grid[-1][-1] == "7"
+
+
+@pytest.mark.parametrize("name", ["docx_text", "docx_text_lying", "docx_entities"])
+def test_a_bomb_as_report_template_is_refused(bomb_files: dict[str, Path], name: str, tmp_path: Path) -> None:
+    """``report --template`` opens a user's .docx too (docxtpl loads every part whole): the same guards."""
+    from tests.forms import fixtures as F
+
+    form = F.national().xlsx(tmp_path / "表.xlsx")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(cli, ["report", str(form), "--template", str(bomb_files[name]), "-o", str(out / "报告.docx")])
+    assert result.exit_code == EXIT_UNUSABLE, (result.output, result.exception)
+    assert bomb_files[name].name in result.output and re.search(EXPECTED[name], result.output), result.output
+    assert not list(out.iterdir())

@@ -438,6 +438,23 @@ def checked_part(reader: PartReader, name: str) -> bytes:
     return reader.read(name)
 
 
+def check_container(path: str | os.PathLike[str], fp: BinaryIO) -> None:
+    """Every member of a zip package checked as a workbook's read parts are, for a reader that
+    loads them all whole (python-docx, under docxtpl): the zip's declared sizes, then each
+    member's real size and their real total within the caps, and no DOCTYPE/ENTITY in an XML one."""
+    reader = open_container(path, fp)
+    real_total = 0
+    for info in reader.zf.infolist():
+        if info.is_dir():
+            continue
+        if info.filename.lower().endswith((".xml", ".rels")):
+            scan_prolog(reader, info.filename)
+        for chunk in reader.iter_chunks(info.filename, MAX_PART_UNCOMPRESSED):
+            real_total += len(chunk)
+            if real_total > MAX_TOTAL_UNCOMPRESSED:
+                raise too_large(reader.path, f"合计超过 {MAX_TOTAL_UNCOMPRESSED // MB} MB")
+
+
 def check_workbook_file(path: str | os.PathLike[str]) -> None:
     """Raise :class:`InputError` (Chinese message naming the file) when the file cannot be used."""
     book = open_package(path)
