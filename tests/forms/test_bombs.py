@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "docx_text": r"解压后过大或压缩比异常（word/document\.xml 解压后 1536 MB）",
     "docx_text_lying": r"解压后过大或压缩比异常（word/document\.xml 超过 100 MB）",
+    "docx_elements": r"文档内容过多（word/document\.xml 超过 100 万个 XML 元素）",
     "docx_entities": r"word/document\.xml 含有 DOCTYPE/ENTITY 声明.*已拒绝处理",
     "docx_table": r"第 1 张表格过大（至少 \d+ 行 × 10000 列.*400 万个单元格）",
     "ods_text": r"解压后过大或压缩比异常（content\.xml 解压后 1536 MB）",
@@ -269,3 +270,16 @@ def test_a_bomb_as_report_template_is_refused(bomb_files: dict[str, Path], name:
     assert result.exit_code == EXIT_UNUSABLE, (result.output, result.exception)
     assert bomb_files[name].name in result.output and re.search(EXPECTED[name], result.output), result.output
     assert not list(out.iterdir())
+
+
+@settings(max_examples=100, deadline=None)
+@given(xml=st.text(alphabet="</>w:p ", max_size=60), cuts=st.lists(st.integers(0, 60), max_size=6))
+def test_word_elements_are_counted_the_same_in_any_chunks(xml: str, cuts: list[int]) -> None:
+    from xlperf.forms.docx_tables import _ElementCount
+
+    data = xml.encode()
+    bounds = sorted({0, len(data), *(min(c, len(data)) for c in cuts)})
+    counter = _ElementCount(Path("x.docx"), "word/document.xml")
+    for a, b in zip(bounds, bounds[1:]):
+        counter(data[a:b])
+    assert counter.count == data.count(b"<") - data.count(b"</")

@@ -138,6 +138,18 @@ def docx_text_lying(path: Path, size: int = 1536 * MB) -> Path:
     return _docx(path, _text_stream(head, "</w:t></w:r></w:p></w:body></w:document>", size), declared=4096)
 
 
+def docx_elements(path: Path, size: int = 60 * MB) -> Path:
+    """A Word document of ``size`` bytes of one-letter paragraphs, honest about its size and
+    compressed only ~135:1 (under the ratio limit): 5.4 million XML elements for one tree."""
+    import random
+
+    rng = random.Random(8)
+    paras = [f"<w:p><w:r><w:t>{rng.choice('abcdefghijklmnopqrstuvwxyz') if i % 8 == 0 else 'x'}</w:t></w:r></w:p>" for i in range(30000)]
+    unit = "".join(paras).encode()
+    head = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}"><w:body>'.encode()
+    return _docx(path, _repeated_deflate(head, unit, max(1, size // len(unit)), b"</w:body></w:document>"))
+
+
 def docx_entities(path: Path) -> Path:
     """Billion laughs in document.xml (10^9 'lol's × 10 if expanded)."""
     body = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{LAUGHS}<w:document xmlns:w="{W_NS}"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>项目名称&lol9;</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>'
@@ -249,6 +261,7 @@ def xls_stream(path: Path) -> Path:
 BOMBS: dict[str, tuple[str, Callable[[Path], Path]]] = {
     "docx_text": (".docx", docx_text),
     "docx_text_lying": (".docx", docx_text_lying),
+    "docx_elements": (".docx", docx_elements),
     "docx_entities": (".docx", docx_entities),
     "docx_table": (".docx", docx_table),
     "ods_text": (".ods", ods_text),

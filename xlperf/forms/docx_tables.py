@@ -6,9 +6,10 @@ Hand-written over the XML on purpose: python-docx's ``row.cells`` drops gridBefo
 shifts left) and costs about six times as much. The package is opened with the workbook's guards
 (:func:`xlperf.ooxml.inspect.open_container`): declared and real sizes and ratios capped, no
 DOCTYPE/ENTITY, and only the main document part is ever inflated (python-docx would load every
-part whole first). The tables together may hold at most :data:`MAX_GRID_CELLS` cells (rows × widest
-row), counted while they are built, so a small document claiming millions of merged cells is
-refused before it takes the memory.
+part whole first), and that part may hold at most :data:`MAX_WORD_ELEMENTS` elements (counted on
+its bytes before the tree is built). The tables together may hold at most :data:`MAX_GRID_CELLS`
+cells (rows × widest row), counted from the spans before any row is built, so a small document
+claiming millions of merged cells is refused before it takes the memory.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _START_LABELS = ("项目名称", "项目支出名称", "部门名称", "单位名称")
 
 
+# The main part is read into one lxml tree (~170 bytes an element): at most this many elements
+# (~170 MB). A report of a few hundred pages with its tables has a few hundred thousand; the
+# shipped templates about 2 700 for 100 KB of XML.
+MAX_WORD_ELEMENTS = 1_000_000
+
 _UNREADABLE = "无法读取这个 Word 文档，文件可能已损坏，或不是 .docx 格式。请用 Word/WPS 打开后另存为 .docx 再试"
 
 
@@ -30,6 +36,27 @@ class _TooManyCells(Exception):
     def __init__(self, rows: int, cols: int) -> None:
         super().__init__(rows, cols)
         self.rows, self.cols = rows, cols
+
+
+class _ElementCount:
+    """Counts the elements of a part chunk by chunk (start and empty tags: every "<" that does
+    not start "</"; the odd comment too) and refuses it past :data:`MAX_WORD_ELEMENTS`."""
+
+    def __init__(self, path: Path, part: str) -> None:
+        self.path, self.part, self.count, self.last = path, part, 0, b""
+
+    def __call__(self, chunk: bytes) -> None:
+        # a "</" split over two chunks: the "<" ended the previous one
+        self.count += chunk.count(b"<") - chunk.count(b"</") - (self.last == b"<" and chunk[:1] == b"/")
+        self.last = chunk[-1:]
+        if self.count > MAX_WORD_ELEMENTS:
+            from xlperf.ooxml.package import E_TOO_LARGE
+
+            raise InputError(
+                f"文档内容过多（{self.part} 超过 {MAX_WORD_ELEMENTS // 10000} 万个 XML 元素），疑似损坏或恶意构造，已拒绝处理",
+                path=self.path,
+                code=E_TOO_LARGE,
+            )
 
 
 def _document_body(p: Path):
@@ -55,7 +82,9 @@ def _document_body(p: Path):
                 break
         if main not in reader.infos:
             raise InputError(_UNREADABLE, path=p, code=E_FORM_UNREADABLE)
-        root = parse_bytes(p, main, checked_part(reader, main))
+        data = checked_part(reader, main, _ElementCount(p, main))
+    root = parse_bytes(p, main, data)
+    del data
     body = root.find(W + "body")
     if local(root.tag) != "document" or body is None:
         raise InputError(_UNREADABLE, path=p, code=E_FORM_UNREADABLE)

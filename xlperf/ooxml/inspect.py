@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from xlperf.ooxml.files import read_error, stat_input
 from xlperf.ooxml.package import (
@@ -426,15 +426,17 @@ def open_container(path: str | os.PathLike[str], fp: BinaryIO) -> PartReader:
         raise read_error(p, exc) from exc
 
 
-def checked_part(reader: PartReader, name: str) -> bytes:
+def checked_part(reader: PartReader, name: str, scan: Callable[[bytes], None] | None = None) -> bytes:
     """A part of a package opened by :func:`open_container`, read as a workbook's parts are:
     refused when its prolog declares a DOCTYPE/ENTITY, and when its real size (whatever the zip
-    says) is over the part cap, found by inflating it once without keeping it before it is read."""
+    says) is over the part cap, found by inflating it once without keeping it before it is read.
+    ``scan`` sees each inflated chunk of that first pass (and may raise to refuse the part)."""
     scan_prolog(reader, name)
     info = reader.infos[name]
-    if info.compress_size * DEFLATE_MAX_RATIO > MB:  # could inflate past 1 MB: measure it first
-        for _ in reader.iter_chunks(name, MAX_PART_UNCOMPRESSED):
-            pass
+    if scan is not None or info.compress_size * DEFLATE_MAX_RATIO > MB:  # could inflate past 1 MB: measure it first
+        for chunk in reader.iter_chunks(name, MAX_PART_UNCOMPRESSED):
+            if scan is not None:
+                scan(chunk)
     return reader.read(name)
 
 
