@@ -4,8 +4,8 @@
 Run:  python benchmarks/bench_bombs.py [name ...]
 
 Each file is checked once in its own process; the figures are that process's wall time and
-peak resident memory (``ru_maxrss`` from ``wait4``), with its exit status and the first line it
-printed. "reading" is the time of ``forms.sources.open_tables`` alone (imports excluded), in
+peak resident memory (its VmHWM at exit; ``ru_maxrss`` from ``wait4`` when it was killed), with
+its exit status and the first line it printed. "reading" is the time of ``forms.sources.open_tables`` alone (imports excluded), in
 another process. The process may use at most ``--limit-gb`` of address space (8 GB by default), so an
 unguarded bomb ends as a failed allocation instead of exhausting the machine.
 """
@@ -27,7 +27,16 @@ if str(ROOT) not in sys.path:
 
 from tests.hostile.bombs import BOMBS, build  # noqa: E402
 
-CHECK = "import sys; from xlperf.cli import main; sys.argv[0] = 'xlperf'; main()"
+# the process's own peak (VmHWM) is printed last at exit: ru_maxrss would also count this
+# process's size when it forked the child
+PEAK = (
+    "import atexit, sys\n"
+    "def _peak():\n"
+    "    with open('/proc/self/status') as f:\n"
+    "        print('@@peak', next(l.split()[1] for l in f if l.startswith('VmHWM:')), file=sys.stderr, flush=True)\n"
+    "atexit.register(_peak)\n"
+)
+CHECK = PEAK + "from xlperf.cli import main; sys.argv[0] = 'xlperf'; main()"
 # the reading alone, in a process that has already imported it: what the guards cost
 OPEN = (
     "import sys, time; from xlperf.forms.sources import open_tables; from xlperf.core.errors import XlperfError\n"
@@ -51,8 +60,11 @@ def run_check(path: Path, limit_gb: float, code: str = CHECK) -> tuple[float, fl
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    line = next((ln for ln in out.decode("utf-8", "replace").splitlines() if ln.strip()), "")
-    return seconds, usage.ru_maxrss / 1024, proc.returncode, line
+    lines = [ln for ln in out.decode("utf-8", "replace").splitlines() if ln.strip()]
+    peak = usage.ru_maxrss / 1024  # when the process died before its exit handler ran
+    if lines and lines[-1].startswith("@@peak "):
+        peak = int(lines.pop().split()[1]) / 1024
+    return seconds, peak, proc.returncode, lines[0] if lines else ""
 
 
 def main() -> None:

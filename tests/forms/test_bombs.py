@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "docx_text": r"解压后过大或压缩比异常（word/document\.xml 解压后 1536 MB）",
     "docx_text_lying": r"解压后过大或压缩比异常（word/document\.xml 超过 100 MB）",
-    "docx_elements": r"文档内容过多（word/document\.xml 超过 100 万个 XML 元素）",
+    "docx_elements": r"文档内容过多（word/document\.xml 超过 50 万个 XML 元素）",
     "docx_entities": r"word/document\.xml 含有 DOCTYPE/ENTITY 声明.*已拒绝处理",
-    "docx_table": r"第 1 张表格过大（至少 \d+ 行 × 10000 列.*400 万个单元格）",
+    "docx_table": r"第 1 张表格过大（至少 \d+ 行 × 4000 列.*400 万个单元格）",
     "ods_text": r"解压后过大或压缩比异常（content\.xml 解压后 1536 MB）",
     "ods_repeated": r"工作表“Sheet1”的使用区域过大（100000 行 × 500 列，超过 400 万个单元格）",
     "ods_entities": r"content\.xml 含有 DOCTYPE/ENTITY 声明.*已拒绝处理",

@@ -156,9 +156,9 @@ def docx_entities(path: Path) -> Path:
     return _docx(path, body.encode())
 
 
-def docx_table(path: Path, rows: int = 3000, cells: int = 50, span: int = 200) -> Path:
+def docx_table(path: Path, rows: int = 3000, cells: int = 20, span: int = 200) -> Path:
     """A table of ``rows`` rows, each of ``cells`` cells spanning ``span`` grid columns: small XML
-    (about 9 MB, 30 KB on disk), rows × columns = 3000 × 10 000 = 30 million cells."""
+    (3.7 MB, 240 000 elements, 15 KB on disk), rows × columns = 3000 × 4 000 = 12 million cells."""
     cell = f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr><w:p/></w:tc>'
     head = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>绩效自评表</w:t></w:r></w:p><w:tbl>'
     row = "<w:tr>" + cell * cells + "</w:tr>"

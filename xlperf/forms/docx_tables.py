@@ -24,10 +24,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _START_LABELS = ("项目名称", "项目支出名称", "部门名称", "单位名称")
 
 
-# The main part is read into one lxml tree (~170 bytes an element): at most this many elements
-# (~170 MB). A report of a few hundred pages with its tables has a few hundred thousand; the
-# shipped templates about 2 700 for 100 KB of XML.
-MAX_WORD_ELEMENTS = 1_000_000
+# The main part is read into one lxml tree (~170 bytes and ~1 µs an element): at most this many
+# elements (~85 MB, about half a second). The shipped report templates hold 2 700 for 100 KB of
+# XML and a few pages; this is room for several hundred pages with their tables.
+MAX_WORD_ELEMENTS = 500_000
 
 _UNREADABLE = "无法读取这个 Word 文档，文件可能已损坏，或不是 .docx 格式。请用 Word/WPS 打开后另存为 .docx 再试"
 
@@ -92,13 +92,11 @@ def _document_body(p: Path):
 
 
 def word_tables(p: Path) -> list[Table]:
-    from lxml import etree
-
     from xlperf.ooxml.package import E_TOO_LARGE, MAX_GRID_CELLS
 
     body = _document_body(p)
     left = MAX_GRID_CELLS  # cells the tables may still take
-    tc_xpath = etree.XPath("./w:tc|./w:sdt/w:sdtContent/w:tc|./w:customXml/w:tc", namespaces={"w": W[1:-1]})
+    xpaths = _xpaths()
     tables: list[Table] = []
     gap_text = True
     caption = ""
@@ -115,7 +113,7 @@ def word_tables(p: Path) -> list[Table]:
             continue
         seen += 1
         try:
-            grid, merges = _table_grid(el, tc_xpath, left)
+            grid, merges = _table_grid(el, xpaths, left)
         except _TooManyCells as big:
             raise InputError(
                 f"文档中的第 {seen} 张表格过大（至少 {big.rows} 行 × {big.cols} 列，各表格合计超过 "
@@ -170,35 +168,42 @@ def _int(value, default: int) -> int:
         return default
 
 
-def _span(tc) -> int:
-    tc_pr = tc.find(W + "tcPr")
-    return 1 if tc_pr is None else max(1, _int(_val(tc_pr.find(W + "gridSpan"), 1), 1))
-
-
 def _before(tr) -> int:
     tr_pr = tr.find(W + "trPr")
     return _int(_val(tr_pr.find(W + "gridBefore") if tr_pr is not None else None, 0), 0)
 
 
-def _check_size(tbl, tc_xpath, limit: int) -> None:
+_TC_PATHS = ("./w:tc", "./w:sdt/w:sdtContent/w:tc", "./w:customXml/w:tc")
+
+
+def _xpaths():
+    """(a row's cells, the gridSpan values of a row's cells), compiled once per reading."""
+    from lxml import etree
+
+    ns = {"w": W[1:-1]}
+    cells = etree.XPath("|".join(_TC_PATHS), namespaces=ns)
+    spans = etree.XPath("|".join(f"{path}/w:tcPr/w:gridSpan/@w:val" for path in _TC_PATHS), namespaces=ns)
+    return cells, spans
+
+
+def _check_size(tbl, xpaths, limit: int) -> None:
     """Raise :class:`_TooManyCells` as soon as rows × widest row of ``tbl`` passes ``limit``:
-    counted from the spans alone, before any text is read or any row is built."""
+    counted from the spans alone (two XPath calls a row), before any text is read or any row
+    is built."""
+    tc_xpath, span_xpath = xpaths
     width = 1  # an empty row still costs a row
     for r, tr in enumerate(tbl.iterchildren(W + "tr"), 1):
-        w = _before(tr)
-        for tc in tc_xpath(tr):
-            w += _span(tc)
-            if r * max(width, w) > limit:  # the row is not even complete: stop counting
-                raise _TooManyCells(r, max(width, w))
+        w = _before(tr) + len(tc_xpath(tr)) + sum(max(1, _int(v, 1)) - 1 for v in span_xpath(tr))
         width = max(width, w)
         if r * width > limit:
             raise _TooManyCells(r, width)
 
 
-def _table_grid(tbl, tc_xpath, limit: int) -> tuple[list[list], list[tuple[int, int, int, int]]]:
+def _table_grid(tbl, xpaths, limit: int) -> tuple[list[list], list[tuple[int, int, int, int]]]:
     """(grid of texts with only each merge's anchor filled, merges 0-based inclusive); refused
     (:class:`_TooManyCells`) when rows × widest row would pass ``limit``."""
-    _check_size(tbl, tc_xpath, limit)
+    _check_size(tbl, xpaths, limit)
+    tc_xpath = xpaths[0]
     grid: list[list] = []
     origin: list[list] = []
     for r, tr in enumerate(tbl.iterchildren(W + "tr")):
