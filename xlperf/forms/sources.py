@@ -94,8 +94,24 @@ def _xlsx_tables(p: Path) -> list[Table]:
 # --- .xls / .ods through python-calamine --------------------------------------------------------
 
 
+def _is_ooxml(data: bytes) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "[Content_Types].xml" in z.NameToInfo
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return False
+
+
 def _calamine_tables(p: Path) -> list[Table]:
-    data = p.read_bytes()[: MAX_SOURCE_BYTES + 1]
+    try:
+        with open(p, "rb") as f:
+            data = f.read(MAX_SOURCE_BYTES + 1)  # never more than the cap, however large the file
+    except OSError as exc:
+        from xlperf.ooxml.files import read_error
+
+        raise read_error(p, exc) from exc
     if len(data) > MAX_SOURCE_BYTES:
         raise InputError("文件超过 100 MB，已拒绝处理", path=p, code="X011")
     if not data:
@@ -107,6 +123,16 @@ def _calamine_tables(p: Path) -> list[Table]:
         raise _sniff_non_zip(p, data[: 64 * 1024])
     if ole and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
         raise InputError("工作簿设置了打开密码，无法读取。请在 Excel/WPS 中打开后清除密码再保存", path=p, code="X010")
+    # calamine reads what the bytes are, whatever the name says: guard it as that
+    from xlperf.forms.guard import check_ods, check_xls
+
+    if ole:
+        check_xls(p, data)
+    elif _is_ooxml(data):  # an .xlsx named .xls/.ods: read it as one, with its own guards
+        del data
+        return _xlsx_tables(p)
+    else:
+        data = check_ods(p, data)
     try:
         from python_calamine import CalamineWorkbook
 
@@ -118,7 +144,9 @@ def _calamine_tables(p: Path) -> list[Table]:
             merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             hidden = "Visible" not in str(getattr(meta, "visible", "Visible"))
             tables.append(Table(name=meta.name, grid=[[None if v == "" else v for v in row] for row in rows], merges=merges, hidden=hidden))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types; none may escape raw
+    except BaseException as exc:  # noqa: BLE001 - calamine raises several types (a Rust panic is no Exception); none may escape raw
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
         what = "旧版 Excel 工作簿（.xls）" if p.suffix.lower() == ".xls" else "OpenDocument 表格（.ods）"
         raise InputError(f"无法读取这个{what}，文件可能已损坏或不是表格。请用 Excel/WPS 打开后另存为 .xlsx 再试", path=p, code=E_FORM_UNREADABLE) from exc
     return tables

@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from xlperf.ooxml.files import read_error, stat_input
 from xlperf.ooxml.package import (
@@ -406,6 +406,55 @@ def _verify_read_parts(book: Package, names: set[str], infos: list[zipfile.ZipIn
             real_total += actual - i.file_size
             if real_total > MAX_TOTAL_UNCOMPRESSED:
                 raise too_large(p, f"合计超过 {MAX_TOTAL_UNCOMPRESSED // MB} MB")
+
+
+def open_container(path: str | os.PathLike[str], fp: BinaryIO) -> PartReader:
+    """A zip package that is not a workbook (a Word document, an OpenDocument spreadsheet),
+    checked as :func:`open_package` checks a workbook before anything inflates it: its member
+    count, each member's declared size and ratio, their declared total (:func:`_check_sizes`).
+    Read each part it holds through :func:`checked_part`."""
+    p = Path(path)
+    try:
+        fp.seek(0)
+        zf = zipfile.ZipFile(fp)
+        infos = zf.infolist()
+        _check_sizes(p, infos)
+        return _WholePartReader(p, fp, zf)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, zlib.error, ValueError, NotImplementedError) as exc:
+        raise corrupt(p) from exc
+    except OSError as exc:
+        raise read_error(p, exc) from exc
+
+
+def checked_part(reader: PartReader, name: str, scan: Callable[[bytes], None] | None = None) -> bytes:
+    """A part of a package opened by :func:`open_container`, read as a workbook's parts are:
+    refused when its prolog declares a DOCTYPE/ENTITY, and when its real size (whatever the zip
+    says) is over the part cap, found by inflating it once without keeping it before it is read.
+    ``scan`` sees each inflated chunk of that first pass (and may raise to refuse the part)."""
+    scan_prolog(reader, name)
+    info = reader.infos[name]
+    if scan is not None or info.compress_size * DEFLATE_MAX_RATIO > MB:  # could inflate past 1 MB: measure it first
+        for chunk in reader.iter_chunks(name, MAX_PART_UNCOMPRESSED):
+            if scan is not None:
+                scan(chunk)
+    return reader.read(name)
+
+
+def check_container(path: str | os.PathLike[str], fp: BinaryIO) -> None:
+    """Every member of a zip package checked as a workbook's read parts are, for a reader that
+    loads them all whole (python-docx, under docxtpl): the zip's declared sizes, then each
+    member's real size and their real total within the caps, and no DOCTYPE/ENTITY in an XML one."""
+    reader = open_container(path, fp)
+    real_total = 0
+    for info in reader.zf.infolist():
+        if info.is_dir():
+            continue
+        if info.filename.lower().endswith((".xml", ".rels")):
+            scan_prolog(reader, info.filename)
+        for chunk in reader.iter_chunks(info.filename, MAX_PART_UNCOMPRESSED):
+            real_total += len(chunk)
+            if real_total > MAX_TOTAL_UNCOMPRESSED:
+                raise too_large(reader.path, f"合计超过 {MAX_TOTAL_UNCOMPRESSED // MB} MB")
 
 
 def check_workbook_file(path: str | os.PathLike[str]) -> None:

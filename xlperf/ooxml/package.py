@@ -92,13 +92,18 @@ def too_large(path: Path, detail: str) -> InputError:
     )
 
 
+# What a zip container other than a workbook is called, and the program that repairs it.
+CONTAINER_NAMES = {".docx": ("Word 文档（.docx）", "Word/WPS", ".docx"), ".ods": ("OpenDocument 表格（.ods）", "WPS/Excel/LibreOffice", ".xlsx")}
+
+
 def corrupt(path: Path, detail: str = "") -> InputError:
     extra = f"（{detail}）" if detail else ""
+    what, program, save_as = CONTAINER_NAMES.get(Path(path).suffix.lower(), (".xlsx", "Excel/WPS", ".xlsx"))
     return input_error(
         path,
         E_CORRUPT,
-        f"文件已损坏或不完整{extra}，无法作为 .xlsx 打开（可能是下载或复制中断）。"
-        "请重新获取文件，或用 Excel/WPS 打开修复后另存为 .xlsx",
+        f"文件已损坏或不完整{extra}，无法作为 {what} 打开（可能是下载或复制中断）。"
+        f"请重新获取文件，或用 {program} 打开修复后另存为 {save_as}",
     )
 
 
@@ -223,7 +228,7 @@ def scan_prolog(reader: PartReader, name: str) -> None:
             raise input_error(
                 reader.path,
                 E_DOCTYPE,
-                f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明。Excel 不会生成这种内容，疑似恶意构造，已拒绝处理",
+                f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明。Excel、Word、WPS 都不会生成这种内容，疑似恶意构造，已拒绝处理",
             )
         if verdict is False:
             return
@@ -337,3 +342,18 @@ def copy_raw(zout: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
     zout.start_dir = fp.tell()
     zout._didModify = True  # noqa: SLF001 - zipfile has no public raw-copy API
 
+
+def replace_parts(reader: PartReader, replaced: dict[str, bytes]) -> bytes:
+    """The package's zip with some parts replaced (the others copied raw), in memory."""
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", allowZip64=True) as zout:
+        for info in reader.zf.infolist():
+            if info.filename in replaced:
+                zi = clone_info(info)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zout.writestr(zi, replaced[info.filename], compresslevel=1)
+            else:
+                copy_raw(zout, info, reader.raw(info))
+    return buf.getvalue()

@@ -10,7 +10,6 @@ import io
 import itertools
 import os
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -26,11 +25,10 @@ from xlperf.ooxml.package import (
     MAX_GRID_CELLS,
     MAX_ROW,
     MAX_TRIM_COLS,
-    clone_info,
-    copy_raw,
     input_error,
     local,
     parse_bytes,
+    replace_parts,
     serialize,
 )
 
@@ -361,17 +359,7 @@ def _trim_sheet(path: Path, part: str, data: bytes, cap: tuple[int, int]) -> byt
 
 def _replace_parts(book: Package, replaced: dict[str, bytes]) -> bytes:
     """The workbook's zip with some parts replaced (others copied raw), in memory."""
-    buf = io.BytesIO()
-    reader = book.reader
-    with zipfile.ZipFile(buf, "w", allowZip64=True) as zout:
-        for info in reader.zf.infolist():
-            if info.filename in replaced:
-                zi = clone_info(info)
-                zi.compress_type = zipfile.ZIP_DEFLATED
-                zout.writestr(zi, replaced[info.filename], compresslevel=1)
-            else:
-                copy_raw(zout, info, reader.raw(info))
-    return buf.getvalue()
+    return replace_parts(book.reader, replaced)
 
 
 _CELL_OR_ROW = re.compile(

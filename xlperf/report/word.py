@@ -71,6 +71,10 @@ def template_bytes(style: str | None = None, template: str | Path | None = None)
         raise InputError(f"无法读取报告模板（{exc.strerror or exc}）", path=p, code="X032") from None
     if not data.startswith(b"PK"):
         raise InputError("报告模板不是 Word 文档（.docx）；如是 .doc 或 WPS 格式，请在 Word/WPS 中另存为 .docx", path=p, code="X033")
+    if template is not None:  # a user's file: docxtpl loads every part whole, so each is checked first
+        from xlperf.ooxml.inspect import check_container
+
+        check_container(p, io.BytesIO(data))
     with _LOCK:
         _BYTES[key] = data
     return data
