@@ -17,7 +17,7 @@ _spec = importlib.util.spec_from_file_location("judgement_accuracy", ACCURACY)
 corpus = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = corpus  # dataclasses look their module up there
 _spec.loader.exec_module(corpus)
-MAIN, HELDOUT = corpus.FILES
+MAIN, HELDOUT, BLIND = corpus.FILES
 
 
 def _wording_rows():
