@@ -315,3 +315,30 @@ def test_property_a_negated_or_partial_actual_never_gets_full_marks(target, form
 def test_property_a_restatement_never_gets_zero(target, form, w):
     rs = score_indicator(w, target, form.format(t=target), "", "")
     assert rs.score is None or rs.score > 0
+
+
+# --- opposite comparisons -------------------------------------------------------------------------
+
+subjects = st.sampled_from(["采购价格", "人均费用", "发病率", "参保人数", "农民人均收入", ""])
+references = st.sampled_from(["市场价", "全省平均水平", "上年", "国家标准"])
+pairs = st.sampled_from([("高于", "低于"), ("低于", "高于"), ("多于", "少于"), ("少于", "多于"), ("大于", "小于"), ("小于", "大于")])
+
+
+@settings(max_examples=100, deadline=None)
+@given(subjects, references, pairs, weights)
+def test_property_the_opposite_comparison_is_not_met_and_the_same_one_is(subject, ref, pair, w):
+    """采购价格低于市场价 / 采购价格高于市场价 used to read as a restatement (full marks)."""
+    word, opposite = pair
+    target = f"{subject}{word}{ref}"
+    assert score_indicator(w, target, f"{subject}{opposite}{ref}").score == 0
+    assert score_indicator(w, target, f"{subject}{word}{ref}").score == w
+
+
+@pytest.mark.parametrize(
+    "target, actual, full",
+    [("价格不高于市场价", "价格低于市场价", True), ("价格不高于市场价", "价格高于市场价", False),
+     ("人数不少于上年", "人数多于上年", True), ("人数不少于上年", "人数少于上年", False)],
+)
+def test_a_negated_comparison_reads_as_its_opposite(target, actual, full):
+    rs = score_indicator(5, target, actual)
+    assert (rs.score == 5) is full and rs.score is not None
