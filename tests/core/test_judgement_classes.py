@@ -143,6 +143,24 @@ def test_property_a_share_of_the_budget_is_compared_with_the_ceiling(pct, target
     assert rs.score == pytest.approx(expected, abs=0.005 + 1e-9)
 
 
+@settings(max_examples=150, deadline=None)
+@given(amounts, amounts, st.sampled_from(["实际支出{b}万元，超出预算{d}万元", "超出预算{d}万元", "支出{b}万元，超支{d}万元", "超支{e}元"]), weights)
+def test_property_an_overrun_amount_is_a_difference_not_the_amount_spent(a, d, form, w):
+    """超出预算5万元 against ≤50万元 is 55万元 spent (R4: W×50÷55), not 5万元 (full marks)."""
+    b = round(a + d, 1)
+    rs = score_indicator(w, f"≤{a:g}万元", form.format(b=f"{b:g}", d=f"{d:g}", e=f"{d * 10000:.0f}"), "", "成本指标")
+    assert rs.score == pytest.approx(w * a / b, abs=0.005 + 1e-9)
+    assert not rs.met  # R8 may round 0.995 up to 1.00; the row still falls short (a reason is due)
+
+
+@settings(max_examples=100, deadline=None)
+@given(amounts, amounts, st.sampled_from(["节约{d}万元", "支出{b}万元，节约{d}万元", "节余资金{d}万元"]), weights)
+def test_property_a_saving_amount_is_within_the_ceiling(a, d, form, w):
+    assume(d < a)
+    rs = score_indicator(w, f"≤{a:g}万元", form.format(b=f"{a - d:g}", d=f"{d:g}"), "", "成本指标")
+    assert rs.score == w
+
+
 @pytest.mark.parametrize("actual", ["超出预算", "超支", "项目超支3万元", "突破预算"])
 def test_an_overrun_in_words_is_not_met(actual):
     rs = score_indicator(5, "控制在预算内", actual, "", "成本指标")
@@ -342,3 +360,12 @@ def test_property_the_opposite_comparison_is_not_met_and_the_same_one_is(subject
 def test_a_negated_comparison_reads_as_its_opposite(target, actual, full):
     rs = score_indicator(5, target, actual)
     assert (rs.score == 5) is full and rs.score is not None
+
+
+@pytest.mark.parametrize(
+    "actual, score",
+    [("控制在预算内28万元", 10), ("预算范围内支出52万元", 9.62), ("超出预算5万元", 9.09), ("节省2万元", 10)],
+)
+def test_only_overrun_and_saving_words_make_an_amount_a_difference(actual, score):
+    """预算内28万元 is 28万元 spent; 超出预算5万元 and 节省2万元 are differences from the ceiling."""
+    assert score_indicator(10, "≤50万元", actual, "", "成本指标").score == score

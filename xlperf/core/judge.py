@@ -48,6 +48,7 @@ _LIST_KEYS = (
     "overruns",
     "compliance_targets",
     "within_budget",
+    "savings",
     "ceiling_markers",
     "budget_shares",
 )
