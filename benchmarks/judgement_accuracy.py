@@ -1,7 +1,8 @@
 """How often the row scoring agrees with an evaluator, on the judgement corpus and its held-out split.
 
 Run: python benchmarks/judgement_accuracy.py [FILE.tsv ...]
-(default: tests/data/judgement_corpus.tsv and tests/data/judgement_heldout.tsv)
+(default: tests/data/judgement_corpus.tsv, tests/data/judgement_heldout.tsv and
+tests/data/judgement_blind.tsv)
 
 Each row is ``class, 二级指标, 年度指标值, 实际完成值, 分值, expected, source`` (see the header of
 the held-out file). Prints, per file: overall accuracy, counts per class, the rows that disagree,
@@ -16,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-FILES = (DATA / "judgement_corpus.tsv", DATA / "judgement_heldout.tsv")
+FILES = (DATA / "judgement_corpus.tsv", DATA / "judgement_heldout.tsv", DATA / "judgement_blind.tsv")
 TIERS = {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0.0, 0.6)}
 EPS = 1e-9
 

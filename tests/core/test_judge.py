@@ -17,7 +17,7 @@ _spec = importlib.util.spec_from_file_location("judgement_accuracy", ACCURACY)
 corpus = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = corpus  # dataclasses look their module up there
 _spec.loader.exec_module(corpus)
-MAIN, HELDOUT = corpus.FILES
+MAIN, HELDOUT, BLIND = corpus.FILES
 
 
 def _wording_rows():
@@ -50,6 +50,17 @@ def test_agreement_with_evaluators_on_the_corpus_and_the_held_out_split(path, th
     assert report.rows >= (60 if path == HELDOUT else 200)
     misses = [corpus._show(row, got) for row, got in report.misses]
     assert report.accuracy >= threshold, f"{report.accuracy:.1%}: " + "\n".join(misses)
+    assert not report.short_at_full, [corpus._show(row, got) for row, got in report.short_at_full]
+    assert not report.restated_at_zero, [corpus._show(row, got) for row, got in report.restated_at_zero]
+
+
+def test_agreement_with_evaluators_on_the_blind_split():
+    """The split written without reading the rules or the other files: the same bar as the
+    held-out split, never full marks for a negated or partial actual nor 0 for a met row."""
+    report = corpus.measure(BLIND)
+    assert report.rows >= 70
+    misses = [corpus._show(row, got) for row, got in report.misses]
+    assert report.accuracy >= 0.97, f"{report.accuracy:.1%}: " + "\n".join(misses)
     assert not report.short_at_full, [corpus._show(row, got) for row, got in report.short_at_full]
     assert not report.restated_at_zero, [corpus._show(row, got) for row, got in report.restated_at_zero]
 

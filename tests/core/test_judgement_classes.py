@@ -143,6 +143,24 @@ def test_property_a_share_of_the_budget_is_compared_with_the_ceiling(pct, target
     assert rs.score == pytest.approx(expected, abs=0.005 + 1e-9)
 
 
+@settings(max_examples=150, deadline=None)
+@given(amounts, amounts, st.sampled_from(["实际支出{b}万元，超出预算{d}万元", "超出预算{d}万元", "支出{b}万元，超支{d}万元", "超支{e}元"]), weights)
+def test_property_an_overrun_amount_is_a_difference_not_the_amount_spent(a, d, form, w):
+    """超出预算5万元 against ≤50万元 is 55万元 spent (R4: W×50÷55), not 5万元 (full marks)."""
+    b = round(a + d, 1)
+    rs = score_indicator(w, f"≤{a:g}万元", form.format(b=f"{b:g}", d=f"{d:g}", e=f"{d * 10000:.0f}"), "", "成本指标")
+    assert rs.score == pytest.approx(w * a / b, abs=0.005 + 1e-9)
+    assert not rs.met  # R8 may round 0.995 up to 1.00; the row still falls short (a reason is due)
+
+
+@settings(max_examples=100, deadline=None)
+@given(amounts, amounts, st.sampled_from(["节约{d}万元", "支出{b}万元，节约{d}万元", "节余资金{d}万元"]), weights)
+def test_property_a_saving_amount_is_within_the_ceiling(a, d, form, w):
+    assume(d < a)
+    rs = score_indicator(w, f"≤{a:g}万元", form.format(b=f"{a - d:g}", d=f"{d:g}"), "", "成本指标")
+    assert rs.score == w
+
+
 @pytest.mark.parametrize("actual", ["超出预算", "超支", "项目超支3万元", "突破预算"])
 def test_an_overrun_in_words_is_not_met(actual):
     rs = score_indicator(5, "控制在预算内", actual, "", "成本指标")
@@ -315,3 +333,39 @@ def test_property_a_negated_or_partial_actual_never_gets_full_marks(target, form
 def test_property_a_restatement_never_gets_zero(target, form, w):
     rs = score_indicator(w, target, form.format(t=target), "", "")
     assert rs.score is None or rs.score > 0
+
+
+# --- opposite comparisons -------------------------------------------------------------------------
+
+subjects = st.sampled_from(["采购价格", "人均费用", "发病率", "参保人数", "农民人均收入", ""])
+references = st.sampled_from(["市场价", "全省平均水平", "上年", "国家标准"])
+pairs = st.sampled_from([("高于", "低于"), ("低于", "高于"), ("多于", "少于"), ("少于", "多于"), ("大于", "小于"), ("小于", "大于")])
+
+
+@settings(max_examples=100, deadline=None)
+@given(subjects, references, pairs, weights)
+def test_property_the_opposite_comparison_is_not_met_and_the_same_one_is(subject, ref, pair, w):
+    """采购价格低于市场价 / 采购价格高于市场价 used to read as a restatement (full marks)."""
+    word, opposite = pair
+    target = f"{subject}{word}{ref}"
+    assert score_indicator(w, target, f"{subject}{opposite}{ref}").score == 0
+    assert score_indicator(w, target, f"{subject}{word}{ref}").score == w
+
+
+@pytest.mark.parametrize(
+    "target, actual, full",
+    [("价格不高于市场价", "价格低于市场价", True), ("价格不高于市场价", "价格高于市场价", False),
+     ("人数不少于上年", "人数多于上年", True), ("人数不少于上年", "人数少于上年", False)],
+)
+def test_a_negated_comparison_reads_as_its_opposite(target, actual, full):
+    rs = score_indicator(5, target, actual)
+    assert (rs.score == 5) is full and rs.score is not None
+
+
+@pytest.mark.parametrize(
+    "actual, score",
+    [("控制在预算内28万元", 10), ("预算范围内支出52万元", 9.62), ("超出预算5万元", 9.09), ("节省2万元", 10)],
+)
+def test_only_overrun_and_saving_words_make_an_amount_a_difference(actual, score):
+    """预算内28万元 is 28万元 spent; 超出预算5万元 and 节省2万元 are differences from the ceiling."""
+    assert score_indicator(10, "≤50万元", actual, "", "成本指标").score == score

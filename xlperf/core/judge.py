@@ -48,6 +48,7 @@ _LIST_KEYS = (
     "overruns",
     "compliance_targets",
     "within_budget",
+    "savings",
     "ceiling_markers",
     "budget_shares",
 )
@@ -359,7 +360,7 @@ def _events(a: str, t: str, r: Rules) -> Judgement | None:
 
 def _stated_tier(a: str, t: str, r: Rules) -> Judgement | None:
     """Negation, partial and failure wording the target itself does not use."""
-    ca, ct = _canonical(a, r), _canonical(t, r)
+    ca, ct = _flip_negated(_canonical(a, r), r), _flip_negated(_canonical(t, r), r)
     for x, y in r.antonyms:
         if (x in ct and y in ca and y not in ct) or (y in ct and x in ca and x not in ct):
             return Judgement(FAILED, why=f"反义：{x}/{y}")
@@ -373,6 +374,20 @@ def _stated_tier(a: str, t: str, r: Rules) -> Judgement | None:
     if partly:
         return Judgement(PARTIAL, why="部分措辞")
     return None
+
+
+def _flip_negated(text: str, r: Rules) -> str:
+    """不高于 reads as 低于, 不少于 as 多于: a negation exception that negates one word of an
+    antonym pair says the other word (so 不高于 / 高于 is a contradiction, 不高于 / 低于 is not)."""
+    table = {}
+    for x, y in r.antonyms:
+        for word, opposite in ((x, y), (y, x)):
+            for neg in r.words["negations"]:
+                if neg and neg + word in r.words["negation_exceptions"]:
+                    table[neg + word] = opposite
+    if not table:
+        return text
+    return re.sub(_alternation(tuple(table)), lambda m: table[m.group(0)], text)
 
 
 _CLAUSE_END = re.compile(r"[\s,.;:!?，。；：！？、]+")

@@ -247,6 +247,8 @@ def score_indicator(
 
 
 def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, direction: str, cfg: ScoringConfig) -> None:
+    if V.is_difference(actual):  # "超出预算5万元" is not 5万元 spent: the ceiling plus 5, or the words
+        actual = V.Parsed(raw=actual.raw, kind=V.TEXT, text=V.normalize_text(actual.raw))
     if not target.is_quantity or not actual.is_quantity:
         months = V.month_as_quantity(actual) if target.is_quantity else None
         if months is not None:  # "2月" against "≤3月": two months

@@ -413,26 +413,58 @@ _MONEY = ("亿元", "万元", "元")
 
 def quantity_in_text(actual: Parsed, target: Parsed) -> Parsed | None:
     """The one amount in the target's unit a sentence gives (支出32.5万元，超出预算 against ≤30万元);
-    None when it gives none, or several different ones."""
-    if actual.kind != TEXT or target.kind != NUMBER or not target.unit:
+    None when it gives none, or several different ones.
+
+    An amount right after an overrun or saving word (超出预算5万元, 节约3万元; the judgement word
+    lists ``overruns`` and ``savings``) is a difference from the ceiling, not the amount
+    spent: "实际支出55万元，超出预算5万元" gives 55. Alone against a ceiling (≤50万元), it gives
+    the ceiling plus the overrun (55) or minus the saving."""
+    if not (actual.kind == TEXT or is_difference(actual)) or target.kind != NUMBER or not target.unit:
         return None
     text = normalize_text(actual.raw)
     found: set[float] = set()
+    differences: set[float] = set()
+    difference_re = _difference_words()
     for m in _NUM_IN_TEXT.finditer(text):
         after = text[m.end():].lstrip()
         number = _to_float(m.group(1))
         if number is None:
             continue
-        if after.startswith(target.unit):
-            found.add(number)
-        elif target.unit in _MONEY:
-            unit = next((u for u in _MONEY if after.startswith(u)), None)
+        if not after.startswith(target.unit):
+            unit = next((u for u in _MONEY if after.startswith(u)), None) if target.unit in _MONEY else None
             converted = convert_amount(number, unit, target.unit) if unit else None
-            if converted is not None:
-                found.add(round(converted, 10))
+            if converted is None:
+                continue
+            number = round(converted, 10)
+        said = difference_re.search(re.sub(r"\s+", "", text[: m.start()]))
+        if said is None:
+            found.add(number)
+        else:
+            differences.add(number if said.group("over") else -number)
+    if not found and len(differences) == 1 and target.op in ("<=", "<") and target.number is not None:
+        found.add(round(target.number + differences.pop(), 10))  # 超出预算5万元 against ≤50万元: 55
     if len(found) != 1:
         return None
     return Parsed(raw=actual.raw, kind=NUMBER, number=found.pop(), unit=target.unit)
+
+
+def is_difference(actual: Parsed) -> bool:
+    """A number labelled by an overrun or saving word (超出预算5万元, 节约3万元): a difference from
+    the ceiling, not the amount itself."""
+    return actual.kind == NUMBER and bool(actual.label) and _difference_words().search(re.sub(r"\s+", "", normalize_text(actual.label))) is not None
+
+
+@functools.cache
+def _difference_words() -> re.Pattern[str]:
+    """An overrun or saving word (超出预算, 节约…) ending the text before an amount."""
+    from xlperf.core.judge import rules
+
+    words = rules().words
+
+    def alt(ws: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(ws), key=len, reverse=True) if w) or "(?!)"
+
+    return re.compile(f"(?:(?P<over>{alt(words['overruns'])})|{alt(words['savings'])})(?:了|约|达|共|资金|金额)?$")
 
 
 def month_as_quantity(p: Parsed) -> Parsed | None:
