@@ -429,7 +429,7 @@ def test_the_console_script_speaks_chinese_around_clicks_own_messages(monkeypatc
     for argv, expect in (
         (["xlperf", "chek", "a.xlsx"], "没有这个命令：chek"),
         (["xlperf", "check", "--foo"], "没有这个选项：--foo"),
-        (["xlperf", "check"], "缺少参数 PATH"),
+        (["xlperf", "check"], "缺少参数 “文件”"),
         (["xlperf", "report", "a.xlsx", "--format", "doc"], "的值“doc”无效，应为"),
     ):
         monkeypatch.setattr("sys.argv", argv)
