@@ -191,7 +191,7 @@ def test_new_creates_a_template_and_refuses_to_overwrite(tmp_path):
     wb = openpyxl.load_workbook(p)
     assert wb.sheetnames[:4] == [layout.SHEET_GUIDE, layout.SHEET_INFO, layout.SHEET_BUDGET, layout.SHEET_INDICATORS]
     res = invoke("new", p)
-    assert res.exit_code == 3 and "已存在" in res.output
+    assert res.exit_code == 2 and "已存在" in res.output
 
 
 @pytest.mark.parametrize(

@@ -115,3 +115,118 @@ def test_the_scan_finds_english_when_there_is_some():
     assert english_words("Usage: xlperf [OPTIONS] COMMAND") == ["Usage", "OPTIONS", "COMMAND"]
     assert english_words("  --table INTEGER RANGE  [x>=1]  [default: 通用]") == ["INTEGER", "RANGE", "x", "default"]
     assert english_words("xlperf report 2025自评.xlsx -o 报告/ --format pdf，见 docs/report-templates.md") == []
+
+
+# --- -o: one rule for every command -----------------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "示例-临汾购买服务.xlsx"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def book(tmp_path):
+    p = tmp_path / "示例.xlsx"
+    p.write_bytes(EXAMPLE.read_bytes())
+    return p
+
+
+@pytest.mark.parametrize(
+    "args, produced",
+    [
+        (["report", "{book}", "-o", "{tmp}/报告新/"], "报告新/示例-自评报告.docx"),
+        (["report", "{book}", "--public", "-o", "{tmp}/公示/"], "公示/示例-自评报告.docx"),
+        (["report", "{book}", "--format", "md", "-o", "{tmp}/文/"], "文/示例-自评报告.md"),
+        (["report", "{book}", "--format", "xlsx", "-o", "{tmp}/表/"], "表/示例-自评表.xlsx"),
+        (["report", "{book}", "-o", "{tmp}/现有"], "现有/示例-自评报告.docx"),  # an existing folder, no slash
+        (["report", "{book}", "-o", "{tmp}/无扩展名"], "无扩展名.docx"),
+        (["report", "{book}", "-o", "{tmp}/r.html"], "r.html"),  # the format follows the extension
+        (["calc", "{book}", "-o", "{tmp}/算/"], "算/示例.xlsx"),
+        (["new", "{tmp}/新/"], "新/绩效自评表.xlsx"),
+        (["new", "{tmp}/空白"], "空白.xlsx"),
+    ],
+)
+def test_o_names_a_folder_when_it_ends_in_a_separator_or_is_one(tmp_path, book, args, produced):
+    (tmp_path / "现有").mkdir()
+    before = {p for p in tmp_path.rglob("*")}
+    res = invoke(*[a.format(book=book, tmp=tmp_path) for a in args])
+    assert res.exit_code in (0, 1), res.output
+    made = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and p not in before}
+    assert made == {produced}, (made, res.output)
+    out = tmp_path / produced
+    magic = out.read_bytes()[:4]
+    assert (magic == b"PK\x03\x04") == (out.suffix in (".docx", ".xlsx"))
+    assert str(Path(produced).name) in res.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "{book}", "-o", "{tmp}/x.txt"],
+        ["report", "{book}", "-o", "{tmp}/x.md", "--format", "docx"],
+        ["report", "{book}", "-o", "{tmp}/x.docx", "--format", "xlsx"],
+        ["report", "{book}", "-o", "{tmp}/x.pdf", "--public", "--format", "html"],
+        ["calc", "{book}", "-o", "{tmp}/x.docx"],
+        ["new", "{tmp}/x.docx"],
+    ],
+)
+def test_an_extension_that_disagrees_with_the_format_is_refused(tmp_path, book, args):
+    before = sorted(tmp_path.rglob("*"))
+    res = invoke(*[a.format(book=book, tmp=tmp_path) for a in args])
+    assert res.exit_code == 2, res.output
+    assert "扩展名" in res.output and "Traceback" not in res.output
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written under a wrong name
+
+
+def test_a_file_that_exists_exits_2_not_3(tmp_path):
+    p = tmp_path / "a.xlsx"
+    assert invoke("new", p).exit_code == 0
+    res = invoke("new", p)
+    assert res.exit_code == 2 and "文件已存在" in res.output
+
+
+def test_a_folder_import_keeps_every_table(tmp_path):
+    from tests.forms import fixtures as F
+
+    src = tmp_path / "收到"
+    src.mkdir()
+    F.national().xlsx(src / "r.xlsx")
+    F.docx_with_annexes(src / "r.docx", [("附件 自评表", F.sichuan())])
+    for extra in ([], ["--force"]):
+        out = tmp_path / ("导入" + "-".join(extra))
+        res = invoke("import", src, "-o", f"{out}/", *extra)
+        assert "文件已存在" not in res.output and "失败：" not in res.output and res.exit_code == 0, res.output
+        made = sorted(p.name for p in out.iterdir())
+        assert made == ["r-docx-导入.xlsx", "r-xlsx-导入.xlsx"], made
+        names = {openpyxl_name(out / m) for m in made}
+        assert len(names) == 2  # two different projects, neither overwrote the other
+
+
+def openpyxl_name(p):
+    import openpyxl
+
+    from xlperf.core import layout
+
+    ws = openpyxl.load_workbook(p)[layout.SHEET_INFO]
+    return next(r[1] for r in ws.iter_rows(values_only=True) if r[0] == "项目名称")
+
+
+def test_an_import_into_a_new_folder_names_every_table_inside_it(tmp_path):
+    from tests.forms import fixtures as F
+
+    doc = F.docx_with_annexes(tmp_path / "d.docx", [("附件2 自评表", F.national()), ("附件3 自评表", F.sichuan()), ("附件4 自评表", F.national())])
+    res = invoke("import", doc, "-o", f"{tmp_path}/imp/d/")
+    assert "文件已存在" not in res.output, res.output
+    made = sorted(p.name for p in (tmp_path / "imp" / "d").iterdir())
+    assert len(made) == 3 and len(set(made)) == 3, made
+    assert not (tmp_path / "imp" / "d.xlsx").exists()
+    res = invoke("import", doc, "-o", tmp_path / "one.xlsx")
+    assert res.exit_code == 2 and "--table" in res.output
+    res = invoke("import", doc, "--table", "1", "-o", tmp_path / "one.csv")
+    assert res.exit_code == 2 and "扩展名" in res.output and not (tmp_path / "one.csv").exists()

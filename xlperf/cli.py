@@ -4,8 +4,9 @@
 Each command imports what it needs inside its body, so ``xlperf --help`` loads click alone and
 ``xlperf check`` does not pay for the Word engine of ``report`` or the worker pool of ``batch``.
 
-Exit statuses: 0 no errors; 1 the workbook has 错误-level findings; 2 the input is unusable;
-3 the environment (output folder, locked file, missing program) is the problem.
+Exit statuses: 0 no errors; 1 the workbook has 错误-level findings; 2 the input or the request is
+unusable (a wrong option, an -o extension that disagrees with the format, an output that exists
+without --force); 3 the environment (output folder, locked file, missing program) is the problem.
 """
 
 from __future__ import annotations
@@ -235,13 +236,13 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("path", metavar="文件", type=click.Path(path_type=Path))
+@click.argument("path", metavar="文件", type=click.Path())
 @click.option("--style", metavar="样式", default="通用", show_default=True, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南。")
 @click.option("--type", "evaluation_type", default="项目支出", show_default=True, type=Choice(["项目支出", "部门整体支出"]), help="评价类型。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 @click.option("--from", "from_", type=click.Path(path_type=Path), help="以上一年度的自评表（任何可读的自评表或工作簿）为底：保留项目信息和指标表（指标值、分值），清空实际完成值、得分和原因，年度加一。")
 @click.option("--table", type=IntRange(min=1), default=None, help="--from 的文件中有多张自评表时，选第几张。")
-def new(path: Path, style: str, evaluation_type: str, force: bool, from_: Path | None, table: int | None) -> None:
+def new(path: str, style: str, evaluation_type: str, force: bool, from_: Path | None, table: int | None) -> None:
     """新建一份空白自评表（项目信息、预算执行、绩效指标、校验结果、自评报告）。
 
     \b
@@ -264,17 +265,17 @@ def new(path: Path, style: str, evaluation_type: str, force: bool, from_: Path |
 
 @cli.command()
 @click.argument("path", metavar="文件", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="另存为此文件，不修改原文件。")
+@click.option("-o", "--output", "out", type=click.Path(readable=False), help="另存为此文件（或文件夹，文件名同原文件），不修改原文件。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出总分一行。")
-def calc(path: Path, out: Path | None, quiet: bool) -> None:
+def calc(path: Path, out: str | None, quiet: bool) -> None:
     """计算得分并写回工作簿：完成率、得分、总分、等级、校验结果和自评报告草稿。
 
     只改写程序负责的单元格，工作簿中的其他内容（图片、批注、按钮、宏等）原样保留。
     """
-    from xlperf.api import calc_file
+    from xlperf.api import calc_file, calc_output
 
     ev = calc_file(path, out)
-    target = out or path
+    target = calc_output(path, out)
     click.echo(_summary_line(ev))
     if not quiet:
         click.echo(f"已写入：{target}（详见“校验结果”工作表）")
@@ -318,12 +319,12 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None) -> None:
 
 @cli.command("import")
 @click.argument("src", metavar="原表", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="新自评表的文件名（或文件夹）。默认：原文件旁的“<原文件名>-导入.xlsx”。")
+@click.option("-o", "--output", "out", type=click.Path(), help="新自评表的文件名（.xlsx），或文件夹（以 / 结尾或已存在；不存在时创建）。默认：原文件旁的“<原文件名>-导入.xlsx”。")
 @click.option("--style", type=Choice(REPORT_STYLES), default=None, help="报告样式；默认按表样（四川、山西、陕西、湖南，全国表样为通用）。")
 @click.option("--list", "list_only", is_flag=True, help="只列出文件中找到的自评表，不导入。")
 @click.option("--table", type=IntRange(min=1), default=None, help="只导入第几张自评表（见 --list）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
-def import_command(src: Path, out: Path | None, style: str | None, list_only: bool, table: int | None, force: bool) -> None:
+def import_command(src: Path, out: str | None, style: str | None, list_only: bool, table: int | None, force: bool) -> None:
     """把单位原有的自评表（全国或各省表样；.xlsx/.xls/.ods 或 Word 附件表）导入为 xlperf 自评表。
 
     \b
@@ -408,7 +409,7 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
 
 @cli.command("report")
 @click.argument("file", metavar="文件", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="报告文件名或文件夹。默认：工作簿所在文件夹中的“<工作簿名>-自评报告.<格式>”。")
+@click.option("-o", "--output", "out", type=click.Path(readable=False), help="报告文件名，或文件夹（以 / 结尾或已存在；不存在时创建，报告名为“<工作簿名>-自评报告.<格式>”）。默认：工作簿所在文件夹。扩展名须与格式一致。")
 @click.option("--format", "fmt", type=Choice(REPORT_FORMATS, case_sensitive=False), help="报告格式：docx（Word，默认）/ pdf / md / html；xlsx 导出正式的项目支出绩效自评表（按 --style 的版式）。省略时按 -o 的扩展名判断。")
 @click.option("--style", type=Choice(REPORT_STYLES), help="报告样式（提纲）：通用 / 四川 / 山西 / 陕西 / 湖南。默认取“项目信息”中的报告样式。")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), help="用自己的 Word 模板（.docx）代替内置模板，见 docs/report-templates.md。")
@@ -419,7 +420,7 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
     type=click.Path(path_type=Path),
     help="部门整体支出评价：各项目自评表所在的文件夹，报告附件中收入每个项目的自评表（样式默认 湖南）。",
 )
-def report_command(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, public: bool, projects: Path | None) -> None:
+def report_command(file: Path, out: str | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, public: bool, projects: Path | None) -> None:
     """根据自评表生成自评报告（Word / PDF / Markdown / HTML）。
 
     \b
@@ -461,7 +462,7 @@ def _print_report_notes(open_items: list[str], masked: list[str], public: bool) 
             click.echo("公示版：未发现需要遮盖的电话号码、身份证号或联系人姓名。")
 
 
-def _department(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path, public: bool = False) -> None:
+def _department(file: Path, out: str | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path, public: bool = False) -> None:
     from xlperf.department import DEPARTMENT_STYLE, department_report
 
     r = department_report(file, projects, out, fmt.lower() if fmt else None, style=style or DEPARTMENT_STYLE, template=template, strict=strict, public=public)

@@ -41,17 +41,31 @@ class ReportResult:
 
 
 def normalize_format(fmt: str | None, out: str | Path | None, allowed: tuple[str, ...] = FORMATS) -> str:
+    """The report format: ``fmt`` when given, else what the extension of ``-o`` says, else docx.
+    An ``-o`` file whose extension names another format than ``fmt`` is refused (exit 2): the
+    report is never written in one format under another format's name."""
+    from xlperf.ooxml.files import names_folder
+
+    named = None
+    if out is not None and not names_folder(out) and Path(out).suffix:
+        suffix = Path(out).suffix.lower()
+        named = SUFFIX_FORMAT.get(suffix)
+        if named not in allowed:
+            shown = "、".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
+            raise InputError(f"不认识报告文件的扩展名 {Path(out).suffix}：应为 {shown}（或给一个文件夹，如“{Path(out).stem}/”）", path=out, code="X037")
     if fmt:
         f = fmt.strip().lower().lstrip(".")
         f = FORMAT_ALIASES.get(f, f)
         if f not in allowed:
             raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(allowed)}", code="X031")
+        if named is not None and named != f:
+            raise InputError(
+                f"-o 的扩展名 {Path(out).suffix} 与 --format {f} 不符：请把 -o 改为 {Path(out).stem}.{f}，或去掉 --format（格式按扩展名）",
+                path=out,
+                code="X037",
+            )
         return f
-    if out is not None:
-        suffix = Path(out).suffix.lower()
-        if SUFFIX_FORMAT.get(suffix) in allowed:
-            return SUFFIX_FORMAT[suffix]
-    return "docx"
+    return named or "docx"
 
 
 def default_output(workbook: Path, fmt: str) -> Path:
@@ -78,12 +92,13 @@ def output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
 
 
 def _output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
+    from xlperf.ooxml.files import output_path
+
     if out is None:
         target = default_output(src, fmt)
     else:
-        target = Path(out)
-        if target.is_dir():
-            target = default_output(target / src.name, fmt)
+        suffixes = tuple(s for s, f in SUFFIX_FORMAT.items() if f == fmt)
+        target = output_path(out, default_output(src, fmt).name, suffixes, what="报告")
     if not target.parent.exists():
         raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
     if target.exists() and src.exists() and os.path.realpath(target) == os.path.realpath(src):
