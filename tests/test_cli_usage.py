@@ -230,3 +230,107 @@ def test_an_import_into_a_new_folder_names_every_table_inside_it(tmp_path):
     assert res.exit_code == 2 and "--table" in res.output
     res = invoke("import", doc, "--table", "1", "-o", tmp_path / "one.csv")
     assert res.exit_code == 2 and "扩展名" in res.output and not (tmp_path / "one.csv").exists()
+
+
+# --- report --table, one finding once, --template, 湖南, text files, our own report ----------------------
+
+
+def test_report_table_picks_one_table_of_a_file_holding_several(tmp_path):
+    from tests.forms import fixtures as F
+
+    doc = F.docx_with_annexes(tmp_path / "部门.docx", [("附件2 自评表", F.national()), ("附件3 自评表", F.sichuan())])
+    res = invoke("report", doc, "--format", "md")
+    assert res.exit_code == 2 and "--table" in res.output
+    for k, name in ((1, "城乡居民购买服务经费配套项目"), (2, "城乡残疾人医疗保险资助金")):
+        res = invoke("report", doc, "--table", k, "--format", "md")
+        assert res.exit_code in (0, 1), res.output
+        out = tmp_path / f"部门-表{k}-自评报告.md"
+        assert name in out.read_text(encoding="utf-8")
+        data = invoke("check", doc, "--table", k, "--format", "json").output
+        import json
+
+        assert json.loads(data)["project"] == name
+    res = invoke("report", doc, "--table", 3)
+    assert res.exit_code == 2 and "没有第 3 张" in res.output
+
+
+def test_check_shows_a_negative_balance_once_when_the_only_source_repeats_the_total(tmp_path):
+    import json
+
+    p = tmp_path / "六类.xlsx"
+    p.write_bytes((EXAMPLE.parent / "示例-临汾六类人群.xlsx").read_bytes())
+    data = json.loads(invoke("check", p, "--format", "json").output)
+    w212 = [f for f in data["findings"] if f["code"] == "W212"]
+    assert len(w212) == 1 and w212[0]["cell"] == "F2"  # the 年度资金总额 row; 财政拨款 repeats it
+    keys = [(f["code"], f["message"]) for f in data["findings"]]
+    assert len(keys) == len(set(keys))
+    res = invoke("check", p)
+    assert res.output.count("W212") == 1
+
+
+def test_a_source_with_its_own_shortfall_keeps_its_own_warning():
+    from tests.grids import evaluate_grids
+
+    budget = {
+        "年度资金总额": {"全年预算数": 100, "实际到位数": 50, "全年执行数": 80},
+        "财政拨款": {"全年预算数": 60, "实际到位数": 20, "全年执行数": 50},
+    }
+    ev = evaluate_grids(budget=budget, info={"项目名称": "某项目"})
+    assert sorted(f.cell for f in ev.findings if f.code == "W212") == ["F2", "F3"]
+
+
+def test_a_template_without_tags_is_refused(tmp_path, book):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("某县财政局文件")
+    d.save(tmp_path / "我局模板.docx")
+    res = invoke("report", book, "--template", tmp_path / "我局模板.docx", "-o", tmp_path / "r.docx")
+    assert res.exit_code == 2 and "没有模板标记" in res.output and not (tmp_path / "r.docx").exists()
+
+
+def test_hunan_is_the_department_outline_everywhere_and_its_form_exports(tmp_path, book):
+    import openpyxl
+
+    from xlperf.core import layout
+
+    res = invoke("new", tmp_path / "a.xlsx", "--style", "湖南")
+    assert res.exit_code == 0 and "部门整体支出" in res.output
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx")[layout.SHEET_INFO]
+    info = {r[0]: r[1] for r in ws.iter_rows(values_only=True)}
+    assert info["评价类型"] == "部门整体支出" and info["报告样式"] == "湖南"
+    res = invoke("new", tmp_path / "b.xlsx", "--style", "湖南", "--type", "项目支出")
+    assert res.exit_code == 2 and "部门整体支出的提纲" in res.output and not (tmp_path / "b.xlsx").exists()
+    res = invoke("report", book, "--style", "湖南", "-o", tmp_path / "r.docx")
+    assert res.exit_code == 2 and "--format xlsx --style 湖南" in res.output
+    res = invoke("report", book, "--format", "xlsx", "--style", "湖南", "-o", tmp_path / "表.xlsx")
+    assert res.exit_code == 0, res.output
+    cells = [c for r in openpyxl.load_workbook(tmp_path / "表.xlsx").active.iter_rows(values_only=True) for c in r if c]
+    assert "项目支出名称" in cells and any("产出指标(" in str(c) or "产出指标（" in str(c) for c in cells)
+
+
+@pytest.mark.parametrize(
+    "name, content, says, not_says",
+    [
+        ("19-说明.txt", "一、项目基本情况\n本项目由县财政局负责，资金40万元，用于购买服务。\n二、绩效目标\n完成率98%，满意度95%，较好。\n", "文本文件", "CSV"),
+        ("说明.xlsx", "本项目资金40万元，用于购买服务，完成较好。\n", "扩展名改成了 .xlsx", "CSV"),
+        ("d.xlsx", "项目,分值,得分\n数量,10,10\n质量,10,9\n", "CSV", ".txt"),
+        ("d.txt", "项目,分值,得分\n数量,10,10\n质量,10,9\n", "CSV", "扩展名改成了"),
+    ],
+)
+def test_a_text_file_is_named_for_what_it_is(tmp_path, name, content, says, not_says):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    for cmd in ("calc", "check"):
+        res = invoke(cmd, p)
+        assert res.exit_code == 2 and says in res.output and not_says not in res.output, res.output
+
+
+def test_import_of_our_own_report_finds_only_the_real_table(tmp_path, book):
+    res = invoke("report", book, "-o", tmp_path / "r.docx")
+    assert res.exit_code in (0, 1)
+    res = invoke("import", tmp_path / "r.docx", "--list")
+    lines = [ln for ln in res.output.splitlines() if ln[:1].isdigit()]
+    assert len(lines) == 1 and "城乡居民购买服务经费配套项目" in lines[0] and "84.31" in lines[0], res.output
+    res = invoke("import", tmp_path / "r.docx", "-o", tmp_path / "回.xlsx")
+    assert res.exit_code == 0 and "84.31" in res.output

@@ -83,18 +83,27 @@ def new_workbook(
     path: str | Path,
     *,
     style: str = "通用",
-    evaluation_type: str = "项目支出",
+    evaluation_type: str | None = None,
     force: bool = False,
     from_: str | Path | None = None,
     table: int | None = None,
 ) -> Path:
     """A new template workbook; with ``from_`` (last year's form or workbook) it keeps the project
     information and the indicator table (targets, weights), clears actuals, scores and reasons,
-    and advances the year."""
+    and advances the year.
+
+    ``evaluation_type`` None: the type the style's outline is written for (湖南 is the outline of
+    部门整体支出), else 项目支出. A style asked for with a type it was not written for is refused."""
+    from xlperf.core.narrative import style_mismatch
+
     default_name = f"{Path(from_).stem}-新年度.xlsx" if from_ is not None else "绩效自评表.xlsx"
     p = _new_target(path, force, default_name)
     if style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    asked_type = evaluation_type
+    evaluation_type = evaluation_type or layout.STYLE_TYPES.get(style, "项目支出")
+    if asked_type and style_mismatch(style, asked_type):
+        raise InputError(style_mismatch(style, asked_type) + "（湖南表样的项目支出自评表可用 xlperf report --format xlsx --style 湖南 导出）", code="X036")
     values = None
     if from_ is not None:
         from xlperf.forms.carry import template_values

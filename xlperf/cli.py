@@ -19,7 +19,7 @@ import click
 
 from xlperf import __version__
 from xlperf.core.errors import EXIT_FINDINGS, EXIT_OK, XlperfError
-from xlperf.core.layout import REPORT_STYLES
+from xlperf.core.layout import REPORT_STYLES, STYLE_TYPES
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -238,11 +238,11 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("path", metavar="文件", type=click.Path())
 @click.option("--style", metavar="样式", default="通用", show_default=True, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南。")
-@click.option("--type", "evaluation_type", default="项目支出", show_default=True, type=Choice(["项目支出", "部门整体支出"]), help="评价类型。")
+@click.option("--type", "evaluation_type", default=None, type=Choice(["项目支出", "部门整体支出"]), help="评价类型。默认 项目支出；--style 湖南（部门整体支出的提纲）时为 部门整体支出。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 @click.option("--from", "from_", type=click.Path(path_type=Path), help="以上一年度的自评表（任何可读的自评表或工作簿）为底：保留项目信息和指标表（指标值、分值），清空实际完成值、得分和原因，年度加一。")
 @click.option("--table", type=IntRange(min=1), default=None, help="--from 的文件中有多张自评表时，选第几张。")
-def new(path: str, style: str, evaluation_type: str, force: bool, from_: Path | None, table: int | None) -> None:
+def new(path: str, style: str, evaluation_type: str | None, force: bool, from_: Path | None, table: int | None) -> None:
     """新建一份空白自评表（项目信息、预算执行、绩效指标、校验结果、自评报告）。
 
     \b
@@ -256,7 +256,8 @@ def new(path: str, style: str, evaluation_type: str, force: bool, from_: Path | 
     if from_ is not None:
         click.echo(f"已按 {from_.name} 新建自评表：{out}（保留项目信息和指标表，已清空实际完成值、得分和原因）")
     else:
-        click.echo(f"已新建自评表：{out}")
+        kind = "" if evaluation_type or STYLE_TYPES.get(style, "项目支出") == "项目支出" else f"（{STYLE_TYPES[style]}；报告样式 {style}）"
+        click.echo(f"已新建自评表：{out}{kind}")
     click.echo(f"填写后运行：xlperf calc {_quote(out)}")
 
 
@@ -413,6 +414,7 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
 @click.option("--format", "fmt", type=Choice(REPORT_FORMATS, case_sensitive=False), help="报告格式：docx（Word，默认）/ pdf / md / html；xlsx 导出正式的项目支出绩效自评表（按 --style 的版式）。省略时按 -o 的扩展名判断。")
 @click.option("--style", type=Choice(REPORT_STYLES), help="报告样式（提纲）：通用 / 四川 / 山西 / 陕西 / 湖南。默认取“项目信息”中的报告样式。")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), help="用自己的 Word 模板（.docx）代替内置模板，见 docs/report-templates.md。")
+@click.option("--table", type=IntRange(min=1), default=None, help="文件（如 Word 附件）中有多张自评表时，为第几张生成报告（见 xlperf import --list）。")
 @click.option("--strict", is_flag=True, help="工作簿有“错误”级问题时不生成报告。")
 @click.option("--public", is_flag=True, help="生成公示版：遮盖电话号码、身份证号和联系人/经办人姓名（遮盖清单只显示在屏幕上）。")
 @click.option(
@@ -420,7 +422,7 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
     type=click.Path(path_type=Path),
     help="部门整体支出评价：各项目自评表所在的文件夹，报告附件中收入每个项目的自评表（样式默认 湖南）。",
 )
-def report_command(file: Path, out: str | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, public: bool, projects: Path | None) -> None:
+def report_command(file: Path, out: str | None, fmt: str | None, style: str | None, template: Path | None, table: int | None, strict: bool, public: bool, projects: Path | None) -> None:
     """根据自评表生成自评报告（Word / PDF / Markdown / HTML）。
 
     \b
@@ -440,7 +442,7 @@ def report_command(file: Path, out: str | None, fmt: str | None, style: str | No
         return
     from xlperf.report.job import render_report
 
-    result = render_report(file, out, fmt=fmt.lower() if fmt else None, style=style, template=template, strict=strict, public=public)
+    result = render_report(file, out, fmt=fmt.lower() if fmt else None, style=style, template=template, strict=strict, public=public, table=table)
     if result.format == "xlsx":
         click.echo(f"已导出自评表：{result.output}")
     else:

@@ -71,9 +71,30 @@ def template_bytes(style: str | None = None, template: str | Path | None = None)
         raise InputError(f"无法读取报告模板（{exc.strerror or exc}）", path=p, code="X032") from None
     if not data.startswith(b"PK"):
         raise InputError("报告模板不是 Word 文档（.docx）；如是 .doc 或 WPS 格式，请在 Word/WPS 中另存为 .docx", path=p, code="X033")
+    if template is not None and not _has_tags(data):
+        raise InputError(
+            "这个 Word 文档中没有模板标记（如 {{ title }}、{%p for s in sections %}），用它生成的报告会是空的。"
+            "请复制内置模板修改（见 docs/report-templates.md），或去掉 --template",
+            path=p,
+            code="X034",
+        )
     with _LOCK:
         _BYTES[key] = data
     return data
+
+
+def _has_tags(data: bytes) -> bool:
+    """Whether a .docx holds a Jinja tag in its body, headers or footers (Word may split a tag
+    across runs, so the text is read with the XML markup removed)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts = [n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+            text = "".join(re.sub(r"<[^>]*>", "", z.read(n).decode("utf-8", "replace")) for n in parts)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return True  # not readable here: docxtpl says what is wrong with it
+    return "{{" in text or "{%" in text
 
 
 def warm() -> None:
