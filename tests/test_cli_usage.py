@@ -334,3 +334,23 @@ def test_import_of_our_own_report_finds_only_the_real_table(tmp_path, book):
     assert len(lines) == 1 and "城乡居民购买服务经费配套项目" in lines[0] and "84.31" in lines[0], res.output
     res = invoke("import", tmp_path / "r.docx", "-o", tmp_path / "回.xlsx")
     assert res.exit_code == 0 and "84.31" in res.output
+
+
+def test_the_readme_demo_line_writes_beside_the_checkout_not_into_it(tmp_path, monkeypatch):
+    import shlex
+
+    readme = (EXAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
+    line = readme.split("```", 2)[1].strip().splitlines()[0]
+    commands = [shlex.split(part) for part in line.split("&&")[1:]]
+    assert commands and all(c[0] == "xlperf" for c in commands)
+    checkout = tmp_path / "checkout"
+    (checkout / "workbooks").mkdir(parents=True)
+    (checkout / "workbooks" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
+    monkeypatch.chdir(checkout)
+    for argv in commands:
+        res = invoke(*argv[1:])
+        assert res.exit_code == 0, (argv, res.output)
+    assert [p.relative_to(checkout).as_posix() for p in checkout.rglob("*") if p.is_file()] == [f"workbooks/{EXAMPLE.name}"]
+    made = sorted(p.name for p in (tmp_path / "xlperf示例").iterdir())
+    assert made == ["示例-临汾购买服务-自评报告.docx", "示例-临汾购买服务.xlsx"]
+    assert "xlperf示例" in readme.split("```", 2)[2][:400]  # the text after the block says where they are
