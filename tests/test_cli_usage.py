@@ -354,3 +354,55 @@ def test_the_readme_demo_line_writes_beside_the_checkout_not_into_it(tmp_path, m
     made = sorted(p.name for p in (tmp_path / "xlperf示例").iterdir())
     assert made == ["示例-临汾购买服务-自评报告.docx", "示例-临汾购买服务.xlsx"]
     assert "xlperf示例" in readme.split("```", 2)[2][:400]  # the text after the block says where they are
+
+
+# --- exit codes, as README states them: 0 no errors; 1 错误 findings or a 待定 total; 2 the input or
+# the request is unusable (an existing output without --force included); 3 the environment ---------------
+
+SIX = EXAMPLE.parent / "示例-临汾六类人群.xlsx"  # has 错误 findings
+
+
+def _exit_cases():
+    from tests.forms import fixtures as F
+
+    yield "new ok", lambda d: ["new", d / "n.xlsx"], 0
+    yield "new exists", lambda d: (["new", d / "a.xlsx"]), 2
+    yield "new bad extension", lambda d: ["new", d / "n.docx"], 2
+    yield "new missing folder", lambda d: ["new", d / "无此文件夹" / "n.xlsx"], 3
+    yield "calc ok", lambda d: ["calc", d / "a.xlsx", "-o", d / "c.xlsx"], 0
+    yield "calc errors", lambda d: ["calc", d / "six.xlsx", "-o", d / "c.xlsx"], 1
+    yield "calc not a workbook", lambda d: ["calc", d / "说明.txt"], 2
+    yield "calc open in Excel", lambda d: (d.joinpath("~$a.xlsx").write_bytes(b"x"), ["calc", d / "a.xlsx"])[1], 3
+    yield "check ok", lambda d: ["check", d / "a.xlsx"], 0
+    yield "check errors", lambda d: ["check", d / "six.xlsx"], 1
+    yield "check missing file", lambda d: ["check", d / "无.xlsx"], 2
+    yield "check usage", lambda d: ["check", d / "a.xlsx", "--format", "xml"], 2
+    yield "report ok", lambda d: ["report", d / "a.xlsx", "-o", d / "r.md"], 0
+    yield "report errors", lambda d: ["report", d / "six.xlsx", "-o", d / "r.md"], 1
+    yield "report bad extension", lambda d: ["report", d / "a.xlsx", "-o", d / "r.txt"], 2
+    yield "report open in Word", lambda d: (d.joinpath("r.docx").write_bytes(b"x"), d.joinpath("~$r.docx").write_bytes(b"x"), ["report", d / "a.xlsx", "-o", d / "r.docx"])[2], 3
+    yield "import ok", lambda d: ["import", F.national().xlsx(d / "表.xlsx"), "-o", d / "i.xlsx"], 0
+    yield "import withheld", lambda d: ["import", F.cut(F.national(), 17).xlsx(d / "表.xlsx"), "-o", d / "i.xlsx"], 1
+    yield "import our own", lambda d: ["import", d / "a.xlsx"], 2
+    yield "import exists", lambda d: ["import", F.national().xlsx(d / "表.xlsx"), "-o", d / "a.xlsx"], 2
+    yield "batch ok", lambda d: ["batch", d / "a.xlsx", "-o", d / "b", "-j", "1", "-q", "--format", "md"], 0
+    yield "batch errors", lambda d: ["batch", d / "six.xlsx", "-o", d / "b", "-j", "1", "-q", "--format", "md"], 1
+    yield "batch bad format", lambda d: ["batch", d / "a.xlsx", "-o", d / "b", "--format", "doc"], 2
+    yield "batch output is a file", lambda d: ["batch", d / "six.xlsx", "-o", d / "a.xlsx"], 3
+
+
+@pytest.mark.parametrize("name, argv, code", list(_exit_cases()), ids=[c[0] for c in _exit_cases()])
+def test_each_command_exits_as_the_readme_says(tmp_path, name, argv, code):
+    (tmp_path / "a.xlsx").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "six.xlsx").write_bytes(SIX.read_bytes())
+    (tmp_path / "说明.txt").write_text("本项目资金40万元，用于购买服务，完成较好。\n", encoding="utf-8")
+    res = invoke(*argv(tmp_path))
+    assert res.exit_code == code, (name, res.output)
+    assert "Traceback" not in res.output and "内部错误" not in res.output
+
+
+def test_the_readme_states_these_exit_codes():
+    readme = (EXAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
+    para = next(p for p in readme.split("\n\n") if p.startswith("**退出码**"))
+    assert "0 没有错误" in para and "1 工作簿中有“错误”级别的问题或总分待定" in para
+    assert "2 输入或参数无法使用" in para and "输出文件已存在而未加 `--force`" in para and "3 环境问题" in para
