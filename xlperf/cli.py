@@ -99,6 +99,9 @@ def _zh_hints(param_hint: Any) -> str | None:
     return param_hint
 
 
+_CLICK_WRAP = click.formatting.wrap_text
+
+
 def _speak_chinese() -> None:
     import click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types
 
@@ -107,6 +110,27 @@ def _speak_chinese() -> None:
         if hasattr(module, "ngettext"):
             module.ngettext = _zh_n  # type: ignore[attr-defined]
     click.exceptions._join_param_hints = _zh_hints  # type: ignore[attr-defined]
+    # help columns: a Chinese character takes two columns on a terminal, click counts it as one
+    click.formatting.term_len = _columns  # type: ignore[attr-defined]
+    click.formatting.wrap_text = _wrap_wide  # type: ignore[attr-defined]
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes (East Asian wide and full-width characters count two)."""
+    import unicodedata
+
+    from click._compat import strip_ansi
+
+    text = strip_ansi(text)
+    return len(text) + sum(1 for c in text if c >= "\u1100" and unicodedata.east_asian_width(c) in "WF")
+
+
+def _wrap_wide(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "", preserve_paragraphs: bool = False) -> str:
+    """click's wrap_text, given a width in characters that fits ``width`` columns of this text."""
+    body = text.strip()
+    wide = _columns(body) - len(body)
+    chars = width if not body or not wide else max(20, int(width * len(body) / _columns(body)))
+    return _CLICK_WRAP(text, chars, initial_indent, subsequent_indent, preserve_paragraphs)
 
 
 _speak_chinese()
