@@ -157,13 +157,15 @@ def _sniff_non_zip(path: Path, head: bytes) -> InputError:
         )
     lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
     suffix = path.suffix.lower()
-    renamed = f"只是扩展名改成了 {suffix}" if suffix in (".xlsx", ".xlsm", ".xls", ".ods") else "不是 Excel 工作簿"
+    renamed = suffix in (".xlsx", ".xlsm", ".xls", ".ods")  # a text file under a workbook's name
     if _looks_like_csv(lines):
-        return input_error(path, E_CSV, f"这是 CSV 文本文件，{renamed}。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）")
+        what = f"只是扩展名改成了 {suffix}" if renamed else "不是 Excel 工作簿"
+        return input_error(path, E_CSV, f"这是 CSV 文本文件，{what}。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）")
     return input_error(
         path,
         E_TEXT,
-        f"这是文本文件，{renamed}。请选择正确的文件，或用 Excel/WPS 打开后另存为 .xlsx",
+        "这是文本文件，不是 Excel 工作簿" + (f"（只是扩展名改成了 {suffix}）" if renamed else "")
+        + "。请选择正确的文件，或用 Excel/WPS 打开后另存为 .xlsx",
     )
 
 
