@@ -269,6 +269,8 @@ def cli(debug: bool) -> None:
 def new(path: str, style: str, evaluation_type: str | None, force: bool, from_: Path | None, table: int | None) -> None:
     """新建一份空白自评表（项目信息、预算执行、绩效指标、校验结果、自评报告）。
 
+    文件以 / 结尾或是已存在的文件夹时，在其中新建“绩效自评表.xlsx”（用 --from 时为“<原文件名>-新年度.xlsx”）。
+
     \b
     示例：
       xlperf new 2025自评.xlsx --style 四川
