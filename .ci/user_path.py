@@ -383,7 +383,12 @@ def main(argv: list[str] | None = None) -> int:
             r = Result(p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace"), "", time.perf_counter() - t)
             outputs = [w for w in re.findall(r"-o\s+(\S+)", line)]
             problems = [] if r.code == 0 else [f"exit code {r.code}, expected 0"]
-            problems += [f"{o} was not written" for o in outputs if not (src / o).exists()]
+            for o in outputs:  # a folder (ending in /) must hold what was written; a file must exist
+                where = (src / o).resolve()
+                if not (any(where.iterdir()) if o.endswith("/") and where.is_dir() else where.is_file()):
+                    problems.append(f"{o} was not written")
+                elif where == src.resolve() or src.resolve() in where.parents:
+                    problems.append(f"{o} is inside the checkout: the demo must not add files to it")
             if not outputs:
                 problems.append("the set-up line names no -o output")
             report("bash", "README set-up line", r, 0, problems)

@@ -191,7 +191,7 @@ def test_new_creates_a_template_and_refuses_to_overwrite(tmp_path):
     wb = openpyxl.load_workbook(p)
     assert wb.sheetnames[:4] == [layout.SHEET_GUIDE, layout.SHEET_INFO, layout.SHEET_BUDGET, layout.SHEET_INDICATORS]
     res = invoke("new", p)
-    assert res.exit_code == 3 and "已存在" in res.output
+    assert res.exit_code == 2 and "已存在" in res.output
 
 
 @pytest.mark.parametrize(
@@ -429,7 +429,7 @@ def test_the_console_script_speaks_chinese_around_clicks_own_messages(monkeypatc
     for argv, expect in (
         (["xlperf", "chek", "a.xlsx"], "没有这个命令：chek"),
         (["xlperf", "check", "--foo"], "没有这个选项：--foo"),
-        (["xlperf", "check"], "缺少参数 PATH"),
+        (["xlperf", "check"], "缺少参数 “文件”"),
         (["xlperf", "report", "a.xlsx", "--format", "doc"], "的值“doc”无效，应为"),
     ):
         monkeypatch.setattr("sys.argv", argv)

@@ -253,11 +253,11 @@ def test_report_command_with_projects_makes_the_department_report(work, tmp_path
 
 
 def test_department_report_never_replaces_the_workbook_itself(work):
-    from xlperf.core.errors import OutputError
+    from xlperf.core.errors import InputError
 
     dept = work / "部门整体.xlsx"
     before = dept.read_bytes()
-    with pytest.raises(OutputError, match="不能覆盖工作簿本身"):
+    with pytest.raises(InputError, match="扩展名 .xlsx"):
         D.department_report(dept, work / "项目", dept, "docx")
     assert dept.read_bytes() == before
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xlperf.core import layout
-from xlperf.core.errors import InputError, OutputError, XlperfError
+from xlperf.core.errors import InputError, OutputError, OutputExists, XlperfError
 from xlperf.core.filenames import FolderNames, clean as clean_name
 from xlperf.core.models import Evaluation
 
@@ -30,6 +30,19 @@ FOREIGN_CALC = (
 )
 
 
+def calc_output(path: str | Path, out: str | os.PathLike[str] | None) -> Path:
+    """Where ``calc -o out`` writes: the workbook itself, a file of the workbook's own kind
+    (.xlsx stays .xlsx, .xlsm stays .xlsm: a macro workbook under .xlsx does not open), or the
+    workbook's name inside a folder."""
+    from xlperf.ooxml.files import output_path
+
+    p = Path(path)
+    if out is None:
+        return p
+    own = p.suffix.lower()
+    return output_path(out, p.name, (own,) if own in (".xlsx", ".xlsm") else (".xlsx", ".xlsm"), what="另存的工作簿")
+
+
 def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     """Recalculate a workbook and write the computed cells, in place or into ``out``.
 
@@ -46,7 +59,7 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     if needs_form_reader(p):
         raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026")
     require_file(p)
-    target = Path(out) if out is not None else p
+    target = calc_output(p, out)
     if out is not None and os.path.realpath(target) != os.path.realpath(p):  # resolve() raises on a symlink loop
         if not target.parent.exists():
             raise OutputError(f"输出文件夹不存在：{target.parent.absolute()}", path=target, code="X102")
@@ -71,17 +84,27 @@ def new_workbook(
     path: str | Path,
     *,
     style: str = "通用",
-    evaluation_type: str = "项目支出",
+    evaluation_type: str | None = None,
     force: bool = False,
     from_: str | Path | None = None,
     table: int | None = None,
 ) -> Path:
     """A new template workbook; with ``from_`` (last year's form or workbook) it keeps the project
     information and the indicator table (targets, weights), clears actuals, scores and reasons,
-    and advances the year."""
-    p = _new_target(path, force)
+    and advances the year.
+
+    ``evaluation_type`` None: the type the style's outline is written for (湖南 is the outline of
+    部门整体支出), else 项目支出. A style asked for with a type it was not written for is refused."""
+    from xlperf.core.narrative import style_mismatch
+
+    default_name = f"{Path(from_).stem}-新年度.xlsx" if from_ is not None else "绩效自评表.xlsx"
+    p = _new_target(path, force, default_name)
     if style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    asked_type = evaluation_type
+    evaluation_type = evaluation_type or layout.STYLE_TYPES.get(style, "项目支出")
+    if asked_type and style_mismatch(style, asked_type):
+        raise InputError(style_mismatch(style, asked_type) + "（湖南表样的项目支出自评表可用 xlperf report --format xlsx --style 湖南 导出）", code="X036")
     values = None
     if from_ is not None:
         from xlperf.forms.carry import template_values
@@ -95,14 +118,14 @@ def new_workbook(
     return p
 
 
-def _new_target(path: str | Path, force: bool) -> Path:
-    p = Path(path)
-    if p.suffix.lower() not in (".xlsx", ".xlsm"):
-        p = p.with_suffix(".xlsx") if not p.suffix else p
-        if p.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise OutputError("新建的工作簿须以 .xlsx 结尾", path=p, code="X104")
+def _new_target(path: str | os.PathLike[str], force: bool, default_name: str = "绩效自评表.xlsx") -> Path:
+    """The new workbook's path: ``path`` itself (.xlsx added when it has no extension), or
+    ``default_name`` inside it when it names a folder (created when missing)."""
+    from xlperf.ooxml.files import output_path
+
+    p = output_path(path, default_name, (".xlsx", ".xlsm"), what="新建的工作簿")
     if p.exists() and not force:
-        raise OutputError("文件已存在；如要覆盖请加 --force", path=p, code="X105")
+        raise OutputExists("文件已存在；如要覆盖请加 --force", path=p)
     if not p.parent.exists():
         raise OutputError(f"输出文件夹不存在：{p.parent.absolute()}", path=p, code="X102")
     return p
@@ -162,32 +185,43 @@ def list_forms(src: str | Path) -> list[tuple[int, str, Evaluation | None, str]]
     return out
 
 
-def import_forms(src: str | Path, out: str | Path | None = None, *, table: int | None = None, style: str | None = None, force: bool = False) -> list[Imported]:
+def import_forms(src: str | Path, out: str | os.PathLike[str] | None = None, *, table: int | None = None, style: str | None = None, force: bool = False) -> list[Imported]:
     """``xlperf import``: each form of ``src`` (a file, or every file of a folder) into a new
-    template workbook. A file with several forms gives one workbook per form (or only ``table``)."""
+    template workbook. A file with several forms gives one workbook per form (or only ``table``).
+
+    No two tables of one run are written to the same file: names are made distinct (files that
+    differ only by extension carry it, ``r-docx-导入.xlsx``; a name already written in this run
+    gets ``-2``, ``-3``…), so a run never overwrites, or trips over, its own output."""
+    from xlperf.ooxml.files import names_folder
+
     s = Path(src)
+    names: dict[str, FolderNames] = {}  # one run's names per folder: none meets another
     if s.is_dir():
+        from collections import Counter
+
         from xlperf.forms.sources import FORM_SUFFIXES, SAVE_AS_SUFFIXES
 
         known = FORM_SUFFIXES + tuple(SAVE_AS_SUFFIXES)  # .et/.doc are listed with how to save them
         files = sorted(f for f in s.iterdir() if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", ".")))
-        if out is not None and not Path(out).is_dir():
-            raise OutputError("导入一个文件夹时，-o 须是已存在的文件夹", path=out, code="X102")
+        if out is not None and not names_folder(out):
+            raise InputError("导入一个文件夹时，-o 须是文件夹（以 / 结尾，或已存在的文件夹）", path=out, code="X037")
+        stems = Counter(f.stem for f in files)
         results: list[Imported] = []
-        names = FolderNames(Path(out) if out else s)  # one run's names in the folder: none meets another
         for f in files:
+            tag = f.suffix.lstrip(".").lower() if stems[f.stem] > 1 else ""
             try:
-                results += _import_file(f, Path(out) if out else f.parent, table, style, force, folder=True, names=names)
+                results += _import_file(f, out if out is not None else f.parent, table, style, force, names=names, tag=tag)
             except XlperfError as exc:
                 results.append(Imported(f, "", None, None, [], error=exc.message))
         return results
-    return _import_file(s, Path(out) if out else None, table, style, force, folder=False)
+    return _import_file(s, out, table, style, force, names=names)
 
 
-def _import_file(src: Path, out: Path | None, table: int | None, style: str | None, force: bool, *, folder: bool, names: FolderNames | None = None) -> list[Imported]:
+def _import_file(src: Path, out: str | os.PathLike[str] | None, table: int | None, style: str | None, force: bool, *, names: dict[str, FolderNames], tag: str = "") -> list[Imported]:
     from xlperf.core.scoring import evaluate
     from xlperf.forms.carry import template_values
     from xlperf.forms.choose import find_forms, one_form
+    from xlperf.ooxml.files import names_folder
 
     if table is not None:
         chosen = [one_form(src, table)]
@@ -201,20 +235,18 @@ def _import_file(src: Path, out: Path | None, table: int | None, style: str | No
                 raise InputError(f.error, path=src, sheet=f.table.name, code="X025")
             chosen.append((f.evaluation, f.table))
     several = len(chosen) > 1
-    if out is not None and out.suffix.lower() in (".xlsx", ".xlsm") and several:
-        raise OutputError(f"{src.name} 中有 {len(chosen)} 张自评表：-o 请给一个文件夹，或用 --table 选择一张", path=out, code="X102")
+    if out is not None and several and not names_folder(out):
+        raise InputError(f"{src.name} 中有 {len(chosen)} 张自评表：-o 请给一个文件夹（以 / 结尾），或用 --table 选择一张", path=out, code="X037")
     results = []
     for inp, tbl in chosen:
         if inp is None:
             error = next(f.error for f in found if f.table is tbl)
             results.append(Imported(src, tbl.name, None, None, [], error=f"{tbl.name}：{error}"))
             continue
-        if names is None:
-            names = FolderNames(src.parent if out is None else out)
-        target = _import_target(src, out, inp, tbl.name if several else "", names)
         values = template_values(inp, style=style)
         ev = evaluate(inp)
         try:
+            target = _import_target(src, out, inp, tbl.name if several else "", tag, names)
             p = _new_target(target, force)
             _write_template(p, values, evaluation_type=inp.info.evaluation_type or "项目支出", style=values.info.get("报告样式", "通用"), expect=ev)
         except XlperfError as exc:
@@ -226,15 +258,21 @@ def _import_file(src: Path, out: Path | None, table: int | None, style: str | No
     return results
 
 
-def _import_target(src: Path, out: Path | None, inp, table_name: str, names: FolderNames) -> Path:
-    """``out`` when it names a file; else ``<file>[-<table>-<项目名称>]-导入.xlsx`` in ``out`` or beside
-    ``src``, a name Windows accepts there and no other of this run takes."""
-    if out is not None and not out.is_dir():
-        return out
-    stem = src.stem + (f"-{table_name}" if table_name else "")
+def _import_target(src: Path, out: str | os.PathLike[str] | None, inp, table_name: str, tag: str, names: dict[str, FolderNames]) -> Path:
+    """``-o out`` when it names a file; else ``<file>[-<扩展名>][-<table>-<项目名称>]-导入.xlsx`` in the
+    folder ``out`` or beside ``src``: a name Windows accepts there and that no other table of this
+    run takes (one FolderNames per folder for the whole run)."""
+    from xlperf.ooxml.files import names_folder, output_path
+
+    stem = src.stem + (f"-{tag}" if tag else "") + (f"-{table_name}" if table_name else "")
     if table_name and inp.info.name:
         stem += "-" + clean_name(inp.info.name)[:40]
-    return (src.parent if out is None else out) / (names.name(stem, "-导入", (".xlsx",)) + ".xlsx")
+    if out is not None and not names_folder(out):
+        return output_path(out, f"{stem}-导入.xlsx", (".xlsx", ".xlsm"), what="新自评表")
+    # a folder -o is created when missing (output_path with an empty name returns the folder itself)
+    folder = src.parent if out is None else output_path(out, "", (".xlsx",), what="新自评表")
+    taken = names.setdefault(os.path.normcase(os.path.abspath(folder)), FolderNames(folder))
+    return folder / (taken.name(stem, "-导入", (".xlsx",)) + ".xlsx")
 
 
 def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:

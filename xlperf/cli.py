@@ -4,8 +4,9 @@
 Each command imports what it needs inside its body, so ``xlperf --help`` loads click alone and
 ``xlperf check`` does not pay for the Word engine of ``report`` or the worker pool of ``batch``.
 
-Exit statuses: 0 no errors; 1 the workbook has 错误-level findings; 2 the input is unusable;
-3 the environment (output folder, locked file, missing program) is the problem.
+Exit statuses: 0 no errors; 1 the workbook has 错误-level findings; 2 the input or the request is
+unusable (a wrong option, an -o extension that disagrees with the format, an output that exists
+without --force); 3 the environment (output folder, locked file, missing program) is the problem.
 """
 
 from __future__ import annotations
@@ -18,27 +19,140 @@ import click
 
 from xlperf import __version__
 from xlperf.core.errors import EXIT_FINDINGS, EXIT_OK, XlperfError
-from xlperf.core.layout import REPORT_STYLES
+from xlperf.core.layout import REPORT_STYLES, STYLE_TYPES
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-# click writes its own headings and usage errors in English; users read Chinese. These classes
-# translate what click prints around our text (headings, the help option, usage errors); click's
-# gettext catalogue is not used because it needs locale files and a Chinese LANG, which Windows
-# offices do not set.
-HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数", "Arguments": "参数"}
-USAGE_ERRORS = (
-    (r"^No such option:? '?([^' ]+)'?", "没有这个选项：{0}"),
-    (r"^No such command:? '?([^' ]+?)'?\.?( |$)", "没有这个命令：{0}"),
-    (r"^Missing argument '(.+)'\.?$", "缺少参数 {0}"),
-    (r"^Missing option '(.+)'\.?$", "缺少选项 {0}"),
-    (r"^Option '(.+)' requires an argument\.?$", "选项 {0} 需要一个值"),
-    (r"^Got unexpected extra arguments? \((.+)\)$", "多余的参数：{0}"),
-    (r"^Missing command\.?$", "缺少命令"),
-    (r"^Invalid value for (.+?): '(.+)' is not one of (.+?)\.?$", "{0} 的值“{1}”无效，应为 {2} 之一"),
-    (r"^Invalid value for (.+?): (.+)$", "{0} 的值无效：{1}"),
-)
+# click writes its own headings, help extras and usage errors in English; users read Chinese.
+# click looks every such text up through gettext (module-level ``_`` and ``ngettext``); a gettext
+# catalogue would need .mo files and a Chinese LANG, which Windows offices do not set, so the same
+# lookups are pointed at this table instead (one dict, nothing loaded). Texts missing here stay as
+# click wrote them; tests/test_cli.py scans every help page and usage error for English words.
+CLICK_TEXT = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Show this message and exit.": "显示此帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "(dynamic)": "（随环境而定）",
+    "env var: {var}": "环境变量：{var}",
+    "deprecated": "已弃用",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "可运行“{command} {option}”查看帮助。",
+    "Aborted!": "已中断。",
+    "Missing command.": "缺少命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "No such option {name!r}.": "没有这个选项：{name}",
+    "No such command {name!r}.": "没有这个命令：{name}",
+    "Did you mean {possibility}?": "（是否是 {possibility}？）",
+    "(Did you mean one of: {possibilities}?)": "（是否是其中之一：{possibilities}？）",
+    "Got unexpected extra argument ({args})": "多余的参数：{args}",
+    "Got unexpected extra arguments ({args})": "多余的参数：{args}",
+    "Option {name!r} requires an argument.": "选项 {name} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name} 需要 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name} 不带值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name} 需要 {nargs} 个值。",
+    "Invalid value: {message}": "值{message}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值{message}",
+    "{value!r} is not a valid {number_type}.": "“{value}”不是有效的{number_type}。",
+    "{value} is not in the range {range}.": "“{value}”超出范围（应 {range}）。",
+    "{value!r} is not {choice}.": "“{value}”无效，应为 {choice}。",
+    "{value!r} is not one of {choices}.": "“{value}”无效，应为 {choices} 之一。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "“{value}”不是是/否值，可用：{states}",
+    "{name} {filename!r} does not exist.": "“{filename}”不存在。",
+    "{name} {filename!r} is a file.": "“{filename}”是一个文件，应为文件夹。",
+    "{name} {filename!r} is a directory.": "“{filename}”是一个文件夹，应为文件。",
+    "{name} {filename!r} is not readable.": "“{filename}”不可读。",
+    "{name} {filename!r} is not writable.": "“{filename}”不可写。",
+    "{name} {filename!r} is not executable.": "“{filename}”不可执行。",
+    "Could not open file {filename!r}: {message}": "无法打开文件“{filename}”：{message}",
+    "unknown error": "未知错误",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "Press any key to continue...": "按任意键继续…",
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，只给了 1 个。",
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
+    "Value must be an iterable.": "值须为多个。",
+}
+
+
+def _zh(message: str) -> str:
+    return CLICK_TEXT.get(message, message)
+
+
+def _zh_n(singular: str, plural: str, n: int) -> str:
+    return _zh(singular if n == 1 else plural)
+
+
+def _zh_hints(param_hint: Any) -> str | None:
+    """click's ``'-o' / '--output'`` as ``-o / --output``."""
+    if param_hint is not None and not isinstance(param_hint, str):
+        return " / ".join(param_hint)
+    return param_hint
+
+
+_CLICK_WRAP = click.formatting.wrap_text
+
+
+def _speak_chinese() -> None:
+    import click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types):
+        module._ = _zh  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _zh_n  # type: ignore[attr-defined]
+    click.exceptions._join_param_hints = _zh_hints  # type: ignore[attr-defined]
+    # help columns: a Chinese character takes two columns on a terminal, click counts it as one
+    click.formatting.term_len = _columns  # type: ignore[attr-defined]
+    click.formatting.wrap_text = _wrap_wide  # type: ignore[attr-defined]
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes (East Asian wide and full-width characters count two)."""
+    import unicodedata
+
+    from click._compat import strip_ansi
+
+    text = strip_ansi(text)
+    return len(text) + sum(1 for c in text if c >= "\u1100" and unicodedata.east_asian_width(c) in "WF")
+
+
+def _wrap_wide(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "", preserve_paragraphs: bool = False) -> str:
+    """click's wrap_text, given a width in characters that fits ``width`` columns of this text."""
+    body = text.strip()
+    wide = _columns(body) - len(body)
+    chars = width if not body or not wide else max(20, int(width * len(body) / _columns(body)))
+    return _CLICK_WRAP(text, chars, initial_indent, subsequent_indent, preserve_paragraphs)
+
+
+_speak_chinese()
+
+
+class IntRange(click.IntRange):
+    """click's IntRange, named and described in Chinese (``[≥1]`` rather than ``[x>=1]``)."""
+
+    name = "整数"
+
+    def _describe_range(self) -> str:
+        low = None if self.min is None else f"{'>' if self.min_open else '≥'}{self.min}"
+        high = None if self.max is None else f"{'<' if self.max_open else '≤'}{self.max}"
+        return "，".join(x for x in (low, high) if x)
+
+
+class Choice(click.Choice):
+    """click's Choice with the allowed values listed the Chinese way: “a”、“b”."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        allowed = "、".join(f"“{c}”" for c in self.choices)
+        return f"“{value}”无效，应为 {allowed} 之一。"
 
 
 class ChineseFormatter(click.HelpFormatter):
@@ -46,7 +160,7 @@ class ChineseFormatter(click.HelpFormatter):
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
 
 class ChineseContext(click.Context):
@@ -56,6 +170,10 @@ class ChineseContext(click.Context):
 class ChineseCommand(click.Command):
     context_class = ChineseContext
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
@@ -64,18 +182,12 @@ class ChineseCommand(click.Command):
 
 
 def usage_error_text(exc: click.UsageError) -> str:
-    """The usage, then what was wrong and where to find help, in Chinese."""
+    """The usage, then what was wrong and where to find help, in Chinese (click's texts come
+    through CLICK_TEXT; what click quotes with ASCII quotes is quoted the Chinese way)."""
     import re
 
-    message = exc.format_message()
-    hint = re.search(r"Did you mean (.+?)\?", message)
-    for pattern, template in USAGE_ERRORS:
-        m = re.match(pattern, message)
-        if m:
-            message = template.format(*m.groups())
-            if hint:
-                message += f"（是否是 {hint.group(1)}？）"
-            break
+    message = re.sub(r"'([^'\n]*)'", r"“\1”", exc.format_message()).replace("”, “", "”、“").replace(" （", "（")
+    message = re.sub(r"\.$", "。", message)
     lines = []
     if exc.ctx is not None:
         lines.append(exc.ctx.get_usage())
@@ -88,6 +200,10 @@ class ChineseGroup(ChineseCommand, click.Group):
     """A group with ChineseCommand's context and help option, whose commands are Chinese too."""
 
     command_class = ChineseCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
 
 ChineseGroup.group_class = ChineseGroup  # sub-groups (xlperf addin) speak Chinese too
@@ -144,14 +260,16 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--style", default="通用", show_default=True, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南。")
-@click.option("--type", "evaluation_type", default="项目支出", show_default=True, type=click.Choice(["项目支出", "部门整体支出"]), help="评价类型。")
+@click.argument("path", metavar="文件", type=click.Path())
+@click.option("--style", metavar="样式", default="通用", show_default=True, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南。")
+@click.option("--type", "evaluation_type", default=None, type=Choice(["项目支出", "部门整体支出"]), help="评价类型。默认 项目支出；--style 湖南（部门整体支出的提纲）时为 部门整体支出。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 @click.option("--from", "from_", type=click.Path(path_type=Path), help="以上一年度的自评表（任何可读的自评表或工作簿）为底：保留项目信息和指标表（指标值、分值），清空实际完成值、得分和原因，年度加一。")
-@click.option("--table", type=click.IntRange(min=1), default=None, help="--from 的文件中有多张自评表时，选第几张。")
-def new(path: Path, style: str, evaluation_type: str, force: bool, from_: Path | None, table: int | None) -> None:
+@click.option("--table", type=IntRange(min=1), default=None, help="--from 的文件中有多张自评表时，选第几张。")
+def new(path: str, style: str, evaluation_type: str | None, force: bool, from_: Path | None, table: int | None) -> None:
     """新建一份空白自评表（项目信息、预算执行、绩效指标、校验结果、自评报告）。
+
+    文件以 / 结尾或是已存在的文件夹时，在其中新建“绩效自评表.xlsx”（用 --from 时为“<原文件名>-新年度.xlsx”）。
 
     \b
     示例：
@@ -164,7 +282,8 @@ def new(path: Path, style: str, evaluation_type: str, force: bool, from_: Path |
     if from_ is not None:
         click.echo(f"已按 {from_.name} 新建自评表：{out}（保留项目信息和指标表，已清空实际完成值、得分和原因）")
     else:
-        click.echo(f"已新建自评表：{out}")
+        kind = "" if evaluation_type or STYLE_TYPES.get(style, "项目支出") == "项目支出" else f"（{STYLE_TYPES[style]}；报告样式 {style}）"
+        click.echo(f"已新建自评表：{out}{kind}")
     click.echo(f"填写后运行：xlperf calc {_quote(out)}")
 
 
@@ -172,18 +291,18 @@ def new(path: Path, style: str, evaluation_type: str, force: bool, from_: Path |
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="另存为此文件，不修改原文件。")
+@click.argument("path", metavar="文件", type=click.Path(path_type=Path, readable=False))
+@click.option("-o", "--output", "out", type=click.Path(readable=False), help="另存为此文件（或文件夹，文件名同原文件），不修改原文件。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出总分一行。")
-def calc(path: Path, out: Path | None, quiet: bool) -> None:
+def calc(path: Path, out: str | None, quiet: bool) -> None:
     """计算得分并写回工作簿：完成率、得分、总分、等级、校验结果和自评报告草稿。
 
     只改写程序负责的单元格，工作簿中的其他内容（图片、批注、按钮、宏等）原样保留。
     """
-    from xlperf.api import calc_file
+    from xlperf.api import calc_file, calc_output
 
     ev = calc_file(path, out)
-    target = out or path
+    target = calc_output(path, out)
     click.echo(_summary_line(ev))
     if not quiet:
         click.echo(f"已写入：{target}（详见“校验结果”工作表）")
@@ -194,10 +313,10 @@ def calc(path: Path, out: Path | None, quiet: bool) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path, readable=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
+@click.argument("path", metavar="文件", type=click.Path(path_type=Path, readable=False))
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 @click.option("--errors-only", is_flag=True, help="只列出“错误”级别的问题。")
-@click.option("--table", type=click.IntRange(min=1), default=None, help="文件（如 Word 附件）中有多张自评表时，检查第几张。")
+@click.option("--table", type=IntRange(min=1), default=None, help="文件（如 Word 附件）中有多张自评表时，检查第几张。")
 def check(path: Path, fmt: str, errors_only: bool, table: int | None) -> None:
     """校验工作簿（不修改文件），列出每个问题及其单元格。有错误、或总分待定时退出码为 1。
 
@@ -226,18 +345,18 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None) -> None:
 
 
 @cli.command("import")
-@click.argument("src", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="新自评表的文件名（或文件夹）。默认：原文件旁的“<原文件名>-导入.xlsx”。")
-@click.option("--style", type=click.Choice(REPORT_STYLES), default=None, help="报告样式；默认按表样（四川、山西、陕西、湖南，全国表样为通用）。")
+@click.argument("src", metavar="原表", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(), help="新自评表的文件名（.xlsx），或文件夹（以 / 结尾或已存在；不存在时创建）。默认：原文件旁的“<原文件名>-导入.xlsx”。")
+@click.option("--style", type=Choice(REPORT_STYLES), default=None, help="报告样式；默认按表样（四川、山西、陕西、湖南，全国表样为通用）。")
 @click.option("--list", "list_only", is_flag=True, help="只列出文件中找到的自评表，不导入。")
-@click.option("--table", type=click.IntRange(min=1), default=None, help="只导入第几张自评表（见 --list）。")
+@click.option("--table", type=IntRange(min=1), default=None, help="只导入第几张自评表（见 --list）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
-def import_command(src: Path, out: Path | None, style: str | None, list_only: bool, table: int | None, force: bool) -> None:
+def import_command(src: Path, out: str | None, style: str | None, list_only: bool, table: int | None, force: bool) -> None:
     """把单位原有的自评表（全国或各省表样；.xlsx/.xls/.ods 或 Word 附件表）导入为 xlperf 自评表。
 
     \b
     项目信息、预算执行、指标（指标值、实际完成值、单位自评得分、原因）和年度总体目标全部带入；
-    导入后可直接 calc、report。SRC 为文件夹时导入其中每个文件（每张自评表一个工作簿）。
+    导入后可直接 calc、report。原表为文件夹时导入其中每个文件（每张自评表一个工作簿）。
     \b
     示例：
       xlperf import 2024自评表.xls -o 2024自评.xlsx
@@ -316,11 +435,12 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
 
 
 @cli.command("report")
-@click.argument("file", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="报告文件名或文件夹。默认：工作簿所在文件夹中的“<工作簿名>-自评报告.<格式>”。")
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS, case_sensitive=False), help="报告格式：docx（Word，默认）/ pdf / md / html；xlsx 导出正式的项目支出绩效自评表（按 --style 的版式）。省略时按 -o 的扩展名判断。")
-@click.option("--style", type=click.Choice(REPORT_STYLES), help="报告样式（提纲）：通用 / 四川 / 山西 / 陕西 / 湖南。默认取“项目信息”中的报告样式。")
+@click.argument("file", metavar="文件", type=click.Path(path_type=Path, readable=False))
+@click.option("-o", "--output", "out", type=click.Path(readable=False), help="报告文件名，或文件夹（以 / 结尾或已存在；不存在时创建，报告名为“<工作簿名>-自评报告.<格式>”）。默认：工作簿所在文件夹。扩展名须与格式一致。")
+@click.option("--format", "fmt", type=Choice(REPORT_FORMATS, case_sensitive=False), help="报告格式：docx（Word，默认）/ pdf / md / html；xlsx 导出正式的项目支出绩效自评表（按 --style 的版式）。省略时按 -o 的扩展名判断。")
+@click.option("--style", type=Choice(REPORT_STYLES), help="报告样式（提纲）：通用 / 四川 / 山西 / 陕西 / 湖南。默认取“项目信息”中的报告样式。")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), help="用自己的 Word 模板（.docx）代替内置模板，见 docs/report-templates.md。")
+@click.option("--table", type=IntRange(min=1), default=None, help="文件（如 Word 附件）中有多张自评表时，为第几张生成报告（见 xlperf import --list）。")
 @click.option("--strict", is_flag=True, help="工作簿有“错误”级问题时不生成报告。")
 @click.option("--public", is_flag=True, help="生成公示版：遮盖电话号码、身份证号和联系人/经办人姓名（遮盖清单只显示在屏幕上）。")
 @click.option(
@@ -328,7 +448,7 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
     type=click.Path(path_type=Path),
     help="部门整体支出评价：各项目自评表所在的文件夹，报告附件中收入每个项目的自评表（样式默认 湖南）。",
 )
-def report_command(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, public: bool, projects: Path | None) -> None:
+def report_command(file: Path, out: str | None, fmt: str | None, style: str | None, template: Path | None, table: int | None, strict: bool, public: bool, projects: Path | None) -> None:
     """根据自评表生成自评报告（Word / PDF / Markdown / HTML）。
 
     \b
@@ -348,7 +468,7 @@ def report_command(file: Path, out: Path | None, fmt: str | None, style: str | N
         return
     from xlperf.report.job import render_report
 
-    result = render_report(file, out, fmt=fmt.lower() if fmt else None, style=style, template=template, strict=strict, public=public)
+    result = render_report(file, out, fmt=fmt.lower() if fmt else None, style=style, template=template, strict=strict, public=public, table=table)
     if result.format == "xlsx":
         click.echo(f"已导出自评表：{result.output}")
     else:
@@ -370,7 +490,7 @@ def _print_report_notes(open_items: list[str], masked: list[str], public: bool) 
             click.echo("公示版：未发现需要遮盖的电话号码、身份证号或联系人姓名。")
 
 
-def _department(file: Path, out: Path | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path, public: bool = False) -> None:
+def _department(file: Path, out: str | None, fmt: str | None, style: str | None, template: Path | None, strict: bool, projects: Path, public: bool = False) -> None:
     from xlperf.department import DEPARTMENT_STYLE, department_report
 
     r = department_report(file, projects, out, fmt.lower() if fmt else None, style=style or DEPARTMENT_STYLE, template=template, strict=strict, public=public)
@@ -395,12 +515,12 @@ def _print_errors(errors) -> None:
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, metavar="输入…")
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path, readable=False), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
-@click.option("--format", "fmt", default="docx", show_default=True, help="报告格式，逗号分隔：docx、pdf、md。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 表示在本进程中逐个处理。")
+@click.option("--format", "fmt", metavar="格式", default="docx", show_default=True, help="报告格式，逗号分隔：docx、pdf、md。")
+@click.option("-j", "--jobs", type=IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 表示在本进程中逐个处理。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过内容和选项都未变、报告仍在的工作簿）。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度，只输出最后的汇总。")
 @click.option("--csv", "csv_out", is_flag=True, help="另外输出 汇总表.csv（UTF-8，Excel 可直接打开）。")
-@click.option("--style", default=None, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南；默认按各工作簿“项目信息”中的报告样式。")
+@click.option("--style", metavar="样式", default=None, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南；默认按各工作簿“项目信息”中的报告样式。")
 def batch_command(inputs: tuple[str, ...], outdir: Path, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None) -> None:
     """批量校验多个自评表，每个工作簿生成一份自评报告，并生成 汇总表.xlsx。
 
@@ -437,7 +557,7 @@ def addin_group() -> None:
 
 @addin_group.command("build")
 @click.option("-o", "--out-dir", "out_dir", type=_DIR, default=Path("."), show_default=True, help="加载项写入的目录。")
-@click.option("--interpreter", metavar="PATH", default=None, help="按钮所用 Python 的完整路径（默认：当前的 Python）。")
+@click.option("--interpreter", metavar="路径", default=None, help="按钮所用 Python 的完整路径（默认：当前的 Python）。")
 def addin_build(out_dir: Path, interpreter: str | None) -> None:
     """生成 xlperf.xlam，不安装。"""
     from xlperf.excel.addin import build_addin, default_interpreter
@@ -449,7 +569,7 @@ def addin_build(out_dir: Path, interpreter: str | None) -> None:
 
 @addin_group.command("install")
 @click.option("--dir", "dir_", type=_DIR, default=None, help="安装到此目录（默认：Excel 的启动文件夹 XLSTART）。")
-@click.option("--interpreter", metavar="PATH", default=None, help="按钮所用 Python 的完整路径（默认：当前的 Python）。")
+@click.option("--interpreter", metavar="路径", default=None, help="按钮所用 Python 的完整路径（默认：当前的 Python）。")
 @click.option("--no-functions", is_flag=True, help="不导入工作表函数（=XLPERF_SCORE 等，仅 Windows 版 Excel）。")
 @click.option("--sendto", is_flag=True, help="不装加载项，改为在资源管理器“发送到”菜单中添加“绩效自评：计算”“绩效自评：生成报告”（WPS、不能用宏的电脑）。")
 def addin_install(dir_: Path | None, interpreter: str | None, no_functions: bool, sendto: bool) -> None:
@@ -505,8 +625,8 @@ def addin_remove(dir_: Path | None, sendto: bool) -> None:
 
 
 @cli.command("sendto", hidden=True)
-@click.argument("kind", type=click.Choice(["calc", "report"]))
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("kind", metavar="操作", type=Choice(["calc", "report"]))
+@click.argument("files", metavar="文件…", nargs=-1, type=click.Path(path_type=Path))
 def sendto_command(kind: str, files: tuple[Path, ...]) -> None:
     """资源管理器“发送到”菜单调用的入口（由 xlperf addin install --sendto 添加）。"""
     from xlperf.excel.sendto import message_box, process
@@ -529,6 +649,9 @@ def main() -> None:
     configure_console()  # a Chinese Windows console redirected to a file is GBK: never fail on a character
     try:
         code = cli.main(prog_name="xlperf", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `xlperf` (or `xlperf addin`): the help, not an error
+        click.echo(exc.ctx.get_help())
+        sys.exit(EXIT_OK)
     except click.UsageError as exc:
         click.echo(usage_error_text(exc), err=True)
         sys.exit(exc.exit_code)

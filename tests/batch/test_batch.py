@@ -218,7 +218,8 @@ def test_dataframe_and_csv_columns(bureau, tmp_path):
     df = summarize(bureau)
     assert list(df.columns) == list(COLUMNS)
     assert len(df) == 6 and sorted(df["状态"]) == sorted(["完成", "完成", "待定", "错误", "错误", "错误"])
-    assert set(df["处理"]) == {"仅校验"}
+    assert set(df[df["状态"] != "错误"]["处理"]) == {"仅校验"}
+    assert {h for h, e in zip(df["处理"], df["错误信息"]) if e} == {"未完成"}  # a file that could not be read made nothing
     out = tmp_path / "out"
     res = run_cli(bureau, "-o", out, "--jobs", "1", "--csv", "--quiet")
     raw = (out / "汇总表.csv").read_bytes()
@@ -226,7 +227,10 @@ def test_dataframe_and_csv_columns(bureau, tmp_path):
     import pandas as pd
 
     csv = pd.read_csv(out / "汇总表.csv", encoding="utf-8-sig")
-    assert list(csv.columns) == list(COLUMNS) and len(csv) == 6
+    from xlperf.batch.summary import HEADER_NOTES
+
+    assert list(csv.columns) == [HEADER_NOTES.get(c, c) for c in COLUMNS] and len(csv) == 6
+    assert "全年预算数（万元）" in csv.columns
     assert "汇总表（CSV）" in res.output
 
 
@@ -251,7 +255,7 @@ def test_rerun_skips_unchanged_force_redoes_and_changed_workbook_is_redone(burea
     for name in ("县医保局/自评表.xlsx", "县卫健局/自评表.xlsx", "医保-购买服务.xlsx"):
         assert by[name].处理 == "未变更跳过"
         assert by[name].总分 == next(r for r in first.records if r.文件 == name).总分
-    assert by["坏-文本.xlsx"].处理 == "本次生成" and by["坏-文本.xlsx"].状态 == "失败"  # failures are retried
+    assert by["坏-文本.xlsx"].处理 == "未完成" and by["坏-文本.xlsx"].状态 == "失败"  # failures are retried, and say they made nothing
     assert second.exit_code == first.exit_code == 1
     assert "未变更" in "\n".join(second.summary_lines())
     # the 汇总表 of a re-run still lists the reused records with their findings
@@ -260,7 +264,8 @@ def test_rerun_skips_unchanged_force_redoes_and_changed_workbook_is_redone(burea
     third = run_batch([bureau], out, jobs=1, force=True)
     after = _mtimes(out)
     assert all(after[k] != before[k] for k in before)
-    assert {r.处理 for r in third.records} == {"本次生成"}
+    assert {r.处理 for r in third.records if not r.failed} == {"本次生成"}
+    assert {r.处理 for r in third.records if r.failed} == {"未完成"}
 
     # change one workbook: only it is redone
     target = bureau / "县医保局" / "自评表.xlsx"
@@ -280,7 +285,7 @@ def test_rerun_skips_unchanged_force_redoes_and_changed_workbook_is_redone(burea
     assert {r.文件: r.处理 for r in fifth.records}["医保-购买服务.xlsx"] == "本次生成"
     assert (out / "医保-购买服务-自评报告.docx").is_file()
     sixth = run_batch([bureau], out, jobs=1, formats="docx,md")
-    assert all(r.处理 == "本次生成" for r in sixth.records)
+    assert all(r.处理 == ("未完成" if r.failed else "本次生成") for r in sixth.records)
     assert (out / "医保-购买服务-自评报告.md").is_file()
 
 

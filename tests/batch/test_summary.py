@@ -171,3 +171,38 @@ def test_a_record_store_gives_the_summary_of_its_records(tmp_path):
     c = write_summary_csv(store, tmp_path / "store.csv")
     d = write_summary_csv(_odd_records(), tmp_path / "list.csv")
     assert c.read_bytes() == d.read_bytes()
+
+
+def test_the_overall_rate_counts_only_workbooks_with_a_budget():
+    """Money spent without a 全年预算数 (E201, or left blank) has no rate: with it the 合计 执行率
+    went above 1 while every workbook with a budget spent less than it."""
+    recs = _records()
+    recs.append(SummaryRecord(文件="无预算.xlsx", 全年预算数=0.0, 全年执行数=56.924, 总分=99.33, 等级="优", 状态=STATUS_ERRORS, 错误数=1))
+    recs.append(SummaryRecord(文件="空白.xlsx", 全年执行数=12.0, 总分=80.0, 等级="良"))
+    t = summary_totals(recs)
+    assert t["rate"] == round(130 / 160, 4) and t["rate"] <= 1 and t["unrated"] == 2
+    assert t["executed"] == round(130 + 56.924 + 12, 6)  # the amounts still add up every workbook
+
+
+def test_the_note_says_which_workbooks_the_rate_leaves_out(tmp_path):
+    recs = _records() + [SummaryRecord(文件="无预算.xlsx", 全年预算数=0.0, 全年执行数=56.924, 总分=99.33, 等级="优")]
+    ws = openpyxl.load_workbook(write_summary_xlsx(recs, tmp_path / "汇总表.xlsx"))[SHEET_SUMMARY]
+    total = _by_label(ws, TOTAL_LABEL)
+    assert total["执行率"] == round(130 / 160, 4)
+    assert "1 个没有全年预算数" in _by_label(ws, "等级分布")[[c.value for c in ws[1]][1]]
+
+
+def test_csv_headers_keep_the_unit_and_failed_files_were_not_made(tmp_path):
+    import csv
+
+    from xlperf.batch.summary import HANDLED_NEW, failed_record
+
+    recs = _records()[:4] + [failed_record("坏.xlsx", "不是 Excel 工作簿")]
+    out = write_summary_csv(recs, tmp_path / "汇总表.csv")
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert "全年预算数（万元）" in rows[0] and "全年执行数（万元）" in rows[0]
+    wb_header = [c.value for c in openpyxl.load_workbook(write_summary_xlsx(recs, tmp_path / "汇总表.xlsx"))[SHEET_SUMMARY][1]][: len(COLUMNS)]
+    assert list(rows[0]) == wb_header  # the CSV and the workbook have the same headers
+    bad = next(r for r in rows if r["文件"] == "坏.xlsx")
+    assert bad["处理"] == "未完成" and bad["状态"] == "错误"
+    assert all(r["处理"] == HANDLED_NEW for r in rows if r["文件"] != "坏.xlsx")

@@ -19,10 +19,18 @@ def find(ev, code):
 
 
 def test_clean_table_scores_100_without_findings():
-    ev = evaluate_grids()
+    ev = evaluate_grids(info={"项目名称": "城乡居民购买服务经费配套项目"})
     assert ev.total_score == 100.0
     assert ev.grade == "优"
     assert [f for f in ev.findings if f.severity != "提示"] == []
+
+
+@pytest.mark.parametrize("name", [None, "", "   "])
+def test_a_table_without_a_project_name_gets_a_finding(name):
+    """The report would title itself with a placeholder: check says so (W706) at the 项目名称 cell."""
+    ev = evaluate_grids(info={"项目名称": name})
+    (f,) = [f for f in ev.findings if f.code == "W706"]
+    assert f.sheet == layout.SHEET_INFO and f.cell.startswith("B") and ev.total_score == 100.0
 
 
 # --- R1 weights -------------------------------------------------------------------------------

@@ -165,7 +165,6 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
         if isinstance(exc, KeyboardInterrupt):
             raise
         rec = failed_record(file, error_text(exc))
-        rec.处理 = task.get("handled", HANDLED_NEW)
         return {"record": _sendable(rec), "pdf_source": None}
 
     formats = task["formats"]

@@ -339,11 +339,9 @@ class BatchRun:
         self.notify(Progress("start", 0, self.total, message=f"共 {self.total} 个工作簿，跳过 {len(self.found.skipped)} 个锁文件/非工作簿"))
         for p in self.found.old_format:
             rec = failed_record(self.names[p], OLD_FORMAT_MESSAGE.format(suffix=p.suffix.lower()))
-            rec.处理 = self.handled
             self._emit(rec)
         for p, reason in self.found.unreadable:  # a symlink loop, a folder we may not list …
             rec = failed_record(self.names[p], reason)
-            rec.处理 = self.handled
             self._emit(rec)
         if self.want_pdf and _find_soffice() is None:
             self.pdf_problem = "未找到 LibreOffice（soffice），无法转换 PDF；已照常生成 Word 报告。请安装 LibreOffice 后重新运行。"

@@ -28,6 +28,7 @@ STATUS_PENDING = "待定"  # the total and grade are withheld: not counted in th
 HANDLED_NEW = "本次生成"
 HANDLED_REUSED = "未变更跳过"
 HANDLED_CHECK = "仅校验"
+HANDLED_FAILED = "未完成"  # the workbook could not be read or its report not written: nothing was made
 
 GRADES = ("优", "良", "中", "差")
 
@@ -79,7 +80,7 @@ class SummaryRecord:
     警告数: int = 0
     报告文件: str = ""  # the main report, relative to the output folder (the hyperlink target)
     状态: str = STATUS_OK  # 成功 / 有错误 / 失败
-    处理: str = HANDLED_NEW  # 本次生成 / 未变更跳过 / 仅校验
+    处理: str = HANDLED_NEW  # 本次生成 / 未变更跳过 / 仅校验 / 未完成
     错误信息: str = ""
     问题: list[dict[str, str]] = field(default_factory=list)  # rows of FINDING_COLUMNS
     输出: list[str] = field(default_factory=list)  # every output file name (relative to the output folder)
@@ -144,7 +145,7 @@ def record_from_evaluation(ev: Any, file: str, *, report: str = "", outputs: Seq
 
 
 def failed_record(file: str, message: str) -> SummaryRecord:
-    return SummaryRecord(文件=file, 状态=STATUS_FAILED, 错误信息=message)
+    return SummaryRecord(文件=file, 状态=STATUS_FAILED, 处理=HANDLED_FAILED, 错误信息=message)
 
 
 def sort_records(records: Iterable[SummaryRecord]) -> list[SummaryRecord]:
@@ -611,6 +612,12 @@ def summary_totals(rows: Sequence[SummaryRecord]) -> dict[str, Any]:
     ok = [r for r in rows if not r.failed]
     budget = sum(r.全年预算数 for r in ok if r.全年预算数 is not None)
     executed = sum(r.全年执行数 for r in ok if r.全年执行数 is not None)
+    # the overall 执行率 is over the workbooks that have a budget and say what was spent: money
+    # spent without a 全年预算数 (an E201 workbook, or one left blank) has no rate to add to
+    rated = [r for r in ok if r.全年预算数 is not None and r.全年预算数 > 0 and r.全年执行数 is not None]
+    rated_budget = sum(r.全年预算数 for r in rated)
+    rated_executed = sum(r.全年执行数 for r in rated)
+    rated_ids = {id(r) for r in rated}
     scores = [r.总分 for r in ok if r.总分 is not None and r.状态 != STATUS_PENDING]
     status: dict[str, int] = {}
     for r in rows:
@@ -620,7 +627,8 @@ def summary_totals(rows: Sequence[SummaryRecord]) -> dict[str, Any]:
         "count": len(rows),
         "budget": round(budget, 6) if ok else None,
         "executed": round(executed, 6) if ok else None,
-        "rate": round(executed / budget, 4) if budget > 0 else None,
+        "rate": round(rated_executed / rated_budget, 4) if rated_budget > 0 else None,
+        "unrated": sum(1 for r in ok if id(r) not in rated_ids and (r.全年预算数 or r.全年执行数)),
         "average": round(sum(scores) / len(scores), 2) if scores else None,
         "grades": {g: sum(1 for r in ok if r.等级 == g and r.状态 != STATUS_PENDING) for g in GRADES},
         "pending": sum(1 for r in rows if r.状态 == STATUS_PENDING),
@@ -651,6 +659,8 @@ def _summary_totals(out: "_Rows", rows: Sequence[Any], look: _Look, links: int =
         counts += f"（总分待定 {t['pending']} 个，不计入等级和平均分）"
     states = "，".join(f"{k} {t['status'][k]}" for k in ("完成", "待定", "错误") if k in t["status"])
     note = f"{counts}；状态：{states}"
+    if t["unrated"]:
+        note += f"；合计执行率只计有全年预算数的工作簿（{t['unrated']} 个没有全年预算数或全年执行数，未计入）"
     out.append([("等级分布", (look.total_font, None, None, None, None), None), (note, (look.body_font, None, None, None, None), None)])
 
 
@@ -910,7 +920,7 @@ def write_summary_csv(records: Iterable[SummaryRecord], path: str | Path) -> Pat
     target = Path(path)
     buf = io.StringIO(newline="")
     w = csv.writer(buf)
-    w.writerow(COLUMNS)
+    w.writerow([HEADER_NOTES.get(c, c) for c in COLUMNS])  # the amounts' unit stays in the header, as in the workbook
     rows, full = _in_order(records)
     for brief in rows:
         rec = full(brief)

@@ -65,6 +65,14 @@ class OutputError(XlperfError):
     code = "X101"
 
 
+class OutputExists(OutputError):
+    """The output file is already there and --force was not given: the user decides, so this is
+    not an environment problem (exit 2, like any other request that cannot be carried out)."""
+
+    exit_code = EXIT_UNUSABLE
+    code = "X105"
+
+
 class EnvironmentProblem(XlperfError):
     """A program we need (LibreOffice, Excel) is not available."""
 

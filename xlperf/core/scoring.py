@@ -566,6 +566,9 @@ def _settings(inp: SelfEvaluation, config: ScoringConfig | None, out: "_Collecto
             out.add("W011", layout.SHEET_INFO, inp.info.rows.get(attr), 2, field=label, value=value, default=default)
     if inp.info.evaluation_type and inp.info.evaluation_type not in layout.EVALUATION_TYPES:
         out.add("W704", layout.SHEET_INFO, inp.info.rows.get("evaluation_type"), 2, value=inp.info.evaluation_type)
+    if not (inp.info.name or "").strip():  # the report would carry a placeholder for its title
+        ours = inp.indicator_sheet == layout.SHEET_INDICATORS
+        out.add("W706", layout.SHEET_INFO if ours else inp.indicator_sheet, inp.info.rows.get("name"), 2 if ours else None)
     return config
 
 
@@ -800,7 +803,7 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
     res = BudgetResult(present=budget.present, unit=unit, scored_in_indicators=scored_in_indicators)
     if not budget.present:
         return res
-    res.lines = [_budget_line(budget, ln, out) for ln in budget.lines]
+    res.lines = [_budget_line(budget, ln, out, budget.total) for ln in budget.lines]
     total = budget.total
     if total is None:
         return res
@@ -838,13 +841,16 @@ def _budget_readable(budget: Budget, total: BudgetLine, out: _Collector) -> bool
     return ok
 
 
-def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector) -> dict:
-    """One funding source's computed 结余, 到位率 and 执行率 (a negative 结余 is worth a warning)."""
+def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector, total: BudgetLine | None = None) -> dict:
+    """One funding source's computed 结余, 到位率 and 执行率 (a negative 结余 is worth a warning,
+    once: a source that repeats the 年度资金总额 row's money — the only source — is the same
+    shortfall and the total row's warning already names it)."""
     c = budget.columns
     balance = None
     if ln.received is not None or ln.executed is not None:
         balance = V.round_half_up((ln.received or 0.0) - (ln.executed or 0.0), 6)
-    if ln.received is not None and ln.executed is not None and balance is not None and balance < -EPS:
+    repeats_total = total is not None and ln is not total and (ln.received, ln.executed) == (total.received, total.executed)
+    if ln.received is not None and ln.executed is not None and balance is not None and balance < -EPS and not repeats_total:
         cell_col = c.get("结余") or c.get("全年执行数")
         out.add("W212", budget.sheet, ln.row, cell_col, source=ln.source, received=ln.received, executed=ln.executed, balance=balance)
     arrival = execution = None

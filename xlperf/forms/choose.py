@@ -41,7 +41,35 @@ def find_forms(path: Path) -> list[FoundForm]:
         except InputError as exc:
             f.error = exc.message
         found.append(f)
-    return found
+    return _without_excerpts(found)
+
+
+def _excerpts_of(found: list[FoundForm]) -> set[int]:
+    """Indexes of tables that only quote rows of another, named table in the same file: a report's
+    sections repeat its annex form's rows piece by piece (预算执行情况, 产出情况…), and those
+    pieces are not forms of their own."""
+
+    def rows(f: FoundForm) -> set[str]:
+        ev = f.evaluation
+        return {i.level3.strip() for i in ev.indicators if i.level3.strip()} if ev is not None else set()
+
+    named = [(f, rows(f)) for f in found if f.evaluation is not None and f.evaluation.info.name.strip()]
+    out = set()
+    for f in found:
+        mine = rows(f)
+        if f.evaluation is None or f.evaluation.info.name.strip() or not mine:
+            continue
+        if any(g is not f and mine <= theirs for g, theirs in named):
+            out.add(f.index)
+    return out
+
+
+def _without_excerpts(found: list[FoundForm]) -> list[FoundForm]:
+    drop = _excerpts_of(found)
+    kept = [f for f in found if f.index not in drop]
+    for i, f in enumerate(kept, 1):
+        f.index = i
+    return kept
 
 
 def one_form(path: Path, table: int | None = None) -> tuple[SelfEvaluation, Table]:

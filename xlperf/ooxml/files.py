@@ -453,3 +453,40 @@ def exclusive(path: str | os.PathLike[str], timeout: float = 10.0) -> Iterator[N
     finally:
         lock.release()
 
+
+
+# --- where -o points ------------------------------------------------------------------------------
+
+E_ARG_SUFFIX = "X037"
+
+
+def names_folder(out: str | os.PathLike[str]) -> bool:
+    """The one rule of ``-o`` for every command: a path ending in a separator (``报告/``) or naming
+    an existing folder is a folder; anything else is a file name."""
+    s = os.fspath(out)
+    return s.endswith(("/", os.sep) + ((os.altsep,) if os.altsep else ())) or os.path.isdir(s)
+
+
+def output_path(out: str | os.PathLike[str], default_name: str, suffixes: tuple[str, ...], *, what: str = "输出文件") -> Path:
+    """The file ``-o out`` asks for. A folder (see :func:`names_folder`) is created when missing
+    and the output is ``default_name`` inside it; a name without an extension gets ``suffixes[0]``;
+    an extension not in ``suffixes`` is refused (InputError, exit 2) rather than writing one kind
+    of file under another's name."""
+    if names_folder(out):
+        folder = Path(out)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_error(folder / default_name, exc, folder.parent) from None
+        return folder / default_name
+    p = Path(out)
+    if not p.suffix:
+        return p.with_name(p.name + suffixes[0])
+    if p.suffix.lower() not in suffixes:
+        allowed = "、".join(suffixes)
+        raise InputError(
+            f"{what}的扩展名 {p.suffix} 不对：应为 {allowed}（或给一个文件夹，如“{p.stem}/”）",
+            path=p,
+            code=E_ARG_SUFFIX,
+        )
+    return p

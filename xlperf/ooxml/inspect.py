@@ -156,20 +156,36 @@ def _sniff_non_zip(path: Path, head: bytes) -> InputError:
             "这是 Excel 2003 XML 表格，不是 .xlsx 工作簿。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）",
         )
     lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
-    if lines:
-        for sep in (",", "\t", ";", "，"):
-            hits = sum(1 for ln in lines if sep in ln)
-            if hits >= max(1, (len(lines) * 2 + 2) // 3):
-                return input_error(
-                    path,
-                    E_CSV,
-                    "这是 CSV 文本文件，只是扩展名改成了 .xlsx。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）",
-                )
+    suffix = path.suffix.lower()
+    renamed = suffix in (".xlsx", ".xlsm", ".xls", ".ods")  # a text file under a workbook's name
+    if _looks_like_csv(lines):
+        what = f"只是扩展名改成了 {suffix}" if renamed else "不是 Excel 工作簿"
+        return input_error(path, E_CSV, f"这是 CSV 文本文件，{what}。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）")
     return input_error(
         path,
         E_TEXT,
-        "这是文本文件，不是 Excel 工作簿（只是扩展名改成了 .xlsx）。请选择正确的文件，或用 Excel/WPS 打开后另存为 .xlsx",
+        "这是文本文件，不是 Excel 工作簿" + (f"（只是扩展名改成了 {suffix}）" if renamed else "")
+        + "。请选择正确的文件，或用 Excel/WPS 打开后另存为 .xlsx",
     )
+
+
+def _looks_like_csv(lines: list[str]) -> bool:
+    """Rows of fields: one separator splits most lines into the same number (two or more) of
+    fields. Prose has commas too (Chinese prose，everywhere), but not the same count per line."""
+    from collections import Counter
+
+    if not lines:
+        return False
+    for sep in (",", "\t", ";", "，"):
+        counts = [ln.count(sep) for ln in lines]
+        if sum(1 for c in counts if c) < max(1, (len(lines) * 2 + 2) // 3):
+            continue
+        if len(lines) == 1:
+            return counts[0] >= 1 and not lines[0].rstrip().endswith(("。", "."))
+        common, n = Counter(c for c in counts if c).most_common(1)[0]
+        if n >= max(2, (len(lines) * 2 + 2) // 3):
+            return True
+    return False
 
 
 def _ole_kind(path: Path) -> str:

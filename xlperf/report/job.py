@@ -41,37 +41,53 @@ class ReportResult:
 
 
 def normalize_format(fmt: str | None, out: str | Path | None, allowed: tuple[str, ...] = FORMATS) -> str:
+    """The report format: ``fmt`` when given, else what the extension of ``-o`` says, else docx.
+    An ``-o`` file whose extension names another format than ``fmt`` is refused (exit 2): the
+    report is never written in one format under another format's name."""
+    from xlperf.ooxml.files import names_folder
+
+    named = None
+    if out is not None and not names_folder(out) and Path(out).suffix:
+        suffix = Path(out).suffix.lower()
+        named = SUFFIX_FORMAT.get(suffix)
+        if named not in allowed:
+            shown = "、".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
+            raise InputError(f"不认识报告文件的扩展名 {Path(out).suffix}：应为 {shown}（或给一个文件夹，如“{Path(out).stem}/”）", path=out, code="X037")
     if fmt:
         f = fmt.strip().lower().lstrip(".")
         f = FORMAT_ALIASES.get(f, f)
         if f not in allowed:
             raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(allowed)}", code="X031")
+        if named is not None and named != f:
+            raise InputError(
+                f"-o 的扩展名 {Path(out).suffix} 与 --format {f} 不符：请把 -o 改为 {Path(out).stem}.{f}，或去掉 --format（格式按扩展名）",
+                path=out,
+                code="X037",
+            )
         return f
-    if out is not None:
-        suffix = Path(out).suffix.lower()
-        if SUFFIX_FORMAT.get(suffix) in allowed:
-            return SUFFIX_FORMAT[suffix]
-    return "docx"
+    return named or "docx"
 
 
-def default_output(workbook: Path, fmt: str) -> Path:
-    """``<workbook>-自评报告.<fmt>`` (``-自评表`` for xlsx) beside it, as a name Windows accepts there."""
+def default_output(workbook: Path, fmt: str, table: int | None = None) -> Path:
+    """``<workbook>[-表N]-自评报告.<fmt>`` (``-自评表`` for xlsx) beside it, as a name Windows accepts
+    there; ``-表N`` names one table of a file holding several (one report per table)."""
     from xlperf.core.filenames import safe_name
 
     what = "自评表" if fmt == "xlsx" else "自评报告"
-    return workbook.parent / safe_name(workbook.stem, f".{fmt}", workbook.parent, tail=f"-{what}")
+    which = f"-表{table}" if table is not None else ""
+    return workbook.parent / safe_name(workbook.stem, f".{fmt}", workbook.parent, tail=f"{which}-{what}")
 
 
-def output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
+def output_target(src: Path, out: str | Path | None, fmt: str, table: int | None = None) -> Path:
     """Where the report of ``src`` goes: ``out`` (a file or a folder) or beside the workbook.
 
     Raises OutputError when the folder is missing, when the report would replace the workbook
     itself, or when the file is open in Word/WPS; an OS error on the way (a too-long name, a
     symlink loop) is said in Chinese too.
     """
-    target = Path(out) if out is not None else default_output(src, fmt)
+    target = Path(out) if out is not None else default_output(src, fmt, table)
     try:
-        return _output_target(src, out, fmt)
+        return _output_target(src, out, fmt, table)
     except OSError as exc:
         from xlperf.ooxml.files import output_error, read_error
 
@@ -80,13 +96,14 @@ def output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
         raise output_error(Path(exc.filename or target).absolute(), exc) from None
 
 
-def _output_target(src: Path, out: str | Path | None, fmt: str) -> Path:
+def _output_target(src: Path, out: str | Path | None, fmt: str, table: int | None = None) -> Path:
+    from xlperf.ooxml.files import output_path
+
     if out is None:
-        target = default_output(src, fmt)
+        target = default_output(src, fmt, table)
     else:
-        target = Path(out)
-        if target.is_dir():
-            target = default_output(target / src.name, fmt)
+        suffixes = tuple(s for s, f in SUFFIX_FORMAT.items() if f == fmt)
+        target = output_path(out, default_output(src, fmt, table).name, suffixes, what="报告")
     if not target.parent.exists():
         raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
     if target.exists() and src.exists() and os.path.realpath(target) == os.path.realpath(src):
@@ -145,9 +162,13 @@ def render_report(
     template: str | Path | None = None,
     strict: bool = False,
     public: bool = False,
+    table: int | None = None,
 ) -> ReportResult:
     """Read and score ``path``, write its 自评报告 (docx, pdf, md or html) or its official 自评表
     (xlsx, in the layout of ``style``) and say what happened.
+
+    ``table``: which table of a file holding several (a Word report with annexes), as ``check
+    --table``; the default report name then carries ``-表N``.
 
     ``public``: the copy units publish (公示), with phone numbers, ID numbers and the names of
     联系人/经办人 masked; ``ReportResult.masked`` lists what was masked.
@@ -171,15 +192,19 @@ def render_report(
         else:
             template_bytes(None, template)  # a missing or broken template fails before any work
 
-    target = output_target(src, out, f)
+    target = output_target(src, out, f, table)
 
-    ev, names, grids = load_evaluation(src)
+    ev, names, grids = load_evaluation(src, table=table)
     if strict:
         refuse_errors(ev, src)
 
-    style = checked_style(ev, style, warnings)
-    sections = report_sections(ev, names, grids, style)
-    context = build_context(ev, sections, grids=grids)
+    if f == "xlsx":  # the official form alone: --style picks its layout (湖南 has a 项目支出 form), not an outline
+        sections = report_sections(ev, names, grids, None)
+        context = build_context(ev, sections, grids=grids, style=style)
+    else:
+        style = checked_style(ev, style, warnings)
+        sections = report_sections(ev, names, grids, style)
+        context = build_context(ev, sections, grids=grids)
     masked: list[str] = []
     if public:
         from xlperf.report.public import mask_context
@@ -249,6 +274,8 @@ def checked_style(ev: Evaluation, style: str | None, warnings: list[str]) -> str
     if style is not None:
         problem = style_mismatch(style, etype)
         if problem:
+            if style in layout.STYLE_TYPES:  # its one-sheet form still exists for every type
+                problem += f"（{style}表样的自评表可用 --format xlsx --style {style} 导出）"
             raise InputError(problem, path=ev.input.source or None, code="X036")
         return style
     own = (ev.input.info.style or "").strip()

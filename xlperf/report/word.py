@@ -75,9 +75,30 @@ def template_bytes(style: str | None = None, template: str | Path | None = None)
         from xlperf.ooxml.inspect import check_container
 
         check_container(p, io.BytesIO(data))
+        if not _has_tags(data):
+            raise InputError(
+                "这个 Word 文档中没有模板标记（如 {{ title }}、{%p for s in sections %}），用它生成的报告会是空的。"
+                "请复制内置模板修改（见 docs/report-templates.md），或去掉 --template",
+                path=p,
+                code="X034",
+            )
     with _LOCK:
         _BYTES[key] = data
     return data
+
+
+def _has_tags(data: bytes) -> bool:
+    """Whether a .docx holds a Jinja tag in its body, headers or footers (Word may split a tag
+    across runs, so the text is read with the XML markup removed)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts = [n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+            text = "".join(re.sub(r"<[^>]*>", "", z.read(n).decode("utf-8", "replace")) for n in parts)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return True  # not readable here: docxtpl says what is wrong with it
+    return "{{" in text or "{%" in text
 
 
 def warm() -> None:
