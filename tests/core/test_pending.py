@@ -163,7 +163,7 @@ def test_units_written_in_a_cell_are_read_and_noted_once():
     plain = evaluate_grids(budget={"年度资金总额": {"全年预算数": 48.6, "全年执行数": 48.6, "分值": 10}}, info={"金额单位": "万元"})
     rows = standard_rows()
     rows[0]["分值"] = "20分"
-    ev = evaluate_grids(rows, budget={"年度资金总额": {"全年预算数": "48.6万元", "全年执行数": 48.6, "分值": "10分"}}, info={"金额单位": "万元"})
+    ev = evaluate_grids(rows, budget={"年度资金总额": {"全年预算数": "48.6万元", "全年执行数": 48.6, "分值": "10分"}}, info={"项目名称": "测试项目", "金额单位": "万元"})
     assert ev.final and ev.total_score == plain.total_score == 100.0
     notes = [(f.code, f.severity, f.location) for f in ev.findings]
     assert notes == [("I014", "提示", "预算执行!C2"), ("I014", "提示", "预算执行!I2"), ("I014", "提示", "绩效指标!E8")]
