@@ -169,6 +169,7 @@ def _normalize(value: str) -> str:
         .replace("≦", "≤")
         .replace("⩾", "≥")
         .replace("⩽", "≤")
+        .replace("═", "=")
         .replace("％", "%")
         .replace("，", ",")
         .replace("\u3000", " ")

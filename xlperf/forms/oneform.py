@@ -17,8 +17,9 @@ from xlperf.core import layout
 from xlperf.core.errors import InputError
 from xlperf.core.findings import make
 from xlperf.core.grid import Grid, cell, header_key, number_of, rate_of, text_of
-from xlperf.core.values import Percent
-from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, SelfEvaluation, SubtotalDeclaration
+from xlperf.core.values import Percent, normalize_text
+from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, RowReading, SelfEvaluation, SubtotalDeclaration, TableReading
+from xlperf.forms.band import Band, find_band
 from xlperf.forms.table import Table
 from xlperf.forms.template import TEXT_LIMIT, _split_label, link_subtotals
 
@@ -50,25 +51,17 @@ def _is_dash(v: Any) -> bool:
 
 
 def indicator_header(g: Grid) -> tuple[int, dict[str, int]] | None:
-    """The first row naming 三级指标, 分值 and 年度指标值 or 实际完成值: (row, {canonical: col})."""
-    for r in range(1, len(g) + 1):
-        cols: dict[str, int] = {}
-        for c in range(1, len(g[r - 1]) + 1):
-            key = header_key(cell(g, r, c))
-            name = key if key in layout.FORM_INDICATOR_HEADERS else layout.FORM_INDICATOR_SYNONYMS.get(key)
-            if name and name not in cols:
-                cols[name] = c
-        if "三级指标" in cols and "分值" in cols and ({"年度指标值", "实际完成值"} & set(cols)):
-            return r, cols
-    return None
+    """The header of the indicator table: (its last row, {role: col}); see :mod:`xlperf.forms.band`."""
+    band = find_band(g)
+    return None if band is None else (band.bottom, band.cols)
 
 
 def looks_like_form(g: Grid) -> bool:
     """A one-sheet form: an indicator table and a label only such forms have."""
-    hit = indicator_header(g)
-    if hit is None:
+    band = find_band(g)
+    if band is None:
         return False
-    if _header_texts(g, hit[0]) & _FOREIGN_HEADERS:
+    if any(set(c.path.split("/")) & _FOREIGN_HEADERS for c in band.columns):
         return True
     marks = set(layout.FORM_INFO_LABELS) | set(layout.FORM_TOTAL_LABELS) | {"年度总体目标", "项目资金", "预算执行情况", "绩效指标", "项目基本情况"}
     for row in g[:400]:
@@ -90,6 +83,7 @@ class _Reader:
         self.findings: list[Finding] = []
         self.inp = SelfEvaluation(source=source)
         self.layout = "全国"
+        self.reading = TableReading(sheet=table.name)
 
     def loc(self, row: int | None, col: int | None = None) -> Loc:
         return Loc(sheet=self.sheet, row=row, col=col)
@@ -252,8 +246,12 @@ class _Reader:
 
     # -- the indicator rows ---------------------------------------------------------------------------
 
-    def read_indicators(self, hdr: int, cols: dict[str, int]) -> None:
+    def row_note(self, r: int, kind: str, label: str = "", why: str = "") -> None:
+        self.reading.rows.append(RowReading(row=r, kind=kind, label=label[:40], why=why))
+
+    def read_indicators(self, band: Band) -> None:
         inp = self.inp
+        hdr, cols = band.bottom, band.cols
         inp.indicator_sheet, inp.indicator_header_row, inp.indicator_columns = self.sheet, hdr, dict(cols)
         wcol = cols["分值"]
         l1 = l2 = ""
@@ -264,40 +262,51 @@ class _Reader:
             row = self.g[r - 1]
             if all(_is_blank(v) for v in row):
                 continue
-            if self.is_header_repeat(r, cols):
+            if self.is_header_repeat(r, band):
+                self.row_note(r, "表头", why="表头重复（续页）")
                 continue  # a table continued on the next page repeats its header
-            label_keys = [header_key(v) for v in row[: wcol - 1] if isinstance(v, str)]
+            total_at = self.total_label_at(r)
             first = next((_norm(v) for v in row if not _is_blank(v)), "")
-            if any(k in layout.FORM_TOTAL_LABELS for k in label_keys):
+            if total_at is not None:
                 total_rows.append(r)
                 if len(total_rows) == 1:
-                    self.declared_total(r, cols)
+                    self.declared_total(r, cols, total_at)
+                self.row_note(r, "合计", text_of(row[total_at - 1]), "总分/合计行，不是指标")
+                if first != _norm(row[total_at - 1]) and first.startswith(layout.FORM_TEXT_ROWS):
+                    self.trailing_text(r, cols, False)
                 continue
             t3 = self.text(r, cols.get("三级指标"))
             is_text_row = bool(t3) and t3 == self.text(r, wcol)
             weight, _ = number_of(cell(self.g, r, wcol))
             text_label = first.startswith(layout.FORM_TEXT_ROWS) and weight is None  # 说明书发放数量 with a 分值 is an indicator
             if total_rows or is_text_row or text_label:
+                self.row_note(r, "文字", first, "说明文字，不是指标" if not total_rows else "合计行之后的文字")
                 self.trailing_text(r, cols, bool(total_rows))
                 if not total_rows and text_label:
                     break
                 continue
-            last = r
             t1, t2 = self.text(r, cols.get("一级指标")), self.text(r, cols.get("二级指标"))
-            if t1:
+            last = r
+            if t1 and not _is_placeholder(t1):
                 name1, decl1 = _split_label(t1)
                 l2 = "" if name1 != l1 else l2
                 l1 = name1
                 if decl1 is not None and (1, l1, "") not in declared:
                     declared.add((1, l1, ""))
                     inp.subtotals.append(SubtotalDeclaration(level=1, name=l1, declared=decl1, row=r, col=cols["一级指标"]))
-            if t2:
+            if t2 and not _is_placeholder(t2):
                 name2, decl2 = _split_label(t2)
                 l2 = name2
                 if decl2 is not None and (2, l2, l1) not in declared:
                     declared.add((2, l2, l1))
                     inp.subtotals.append(SubtotalDeclaration(level=2, name=l2, declared=decl2, row=r, col=cols["二级指标"], parent=l1))
-            self.indicator_row(r, cols, l1, l2, t3)
+            if _is_placeholder(t3) and self.no_values(r, cols):
+                if t3 or not (t1 or t2):
+                    self.row_note(r, "占位", t3 or "（空）", "模板占位行：没有指标名称，也没有数值")
+                else:
+                    self.row_note(r, "标题", t2 or t1, "一级/二级指标标题行")
+                continue
+            self.indicator_row(r, cols, l1, l2, "" if _is_placeholder(t3) else t3)
         if len(total_rows) > 1:
             self.add("E031", total_rows[1], None, first=f"第 {total_rows[0]} 行", other=f"第 {total_rows[1]} 行")
         if not total_rows and self.layout != "山西":
@@ -306,20 +315,69 @@ class _Reader:
         if not inp.indicators:
             self.add("E009", hdr, None, sheet=self.sheet)
 
-    def is_header_repeat(self, r: int, cols: dict[str, int]) -> bool:
-        hdr = self.inp.indicator_header_row or 0
-        same = sum(1 for c in cols.values() if cell(self.g, r, c) is not None and cell(self.g, r, c) == cell(self.g, hdr, c))
+    def no_values(self, r: int, cols: dict[str, int]) -> bool:
+        """Nothing a row could be scored on: 分值, 指标值, 完成值 and 得分 empty, a dash, 0 or a placeholder."""
+        for name in ("分值", "年度指标值", "实际完成值", "得分"):
+            c = cols.get(name)
+            v = cell(self.g, r, c) if c else None
+            if _is_blank(v) or _is_dash(v) or (isinstance(v, str) and _is_placeholder(v)):
+                continue
+            if name in ("分值", "得分") and number_of(v)[0] == 0:
+                continue
+            return False
+        return True
+
+    def is_header_repeat(self, r: int, band: Band) -> bool:
+        cols = band.cols
+        same = 0
+        for c in cols.values():
+            v = cell(self.g, r, c)
+            if v is not None and any(v == cell(self.g, h, c) for h in range(band.top, band.bottom + 1)):
+                same += 1
         return same >= 3
 
-    def declared_total(self, r: int, cols: dict[str, int]) -> None:
+    def merged_into_left(self, r: int, c: int) -> bool:
+        """Cell (r, c) repeats a merged value from the column before it."""
+        return any(r0 <= r - 1 <= r1 and c0 < c - 1 <= c1 for r0, c0, r1, c1 in self.table.merges)
+
+    def total_label_at(self, r: int) -> int | None:
+        """The column of a 总分/合计 label in row ``r`` (in any column), or None."""
+        row = self.g[r - 1]
+        for c, v in enumerate(row, start=1):
+            if isinstance(v, str) and header_key(v) in layout.FORM_TOTAL_LABELS:
+                return c
+        return None
+
+    def declared_total(self, r: int, cols: dict[str, int], at: int) -> None:
+        """The 总分 row: its 分值 and 得分 under their columns, or — when the row places them
+        elsewhere (其他需要说明事项 | 无 | 总分 | 100 | 96 | 优) — the numbers after the label."""
         inp = self.inp
         inp.declared_total_row = r
-        inp.declared_total_weight = number_of(cell(self.g, r, cols["分值"]))[0]
-        sc = cols.get("得分")
-        if sc:
-            raw = cell(self.g, r, sc)
-            num, ok = number_of(raw) if not _is_dash(raw) else (None, True)
-            inp.declared_total_score = num if ok else None
+        row = self.g[r - 1]
+        after: list[tuple[int, Any]] = []
+        for c in range(at + 1, len(row) + 1):
+            v = row[c - 1]
+            if _is_blank(v) or self.merged_into_left(r, c):
+                continue
+            after.append((c, v))
+        nums = [(c, number_of(v)[0]) for c, v in after if not _is_dash(v) and number_of(v)[1] and number_of(v)[0] is not None]
+        for c, v in after:
+            if isinstance(v, str) and _norm(v) in layout.FORM_GRADES:
+                inp.declared_grade = _norm(v)
+        wc, sc = cols["分值"], cols.get("得分")
+        raw = cell(self.g, r, sc) if sc and sc > at else None
+        if raw is not None and not _is_dash(raw) and not number_of(raw)[1] and _norm(raw) not in layout.FORM_GRADES:
+            inp.declared_total_score = None  # 得分 unreadable: no declared total to hold the rows to
+            inp.declared_total_weight = number_of(cell(self.g, r, wc))[0] if wc > at else None
+            return
+        if len(nums) >= 2:  # the row's own order: 总分 | 分值 | 得分
+            inp.declared_total_weight, inp.declared_total_score = nums[0][1], nums[1][1]
+        elif len(nums) == 1:
+            c, v = nums[0]
+            if c == wc:
+                inp.declared_total_weight = v
+            else:
+                inp.declared_total_score = v
 
     def trailing_text(self, r: int, cols: dict[str, int], after_total: bool) -> None:
         """A text row below the table (评价结论, 存在问题, 签字…). One with a 分值 is not text."""
@@ -347,6 +405,7 @@ class _Reader:
             for what, v, name in (("分值", weight_raw, "分值"), ("得分", score, "得分"), ("年度指标值", target, "年度指标值"), ("实际完成值", actual, "实际完成值")):
                 if not _is_blank(v) and not _is_dash(v):
                     self.add("E032", r, cols[name], what=what, value=text_of(v)[:30])
+                    self.row_note(r, "无法归属", text_of(v)[:30], f"有{what}却没有三级指标名称（总分待定）")
                     return
             return  # a label-only row (一级/二级 heading)
         ind = Indicator(row=r, level1=l1, level2=l2, level3=t3)
@@ -357,14 +416,17 @@ class _Reader:
         else:
             ind.weight = num
         unit = self.text(r, cols.get("度量单位"), 20)
+        unit = "" if _is_dash(unit) else unit
+        actual_unit = self.text(r, cols.get("实际完成值单位"), 20)
+        actual_unit = unit if not actual_unit or _is_dash(actual_unit) else actual_unit
         self.check_percent(r, cols, t3, unit, target, actual)
-        ind.target, ind.actual = _with_unit(target, unit), _with_unit(actual, unit)
+        ind.target, ind.actual = _with_unit(target, unit), _with_unit(actual, actual_unit)
         if isinstance(ind.target, str):
             ind.target = ind.target[:TEXT_LIMIT]
         if isinstance(ind.actual, str):
             ind.actual = ind.actual[:TEXT_LIMIT]
         d = self.text(r, cols.get("指标方向"), 20)
-        ind.direction = layout.FORM_DIRECTIONS.get(_norm(d), d)
+        ind.direction = "" if _is_dash(d) else layout.FORM_DIRECTIONS.get(_norm(d), layout.FORM_DIRECTIONS.get(normalize_text(_norm(d)), d))
         if not _is_blank(score) and not _is_dash(score):
             n, ok = number_of(score)
             ind.manual_raw = text_of(score)
@@ -374,6 +436,7 @@ class _Reader:
                 self.add("E030", r, cols["得分"], name=t3[:40], value=text_of(score)[:30], why=why)
         ind.reason = self.text(r, cols.get("偏差原因分析及改进措施"))
         self.inp.indicators.append(ind)
+        self.row_note(r, "指标", t3, "")
 
     def check_percent(self, r: int, cols: dict[str, int], name: str, unit: str, target: Any, actual: Any) -> None:
         """度量单位 % with 95 on one side and 0.95 on the other (a cell shown as 95%): which is meant
@@ -411,6 +474,19 @@ class _Reader:
             self.add("E035", total.row, c, source=total.source, what="、".join(missing))
 
 
+_PLACEHOLDER_RE = re.compile(r"^(?:(?:指标|三级指标|二级指标)?\s*\d{1,2}|[(（]?\d{1,2}[)）]?)\s*[:：.、]?$|^[.…。·、\-—－_/／\\]+$|^(?:……|\.\.\.)?(?:指标|三级指标)(?:名称)?\s*\d*[:：]?(?:……)?$")
+
+
+def _is_placeholder(text: Any) -> bool:
+    """A template's empty row name: ``指标1:``, ``指标2：``, ``……``, ``/``, ``-``, or nothing."""
+    if _is_blank(text):
+        return True
+    if not isinstance(text, str):
+        return False
+    k = _norm(text)
+    return not k or k in _DASHES or bool(_PLACEHOLDER_RE.match(k))
+
+
 def _with_unit(value: Any, unit: str) -> Any:
     """四川's 度量单位 column: 95 with % -> "95%"; a value that already carries a unit is kept."""
     if not unit or _is_blank(value) or isinstance(value, Percent):
@@ -433,25 +509,26 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
             sheet=table.name,
             code=E_NO_FORM,
         )
-    hdr, cols = hit
-    from xlperf.core.grid import merge_second_header_row
-
-    hdr2 = merge_second_header_row(rd.g, hdr, cols, layout.FORM_INDICATOR_HEADERS, layout.FORM_INDICATOR_SYNONYMS)
+    band = find_band(rd.g)
+    assert band is not None
+    hdr, cols = band.top, band.cols
+    rd.reading.header_top, rd.reading.header_bottom, rd.reading.columns = band.top, band.bottom, band.columns
     rd.inp.info = rd.read_info(hdr)
     _preface_info(rd.inp.info, table.preface)
     rd.inp.budget = rd.read_budget(hdr)
-    if rd.layout == "全国" and not rd.inp.budget.present and ("业绩值" in _header_texts(rd.g, hdr) or "目标指标" in _header_texts(rd.g, hdr)):
+    headers = {p for c in band.columns for p in c.path.split("/")}
+    if rd.layout == "全国" and not rd.inp.budget.present and ("业绩值" in headers or "目标指标" in headers):
         rd.layout = "山西"
     if "度量单位" in cols or "指标方向" in cols and rd.layout == "全国":
         rd.layout = "四川"
-    rd.inp.indicator_header_row = hdr2
-    rd.read_indicators(hdr2, cols)
+    rd.read_indicators(band)
     if any(i.level1.startswith(("投入", "过程")) for i in rd.inp.indicators):
         rd.inp.info.evaluation_type = "部门整体支出"  # a department-wide table (投入管理, 过程)
     rd.check_blocks()
     _hidden_notes(rd)
     rd.inp.info.style = LAYOUTS.get(rd.layout, "通用")
     rd.inp.info.extra["表样"] = rd.layout
+    rd.inp.reading = rd.reading
     rd.inp.read_findings = rd.findings
     return rd.inp
 
