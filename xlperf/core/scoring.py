@@ -513,11 +513,30 @@ def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: 
     sheet = inp.indicator_sheet
     pending = any(r.pending for r in results)
     if not pending and inp.declared_total_score is not None and abs(inp.declared_total_score - total) > 0.005:
-        out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, computed=total)
+        own = _own_sum(inp)
+        if own is not None and abs(own - total) > 0.005:
+            detail = f"单位各行得分相加为 {V.format_number(own, 2)}，按规则计算为 {V.format_number(total, 2)}"
+        else:
+            detail = f"按各行得分计算为 {V.format_number(total, 2)}"
+        out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, detail=detail)
     declared_w = inp.declared_total_weight
     if declared_w is not None and all(abs(declared_w - x) > WEIGHT_TOLERANCE for x in (total_weight, indicator_weight)):
         # a 合计 row may cover the indicator rows only, or the budget too
         out.add("W107", sheet, inp.declared_total_row, col("分值"), declared=declared_w, computed=total_weight)
+
+
+def _own_sum(inp: SelfEvaluation) -> float | None:
+    """The sum of the scores the unit itself printed (budget and every indicator), or None when a
+    row has none."""
+    scores = [i.manual_score for i in inp.indicators]
+    if not scores or any(s is None for s in scores):
+        return None
+    total = inp.budget.total if inp.budget.present else None
+    if total is not None and (total.weight or 0) > 0:
+        if total.stated_score is None:
+            return None
+        scores.append(total.stated_score)
+    return V.round_half_up(V.exact_sum(scores), 2)
 
 
 def _row_hints(out: "_Collector", sheet: str, results: list[IndicatorResult]) -> None:
@@ -712,9 +731,27 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
     res.arrival_rate = line0.get("arrival_rate")
     res.execution_rate = line0.get("execution_rate")
     res.score = _budget_score(budget, total, res, weight, out)
+    if total.stated_score is not None and weight > 0 and not budget_owned(budget):
+        _apply_stated_budget_score(budget, total, res, weight, out)
     _check_stated_rates(budget, out)
     _check_budget_parts(budget, out)
     return res
+
+
+def _apply_stated_budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: float, out: _Collector) -> None:
+    """A unit's form prints its own budget 得分: like a manual score (R11) it stands, within [0, W];
+    when it differs from W × 执行率 the finding names both numbers."""
+    stated = total.stated_score
+    assert stated is not None
+    c = budget.columns
+    res.computed_score = res.score
+    if stated < -EPS or stated > weight + EPS:
+        out.add("E401", budget.sheet, total.row, c.get("得分"), score=stated, weight=weight)
+    used = V.score_within(min(max(stated, 0.0), weight), weight)
+    if abs(used - res.score) > 0.005:
+        rate = V.format_rate(res.execution_rate) if res.execution_rate is not None else "（无法计算）"
+        out.add("E213", budget.sheet, total.row, c.get("得分"), stated=used, computed=res.score, rate=rate, weight=weight)
+    res.score = used
 
 
 def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector) -> dict:

@@ -92,7 +92,7 @@ def read_band(g: Grid, top: int, bottom: int) -> Band:
     for c in range(1, width + 1):
         path: list[str] = []
         for r in range(top, bottom + 1):
-            k = _key(cell(g, r, c))
+            k = header_key(cell(g, r, c))
             if k and (not path or path[-1] != k):
                 path.append(k)
         if not path:

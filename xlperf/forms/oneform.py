@@ -175,15 +175,44 @@ class _Reader:
     # -- the budget block ------------------------------------------------------------------------
 
     def budget_header(self, stop: int) -> tuple[int, dict[str, int]] | None:
+        """The budget block's header: a row naming two of 年初预算数 / 全年预算数 / 全年执行数, or
+        two rows whose names complete each other (项目资金 over 年初预算数 · 全年预算数 …)."""
+        def names(r: int, cols: dict[str, int]) -> None:
+            for c in range(1, len(self.g[r - 1]) + 1):
+                name = _budget_name(cell(self.g, r, c))
+                if name and name not in cols and c not in cols.values():
+                    cols[name] = c
+
         for r in range(1, stop):
             cols: dict[str, int] = {}
-            for c in range(1, len(self.g[r - 1]) + 1):
-                name = layout.FORM_BUDGET_HEADERS.get(header_key(cell(self.g, r, c)))
-                if name and name not in cols:
-                    cols[name] = c
+            names(r, cols)
             if sum(1 for a in ("年初预算数", "全年预算数", "全年执行数") if a in cols) >= 2:
-                return r, cols
+                last = r
+                for k in (r - 1, r + 1):  # a header split over two rows: names above or below
+                    if 1 <= k < stop and not any(_numberish(v) for v in self.g[k - 1] if not _is_blank(v)):
+                        more: dict[str, int] = {}
+                        names(k, more)
+                        new = {n: c for n, c in more.items() if n not in cols and c not in cols.values()}
+                        cols.update(new)
+                        if new and k > r:
+                            last = k
+                return last, cols
         return None
+
+    def amount_unit(self, hdr: int) -> str:
+        """元 or 万元: from the budget header, else the nearest unit line above it."""
+        for r in [hdr, hdr - 1, *range(hdr - 2, 0, -1)]:
+            if r < 1:
+                continue
+            for v in self.g[r - 1]:
+                if not isinstance(v, str):
+                    continue
+                t = _norm(v)
+                if "万元" in t:
+                    return "万元"
+                if re.search(r"[(]元[)]|单位[:：]?元|金额单位[:：]?元|[(]单位[:：]?元[)]", unicodedata.normalize("NFKC", t)):
+                    return "元"
+        return ""
 
     def read_budget(self, stop: int) -> Budget:
         budget = Budget(sheet=self.sheet)
@@ -192,14 +221,17 @@ class _Reader:
             return budget
         hdr, cols = hit
         budget.present, budget.header_row, budget.columns = True, hdr, dict(cols)
+        self.reading.budget_header = hdr
         if "全年预算数" not in cols:
             self.layout = "陕西" if self.layout == "全国" else self.layout
         first_amount = min(cols[a] for a in layout.FORM_BUDGET_AMOUNTS if a in cols)
         block_weight = None
-        for r in range(max(1, hdr - 1), hdr + 1):
+        unit = self.amount_unit(hdr)
+        if unit:
+            self.inp.info.amount_unit = unit
+            self.reading.budget_unit = unit
+        for r in range(max(1, hdr - 2), hdr + 1):
             for v in self.g[r - 1]:
-                if isinstance(v, str) and ("万元" in v or re.search(r"[（(]\s*元\s*[)）]|单位[:：]\s*元", v)):
-                    self.inp.info.amount_unit = "万元" if "万元" in v else "元"
                 m = re.search(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]", v) if isinstance(v, str) and "预算执行" in v else None
                 if m:
                     block_weight = float(m.group(1))
@@ -217,6 +249,8 @@ class _Reader:
                 continue
             line = self.budget_line(r, label, cols)
             budget.lines.append(line)
+            why = "" if line.source == key else f"计入“{line.source}”"
+            self.reading.budget_rows.append(RowReading(row=r, kind="预算", label=label[:40], why=why))
         total = budget.line("年度资金总额") or (budget.lines[0] if budget.lines else None)
         if total is not None and total.weight is None:
             total.weight = block_weight
@@ -226,8 +260,7 @@ class _Reader:
         return budget
 
     def budget_line(self, r: int, label: str, cols: dict[str, int]) -> BudgetLine:
-        key = re.sub(r"^其中[:：]?", "", _norm(label))
-        line = BudgetLine(source=layout.FORM_SOURCES.get(key, key or label), row=r)
+        line = BudgetLine(source=budget_source(label), row=r)
         for header, attr in (("年初预算数", "initial"), ("全年预算数", "full_year"), ("实际到位数", "received"), ("全年执行数", "executed"), ("分值", "weight")):
             c = cols.get(header)
             raw = cell(self.g, r, c) if c else None
@@ -240,6 +273,12 @@ class _Reader:
                 self.add("E207" if header != "分值" else "E104", r, c, field=header, value=text_of(raw)[:50], problem="不是有效的数字")
         if cols.get("执行率"):
             line.stated_execution_rate = rate_of(cell(self.g, r, cols["执行率"]))
+        if cols.get("得分"):
+            raw = cell(self.g, r, cols["得分"])
+            if raw is not None and not _is_dash(raw):
+                num, ok = number_of(raw)
+                if ok and num is not None:
+                    line.stated_score = num
         if cols.get("偏差原因分析及改进措施"):
             line.reason = self.text(r, cols["偏差原因分析及改进措施"])
         return line
@@ -472,6 +511,52 @@ class _Reader:
         if missing and not budget_rows:
             c = inp.budget.columns.get(missing[0]) or inp.budget.columns.get("年初预算数")
             self.add("E035", total.row, c, source=total.source, what="、".join(missing))
+
+
+def _budget_name(v: Any) -> str:
+    if not isinstance(v, str):
+        return ""
+    k = header_key(v)
+    return layout.FORM_BUDGET_HEADERS.get(k) or layout.FORM_BUDGET_HEADERS.get(re.sub(r"[(（][^()（）]{0,8}[)）]", "", k), "")
+
+
+def _numberish(v: Any) -> bool:
+    return not isinstance(v, bool) and (isinstance(v, (int, float)) or (isinstance(v, str) and number_of(v)[0] is not None and number_of(v)[1]))
+
+
+_SOURCE_PREFIX_RE = re.compile(r"^(?:其中|含|包括)[:：]?|^[(（]?[0-9一二三四五六七八九十]+[)）.、]|^[:：]")
+
+
+def budget_source(label: str) -> str:
+    """The funding source a budget row is (its label as units write it): 其中:本年财政拨款 →
+    财政拨款, 1.上年结转 → 上年结转资金, 其中：中央财政资金 → 其中：中央; otherwise the label itself."""
+    key = _norm(label)
+    while True:
+        k = _SOURCE_PREFIX_RE.sub("", key).strip()
+        if k == key:
+            break
+        key = k
+    if key in layout.FORM_SOURCES:
+        return layout.FORM_SOURCES[key]
+    bare = re.sub(r"^(?:本年度?|当年度?|本级|年度)", "", key)
+    if bare in layout.FORM_SOURCES:
+        return layout.FORM_SOURCES[bare]
+    for level, name in (("中央", "其中：中央"), ("省", "其中：省级"), ("市", "其中：市级"), ("州", "其中：市级"), ("县", "其中：县级"), ("区", "其中：县级")):
+        if bare.startswith(level) and ("财政" in bare or "资金" in bare or "补助" in bare or bare in (level, level + "级")):
+            return name
+    if "结转" in bare or "结余" in bare:
+        return "上年结转资金"
+    if "财政专户" in bare:
+        return "财政专户管理资金"
+    if "财政" in bare and ("拨款" in bare or "资金" in bare or "补助" in bare):
+        return "财政拨款"
+    if "总额" in bare or bare in ("合计", "总计", "小计", "资金合计"):
+        return "年度资金总额"
+    if bare.startswith("其他"):
+        return "其他资金"
+    if bare.startswith(("单位自有", "自有资金", "单位资金")):
+        return "单位资金"
+    return key or label
 
 
 _PLACEHOLDER_RE = re.compile(r"^(?:(?:指标|三级指标|二级指标)?\s*\d{1,2}|[(（]?\d{1,2}[)）]?)\s*[:：.、]?$|^[.…。·、\-—－_/／\\]+$|^(?:……|\.\.\.)?(?:指标|三级指标)(?:名称)?\s*\d*[:：]?(?:……)?$")
