@@ -176,3 +176,45 @@ def test_a_data_row_is_never_taken_into_the_band() -> None:
     t = Table(name="表", grid=[["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值"], ["产出指标", "数量指标", "指标值", "完成", "完成", "10"]])
     band = find_band(t.filled())
     assert band is not None and band.bottom == 1
+
+
+# --- what was read, shown ---------------------------------------------------------------------------
+
+
+def test_check_explain_shows_the_band_each_column_and_each_skipped_row(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from xlperf.cli import cli
+
+    p = Wd.yunnan().xlsx(tmp_path / "云南.xlsx")
+    res = CliRunner().invoke(cli, ["check", "--explain", str(p)])
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert "指标表头：第 12–13 行（2 行表头" in out
+    assert "E 列 年度指标值/指标性质 → 指标方向" in out and "F 列 年度指标值/指标值 → 年度指标值（目标）" in out
+    assert "第 7 行 其中：本年财政拨款 → 计入“财政拨款”" in out
+    assert out.count("    第 ") >= 7 + 4  # each indicator row and each budget row
+    assert "总分行：第 21 行，分值 100，得分 96，等级 优" in out
+    # the placeholder form: each placeholder row named with why it was skipped
+    p = Wd.anhui().xlsx(tmp_path / "安徽.xlsx")
+    out = CliRunner().invoke(cli, ["check", "--explain", str(p)]).output
+    assert "指标行（9 行）" in out and "“指标2：” 占位：模板占位行" in out and "“……” 占位" in out
+    # JSON carries the same reading as data
+    data = json.loads(CliRunner().invoke(cli, ["check", "--explain", "--format", "json", str(p)]).output)
+    kinds = [r["kind"] for r in data["reading"]["rows"]]
+    assert kinds.count("指标") == 9 and kinds.count("占位") >= 10 and kinds.count("合计") == 1
+    # without --explain nothing of it is printed
+    assert "读取方式" not in CliRunner().invoke(cli, ["check", str(p)]).output
+
+
+def test_import_summary_says_what_was_read(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from xlperf.cli import cli
+
+    p = Wd.anhui().xlsx(tmp_path / "安徽.xlsx")
+    res = CliRunner().invoke(cli, ["import", str(p)])
+    assert res.exit_code == 0, res.output
+    assert "指标 9 项" in res.output and "指标表头：第 12 行" in res.output and "占位：模板占位行" in res.output

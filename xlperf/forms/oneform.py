@@ -297,6 +297,7 @@ class _Reader:
         declared: set[tuple[int, str, str]] = set()
         total_rows: list[int] = []
         last = hdr
+        prev_levels = ("", "")
         for r in range(hdr + 1, len(self.g) + 1):
             row = self.g[r - 1]
             if all(_is_blank(v) for v in row):
@@ -340,11 +341,14 @@ class _Reader:
                     declared.add((2, l2, l1))
                     inp.subtotals.append(SubtotalDeclaration(level=2, name=l2, declared=decl2, row=r, col=cols["二级指标"], parent=l1))
             if _is_placeholder(t3) and self.no_values(r, cols):
-                if t3 or not (t1 or t2):
-                    self.row_note(r, "占位", t3 or "（空）", "模板占位行：没有指标名称，也没有数值")
-                else:
+                new_label = (t1, t2) != prev_levels and not t3
+                prev_levels = (t1, t2)
+                if new_label:
                     self.row_note(r, "标题", t2 or t1, "一级/二级指标标题行")
+                else:
+                    self.row_note(r, "占位", t3, "模板占位行：没有指标名称，也没有数值" if t3 else "空行：没有三级指标名称，也没有数值")
                 continue
+            prev_levels = (t1, t2)
             self.indicator_row(r, cols, l1, l2, "" if _is_placeholder(t3) else t3)
         if len(total_rows) > 1:
             self.add("E031", total_rows[1], None, first=f"第 {total_rows[0]} 行", other=f"第 {total_rows[1]} 行")
