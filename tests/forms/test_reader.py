@@ -218,3 +218,15 @@ def test_import_summary_says_what_was_read(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["import", str(p)])
     assert res.exit_code == 0, res.output
     assert "指标 9 项" in res.output and "指标表头：第 12 行" in res.output and "占位：模板占位行" in res.output
+
+
+def test_a_missing_total_row_is_named_at_the_last_indicator_not_a_placeholder(tmp_path: Path) -> None:
+    f = Wd.anhui(2)
+    total = next(i for i, r in enumerate(f.rows) if r[0] == "总分")
+    f.rows = f.rows[:total]
+    f.merges = [m for m in f.merges if m[0] < total and m[2] < total]
+    ev = check_file(f.xlsx(tmp_path / "表.xlsx"))
+    e036 = [x for x in ev.findings if x.code == "E036"]
+    assert not ev.final and len(e036) == 1
+    last_indicator = ev.input.indicators[-1].row
+    assert e036[0].cell == f"{last_indicator}:{last_indicator}"

@@ -138,13 +138,19 @@ class _Reader:
         for r, c, v in self.labels(1, stop - 1):
             key = header_key(v)
             attr = layout.FORM_INFO_LABELS.get(key)
-            if attr is None and re.match(r"^(项目(支出)?名称|主管部门(及代码)?|实施单位)[:：]", _norm(v)):
-                k, _, value = _norm(v).replace("：", ":").partition(":")  # 项目名称：… in one cell
-                attr = layout.FORM_INFO_LABELS.get(k)
+            one_cell = re.match(r"^([^:：]{2,12})[:：](.+)$", _norm(v))
+            if attr is None and one_cell and layout.FORM_INFO_LABELS.get(header_key(one_cell.group(1))):
+                attr = layout.FORM_INFO_LABELS[header_key(one_cell.group(1))]  # 项目名称：… in one cell
+                value = one_cell.group(2).strip()
             elif attr is not None:
                 value = self.right_of(r, c)
+                if not value and attr in ("name", "department", "unit"):
+                    value = self.below(r, c, stop)  # labels in one row, their values in the row below
             else:
                 continue
+            if attr == "year":
+                m = re.search(r"(?<!\d)(20\d\d)(?!\d)", value or "")
+                value = m.group(1) if m else ""
             if attr and value and not getattr(info, attr):
                 if key.endswith("及代码") or attr == "department":
                     value = re.sub(r"\s*[(（]?\s*\d{3,}\s*[)）]?\s*$", "", value).strip()  # the code after the name
@@ -326,7 +332,6 @@ class _Reader:
                     break
                 continue
             t1, t2 = self.text(r, cols.get("一级指标")), self.text(r, cols.get("二级指标"))
-            last = r
             if t1 and not _is_placeholder(t1):
                 name1, decl1 = _split_label(t1)
                 l2 = "" if name1 != l1 else l2
@@ -349,6 +354,7 @@ class _Reader:
                     self.row_note(r, "占位", t3, "模板占位行：没有指标名称，也没有数值" if t3 else "空行：没有三级指标名称，也没有数值")
                 continue
             prev_levels = (t1, t2)
+            last = r  # the last row that belongs to the table (a placeholder row never does)
             self.indicator_row(r, cols, l1, l2, "" if _is_placeholder(t3) else t3)
         if len(total_rows) > 1:
             self.add("E031", total_rows[1], None, first=f"第 {total_rows[0]} 行", other=f"第 {total_rows[1]} 行")
@@ -469,7 +475,7 @@ class _Reader:
         if isinstance(ind.actual, str):
             ind.actual = ind.actual[:TEXT_LIMIT]
         d = self.text(r, cols.get("指标方向"), 20)
-        ind.direction = "" if _is_dash(d) else layout.FORM_DIRECTIONS.get(_norm(d), layout.FORM_DIRECTIONS.get(normalize_text(_norm(d)), d))
+        ind.direction = _direction_of(d)
         if not _is_blank(score) and not _is_dash(score):
             n, ok = number_of(score)
             ind.manual_raw = text_of(score)
@@ -563,7 +569,11 @@ def budget_source(label: str) -> str:
     return key or label
 
 
-_PLACEHOLDER_RE = re.compile(r"^(?:(?:指标|三级指标|二级指标)?\s*\d{1,2}|[(（]?\d{1,2}[)）]?)\s*[:：.、]?$|^[.…。·、\-—－_/／\\]+$|^(?:……|\.\.\.)?(?:指标|三级指标)(?:名称)?\s*\d*[:：]?(?:……)?$")
+_PLACEHOLDER_RE = re.compile(
+    r"^(?:(?:指标|三级指标|二级指标)?\s*[\d一二三四五六七八九十]{1,3}|[(（]?\d{1,2}[)）]?)\s*[:：.、]?(?:[.…。·]+)?$"  # 指标1: 指标二： 3.
+    r"|^[.…。·、\-—－_/／\\xX×*＊]+$"  # …… / - xxx
+    r"|^[(（]?(?:……|\.\.\.)?(?:指标|三级指标|具体指标|指标名称|指标内容)(?:名称)?\s*[\d一二三四五六七八九十]*[:：]?(?:……|\.\.\.)?[)）]?$"
+)
 
 
 def _is_placeholder(text: Any) -> bool:
@@ -574,6 +584,22 @@ def _is_placeholder(text: Any) -> bool:
         return False
     k = _norm(text)
     return not k or k in _DASHES or bool(_PLACEHOLDER_RE.match(k))
+
+
+def _direction_of(text: str) -> str:
+    """指标性质 / 指标方向 as the scoring knows it: 正向 → ≥, 反向 → ≤, 定性, or a sign (≧ ═ ﹦ …);
+    a text that starts with one of those (正向指标（越大越好）) too; anything else is kept as typed
+    (the scoring names it, W310)."""
+    if _is_dash(text) or not text:
+        return ""
+    k = _norm(text)
+    for cand in (k, normalize_text(k)):
+        if cand in layout.FORM_DIRECTIONS:
+            return layout.FORM_DIRECTIONS[cand]
+    for start, direction in (("正向", "≥"), ("反向", "≤"), ("定性", "定性"), ("时效", "时效")):
+        if k.startswith(start):
+            return direction
+    return text
 
 
 def _with_unit(value: Any, unit: str) -> Any:
