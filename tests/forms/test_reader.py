@@ -230,3 +230,17 @@ def test_a_missing_total_row_is_named_at_the_last_indicator_not_a_placeholder(tm
     assert not ev.final and len(e036) == 1
     last_indicator = ev.input.indicators[-1].row
     assert e036[0].cell == f"{last_indicator}:{last_indicator}"
+
+
+def test_a_note_row_above_the_total_row_keeps_the_total(tmp_path: Path) -> None:
+    """其他需要说明事项 on a row of its own, the 总分 row below it."""
+    f = Wd.yunnan()
+    last = len(f.rows) - 1
+    f.merges = [m for m in f.merges if m[0] != last]
+    f.rows[last] = ["其他需要说明事项", "无"] + [None] * (Wd.W - 2)
+    f.merge(last, 1, last, Wd.W - 1)
+    s = f.add("总分", None, None, None, None, None, None, None, 100, 96, "优")
+    f.merge(s, 0, s, 7)
+    ev = check_file(f.xlsx(tmp_path / "表.xlsx"))
+    assert ev.final and (ev.total_score, len(ev.input.indicators)) == (96.0, 7)
+    assert (ev.input.declared_total_weight, ev.input.declared_total_score, ev.input.declared_grade) == (100, 96, "优")

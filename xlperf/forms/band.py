@@ -43,6 +43,35 @@ def role_of(text: str) -> str:
             return layout.FORM_INDICATOR_SYNONYMS[k]
         if k in layout.FORM_EXTRA_COLUMNS:
             return layout.FORM_EXTRA_COLUMNS[k]
+    return _role_by_shape(re.sub(r"[(（][^()（）]{0,8}[)）]", "", text))
+
+
+# What a header names by how it is built, when it is none of the known names: 偏差原因及整改措施,
+# 预期指标值, 全年实际完成值, 计量单位, 三级指标名称 … Checked in this order; the value columns
+# need a word that says which value (a bare 值 or 指标值 says nothing alone).
+_SHAPES = (
+    (re.compile(r"原因"), "偏差原因分析及改进措施"),
+    (re.compile(r"^(一级|二级|三级)(指标)?(名称|内容)?$"), ""),
+    (re.compile(r"(性质|方向|属性)$"), "指标方向"),
+    (re.compile(r"^(度量|计量|计算|指标|数值)?单位$"), "度量单位"),
+    (re.compile(r"说明$"), "指标值说明"),
+    (re.compile(r"(评分|扣分|计分|评价)(标准|细则|办法|方法|依据)$"), "评分标准"),
+    (re.compile(r"^(实际|全年实际|年度实际|实际达成|实际完成|全年完成|年度完成).*(值|数|情况)$"), "实际完成值"),
+    (re.compile(r"^(年度|全年|预期|计划|绩效|目标|年初)(目标|指标)?(值|指标值)$"), "年度指标值"),
+    (re.compile(r"(权重|分值|标准分)$"), "分值"),
+    (re.compile(r"^(自评|实际|指标|评价)?得分(值)?$"), "得分"),
+)
+
+
+def _role_by_shape(k: str) -> str:
+    if not k or len(k) > 16:
+        return ""
+    for pattern, role in _SHAPES:
+        m = pattern.search(k)
+        if m:
+            if role == "":
+                return {"一级": "一级指标", "二级": "二级指标", "三级": "三级指标"}[m.group(1)]
+            return role
     return ""
 
 

@@ -304,6 +304,7 @@ class _Reader:
         total_rows: list[int] = []
         last = hdr
         prev_levels = ("", "")
+        in_text = False
         for r in range(hdr + 1, len(self.g) + 1):
             row = self.g[r - 1]
             if all(_is_blank(v) for v in row):
@@ -325,11 +326,17 @@ class _Reader:
             is_text_row = bool(t3) and t3 == self.text(r, wcol)
             weight, _ = number_of(cell(self.g, r, wcol))
             text_label = first.startswith(layout.FORM_TEXT_ROWS) and weight is None  # 说明书发放数量 with a 分值 is an indicator
-            if total_rows or is_text_row or text_label:
-                self.row_note(r, "文字", first, "说明文字，不是指标" if not total_rows else "合计行之后的文字")
-                self.trailing_text(r, cols, bool(total_rows))
-                if not total_rows and text_label:
-                    break
+            if total_rows or in_text or is_text_row or text_label:
+                values = {text_of(v) for v in row if not _is_blank(v)}
+                if total_rows:
+                    self.row_note(r, "文字", first, "合计行之后的文字")
+                elif len(values) == 1 and not text_label:
+                    self.row_note(r, "标题", first, "整行合并的分组标题或说明，不是指标")
+                else:
+                    self.row_note(r, "文字", first, "说明文字，不是指标")
+                # below a note (其他需要说明事项, 注：…) only the 总分 row still belongs to the table
+                self.trailing_text(r, cols, bool(total_rows) or in_text)
+                in_text = in_text or text_label
                 continue
             t1, t2 = self.text(r, cols.get("一级指标")), self.text(r, cols.get("二级指标"))
             if t1 and not _is_placeholder(t1):
