@@ -244,3 +244,30 @@ def test_a_note_row_above_the_total_row_keeps_the_total(tmp_path: Path) -> None:
     ev = check_file(f.xlsx(tmp_path / "表.xlsx"))
     assert ev.final and (ev.total_score, len(ev.input.indicators)) == (96.0, 7)
     assert (ev.input.declared_total_weight, ev.input.declared_total_score, ev.input.declared_grade) == (100, 96, "优")
+
+
+# --- .ods: merged cells read like .xlsx's --------------------------------------------------------------
+
+
+def test_ods_merges_from_content_xml_with_repeats() -> None:
+    from xlperf.forms.ods_merges import content_merges
+
+    xml = (
+        b'<office:spreadsheet><table:table table:name="A&amp;B"><table:table-column table:number-columns-repeated="9"/>'
+        b'<table:table-row><table:table-cell table:number-columns-spanned="3" table:number-rows-spanned="1"><text:p>t</text:p></table:table-cell>'
+        b'<table:covered-table-cell table:number-columns-repeated="2"/><table:table-cell/></table:table-row>'
+        b'<table:table-row table:number-rows-repeated="4"><table:table-cell table:number-columns-repeated="2"/></table:table-row>'
+        b'<table:table-row><table:table-cell/><table:table-cell table:number-rows-spanned="2"><text:p>x</text:p></table:table-cell></table:table-row>'
+        b"</table:table></office:spreadsheet>"
+    )
+    assert content_merges(xml) == {"A&B": [(0, 0, 0, 2), (5, 1, 6, 1)]}
+
+
+@needs_soffice
+@pytest.mark.parametrize("build", [Wd.anhui, Wd.yunnan, F.sichuan], ids=["安徽", "云南", "四川"])
+def test_an_ods_form_has_the_merges_of_the_same_xlsx(tmp_path: Path, build) -> None:
+    from xlperf.forms.sources import open_tables
+
+    x = build().xlsx(tmp_path / "表.xlsx")
+    a, b = open_tables(x)[0], open_tables(F.convert(x, "ods", tmp_path))[0]
+    assert sorted(a.merges) == sorted(b.merges) and a.filled() == b.filled()
