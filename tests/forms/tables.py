@@ -312,6 +312,7 @@ def render(t: Table, s: Shape) -> Rendered:
     if s.tail_before_total:
         _tail(f, t, W, row)
     wcol, scol = role_col["weight"], role_col["score"]
+    grade = t.grade or (t.expected.grade if t.expected and t.total_score is not None else "")
     if s.total_style == "yunnan":
         # 其他需要说明事项 | 无 | 总分 | 100 | 96 | 优 — one row, every part in its own cells
         r = row()
@@ -325,7 +326,7 @@ def render(t: Table, s: Shape) -> Rendered:
         f.rows[r][scol] = t.total_score
         gcol = max(wcol, scol) + 1
         if gcol < W:
-            f.rows[r][gcol] = t.grade
+            f.rows[r][gcol] = grade
             f.merge(r, gcol, r, W - 1)
     else:
         r = row()
@@ -336,10 +337,10 @@ def render(t: Table, s: Shape) -> Rendered:
         gcol = max(wcol, scol) + 1
         if s.total_style == "grade_column" and gcol + 1 < W:
             f.rows[r][gcol] = s.total_grade_label
-            f.rows[r][gcol + 1] = t.grade
+            f.rows[r][gcol + 1] = grade
             f.merge(r, gcol + 1, r, W - 1)
         elif s.total_style == "grade_column" and gcol < W:
-            f.rows[r][gcol] = t.grade
+            f.rows[r][gcol] = grade
     where[("total_score", "")] = (r, scol)
     where[("total_weight", "")] = (r, wcol)
     if not s.tail_before_total:

@@ -14,7 +14,7 @@ import pytest
 
 from tests.forms.provinces import SEEN
 from tests.forms.provinces_heldout import HELD_OUT
-from tests.forms.tables import FORMATS, Fixture, Rendered, money_in, norm_text, verdict, write_many
+from tests.forms.tables import FORMATS, Fixture, money_in, norm_text, verdict
 
 ALL = SEEN + HELD_OUT
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
@@ -26,20 +26,9 @@ def _formats():
         yield pytest.param(fmt, marks=marks, id=fmt)
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory) -> dict[tuple[str, str], tuple[Path, Rendered]]:
-    """Every fixture in every format, written once (one LibreOffice run per format)."""
-    d = tmp_path_factory.mktemp("provinces")
-    fmts = [f for f in FORMATS if f in ("xlsx", "docx") or shutil.which("soffice")]
-    items, out = [], {}
-    for fx in ALL:
-        r = fx.render()
-        for fmt in fmts:
-            p = d / f"{fx.key}.{fmt}"
-            items.append((r, p))
-            out[(fx.key, fmt)] = (p, r)
-    write_many(items, d / "lo")
-    return out
+@pytest.fixture
+def files(province_files):
+    return province_files
 
 
 def _ev(path: Path):
