@@ -398,14 +398,48 @@ FORMATS = ("xlsx", "xls", "ods", "docx")
 
 
 def docx(form: Form, path: Path, preface: tuple[str, ...] = ()) -> Path:
+    """A Word document holding ``form`` as its table. A Word table has no position on a sheet: the
+    empty rows and columns a sheet may have before the table (a table at C4) are not kept."""
     import docx as _docx
 
+    dr = next((i for i, r in enumerate(form.rows) if any(v is not None for v in r)), 0)
+    dc = min((next((j for j, v in enumerate(r) if v is not None), len(r)) for r in form.rows if any(v is not None for v in r)), default=0)
+    if dr or dc:
+        form = Form([list(r[dc:]) for r in form.rows[dr:]], [(a - dr, b - dc, c - dr, d - dc) for a, b, c, d in form.merges])
     doc = _docx.Document()
     for p in preface:
         doc.add_paragraph(p)
-    form.docx_table(doc)
+    docx_table(form, doc)
     doc.save(path)
     return path
+
+
+def docx_table(form: Form, doc) -> None:
+    """``form`` as a Word table, merged ranges written as Word writes them (gridSpan across, vMerge
+    down). Built on the regular grid's XML directly: python-docx's cell()/merge() walk the whole
+    table on every call, seconds per form."""
+    from docx.table import _Cell
+
+    W = form.width
+    t = doc.add_table(rows=len(form.rows), cols=W)
+    t.style = "Table Grid"
+    trs = list(t._tbl.tr_lst)
+    tcs = [list(tr.tc_lst) for tr in trs]
+    for i, r in enumerate(form.rows):
+        for j, v in enumerate(r):
+            if v is not None:
+                _Cell(tcs[i][j], t).text = str(v)
+    gone = set()
+    for r0, c0, r1, c1 in form.merges:
+        for r in range(r0, r1 + 1):
+            first = tcs[r][c0]
+            if c1 > c0:
+                first.grid_span = c1 - c0 + 1
+                gone.update((r, c) for c in range(c0 + 1, c1 + 1))
+            if r1 > r0:
+                first.vMerge = "restart" if r == r0 else "continue"
+    for r, c in sorted(gone, reverse=True):
+        trs[r].remove(tcs[r][c])
 
 
 def write(rendered: Rendered, path: Path) -> Path:
@@ -525,7 +559,19 @@ def money_in(unit: str, wan: float) -> float:
 
 
 def norm_text(v: Any) -> str:
-    return re.sub(r"\s+", "", str(v or ""))
+    import unicodedata
+
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v if v is not None else "")))
+
+
+def same_value(read: Any, printed: Any) -> bool:
+    """Whether a value as read is the printed one: a unit appended (度量单位) or a sign folded in
+    (指标性质 ≥) is allowed; another column's text is not."""
+    signs = "≥≤><=＝﹦≧≦═"
+    a, b = norm_text(read).lstrip(signs), norm_text(printed).lstrip(signs)
+    return bool(b) and a.startswith(b) or a == b
 
 
 def with_rows(t: Table, rows: tuple[Row, ...]) -> Table:

@@ -4,8 +4,9 @@ moved and titled, signs and units varied, other total rows — says the same thi
 must give the fixture's hand-computed total, grade and indicator count, or 待定 naming a cell:
 never a different final answer (and never a refusal of a table that is there).
 
-Examples per fixture: XLPERF_LAYOUT_EXAMPLES (default 8 for .xlsx, a quarter of it for Word);
-.xls/.ods variants are a seeded sample converted in one LibreOffice run per format.
+Examples per fixture: XLPERF_LAYOUT_EXAMPLES (default 8 for .xlsx, a quarter of it for Word; set
+XLPERF_LAYOUT_SHRINK=1 to have hypothesis shrink a failing variant to a minimal one); .xls/.ods
+variants are a seeded sample converted in one LibreOffice run per format.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from tests.forms import layouts as L
 from tests.forms.provinces import SEEN
@@ -26,6 +27,8 @@ from tests.forms.tables import read_answer, verdict, write, write_many
 
 ALL = SEEN + HELD_OUT
 EXAMPLES = int(os.environ.get("XLPERF_LAYOUT_EXAMPLES", "8"))
+# a failing variant is reported as drawn; shrinking it to a minimal one re-reads hundreds of files
+PHASES = (Phase.explicit, Phase.generate, Phase.shrink) if os.environ.get("XLPERF_LAYOUT_SHRINK") else (Phase.explicit, Phase.generate)
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 
@@ -73,7 +76,7 @@ def test_the_generator_reaches_every_axis() -> None:
 
 @pytest.mark.parametrize("fx", ALL, ids=lambda fx: fx.key)
 def test_xlsx_variants_give_the_same_answer_or_a_named_draft(fx) -> None:
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None, phases=PHASES)
     @given(v=L.strategy())
     def run(v) -> None:
         vf = L.apply(fx, v)
@@ -86,7 +89,7 @@ def test_xlsx_variants_give_the_same_answer_or_a_named_draft(fx) -> None:
 
 @pytest.mark.parametrize("fx", ALL, ids=lambda fx: fx.key)
 def test_word_variants_give_the_same_answer_or_a_named_draft(fx) -> None:
-    @settings(max_examples=max(2, EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @settings(max_examples=max(2, EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None, phases=PHASES)
     @given(v=L.strategy())
     def run(v) -> None:
         vf = L.apply(fx, v)
