@@ -312,6 +312,7 @@ def render(t: Table, s: Shape) -> Rendered:
     if s.tail_before_total:
         _tail(f, t, W, row)
     wcol, scol = role_col["weight"], role_col["score"]
+    grade = t.grade or (t.expected.grade if t.expected and t.total_score is not None else "")
     if s.total_style == "yunnan":
         # 其他需要说明事项 | 无 | 总分 | 100 | 96 | 优 — one row, every part in its own cells
         r = row()
@@ -325,7 +326,7 @@ def render(t: Table, s: Shape) -> Rendered:
         f.rows[r][scol] = t.total_score
         gcol = max(wcol, scol) + 1
         if gcol < W:
-            f.rows[r][gcol] = t.grade
+            f.rows[r][gcol] = grade
             f.merge(r, gcol, r, W - 1)
     else:
         r = row()
@@ -336,10 +337,10 @@ def render(t: Table, s: Shape) -> Rendered:
         gcol = max(wcol, scol) + 1
         if s.total_style == "grade_column" and gcol + 1 < W:
             f.rows[r][gcol] = s.total_grade_label
-            f.rows[r][gcol + 1] = t.grade
+            f.rows[r][gcol + 1] = grade
             f.merge(r, gcol + 1, r, W - 1)
         elif s.total_style == "grade_column" and gcol < W:
-            f.rows[r][gcol] = t.grade
+            f.rows[r][gcol] = grade
     where[("total_score", "")] = (r, scol)
     where[("total_weight", "")] = (r, wcol)
     if not s.tail_before_total:
@@ -397,14 +398,48 @@ FORMATS = ("xlsx", "xls", "ods", "docx")
 
 
 def docx(form: Form, path: Path, preface: tuple[str, ...] = ()) -> Path:
+    """A Word document holding ``form`` as its table. A Word table has no position on a sheet: the
+    empty rows and columns a sheet may have before the table (a table at C4) are not kept."""
     import docx as _docx
 
+    dr = next((i for i, r in enumerate(form.rows) if any(v is not None for v in r)), 0)
+    dc = min((next((j for j, v in enumerate(r) if v is not None), len(r)) for r in form.rows if any(v is not None for v in r)), default=0)
+    if dr or dc:
+        form = Form([list(r[dc:]) for r in form.rows[dr:]], [(a - dr, b - dc, c - dr, d - dc) for a, b, c, d in form.merges])
     doc = _docx.Document()
     for p in preface:
         doc.add_paragraph(p)
-    form.docx_table(doc)
+    docx_table(form, doc)
     doc.save(path)
     return path
+
+
+def docx_table(form: Form, doc) -> None:
+    """``form`` as a Word table, merged ranges written as Word writes them (gridSpan across, vMerge
+    down). Built on the regular grid's XML directly: python-docx's cell()/merge() walk the whole
+    table on every call, seconds per form."""
+    from docx.table import _Cell
+
+    W = form.width
+    t = doc.add_table(rows=len(form.rows), cols=W)
+    t.style = "Table Grid"
+    trs = list(t._tbl.tr_lst)
+    tcs = [list(tr.tc_lst) for tr in trs]
+    for i, r in enumerate(form.rows):
+        for j, v in enumerate(r):
+            if v is not None:
+                _Cell(tcs[i][j], t).text = str(v)
+    gone = set()
+    for r0, c0, r1, c1 in form.merges:
+        for r in range(r0, r1 + 1):
+            first = tcs[r][c0]
+            if c1 > c0:
+                first.grid_span = c1 - c0 + 1
+                gone.update((r, c) for c in range(c0 + 1, c1 + 1))
+            if r1 > r0:
+                first.vMerge = "restart" if r == r0 else "continue"
+    for r, c in sorted(gone, reverse=True):
+        trs[r].remove(tcs[r][c])
 
 
 def write(rendered: Rendered, path: Path) -> Path:
@@ -524,7 +559,19 @@ def money_in(unit: str, wan: float) -> float:
 
 
 def norm_text(v: Any) -> str:
-    return re.sub(r"\s+", "", str(v or ""))
+    import unicodedata
+
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v if v is not None else "")))
+
+
+def same_value(read: Any, printed: Any) -> bool:
+    """Whether a value as read is the printed one: a unit appended (度量单位) or a sign folded in
+    (指标性质 ≥) is allowed; another column's text is not."""
+    signs = "≥≤><=＝﹦≧≦═"
+    a, b = norm_text(read).lstrip(signs), norm_text(printed).lstrip(signs)
+    return bool(b) and a.startswith(b) or a == b
 
 
 def with_rows(t: Table, rows: tuple[Row, ...]) -> Table:
