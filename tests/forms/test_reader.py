@@ -129,13 +129,22 @@ def test_budget_rows_map_to_their_source(label: str, source: str) -> None:
     assert budget_source(label) == source
 
 
-def test_a_printed_budget_score_is_kept_and_both_numbers_named(tmp_path: Path) -> None:
+def test_a_printed_budget_score_is_named_with_both_numbers_and_the_total_withheld(tmp_path: Path) -> None:
+    # the unit printed 9 for a 99.1% execution (the rule gives 9.91) and a total of 95 = 9 + 86
     f = Wd.yunnan(budget=(100, 100, 99.1, "99.1%", 9), total=("总分", 100, 95, "优"))
     ev = check_file(f.xlsx(tmp_path / "表.xlsx"))
-    assert ev.budget.score == 9 and ev.budget.computed_score == 9.91
-    assert ev.total_score == 95.0  # the unit's own rows: 9 + 86
+    assert ev.budget.score == 9.91 and ev.input.budget.total.stated_score == 9
     e213 = [x for x in ev.findings if x.code == "E213"]
-    assert len(e213) == 1 and "9" in e213[0].message and "9.91" in e213[0].message
+    assert len(e213) == 1 and "填写为 9，" in e213[0].message and "9.91" in e213[0].message
+    # the declared 95 is the unit's own sum: the message says so beside the computed 95.91
+    e105 = [x for x in ev.findings if x.code == "E105"]
+    assert not ev.final and len(e105) == 1
+    assert "单位各行得分相加为 95，按规则计算为 95.91" in e105[0].message
+    # without a declared total the rule's score stands, final, with the printed one named
+    f = Wd.yunnan(budget=(100, 100, 99.1, "99.1%", 9), total=("—", None, None, None))
+    f.rows[-1][6:10] = ["总分", None, None, None]
+    ev = check_file(f.xlsx(tmp_path / "无总分.xlsx"))
+    assert ev.final and ev.total_score == 95.91 and "E213" in _codes(ev)
 
 
 def test_a_declared_total_names_the_units_own_sum(tmp_path: Path) -> None:

@@ -306,7 +306,6 @@ class BudgetResult:
     execution_rate: float | None = None
     weight: float = 0.0
     score: float = 0.0
-    computed_score: float | None = None  # W × 执行率 when the form's own printed 得分 is used instead
     scored_in_indicators: bool = False  # the indicator table carries a 预算执行率 row
     lines: list[dict[str, Any]] = field(default_factory=list)  # per-row computed values
     unit: str = "万元"

@@ -732,26 +732,21 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
     res.execution_rate = line0.get("execution_rate")
     res.score = _budget_score(budget, total, res, weight, out)
     if total.stated_score is not None and weight > 0 and not budget_owned(budget):
-        _apply_stated_budget_score(budget, total, res, weight, out)
+        _check_stated_budget_score(budget, total, res, weight, out)
     _check_stated_rates(budget, out)
     _check_budget_parts(budget, out)
     return res
 
 
-def _apply_stated_budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: float, out: _Collector) -> None:
-    """A unit's form prints its own budget 得分: like a manual score (R11) it stands, within [0, W];
-    when it differs from W × 执行率 the finding names both numbers."""
+def _check_stated_budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: float, out: _Collector) -> None:
+    """A unit's form prints its own budget 得分. The score counted is R2's (the workbook it imports
+    into computes the same); one that differs is named with both numbers, and a declared total
+    built on it names the unit's own sum beside the computed one (E105)."""
     stated = total.stated_score
     assert stated is not None
-    c = budget.columns
-    res.computed_score = res.score
-    if stated < -EPS or stated > weight + EPS:
-        out.add("E401", budget.sheet, total.row, c.get("得分"), score=stated, weight=weight)
-    used = V.score_within(min(max(stated, 0.0), weight), weight)
-    if abs(used - res.score) > 0.005:
+    if abs(stated - res.score) > 0.005:
         rate = V.format_rate(res.execution_rate) if res.execution_rate is not None else "（无法计算）"
-        out.add("E213", budget.sheet, total.row, c.get("得分"), stated=used, computed=res.score, rate=rate, weight=weight)
-    res.score = used
+        out.add("E213", budget.sheet, total.row, budget.columns.get("得分"), stated=stated, computed=res.score, rate=rate, weight=weight)
 
 
 def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector) -> dict:
