@@ -280,3 +280,18 @@ def test_an_ods_form_has_the_merges_of_the_same_xlsx(tmp_path: Path, build) -> N
     x = build().xlsx(tmp_path / "表.xlsx")
     a, b = open_tables(x)[0], open_tables(F.convert(x, "ods", tmp_path))[0]
     assert sorted(a.merges) == sorted(b.merges) and a.filled() == b.filled()
+
+
+def test_total_numbers_under_their_columns_follow_the_columns_not_the_row_order(tmp_path: Path) -> None:
+    """A form printing 得分 before 分值: the 总分 row's 96 under 得分 and 100 under 分值."""
+    f = Wd.yunnan()
+    for r in f.rows:
+        if len(r) > 9 and (r[8] == "分值" or isinstance(r[8], (int, float))):
+            r[8], r[9] = r[9], r[8]
+    last = f.rows[-1]
+    last[6:10] = ["总分", None, 96, 100]
+    last[10] = "优"
+    ev = check_file(f.xlsx(tmp_path / "表.xlsx"))
+    assert ev.input.indicator_columns["得分"] < ev.input.indicator_columns["分值"]
+    assert (ev.input.declared_total_weight, ev.input.declared_total_score) == (100, 96)
+    assert ev.final and ev.total_score == 96.0

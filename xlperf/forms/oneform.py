@@ -426,7 +426,13 @@ class _Reader:
             inp.declared_total_score = None  # 得分 unreadable: no declared total to hold the rows to
             inp.declared_total_weight = number_of(cell(self.g, r, wc))[0] if wc > at else None
             return
-        if len(nums) >= 2:  # the row's own order: 总分 | 分值 | 得分
+        if nums and {c for c, _ in nums} <= {wc, sc}:  # the numbers sit under 分值 and 得分
+            for c, v in nums:
+                if c == wc:
+                    inp.declared_total_weight = v
+                else:
+                    inp.declared_total_score = v
+        elif len(nums) >= 2:  # elsewhere: the row's own order, 总分 | 分值 | 得分
             inp.declared_total_weight, inp.declared_total_score = nums[0][1], nums[1][1]
         elif len(nums) == 1:
             c, v = nums[0]
