@@ -87,6 +87,13 @@ def run(variants: int, formats: list[str], seed: int, show: int = 12) -> dict:
     for fmt, c in by_format.items():
         print(line(f"format: {fmt}", c))
     print(line("all", overall))
+    why: Counter = Counter()
+    for split, key, province, fmt, ver, v, got, vf in results:
+        if ver == "pending":
+            why.update({w.split()[0] for w in got.withheld})
+    if why:
+        print()
+        print("待定 variants by the finding that withholds (a variant may have several): " + ", ".join(f"{code} {n}" for code, n in why.most_common()))
     bad = [r for r in results if r[4] in ("different", "refused")]
     if bad and show:
         print()
