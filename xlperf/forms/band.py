@@ -10,6 +10,7 @@ names nothing alone under a parent that does. Pure: works on grids with merged v
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,14 +30,15 @@ def _key(value: Any) -> str:
     """A header text for matching: header_key, with any bracketed note inside removed too
     (评(扣)分标准, 分值（分）, 年度指标值(A))."""
     k = header_key(value)
-    return re.sub(r"[(（][^()（）]{0,8}[)）]", "", k) if k else ""
+    return re.sub(r"[(（][^()（）]{0,8}[)）]", "", k) if k and ("(" in k or "（" in k) else k
 
 
+@functools.lru_cache(maxsize=8192)
 def role_of(text: str) -> str:
     """The role a header text names alone: canonical, extra, or "" (unknown or generic)."""
-    if not text:
+    if not text or len(text) > 40:
         return ""
-    for k in (text, re.sub(r"[(（][^()（）]{0,8}[)）]", "", text)):
+    for k in (text, re.sub(r"[(（][^()（）]{0,8}[)）]", "", text)) if ("(" in text or "（" in text) else (text,):
         if k in layout.FORM_INDICATOR_HEADERS:
             return k
         if k in layout.FORM_INDICATOR_SYNONYMS:
@@ -63,8 +65,11 @@ _SHAPES = (
 )
 
 
+_SHAPE_CHARS = frozenset("因级性向属位明准则法据值数况重分")
+
+
 def _role_by_shape(k: str) -> str:
-    if not k or len(k) > 16:
+    if not k or len(k) > 16 or _SHAPE_CHARS.isdisjoint(k):
         return ""
     for pattern, role in _SHAPES:
         m = pattern.search(k)
