@@ -77,6 +77,10 @@ class Variation:
     points: bool | None = None  # None: the fixture's
     merge_levels: bool = True
     tail_before_total: bool | None = None
+    # axes added after the reader work began (not in its first runs of the generator)
+    spaced: bool = False  # header and total labels with a space or a line break inside: 三级\n指标, 分 值, 总  分
+    amount_text: bool = False  # budget amounts as text: "3,000,000.00"
+    blank_row: bool = False  # an empty row under the header band
 
     def describe(self) -> str:
         base = Variation()
@@ -110,6 +114,9 @@ def strategy():
         points=st.sampled_from((None, True, False)),
         merge_levels=st.booleans(),
         tail_before_total=st.sampled_from((None, True, False)),
+        spaced=st.booleans(),
+        amount_text=st.booleans(),
+        blank_row=st.booleans(),
     )
 
 
@@ -133,6 +140,9 @@ def sample(rng: random.Random) -> Variation:
         points=rng.choice((None, True, False)),
         merge_levels=rng.random() < 0.5,
         tail_before_total=rng.choice((None, True, False)),
+        spaced=rng.random() < 0.3,
+        amount_text=rng.random() < 0.3,
+        blank_row=rng.random() < 0.3,
     )
 
 
@@ -183,12 +193,25 @@ def apply(fx: Fixture, v: Variation) -> Fixture:
         total_label=s.total_label if v.total_label == "keep" else v.total_label,
         **_money(s, v.money),
     )
+    if v.spaced:
+        shape = replace(shape, columns=tuple((role, tuple(_spaced(x) for x in path)) for role, path in shape.columns), total_label=_spaced(shape.total_label))
+    if v.amount_text or v.blank_row:
+        shape = replace(shape, amount_text=v.amount_text or shape.amount_text, blank_row=v.blank_row or shape.blank_row)
     if shape.total_style == "yunnan":
         w = [k for k, (role, _) in enumerate(columns) if role in ("weight", "score")]
         if min(w) + (1 if shape.block_label else 0) < 4:  # no room for 其他需要说明事项 | 无 | 总分 left of 分值
             shape = replace(shape, total_style="national")
     table = replace(t, rows=tuple(rows), budget=budget, placeholders=placeholders, title=title)
     return Fixture(table, shape)
+
+
+def _spaced(label: str) -> str:
+    """三级指标 -> 三级\n指标, 分值 -> 分 值, 总分 -> 总  分 (as typed to fit a narrow cell)."""
+    if "\n" in label or len(label) < 2:
+        return label
+    if len(label) == 2:
+        return label[0] + ("  " if label in ("总分", "合计") else " ") + label[1]
+    return label[:2] + "\n" + label[2:]
 
 
 def _direction(r: Row) -> str:

@@ -151,6 +151,8 @@ class Shape:
     spacer_after: str | None = None  # an empty column inserted after this role
     merge_levels: bool = True  # 一级/二级 merged down their runs
     points: bool = False  # 一级/二级 labels carry their points: 产出指标（50分）, 数量指标（15）
+    amount_text: bool = False  # budget amounts typed as text with thousands separators: "3,000,000.00"
+    blank_row: bool = False  # an empty row between the header band and the first indicator row
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,11 @@ def render(t: Table, s: Shape) -> Rendered:
             values = []
             for attr, _ in s.budget_columns:
                 v = getattr(m, attr)
-                values.append(_amount(v, s.budget_in_yuan) if attr in ("initial", "full_year", "executed") else v)
+                if attr in ("initial", "full_year", "executed"):
+                    v = _amount(v, s.budget_in_yuan)
+                    if s.amount_text and v is not None:
+                        v = f"{v:,.2f}"
+                values.append(v)
             r = row(None, m.label, *values)
             f.merge(r, last_c, r, W - 1)
             if m is t.budget[0]:
@@ -277,6 +283,8 @@ def render(t: Table, s: Shape) -> Rendered:
     def _l2(x: Row) -> str:
         return f"{x.l2}（{_num(w2[(x.l1, x.l2)])}）" if s.points else x.l2
 
+    if s.blank_row:
+        row()
     first = len(f.rows)
     ph = sorted(t.placeholders, key=lambda p: p.before)
     data = list(t.rows)
