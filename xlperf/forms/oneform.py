@@ -318,7 +318,10 @@ class _Reader:
                 total_rows.append(r)
                 if len(total_rows) == 1:
                     self.declared_total(r, cols, total_at)
-                self.row_note(r, "合计", text_of(row[total_at - 1]), "总分/合计行，不是指标")
+                label = text_of(row[total_at - 1])
+                if first and first != _norm(label):
+                    label = f"{text_of(next(v for v in row if not _is_blank(v)))[:16]} … {label}"
+                self.row_note(r, "合计", label, "总分/合计行，不是指标")
                 if first != _norm(row[total_at - 1]) and first.startswith(layout.FORM_TEXT_ROWS):
                     self.trailing_text(r, cols, False)
                 continue
