@@ -317,7 +317,8 @@ def calc(path: Path, out: str | None, quiet: bool) -> None:
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 @click.option("--errors-only", is_flag=True, help="只列出“错误”级别的问题。")
 @click.option("--table", type=IntRange(min=1), default=None, help="文件（如 Word 附件）中有多张自评表时，检查第几张。")
-def check(path: Path, fmt: str, errors_only: bool, table: int | None) -> None:
+@click.option("--explain", is_flag=True, help="同时列出表格是如何读取的：表头行、每列的用途、每个指标行、未作为指标的行及原因。")
+def check(path: Path, fmt: str, errors_only: bool, table: int | None, explain: bool = False) -> None:
     """校验工作簿（不修改文件），列出每个问题及其单元格。有错误、或总分待定时退出码为 1。
 
     也可直接检查单位原有的自评表（.xlsx/.xls/.ods 或 Word 附件表）。
@@ -330,12 +331,18 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None) -> None:
         data = evaluation_json(ev, file=str(path))
         if errors_only:
             data["findings"] = [f.to_json() for f in findings]
+        if explain and ev.input.reading is not None:
+            from dataclasses import asdict
+
+            data["reading"] = asdict(ev.input.reading)
         from xlperf.output import print_json
 
         print_json(data)
     else:
-        from xlperf.output import print_findings
+        from xlperf.output import explain_lines, print_findings
 
+        if explain:
+            click.echo("\n".join(explain_lines(ev.input)))
         print_findings(findings)
         click.echo(_summary_line(ev))
     sys.exit(EXIT_FINDINGS if ev.errors or not ev.final else EXIT_OK)
@@ -408,6 +415,10 @@ def _print_import(r) -> int:
         click.echo(f"  需核对：{f.location} {f.code} {f.message}")
     for note in r.notes:
         click.echo(f"  说明：{note}")
+    from xlperf.output import explain_lines
+
+    for line in explain_lines(inp):
+        click.echo("  " + line)
     if not ev.final:
         click.echo("  总分待定：请按上面的提示在新自评表中改正后运行 xlperf calc")
     return 0 if ev.final else 1

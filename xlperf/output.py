@@ -202,3 +202,85 @@ def duration(seconds: float) -> str:
         return f"{m} 分 {s} 秒"
     h, m = divmod(m, 60)
     return f"{h} 小时 {m} 分"
+
+
+# --- what a form reader took as what (check --explain, import's summary) ----------------------------
+
+ROLE_TEXT = {
+    "一级指标": "一级指标",
+    "二级指标": "二级指标",
+    "三级指标": "三级指标（指标名称）",
+    "指标方向": "指标方向（正向/反向/定性，或 ≥ ≤ =）",
+    "分值": "分值",
+    "年度指标值": "年度指标值（目标）",
+    "实际完成值": "实际完成值",
+    "度量单位": "度量单位（补在没有单位的指标值和完成值后）",
+    "实际完成值单位": "实际完成值的度量单位",
+    "完成率": "完成率（不采用，按规则重新计算）",
+    "计算得分": "计算得分（不采用，按规则重新计算）",
+    "人工得分": "人工得分",
+    "得分": "得分（单位自评得分，按人工得分处理）",
+    "偏差原因分析及改进措施": "偏差原因分析及改进措施",
+    "指标值说明": "指标值说明（不参与计分）",
+    "评分标准": "评分标准（不参与计分）",
+    "备注": "备注（不参与计分）",
+    "序号": "序号（不参与计分）",
+    "等级": "等级（不参与计分）",
+}
+_INFO_TEXT = (("name", "项目名称"), ("department", "主管部门"), ("unit", "实施单位"), ("year", "年度"))
+
+
+def explain_lines(inp: Any) -> list[str]:
+    """Lines telling which rows and columns of a table were read as what: the header band, each
+    column's role, the budget rows, each indicator row, rows skipped and why (Chinese)."""
+    from xlperf.core.refs import col_letter
+
+    rd = inp.reading
+    if rd is None:
+        hdr = inp.indicator_header_row
+        return [f"按 xlperf 自评表模板读取：工作表“{inp.indicator_sheet}”" + (f"第 {hdr} 行为指标表头" if hdr else "") + "，各列按模板列名读取。"]
+    out = [f"表“{rd.sheet}”的读取方式："]
+    info = inp.info
+    found = [f"{label}“{getattr(info, attr)[:30]}”" + (f"（第 {info.rows[attr]} 行）" if attr in info.rows else "") for attr, label in _INFO_TEXT if getattr(info, attr, "")]
+    missing = [label for attr, label in _INFO_TEXT if not getattr(info, attr, "")]
+    out.append("  项目信息：" + ("；".join(found) or "无") + (f"；未找到：{'、'.join(missing)}" if missing else ""))
+    if rd.header_top is not None:
+        band = f"第 {rd.header_top} 行" if rd.header_top == rd.header_bottom else f"第 {rd.header_top}–{rd.header_bottom} 行（{rd.header_bottom - rd.header_top + 1} 行表头，合并的上层列名在前）"
+        out.append(f"  指标表头：{band}")
+        out.append("  各列：")
+        taken = {c.role: c.col for c in rd.columns if c.used}
+        for c in rd.columns:
+            if c.used:
+                what = ROLE_TEXT.get(c.role, c.role)
+            elif c.role:
+                what = f"未使用（与第 {col_letter(taken[c.role])} 列重复）" if c.role in taken else "未使用"
+            else:
+                what = "未识别，未使用"
+            out.append(f"    {col_letter(c.col)} 列 {c.path} → {what}")
+    if rd.budget_header is not None:
+        unit = rd.budget_unit or "未写明（按万元）"
+        out.append(f"  预算执行：表头第 {rd.budget_header} 行，金额单位 {unit}")
+        for r in rd.budget_rows:
+            out.append(f"    第 {r.row} 行 {r.label}" + (f" → {r.why}" if r.why else ""))
+    else:
+        out.append("  预算执行：未找到预算执行（项目资金）表头")
+    indicators = [r for r in rd.rows if r.kind == "指标"]
+    out.append(f"  指标行（{len(indicators)} 行）：")
+    for r in indicators:
+        out.append(f"    第 {r.row} 行 {r.label}")
+    others = [r for r in rd.rows if r.kind != "指标"]
+    if others:
+        out.append(f"  未作为指标的行（{len(others)} 行）：")
+        for r in others:
+            label = f"“{r.label}” " if r.label else ""
+            out.append(f"    第 {r.row} 行 {label}{r.kind}：{r.why}")
+    if inp.declared_total_row is not None:
+        parts = []
+        if inp.declared_total_weight is not None:
+            parts.append(f"分值 {inp.declared_total_weight:g}")
+        if inp.declared_total_score is not None:
+            parts.append(f"得分 {inp.declared_total_score:g}")
+        if inp.declared_grade:
+            parts.append(f"等级 {inp.declared_grade}")
+        out.append(f"  总分行：第 {inp.declared_total_row} 行" + (f"，{'，'.join(parts)}" if parts else "，未读到数字"))
+    return out

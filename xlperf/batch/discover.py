@@ -13,8 +13,12 @@ from xlperf.core.errors import InputError
 from xlperf.core.filenames import FolderNames
 from xlperf.ooxml.files import os_error_text
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-OLD_WORKBOOK_SUFFIXES = (".xls", ".xlsb", ".et")  # workbooks a unit sent, in a format we do not read
+# .xls/.ods are a unit's own forms (older Excel, WPS, LibreOffice): read by the form reader, as
+# check and report read them
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# a Word annex table is read when named on its own; in a folder, Word files are mostly reports
+WORD_FORM_SUFFIXES = (".docx",)
+OLD_WORKBOOK_SUFFIXES = (".xlsb", ".et")  # workbooks a unit sent, in a format we do not read
 REPORT_SUFFIX = "-自评报告"
 REPORT_EXTS = (".docx", ".pdf", ".md")  # every report a batch writes
 
@@ -143,7 +147,7 @@ class _Finder:
             found.skipped.append(Skipped(p, SKIP_LOCK))
         elif _is_hidden(p):
             found.skipped.append(Skipped(p, SKIP_HIDDEN))
-        elif suffix in WORKBOOK_SUFFIXES:
+        elif suffix in WORKBOOK_SUFFIXES or (explicit and suffix in WORD_FORM_SUFFIXES):
             found.workbooks.append(p)
         elif suffix in OLD_WORKBOOK_SUFFIXES:
             found.old_format.append(p)

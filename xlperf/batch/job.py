@@ -61,7 +61,8 @@ def load_workbook_evaluation(path: str | Path):
     """:func:`xlperf.api.load_evaluation` without the sheets nothing reads (UNREAD_SHEETS).
 
     Same reader, same scoring, same (evaluation, sheet names, grids), from one opening of the
-    file. Should the indicator table sit on one of those sheets after all (a foreign workbook),
+    file. A unit's own form (.xls/.ods, or an .xlsx that is not our template) goes through
+    load_evaluation itself, the one loader check and report use. Should the indicator table sit on one of those sheets after all (a foreign workbook),
     it falls back to reading everything.
     """
     from xlperf import ooxml as xlsx
@@ -69,10 +70,14 @@ def load_workbook_evaluation(path: str | Path):
     from xlperf.forms.template import read_workbook
     from xlperf.core.scoring import evaluate
 
+    from xlperf.forms.kind import is_template, needs_form_reader
+
     p = Path(path)
-    if not p.is_file():
-        return load_evaluation(p)  # its own Chinese errors for a missing file or a folder
+    if not p.is_file() or needs_form_reader(p):
+        return load_evaluation(p)  # its own Chinese errors for a missing file; a unit's .xls/.ods form
     names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)
+    if not is_template(names):
+        return load_evaluation(p)  # a unit's one-sheet form: read exactly as check and report read it
     try:
         return evaluate(read_workbook(names, grids, source=p.name)), names, grids
     except InputError:

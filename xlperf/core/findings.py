@@ -40,7 +40,7 @@ _RULES = (
     Rule("E102", "错误", "R1", "小计与明细不符", "“{label}”标注小计 {declared} 分，其下三级指标分值合计为 {actual} 分"),
     Rule("W103", "警告", "R1", "一级指标分值结构非默认", "一级指标分值为 {actual}，原则上为 预算执行10、产出50、效益30、满意度10"),
     Rule("E104", "错误", "R1", "分值无效", "分值“{value}”{problem}"),
-    Rule("E105", "错误", "R1", "声明的总分与计算不符", "表中合计行写明总分 {declared}，按各行得分计算为 {computed}", withholds=True),
+    Rule("E105", "错误", "R1", "声明的总分与计算不符", "表中合计行写明总分 {declared}，{detail}", withholds=True),
     Rule("E106", "错误", "R1", "缺少分值", "三级指标“{name}”未填写分值，总分待定"),
     Rule("W107", "警告", "R1", "声明的分值合计与计算不符", "表中合计行写明分值 {declared}，各行分值合计为 {computed}"),
     # R2 budget
@@ -53,6 +53,7 @@ _RULES = (
     Rule("E207", "错误", "R2", "金额无效", "{field}“{value}”{problem}"),
     # W208 (a blank budget scored 0) is retired: a blank amount the score needs is E213 and withholds the total
     Rule("I209", "提示", "R2", "预算执行已在指标表中评分", "绩效指标表已有“{name}”行，预算执行表的分值不再重复计入"),
+    Rule("E214", "错误", "R2", "预算执行得分与规则不符", "预算执行得分填写为 {stated}，按执行率 {rate} 计算应为 {computed}（分值 {weight} × 执行率）：得分与金额不一致，总分待定。请核对全年预算数、全年执行数，或把得分改为 {computed}", withholds=True),
     Rule("W210", "警告", "R2", "全年预算数未填", "全年预算数为 {full}，年初预算数却为 {initial}：请填写调整后的全年预算数"),
     # values and scoring
     Rule("E301", "错误", "R3", "缺少实际完成值", "三级指标“{name}”未填写实际完成值{effect}"),

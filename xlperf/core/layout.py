@@ -356,6 +356,14 @@ FORM_BUDGET_HEADERS = {
     "执行数": "全年执行数",
     "实际执行数": "全年执行数",
     "全年执行数B": "全年执行数",
+    "预算数": "全年预算数",
+    "全年预算金额": "全年预算数",
+    "调整预算数": "全年预算数",
+    "执行金额": "全年执行数",
+    "全年执行金额": "全年执行数",
+    "实际支出数": "全年执行数",
+    "实际支出": "全年执行数",
+    "全年实际支出": "全年执行数",
     "实际到位数": "实际到位数",
     "到位数": "实际到位数",
     "分值": "分值",
@@ -415,7 +423,34 @@ FORM_DIRECTIONS = {
     "定量指标": "",
     "时效": "时效",
     "等于": "=",
+    # 云南 and others print the comparison itself in 指标性质
+    "≥": "≥", "≧": "≥", ">=": "≥", ">": "≥", "大于等于": "≥", "不低于": "≥",
+    "≤": "≤", "≦": "≤", "<=": "≤", "<": "≤", "小于等于": "≤", "不高于": "≤",
+    "=": "=", "═": "=", "〓": "=", "等于等于": "=",
 }
+# header texts below a parent that name nothing alone: the parent says what they are
+FORM_GENERIC_NAMES = ("指标内容", "内容", "指标名称", "名称", "具体指标", "指标")
+FORM_GENERIC_VALUES = ("指标值", "值", "数值", "目标", "数量")
+# columns real forms carry beside the indicator columns: known, shown, never a target or actual
+FORM_EXTRA_COLUMNS = {
+    "指标值说明": "指标值说明",
+    "指标说明": "指标值说明",
+    "指标解释": "指标值说明",
+    "评分标准": "评分标准",
+    "评扣分标准": "评分标准",
+    "扣分标准": "评分标准",
+    "评分细则": "评分标准",
+    "评分依据": "评分标准",
+    "计分方法": "评分标准",
+    "评分方法": "评分标准",
+    "备注": "备注",
+    "说明": "备注",
+    "序号": "序号",
+    "等级": "等级",
+    "评价等级": "等级",
+    "自评等级": "等级",
+}
+FORM_GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "较差")
 # a row whose label is one of these is the declared total, never an indicator
 FORM_TOTAL_LABELS = ("总分", "合计", "总计", "得分合计", "总得分", "合计得分", "分值合计", "综合得分", "自评总分", "自评得分合计", "总分值")
 # rows below the table that are text, never indicators (matched at the start of the label)
@@ -423,6 +458,7 @@ FORM_TEXT_ROWS = (
     "评价结论", "总体评价", "自评结论", "存在问题", "存在的问题", "主要问题", "改进措施", "整改措施", "改进意见", "意见建议",
     "填表人", "负责人", "项目负责人", "财务负责人", "单位负责人", "审核人", "复核人", "联系人", "联系电话",
     "日期", "填报日期", "填表日期", "签字", "盖章", "单位盖章", "单位（盖章）", "备注", "说明", "注", "注：",
+    "其他需要说明事项", "其他需要说明的事项", "其他说明事项", "其他说明", "需要说明的事项",
 )
 # text rows carried into the project information: label start -> attribute
 FORM_TEXT_INFO = {"存在问题": "problems", "存在的问题": "problems", "主要问题": "problems", "改进措施": "measures", "整改措施": "measures", "改进意见": "measures"}

@@ -136,6 +136,7 @@ class BudgetLine:
     stated_arrival_rate: float | None = None  # as a fraction
     stated_execution_rate: float | None = None  # as a fraction
     weight: float | None = None
+    stated_score: float | None = None  # the 得分 a unit's own form prints (a manual score)
     reason: str = ""
 
     @property
@@ -201,6 +202,41 @@ class SubtotalDeclaration:
 
 
 @dataclass(kw_only=True)
+class ColumnReading:
+    """How a form reader took one column of a header band."""
+
+    col: int  # 1-based
+    path: str  # the header texts from the top of the band down, joined by "/"
+    role: str  # canonical name (三级指标, 年度指标值 …), an extra column (指标值说明 …), or ""
+    used: bool = True  # False: a repeat of a column already taken, or a column nothing reads
+
+
+@dataclass(kw_only=True)
+class RowReading:
+    """How a form reader took one row below (or above) a header band."""
+
+    row: int  # 1-based
+    kind: str  # 指标 / 合计 / 占位 / 标题 / 表头 / 文字 / 预算 / 无法归属
+    label: str = ""
+    why: str = ""
+
+
+@dataclass(kw_only=True)
+class TableReading:
+    """What a form reader took as what on one table: for ``check --explain`` and import's summary."""
+
+    sheet: str
+    header_top: int | None = None
+    header_bottom: int | None = None
+    columns: list[ColumnReading] = field(default_factory=list)
+    rows: list[RowReading] = field(default_factory=list)
+    budget_header: int | None = None
+    budget_unit: str = ""
+    budget_rows: list[RowReading] = field(default_factory=list)
+    info: dict[str, str] = field(default_factory=dict)  # label -> where it was found
+
+
+@dataclass(kw_only=True)
 class SelfEvaluation:
     """Everything a workbook says, as read from it."""
 
@@ -215,7 +251,9 @@ class SelfEvaluation:
     declared_total_weight: float | None = None
     declared_total_score: float | None = None
     declared_total_row: int | None = None
+    declared_grade: str = ""  # a grade printed in the 总分 row of a unit's form
     read_findings: list[Finding] = field(default_factory=list)
+    reading: TableReading | None = None  # a unit's form only: how its table was read
 
 
 @dataclass(kw_only=True)

@@ -594,11 +594,30 @@ def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: 
     sheet = inp.indicator_sheet
     pending = any(r.pending for r in results) or bool(out.withheld)
     if not pending and inp.declared_total_score is not None and abs(inp.declared_total_score - total) > 0.005:
-        out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, computed=total)
+        own = _own_sum(inp)
+        if own is not None and abs(own - total) > 0.005:
+            detail = f"单位各行得分相加为 {V.format_number(own, 2)}，按规则计算为 {V.format_number(total, 2)}"
+        else:
+            detail = f"按各行得分计算为 {V.format_number(total, 2)}"
+        out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, detail=detail)
     declared_w = inp.declared_total_weight
     if declared_w is not None and all(abs(declared_w - x) > WEIGHT_TOLERANCE for x in (total_weight, indicator_weight)):
         # a 合计 row may cover the indicator rows only, or the budget too
         out.add("W107", sheet, inp.declared_total_row, col("分值"), declared=declared_w, computed=total_weight)
+
+
+def _own_sum(inp: SelfEvaluation) -> float | None:
+    """The sum of the scores the unit itself printed (budget and every indicator), or None when a
+    row has none."""
+    scores = [i.manual_score for i in inp.indicators]
+    if not scores or any(s is None for s in scores):
+        return None
+    total = inp.budget.total if inp.budget.present else None
+    if total is not None and (total.weight or 0) > 0:
+        if total.stated_score is None:
+            return None
+        scores.append(total.stated_score)
+    return V.round_half_up(V.exact_sum(scores), 2)
 
 
 def _row_hints(out: "_Collector", sheet: str, results: list[IndicatorResult]) -> None:
@@ -825,6 +844,8 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
         res.score = None  # 待定: an amount the score needs is blank or unreadable
     else:
         res.score = _budget_score(budget, total, res, weight, out)
+        if total.stated_score is not None and weight > 0 and not budget_owned(budget):
+            _check_stated_budget_score(budget, total, res, weight, out)
     _check_stated_rates(budget, out)
     _check_budget_parts(budget, out)
     return res
@@ -839,6 +860,17 @@ def _budget_readable(budget: Budget, total: BudgetLine, out: _Collector) -> bool
         missing = ("E213", {"source": total.source, "field": header})
         ok = out.needed(value is not None, sheet, total.row, c.get(header), missing) and ok
     return ok
+
+
+def _check_stated_budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: float, out: _Collector) -> None:
+    """A unit's form prints its own budget 得分. R2 leaves no room for judgement (W × min(执行率,
+    100%)), so a printed score that differs means the score or the amounts are wrong, and which
+    one cannot be told: the total is withheld (E214) with both numbers named at the 得分 cell."""
+    stated = total.stated_score
+    assert stated is not None
+    if abs(stated - res.score) > 0.005:
+        rate = V.format_rate(res.execution_rate) if res.execution_rate is not None else "（无法计算）"
+        out.add("E214", budget.sheet, total.row, budget.columns.get("得分"), stated=stated, computed=res.score, rate=rate, weight=weight)
 
 
 def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector, total: BudgetLine | None = None) -> dict:

@@ -188,6 +188,7 @@ def _normalize(value: str) -> str:
         .replace("≦", "≤")
         .replace("⩾", "≥")
         .replace("⩽", "≤")
+        .replace("═", "=")
         .replace("％", "%")
         .replace("，", ",")
         .replace("\u3000", " ")

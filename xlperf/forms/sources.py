@@ -149,4 +149,10 @@ def _calamine_tables(p: Path) -> list[Table]:
             raise
         what = "旧版 Excel 工作簿（.xls）" if p.suffix.lower() == ".xls" else "OpenDocument 表格（.ods）"
         raise InputError(f"无法读取这个{what}，文件可能已损坏或不是表格。请用 Excel/WPS 打开后另存为 .xlsx 再试", path=p, code=E_FORM_UNREADABLE) from exc
+    if not ole and not any(t.merges for t in tables):  # calamine gives no merged cells for .ods
+        from xlperf.forms.ods_merges import ods_merges
+
+        spans = ods_merges(data)
+        for t in tables:
+            t.merges = spans.get(t.name, [])
     return tables
