@@ -412,21 +412,19 @@ FORM_INDICATOR_SYNONYMS = {
     "分值D": "分值",
 }
 FORM_INDICATOR_HEADERS = INDICATOR_HEADERS + ("度量单位",)
+# 指标性质 / 指标方向 of a form: every word our own 指标方向 column takes, and what forms print there
 FORM_DIRECTIONS = {
-    "正向": "≥",
+    **{d: d for d in DIRECTIONS},
+    **DIRECTION_SYNONYMS,
     "正向指标": "≥",
-    "反向": "≤",
     "反向指标": "≤",
     "定性": "定性",
-    "定性指标": "定性",
     "定量": "",
     "定量指标": "",
-    "时效": "时效",
-    "等于": "=",
     # 云南 and others print the comparison itself in 指标性质
-    "≥": "≥", "≧": "≥", ">=": "≥", ">": "≥", "大于等于": "≥", "不低于": "≥",
-    "≤": "≤", "≦": "≤", "<=": "≤", "<": "≤", "小于等于": "≤", "不高于": "≤",
-    "=": "=", "═": "=", "〓": "=", "等于等于": "=",
+    "≧": "≥", "大于等于": "≥", "不低于": "≥",
+    "≦": "≤", "小于等于": "≤", "不高于": "≤",
+    "═": "=", "〓": "=", "等于等于": "=",
 }
 # header texts below a parent that name nothing alone: the parent says what they are
 FORM_GENERIC_NAMES = ("指标内容", "内容", "指标名称", "名称", "具体指标", "指标")
