@@ -184,6 +184,31 @@ def test_an_extension_that_disagrees_with_the_format_is_refused(tmp_path, book, 
     assert sorted(tmp_path.rglob("*")) == before  # nothing written under a wrong name
 
 
+@pytest.mark.parametrize(
+    "command, bad",
+    [(c, b) for c in ("report", "import", "calc") for b in ("missing", "text", "folder") if (c, b) != ("import", "folder")],
+)  # import reads a folder of forms
+def test_a_failed_input_leaves_no_output_folder_behind(tmp_path, command, bad):
+    src = tmp_path / "输入.xlsx"
+    if bad == "text":
+        src.write_text("这不是工作簿\n", encoding="utf-8")
+    elif bad == "folder":
+        src.mkdir()
+    for out in (tmp_path / "新文件夹", tmp_path / "外层" / "内层"):
+        res = invoke(command, src, "-o", f"{out}/")
+        assert res.exit_code != 0, res.output
+        assert "Traceback" not in res.output
+        assert not out.exists() and not (tmp_path / "外层").exists(), res.output
+
+
+def test_a_new_nested_output_folder_is_made_at_the_write(tmp_path, book):
+    res = invoke("report", book, "--format", "md", "-o", f"{tmp_path}/甲/乙/")
+    assert res.exit_code in (0, 1), res.output
+    assert (tmp_path / "甲" / "乙" / "示例-自评报告.md").is_file()
+    res = invoke("import", book, "-o", f"{tmp_path}/丙/")  # our own workbook: nothing to import, so no folder
+    assert res.exit_code != 0 and not (tmp_path / "丙").exists(), res.output
+
+
 def test_a_file_that_exists_exits_2_not_3(tmp_path):
     p = tmp_path / "a.xlsx"
     assert invoke("new", p).exit_code == 0
