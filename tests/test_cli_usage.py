@@ -209,6 +209,25 @@ def test_a_new_nested_output_folder_is_made_at_the_write(tmp_path, book):
     assert res.exit_code != 0 and not (tmp_path / "丙").exists(), res.output
 
 
+@pytest.mark.parametrize("name", ["名.xlsx", "汇总.CSV", "报告.docx", "r.pdf", "说明.md", "页.html"])
+def test_batch_refuses_a_new_file_name_as_its_output_folder(tmp_path, book, name):
+    before = sorted(tmp_path.rglob("*"))
+    res = invoke("batch", book, "-o", tmp_path / name, "-j", "1")
+    assert res.exit_code == 2, res.output
+    assert "文件夹" in res.output and f"“{Path(name).stem}/”" in res.output and "Traceback" not in res.output
+    assert sorted(tmp_path.rglob("*")) == before  # no folder named like a file
+
+
+@pytest.mark.parametrize("how", ["slash", "existing"])
+def test_batch_takes_a_folder_named_like_a_file_when_it_says_so(tmp_path, book, how):
+    out = tmp_path / "名.xlsx"
+    if how == "existing":
+        out.mkdir()
+    res = invoke("batch", book, "-o", f"{out}/" if how == "slash" else out, "-j", "1", "--format", "md", "-q")
+    assert res.exit_code in (0, 1), res.output
+    assert (out / "汇总表.xlsx").is_file() and (out / "示例-自评报告.md").is_file()
+
+
 def test_a_file_that_exists_exits_2_not_3(tmp_path):
     p = tmp_path / "a.xlsx"
     assert invoke("new", p).exit_code == 0

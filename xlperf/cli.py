@@ -525,14 +525,14 @@ def _print_errors(errors) -> None:
 
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, metavar="输入…")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path, readable=False), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(readable=False), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
 @click.option("--format", "fmt", metavar="格式", default="docx", show_default=True, help="报告格式，逗号分隔：docx、pdf、md。")
 @click.option("-j", "--jobs", type=IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 表示在本进程中逐个处理。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过内容和选项都未变、报告仍在的工作簿）。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度，只输出最后的汇总。")
 @click.option("--csv", "csv_out", is_flag=True, help="另外输出 汇总表.csv（UTF-8，Excel 可直接打开）。")
 @click.option("--style", metavar="样式", default=None, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南；默认按各工作簿“项目信息”中的报告样式。")
-def batch_command(inputs: tuple[str, ...], outdir: Path, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None) -> None:
+def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None) -> None:
     """批量校验多个自评表，每个工作簿生成一份自评报告，并生成 汇总表.xlsx。
 
     \b
