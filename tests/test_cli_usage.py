@@ -450,3 +450,64 @@ def test_the_readme_states_these_exit_codes():
     para = next(p for p in readme.split("\n\n") if p.startswith("**退出码**"))
     assert "0 没有错误" in para and "1 工作簿中有“错误”级别的问题或总分待定" in para
     assert "2 输入或参数无法使用" in para and "输出文件已存在而未加 `--force`" in para and "3 环境问题" in para
+
+
+# --- Chinese line breaking in help pages --------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from xlperf.cli import CLOSING, OPENING, _columns, _wrap_wide  # noqa: E402
+
+
+def help_pages(width):
+    for path in command_paths():
+        res = CliRunner().invoke(cli, [*path, "--help"], terminal_width=width, max_content_width=width)
+        assert res.exit_code == 0, res.output
+        yield " ".join(path), res.output
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_no_help_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(width):
+    bad = []
+    pages = 0
+    for name, text in help_pages(width):
+        pages += 1
+        for line in text.splitlines():
+            body = line.strip()
+            if body and (body[0] in CLOSING or body[-1] in OPENING):
+                bad.append((name, line))
+    assert pages >= 10
+    assert bad == []
+
+
+def test_the_top_help_at_80_columns_keeps_words_and_punctuation_together():
+    text = dict(help_pages(80))[""]
+    lines = [line.strip() for line in text.splitlines()]
+    assert not any(line.startswith(("）", "。")) for line in lines)
+    assert "稿。" in lines or any(line.endswith("草稿。") for line in lines)  # 。 took 稿 down with it
+    assert all(_columns(line) <= 80 for line in text.splitlines())
+
+
+TEXT = st.lists(
+    st.sampled_from(list("自评表报告得分总等级预算执行") + list("（）「」、。，；：？！…—“”") + ["xlsx", "2025", "a.b", "(1)"]),
+    min_size=1,
+    max_size=80,
+).map("".join)  # a Chinese paragraph: no spaces, so the only breaks are the wrapper's own
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, width=st.integers(min_value=16, max_value=100))
+def test_the_wrap_keeps_every_character_and_breaks_only_where_chinese_allows(text, width):
+    from hypothesis import assume
+
+    from xlperf.cli import _break_chunks
+
+    assume(all(_columns(piece) <= width for piece in _break_chunks(text)))  # else a piece must be cut anywhere
+    lines = _wrap_wide(text, width).split("\n")
+    assert "".join(lines) == text  # nothing lost, nothing added
+    assert all(_columns(line) <= width for line in lines)
+    assert not any(line[0] in CLOSING for line in lines[1:]), lines
+    assert not any(line[-1] in OPENING for line in lines[:-1]), lines
+    # greedy: the next line's first piece would not have fitted on the line before
+    for before, after in zip(lines, lines[1:]):
+        assert _columns(before) + _columns(_break_chunks(after)[0]) > width, (before, after)

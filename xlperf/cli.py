@@ -11,6 +11,7 @@ without --force); 3 the environment (output folder, locked file, missing program
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -125,12 +126,66 @@ def _columns(text: str) -> int:
     return len(text) + sum(1 for c in text if c >= "\u1100" and unicodedata.east_asian_width(c) in "WF")
 
 
+# Chinese line breaking (禁则): a line never starts with a closing mark nor ends with an opening
+# one. click's wrapper breaks only at spaces, and inside a long word anywhere; Chinese has no
+# spaces, so the wrapper below offers a break between any two characters except at these marks.
+CLOSING = frozenset("）」』】〕》〉〗〙〛］｝、。，．；：？！…—～”’·%)]},.;:!?")
+OPENING = frozenset("（「『【〔《〈〖〘〚［｛“‘([{")
+
+
+def _wide(c: str) -> bool:
+    import unicodedata
+
+    return c >= "\u1100" and unicodedata.east_asian_width(c) in "WF"
+
+
+def _break_chunks(chunk: str) -> list[str]:
+    """``chunk`` (a run without spaces) cut where a line may break: between two characters of
+    which one is wide, ASCII runs kept whole, a closing mark kept with what precedes it and an
+    opening mark with what follows."""
+    pieces: list[str] = []
+    for c in chunk:
+        glue = pieces and (
+            c in CLOSING  # never starts a line: the character before it goes down with it
+            or pieces[-1][-1] in OPENING  # never ends a line
+            or not (_wide(c) or _wide(pieces[-1][-1]))  # inside an ASCII run
+        )
+        if glue:
+            pieces[-1] += c
+        else:
+            pieces.append(c)
+    return pieces
+
+
+@functools.cache
+def _wrapper_class():
+    """click's TextWrapper, breaking Chinese text by :func:`_break_chunks` (built at the first
+    help page, from click's own class: ``import xlperf.cli`` does not load the wrapper)."""
+    from click._textwrap import TextWrapper
+
+    class CJKWrapper(TextWrapper):
+        def _split(self, text: str) -> list[str]:
+            chunks = super()._split(text)
+            out: list[str] = []
+            for chunk in chunks:
+                if chunk.isspace() or not any(_wide(c) for c in chunk):
+                    out.append(chunk)
+                else:
+                    out.extend(_break_chunks(chunk))
+            return out
+
+    return CJKWrapper
+
+
 def _wrap_wide(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "", preserve_paragraphs: bool = False) -> str:
-    """click's wrap_text, given a width in characters that fits ``width`` columns of this text."""
-    body = text.strip()
-    wide = _columns(body) - len(body)
-    chars = width if not body or not wide else max(20, int(width * len(body) / _columns(body)))
-    return _CLICK_WRAP(text, chars, initial_indent, subsequent_indent, preserve_paragraphs)
+    """click's wrap_text, measuring in terminal columns and breaking Chinese by its rules."""
+    import click._textwrap
+
+    # wrap_text builds click._textwrap.TextWrapper, which measures with that module's term_len
+    wrapper = _wrapper_class()
+    click._textwrap.term_len = _columns  # type: ignore[attr-defined]
+    click._textwrap.TextWrapper = wrapper  # type: ignore[attr-defined,misc]
+    return _CLICK_WRAP(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
 
 
 _speak_chinese()
