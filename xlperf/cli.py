@@ -416,9 +416,10 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None, explain: b
 def import_command(src: Path, out: str | None, style: str | None, list_only: bool, table: int | None, force: bool) -> None:
     """把单位原有的自评表（全国或各省表样；.xlsx/.xls/.ods 或 Word 附件表）导入为 xlperf 自评表。
 
-    \b
-    项目信息、预算执行、指标（指标值、实际完成值、单位自评得分、原因）和年度总体目标全部带入；
-    导入后可直接 calc、report。原表为文件夹时导入其中每个文件（每张自评表一个工作簿）。
+    项目信息、预算执行、指标（指标值、实际完成值、单位自评得分、原因）和年度总体目标全部带入；导入后可直接 calc、report。
+
+    原表为文件夹时导入其中每个文件（每张自评表一个工作簿）。
+
     \b
     示例：
       xlperf import 2024自评表.xls -o 2024自评.xlsx
@@ -517,9 +518,10 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
 def report_command(file: Path, out: str | None, fmt: str | None, style: str | None, template: Path | None, table: int | None, strict: bool, public: bool, projects: Path | None) -> None:
     """根据自评表生成自评报告（Word / PDF / Markdown / HTML）。
 
-    \b
     报告中的得分、金额、执行率均取自工作簿；“自评报告”工作表中填写的“定稿”优先于自动生成的文字。
+
     工作簿有“错误”级问题或总分待定时仍生成报告（草稿，退出码 1）；加 --strict 则有“错误”级问题时不生成。
+
     \b
     示例：
       xlperf report 2025自评.xlsx
@@ -527,6 +529,7 @@ def report_command(file: Path, out: str | None, fmt: str | None, style: str | No
       xlperf report 2025自评.xlsx --style 四川 --template 我局模板.docx
       xlperf report 部门整体支出自评表.xlsx --projects 各项目自评表/
       xlperf report 2025自评.xlsx --public -o 公示/
+
     报告有待完善事项（工作簿错误、待定得分、未填写的内容）时，标题标为“草稿”，文末列出待完善事项。
     """
     if projects is not None:
@@ -594,8 +597,11 @@ def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | No
     输入可以是文件、文件夹（含子文件夹）或通配符，例如：
       xlperf batch 2025自评/ -o 报告/
       xlperf batch "各单位/*.xlsx" -o 报告/ --format docx,pdf --csv
+
     Excel/WPS 锁文件（~$开头）、隐藏文件和非工作簿自动跳过；.xls 文件列为失败（请另存为 .xlsx）。
+
     再次运行时，内容和选项都未变且报告仍在的工作簿直接沿用上次结果；--force 全部重做。
+
     退出码：0 全部成功且无错误；1 有工作簿存在“错误”级问题、处理失败或 PDF 未生成。
     """
     from xlperf.batch.run import run_batch
