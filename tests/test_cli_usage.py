@@ -184,6 +184,50 @@ def test_an_extension_that_disagrees_with_the_format_is_refused(tmp_path, book, 
     assert sorted(tmp_path.rglob("*")) == before  # nothing written under a wrong name
 
 
+@pytest.mark.parametrize(
+    "command, bad",
+    [(c, b) for c in ("report", "import", "calc") for b in ("missing", "text", "folder") if (c, b) != ("import", "folder")],
+)  # import reads a folder of forms
+def test_a_failed_input_leaves_no_output_folder_behind(tmp_path, command, bad):
+    src = tmp_path / "输入.xlsx"
+    if bad == "text":
+        src.write_text("这不是工作簿\n", encoding="utf-8")
+    elif bad == "folder":
+        src.mkdir()
+    for out in (tmp_path / "新文件夹", tmp_path / "外层" / "内层"):
+        res = invoke(command, src, "-o", f"{out}/")
+        assert res.exit_code != 0, res.output
+        assert "Traceback" not in res.output
+        assert not out.exists() and not (tmp_path / "外层").exists(), res.output
+
+
+def test_a_new_nested_output_folder_is_made_at_the_write(tmp_path, book):
+    res = invoke("report", book, "--format", "md", "-o", f"{tmp_path}/甲/乙/")
+    assert res.exit_code in (0, 1), res.output
+    assert (tmp_path / "甲" / "乙" / "示例-自评报告.md").is_file()
+    res = invoke("import", book, "-o", f"{tmp_path}/丙/")  # our own workbook: nothing to import, so no folder
+    assert res.exit_code != 0 and not (tmp_path / "丙").exists(), res.output
+
+
+@pytest.mark.parametrize("name", ["名.xlsx", "汇总.CSV", "报告.docx", "r.pdf", "说明.md", "页.html"])
+def test_batch_refuses_a_new_file_name_as_its_output_folder(tmp_path, book, name):
+    before = sorted(tmp_path.rglob("*"))
+    res = invoke("batch", book, "-o", tmp_path / name, "-j", "1")
+    assert res.exit_code == 2, res.output
+    assert "文件夹" in res.output and f"“{Path(name).stem}/”" in res.output and "Traceback" not in res.output
+    assert sorted(tmp_path.rglob("*")) == before  # no folder named like a file
+
+
+@pytest.mark.parametrize("how", ["slash", "existing"])
+def test_batch_takes_a_folder_named_like_a_file_when_it_says_so(tmp_path, book, how):
+    out = tmp_path / "名.xlsx"
+    if how == "existing":
+        out.mkdir()
+    res = invoke("batch", book, "-o", f"{out}/" if how == "slash" else out, "-j", "1", "--format", "md", "-q")
+    assert res.exit_code in (0, 1), res.output
+    assert (out / "汇总表.xlsx").is_file() and (out / "示例-自评报告.md").is_file()
+
+
 def test_a_file_that_exists_exits_2_not_3(tmp_path):
     p = tmp_path / "a.xlsx"
     assert invoke("new", p).exit_code == 0
@@ -406,3 +450,66 @@ def test_the_readme_states_these_exit_codes():
     para = next(p for p in readme.split("\n\n") if p.startswith("**退出码**"))
     assert "0 没有错误" in para and "1 工作簿中有“错误”级别的问题或总分待定" in para
     assert "2 输入或参数无法使用" in para and "输出文件已存在而未加 `--force`" in para and "3 环境问题" in para
+
+
+# --- Chinese line breaking in help pages --------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from xlperf.cli import CLOSING, OPENING, _columns, _wrap_wide  # noqa: E402
+
+
+def help_pages(width):
+    for path in command_paths():
+        res = CliRunner().invoke(cli, [*path, "--help"], terminal_width=width, max_content_width=width)
+        assert res.exit_code == 0, res.output
+        yield " ".join(path), res.output
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_no_help_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(width):
+    bad = []
+    pages = 0
+    for name, text in help_pages(width):
+        pages += 1
+        for line in text.splitlines():
+            body = line.strip()
+            if body and (body[0] in CLOSING or body[-1] in OPENING):
+                bad.append((name, line))
+            if width >= 80 and _columns(line) > width:  # at 60 only an example command line may not fit
+                bad.append((name, line))
+    assert pages >= 10
+    assert bad == []
+
+
+def test_the_top_help_at_80_columns_keeps_words_and_punctuation_together():
+    text = dict(help_pages(80))[""]
+    lines = [line.strip() for line in text.splitlines()]
+    assert not any(line.startswith(("）", "。")) for line in lines)
+    assert "稿。" in lines or any(line.endswith("草稿。") for line in lines)  # 。 took 稿 down with it
+    assert all(_columns(line) <= 80 for line in text.splitlines())
+
+
+TEXT = st.lists(
+    st.sampled_from(list("自评表报告得分总等级预算执行") + list("（）「」、。，；：？！…—“”") + ["xlsx", "2025", "a.b", "(1)"]),
+    min_size=1,
+    max_size=80,
+).map("".join)  # a Chinese paragraph: no spaces, so the only breaks are the wrapper's own
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, width=st.integers(min_value=16, max_value=100))
+def test_the_wrap_keeps_every_character_and_breaks_only_where_chinese_allows(text, width):
+    from hypothesis import assume
+
+    from xlperf.cli import _break_chunks
+
+    assume(all(_columns(piece) <= width for piece in _break_chunks(text)))  # else a piece must be cut anywhere
+    lines = _wrap_wide(text, width).split("\n")
+    assert "".join(lines) == text  # nothing lost, nothing added
+    assert all(_columns(line) <= width for line in lines)
+    assert not any(line[0] in CLOSING for line in lines[1:]), lines
+    assert not any(line[-1] in OPENING for line in lines[:-1]), lines
+    # greedy: the next line's first piece would not have fitted on the line before
+    for before, after in zip(lines, lines[1:]):
+        assert _columns(before) + _columns(_break_chunks(after)[0]) > width, (before, after)

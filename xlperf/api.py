@@ -61,7 +61,9 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     require_file(p)
     target = calc_output(p, out)
     if out is not None and os.path.realpath(target) != os.path.realpath(p):  # resolve() raises on a symlink loop
-        if not target.parent.exists():
+        from xlperf.ooxml.files import folder_ready
+
+        if not folder_ready(target.parent):
             raise OutputError(f"输出文件夹不存在：{target.parent.absolute()}", path=target, code="X102")
     lock = excel_lock_file(target)
     if lock is not None and target.exists():
@@ -120,13 +122,13 @@ def new_workbook(
 
 def _new_target(path: str | os.PathLike[str], force: bool, default_name: str = "绩效自评表.xlsx") -> Path:
     """The new workbook's path: ``path`` itself (.xlsx added when it has no extension), or
-    ``default_name`` inside it when it names a folder (created when missing)."""
-    from xlperf.ooxml.files import output_path
+    ``default_name`` inside it when it names a folder (created at the write when missing)."""
+    from xlperf.ooxml.files import folder_ready, output_path
 
     p = output_path(path, default_name, (".xlsx", ".xlsm"), what="新建的工作簿")
     if p.exists() and not force:
         raise OutputExists("文件已存在；如要覆盖请加 --force", path=p)
-    if not p.parent.exists():
+    if not folder_ready(p.parent):
         raise OutputError(f"输出文件夹不存在：{p.parent.absolute()}", path=p, code="X102")
     return p
 
@@ -269,7 +271,7 @@ def _import_target(src: Path, out: str | os.PathLike[str] | None, inp, table_nam
         stem += "-" + clean_name(inp.info.name)[:40]
     if out is not None and not names_folder(out):
         return output_path(out, f"{stem}-导入.xlsx", (".xlsx", ".xlsm"), what="新自评表")
-    # a folder -o is created when missing (output_path with an empty name returns the folder itself)
+    # a missing folder -o is created at the first write (output_path with an empty name returns the folder itself)
     folder = src.parent if out is None else output_path(out, "", (".xlsx",), what="新自评表")
     taken = names.setdefault(os.path.normcase(os.path.abspath(folder)), FolderNames(folder))
     return folder / (taken.name(stem, "-导入", (".xlsx",)) + ".xlsx")

@@ -11,6 +11,7 @@ without --force); 3 the environment (output folder, locked file, missing program
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -125,12 +126,66 @@ def _columns(text: str) -> int:
     return len(text) + sum(1 for c in text if c >= "\u1100" and unicodedata.east_asian_width(c) in "WF")
 
 
+# Chinese line breaking (禁则): a line never starts with a closing mark nor ends with an opening
+# one. click's wrapper breaks only at spaces, and inside a long word anywhere; Chinese has no
+# spaces, so the wrapper below offers a break between any two characters except at these marks.
+CLOSING = frozenset("）」』】〕》〉〗〙〛］｝、。，．；：？！…—～”’·%)]},.;:!?")
+OPENING = frozenset("（「『【〔《〈〖〘〚［｛“‘([{")
+
+
+def _wide(c: str) -> bool:
+    import unicodedata
+
+    return c >= "\u1100" and unicodedata.east_asian_width(c) in "WF"
+
+
+def _break_chunks(chunk: str) -> list[str]:
+    """``chunk`` (a run without spaces) cut where a line may break: between two characters of
+    which one is wide, ASCII runs kept whole, a closing mark kept with what precedes it and an
+    opening mark with what follows."""
+    pieces: list[str] = []
+    for c in chunk:
+        glue = pieces and (
+            c in CLOSING  # never starts a line: the character before it goes down with it
+            or pieces[-1][-1] in OPENING  # never ends a line
+            or not (_wide(c) or _wide(pieces[-1][-1]))  # inside an ASCII run
+        )
+        if glue:
+            pieces[-1] += c
+        else:
+            pieces.append(c)
+    return pieces
+
+
+@functools.cache
+def _wrapper_class():
+    """click's TextWrapper, breaking Chinese text by :func:`_break_chunks` (built at the first
+    help page, from click's own class: ``import xlperf.cli`` does not load the wrapper)."""
+    from click._textwrap import TextWrapper
+
+    class CJKWrapper(TextWrapper):
+        def _split(self, text: str) -> list[str]:
+            chunks = super()._split(text)
+            out: list[str] = []
+            for chunk in chunks:
+                if chunk.isspace() or not any(_wide(c) for c in chunk):
+                    out.append(chunk)
+                else:
+                    out.extend(_break_chunks(chunk))
+            return out
+
+    return CJKWrapper
+
+
 def _wrap_wide(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "", preserve_paragraphs: bool = False) -> str:
-    """click's wrap_text, given a width in characters that fits ``width`` columns of this text."""
-    body = text.strip()
-    wide = _columns(body) - len(body)
-    chars = width if not body or not wide else max(20, int(width * len(body) / _columns(body)))
-    return _CLICK_WRAP(text, chars, initial_indent, subsequent_indent, preserve_paragraphs)
+    """click's wrap_text, measuring in terminal columns and breaking Chinese by its rules."""
+    import click._textwrap
+
+    # wrap_text builds click._textwrap.TextWrapper, which measures with that module's term_len
+    wrapper = _wrapper_class()
+    click._textwrap.term_len = _columns  # type: ignore[attr-defined]
+    click._textwrap.TextWrapper = wrapper  # type: ignore[attr-defined,misc]
+    return _CLICK_WRAP(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
 
 
 _speak_chinese()
@@ -361,9 +416,10 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None, explain: b
 def import_command(src: Path, out: str | None, style: str | None, list_only: bool, table: int | None, force: bool) -> None:
     """把单位原有的自评表（全国或各省表样；.xlsx/.xls/.ods 或 Word 附件表）导入为 xlperf 自评表。
 
-    \b
-    项目信息、预算执行、指标（指标值、实际完成值、单位自评得分、原因）和年度总体目标全部带入；
-    导入后可直接 calc、report。原表为文件夹时导入其中每个文件（每张自评表一个工作簿）。
+    项目信息、预算执行、指标（指标值、实际完成值、单位自评得分、原因）和年度总体目标全部带入；导入后可直接 calc、report。
+
+    原表为文件夹时导入其中每个文件（每张自评表一个工作簿）。
+
     \b
     示例：
       xlperf import 2024自评表.xls -o 2024自评.xlsx
@@ -462,9 +518,10 @@ REPORT_FORMATS = ("docx", "pdf", "md", "html", "xlsx")
 def report_command(file: Path, out: str | None, fmt: str | None, style: str | None, template: Path | None, table: int | None, strict: bool, public: bool, projects: Path | None) -> None:
     """根据自评表生成自评报告（Word / PDF / Markdown / HTML）。
 
-    \b
     报告中的得分、金额、执行率均取自工作簿；“自评报告”工作表中填写的“定稿”优先于自动生成的文字。
+
     工作簿有“错误”级问题或总分待定时仍生成报告（草稿，退出码 1）；加 --strict 则有“错误”级问题时不生成。
+
     \b
     示例：
       xlperf report 2025自评.xlsx
@@ -472,6 +529,7 @@ def report_command(file: Path, out: str | None, fmt: str | None, style: str | No
       xlperf report 2025自评.xlsx --style 四川 --template 我局模板.docx
       xlperf report 部门整体支出自评表.xlsx --projects 各项目自评表/
       xlperf report 2025自评.xlsx --public -o 公示/
+
     报告有待完善事项（工作簿错误、待定得分、未填写的内容）时，标题标为“草稿”，文末列出待完善事项。
     """
     if projects is not None:
@@ -525,22 +583,25 @@ def _print_errors(errors) -> None:
 
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, metavar="输入…")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path, readable=False), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(readable=False), help="输出文件夹（报告、汇总表.xlsx）。不存在时自动创建。")
 @click.option("--format", "fmt", metavar="格式", default="docx", show_default=True, help="报告格式，逗号分隔：docx、pdf、md。")
 @click.option("-j", "--jobs", type=IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 表示在本进程中逐个处理。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过内容和选项都未变、报告仍在的工作簿）。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度，只输出最后的汇总。")
 @click.option("--csv", "csv_out", is_flag=True, help="另外输出 汇总表.csv（UTF-8，Excel 可直接打开）。")
 @click.option("--style", metavar="样式", default=None, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南；默认按各工作簿“项目信息”中的报告样式。")
-def batch_command(inputs: tuple[str, ...], outdir: Path, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None) -> None:
+def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None) -> None:
     """批量校验多个自评表，每个工作簿生成一份自评报告，并生成 汇总表.xlsx。
 
     \b
     输入可以是文件、文件夹（含子文件夹）或通配符，例如：
       xlperf batch 2025自评/ -o 报告/
       xlperf batch "各单位/*.xlsx" -o 报告/ --format docx,pdf --csv
+
     Excel/WPS 锁文件（~$开头）、隐藏文件和非工作簿自动跳过；.xls 文件列为失败（请另存为 .xlsx）。
+
     再次运行时，内容和选项都未变且报告仍在的工作簿直接沿用上次结果；--force 全部重做。
+
     退出码：0 全部成功且无错误；1 有工作簿存在“错误”级问题、处理失败或 PDF 未生成。
     """
     from xlperf.batch.run import run_batch

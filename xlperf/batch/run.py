@@ -148,6 +148,7 @@ def run_batch(
     if style is not None and style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
     out = Path(outdir)
+    _check_not_a_file_name(outdir)
     _check_depth(out)
     summary_path, csv_path = _summary_targets(out, csv)
 
@@ -206,6 +207,28 @@ def _preload_summary_writer() -> threading.Thread:
     thread = threading.Thread(target=load, name="xlperf-preload", daemon=True)
     thread.start()
     return thread
+
+
+# Extensions of files a user might name: ``-o 汇总.xlsx`` for a folder that does not exist yet
+# is a file name given by mistake, not a folder to create under that name.
+FILE_SUFFIXES = frozenset(
+    ".xlsx .xlsm .xls .et .csv .docx .doc .wps .pdf .md .markdown .html .htm .txt .json .zip".split()
+)
+
+
+def _check_not_a_file_name(outdir: str | os.PathLike[str]) -> None:
+    """Refuse a batch ``-o`` that reads as a file: it does not exist, does not end in a separator
+    and has a file's extension (exit 2; an existing folder of any name is used as it is)."""
+    from xlperf.ooxml.files import names_folder
+
+    out = Path(outdir)
+    if names_folder(outdir) or os.path.lexists(out) or out.suffix.lower() not in FILE_SUFFIXES:
+        return
+    raise InputError(
+        f"batch 的 -o 是输出文件夹（报告和汇总表都写在里面），不是文件名：请给一个文件夹，如“{out.stem}/”",
+        path=out,
+        code="X038",
+    )
 
 
 def _check_depth(out: Path) -> None:

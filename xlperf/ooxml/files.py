@@ -330,6 +330,7 @@ def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Pat
     replace would split them). Every OSError, in the block too, becomes a Chinese OutputError.
     """
     shown = Path(dst).absolute()
+    make_pending_folder(shown.parent, shown)
     real, st = _real_target(shown)
     _check_output_folder(shown, real, st)
     _cleanup_stale(real.parent, real.name)
@@ -460,6 +461,31 @@ def exclusive(path: str | os.PathLike[str], timeout: float = 10.0) -> Iterator[N
 E_ARG_SUFFIX = "X037"
 
 
+# Folders a ``-o 文件夹/`` named that do not exist yet. They are made when an output is written
+# into them, not when ``-o`` is read: a run that fails on its input leaves nothing behind.
+_PENDING_FOLDERS: set[str] = set()
+
+
+def _folder_key(folder: str | os.PathLike[str]) -> str:
+    return os.path.normcase(os.path.abspath(os.fspath(folder)))
+
+
+def folder_ready(folder: str | os.PathLike[str]) -> bool:
+    """The folder exists, or a ``-o 文件夹/`` asked for it (it is made at the first write)."""
+    return os.path.isdir(folder) or _folder_key(folder) in _PENDING_FOLDERS
+
+
+def make_pending_folder(folder: str | os.PathLike[str], dst: Path) -> None:
+    """Create ``folder`` when a ``-o 文件夹/`` asked for it and it is still missing."""
+    if os.path.isdir(folder) or _folder_key(folder) not in _PENDING_FOLDERS:
+        return
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(dst, exc, Path(folder).parent) from None
+    _PENDING_FOLDERS.discard(_folder_key(folder))
+
+
 def names_folder(out: str | os.PathLike[str]) -> bool:
     """The one rule of ``-o`` for every command: a path ending in a separator (``报告/``) or naming
     an existing folder is a folder; anything else is a file name."""
@@ -468,16 +494,15 @@ def names_folder(out: str | os.PathLike[str]) -> bool:
 
 
 def output_path(out: str | os.PathLike[str], default_name: str, suffixes: tuple[str, ...], *, what: str = "输出文件") -> Path:
-    """The file ``-o out`` asks for. A folder (see :func:`names_folder`) is created when missing
-    and the output is ``default_name`` inside it; a name without an extension gets ``suffixes[0]``;
+    """The file ``-o out`` asks for. A folder (see :func:`names_folder`) is the output
+    ``default_name`` inside it; a missing one is created by :func:`atomic_output` at the write
+    (check it with :func:`folder_ready`); a name without an extension gets ``suffixes[0]``;
     an extension not in ``suffixes`` is refused (InputError, exit 2) rather than writing one kind
     of file under another's name."""
     if names_folder(out):
         folder = Path(out)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise output_error(folder / default_name, exc, folder.parent) from None
+        if not folder.is_dir():
+            _PENDING_FOLDERS.add(_folder_key(folder))  # made by atomic_output, only when an output is written
         return folder / default_name
     p = Path(out)
     if not p.suffix:

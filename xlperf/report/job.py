@@ -97,14 +97,14 @@ def output_target(src: Path, out: str | Path | None, fmt: str, table: int | None
 
 
 def _output_target(src: Path, out: str | Path | None, fmt: str, table: int | None = None) -> Path:
-    from xlperf.ooxml.files import output_path
+    from xlperf.ooxml.files import folder_ready, output_path
 
     if out is None:
         target = default_output(src, fmt, table)
     else:
         suffixes = tuple(s for s, f in SUFFIX_FORMAT.items() if f == fmt)
         target = output_path(out, default_output(src, fmt, table).name, suffixes, what="报告")
-    if not target.parent.exists():
+    if not folder_ready(target.parent):
         raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
     if target.exists() and src.exists() and os.path.realpath(target) == os.path.realpath(src):
         raise OutputError("报告不能覆盖工作簿本身，请换一个输出文件名", path=target, code="X104")
