@@ -113,6 +113,15 @@ def weight_of(value: Any) -> tuple[float | None, bool, bool]:
     return num, True, unit == "分"
 
 
+def unit_note(raw: Any, number: float, unit: str = "", where: str = "") -> dict[str, str]:
+    """The I014 fields for a number typed with its unit (10分, 48.6万元) that was read: what was typed
+    and what it counts as. ``unit`` is the amount unit ("" for points); ``where`` says where that
+    unit is set, when the reader can point at it."""
+    typed = V.parse_value(raw).unit
+    note = f"（已由{typed}换算为{unit}{where}）" if unit and typed != unit else ""
+    return {"value": text_of(raw)[:50], "used": f"{V.format_number(number, 6)} {unit or '分'}", "note": note}
+
+
 def amount_of(value: Any, unit: str) -> tuple[float | None, bool, bool]:
     """An amount cell in the workbook's ``unit`` (元/万元) -> (amount, ok, noted). A number reads as it
     is; ``'48.6万元'`` names its unit, so it is read (converted to ``unit``) and noted. A percentage

@@ -16,8 +16,8 @@ from typing import Any
 from xlperf.core import layout
 from xlperf.core.errors import InputError
 from xlperf.core.findings import make
-from xlperf.core.grid import Grid, amount_of, cell, header_key, number_of, rate_of, text_of, weight_of
-from xlperf.core.values import Percent, format_number, normalize_text, parse_value
+from xlperf.core.grid import Grid, amount_of, cell, header_key, number_of, rate_of, text_of, unit_note, weight_of
+from xlperf.core.values import Percent, normalize_text
 from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, RowReading, SelfEvaluation, SubtotalDeclaration, TableReading
 from xlperf.forms.band import Band, find_band
 from xlperf.forms.table import Table
@@ -277,9 +277,7 @@ class _Reader:
             if ok and (num is None or num >= 0):
                 setattr(line, attr, num)
                 if noted and num is not None:  # 10分, 48.6万元: read, and said once
-                    typed = parse_value(raw).unit
-                    note = f"（已由{typed}换算为{unit}）" if header != "分值" and typed != unit else ""
-                    self.add("I014", r, c, field=header, value=text_of(raw)[:50], used=f"{format_number(num, 6)} {'分' if header == '分值' else unit}", note=note)
+                    self.add("I014", r, c, field=header, **unit_note(raw, num, "" if header == "分值" else unit))
             else:
                 self.add("E207" if header != "分值" else "E104", r, c, field=header, value=text_of(raw)[:50], problem="不是有效的数字")
         if cols.get("执行率"):
@@ -486,7 +484,7 @@ class _Reader:
         else:
             ind.weight = num
             if noted and num is not None:
-                self.add("I014", r, cols["分值"], field="分值", value=text_of(weight_raw)[:50], used=f"{format_number(num, 6)} 分", note="")
+                self.add("I014", r, cols["分值"], field="分值", **unit_note(weight_raw, num))
         unit = self.text(r, cols.get("度量单位"), 20)
         unit = "" if _is_dash(unit) else unit
         actual_unit = self.text(r, cols.get("实际完成值单位"), 20)

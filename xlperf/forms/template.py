@@ -12,8 +12,7 @@ from typing import Any
 
 from xlperf.core import layout
 from xlperf.core.errors import InputError
-from xlperf.core.grid import CONTROL_RE, Grid, amount_of, cell, closest_sheet, find_header, header_key, locate_sheets, merge_second_header_row, number_of, rate_of, text_of, weight_of
-from xlperf.core.values import format_number, parse_value
+from xlperf.core.grid import CONTROL_RE, Grid, amount_of, cell, closest_sheet, find_header, header_key, locate_sheets, merge_second_header_row, number_of, rate_of, text_of, unit_note, weight_of
 from xlperf.core.findings import make
 from xlperf.core.models import (
     Budget,
@@ -150,9 +149,7 @@ def _source_name(value: Any) -> str:
 
 def _unit_noted(findings: list[Finding], sheet: str, row: int, col: int, field: str, raw: Any, number: float, unit: str) -> None:
     """I014: a number typed with its unit (10分, 48.6万元) is read, and said once."""
-    typed = parse_value(raw).unit
-    note = f"（已由{typed}换算为{unit}，金额单位见“项目信息”）" if unit and typed != unit else ""
-    findings.append(make("I014", _loc(sheet, row, col), field=field, value=text_of(raw).strip()[:50], used=f"{format_number(number, 6)} {unit or '分'}", note=note))
+    findings.append(make("I014", _loc(sheet, row, col), field=field, **unit_note(raw, number, unit, "，金额单位见“项目信息”")))
 
 
 def read_budget(grid: Grid, sheet: str, findings: list[Finding], unit: str = "万元") -> Budget:
