@@ -16,6 +16,8 @@ from typing import Any, Literal
 from dataclasses import dataclass, field
 
 from xlperf.core import layout
+from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.values import Parsed
 from xlperf.core.refs import cell_ref, col_letter  # noqa: F401 - re-exported
 
 Severity = Literal["错误", "警告", "提示"]
@@ -279,6 +281,10 @@ class IndicatorResult:
     hints: list[str] = field(default_factory=list)  # short texts for the 校验提示 column
     target_display: str = ""
     actual_display: str = ""
+    # the row's values parsed once, by scoring; reports read these, never the display strings
+    target: Parsed | None = None
+    actual: Parsed | None = None
+    unit: str = ""  # the row's unit: its name's (补助人数（人）), else the target's, else the actual's
     incomplete: str = ""  # why a pending row waits for the workbook, not a judgement: "实际完成值未填写"
 
     @property
@@ -348,6 +354,9 @@ class Evaluation:
     draft_score: float = 0.0
     withheld: list[Finding] = field(default_factory=list)
     draft_note: str = ""  # why the total is 待定, in a few words: 2项需人工评分；分值合计不等于100
+    config: ScoringConfig = field(default_factory=ScoringConfig)  # the settings it was scored with
+    style: Style | None = None  # the 报告样式 the workbook names (None: none it knows)
+    evaluation_type: EvaluationType = EvaluationType.PROJECT
 
     @property
     def final(self) -> bool:

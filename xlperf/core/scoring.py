@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from xlperf.core import layout
 from xlperf.core import values as V
+from xlperf.core.enums import EvaluationType, Style
 from xlperf.core.findings import RULES, make
 from xlperf.core.models import (
     Budget,
@@ -554,7 +555,7 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
     total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
     _check_declared_total(inp, out, col, results, total, total_weight, indicator_weight)
     _row_hints(out, sheet, results)
-    return _evaluation(inp, budget, results, level1, total_weight, total, sorted(out.findings, key=_finding_order), out.withheld)
+    return _evaluation(inp, budget, results, level1, total_weight, total, sorted(out.findings, key=_finding_order), out.withheld, config)
 
 
 def _settings(inp: SelfEvaluation, config: ScoringConfig | None, out: "_Collector") -> ScoringConfig:
@@ -631,7 +632,7 @@ def _row_hints(out: "_Collector", sheet: str, results: list[IndicatorResult]) ->
 
 
 def _evaluation(inp: SelfEvaluation, budget: BudgetResult, results: list[IndicatorResult], level1: list[Level1Summary],
-                total_weight: float, total: float, findings: list[Finding], needed: list[Finding]) -> Evaluation:
+                total_weight: float, total: float, findings: list[Finding], needed: list[Finding], config: ScoringConfig) -> Evaluation:
     """The result; the total and grade are withheld (待定) while any finding says they cannot be final:
     one whose rule always withholds, or one naming a value the score needs (``needed``)."""
     marked = set(needed)
@@ -651,6 +652,9 @@ def _evaluation(inp: SelfEvaluation, budget: BudgetResult, results: list[Indicat
         if not counted and RULES[f.code].title not in note:
             note.append(RULES[f.code].title)
     return Evaluation(
+        config=config,
+        style=Style.of(inp.info.style),
+        evaluation_type=EvaluationType.of(inp.info.evaluation_type),
         input=inp,
         budget=budget,
         indicators=results,
@@ -709,6 +713,9 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         met=rs.met,
         target_display=target.raw,
         actual_display=actual.raw,
+        target=target,
+        actual=actual,
+        unit=V.row_unit(ind.level3, target, actual),
     )
     if rs.direction == NA:
         res.score = 0.0

@@ -680,3 +680,31 @@ def fit_cell(text: str, note: str = "…", limit: int = EXCEL_CELL_LIMIT) -> str
         out.append(ch)
         used += w
     return "".join(out) + note
+
+
+_NAME_UNIT = re.compile(r"[（(]\s*([^（）()\d]{1,6}?)\s*[）)]\s*$")
+
+
+def name_unit(name: str) -> str:
+    """The unit an indicator's name declares: 补助人数（人） -> 人, 项目完成率（%） -> %."""
+    m = _NAME_UNIT.search(name or "")
+    if not m:
+        return ""
+    u = m.group(1).strip()
+    return "%" if u in ("%", "％") else u
+
+
+def unit_of(p: Parsed) -> str:
+    """The unit a parsed value carries: % for a percentage, 万元/人/天… for a number, 年 for 2021年."""
+    if p.kind == PERCENT:
+        return "%"
+    if p.kind == NUMBER and p.unit:
+        return p.unit
+    if p.kind == YEAR and p.raw.strip().endswith("年"):
+        return "年"
+    return ""
+
+
+def row_unit(name: str, target: Parsed, actual: Parsed) -> str:
+    """The unit of an indicator row: its name's, else the target's, else the actual's."""
+    return name_unit(name) or unit_of(target) or unit_of(actual)
