@@ -308,6 +308,25 @@ def render_all(out: Path, tree: Path, reuse: Path | None, pdf: bool, jobs: int) 
 # --- comparing ---------------------------------------------------------------------------------
 
 
+def zip_why(pa: Path, pb: Path) -> str:
+    """Why two zip packages (docx/xlsx) with the same text differ in bytes: the members whose
+    content differs, or only the members' zip timestamps."""
+    import zipfile
+
+    try:
+        za, zb = zipfile.ZipFile(pa), zipfile.ZipFile(pb)
+    except (zipfile.BadZipFile, OSError):
+        return ""
+    if za.namelist() != zb.namelist():
+        return "  (zip member lists differ)"
+    content = [n for n in za.namelist() if za.read(n) != zb.read(n)]
+    if content:
+        return "  (members differ: " + ", ".join(content[:4]) + (" …" if len(content) > 4 else "") + ")"
+    if any(za.getinfo(n).date_time != zb.getinfo(n).date_time for n in za.namelist()):
+        return "  (only zip member timestamps differ)"
+    return "  (zip metadata differs)"
+
+
 def compare(a: Path, b: Path, diff_lines: int, quiet: bool) -> int:
     def files(d: Path) -> set[str]:
         return {str(p.relative_to(d)) for p in d.rglob("*") if p.is_file() and p.relative_to(d).parts[0] != TEXT_DIR and p.name != MANIFEST}
@@ -332,8 +351,7 @@ def compare(a: Path, b: Path, diff_lines: int, quiet: bool) -> int:
         ta, tb = normalized(pa), normalized(pb)
         if ta == tb:
             counts["identical text"] += 1
-            if not quiet:
-                print(f"identical text  {rel}")
+            print(f"identical text  {rel}{zip_why(pa, pb)}")
             continue
         counts["DIFFERENT"] += 1
         print(f"DIFFERENT       {rel}")
