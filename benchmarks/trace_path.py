@@ -234,7 +234,8 @@ def main() -> None:
         entries.append((f"xlperf report {path.name} --format {args.format} (in-process CLI)", report))
     for label, fn in entries:
         if not args.cold:
-            fn()
+            with contextlib.redirect_stdout(io.StringIO()):
+                fn()
         run_traced(label, fn, args.value, parse, args.timeline_width)
 
 
