@@ -123,3 +123,22 @@ def test_a_section_longer_than_a_cell_is_cut_in_the_sheet_but_whole_in_the_repor
             assert text.endswith(CUT_NOTE) and full[path].startswith(text[: -len(CUT_NOTE)])
         else:
             assert text == full[path]
+
+
+def test_every_style_has_its_outline_as_data():
+    from xlperf.core.enums import Style
+    from xlperf.core.narrative.outlines import OUTLINES
+
+    assert set(OUTLINES) == set(Style)
+    letters = {Style.GENERAL: "g", Style.SICHUAN: "s", Style.SHANXI: "x", Style.SHAANXI: "v", Style.HUNAN: "h"}
+    for style, outline in OUTLINES.items():
+        keys = [h.key for h in outline]
+        assert len(set(keys)) == len(keys), style
+        assert all(k.startswith(letters[style]) for k in keys), style  # the report reads the outline from the key
+        assert outline[0].level == 1 and all(h.level in (1, 2, 3) for h in outline), style
+        for h in outline:
+            parts = h.fill if isinstance(h.fill, tuple) else (h.fill,) if h.fill else ()
+            assert all(callable(p) for p in parts), (style, h.key)
+        sections = generate(evaluate_grids(), style)
+        assert [s.key for s in sections] == keys
+        assert [s.has_body for s in sections] == [h.fill is not None for h in outline]
