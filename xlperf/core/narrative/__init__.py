@@ -19,7 +19,7 @@ Modules: ``facts`` (what scoring carried, per row and per evaluation — nothing
 
 from __future__ import annotations
 
-from xlperf.core.narrative.facts import KIND_LABEL, KIND_ORDER, Facts, ProjectLine, actual_of, indicator_unit, kind_of, row_name, target_of
+from xlperf.core.narrative.facts import KIND_LABEL, KIND_ORDER, Facts, ProjectLine, actual_of, kind_of, row_name, target_of
 from xlperf.core.narrative.outlines import OUTLINES
 from xlperf.core.narrative.sections import Section, apply_final, generate, style_mismatch
 from xlperf.core.narrative.sheet import CUT_NOTE, narrative_block, read_finals
@@ -39,7 +39,6 @@ __all__ = [
     "cn_count",
     "generate",
     "grade_long",
-    "indicator_unit",
     "is_nil",
     "kind_of",
     "missing",

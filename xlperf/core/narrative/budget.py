@@ -87,10 +87,9 @@ def paragraph(f: Facts, facts: bool = False) -> str:
     if scored is None:
         return head
     w, got, rate, pending = scored
-    if pending and not rows:
-        text = f"预算执行率{rate}，得分待定（“预算执行”表的全年预算数、全年执行数待填写或无法读取）。"
-    elif pending:
-        text = f"预算执行率{rate}，得分待定（{rows[0].incomplete or '需人工评分'}）。"
+    if pending:
+        why = (rows[0].incomplete or "需人工评分") if rows else "“预算执行”表的全年预算数、全年执行数待填写或无法读取"
+        text = f"预算执行率{rate}，得分待定（{why}）。"
     else:
         said = facts and not contradiction(f) and b.execution_rate is not None and not rows
         text = f"预算执行得{points(got)}（满分{points(w)}）" if said else f"预算执行率{rate}，得{points(got)}（满分{points(w)}）"

@@ -143,11 +143,12 @@ def three_public(f: Facts) -> str:
     budget = f.basic_value("sangong_total", "budget")
     if budget is not None:
         text += f"，控制在预算数{_num(budget, u)}以内" if total <= budget + 1e-9 else f"，超出预算数{_num(budget, u)}"
+    return text + _sangong_items(f, u) + "。"
+
+
+def _sangong_items(f: Facts, u: str) -> str:
+    """。其中公务接待费0.8万元；未发生因公出国（境）费 (the three parts the sheet gives)."""
     items = [(label, v) for key, label in _SANGONG if (v := f.basic_value(key)) is not None]
     spent = [f"{label}{_num(v, u)}" for label, v in items if abs(v) > 1e-9]
     none = [label for label, v in items if abs(v) <= 1e-9]
-    if spent:
-        text += "。其中" + "，".join(spent)
-    if none:
-        text += f"；未发生{'、'.join(none)}"
-    return text + "。"
+    return ("。其中" + "，".join(spent) if spent else "") + (f"；未发生{'、'.join(none)}" if none else "")

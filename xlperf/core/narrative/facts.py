@@ -61,11 +61,6 @@ def row_name(r: IndicatorResult) -> str:
     return _NAME_UNIT.sub("", name).strip() or name
 
 
-def indicator_unit(r: IndicatorResult) -> str:
-    """The unit of a row: its name's, else the target's, else the actual's (resolved by scoring)."""
-    return r.unit
-
-
 def value_text(p: V.Parsed | None, unit: str, display: str = "") -> str:
     """A value as typed, a bare number given the row's unit: 3 -> 3个, 98 -> 98%, 2021 -> 2021年."""
     raw = (p.raw if p is not None else display or "").strip()
