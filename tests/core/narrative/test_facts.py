@@ -105,14 +105,3 @@ def test_over_achievement_is_judged_by_the_threshold_scoring_used():
     assert "大幅超额完成" in text(_evaluate(rows, info))  # 130% against the default 120%
     assert "大幅超额完成" not in text(_evaluate(rows, {**info, "超额完成阈值": "150%"}))
     assert "大幅超额完成" not in text(_evaluate(rows, info, ScoringConfig(overachievement_threshold=1.5)))
-
-
-def test_the_outline_is_the_evaluations_style_unless_one_is_asked_for():
-    ev = evaluate_grids(info={"项目名称": "某项目", "报告样式": "四川"})
-    assert ev.style == Style.SICHUAN and generate(ev)[0].key == "s1"
-    ev.style = Style.SHANXI  # what the evaluation says, not a second reading of 项目信息
-    assert generate(ev)[0].key == "x1"
-    assert generate(ev, "陕西")[0].key == "v0"
-    assert generate(ev, "广东")[0].key == "g1"  # a style no outline has: 通用
-    ev.style = None
-    assert generate(ev)[0].key == "g1"
