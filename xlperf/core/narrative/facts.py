@@ -62,7 +62,9 @@ def row_name(r: IndicatorResult) -> str:
 
 
 def value_text(p: V.Parsed | None, unit: str, display: str = "") -> str:
-    """A value as typed, a bare number given the row's unit: 3 -> 3个, 98 -> 98%, 2021 -> 2021年."""
+    """A value as typed, a bare number given the row's unit: 3 -> 3个, 98 -> 98%, 2021 -> 2021年.
+
+    ``p`` is the value scoring parsed; a result made without one shows ``display`` as it is."""
     raw = (p.raw if p is not None else display or "").strip()
     if p is None or not raw or not unit:
         return raw
