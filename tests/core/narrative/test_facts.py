@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlperf.core import layout
 from xlperf.core import values as V
@@ -105,3 +107,27 @@ def test_over_achievement_is_judged_by_the_threshold_scoring_used():
     assert "大幅超额完成" in text(_evaluate(rows, info))  # 130% against the default 120%
     assert "大幅超额完成" not in text(_evaluate(rows, {**info, "超额完成阈值": "150%"}))
     assert "大幅超额完成" not in text(_evaluate(rows, info, ScoringConfig(overachievement_threshold=1.5)))
+
+
+_NUMBER = st.one_of(st.integers(0, 5000), st.decimals("0.01", "999", places=2).map(str))
+_TARGET = st.one_of(
+    _NUMBER,
+    st.tuples(st.sampled_from(["≤", "<=", "＜", "不超过", "不高于", "<", ""]), _NUMBER, st.sampled_from(["万元", "元", "天", "%", "人", "", " 万元", "以内"])).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
+    _NUMBER.map(lambda n: f"控制在{n}万元以内"),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.sampled_from(["单位成本", "工期（天）", "人均费用（元）", "超编率（%）", "投诉件数"]), target=_TARGET)
+def test_a_reverse_limit_is_a_number_with_its_unit_whatever_was_typed(name, target):
+    rows = standard_rows()
+    rows[3] = row("产出指标", "成本指标", name, 10, target, 0, direction="反向")
+    r = evaluate_grids(rows).indicators[3]
+    if r.target is None or r.target.kind not in (V.NUMBER, V.PERCENT):
+        return  # a target that is not a quantity is shown as typed
+    cap = cap_of(r)
+    assert not any(w in cap for w in ("≤", "<", "＜", "不超过", "不高于", "以内", "控制在", " ")), (target, cap)
+    assert cap[0].isdigit() and cap.endswith(r.target.unit or r.unit), (target, cap)
+    text = "\n".join(s.text for s in generate(evaluate_grids(rows), "通用"))
+    if r.met and not r.pending:
+        assert f"控制在{cap}以内" in text or f"未超过{cap}。" in text
