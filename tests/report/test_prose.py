@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from xlperf import report as R
-from xlperf.core.narrative import actual_of, indicator_unit, kind_of, points, row_name
+from xlperf.core.narrative import actual_of, kind_of, points, row_name
 from xlperf.core.scoring import NA
 from xlperf.report.context import _empty_table
 from xlperf.workbook.recalc import load_evaluation
@@ -81,7 +81,7 @@ def check_prose(book: Path, style: str, tmp_path: Path) -> None:
         for t in sec["tables"]:
             assert not _empty_table(context["tables"][t]), (style, sec["heading"], t)
     for r in ev.indicators:
-        name, raw, unit = row_name(r), r.target_display, indicator_unit(r)
+        name, raw, unit = row_name(r), r.target_display, r.unit
         if r.direction == NA or not raw:
             continue
         # no run-on name/target

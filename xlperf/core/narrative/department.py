@@ -1,0 +1,154 @@
+"""部门整体支出 facts from the 基础数据 sheet and the department's projects: staff, the money's
+structure, basic and project spending, 三公 and the projects' grades."""
+
+from __future__ import annotations
+
+from xlperf.core import values as V
+from xlperf.core.narrative.facts import Facts, ProjectLine
+from xlperf.core.narrative.words import grade_long, join, missing, pct, points
+
+_GRADES = ("优秀", "良好", "中", "差")
+_SANGONG = (("sangong_abroad", "因公出国（境）费"), ("sangong_car", "公务用车购置及运行维护费"), ("sangong_reception", "公务接待费"))
+
+
+def ask(what: str) -> str:
+    return missing(what, "“基础数据”工作表")
+
+
+def change(now: float | None, before: float | None, unit: str) -> str:
+    """比上年增加2万元（增长5.1%） / 比上年减少… / 与上年持平."""
+    if now is None or before is None:
+        return ""
+    diff = now - before
+    if abs(diff) < 0.005:
+        return "与上年持平"
+    word, rate_word = ("增加", "增长") if diff > 0 else ("减少", "下降")
+    rate = f"（{rate_word}{pct(abs(diff) / before)}）" if abs(before) > 1e-9 else ""
+    return f"比上年{word}{V.format_number(abs(diff), 2)}{unit}{rate}"
+
+
+def _num(value: float, unit: str) -> str:
+    return f"{V.format_number(value, 2)}{unit}"
+
+
+def staff(f: Facts) -> str:
+    """核定编制50人，年末实有人数47人，空编3人，实有人数比上年减少1人（下降2.08%）。"""
+    quota, actual = f.basic_value("staff_quota"), f.basic_value("staff_actual")
+    if quota is None and actual is None:
+        return ask("编制数和实有人数")
+    parts = []
+    if quota is not None:
+        parts.append(f"核定编制{V.format_number(quota, 0)}人")
+    if actual is not None:
+        parts.append(f"年末实有人数{V.format_number(actual, 0)}人")
+    text = "，".join(parts)
+    if quota is not None and actual is not None:
+        gap = actual - quota
+        text += f"，超编{V.format_number(gap, 0)}人" if gap > 0 else (f"，空编{V.format_number(-gap, 0)}人" if gap < 0 else "，满编")
+    moved = change(actual, f.basic_value("staff_actual", "prior"), "人")
+    return text + (f"，实有人数{moved}" if moved else "") + "。"
+
+
+def _income(f: Facts) -> str:
+    inc = f.basic_value("income_total")
+    if inc is None:
+        return ""
+    u = f.basic_unit("income_total")
+    parts = [f"{label}{_num(v, u)}（占{pct(v / inc)}）" for key, label in (("income_fiscal", "财政拨款收入"), ("income_other", "其他收入")) if (v := f.basic_value(key)) is not None and inc]
+    return f"{f.year}年部门收入合计{_num(inc, u)}" + (f"，其中{'、'.join(parts)}" if parts else "") + "。"
+
+
+def money_structure(f: Facts) -> str:
+    """收入合计 and 支出合计 (整体支出规模) with their parts and the change on last year."""
+    paras = [p for p in (_income(f),) if p]
+    total = f.basic_value("spend_total")
+    if total is None:
+        paras.append(ask("支出合计（整体支出规模）、基本支出和项目支出"))
+        return "\n".join(paras)
+    u = f.basic_unit("spend_total")
+    text = f"部门整体支出规模{_num(total, u)}"
+    moved = change(total, f.basic_value("spend_total", "prior"), u)
+    budget = f.basic_value("spend_total", "budget")
+    if moved:
+        text += f"，{moved}"
+    if budget:
+        text += f"，为预算数{_num(budget, u)}的{pct(total / budget)}"
+    paras.append(text + "。")
+    return "\n".join(paras)
+
+
+def basic_spending(f: Facts) -> str:
+    total, basic = f.basic_value("spend_total"), f.basic_value("spend_basic")
+    if basic is None:
+        return ask("基本支出")
+    u = f.basic_unit("spend_basic")
+    text = f"基本支出{_num(basic, u)}" + (f"，占支出合计的{pct(basic / total)}" if total else "")
+    parts = [f"{label}{_num(v, u)}" for key, label in (("spend_personnel", "人员经费"), ("spend_public", "公用经费")) if (v := f.basic_value(key)) is not None]
+    if parts:
+        text += "，其中" + "、".join(parts)
+    budget = f.basic_value("spend_basic", "budget")
+    if budget:
+        text += f"；预算数{_num(budget, u)}，执行率{pct(basic / budget)}"
+    return text + "。"
+
+
+def project_spending(f: Facts) -> str:
+    total, spent = f.basic_value("spend_total"), f.basic_value("spend_project")
+    if spent is None:
+        return join(ask("项目支出"), projects_sentence(f.projects))
+    u = f.basic_unit("spend_project")
+    text = f"项目支出{_num(spent, u)}" + (f"，占支出合计的{pct(spent / total)}" if total else "")
+    budget = f.basic_value("spend_project", "budget")
+    if budget:
+        text += f"；预算数{_num(budget, u)}，执行率{pct(spent / budget)}"
+    return join(text + "。", projects_sentence(f.projects))
+
+
+def _grade_counts(projects: list[ProjectLine]) -> str:
+    """优秀1个、良好2个 (in the order of the grades)."""
+    grades: dict[str, int] = {}
+    for p in projects:
+        grades[grade_long(p.grade)] = grades.get(grade_long(p.grade), 0) + 1
+    order = sorted(grades.items(), key=lambda x: _GRADES.index(x[0]) if x[0] in _GRADES else 9)
+    return "、".join(f"{g}{c}个" for g, c in order)
+
+
+def projects_sentence(projects: list[ProjectLine] | None) -> str:
+    """本年度对2个项目开展了绩效自评，其中优秀2个。各项目得分见下表及附件3。"""
+    if not projects:
+        return ""
+    n = len(projects)
+    decided = [p for p in projects if p.score is not None]
+    text = f"本年度对{n}个项目开展了绩效自评"
+    if decided:
+        text += "，其中" + _grade_counts(decided)
+    if n - len(decided):
+        text += f"，{n - len(decided)}个项目得分待定"
+    low = [p for p in decided if p.score is not None and p.score < 80]
+    if low:
+        text += "；得分较低的是" + "、".join(f"{p.name}（{points(p.score)}）" for p in low)
+    return text + "。各项目得分见下表及附件3。"
+
+
+def three_public(f: Facts) -> str:
+    """“三公”经费支出10.2万元，比上年减少…，控制在预算数…以内。其中…；未发生…。"""
+    total = f.basic_value("sangong_total")
+    if total is None:
+        return ask("三公经费（合计及因公出国（境）费、公务用车购置及运行维护费、公务接待费）")
+    u = f.basic_unit("sangong_total")
+    text = f"“三公”经费支出{_num(total, u)}"
+    moved = change(total, f.basic_value("sangong_total", "prior"), u)
+    if moved:
+        text += f"，{moved}"
+    budget = f.basic_value("sangong_total", "budget")
+    if budget is not None:
+        text += f"，控制在预算数{_num(budget, u)}以内" if total <= budget + 1e-9 else f"，超出预算数{_num(budget, u)}"
+    return text + _sangong_items(f, u) + "。"
+
+
+def _sangong_items(f: Facts, u: str) -> str:
+    """。其中公务接待费0.8万元；未发生因公出国（境）费 (the three parts the sheet gives)."""
+    items = [(label, v) for key, label in _SANGONG if (v := f.basic_value(key)) is not None]
+    spent = [f"{label}{_num(v, u)}" for label, v in items if abs(v) > 1e-9]
+    none = [label for label, v in items if abs(v) <= 1e-9]
+    return ("。其中" + "，".join(spent) if spent else "") + (f"；未发生{'、'.join(none)}" if none else "")
