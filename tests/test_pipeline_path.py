@@ -116,7 +116,6 @@ def _department(root: Path) -> tuple[Path, Path]:
     return master, projects
 
 
-@pytest.mark.xfail(strict=True, reason="report and narrative code still re-parse display strings (parse_value on target/actual text) instead of using the values parsed while scoring")
 def test_report_code_does_not_parse_values(tmp_path):
     master, projects = _department(tmp_path)  # built before watching: building is not rendering
     with ParseWatch() as watch:
