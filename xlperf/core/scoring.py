@@ -1,8 +1,10 @@
 """Scoring rules R1–R14 of the self-evaluation: pure functions, no I/O.
 
 ``evaluate(SelfEvaluation) -> Evaluation`` is the one entry point every caller uses (CLI,
-Excel button, batch, reports). ``score_indicator`` scores one row and backs the worksheet
-functions.
+Excel button, batch, reports). It parses each 年度指标值/实际完成值 cell once, scores the row
+from the parsed values (``score_parsed``) and keeps them on the result
+(``IndicatorResult.target``/``.actual``): nothing after it parses a cell or a display string
+again. ``score_indicator`` scores one row from raw cells and backs the worksheet functions.
 """
 
 from __future__ import annotations
@@ -208,10 +210,26 @@ def score_indicator(
     config: ScoringConfig | None = None,
     level3: str = "",
 ) -> RowScore:
-    """Score one indicator row (R3–R7, R9, R13). Never raises."""
+    """Score one indicator row from its cell values (R3–R7, R9, R13). Never raises.
+
+    For callers holding raw cells (the worksheet functions); :func:`evaluate` parses each cell
+    once and calls :func:`score_parsed`.
+    """
+    return score_parsed(weight, V.parse_value(target_raw), V.parse_value(actual_raw), direction_raw, level2, config, level3)
+
+
+def score_parsed(
+    weight: float,
+    target: V.Parsed,
+    actual: V.Parsed,
+    direction_raw: str = "",
+    level2: str = "",
+    config: ScoringConfig | None = None,
+    level3: str = "",
+) -> RowScore:
+    """Score one indicator row from its parsed target and actual (R3–R7, R9, R13). Never raises."""
     cfg = config or ScoringConfig()
     w = max(float(weight or 0.0), 0.0)
-    target, actual = V.parse_value(target_raw), V.parse_value(actual_raw)
     explicit, recognised = normalize_direction(direction_raw)
     direction = explicit or infer_direction(target, actual, level2, level3)
     rs = RowScore(direction=direction)
@@ -686,8 +704,8 @@ def _finding_order(f: Finding) -> tuple:
 def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, sheet: str, col) -> IndicatorResult:
     name = ind.level3 or ind.level2 or f"第{ind.row}行"
     w, weight_ok = _weight_of(ind, name, out, sheet, col)
-    rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg, ind.level3)
-    target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)
+    target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)  # the only parse of the row's cells
+    rs = score_parsed(w, target, actual, ind.direction, ind.level2, cfg, ind.level3)
     column_of = {"actual": "实际完成值", "target": "年度指标值", "direction": "指标方向", "manual": "人工得分"}
     manual = ind.manual_score is not None
     # a blank or unreadable target/actual leaves the row pending unless the officer scored it by hand
@@ -814,8 +832,8 @@ def _check_costs(inp: SelfEvaluation, results: list[IndicatorResult], budget: Bu
         ind = r.indicator
         if "成本" not in ind.level2:
             continue
-        actual = V.parse_value(ind.actual)
-        if actual.kind != V.NUMBER or actual.number is None or actual.unit not in MONEY_UNITS:
+        actual = r.actual
+        if actual is None or actual.kind != V.NUMBER or actual.number is None or actual.unit not in MONEY_UNITS:
             continue
         amount = V.convert_amount(actual.number, actual.unit, budget.unit)
         if amount is not None and amount > budget.executed * (1 + 1e-6) + EPS:
