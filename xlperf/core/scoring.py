@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from xlperf.core import layout
 from xlperf.core import values as V
-from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.enums import Direction, EvaluationType, Style, Tier
 from xlperf.core.findings import RULES, make
 from xlperf.core.models import (
     Budget,
@@ -37,8 +37,8 @@ MONEY_UNITS = ("元", "万元", "亿元")
 DURATION_UNITS = ("天", "日", "个工作日", "工作日", "个月", "月", "周", "小时", "个小时", "分钟")
 SAME_UNITS = {"日": "天", "天": "天", "个工作日": "工作日", "工作日": "工作日", "人": "人", "名": "人", "位": "人"}
 
-NA = "不适用"
-POSITIVE, REVERSE, EQUAL, QUALITATIVE, TIME = "≥", "≤", "=", "定性", "时效"
+# Kept for modules that import these names from here; the code uses Direction.
+NA, REVERSE = Direction.NOT_APPLICABLE, Direction.LESS
 
 
 def grade_of(total: float | None) -> str:
@@ -90,10 +90,10 @@ def config_from_info(threshold: str, formula: str) -> tuple[ScoringConfig, list[
 class RowScore:
     """The score of one indicator before manual overrides, with what needs saying about it."""
 
-    direction: str
+    direction: Direction
     completion: float | None = None
     score: float | None = None  # None: cannot be computed (needs a manual score)
-    tier: str | None = None  # qualitative tier
+    tier: Tier | None = None  # qualitative tier
     tier_stated: bool = False  # the actual text names the tier (R11 checks manual scores against it)
     met: bool = True
     overachieved: bool = False
@@ -107,42 +107,42 @@ class RowScore:
         return bool(self.unreadable) or any(code in ("E301", "E302") for code, _, _ in self.notes)
 
 
-def normalize_direction(text: str) -> tuple[str | None, bool]:
+def normalize_direction(text: str) -> tuple[Direction | None, bool]:
     """The direction a user typed -> (canonical or None, recognised?)."""
     t = V.normalize_text(text or "")
     if not t:
         return None, True
     if t in layout.DIRECTIONS:
-        return t, True
+        return Direction(t), True
     if t in layout.DIRECTION_SYNONYMS:
-        return layout.DIRECTION_SYNONYMS[t], True
-    if t in (NA, "不适用指标"):
-        return NA, True
+        return Direction(layout.DIRECTION_SYNONYMS[t]), True
+    if t in (Direction.NOT_APPLICABLE, "不适用指标"):
+        return Direction.NOT_APPLICABLE, True
     return None, False
 
 
-def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str, level3: str = "") -> str:
+def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str, level3: str = "") -> Direction:
     if target.not_applicable or actual.not_applicable:
-        return NA
+        return Direction.NOT_APPLICABLE
     if target.op in (">=", ">"):
-        return POSITIVE
+        return Direction.MORE
     if target.op in ("<=", "<"):
-        return REVERSE if target.kind in (V.NUMBER, V.PERCENT) else TIME
+        return Direction.LESS if target.kind in (V.NUMBER, V.PERCENT) else Direction.DEADLINE
     if target.op == "=":
-        return EQUAL
+        return Direction.EQUAL
     if target.kind in (V.YEAR, V.DATE):
-        return TIME
+        return Direction.DEADLINE
     if target.kind in (V.NUMBER, V.PERCENT):
         if "成本" in level2 or _is_event_rate(level3):
-            return REVERSE
+            return Direction.LESS
         if "时效" in level2 and target.kind == V.NUMBER and _excel_serial(target) is not None:
-            return TIME
+            return Direction.DEADLINE
         if "时效" in level2 and target.kind == V.NUMBER and target.unit in DURATION_UNITS:
-            return REVERSE  # 案件办结后3个工作日: a time limit, the fewer days the better
-        return POSITIVE
+            return Direction.LESS  # 案件办结后3个工作日: a time limit, the fewer days the better
+        return Direction.MORE
     if "时效" in level2:
-        return TIME
-    return QUALITATIVE
+        return Direction.DEADLINE
+    return Direction.QUALITATIVE
 
 
 def _is_event_rate(name: str) -> bool:
@@ -235,7 +235,7 @@ def score_parsed(
     rs = RowScore(direction=direction)
     if not recognised:
         rs.notes.append(("W310", "direction", {"value": direction_raw, "used": direction}))
-    if direction == NA:
+    if direction == Direction.NOT_APPLICABLE:
         rs.score, rs.completion = None, None
         return rs
     # A score that depends on a missing or unreadable value is pending (None), never 0.
@@ -248,9 +248,9 @@ def score_parsed(
         rs.notes.extend((code, column, {}) for code, column, p in (("E301", "actual", actual), ("E302", "target", target)) if p.is_empty)
         return rs
 
-    if direction == TIME:
+    if direction == Direction.DEADLINE:
         _score_time(rs, w, target, actual)
-    elif direction == QUALITATIVE:
+    elif direction == Direction.QUALITATIVE:
         _score_qualitative(rs, w, target, actual, cfg)
     else:
         _score_quantitative(rs, w, target, actual, direction, cfg)
@@ -259,13 +259,13 @@ def score_parsed(
         raw = min(max(rs.score, 0.0), w)  # R9, R8
         # met is judged before rounding: a weight of 0.001 scored in full shows 0.00 but is met
         rs.met = rs.met and raw >= w - EPS
-        rs.score = V.score_within(raw, w, short=rs.tier in ("部分达成", "未达成"))
+        rs.score = V.score_within(raw, w, short=rs.tier in (Tier.PARTLY, Tier.NOT_MET))
     if rs.completion is not None:
         rs.completion = V.round_half_up(rs.completion, 4)
     return rs
 
 
-def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, direction: str, cfg: ScoringConfig) -> None:
+def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, direction: Direction, cfg: ScoringConfig) -> None:
     if V.is_difference(actual):  # "超出预算5万元" is not 5万元 spent: the ceiling plus 5, or the words
         actual = V.Parsed(raw=actual.raw, kind=V.TEXT, text=V.normalize_text(actual.raw))
     if not target.is_quantity or not actual.is_quantity:
@@ -286,7 +286,7 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
             rate = V.Parsed(raw=actual.raw, kind=V.PERCENT, number=V.round_half_up(j.ratio * 100, 10), unit="%")
             _score_quantitative(rs, w, target, rate, direction, cfg)
             return
-        if j is not None and j.over is not None and direction == REVERSE:
+        if j is not None and j.over is not None and direction == Direction.LESS:
             _score_over(rs, w, j.over, cfg)
             return
         tier = j.tier if j is not None else None
@@ -299,13 +299,13 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
     if is_completion:
         ratio = b / 100.0
         rs.completion = ratio
-        if direction == REVERSE:
+        if direction == Direction.LESS:
             rs.score = w if ratio <= 1 + EPS else _reverse(w, 1.0, ratio, cfg)
         else:
             rs.score = w * min(1.0, max(ratio, 0.0))
-        rs.overachieved = direction != REVERSE and ratio >= cfg.overachievement_threshold - EPS
+        rs.overachieved = direction != Direction.LESS and ratio >= cfg.overachievement_threshold - EPS
         return
-    if direction == REVERSE:
+    if direction == Direction.LESS:
         if abs(a) < EPS:
             rs.notes.append(("W304", "target", {"effect": "实际为 0 得满分，否则得 0 分"}))
             rs.score = w if b <= EPS else 0.0
@@ -319,7 +319,7 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
         rs.notes.append(("W304", "target", {"effect": "无法计算完成率，实际值不小于 0 即得满分"}))
         rs.score = w if b >= -EPS else 0.0
         rs.completion = None
-        if direction == EQUAL and abs(b) > EPS:
+        if direction == Direction.EQUAL and abs(b) > EPS:
             rs.equal_mismatch = True
         return
     ratio = b / a
@@ -329,7 +329,7 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
         return
     rs.completion = ratio
     rs.score = w * min(1.0, max(ratio, 0.0))
-    if direction == EQUAL:
+    if direction == Direction.EQUAL:
         rs.equal_mismatch = abs(b - a) > EPS * max(1.0, abs(a))
         if b > a:
             rs.score = w  # scored like positive; the mismatch still needs a reason
@@ -352,8 +352,8 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
     if deadline is None:
         if target.is_quantity and actual.is_quantity:
             # "≤30天" style: a reverse quantity
-            rs.direction = REVERSE
-            _score_quantitative(rs, w, target, actual, REVERSE, ScoringConfig())
+            rs.direction = Direction.LESS
+            _score_quantitative(rs, w, target, actual, Direction.LESS, ScoringConfig())
             return
         _score_qualitative(rs, w, target, actual)
         return
@@ -367,7 +367,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
             rs.completion, rs.score = 1.0, w
         else:
             rs.completion, rs.score, rs.met = None, 0.0, False
-            rs.tier, rs.tier_stated = "未达成", True
+            rs.tier, rs.tier_stated = Tier.NOT_MET, True
             rs.notes.append(("W305", "actual", {"actual": actual.raw, "target": target.raw}))
         return
     if actual.kind == V.PERCENT:
@@ -376,7 +376,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
         rs.score = w * min(1.0, max(ratio, 0.0))
         return
     inner = V.date_in_text(actual)
-    if inner is not None and V.judgement_of(actual, target).tier not in ("部分达成", "未达成"):
+    if inner is not None and V.judgement_of(actual, target).tier not in (Tier.PARTLY, Tier.NOT_MET):
         _score_time(rs, w, target, inner)  # "已于10月完成": the date decides, unless the words say it fell short
         return
     _score_words(rs, w, target, actual)
@@ -416,19 +416,19 @@ def _score_words(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, cfg
         ratio = max(j.ratio, 0.0)
         rs.completion = ratio
         rs.score = w * min(ratio, 1.0)
-        rs.tier = "达成" if ratio >= 0.8 else ("部分达成" if ratio >= 0.6 else "未达成")
+        rs.tier = Tier.MET if ratio >= 0.8 else (Tier.PARTLY if ratio >= 0.6 else Tier.NOT_MET)
         return
     _apply_tier(rs, w, j.tier, stated=j.tier is not None and actual.kind == V.TEXT)
 
 
-def _apply_tier(rs: RowScore, w: float, tier: str | None, *, stated: bool) -> None:
+def _apply_tier(rs: RowScore, w: float, tier: Tier | None, *, stated: bool) -> None:
     rs.tier, rs.tier_stated = tier, stated
-    if tier == "达成":
+    if tier == Tier.MET:
         rs.completion, rs.score = 1.0, w
-    elif tier == "部分达成":
+    elif tier == Tier.PARTLY:
         rs.score, rs.met = 0.6 * w, False
         rs.notes.append(("I307", "manual", {"tier": tier, "score": 0.6 * w, "range": f"{V.format_number(0.6 * w)}–{V.format_number(0.8 * w)} 分"}))
-    elif tier == "未达成":
+    elif tier == Tier.NOT_MET:
         rs.score, rs.met = 0.0, False
         rs.notes.append(("I307", "manual", {"tier": tier, "score": 0.0, "range": f"0–{V.format_number(0.6 * w)} 分"}))
     else:
@@ -446,7 +446,7 @@ def _apply_tier(rs: RowScore, w: float, tier: str | None, *, stated: bool) -> No
         )
 
 
-TIER_RANGES = {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0.0, 0.6)}
+TIER_RANGES = {Tier.MET: (0.8, 1.0), Tier.PARTLY: (0.6, 0.8), Tier.NOT_MET: (0.0, 0.6)}
 
 
 # --- the whole workbook -----------------------------------------------------------------------
@@ -555,7 +555,7 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
 
     budget_rows = [i for i in inp.indicators if _is_budget_row(i)]
     results = [_evaluate_indicator(ind, config, out, sheet, col) for ind in inp.indicators]
-    na_weight = V.exact_sum(r.indicator.weight for r in results if r.direction == NA)
+    na_weight = V.exact_sum(r.indicator.weight for r in results if r.direction == Direction.NOT_APPLICABLE)
     budget = _evaluate_budget(inp.budget, inp.info.amount_unit or "万元", bool(budget_rows), out, budget_rows)
     _check_costs(inp, results, budget, out)
 
@@ -567,7 +567,7 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
     _check_subtotals(inp, results, out)
 
     # R8 total = sum of rounded row scores; R13 rescale when indicators were dropped
-    total = V.exact_sum([budget.score or 0.0, *(r.score for r in results if r.direction != NA)])
+    total = V.exact_sum([budget.score or 0.0, *(r.score for r in results if r.direction != Direction.NOT_APPLICABLE)])
     if na_weight > EPS and total_weight - na_weight > EPS:
         total = total * total_weight / (total_weight - na_weight)
     total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
@@ -735,7 +735,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         actual=actual,
         unit=V.row_unit(ind.level3, target, actual),
     )
-    if rs.direction == NA:
+    if rs.direction == Direction.NOT_APPLICABLE:
         res.score = 0.0
         res.met = True
         out.add("I309", sheet, ind.row, col("指标方向") or col("实际完成值"), name=name)
@@ -786,10 +786,10 @@ def _apply_manual(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, 
         top_ok = m <= hi * w + EPS
         bottom_ok = m >= lo * w - EPS
         # the upper bound of a lower tier is exclusive: 0.6W belongs to 部分达成
-        if rs.tier != "达成" and m >= hi * w - EPS:
+        if rs.tier != Tier.MET and m >= hi * w - EPS:
             top_ok = False
         if not (top_ok and bottom_ok):
-            rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
+            rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == Tier.MET else "（不含上限）")
             out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
     _check_low_manual(rs, m, w, out, sheet, ind.row, manual_col, name=name, actual=actual, target=target)
     clamped = min(max(m, 0.0), w)
@@ -1053,7 +1053,7 @@ def _level1_summary(results: list[IndicatorResult], budget: BudgetResult) -> lis
         s.weight = V.exact_sum([s.weight, ind.weight])
         if r.pending:
             s.pending += 1
-        elif r.direction != NA:
+        elif r.direction != Direction.NOT_APPLICABLE:
             s.score = V.exact_sum([s.score, r.score])
         if ind.level2 and ind.level2 not in s.level2:
             s.level2.append(ind.level2)
