@@ -71,7 +71,7 @@ def config_from_info(threshold: str, formula: str) -> tuple[ScoringConfig, list[
         elif p.kind == V.NUMBER and p.number and p.number > 100:
             cfg.overachievement_threshold = p.number / 100
         else:
-            bad.append(("超额完成阈值", threshold, "120%"))
+            bad.append((layout.INFO_THRESHOLD, threshold, "120%"))
     if formula:
         f = V.normalize_text(formula)
         if "扣减" in f or "线性" in f:
@@ -79,7 +79,7 @@ def config_from_info(threshold: str, formula: str) -> tuple[ScoringConfig, list[
         elif "比值" in f or "比例" in f:
             cfg.reverse_formula = "ratio"
         else:
-            bad.append(("反向指标计分方法", formula, "比值法"))
+            bad.append((layout.INFO_REVERSE_FORMULA, formula, "比值法"))
     return cfg, bad
 
 
@@ -348,7 +348,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
     """R7: years and dates are deadlines; never a ratio of two years."""
     deadline = target.date if target.kind in (V.YEAR, V.DATE) else _excel_serial(target)
     if target.kind not in (V.YEAR, V.DATE) and deadline is not None:
-        rs.notes.append(("I012", "target", {"field": "年度指标值", "value": target.raw, "date": deadline.isoformat()}))
+        rs.notes.append(("I012", "target", {"field": layout.H_TARGET, "value": target.raw, "date": deadline.isoformat()}))
     if deadline is None:
         if target.is_quantity and actual.is_quantity:
             # "≤30天" style: a reverse quantity
@@ -359,7 +359,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
         return
     done = actual.date if actual.kind in (V.YEAR, V.DATE) else _excel_serial(actual)
     if actual.kind not in (V.YEAR, V.DATE) and done is not None:
-        rs.notes.append(("I012", "actual", {"field": "实际完成值", "value": actual.raw, "date": done.isoformat()}))
+        rs.notes.append(("I012", "actual", {"field": layout.H_ACTUAL, "value": actual.raw, "date": done.isoformat()}))
     if done is not None:
         deadline, done = V.align_years(target, deadline, actual, done)  # 9月前 / 7月: one calendar
         # a year as the actual means "within that year"
@@ -596,7 +596,7 @@ def _check_weights(inp: SelfEvaluation, out: "_Collector", col, total_weight: fl
     """R1: all weights add up to 100; a 一级 split other than 10/50/30/10 is worth a warning."""
     sheet = inp.indicator_sheet
     if inp.indicators and abs(total_weight - 100.0) > WEIGHT_TOLERANCE:
-        out.add("E101", sheet, inp.indicator_header_row, col("分值"), total=total_weight, budget=budget_weight,
+        out.add("E101", sheet, inp.indicator_header_row, col(layout.H_WEIGHT), total=total_weight, budget=budget_weight,
                 indicators=V.round_half_up(indicator_weight, 4))
     if inp.info.evaluation_type != "部门整体支出" and inp.indicators and abs(total_weight - 100) <= WEIGHT_TOLERANCE:
         split = {s.name: s.weight for s in level1}
@@ -604,7 +604,7 @@ def _check_weights(inp: SelfEvaluation, out: "_Collector", col, total_weight: fl
         normalised = {("预算执行" if "预算执行" in k else (_known_level1(k) or k)): v for k, v in split.items()}
         if any(abs(normalised.get(k, 0.0) - v) > WEIGHT_TOLERANCE for k, v in defaults.items()) or set(normalised) - set(defaults):
             actual = "、".join(f"{k}{V.format_number(v)}" for k, v in split.items())
-            out.add("W103", sheet, inp.indicator_header_row, col("一级指标"), actual=actual)
+            out.add("W103", sheet, inp.indicator_header_row, col(layout.H_LEVEL1), actual=actual)
 
 
 def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: list[IndicatorResult], total: float,
@@ -618,11 +618,11 @@ def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: 
             detail = f"单位各行得分相加为 {V.format_number(own, 2)}，按规则计算为 {V.format_number(total, 2)}"
         else:
             detail = f"按各行得分计算为 {V.format_number(total, 2)}"
-        out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, detail=detail)
+        out.add("E105", sheet, inp.declared_total_row, col(layout.H_SCORE), declared=inp.declared_total_score, detail=detail)
     declared_w = inp.declared_total_weight
     if declared_w is not None and all(abs(declared_w - x) > WEIGHT_TOLERANCE for x in (total_weight, indicator_weight)):
         # a 合计 row may cover the indicator rows only, or the budget too
-        out.add("W107", sheet, inp.declared_total_row, col("分值"), declared=declared_w, computed=total_weight)
+        out.add("W107", sheet, inp.declared_total_row, col(layout.H_WEIGHT), declared=declared_w, computed=total_weight)
 
 
 def _own_sum(inp: SelfEvaluation) -> float | None:
@@ -706,7 +706,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
     w, weight_ok = _weight_of(ind, name, out, sheet, col)
     target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)  # the only parse of the row's cells
     rs = score_parsed(w, target, actual, ind.direction, ind.level2, cfg, ind.level3)
-    column_of = {"actual": "实际完成值", "target": "年度指标值", "direction": "指标方向", "manual": "人工得分"}
+    column_of = {"actual": layout.H_ACTUAL, "target": layout.H_TARGET, "direction": layout.H_DIRECTION, "manual": layout.H_MANUAL}
     manual = ind.manual_score is not None
     # a blank or unreadable target/actual leaves the row pending unless the officer scored it by hand
     for column in rs.unreadable:
@@ -738,7 +738,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
     if rs.direction == Direction.NOT_APPLICABLE:
         res.score = 0.0
         res.met = True
-        out.add("I309", sheet, ind.row, col("指标方向") or col("实际完成值"), name=name)
+        out.add("I309", sheet, ind.row, col(layout.H_DIRECTION) or col(layout.H_ACTUAL), name=name)
         return res
     if not manual:
         gaps = [f"{column_of[c]}无法读取" for c in rs.unreadable]
@@ -749,7 +749,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         res.incomplete = "、".join(x for x in ("分值未填写或无法读取", res.incomplete) if x)
         return res
     if ind.manual_raw not in (None, "") and ind.manual_score is None:
-        out.add("E406", sheet, ind.row, col("人工得分") or col("得分"), value=ind.manual_raw)
+        out.add("E406", sheet, ind.row, col(layout.H_MANUAL) or col(layout.H_SCORE), value=ind.manual_raw)
     reason_flagged = False
     if manual:
         reason_flagged = _apply_manual(ind, rs, res, w, out, sheet, col, name=name, actual=actual.raw, target=target.raw)
@@ -760,7 +760,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
 
 def _weight_of(ind: Indicator, name: str, out: _Collector, sheet: str, col) -> tuple[float, bool]:
     """R1: the row's 分值 and whether it could be read; a missing or unusable one withholds the total."""
-    weight, c = ind.weight, col("分值")
+    weight, c = ind.weight, col(layout.H_WEIGHT)
     if weight is not None and weight >= 0:
         return weight, True
     out.weights_unknown = True
@@ -778,9 +778,9 @@ def _apply_manual(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, 
     """R11: the manual score replaces the computed one; returns whether E404 asked for a reason."""
     m = ind.manual_score
     assert m is not None
-    manual_col = col("人工得分") or col("得分")
+    manual_col = col(layout.H_MANUAL) or col(layout.H_SCORE)
     if m < -EPS or m > w + EPS:
-        out.add("E402" if col("人工得分") else "E401", sheet, ind.row, manual_col, score=m, weight=w)
+        out.add("E402" if col(layout.H_MANUAL) else "E401", sheet, ind.row, manual_col, score=m, weight=w)
     elif rs.tier_stated and rs.tier in TIER_RANGES:
         lo, hi = TIER_RANGES[rs.tier]
         top_ok = m <= hi * w + EPS
@@ -796,14 +796,14 @@ def _apply_manual(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, 
     res.met = clamped >= w - EPS  # before rounding, as for computed scores
     res.score = V.score_within(clamped, w)
     if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
-        out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
+        out.add("E404", sheet, ind.row, col(layout.H_REASON) or manual_col, manual=m, computed=rs.score)
         return True
     return False
 
 
 def _check_reasons(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, cfg: ScoringConfig, out: _Collector, sheet: str, col, *, name: str, reason_flagged: bool, actual: str, target: str) -> None:
     """R10: a row without a reason that needs one (below 分值, far above target, ≠ an = target)."""
-    reason_col = col("偏差原因分析及改进措施")
+    reason_col = col(layout.H_REASON)
     if not res.met and not reason_flagged and (rs.score is not None or ind.manual_score is not None):
         out.add("E501", sheet, ind.row, reason_col, name=name, score=res.score, weight=w)
     if rs.overachieved and rs.completion is not None:
@@ -827,7 +827,7 @@ def _check_costs(inp: SelfEvaluation, results: list[IndicatorResult], budget: Bu
     """W211: a 成本 actual (an amount) larger than all the money spent on the project."""
     if budget.executed is None or budget.executed <= EPS:
         return
-    col = inp.indicator_columns.get("实际完成值")
+    col = inp.indicator_columns.get(layout.H_ACTUAL)
     for r in results:
         ind = r.indicator
         if "成本" not in ind.level2:
@@ -855,7 +855,7 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
     weight = total.weight
     if scored_in_indicators:
         if weight:
-            out.add("I209", budget.sheet, total.row, c.get("分值"), name=budget_rows[0].level3 or "预算执行率")
+            out.add("I209", budget.sheet, total.row, c.get(layout.H_WEIGHT), name=budget_rows[0].level3 or "预算执行率")
         weight = 0.0
     elif weight is None:
         weight = layout.DEFAULT_BUDGET_WEIGHT
@@ -879,9 +879,9 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
 def _budget_readable(budget: Budget, total: BudgetLine, out: _Collector) -> bool:
     """The budget score needs the 年度资金总额 row's 全年预算数 and 全年执行数, and its 分值 when typed."""
     sheet, c = budget.sheet, budget.columns
-    ok = out.read_problem(sheet, total.row, c.get("分值")) is None or out.needed(False, sheet, total.row, c.get("分值"))
+    ok = out.read_problem(sheet, total.row, c.get(layout.H_WEIGHT)) is None or out.needed(False, sheet, total.row, c.get(layout.H_WEIGHT))
     out.weights_unknown = out.weights_unknown or not ok
-    for header, value in (("全年预算数", total.full_year), ("全年执行数", total.executed)):
+    for header, value in ((layout.H_FULL_YEAR, total.full_year), (layout.H_EXECUTED, total.executed)):
         missing = ("E213", {"source": total.source, "field": header})
         ok = out.needed(value is not None, sheet, total.row, c.get(header), missing) and ok
     return ok
@@ -895,7 +895,7 @@ def _check_stated_budget_score(budget: Budget, total: BudgetLine, res: BudgetRes
     assert stated is not None
     if abs(stated - res.score) > 0.005:
         rate = V.format_rate(res.execution_rate) if res.execution_rate is not None else "（无法计算）"
-        out.add("E214", budget.sheet, total.row, budget.columns.get("得分"), stated=stated, computed=res.score, rate=rate, weight=weight)
+        out.add("E214", budget.sheet, total.row, budget.columns.get(layout.H_SCORE), stated=stated, computed=res.score, rate=rate, weight=weight)
 
 
 def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector, total: BudgetLine | None = None) -> dict:
@@ -908,7 +908,7 @@ def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector, total: BudgetL
         balance = V.round_half_up((ln.received or 0.0) - (ln.executed or 0.0), 6)
     repeats_total = total is not None and ln is not total and (ln.received, ln.executed) == (total.received, total.executed)
     if ln.received is not None and ln.executed is not None and balance is not None and balance < -EPS and not repeats_total:
-        cell_col = c.get("结余") or c.get("全年执行数")
+        cell_col = c.get(layout.H_BALANCE) or c.get(layout.H_EXECUTED)
         out.add("W212", budget.sheet, ln.row, cell_col, source=ln.source, received=ln.received, executed=ln.executed, balance=balance)
     arrival = execution = None
     if ln.full_year and ln.full_year > EPS:
@@ -928,21 +928,21 @@ def _budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: 
     if total.full_year is None and total.executed is None:
         pass  # a budget worth 0 points (with points, _budget_readable withheld the total instead)
     elif full <= EPS and executed > EPS:
-        out.add("E201", sheet, total.row, c.get("全年预算数"), executed=executed)
+        out.add("E201", sheet, total.row, c.get(layout.H_FULL_YEAR), executed=executed)
     else:
         rate = res.execution_rate if res.execution_rate is not None else 0.0
         score = V.score_within(weight * min(rate, 1.0), weight)
         if executed > full + EPS:
-            out.add("W202", sheet, total.row, c.get("全年执行数"), executed=executed, budget=full)
+            out.add("W202", sheet, total.row, c.get(layout.H_EXECUTED), executed=executed, budget=full)
         if rate < 1.0 - EPS and not total.reason.strip() and weight > 0:
-            if c.get("偏差原因分析及改进措施"):
-                out.add("E504", sheet, total.row, c["偏差原因分析及改进措施"], rate=V.format_rate(rate))
+            if c.get(layout.H_REASON):
+                out.add("E504", sheet, total.row, c[layout.H_REASON], rate=V.format_rate(rate))
             else:  # the national and province forms have no reason cell in their budget block
-                out.add("W505", sheet, total.row, c.get("执行率"), rate=V.format_rate(rate))
+                out.add("W505", sheet, total.row, c.get(layout.H_EXECUTION_RATE), rate=V.format_rate(rate))
     if total.received is not None and total.full_year is not None and total.received > total.full_year + EPS:
-        out.add("W205", sheet, total.row, c.get("实际到位数"), received=total.received, budget=total.full_year)
+        out.add("W205", sheet, total.row, c.get(layout.H_RECEIVED), received=total.received, budget=total.full_year)
     if total.initial is not None and total.full_year is not None and abs(total.initial - total.full_year) > EPS and total.full_year <= EPS:
-        out.add("W210", sheet, total.row, c.get("全年预算数"), full=total.full_year, initial=total.initial)
+        out.add("W210", sheet, total.row, c.get(layout.H_FULL_YEAR), full=total.full_year, initial=total.initial)
     return score
 
 
@@ -956,9 +956,9 @@ def _check_stated_rates(budget: Budget, out: _Collector) -> None:
         correct = ln.executed / ln.full_year
         inverted = ln.full_year / ln.executed
         if abs(stated - inverted) < 0.00005 + 1e-9 and abs(stated - correct) > 0.00005:
-            out.add("E203", budget.sheet, ln.row, c.get("执行率"), stated=V.format_rate(stated), inverted=V.format_rate(inverted), correct=V.format_rate(correct))
+            out.add("E203", budget.sheet, ln.row, c.get(layout.H_EXECUTION_RATE), stated=V.format_rate(stated), inverted=V.format_rate(inverted), correct=V.format_rate(correct))
         elif not budget_owned(budget) and abs(stated - correct) > 0.00005:
-            out.add("W204", budget.sheet, ln.row, c.get("执行率"), stated=V.format_rate(stated), correct=V.format_rate(correct))
+            out.add("W204", budget.sheet, ln.row, c.get(layout.H_EXECUTION_RATE), stated=V.format_rate(stated), correct=V.format_rate(correct))
 
 
 def budget_owned(budget: Budget) -> bool:
@@ -971,7 +971,7 @@ def _check_budget_parts(budget: Budget, out: _Collector) -> None:
         ("年度资金总额", ("财政拨款", "上年结转资金", "其他资金")),
         ("财政拨款", ("其中：中央", "其中：省级", "其中：市级", "其中：县级")),
     )
-    fields = (("全年预算数", "full_year"), ("实际到位数", "received"), ("全年执行数", "executed"))
+    fields = ((layout.H_FULL_YEAR, "full_year"), (layout.H_RECEIVED, "received"), (layout.H_EXECUTED, "executed"))
     for parent_name, part_names in groups:
         parent = budget.line(parent_name)
         parts = [budget.line(n) for n in part_names]
@@ -1018,10 +1018,10 @@ def _check_subtotals(inp: SelfEvaluation, results: list[IndicatorResult], out: _
         if key in seen:
             continue
         seen.add(key)
-        c1 = inp.indicator_columns.get("一级指标")
-        c2 = inp.indicator_columns.get("二级指标")
+        c1 = inp.indicator_columns.get(layout.H_LEVEL1)
+        c2 = inp.indicator_columns.get(layout.H_LEVEL2)
         if not ind.level1:
-            out.add("W703", sheet, ind.row, c1, name=ind.level3 or ind.level2, what="一级指标")
+            out.add("W703", sheet, ind.row, c1, name=ind.level3 or ind.level2, what=layout.H_LEVEL1)
             continue
         known = _known_level1(ind.level1)
         if known is None:
