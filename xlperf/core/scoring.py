@@ -88,7 +88,11 @@ def config_from_info(threshold: str, formula: str) -> tuple[ScoringConfig, list[
 
 @dataclass
 class RowScore:
-    """The score of one indicator before manual overrides, with what needs saying about it."""
+    """The score of one indicator before manual overrides, with what needs saying about it.
+
+    ``direction`` is the resolved :class:`Direction`, ``tier`` the :class:`Tier` the actual states
+    (qualitative rows); both equal their Chinese word.
+    """
 
     direction: Direction
     completion: float | None = None
