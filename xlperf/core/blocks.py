@@ -10,6 +10,7 @@ from typing import Any
 
 from xlperf.core import layout
 from xlperf.core.book import KEEP, Grid
+from xlperf.core.enums import Direction, Severity
 from xlperf.core.models import Evaluation, IndicatorResult
 from xlperf.core.grid import cell, locate_sheets
 
@@ -61,9 +62,9 @@ def _indicator_block(ev: Evaluation, grids: dict[str, Grid]) -> Block | None:
     header = inp.indicator_header_row
     if header is None:
         return None
-    owned = ["完成率", "计算得分", "校验提示"]
-    if "人工得分" in cols:
-        owned.append("得分")  # without a 人工得分 column, 得分 is what the officer typed
+    owned = [layout.H_COMPLETION, layout.H_COMPUTED, layout.H_HINTS]
+    if layout.H_MANUAL in cols:
+        owned.append(layout.H_SCORE)  # without a 人工得分 column, 得分 is what the officer typed
     span = _span(cols, tuple(owned))
     if span is None:
         return None
@@ -86,7 +87,7 @@ def _indicator_block(ev: Evaluation, grids: dict[str, Grid]) -> Block | None:
                 line[c - first_col] = _computed_value(res, name) if res is not None else None
         block.append(line)
     fmts = {}
-    for name, fmt in (("完成率", PERCENT_FMT), ("计算得分", SCORE_FMT), ("得分", SCORE_FMT)):
+    for name, fmt in ((layout.H_COMPLETION, PERCENT_FMT), (layout.H_COMPUTED, SCORE_FMT), (layout.H_SCORE, SCORE_FMT)):
         if name in col_index.values():
             fmts[cols[name] - first_col] = fmt
     return inp.indicator_sheet, top, first_col, block, fmts
@@ -113,11 +114,11 @@ def _summary_line(ev: Evaluation, offset: int, width: int) -> list[Any]:
         ]
     label = layout.SUMMARY_LABELS[offset - 1]
     line[0] = label
-    if label == "一级指标":
+    if label == layout.H_LEVEL1:
         values = ["合计"] + [g.name for g in groups]
-    elif label == "分值":
+    elif label == layout.H_WEIGHT:
         values = [ev.total_weight] + [g.weight for g in groups]
-    elif label == "得分":
+    elif label == layout.H_SCORE:
         values = [ev.total_score if ev.final else ev.total_text] + [PENDING if g.pending else g.score for g in groups]
     else:
         values = [ev.grade_text]
@@ -127,15 +128,15 @@ def _summary_line(ev: Evaluation, offset: int, width: int) -> list[Any]:
 
 
 def _computed_value(res: IndicatorResult, name: str) -> Any:
-    if name == "完成率":
+    if name == layout.H_COMPLETION:
         return res.completion
-    if name == "计算得分":
+    if name == layout.H_COMPUTED:
         return res.computed_score
-    if name == "得分":
+    if name == layout.H_SCORE:
         if res.pending:
             return PENDING
-        return res.score if res.direction != "不适用" else None
-    if name == "校验提示":
+        return res.score if res.direction != Direction.NOT_APPLICABLE else None
+    if name == layout.H_HINTS:
         return "；".join(res.hints) if res.hints else None
     return None
 
@@ -161,11 +162,11 @@ def _budget_block(ev: Evaluation, grids: dict[str, Grid]) -> Block | None:
         data = lines.get(r)
         if data is not None:
             for c, name in computed.items():
-                if name == "结余":
+                if name == layout.H_BALANCE:
                     v = data["balance"]
-                elif name == "到位率":
+                elif name == layout.H_ARRIVAL_RATE:
                     v = data["arrival_rate"]
-                elif name == "执行率":
+                elif name == layout.H_EXECUTION_RATE:
                     v = data["execution_rate"]
                 else:
                     v = None
@@ -174,7 +175,7 @@ def _budget_block(ev: Evaluation, grids: dict[str, Grid]) -> Block | None:
                 line[c - first_col] = v
         block.append(line)
     fmts = {}
-    for name, fmt in (("到位率", PERCENT_FMT), ("执行率", PERCENT_FMT), ("得分", SCORE_FMT)):
+    for name, fmt in ((layout.H_ARRIVAL_RATE, PERCENT_FMT), (layout.H_EXECUTION_RATE, PERCENT_FMT), (layout.H_SCORE, SCORE_FMT)):
         if name in cols:
             fmts[cols[name] - first_col] = fmt
     return budget.sheet, top, first_col, block, fmts
@@ -185,9 +186,9 @@ def _findings_block(ev: Evaluation, names: list[str], grids: dict[str, Grid]) ->
     old = grids.get(sheet, [])
     rows: Grid = [list(layout.FINDINGS_HEADERS)]
     for f in ev.findings:
-        rows.append([f.severity, f.location, f"{f.code} {_title(f.code)}", f.message])
+        rows.append([str(f.severity), f.location, f"{f.code} {_title(f.code)}", f.message])  # the plain word in the cell
     if len(ev.findings) == 0:
-        rows.append(["提示", "", "—", "未发现问题"])
+        rows.append([str(Severity.INFO), "", "—", "未发现问题"])
     stale = _last_row(old, [1, 2, 3, 4])
     while len(rows) < stale:
         rows.append([None, None, None, None])

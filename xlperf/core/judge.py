@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ACHIEVED, PARTIAL, FAILED = "达成", "部分达成", "未达成"
+from xlperf.core.enums import Tier
+
+ACHIEVED, PARTIAL, FAILED = Tier.MET, Tier.PARTLY, Tier.NOT_MET
 ENV_VAR = "XLPERF_JUDGEMENT"
 USER_FILE_NAME = "judgement.toml"
 
@@ -65,7 +67,7 @@ _POSITIVE_COUNT = re.compile(r"(?<![\d.])([1-9]\d*)(?:起|次|件|例|人次|个
 class Judgement:
     """The tier an actual states (None: undecidable) or, for a rate inside the text, the ratio."""
 
-    tier: str | None
+    tier: Tier | None
     ratio: float | None = None  # "完成率85%" inside the text: scored like a percentage actual
     over: float | None = None  # "超出预算8%": the actual as a share of its ceiling (1.08), scored by R4
     why: str = ""  # a short reason, for tests and the curious

@@ -31,6 +31,10 @@ REQUIRED_SHEETS = (SHEET_INDICATORS,)
 
 INFO_HEADER = ("字段", "内容", "填写说明")
 
+# the two scoring settings (R3, R4) a unit may change
+INFO_THRESHOLD = "超额完成阈值"
+INFO_REVERSE_FORMULA = "反向指标计分方法"
+
 # (field label, model attribute, hint shown in the template's third column)
 INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("项目名称", "name", "与批复的绩效目标表一致"),
@@ -58,8 +62,8 @@ INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("联系人", "contact", ""),
     ("联系电话", "phone", ""),
     ("评价时间", "evaluated_on", "如：2026年3月15日"),
-    ("超额完成阈值", "overachievement_threshold", "完成率达到此值须说明原因，默认 120%"),
-    ("反向指标计分方法", "reverse_formula", "下拉选择：比值法（默认）/ 扣减法"),
+    (INFO_THRESHOLD, "overachievement_threshold", "完成率达到此值须说明原因，默认 120%"),
+    (INFO_REVERSE_FORMULA, "reverse_formula", "下拉选择：比值法（默认）/ 扣减法"),
 )
 INFO_LABEL_TO_ATTR = {label: attr for label, attr, _ in INFO_FIELDS}
 INFO_SYNONYMS = {
@@ -81,22 +85,48 @@ STYLE_TYPES = {"四川": "项目支出", "山西": "项目支出", "陕西": "�
 AMOUNT_UNITS = ("万元", "元")
 REVERSE_FORMULAS = ("比值法", "扣减法")
 
+# --- header names --------------------------------------------------------------------------
+# The canonical column headers of 预算执行 and 绩效指标, each named once: the header tuples and
+# synonym tables below and the code that looks a column up use these names.
+
+H_LEVEL1 = "一级指标"
+H_LEVEL2 = "二级指标"
+H_LEVEL3 = "三级指标"
+H_DIRECTION = "指标方向"
+H_WEIGHT = "分值"  # both tables
+H_TARGET = "年度指标值"
+H_ACTUAL = "实际完成值"
+H_COMPLETION = "完成率"
+H_COMPUTED = "计算得分"
+H_MANUAL = "人工得分"
+H_SCORE = "得分"  # both tables
+H_REASON = "偏差原因分析及改进措施"  # both tables
+H_HINTS = "校验提示"
+H_SOURCE = "资金来源"
+H_INITIAL = "年初预算数"
+H_FULL_YEAR = "全年预算数"
+H_RECEIVED = "实际到位数"
+H_EXECUTED = "全年执行数"
+H_BALANCE = "结余"
+H_ARRIVAL_RATE = "到位率"
+H_EXECUTION_RATE = "执行率"
+
 # --- 预算执行 ------------------------------------------------------------------------------
 
 BUDGET_HEADERS = (
-    "资金来源",
-    "年初预算数",
-    "全年预算数",
-    "实际到位数",
-    "全年执行数",
-    "结余",
-    "到位率",
-    "执行率",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
+    H_SOURCE,
+    H_INITIAL,
+    H_FULL_YEAR,
+    H_RECEIVED,
+    H_EXECUTED,
+    H_BALANCE,
+    H_ARRIVAL_RATE,
+    H_EXECUTION_RATE,
+    H_WEIGHT,
+    H_SCORE,
+    H_REASON,
 )
-BUDGET_COMPUTED = ("结余", "到位率", "执行率", "得分")
+BUDGET_COMPUTED = (H_BALANCE, H_ARRIVAL_RATE, H_EXECUTION_RATE, H_SCORE)
 BUDGET_SOURCES = (
     "年度资金总额",
     "财政拨款",
@@ -108,71 +138,71 @@ BUDGET_SOURCES = (
     "其他资金",
 )
 BUDGET_HEADER_SYNONYMS = {
-    "项目": "资金来源",
-    "资金性质": "资金来源",
-    "年初预算资金": "年初预算数",
-    "全年预算资金": "全年预算数",
-    "全年预算": "全年预算数",
-    "实际到位资金": "实际到位数",
-    "到位数": "实际到位数",
-    "全年执行资金": "全年执行数",
-    "执行数": "全年执行数",
-    "资金结余": "结余",
-    "预算到位率": "到位率",
-    "预算执行率": "执行率",
-    "权重": "分值",
-    "偏差原因": "偏差原因分析及改进措施",
-    "未完成原因分析": "偏差原因分析及改进措施",
+    "项目": H_SOURCE,
+    "资金性质": H_SOURCE,
+    "年初预算资金": H_INITIAL,
+    "全年预算资金": H_FULL_YEAR,
+    "全年预算": H_FULL_YEAR,
+    "实际到位资金": H_RECEIVED,
+    "到位数": H_RECEIVED,
+    "全年执行资金": H_EXECUTED,
+    "执行数": H_EXECUTED,
+    "资金结余": H_BALANCE,
+    "预算到位率": H_ARRIVAL_RATE,
+    "预算执行率": H_EXECUTION_RATE,
+    "权重": H_WEIGHT,
+    "偏差原因": H_REASON,
+    "未完成原因分析": H_REASON,
 }
 DEFAULT_BUDGET_WEIGHT = 10.0
 
 # --- 绩效指标 ------------------------------------------------------------------------------
 
 INDICATOR_HEADERS = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "指标方向",
-    "分值",
-    "年度指标值",
-    "实际完成值",
-    "完成率",
-    "计算得分",
-    "人工得分",
-    "得分",
-    "偏差原因分析及改进措施",
-    "校验提示",
+    H_LEVEL1,
+    H_LEVEL2,
+    H_LEVEL3,
+    H_DIRECTION,
+    H_WEIGHT,
+    H_TARGET,
+    H_ACTUAL,
+    H_COMPLETION,
+    H_COMPUTED,
+    H_MANUAL,
+    H_SCORE,
+    H_REASON,
+    H_HINTS,
 )
-INDICATOR_COMPUTED = ("完成率", "计算得分", "得分", "校验提示")
+INDICATOR_COMPUTED = (H_COMPLETION, H_COMPUTED, H_SCORE, H_HINTS)
 INDICATOR_HEADER_SYNONYMS = {
-    "权重": "分值",
-    "指标分值": "分值",
-    "目标值": "年度指标值",
-    "指标值": "年度指标值",
-    "年度目标值": "年度指标值",
-    "业绩值": "实际完成值",
-    "全年完成值": "实际完成值",
-    "实际值": "实际完成值",
-    "全年实际值": "实际完成值",
-    "完成值": "实际完成值",
-    "指标得分": "得分",
-    "自评得分": "得分",
-    "未完成原因分析": "偏差原因分析及改进措施",
-    "偏差原因分析": "偏差原因分析及改进措施",
-    "偏差原因": "偏差原因分析及改进措施",
-    "原因分析": "偏差原因分析及改进措施",
-    "目标指标": "三级指标",
-    "指标内容": "三级指标",
-    "方向": "指标方向",
+    "权重": H_WEIGHT,
+    "指标分值": H_WEIGHT,
+    "目标值": H_TARGET,
+    "指标值": H_TARGET,
+    "年度目标值": H_TARGET,
+    "业绩值": H_ACTUAL,
+    "全年完成值": H_ACTUAL,
+    "实际值": H_ACTUAL,
+    "全年实际值": H_ACTUAL,
+    "完成值": H_ACTUAL,
+    "指标得分": H_SCORE,
+    "自评得分": H_SCORE,
+    "未完成原因分析": H_REASON,
+    "偏差原因分析": H_REASON,
+    "偏差原因": H_REASON,
+    "原因分析": H_REASON,
+    "目标指标": H_LEVEL3,
+    "指标内容": H_LEVEL3,
+    "方向": H_DIRECTION,
 }
 # Headers whose presence identifies the indicator table's header row.
-INDICATOR_KEY_HEADERS = ("三级指标", "分值", "年度指标值", "实际完成值")
+INDICATOR_KEY_HEADERS = (H_LEVEL3, H_WEIGHT, H_TARGET, H_ACTUAL)
 
 # In a new workbook: the header row of 绩效指标, and the summary block above it.
 INDICATOR_HEADER_ROW = 7
 SUMMARY_TOP_ROW = 1  # rows 1..5, columns H..M (the same columns as the computed block)
 SUMMARY_FIRST_COL = 8  # H
-SUMMARY_LABELS = ("一级指标", "分值", "得分", "等级")  # H2..H5
+SUMMARY_LABELS = (H_LEVEL1, H_WEIGHT, H_SCORE, "等级")  # H2..H5
 SUMMARY_SLOTS = 5  # I..M: 合计 then up to four 一级指标
 
 DIRECTIONS = ("≥", "≤", "=", "定性", "时效")
@@ -343,42 +373,42 @@ FORM_RESULT_LABELS = ("实际完成情况", "年度目标完成情况", "全年�
 FORM_GOAL_BLOCK = ("年度总体目标", "项目基本情况", "年度总体目标完成情况")
 # budget block headers of the forms -> our canonical budget headers
 FORM_BUDGET_HEADERS = {
-    "年初预算数": "年初预算数",
-    "年初预算": "年初预算数",
-    "年初预算资金": "年初预算数",
-    "全年预算数": "全年预算数",
-    "全年预算": "全年预算数",
-    "调整后预算数": "全年预算数",
-    "调整后预算": "全年预算数",
-    "全年预算数A": "全年预算数",
-    "全年执行数": "全年执行数",
-    "预算执行数": "全年执行数",
-    "执行数": "全年执行数",
-    "实际执行数": "全年执行数",
-    "全年执行数B": "全年执行数",
-    "预算数": "全年预算数",
-    "全年预算金额": "全年预算数",
-    "调整预算数": "全年预算数",
-    "执行金额": "全年执行数",
-    "全年执行金额": "全年执行数",
-    "实际支出数": "全年执行数",
-    "实际支出": "全年执行数",
-    "全年实际支出": "全年执行数",
-    "实际到位数": "实际到位数",
-    "到位数": "实际到位数",
-    "分值": "分值",
-    "权重": "分值",
-    "执行率": "执行率",
-    "预算执行率": "执行率",
-    "全年执行率": "执行率",
-    "执行率B/A": "执行率",
-    "得分": "得分",
-    "原因": "偏差原因分析及改进措施",
-    "偏差原因分析及改进措施": "偏差原因分析及改进措施",
-    "未完成原因分析": "偏差原因分析及改进措施",
-    "偏差原因": "偏差原因分析及改进措施",
+    "年初预算数": H_INITIAL,
+    "年初预算": H_INITIAL,
+    "年初预算资金": H_INITIAL,
+    "全年预算数": H_FULL_YEAR,
+    "全年预算": H_FULL_YEAR,
+    "调整后预算数": H_FULL_YEAR,
+    "调整后预算": H_FULL_YEAR,
+    "全年预算数A": H_FULL_YEAR,
+    "全年执行数": H_EXECUTED,
+    "预算执行数": H_EXECUTED,
+    "执行数": H_EXECUTED,
+    "实际执行数": H_EXECUTED,
+    "全年执行数B": H_EXECUTED,
+    "预算数": H_FULL_YEAR,
+    "全年预算金额": H_FULL_YEAR,
+    "调整预算数": H_FULL_YEAR,
+    "执行金额": H_EXECUTED,
+    "全年执行金额": H_EXECUTED,
+    "实际支出数": H_EXECUTED,
+    "实际支出": H_EXECUTED,
+    "全年实际支出": H_EXECUTED,
+    "实际到位数": H_RECEIVED,
+    "到位数": H_RECEIVED,
+    "分值": H_WEIGHT,
+    "权重": H_WEIGHT,
+    "执行率": H_EXECUTION_RATE,
+    "预算执行率": H_EXECUTION_RATE,
+    "全年执行率": H_EXECUTION_RATE,
+    "执行率B/A": H_EXECUTION_RATE,
+    "得分": H_SCORE,
+    "原因": H_REASON,
+    "偏差原因分析及改进措施": H_REASON,
+    "未完成原因分析": H_REASON,
+    "偏差原因": H_REASON,
 }
-FORM_BUDGET_AMOUNTS = ("年初预算数", "全年预算数", "全年执行数", "实际到位数")
+FORM_BUDGET_AMOUNTS = (H_INITIAL, H_FULL_YEAR, H_EXECUTED, H_RECEIVED)
 FORM_SOURCES = {
     "年度资金总额": "年度资金总额",
     "资金总额": "年度资金总额",
@@ -398,18 +428,18 @@ FORM_SOURCES = {
 # indicator headers the forms use beyond INDICATOR_HEADER_SYNONYMS (度量单位 is a form-only column)
 FORM_INDICATOR_SYNONYMS = {
     **INDICATOR_HEADER_SYNONYMS,
-    "指标性质": "指标方向",
-    "指标属性": "指标方向",
+    "指标性质": H_DIRECTION,
+    "指标属性": H_DIRECTION,
     "度量单位": "度量单位",
     "计量单位": "度量单位",
-    "原因": "偏差原因分析及改进措施",
-    "未完成原因": "偏差原因分析及改进措施",
-    "偏差原因分析及改进措施": "偏差原因分析及改进措施",
-    "未完成原因分析及改进措施": "偏差原因分析及改进措施",
-    "年度指标值A": "年度指标值",
-    "实际完成值B": "实际完成值",
-    "得分C": "得分",
-    "分值D": "分值",
+    "原因": H_REASON,
+    "未完成原因": H_REASON,
+    "偏差原因分析及改进措施": H_REASON,
+    "未完成原因分析及改进措施": H_REASON,
+    "年度指标值A": H_TARGET,
+    "实际完成值B": H_ACTUAL,
+    "得分C": H_SCORE,
+    "分值D": H_WEIGHT,
 }
 FORM_INDICATOR_HEADERS = INDICATOR_HEADERS + ("度量单位",)
 # 指标性质 / 指标方向 of a form: every word our own 指标方向 column takes, and what forms print there

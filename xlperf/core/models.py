@@ -16,13 +16,12 @@ from typing import Any, Literal
 from dataclasses import dataclass, field
 
 from xlperf.core import layout
-from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.enums import Direction, EvaluationType, Severity, Style, Tier
 from xlperf.core.values import Parsed
 from xlperf.core.refs import cell_ref, col_letter  # noqa: F401 - re-exported
 
-Severity = Literal["错误", "警告", "提示"]
-SEVERITY_ORDER = {"错误": 0, "警告": 1, "提示": 2}
-SEVERITY_EN = {"错误": "error", "警告": "warning", "提示": "info"}
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+SEVERITY_EN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -47,7 +46,10 @@ class Loc:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Finding:
-    """One problem found in a workbook, with a stable code and a Chinese message."""
+    """One problem found in a workbook, with a stable code and a Chinese message.
+
+    ``severity`` is a :class:`Severity` (its value, 错误/警告/提示, is what JSON and the 级别 column show).
+    """
 
     code: str
     severity: Severity
@@ -271,12 +273,24 @@ class ScoringConfig:
 
 @dataclass(kw_only=True)
 class IndicatorResult:
+    """What scoring made of one indicator row.
+
+    ``target`` / ``actual`` are the row's 年度指标值 / 实际完成值 cells parsed by scoring, the only
+    parse of those cells: the findings, the checks, the narrative and the reports read these, never
+    the display strings. ``target_display`` / ``actual_display`` are the same values as the cell
+    shows them (``Parsed.raw``). ``unit`` is the row's unit (``values.row_unit``: the 三级指标
+    name's, 补助人数（人）, else the target's, else the actual's; "" when none). ``direction`` is the
+    resolved :class:`Direction` (typed, or inferred by R3–R7; 不适用 drops the row, R13), ``tier``
+    the :class:`Tier` a qualitative actual states. Enum members equal their Chinese word, so JSON
+    and text show the word.
+    """
+
     indicator: Indicator
-    direction: str  # resolved: ≥ ≤ = 定性 时效 不适用
+    direction: Direction  # resolved: ≥ ≤ = 定性 时效 不适用
     completion: float | None = None  # fraction, rounded to 4 places (2 as a percentage)
     computed_score: float | None = None
     score: float | None = 0.0  # None: pending (待定) — it cannot be decided and no manual score is given
-    tier: str | None = None  # 达成 / 部分达成 / 未达成 for qualitative
+    tier: Tier | None = None  # 达成 / 部分达成 / 未达成 for qualitative
     met: bool = True
     hints: list[str] = field(default_factory=list)  # short texts for the 校验提示 column
     target_display: str = ""
@@ -289,12 +303,12 @@ class IndicatorResult:
 
     @property
     def pending(self) -> bool:
-        return self.score is None and self.direction != "不适用"
+        return self.score is None and self.direction != Direction.NOT_APPLICABLE
 
     @property
     def reverse(self) -> bool:
         """A reverse indicator (≤, <, 成本, 上访率…): the lower the actual, the better."""
-        return self.direction == "≤"
+        return self.direction == Direction.LESS
 
     @property
     def direction_label(self) -> str:
@@ -341,6 +355,12 @@ class Evaluation:
     disagrees with the rows… Then ``total_score`` is None, ``grade`` is "", ``withheld`` names each reason
     with its cell, and ``draft_score`` is the sum of the rows that could be scored. Every place
     that shows the total uses :attr:`total_text` and :attr:`grade_text`, which say 待定.
+
+    What it was scored with travels with it, so nothing downstream reads the workbook's settings
+    again: ``config`` (the 超额完成阈值 and 反向指标计分方法 of 项目信息, read once; defaults when
+    blank or unreadable, W011), ``style`` (the :class:`Style` 项目信息's 报告样式 names, None when it
+    names none) and ``evaluation_type`` (the :class:`EvaluationType` of 评价类型; anything but
+    部门整体支出 is a project, W704).
     """
 
     input: SelfEvaluation
@@ -381,11 +401,11 @@ class Evaluation:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "错误"]
+        return [f for f in self.findings if f.severity == Severity.ERROR]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "警告"]
+        return [f for f in self.findings if f.severity == Severity.WARNING]
 
     @property
     def valid(self) -> bool:
@@ -394,10 +414,10 @@ class Evaluation:
 
 # How reports name a resolved direction (IndicatorResult.direction_label).
 DIRECTION_LABELS = {
-    "≥": "正向指标（≥）",
-    "≤": "反向指标（≤，越低越好）",
-    "=": "等值指标（=）",
-    "定性": "定性指标",
-    "时效": "时效指标（不晚于目标时间）",
-    "不适用": "不适用",
+    Direction.MORE: "正向指标（≥）",
+    Direction.LESS: "反向指标（≤，越低越好）",
+    Direction.EQUAL: "等值指标（=）",
+    Direction.QUALITATIVE: "定性指标",
+    Direction.DEADLINE: "时效指标（不晚于目标时间）",
+    Direction.NOT_APPLICABLE: "不适用",
 }

@@ -1,8 +1,10 @@
 """Scoring rules R1–R14 of the self-evaluation: pure functions, no I/O.
 
 ``evaluate(SelfEvaluation) -> Evaluation`` is the one entry point every caller uses (CLI,
-Excel button, batch, reports). ``score_indicator`` scores one row and backs the worksheet
-functions.
+Excel button, batch, reports). It parses each 年度指标值/实际完成值 cell once, scores the row
+from the parsed values (``score_parsed``) and keeps them on the result
+(``IndicatorResult.target``/``.actual``): nothing after it parses a cell or a display string
+again. ``score_indicator`` scores one row from raw cells and backs the worksheet functions.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 
 from xlperf.core import layout
 from xlperf.core import values as V
-from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.enums import Direction, EvaluationType, Style, Tier
 from xlperf.core.findings import RULES, make
 from xlperf.core.models import (
     Budget,
@@ -35,8 +37,8 @@ MONEY_UNITS = ("元", "万元", "亿元")
 DURATION_UNITS = ("天", "日", "个工作日", "工作日", "个月", "月", "周", "小时", "个小时", "分钟")
 SAME_UNITS = {"日": "天", "天": "天", "个工作日": "工作日", "工作日": "工作日", "人": "人", "名": "人", "位": "人"}
 
-NA = "不适用"
-POSITIVE, REVERSE, EQUAL, QUALITATIVE, TIME = "≥", "≤", "=", "定性", "时效"
+# Kept for modules that import these names from here; the code uses Direction.
+NA, REVERSE = Direction.NOT_APPLICABLE, Direction.LESS
 
 
 def grade_of(total: float | None) -> str:
@@ -69,7 +71,7 @@ def config_from_info(threshold: str, formula: str) -> tuple[ScoringConfig, list[
         elif p.kind == V.NUMBER and p.number and p.number > 100:
             cfg.overachievement_threshold = p.number / 100
         else:
-            bad.append(("超额完成阈值", threshold, "120%"))
+            bad.append((layout.INFO_THRESHOLD, threshold, "120%"))
     if formula:
         f = V.normalize_text(formula)
         if "扣减" in f or "线性" in f:
@@ -77,7 +79,7 @@ def config_from_info(threshold: str, formula: str) -> tuple[ScoringConfig, list[
         elif "比值" in f or "比例" in f:
             cfg.reverse_formula = "ratio"
         else:
-            bad.append(("反向指标计分方法", formula, "比值法"))
+            bad.append((layout.INFO_REVERSE_FORMULA, formula, "比值法"))
     return cfg, bad
 
 
@@ -86,12 +88,16 @@ def config_from_info(threshold: str, formula: str) -> tuple[ScoringConfig, list[
 
 @dataclass
 class RowScore:
-    """The score of one indicator before manual overrides, with what needs saying about it."""
+    """The score of one indicator before manual overrides, with what needs saying about it.
 
-    direction: str
+    ``direction`` is the resolved :class:`Direction`, ``tier`` the :class:`Tier` the actual states
+    (qualitative rows); both equal their Chinese word.
+    """
+
+    direction: Direction
     completion: float | None = None
     score: float | None = None  # None: cannot be computed (needs a manual score)
-    tier: str | None = None  # qualitative tier
+    tier: Tier | None = None  # qualitative tier
     tier_stated: bool = False  # the actual text names the tier (R11 checks manual scores against it)
     met: bool = True
     overachieved: bool = False
@@ -105,42 +111,42 @@ class RowScore:
         return bool(self.unreadable) or any(code in ("E301", "E302") for code, _, _ in self.notes)
 
 
-def normalize_direction(text: str) -> tuple[str | None, bool]:
+def normalize_direction(text: str) -> tuple[Direction | None, bool]:
     """The direction a user typed -> (canonical or None, recognised?)."""
     t = V.normalize_text(text or "")
     if not t:
         return None, True
     if t in layout.DIRECTIONS:
-        return t, True
+        return Direction(t), True
     if t in layout.DIRECTION_SYNONYMS:
-        return layout.DIRECTION_SYNONYMS[t], True
-    if t in (NA, "不适用指标"):
-        return NA, True
+        return Direction(layout.DIRECTION_SYNONYMS[t]), True
+    if t in (Direction.NOT_APPLICABLE, "不适用指标"):
+        return Direction.NOT_APPLICABLE, True
     return None, False
 
 
-def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str, level3: str = "") -> str:
+def infer_direction(target: V.Parsed, actual: V.Parsed, level2: str, level3: str = "") -> Direction:
     if target.not_applicable or actual.not_applicable:
-        return NA
+        return Direction.NOT_APPLICABLE
     if target.op in (">=", ">"):
-        return POSITIVE
+        return Direction.MORE
     if target.op in ("<=", "<"):
-        return REVERSE if target.kind in (V.NUMBER, V.PERCENT) else TIME
+        return Direction.LESS if target.kind in (V.NUMBER, V.PERCENT) else Direction.DEADLINE
     if target.op == "=":
-        return EQUAL
+        return Direction.EQUAL
     if target.kind in (V.YEAR, V.DATE):
-        return TIME
+        return Direction.DEADLINE
     if target.kind in (V.NUMBER, V.PERCENT):
         if "成本" in level2 or _is_event_rate(level3):
-            return REVERSE
+            return Direction.LESS
         if "时效" in level2 and target.kind == V.NUMBER and _excel_serial(target) is not None:
-            return TIME
+            return Direction.DEADLINE
         if "时效" in level2 and target.kind == V.NUMBER and target.unit in DURATION_UNITS:
-            return REVERSE  # 案件办结后3个工作日: a time limit, the fewer days the better
-        return POSITIVE
+            return Direction.LESS  # 案件办结后3个工作日: a time limit, the fewer days the better
+        return Direction.MORE
     if "时效" in level2:
-        return TIME
-    return QUALITATIVE
+        return Direction.DEADLINE
+    return Direction.QUALITATIVE
 
 
 def _is_event_rate(name: str) -> bool:
@@ -208,16 +214,32 @@ def score_indicator(
     config: ScoringConfig | None = None,
     level3: str = "",
 ) -> RowScore:
-    """Score one indicator row (R3–R7, R9, R13). Never raises."""
+    """Score one indicator row from its cell values (R3–R7, R9, R13). Never raises.
+
+    For callers holding raw cells (the worksheet functions); :func:`evaluate` parses each cell
+    once and calls :func:`score_parsed`.
+    """
+    return score_parsed(weight, V.parse_value(target_raw), V.parse_value(actual_raw), direction_raw, level2, config, level3)
+
+
+def score_parsed(
+    weight: float,
+    target: V.Parsed,
+    actual: V.Parsed,
+    direction_raw: str = "",
+    level2: str = "",
+    config: ScoringConfig | None = None,
+    level3: str = "",
+) -> RowScore:
+    """Score one indicator row from its parsed target and actual (R3–R7, R9, R13). Never raises."""
     cfg = config or ScoringConfig()
     w = max(float(weight or 0.0), 0.0)
-    target, actual = V.parse_value(target_raw), V.parse_value(actual_raw)
     explicit, recognised = normalize_direction(direction_raw)
     direction = explicit or infer_direction(target, actual, level2, level3)
     rs = RowScore(direction=direction)
     if not recognised:
         rs.notes.append(("W310", "direction", {"value": direction_raw, "used": direction}))
-    if direction == NA:
+    if direction == Direction.NOT_APPLICABLE:
         rs.score, rs.completion = None, None
         return rs
     # A score that depends on a missing or unreadable value is pending (None), never 0.
@@ -230,9 +252,9 @@ def score_indicator(
         rs.notes.extend((code, column, {}) for code, column, p in (("E301", "actual", actual), ("E302", "target", target)) if p.is_empty)
         return rs
 
-    if direction == TIME:
+    if direction == Direction.DEADLINE:
         _score_time(rs, w, target, actual)
-    elif direction == QUALITATIVE:
+    elif direction == Direction.QUALITATIVE:
         _score_qualitative(rs, w, target, actual, cfg)
     else:
         _score_quantitative(rs, w, target, actual, direction, cfg)
@@ -241,13 +263,13 @@ def score_indicator(
         raw = min(max(rs.score, 0.0), w)  # R9, R8
         # met is judged before rounding: a weight of 0.001 scored in full shows 0.00 but is met
         rs.met = rs.met and raw >= w - EPS
-        rs.score = V.score_within(raw, w, short=rs.tier in ("部分达成", "未达成"))
+        rs.score = V.score_within(raw, w, short=rs.tier in (Tier.PARTLY, Tier.NOT_MET))
     if rs.completion is not None:
         rs.completion = V.round_half_up(rs.completion, 4)
     return rs
 
 
-def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, direction: str, cfg: ScoringConfig) -> None:
+def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, direction: Direction, cfg: ScoringConfig) -> None:
     if V.is_difference(actual):  # "超出预算5万元" is not 5万元 spent: the ceiling plus 5, or the words
         actual = V.Parsed(raw=actual.raw, kind=V.TEXT, text=V.normalize_text(actual.raw))
     if not target.is_quantity or not actual.is_quantity:
@@ -268,7 +290,7 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
             rate = V.Parsed(raw=actual.raw, kind=V.PERCENT, number=V.round_half_up(j.ratio * 100, 10), unit="%")
             _score_quantitative(rs, w, target, rate, direction, cfg)
             return
-        if j is not None and j.over is not None and direction == REVERSE:
+        if j is not None and j.over is not None and direction == Direction.LESS:
             _score_over(rs, w, j.over, cfg)
             return
         tier = j.tier if j is not None else None
@@ -281,13 +303,13 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
     if is_completion:
         ratio = b / 100.0
         rs.completion = ratio
-        if direction == REVERSE:
+        if direction == Direction.LESS:
             rs.score = w if ratio <= 1 + EPS else _reverse(w, 1.0, ratio, cfg)
         else:
             rs.score = w * min(1.0, max(ratio, 0.0))
-        rs.overachieved = direction != REVERSE and ratio >= cfg.overachievement_threshold - EPS
+        rs.overachieved = direction != Direction.LESS and ratio >= cfg.overachievement_threshold - EPS
         return
-    if direction == REVERSE:
+    if direction == Direction.LESS:
         if abs(a) < EPS:
             rs.notes.append(("W304", "target", {"effect": "实际为 0 得满分，否则得 0 分"}))
             rs.score = w if b <= EPS else 0.0
@@ -301,7 +323,7 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
         rs.notes.append(("W304", "target", {"effect": "无法计算完成率，实际值不小于 0 即得满分"}))
         rs.score = w if b >= -EPS else 0.0
         rs.completion = None
-        if direction == EQUAL and abs(b) > EPS:
+        if direction == Direction.EQUAL and abs(b) > EPS:
             rs.equal_mismatch = True
         return
     ratio = b / a
@@ -311,7 +333,7 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
         return
     rs.completion = ratio
     rs.score = w * min(1.0, max(ratio, 0.0))
-    if direction == EQUAL:
+    if direction == Direction.EQUAL:
         rs.equal_mismatch = abs(b - a) > EPS * max(1.0, abs(a))
         if b > a:
             rs.score = w  # scored like positive; the mismatch still needs a reason
@@ -330,18 +352,18 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
     """R7: years and dates are deadlines; never a ratio of two years."""
     deadline = target.date if target.kind in (V.YEAR, V.DATE) else _excel_serial(target)
     if target.kind not in (V.YEAR, V.DATE) and deadline is not None:
-        rs.notes.append(("I012", "target", {"field": "年度指标值", "value": target.raw, "date": deadline.isoformat()}))
+        rs.notes.append(("I012", "target", {"field": layout.H_TARGET, "value": target.raw, "date": deadline.isoformat()}))
     if deadline is None:
         if target.is_quantity and actual.is_quantity:
             # "≤30天" style: a reverse quantity
-            rs.direction = REVERSE
-            _score_quantitative(rs, w, target, actual, REVERSE, ScoringConfig())
+            rs.direction = Direction.LESS
+            _score_quantitative(rs, w, target, actual, Direction.LESS, ScoringConfig())
             return
         _score_qualitative(rs, w, target, actual)
         return
     done = actual.date if actual.kind in (V.YEAR, V.DATE) else _excel_serial(actual)
     if actual.kind not in (V.YEAR, V.DATE) and done is not None:
-        rs.notes.append(("I012", "actual", {"field": "实际完成值", "value": actual.raw, "date": done.isoformat()}))
+        rs.notes.append(("I012", "actual", {"field": layout.H_ACTUAL, "value": actual.raw, "date": done.isoformat()}))
     if done is not None:
         deadline, done = V.align_years(target, deadline, actual, done)  # 9月前 / 7月: one calendar
         # a year as the actual means "within that year"
@@ -349,7 +371,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
             rs.completion, rs.score = 1.0, w
         else:
             rs.completion, rs.score, rs.met = None, 0.0, False
-            rs.tier, rs.tier_stated = "未达成", True
+            rs.tier, rs.tier_stated = Tier.NOT_MET, True
             rs.notes.append(("W305", "actual", {"actual": actual.raw, "target": target.raw}))
         return
     if actual.kind == V.PERCENT:
@@ -358,7 +380,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
         rs.score = w * min(1.0, max(ratio, 0.0))
         return
     inner = V.date_in_text(actual)
-    if inner is not None and V.judgement_of(actual, target).tier not in ("部分达成", "未达成"):
+    if inner is not None and V.judgement_of(actual, target).tier not in (Tier.PARTLY, Tier.NOT_MET):
         _score_time(rs, w, target, inner)  # "已于10月完成": the date decides, unless the words say it fell short
         return
     _score_words(rs, w, target, actual)
@@ -398,19 +420,19 @@ def _score_words(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, cfg
         ratio = max(j.ratio, 0.0)
         rs.completion = ratio
         rs.score = w * min(ratio, 1.0)
-        rs.tier = "达成" if ratio >= 0.8 else ("部分达成" if ratio >= 0.6 else "未达成")
+        rs.tier = Tier.MET if ratio >= 0.8 else (Tier.PARTLY if ratio >= 0.6 else Tier.NOT_MET)
         return
     _apply_tier(rs, w, j.tier, stated=j.tier is not None and actual.kind == V.TEXT)
 
 
-def _apply_tier(rs: RowScore, w: float, tier: str | None, *, stated: bool) -> None:
+def _apply_tier(rs: RowScore, w: float, tier: Tier | None, *, stated: bool) -> None:
     rs.tier, rs.tier_stated = tier, stated
-    if tier == "达成":
+    if tier == Tier.MET:
         rs.completion, rs.score = 1.0, w
-    elif tier == "部分达成":
+    elif tier == Tier.PARTLY:
         rs.score, rs.met = 0.6 * w, False
         rs.notes.append(("I307", "manual", {"tier": tier, "score": 0.6 * w, "range": f"{V.format_number(0.6 * w)}–{V.format_number(0.8 * w)} 分"}))
-    elif tier == "未达成":
+    elif tier == Tier.NOT_MET:
         rs.score, rs.met = 0.0, False
         rs.notes.append(("I307", "manual", {"tier": tier, "score": 0.0, "range": f"0–{V.format_number(0.6 * w)} 分"}))
     else:
@@ -428,7 +450,7 @@ def _apply_tier(rs: RowScore, w: float, tier: str | None, *, stated: bool) -> No
         )
 
 
-TIER_RANGES = {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0.0, 0.6)}
+TIER_RANGES = {Tier.MET: (0.8, 1.0), Tier.PARTLY: (0.6, 0.8), Tier.NOT_MET: (0.0, 0.6)}
 
 
 # --- the whole workbook -----------------------------------------------------------------------
@@ -537,7 +559,7 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
 
     budget_rows = [i for i in inp.indicators if _is_budget_row(i)]
     results = [_evaluate_indicator(ind, config, out, sheet, col) for ind in inp.indicators]
-    na_weight = V.exact_sum(r.indicator.weight for r in results if r.direction == NA)
+    na_weight = V.exact_sum(r.indicator.weight for r in results if r.direction == Direction.NOT_APPLICABLE)
     budget = _evaluate_budget(inp.budget, inp.info.amount_unit or "万元", bool(budget_rows), out, budget_rows)
     _check_costs(inp, results, budget, out)
 
@@ -549,7 +571,7 @@ def evaluate(inp: SelfEvaluation, config: ScoringConfig | None = None) -> Evalua
     _check_subtotals(inp, results, out)
 
     # R8 total = sum of rounded row scores; R13 rescale when indicators were dropped
-    total = V.exact_sum([budget.score or 0.0, *(r.score for r in results if r.direction != NA)])
+    total = V.exact_sum([budget.score or 0.0, *(r.score for r in results if r.direction != Direction.NOT_APPLICABLE)])
     if na_weight > EPS and total_weight - na_weight > EPS:
         total = total * total_weight / (total_weight - na_weight)
     total = V.round_half_up(min(total, 100.0 if abs(total_weight - 100) <= WEIGHT_TOLERANCE else total), 2)
@@ -578,7 +600,7 @@ def _check_weights(inp: SelfEvaluation, out: "_Collector", col, total_weight: fl
     """R1: all weights add up to 100; a 一级 split other than 10/50/30/10 is worth a warning."""
     sheet = inp.indicator_sheet
     if inp.indicators and abs(total_weight - 100.0) > WEIGHT_TOLERANCE:
-        out.add("E101", sheet, inp.indicator_header_row, col("分值"), total=total_weight, budget=budget_weight,
+        out.add("E101", sheet, inp.indicator_header_row, col(layout.H_WEIGHT), total=total_weight, budget=budget_weight,
                 indicators=V.round_half_up(indicator_weight, 4))
     if inp.info.evaluation_type != "部门整体支出" and inp.indicators and abs(total_weight - 100) <= WEIGHT_TOLERANCE:
         split = {s.name: s.weight for s in level1}
@@ -586,7 +608,7 @@ def _check_weights(inp: SelfEvaluation, out: "_Collector", col, total_weight: fl
         normalised = {("预算执行" if "预算执行" in k else (_known_level1(k) or k)): v for k, v in split.items()}
         if any(abs(normalised.get(k, 0.0) - v) > WEIGHT_TOLERANCE for k, v in defaults.items()) or set(normalised) - set(defaults):
             actual = "、".join(f"{k}{V.format_number(v)}" for k, v in split.items())
-            out.add("W103", sheet, inp.indicator_header_row, col("一级指标"), actual=actual)
+            out.add("W103", sheet, inp.indicator_header_row, col(layout.H_LEVEL1), actual=actual)
 
 
 def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: list[IndicatorResult], total: float,
@@ -600,11 +622,11 @@ def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: 
             detail = f"单位各行得分相加为 {V.format_number(own, 2)}，按规则计算为 {V.format_number(total, 2)}"
         else:
             detail = f"按各行得分计算为 {V.format_number(total, 2)}"
-        out.add("E105", sheet, inp.declared_total_row, col("得分"), declared=inp.declared_total_score, detail=detail)
+        out.add("E105", sheet, inp.declared_total_row, col(layout.H_SCORE), declared=inp.declared_total_score, detail=detail)
     declared_w = inp.declared_total_weight
     if declared_w is not None and all(abs(declared_w - x) > WEIGHT_TOLERANCE for x in (total_weight, indicator_weight)):
         # a 合计 row may cover the indicator rows only, or the budget too
-        out.add("W107", sheet, inp.declared_total_row, col("分值"), declared=declared_w, computed=total_weight)
+        out.add("W107", sheet, inp.declared_total_row, col(layout.H_WEIGHT), declared=declared_w, computed=total_weight)
 
 
 def _own_sum(inp: SelfEvaluation) -> float | None:
@@ -686,9 +708,9 @@ def _finding_order(f: Finding) -> tuple:
 def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, sheet: str, col) -> IndicatorResult:
     name = ind.level3 or ind.level2 or f"第{ind.row}行"
     w, weight_ok = _weight_of(ind, name, out, sheet, col)
-    rs = score_indicator(w, ind.target, ind.actual, ind.direction, ind.level2, cfg, ind.level3)
-    target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)
-    column_of = {"actual": "实际完成值", "target": "年度指标值", "direction": "指标方向", "manual": "人工得分"}
+    target, actual = V.parse_value(ind.target), V.parse_value(ind.actual)  # the only parse of the row's cells
+    rs = score_parsed(w, target, actual, ind.direction, ind.level2, cfg, ind.level3)
+    column_of = {"actual": layout.H_ACTUAL, "target": layout.H_TARGET, "direction": layout.H_DIRECTION, "manual": layout.H_MANUAL}
     manual = ind.manual_score is not None
     # a blank or unreadable target/actual leaves the row pending unless the officer scored it by hand
     for column in rs.unreadable:
@@ -717,10 +739,10 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         actual=actual,
         unit=V.row_unit(ind.level3, target, actual),
     )
-    if rs.direction == NA:
+    if rs.direction == Direction.NOT_APPLICABLE:
         res.score = 0.0
         res.met = True
-        out.add("I309", sheet, ind.row, col("指标方向") or col("实际完成值"), name=name)
+        out.add("I309", sheet, ind.row, col(layout.H_DIRECTION) or col(layout.H_ACTUAL), name=name)
         return res
     if not manual:
         gaps = [f"{column_of[c]}无法读取" for c in rs.unreadable]
@@ -731,7 +753,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
         res.incomplete = "、".join(x for x in ("分值未填写或无法读取", res.incomplete) if x)
         return res
     if ind.manual_raw not in (None, "") and ind.manual_score is None:
-        out.add("E406", sheet, ind.row, col("人工得分") or col("得分"), value=ind.manual_raw)
+        out.add("E406", sheet, ind.row, col(layout.H_MANUAL) or col(layout.H_SCORE), value=ind.manual_raw)
     reason_flagged = False
     if manual:
         reason_flagged = _apply_manual(ind, rs, res, w, out, sheet, col, name=name, actual=actual.raw, target=target.raw)
@@ -742,7 +764,7 @@ def _evaluate_indicator(ind: Indicator, cfg: ScoringConfig, out: _Collector, she
 
 def _weight_of(ind: Indicator, name: str, out: _Collector, sheet: str, col) -> tuple[float, bool]:
     """R1: the row's 分值 and whether it could be read; a missing or unusable one withholds the total."""
-    weight, c = ind.weight, col("分值")
+    weight, c = ind.weight, col(layout.H_WEIGHT)
     if weight is not None and weight >= 0:
         return weight, True
     out.weights_unknown = True
@@ -760,32 +782,32 @@ def _apply_manual(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, 
     """R11: the manual score replaces the computed one; returns whether E404 asked for a reason."""
     m = ind.manual_score
     assert m is not None
-    manual_col = col("人工得分") or col("得分")
+    manual_col = col(layout.H_MANUAL) or col(layout.H_SCORE)
     if m < -EPS or m > w + EPS:
-        out.add("E402" if col("人工得分") else "E401", sheet, ind.row, manual_col, score=m, weight=w)
+        out.add("E402" if col(layout.H_MANUAL) else "E401", sheet, ind.row, manual_col, score=m, weight=w)
     elif rs.tier_stated and rs.tier in TIER_RANGES:
         lo, hi = TIER_RANGES[rs.tier]
         top_ok = m <= hi * w + EPS
         bottom_ok = m >= lo * w - EPS
         # the upper bound of a lower tier is exclusive: 0.6W belongs to 部分达成
-        if rs.tier != "达成" and m >= hi * w - EPS:
+        if rs.tier != Tier.MET and m >= hi * w - EPS:
             top_ok = False
         if not (top_ok and bottom_ok):
-            rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
+            rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == Tier.MET else "（不含上限）")
             out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
     _check_low_manual(rs, m, w, out, sheet, ind.row, manual_col, name=name, actual=actual, target=target)
     clamped = min(max(m, 0.0), w)
     res.met = clamped >= w - EPS  # before rounding, as for computed scores
     res.score = V.score_within(clamped, w)
     if rs.score is not None and abs(m - rs.score) > 0.005 and not ind.reason.strip():
-        out.add("E404", sheet, ind.row, col("偏差原因分析及改进措施") or manual_col, manual=m, computed=rs.score)
+        out.add("E404", sheet, ind.row, col(layout.H_REASON) or manual_col, manual=m, computed=rs.score)
         return True
     return False
 
 
 def _check_reasons(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, cfg: ScoringConfig, out: _Collector, sheet: str, col, *, name: str, reason_flagged: bool, actual: str, target: str) -> None:
     """R10: a row without a reason that needs one (below 分值, far above target, ≠ an = target)."""
-    reason_col = col("偏差原因分析及改进措施")
+    reason_col = col(layout.H_REASON)
     if not res.met and not reason_flagged and (rs.score is not None or ind.manual_score is not None):
         out.add("E501", sheet, ind.row, reason_col, name=name, score=res.score, weight=w)
     if rs.overachieved and rs.completion is not None:
@@ -809,13 +831,13 @@ def _check_costs(inp: SelfEvaluation, results: list[IndicatorResult], budget: Bu
     """W211: a 成本 actual (an amount) larger than all the money spent on the project."""
     if budget.executed is None or budget.executed <= EPS:
         return
-    col = inp.indicator_columns.get("实际完成值")
+    col = inp.indicator_columns.get(layout.H_ACTUAL)
     for r in results:
         ind = r.indicator
         if "成本" not in ind.level2:
             continue
-        actual = V.parse_value(ind.actual)
-        if actual.kind != V.NUMBER or actual.number is None or actual.unit not in MONEY_UNITS:
+        actual = r.actual
+        if actual is None or actual.kind != V.NUMBER or actual.number is None or actual.unit not in MONEY_UNITS:
             continue
         amount = V.convert_amount(actual.number, actual.unit, budget.unit)
         if amount is not None and amount > budget.executed * (1 + 1e-6) + EPS:
@@ -837,7 +859,7 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
     weight = total.weight
     if scored_in_indicators:
         if weight:
-            out.add("I209", budget.sheet, total.row, c.get("分值"), name=budget_rows[0].level3 or "预算执行率")
+            out.add("I209", budget.sheet, total.row, c.get(layout.H_WEIGHT), name=budget_rows[0].level3 or "预算执行率")
         weight = 0.0
     elif weight is None:
         weight = layout.DEFAULT_BUDGET_WEIGHT
@@ -861,9 +883,9 @@ def _evaluate_budget(budget: Budget, unit: str, scored_in_indicators: bool, out:
 def _budget_readable(budget: Budget, total: BudgetLine, out: _Collector) -> bool:
     """The budget score needs the 年度资金总额 row's 全年预算数 and 全年执行数, and its 分值 when typed."""
     sheet, c = budget.sheet, budget.columns
-    ok = out.read_problem(sheet, total.row, c.get("分值")) is None or out.needed(False, sheet, total.row, c.get("分值"))
+    ok = out.read_problem(sheet, total.row, c.get(layout.H_WEIGHT)) is None or out.needed(False, sheet, total.row, c.get(layout.H_WEIGHT))
     out.weights_unknown = out.weights_unknown or not ok
-    for header, value in (("全年预算数", total.full_year), ("全年执行数", total.executed)):
+    for header, value in ((layout.H_FULL_YEAR, total.full_year), (layout.H_EXECUTED, total.executed)):
         missing = ("E213", {"source": total.source, "field": header})
         ok = out.needed(value is not None, sheet, total.row, c.get(header), missing) and ok
     return ok
@@ -877,7 +899,7 @@ def _check_stated_budget_score(budget: Budget, total: BudgetLine, res: BudgetRes
     assert stated is not None
     if abs(stated - res.score) > 0.005:
         rate = V.format_rate(res.execution_rate) if res.execution_rate is not None else "（无法计算）"
-        out.add("E214", budget.sheet, total.row, budget.columns.get("得分"), stated=stated, computed=res.score, rate=rate, weight=weight)
+        out.add("E214", budget.sheet, total.row, budget.columns.get(layout.H_SCORE), stated=stated, computed=res.score, rate=rate, weight=weight)
 
 
 def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector, total: BudgetLine | None = None) -> dict:
@@ -890,7 +912,7 @@ def _budget_line(budget: Budget, ln: BudgetLine, out: _Collector, total: BudgetL
         balance = V.round_half_up((ln.received or 0.0) - (ln.executed or 0.0), 6)
     repeats_total = total is not None and ln is not total and (ln.received, ln.executed) == (total.received, total.executed)
     if ln.received is not None and ln.executed is not None and balance is not None and balance < -EPS and not repeats_total:
-        cell_col = c.get("结余") or c.get("全年执行数")
+        cell_col = c.get(layout.H_BALANCE) or c.get(layout.H_EXECUTED)
         out.add("W212", budget.sheet, ln.row, cell_col, source=ln.source, received=ln.received, executed=ln.executed, balance=balance)
     arrival = execution = None
     if ln.full_year and ln.full_year > EPS:
@@ -910,21 +932,21 @@ def _budget_score(budget: Budget, total: BudgetLine, res: BudgetResult, weight: 
     if total.full_year is None and total.executed is None:
         pass  # a budget worth 0 points (with points, _budget_readable withheld the total instead)
     elif full <= EPS and executed > EPS:
-        out.add("E201", sheet, total.row, c.get("全年预算数"), executed=executed)
+        out.add("E201", sheet, total.row, c.get(layout.H_FULL_YEAR), executed=executed)
     else:
         rate = res.execution_rate if res.execution_rate is not None else 0.0
         score = V.score_within(weight * min(rate, 1.0), weight)
         if executed > full + EPS:
-            out.add("W202", sheet, total.row, c.get("全年执行数"), executed=executed, budget=full)
+            out.add("W202", sheet, total.row, c.get(layout.H_EXECUTED), executed=executed, budget=full)
         if rate < 1.0 - EPS and not total.reason.strip() and weight > 0:
-            if c.get("偏差原因分析及改进措施"):
-                out.add("E504", sheet, total.row, c["偏差原因分析及改进措施"], rate=V.format_rate(rate))
+            if c.get(layout.H_REASON):
+                out.add("E504", sheet, total.row, c[layout.H_REASON], rate=V.format_rate(rate))
             else:  # the national and province forms have no reason cell in their budget block
-                out.add("W505", sheet, total.row, c.get("执行率"), rate=V.format_rate(rate))
+                out.add("W505", sheet, total.row, c.get(layout.H_EXECUTION_RATE), rate=V.format_rate(rate))
     if total.received is not None and total.full_year is not None and total.received > total.full_year + EPS:
-        out.add("W205", sheet, total.row, c.get("实际到位数"), received=total.received, budget=total.full_year)
+        out.add("W205", sheet, total.row, c.get(layout.H_RECEIVED), received=total.received, budget=total.full_year)
     if total.initial is not None and total.full_year is not None and abs(total.initial - total.full_year) > EPS and total.full_year <= EPS:
-        out.add("W210", sheet, total.row, c.get("全年预算数"), full=total.full_year, initial=total.initial)
+        out.add("W210", sheet, total.row, c.get(layout.H_FULL_YEAR), full=total.full_year, initial=total.initial)
     return score
 
 
@@ -938,9 +960,9 @@ def _check_stated_rates(budget: Budget, out: _Collector) -> None:
         correct = ln.executed / ln.full_year
         inverted = ln.full_year / ln.executed
         if abs(stated - inverted) < 0.00005 + 1e-9 and abs(stated - correct) > 0.00005:
-            out.add("E203", budget.sheet, ln.row, c.get("执行率"), stated=V.format_rate(stated), inverted=V.format_rate(inverted), correct=V.format_rate(correct))
+            out.add("E203", budget.sheet, ln.row, c.get(layout.H_EXECUTION_RATE), stated=V.format_rate(stated), inverted=V.format_rate(inverted), correct=V.format_rate(correct))
         elif not budget_owned(budget) and abs(stated - correct) > 0.00005:
-            out.add("W204", budget.sheet, ln.row, c.get("执行率"), stated=V.format_rate(stated), correct=V.format_rate(correct))
+            out.add("W204", budget.sheet, ln.row, c.get(layout.H_EXECUTION_RATE), stated=V.format_rate(stated), correct=V.format_rate(correct))
 
 
 def budget_owned(budget: Budget) -> bool:
@@ -953,7 +975,7 @@ def _check_budget_parts(budget: Budget, out: _Collector) -> None:
         ("年度资金总额", ("财政拨款", "上年结转资金", "其他资金")),
         ("财政拨款", ("其中：中央", "其中：省级", "其中：市级", "其中：县级")),
     )
-    fields = (("全年预算数", "full_year"), ("实际到位数", "received"), ("全年执行数", "executed"))
+    fields = ((layout.H_FULL_YEAR, "full_year"), (layout.H_RECEIVED, "received"), (layout.H_EXECUTED, "executed"))
     for parent_name, part_names in groups:
         parent = budget.line(parent_name)
         parts = [budget.line(n) for n in part_names]
@@ -1000,10 +1022,10 @@ def _check_subtotals(inp: SelfEvaluation, results: list[IndicatorResult], out: _
         if key in seen:
             continue
         seen.add(key)
-        c1 = inp.indicator_columns.get("一级指标")
-        c2 = inp.indicator_columns.get("二级指标")
+        c1 = inp.indicator_columns.get(layout.H_LEVEL1)
+        c2 = inp.indicator_columns.get(layout.H_LEVEL2)
         if not ind.level1:
-            out.add("W703", sheet, ind.row, c1, name=ind.level3 or ind.level2, what="一级指标")
+            out.add("W703", sheet, ind.row, c1, name=ind.level3 or ind.level2, what=layout.H_LEVEL1)
             continue
         known = _known_level1(ind.level1)
         if known is None:
@@ -1035,7 +1057,7 @@ def _level1_summary(results: list[IndicatorResult], budget: BudgetResult) -> lis
         s.weight = V.exact_sum([s.weight, ind.weight])
         if r.pending:
             s.pending += 1
-        elif r.direction != NA:
+        elif r.direction != Direction.NOT_APPLICABLE:
             s.score = V.exact_sum([s.score, r.score])
         if ind.level2 and ind.level2 not in s.level2:
             s.level2.append(ind.level2)

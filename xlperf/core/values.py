@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable
 
+from xlperf.core.enums import Tier
+
 # kinds
 EMPTY = "empty"
 NUMBER = "number"  # a quantity, maybe with a unit
@@ -540,8 +542,8 @@ def judgement_of(actual: Parsed, target: Parsed):  # -> xlperf.core.judge.Judgem
     return judge(text, target_text)
 
 
-def achievement_of(actual: Parsed, target: Parsed) -> str | None:
-    """For qualitative indicators: '达成', '部分达成', '未达成' or None when the text says nothing
+def achievement_of(actual: Parsed, target: Parsed) -> Tier | None:
+    """For qualitative indicators: the Tier (达成, 部分达成, 未达成) or None when the text says nothing
     (a percentage under 100 % is None too: the caller scores it proportionally)."""
     return judgement_of(actual, target).tier
 
