@@ -81,13 +81,12 @@ def test_a_stray_value_far_away_does_not_kill_the_process(goumai: Path, tmp_path
     s.set("说明", "XFD1", 1)
     p = s.save(tmp_path / "far.xlsx")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    t0 = time.monotonic()
+    # timeout: a hang guard; how long it takes is benchmarks/bench_hostile.py's far_away_cell
     proc = subprocess.run([sys.executable, "-c", READ_FAR, str(p)], capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     rows, cols = map(int, proc.stdout.split()[:2])
     assert rows * cols <= xlsx.MAX_GRID_CELLS
     assert proc.stdout.split()[2] == "84.31"
-    assert time.monotonic() - t0 < 30
 
 
 def test_a_far_value_within_the_limit_is_read(tmp_path: Path) -> None:
