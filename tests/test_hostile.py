@@ -17,7 +17,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -145,13 +144,10 @@ def test_every_command_answers_clearly_and_loses_nothing(corpus: dict[str, Case]
         out = tmp_path / command
         out.mkdir()
         args = [a.replace("{out}", str(out)) for a in case.args_for(command)]
-        t0 = time.perf_counter()
-        res = invoke(command, path, *args)
-        elapsed = time.perf_counter() - t0
+        res = invoke(command, path, *args)  # how long it takes: benchmarks/bench_hostile.py
         where = f"{name} / {command}: {res.output[-1500:]}"
         assert res.exit_code == case.expect[command], where
         assert "Traceback" not in res.output and "内部错误" not in res.output, where
-        assert elapsed < case.seconds, f"{where} took {elapsed:.1f}s"
         text = res.output
         if command == "calc" and res.exit_code in (0, 1):
             target = Path(args[1]) if args[:1] == ["-o"] else path

@@ -6,7 +6,8 @@ never a different final answer (and never a refusal of a table that is there).
 
 Examples per fixture: XLPERF_LAYOUT_EXAMPLES (default 8 for .xlsx, a quarter of it for Word; set
 XLPERF_LAYOUT_SHRINK=1 to have hypothesis shrink a failing variant to a minimal one); .xls/.ods
-variants are a seeded sample converted in one LibreOffice run per format.
+variants are a seeded sample converted in one LibreOffice run per format: one per fixture, two when
+XLPERF_FULL_TESTS=1.
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ from tests.forms import layouts as L
 from tests.forms.provinces import SEEN
 from tests.forms.provinces_heldout import HELD_OUT
 from tests.forms.tables import read_answer, verdict, write, write_many
+from tests.sampling import sample
 
 ALL = SEEN + HELD_OUT
 EXAMPLES = int(os.environ.get("XLPERF_LAYOUT_EXAMPLES", "8"))
 # a failing variant is reported as drawn; shrinking it to a minimal one re-reads hundreds of files
 PHASES = (Phase.explicit, Phase.generate, Phase.shrink) if os.environ.get("XLPERF_LAYOUT_SHRINK") else (Phase.explicit, Phase.generate)
+# .xls/.ods variants per fixture: every fixture in both formats either way, twice in the full run
+VARIANTS_CONVERTED = sample(1, 2)
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 
@@ -100,13 +104,14 @@ def test_word_variants_give_the_same_answer_or_a_named_draft(fx) -> None:
     run()
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
 def test_old_excel_and_opendocument_variants(tmp_path: Path, fmt: str) -> None:
     rng = random.Random(2026)
     items, cases = [], []
     for fx in ALL:
-        for k in range(2):
+        for k in range(VARIANTS_CONVERTED):
             v = L.sample(rng)
             vf = L.apply(fx, v)
             p = tmp_path / f"{fx.key}-{k}.{fmt}"

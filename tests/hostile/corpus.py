@@ -65,7 +65,7 @@ class Case:
     patterns: dict[str, str] = field(default_factory=dict)
     args: dict[str, list[str]] = field(default_factory=dict)
     rewrites: bool = False  # calc in place is expected to rewrite the file (a usable workbook)
-    seconds: float = 15.0  # bound per command
+    seconds: float = 15.0  # bound per command (benchmarks/bench_hostile.py)
 
     def pattern_for(self, command: str) -> str:
         if command in self.patterns:

@@ -1,5 +1,6 @@
-"""Writing on real file systems: symlinks, owner/group/mode, hard links, stale temps, OS errors in
-Chinese, and the recalculation a written workbook asks for (fullCalcOnLoad)."""
+"""xlperf.ooxml.files, and writing on real file systems: atomic saves, locks, symlinks, owner/group/mode,
+hard links, stale temps, OS errors in Chinese, and the recalculation a written workbook asks for
+(fullCalcOnLoad)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ import errno
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
+import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -17,10 +22,14 @@ import pytest
 from click.testing import CliRunner
 
 from tests.hostile.surgery import Surgery, sheet_parts
+from tests.ooxml.books import temp_leftovers
+from tests.richbook import DATA_SHEET
 from xlperf import ooxml as xlsx
 from xlperf.cli import cli
 from xlperf.core.errors import InputError, OutputError
+from xlperf.ooxml import XlsxPatcher, read_grids
 from xlperf.ooxml import files as files_module
+from xlperf.ooxml import patch as patch_module
 from xlperf.ooxml.files import TEMP_PREFIX, os_error_text
 from xlperf.workbook.examples import build_example
 
@@ -569,3 +578,183 @@ def test_a_file_held_open_on_windows_is_named_and_asked_to_be_closed(book: Path,
     assert f"{why}{app}打开" in res.output and f"请{app}关闭“{dst.name}”后重试" in res.output, res.output
     assert res.output.startswith(f"错误：{dst.name}：") and "Traceback" not in res.output
     assert dst.read_bytes() == before and temps(dst.parent) == []
+
+
+# --- atomic save (XlsxPatcher.save, atomic_output) ------------------------------------------------
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_failure_mid_save_leaves_original(rich: Path, tmp_path: Path, monkeypatch, in_place: bool) -> None:
+    original = rich.read_bytes()
+    dst = rich if in_place else tmp_path / "out.xlsm"
+    if not in_place:
+        dst.write_bytes(b"previous output")
+    before_dst = dst.read_bytes()
+    p = XlsxPatcher(rich)
+    p.set_block(DATA_SHEET, 2, 2, [[1]])
+    calls = {"n": 0}
+    real = patch_module.copy_raw
+
+    def flaky(*a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("disk on fire")
+        return real(*a, **kw)
+
+    monkeypatch.setattr(patch_module, "copy_raw", flaky)
+    with pytest.raises(RuntimeError):
+        p.save(dst)
+    assert calls["n"] == 4
+    assert rich.read_bytes() == original
+    assert dst.read_bytes() == before_dst
+    assert temp_leftovers(tmp_path) == []
+    monkeypatch.setattr(patch_module, "copy_raw", real)
+    p.save(dst)  # works afterwards
+    assert read_grids(dst)[1][DATA_SHEET][1][1] == 1
+
+
+def test_output_folder_missing(rich: Path, tmp_path: Path) -> None:
+    p = XlsxPatcher(rich)
+    with pytest.raises(OutputError) as ei:
+        p.save(tmp_path / "没有这个文件夹" / "out.xlsm")
+    assert ei.value.code == "X102" and "输出文件夹不存在" in str(ei.value)
+    with pytest.raises(OutputError):
+        xlsx.atomic_write_bytes(tmp_path / "没有" / "a.bin", b"x")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores folder permissions")
+def test_output_folder_read_only(rich: Path, tmp_path: Path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        with pytest.raises(OutputError) as ei:
+            XlsxPatcher(rich).save(ro / "out.xlsm")
+        assert ei.value.code == "X103"
+    finally:
+        ro.chmod(0o755)
+
+
+KILL_SCRIPT = """
+import sys
+from xlperf.ooxml import XlsxPatcher
+p = XlsxPatcher(sys.argv[1])
+p.set_block(sys.argv[2], 2, 2, [[12345]])
+print("saving", flush=True)
+p.save(sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_killed_mid_save_leaves_original(rich: Path, tmp_path: Path) -> None:
+    original = rich.read_bytes()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XLPERF_TEST_SLOW_SAVE="20")
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(rich), DATA_SHEET], env=env, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline() == b"saving\n"
+        # another process's file: polled, bounded. Once it exists the save is under way, and it
+        # stops for 20 s halfway, so the kill lands before the temp file is complete
+        deadline = time.monotonic() + 15
+        while not temp_leftovers(tmp_path):
+            assert time.monotonic() < deadline, "save never started"
+            assert proc.poll() is None
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    assert rich.read_bytes() == original
+    left = temp_leftovers(tmp_path)
+    assert len(left) == 1 and str(proc.pid) in left[0]
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(tmp_path / left[0])  # it really was cut mid-write
+    p = XlsxPatcher(rich)
+    p.set_block(DATA_SHEET, 2, 2, [[777]])
+    p.save(rich)
+    assert read_grids(rich)[1][DATA_SHEET][1][1] == 777
+    assert temp_leftovers(tmp_path) == []  # the dead process's temp file was cleaned up
+
+
+def test_atomic_output_and_write_bytes(tmp_path: Path) -> None:
+    dst = tmp_path / "报告.docx"
+    dst.write_bytes(b"old")
+    dst.chmod(0o640)
+    with pytest.raises(ZeroDivisionError):
+        with xlsx.atomic_output(dst, suffix=".docx") as tmp:
+            assert tmp.parent == tmp_path and tmp.name.endswith(".docx")
+            tmp.write_bytes(b"half")
+            1 / 0
+    assert dst.read_bytes() == b"old" and temp_leftovers(tmp_path) == []
+    with xlsx.atomic_output(dst, suffix=".docx") as tmp:
+        tmp.write_bytes(b"new")
+    assert dst.read_bytes() == b"new" and temp_leftovers(tmp_path) == []
+    assert (dst.stat().st_mode & 0o777) == 0o640  # permissions of the replaced file kept
+    xlsx.atomic_write_bytes(tmp_path / "a.bin", b"\x00\x01")
+    assert (tmp_path / "a.bin").read_bytes() == b"\x00\x01"
+
+
+# --- locks ----------------------------------------------------------------------------------------
+
+
+def test_excel_lock_file(tmp_path: Path) -> None:
+    book = tmp_path / "自评表.xlsx"
+    book.write_bytes(b"x")
+    assert xlsx.excel_lock_file(book) is None
+    owner = tmp_path / "~$自评表.xlsx"
+    owner.write_bytes(b"\0" * 165)
+    assert xlsx.excel_lock_file(book) == owner
+    owner.unlink()
+    lo = tmp_path / ".~lock.自评表.xlsx#"
+    lo.write_text("x")
+    assert xlsx.excel_lock_file(book) == lo
+    assert xlsx.excel_lock_file(tmp_path / "别的.xlsx") is None
+
+
+HOLD_SCRIPT = """
+import sys
+from xlperf.ooxml import exclusive
+with exclusive(sys.argv[1]):
+    print("locked", flush=True)
+    sys.stdin.readline()  # held until the test says
+"""
+
+
+def test_exclusive_across_processes(tmp_path: Path) -> None:
+    book = tmp_path / "自评表.xlsx"
+    book.write_bytes(b"x")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(book)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        with pytest.raises(OutputError) as ei:
+            with xlsx.exclusive(book, timeout=0.3):
+                pass
+        assert ei.value.code == "X105" and "正被另一个 xlperf 进程处理，请稍后再试" in str(ei.value)
+        assert "自评表.xlsx" in str(ei.value)
+        with pytest.raises(OutputError):  # same file, other spelling: the same lock
+            with xlsx.exclusive(tmp_path / "." / "自评表.xlsx", timeout=0.1):
+                pass
+        with xlsx.exclusive(tmp_path / "别的.xlsx", timeout=0.1):  # another file: independent
+            pass
+        # a waiter gets the lock once the holder lets it go
+        got = threading.Event()
+        failed: list[BaseException] = []
+
+        def wait_for_it() -> None:
+            try:
+                with xlsx.exclusive(tmp_path / "." / "自评表.xlsx", timeout=60):
+                    got.set()
+            except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+                failed.append(exc)
+
+        waiter = threading.Thread(target=wait_for_it)
+        waiter.start()
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+        waiter.join(timeout=60)  # guards against a hang only
+        assert got.is_set() and not failed, failed
+    finally:
+        if proc.stdin:
+            proc.stdin.close()
+        proc.wait(timeout=10)
+    assert proc.returncode == 0

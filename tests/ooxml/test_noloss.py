@@ -178,6 +178,19 @@ def _calc_proc(path: Path, slow: float) -> subprocess.Popen:
     )
 
 
+def _own_temps(folder: Path, pid: int) -> list[Path]:
+    return [p for p in _temps(folder) if p.name.startswith(f"{xlsx.TEMP_PREFIX}{pid}-")]
+
+
+def _poll(what: str, done, proc: subprocess.Popen) -> None:
+    """Wait for another process's files to reach a state (polled: no event crosses processes)."""
+    deadline = time.monotonic() + 60
+    while not done():
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, what
+        time.sleep(0.005)
+
+
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 def test_calc_killed_at_any_moment_leaves_the_original(rich: Path) -> None:
     # make it big: a 6 MB incompressible attachment the save has to copy
@@ -187,19 +200,29 @@ def test_calc_killed_at_any_moment_leaves_the_original(rich: Path) -> None:
     folder = rich.parent
     killed_mid_write = 0
     pids: list[int] = []
-    # (seconds after start, or after the temp file appears)
-    plan = [("start", 0.15), ("start", 0.5), ("temp", 0.0), ("temp", 0.25), ("temp", 0.6), ("temp", 0.95)]
+    # the moments: while starting and reading (right away, and after 0.15 s / 0.5 s, whatever it
+    # is doing then), the temp file just made, its first bytes written, and halfway (its size has
+    # stopped growing: the save pauses there for a minute, so the kill always lands inside)
+    sizes: list[int] = []
+
+    def stalled(pid: int) -> bool:
+        own = _own_temps(folder, pid)
+        sizes.append(own[0].stat().st_size if own else 0)
+        return len(sizes) > 20 and sizes[-1] > 0 and len(set(sizes[-20:])) == 1
+
+    plan = [("start", 0.0), ("start", 0.15), ("start", 0.5), ("temp", None), ("bytes", None), ("halfway", None)]
     for when, delay in plan:
-        proc = _calc_proc(rich, slow=1.0)
+        proc = _calc_proc(rich, slow=60.0)
         try:
-            if when == "temp":
-                deadline = time.monotonic() + 30
-                # this run's own temp file (earlier kills leave theirs behind)
-                while not any(f"{xlsx.TEMP_PREFIX}{proc.pid}-" in p.name for p in _temps(folder)):
-                    assert proc.poll() is None, proc.stderr.read().decode()
-                    assert time.monotonic() < deadline, "the save never started"
-                    time.sleep(0.005)
-            time.sleep(delay)
+            if when == "start":
+                time.sleep(delay)  # not a wait: a moment to kill at
+            elif when == "temp":
+                _poll("the save never started", lambda: _own_temps(folder, proc.pid), proc)
+            elif when == "bytes":
+                _poll("the save wrote nothing", lambda: any(p.stat().st_size for p in _own_temps(folder, proc.pid)), proc)
+            else:
+                sizes.clear()
+                _poll("the save never paused", lambda: stalled(proc.pid), proc)
             os.kill(proc.pid, signal.SIGKILL)
         finally:
             proc.wait(timeout=30)
@@ -247,16 +270,20 @@ def test_two_calcs_on_one_file_never_interleave(rich: Path) -> None:
 
 
 def test_calc_waits_for_a_running_calc_then_sees_its_result(rich: Path) -> None:
-    """The second run reads the file only after the first has replaced it (the lock covers read + write)."""
+    """The second run reads the file only after the first has replaced it (the lock covers read + write):
+    its temp file never exists beside the first's, though it starts while the first is mid-save."""
     first = _calc_proc(rich, slow=1.0)
-    deadline = time.monotonic() + 30
-    while not _temps(rich.parent):
-        assert first.poll() is None and time.monotonic() < deadline
-        time.sleep(0.005)
-    t0 = time.monotonic()
-    second = subprocess.run([sys.executable, "-m", "xlperf.cli", "calc", str(rich)], env=ENV, capture_output=True, text=True, timeout=60)
-    waited = time.monotonic() - t0
+    _poll("the first save never started", lambda: _own_temps(rich.parent, first.pid), first)
+    second = _calc_proc(rich, slow=0.0)
+    seen: list[set[int]] = []  # whose temp files were there, sampled until both runs ended
+    deadline = time.monotonic() + 120  # guards against a hang only
+    while first.poll() is None or second.poll() is None:
+        assert time.monotonic() < deadline, "a calc never ended"
+        names = {p.name for p in _temps(rich.parent)}
+        seen.append({pid for pid in (first.pid, second.pid) if any(n.startswith(f"{xlsx.TEMP_PREFIX}{pid}-") for n in names)})
+        time.sleep(0.002)
     first.wait(timeout=30)
-    assert first.returncode == 0 and second.returncode == 0, second.stderr
-    assert waited >= 0.5  # it waited for the first save to finish
+    _, err = second.communicate(timeout=60)
+    assert first.returncode == 0 and second.returncode == 0, err.decode()
+    assert {first.pid} in seen and {first.pid, second.pid} not in seen
     assert xlsx.read_grids(rich)[1][SHEET][7][7] == 1

@@ -20,6 +20,7 @@ _EXPORTS = {
     "run_batch": "run",
     "check_records": "run",
     "summarize": "run",
+    "findings_dataframe": "summary",
     "BatchResult": "result",
     "Progress": "result",
     "output_bases": "discover",

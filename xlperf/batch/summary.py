@@ -900,11 +900,36 @@ def _value(rec: SummaryRecord, name: str) -> Any:
     return display_status(value) if name == "状态" else value
 
 
+FINDING_FRAME_COLUMNS = ("文件", "工作表", "单元格", "规则", "级别", "说明")
+# what 位置 ends with after its sheet: a cell (H8) or a whole row (7:7); Loc.cell makes only these
+_CELL_AT_END = re.compile(r"!([A-Z]{1,3}[0-9]+|[0-9]+:[0-9]+)$")
+
+
+def split_location(location: str) -> tuple[str, str]:
+    """``绩效指标!H8`` -> (``绩效指标``, ``H8``); a location without a cell is the sheet alone.
+
+    A sheet name may itself hold ``!``: only a cell or row reference after the last one is a cell.
+    """
+    m = _CELL_AT_END.search(location)
+    return (location[: m.start()], m.group(1)) if m else (location, "")
+
+
 def findings_dataframe(records: Iterable[SummaryRecord]):
-    """Every finding of every workbook (文件, 级别, 位置, 规则, 说明)."""
+    """Every finding of every workbook as a pandas DataFrame, one row a finding (for analysts).
+
+    Columns :data:`FINDING_FRAME_COLUMNS`: 文件, 工作表, 单元格 (blank when the finding names a
+    whole sheet), 规则 (the finding's code, E214), 级别 (错误 / 警告 / 提示), 说明; rows in the
+    汇总表's order of workbooks, each workbook's findings as it reported them. A workbook that
+    could not be read has no findings here: its 状态 and 错误信息 are in :func:`summary_dataframe`.
+    """
     import pandas as pd
 
-    return pd.DataFrame([[f.get(c, "") for c in FINDING_COLUMNS] for r in sort_records(records) for f in r.问题], columns=list(FINDING_COLUMNS))
+    rows = []
+    for r in sort_records(records):
+        for f in r.问题:
+            sheet, cell = split_location(f.get("位置", ""))
+            rows.append([f.get("文件", r.文件), sheet, cell, f.get("规则", ""), f.get("级别", ""), f.get("说明", "")])
+    return pd.DataFrame(rows, columns=list(FINDING_FRAME_COLUMNS))
 
 
 def write_summary_csv(records: Iterable[SummaryRecord], path: str | Path) -> Path:

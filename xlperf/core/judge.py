@@ -221,10 +221,6 @@ def _canonical(text: str, r: Rules) -> str:
     return r.canonical_re.sub(lambda m: table[m.group(0)], text)
 
 
-def _count(text: str, words: tuple[str, ...]) -> int:
-    return sum(text.count(w) for w in words if w)
-
-
 def _negations(text: str, r: Rules) -> int:
     return len(r.negation_re.findall(r.exception_re.sub("□", r.good_news_re.sub("□", text))))
 

@@ -548,12 +548,6 @@ def achievement_of(actual: Parsed, target: Parsed) -> Tier | None:
     return judgement_of(actual, target).tier
 
 
-def is_not_applicable(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    return normalize_text(value) in _NOT_APPLICABLE
-
-
 # --- numbers as reports write them -----------------------------------------------------------
 
 

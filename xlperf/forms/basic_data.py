@@ -51,10 +51,3 @@ def basic_data_sheet(names: Sequence[str]) -> str | None:
     from xlperf.core.basicdata import find_basic_sheet
 
     return find_basic_sheet(list(names))
-
-
-def basic_data_facts(grids: dict[str, Grid]):
-    """The 基础数据 sheet's facts (core.basicdata.BasicData), or None when the workbook has none."""
-    from xlperf.core.basicdata import basic_data_of
-
-    return basic_data_of(grids)
