@@ -1,4 +1,9 @@
-"""One workbook in, one report out: ``render_report``. Never prints."""
+"""One workbook in, one report out: ``render_report``. Never prints.
+
+The one report path, which ``render_report``, the department report and a batch worker share:
+:func:`plan_report` refuses a bad request before anything is read, :meth:`ReportPlan.accept`
+checks the loaded workbook, :func:`report_context` builds what every format renders and
+:func:`write_report` writes each format."""
 
 from __future__ import annotations
 
