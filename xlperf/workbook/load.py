@@ -104,13 +104,11 @@ def load_book(book: Book, *, every_sheet: bool = False, path: Path | None = None
     from xlperf.forms.kind import foreign_forms, is_template
 
     names = book.sheet_names()
-    if is_template(names):
-        wanted = set(names if every_sheet else _needed(names)) - set(getattr(book, "skipped", ()))
-        grids = {n: book.read(n) for n in names if n in wanted}
-    else:
-        grids = {n: book.read(n) for n in names}
-        if foreign_forms(names, grids):
-            raise NotTemplate("这是单位原有的自评表，不是 xlperf 自评表", path=path or getattr(book, "name", None) or None)
+    ours = is_template(names)
+    wanted = set(names if every_sheet or not ours else _needed(names)) - set(getattr(book, "skipped", ()))
+    grids = {n: book.read(n) for n in names if n in wanted}
+    if not ours and foreign_forms(names, grids):  # a form is told by every sheet
+        raise NotTemplate("这是单位原有的自评表，不是 xlperf 自评表", path=path or getattr(book, "name", None) or None)
     inp = read_workbook(names, grids, source=book.name)
     return LoadedBook(path=path, kind=Kind.TEMPLATE, names=names, grids=grids, input=inp, evaluation=evaluate(inp))
 
