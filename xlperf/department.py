@@ -20,11 +20,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from xlperf.core import layout
 from xlperf.core.errors import InputError
 from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
+
+if TYPE_CHECKING:
+    from xlperf.report.job import ReportPlan
+    from xlperf.workbook.load import LoadedBook
 
 Grid = list[list[Any]]
 
@@ -168,7 +171,7 @@ def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = N
     return [p for p in found.workbooks if skip is None or os.path.realpath(p) != skip]
 
 
-def _department_context(plan: Any, book: Any, style: str | None, project_paths: list[Path]):
+def _department_context(plan: ReportPlan, book: LoadedBook, style: str | None, project_paths: list[Path]):
     """The report context with the department's annexes; (context, project entries, Chinese lines about them)."""
     entries, project_problems = load_projects(project_paths)
     lines = [e.line() for e in entries]

@@ -11,7 +11,6 @@ says (:class:`~xlperf.core.models.SelfEvaluation`) and its score
 from __future__ import annotations
 
 import enum
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -25,7 +24,6 @@ from xlperf.core.scoring import evaluate
 from xlperf.forms.template import read_workbook
 
 if TYPE_CHECKING:
-    from xlperf.core.basicdata import BasicData
     from xlperf.forms.table import Table
 
 
@@ -43,17 +41,11 @@ class LoadedBook:
     path: Path | None  # None for an open book without a file (live Excel, a test double)
     kind: Kind
     names: list[str]  # every sheet, in order (a form: its one table)
-    grids: dict[str, Grid]  # the sheets read, by name (a form: its table, merged cells filled)
+    grids: dict[str, Grid]  # the sheets read, by name (a form: its table, merged cells filled); what
+    # a report reads beyond the evaluation (基础数据, 定稿, payments, team) is read from these
     input: SelfEvaluation
     evaluation: Evaluation
     table: Table | None = field(default=None, repr=False)  # a form: the table it was read from
-
-    @functools.cached_property
-    def basic_data(self) -> BasicData | None:
-        """The facts of a department's 基础数据 sheet (None when there is none)."""
-        from xlperf.core.basicdata import basic_data_of
-
-        return basic_data_of(self.grids)
 
 
 class NotTemplate(InputError):
