@@ -245,7 +245,9 @@ def child_stages(folder: str, k: int) -> None:
 
     from xlperf import report
     from xlperf.batch.discover import discover, display_names, output_bases
-    from xlperf.batch.job import init_worker, load_workbook_evaluation, report_sections
+    from xlperf.batch.job import init_worker
+    from xlperf.report import report_sections
+    from xlperf.workbook.load import load
     from xlperf.batch.summary import record_from_evaluation, write_summary_xlsx, SummaryRecord
 
     clock = time.process_time
@@ -265,11 +267,11 @@ def child_stages(folder: str, k: int) -> None:
     records = []
     files = [p for p in found.workbooks if not p.name.startswith("损坏")][:k]
     for p in files[:10]:  # the first report of each template proves its skeleton: not a steady cost
-        ev, sheet_names, grids = load_workbook_evaluation(p)
-        report.render_docx(report.build_context(ev, report_sections(ev, sheet_names, grids, None), grids=grids), out / "warm.docx")
+        b = load(p, unread=UNREAD_SHEETS)
+        report.render_docx(report.build_context(b.evaluation, report_sections(b.evaluation, b.names, b.grids, None), grids=b.grids), out / "warm.docx")
     for p in files:
         t0 = clock()
-        sheet_names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)  # as load_workbook_evaluation
+        sheet_names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)  # as load(unread=UNREAD_SHEETS)
         tr = clock()
         ev = evaluate(read_workbook(sheet_names, grids, source=p.name))
         t1 = clock()

@@ -62,20 +62,21 @@ def timed(fn, runs: int = RUNS) -> float:
 def main() -> None:
     from xlperf.core import narrative
     from xlperf import report as R
-    from xlperf.workbook.recalc import load_evaluation
+    from xlperf.workbook.load import load
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         wb = d / "bench.xlsx"
         workbook(wb)
-        ev, names, grids = load_evaluation(wb)
+        b = load(wb)
+        ev, names, grids = b.evaluation, b.names, b.grids
         assert len(ev.indicators) == 30, len(ev.indicators)
         out = d / "bench.docx"
 
         total = timed(lambda: R.render_report(wb, out))
         print(f"render_report -> docx, 30 indicators (median of {RUNS}): {total:.0f} ms (target < 150)")
 
-        print(f"  read + score (load_evaluation): {timed(lambda: load_evaluation(wb)):.0f} ms")
+        print(f"  read + score (load): {timed(lambda: load(wb)):.0f} ms")
         sections = R.report_sections(ev, names, grids, None)
         print(f"  narrative + context: {timed(lambda: R.build_context(ev, narrative.generate(ev), grids=grids)):.1f} ms")
         ctx = R.build_context(ev, sections, grids=grids)

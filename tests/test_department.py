@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from xlperf import department as D
-from xlperf.api import check_file, load_evaluation
+from xlperf.api import check_file
+from xlperf.workbook.load import load
 from xlperf.core.errors import InputError
 from xlperf.workbook.template import build_template, fill_workbook
 
@@ -120,7 +121,8 @@ def test_department_workbook_scores_with_the_same_reader(work):
 
 
 def test_department_context_adds_basic_data_and_one_entry_per_project(work):
-    ev, names, grids = load_evaluation(work / "部门整体.xlsx")
+    loaded = load(work / "部门整体.xlsx")
+    ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
     ctx = D.department_context(ev, grids, sorted((work / "项目").glob("*.xlsx")))
     assert ctx["basic_data"][0] == ["项目", "2024年", "2025年"]
     assert ctx["basic_data_header"] == ctx["basic_data"][0] and ctx["basic_data_rows"] == ctx["basic_data"][1:]

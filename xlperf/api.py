@@ -16,12 +16,9 @@ from xlperf.core.models import Evaluation
 
 def check_file(path: str | Path, table: int | None = None) -> Evaluation:
     """Read and score a workbook, or a form a unit already holds, without writing anything."""
-    from xlperf.workbook.recalc import form_or_book, load_form, recalculate
+    from xlperf.workbook.load import load
 
-    p, book = form_or_book(path)
-    if book is None:
-        return load_form(p, table)[0]
-    return recalculate(book, write=False)
+    return load(path, table).evaluation
 
 
 FOREIGN_CALC = (
@@ -49,11 +46,11 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
     Refuses while Excel has the file open (its ``~$`` lock file is beside it), and holds a
     cross-process lock so two runs on the same file never interleave.
     """
+    from xlperf.forms.kind import needs_form_reader
     from xlperf.ooxml.files import excel_lock_file, exclusive
     from xlperf.workbook.filebook import FileBook
-    from xlperf.workbook.recalc import recalculate, require_file
-
-    from xlperf.forms.kind import foreign_forms, needs_form_reader
+    from xlperf.workbook.load import NotTemplate, require_file
+    from xlperf.workbook.recalc import recalculate
 
     p = Path(path)
     if needs_form_reader(p):
@@ -74,10 +71,10 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
         )
     with exclusive(p):
         book = FileBook(p)
-        names = book.sheet_names()
-        if foreign_forms(names, {n: book.read(n) for n in names}):
-            raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026")
-        ev = recalculate(book, write=True)
+        try:
+            ev = recalculate(book)
+        except NotTemplate:
+            raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026") from None
         book.save(target)
     return ev
 
@@ -110,9 +107,9 @@ def new_workbook(
     values = None
     if from_ is not None:
         from xlperf.forms.carry import template_values
-        from xlperf.workbook.recalc import read_input
+        from xlperf.workbook.load import load
 
-        inp = read_input(from_, table=table)
+        inp = load(from_, table=table).input
         values = template_values(inp, next_year=True, style=style if style != "通用" else None)
         evaluation_type = inp.info.evaluation_type if inp.info.evaluation_type in layout.EVALUATION_TYPES else evaluation_type
         style = values.info.get("报告样式", style)
@@ -152,9 +149,9 @@ def _write_template(p: Path, values, *, evaluation_type: str, style: str, expect
 
 
 def _same_result(expect: Evaluation, tmp: Path, target: Path) -> None:
-    from xlperf.workbook.recalc import load_evaluation
+    from xlperf.workbook.load import load
 
-    got = load_evaluation(tmp)[0]
+    got = load(tmp).evaluation
     if got.final and (not expect.final or got.total_score != expect.total_score or got.grade != expect.grade):
         reasons = "；".join(f"{f.location} {f.message}" for f in expect.withheld) or f"原表总分 {expect.total_text}，导入后为 {got.total_text}"
         raise InputError(
@@ -220,13 +217,13 @@ def import_forms(src: str | Path, out: str | os.PathLike[str] | None = None, *, 
 
 
 def _import_file(src: Path, out: str | os.PathLike[str] | None, table: int | None, style: str | None, force: bool, *, names: dict[str, FolderNames], tag: str = "") -> list[Imported]:
-    from xlperf.core.scoring import evaluate
     from xlperf.forms.carry import template_values
     from xlperf.forms.choose import find_forms, one_form
     from xlperf.ooxml.files import names_folder
+    from xlperf.workbook.load import LoadedBook, load_form, loaded_form
 
     if table is not None:
-        chosen = [one_form(src, table)]
+        chosen = [load_form(src, table)]
     else:
         found = find_forms(src)
         if not found:
@@ -235,18 +232,17 @@ def _import_file(src: Path, out: str | os.PathLike[str] | None, table: int | Non
         for f in found:
             if f.evaluation is None and len(found) == 1:
                 raise InputError(f.error, path=src, sheet=f.table.name, code="X025")
-            chosen.append((f.evaluation, f.table))
+            chosen.append(loaded_form(src, f.evaluation, f.table) if f.evaluation is not None else f)
     several = len(chosen) > 1
     if out is not None and several and not names_folder(out):
         raise InputError(f"{src.name} 中有 {len(chosen)} 张自评表：-o 请给一个文件夹（以 / 结尾），或用 --table 选择一张", path=out, code="X037")
     results = []
-    for inp, tbl in chosen:
-        if inp is None:
-            error = next(f.error for f in found if f.table is tbl)
-            results.append(Imported(src, tbl.name, None, None, [], error=f"{tbl.name}：{error}"))
+    for one in chosen:
+        if not isinstance(one, LoadedBook):  # a table found but unreadable: the others still import
+            results.append(Imported(src, one.table.name, None, None, [], error=f"{one.table.name}：{one.error}"))
             continue
+        inp, tbl, ev = one.input, one.table, one.evaluation
         values = template_values(inp, style=style)
-        ev = evaluate(inp)
         try:
             target = _import_target(src, out, inp, tbl.name if several else "", tag, names)
             p = _new_target(target, force)
@@ -330,10 +326,3 @@ def evaluation_json(ev: Evaluation, file: str | None = None) -> dict[str, Any]:
             "infos": len(ev.findings) - len(ev.errors) - len(ev.warnings),
         },
     }
-
-
-def load_evaluation(path: str | Path):
-    """Read and score a workbook; (evaluation, sheet names, {sheet: grid}). Nothing is written."""
-    from xlperf.workbook.recalc import load_evaluation as load
-
-    return load(path)

@@ -20,11 +20,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from xlperf.core import layout
 from xlperf.core.errors import InputError
 from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
+
+if TYPE_CHECKING:
+    from xlperf.report.job import ReportPlan
+    from xlperf.workbook.load import LoadedBook
 
 Grid = list[list[Any]]
 
@@ -90,17 +93,11 @@ class DepartmentResult:
         return not self.errors
 
 
-def _self_table(ev: Any, names: list[str], grids: dict[str, Grid]) -> Any:
-    """A project's 自评表 in the form the report template renders ``self_table``."""
-    from xlperf.report.context import self_table
-
-    return self_table(ev)
-
-
 def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None = None) -> tuple[list[ProjectEntry], list[str]]:
     """Read and score each project workbook; (entries sorted by name, problems in Chinese)."""
-    from xlperf.workbook.recalc import load_evaluation
     from xlperf.batch.job import error_text
+    from xlperf.report.context import self_table
+    from xlperf.workbook.load import load
 
     entries: list[ProjectEntry] = []
     problems: list[str] = []
@@ -110,7 +107,7 @@ def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None =
         if skip is not None and os.path.realpath(p) == skip:
             continue
         try:
-            ev, names, grids = load_evaluation(p)
+            ev = load(p).evaluation
         except Exception as exc:  # noqa: BLE001 - one broken project must not sink the department report
             problems.append(f"项目自评表 {p.name} 无法读取，未列入附件：{error_text(exc)}")
             continue
@@ -125,7 +122,7 @@ def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None =
                 file=p.name,
                 total_score=ev.total_score,
                 grade=ev.grade_text,
-                self_table=_self_table(ev, names, grids),
+                self_table=self_table(ev),
                 errors=len(ev.errors),
                 unit=ev.input.info.unit,
                 budget=ev.budget.full_year,
@@ -174,15 +171,12 @@ def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = N
     return [p for p in found.workbooks if skip is None or os.path.realpath(p) != skip]
 
 
-def _department_context(ev: Any, names: list[str], grids: dict[str, Grid], style: str | None, project_paths: list[Path]):
+def _department_context(plan: ReportPlan, book: LoadedBook, style: str | None, project_paths: list[Path]):
     """The report context with the department's annexes; (context, project entries, Chinese lines about them)."""
-    from xlperf import report
-
     entries, project_problems = load_projects(project_paths)
     lines = [e.line() for e in entries]
-    sections = report.report_sections(ev, names, grids, style, projects=lines)
-    context = report.build_context(ev, sections, grids=grids, projects=lines)
-    extra = _department_keys(grids, entries, project_problems)
+    context, sections = plan.context(book, style, projects=lines)
+    extra = _department_keys(book.grids, entries, project_problems)
     context.update(extra)
     problems = list(extra["project_problems"])
     if project_paths and not any("projects" in s.tables for s in sections):
@@ -210,43 +204,29 @@ def department_report(
     (or, with ``strict``, has 错误 findings); project workbooks that cannot be used are left out
     and named in ``problems``.
     """
-    from xlperf import report
-    from xlperf.workbook.recalc import load_evaluation
-    from xlperf.report.job import checked_style, normalize_format, output_target, refuse_errors, write_report
+    from xlperf.report.job import FORMATS, plan_report
+    from xlperf.workbook.load import load
 
-    f = normalize_format(fmt, out)
-    if style is not None and style not in layout.REPORT_STYLES:
-        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
-    if template is not None and f in ("docx", "pdf"):
-        report.template_bytes(None, template)  # a missing or broken template fails before any work
-    dept = Path(dept_path)
-    target = output_target(dept, out, f)
-
-    ev, names, grids = load_evaluation(dept)
+    plan = plan_report(dept_path, out, fmt=fmt, style=style, template=template, strict=strict, public=public, formats=FORMATS)
+    book = load(plan.source)
+    ev = book.evaluation
     if not is_department(ev):
         raise InputError(
             f"该工作簿的评价类型是“{ev.input.info.evaluation_type}”，不是“{DEPARTMENT_TYPE}”；"
             "--projects 只用于部门整体支出自评表（请在“项目信息”中把评价类型改为部门整体支出）",
-            path=dept,
+            path=plan.source,
             code="X040",
         )
-    if strict:
-        refuse_errors(ev, dept)
-    warnings: list[str] = []
-    style = checked_style(ev, style, warnings)
-    project_paths = find_project_workbooks(projects_dir, exclude=dept) if projects_dir else []
-    context, entries, problems = _department_context(ev, names, grids, style, project_paths)
-    problems = warnings + problems
+    style = plan.accept(book)
+    project_paths = find_project_workbooks(projects_dir, exclude=plan.source) if projects_dir else []
+    context, entries, problems = _department_context(plan, book, style, project_paths)
     if projects_dir and not project_paths:
         problems.append(f"文件夹 {Path(projects_dir).name} 中没有项目自评表（.xlsx）")
-
-    masked: list[str] = []
-    if public:
-        from xlperf.report.public import mask_context
-
-        context, masked = mask_context(context)
-    problems += write_report(context, target, f, template)
+    problems = plan.warnings + problems
+    warned = len(plan.warnings)
+    context, masked = plan.write(context)
+    problems += plan.warnings[warned:]
     return DepartmentResult(
-        out=target, total_score=ev.total_score, grade=ev.grade_text, projects=entries, problems=problems, errors=list(ev.errors),
+        out=plan.target, total_score=ev.total_score, grade=ev.grade_text, projects=entries, problems=problems, errors=list(ev.errors),
         open_items=list(context.get("open_items") or []), masked=masked,
     )

@@ -436,14 +436,14 @@ def test_killed_batch_leaves_no_half_written_report_and_resumes(bureau_master, t
 def test_a_dying_worker_is_retried_then_reported(bureau, tmp_path, monkeypatch):
     """A worker process killed (out of memory, say) breaks the pool: the run goes on, the
     workbook that kills its worker twice is reported, the others are not blamed."""
-    real = job_module.load_workbook_evaluation
+    real = job_module.load
 
-    def flaky(path):
+    def flaky(path, **kw):
         if "县卫健局" in str(path):
             os._exit(9)  # the worker dies without a word
-        return real(path)
+        return real(path, **kw)
 
-    monkeypatch.setattr(job_module, "load_workbook_evaluation", flaky)
+    monkeypatch.setattr(job_module, "load", flaky)
     result = run_batch([bureau / "县医保局", bureau / "县卫健局", bureau / "医保-购买服务.xlsx"], tmp_path / "out", jobs=2)
     by = {r.文件: r for r in result.records}
     assert by["县卫健局/自评表.xlsx"].状态 == "失败" and "工作进程" in by["县卫健局/自评表.xlsx"].错误信息
@@ -471,11 +471,14 @@ def test_bad_format_and_no_workbooks_are_input_errors(bureau, tmp_path):
 
 
 def test_batch_reader_skips_unread_sheets_but_scores_like_check(bureau, tmp_path):
-    from xlperf.workbook.recalc import load_evaluation
+    from xlperf.batch.job import UNREAD_SHEETS
+    from xlperf.workbook.load import load
 
     for p in (bureau / "县卫健局" / "自评表.xlsx", bureau / "医保-购买服务.xlsx"):
-        ev, names, grids = job_module.load_workbook_evaluation(p)
-        ref, ref_names, _ = load_evaluation(p)
+        loaded = load(p, unread=UNREAD_SHEETS)
+        ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
+        loaded = load(p)
+        ref, ref_names = loaded.evaluation, loaded.names
         assert names == ref_names and "说明" not in grids and "绩效指标" in grids
         assert ev.total_score == ref.total_score and ev.findings == ref.findings
     # a foreign workbook whose indicator table sits on a sheet called 说明: read everything
@@ -486,5 +489,6 @@ def test_batch_reader_skips_unread_sheets_but_scores_like_check(bureau, tmp_path
     ws.append(["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值"])
     ws.append(["产出指标", "数量指标", "人数", 100, "10人", "10人"])
     wb.save(odd)
-    ev, _, grids = job_module.load_workbook_evaluation(odd)
-    assert "说明" in grids and ev.total_score == load_evaluation(odd)[0].total_score
+    loaded = load(odd, unread=UNREAD_SHEETS)
+    ev, grids = loaded.evaluation, loaded.grids
+    assert "说明" in grids and ev.total_score == load(odd).evaluation.total_score

@@ -22,7 +22,9 @@ from tests.batch.conftest import _workbook
 from xlperf.batch.run import run_batch
 from xlperf.report.pdf import find_soffice
 from xlperf import report
-from xlperf.batch.job import load_workbook_evaluation, report_sections
+from xlperf.batch.job import UNREAD_SHEETS
+from xlperf.report import report_sections
+from xlperf.workbook.load import load
 from xlperf.report import word, wordpack
 
 
@@ -46,7 +48,8 @@ def _without_timestamps(data: bytes) -> bytes:
 
 
 def _context(path: Path, style: str | None):
-    ev, names, grids = load_workbook_evaluation(path)
+    loaded = load(path, unread=UNREAD_SHEETS)
+    ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
     return report.build_context(ev, report_sections(ev, names, grids, style), grids=grids)
 
 
@@ -333,12 +336,12 @@ def test_a_worker_dying_with_a_group_of_workbooks_blames_only_the_one_that_kills
     for i in range(many):
         shutil.copyfile(good, src / f"单位{i:02d}.xlsx")
     shutil.copyfile(good, src / "单位07-致命.xlsx")
-    real = job_module.load_workbook_evaluation
+    real = job_module.load
 
-    def flaky(path):
+    def flaky(path, **kw):
         if "致命" in str(path):
             os._exit(9)  # the worker dies without a word, taking its whole call with it
-        return real(path)
+        return real(path, **kw)
 
     calls = []
     real_submit = run_module.BatchRun._submit
@@ -348,7 +351,7 @@ def test_a_worker_dying_with_a_group_of_workbooks_blames_only_the_one_that_kills
         real_submit(self)
         calls.extend(len(group) for fut, group in self.inflight.items() if fut not in before)
 
-    monkeypatch.setattr(job_module, "load_workbook_evaluation", flaky)
+    monkeypatch.setattr(job_module, "load", flaky)
     monkeypatch.setattr(run_module.BatchRun, "_submit", counting)
     result = run_batch([src], tmp_path / "out", jobs=2)
     assert max(calls) == run_module.PER_CALL and min(calls) == 1  # groups while many are left, then singly

@@ -188,11 +188,12 @@ _GRIDS: dict[str, tuple[list[str], dict]] = {}
 
 def _example_grids(path) -> tuple[list[str], dict]:
     from xlperf.workbook.filebook import FileBook
-    from xlperf.workbook.recalc import read_book
+    from xlperf.workbook.load import load_book
 
     key = str(path)
     if key not in _GRIDS:
-        _GRIDS[key] = read_book(FileBook(path))
+        loaded = load_book(FileBook(path))
+        _GRIDS[key] = loaded.names, loaded.grids
     return _GRIDS[key]
 
 

@@ -84,7 +84,7 @@ def test_an_exception_shows_a_chinese_message_logs_it_and_writes_nothing(monkeyp
     def boom(*a, **k):
         raise ZeroDivisionError("模拟的内部错误")
 
-    monkeypatch.setattr("xlperf.workbook.recalc.evaluate", boom)
+    monkeypatch.setattr("xlperf.workbook.load.evaluate", boom)
     ui = FakeUI()
     book = Broken(sample_grids())
     assert run(book, ui) is None

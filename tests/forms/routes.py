@@ -77,20 +77,21 @@ def import_then_check(path: Path, work: Path) -> Answer:
 
 
 def report(path: Path, work: Path) -> Answer:
-    from xlperf.workbook.recalc import load_evaluation
+    from xlperf.workbook.load import load
 
-    return _guard(lambda: answer_of(load_evaluation(path)[0]))
+    return _guard(lambda: answer_of(load(path).evaluation))
 
 
 def batch(path: Path, work: Path) -> Answer:
     from xlperf.batch.discover import discover
-    from xlperf.batch.job import load_workbook_evaluation
+    from xlperf.batch.job import UNREAD_SHEETS
+    from xlperf.workbook.load import load
 
     def run() -> Answer:
         found = discover([path])
         if path not in found.workbooks:
             return Answer(False, None, "", 0, [], [], error="batch 不读取这种文件（未列入待处理工作簿）")
-        return answer_of(load_workbook_evaluation(path)[0])
+        return answer_of(load(path, unread=UNREAD_SHEETS).evaluation)
 
     return _guard(run)
 

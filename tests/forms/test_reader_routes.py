@@ -13,7 +13,7 @@ from tests.forms import wild as Wd
 from xlperf.api import check_file, evaluation_json, import_forms, list_forms, new_workbook
 from xlperf.batch import check_records
 from xlperf.core.errors import XlperfError
-from xlperf.workbook.recalc import load_evaluation
+from xlperf.workbook.load import load
 
 HAS_SOFFICE = shutil.which("soffice") is not None
 
@@ -66,8 +66,8 @@ def test_every_route_reads_every_form_alike(files: list[Path], tmp_path: Path) -
         ev = check_file(p)
         sig = _signature(ev)
         checked[p.name] = ev
-        # report reads through load_evaluation
-        assert _signature(load_evaluation(p)[0]) == sig, p.name
+        # report reads through load
+        assert _signature(load(p).evaluation) == sig, p.name
         # import --list sees the same single table, read the same way
         listed = list_forms(p)
         assert len(listed) == 1 and listed[0][2] is not None, p.name

@@ -43,7 +43,7 @@ def owned_cells(path: Path) -> dict[str, set[str]]:
     from xlperf.core.refs import col_letter
 
     book = FileBook(path)
-    recalculate(book, write=True)
+    recalculate(book)
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
     names = sheet_parts(parts)

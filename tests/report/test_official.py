@@ -200,16 +200,16 @@ def _rows(ev):
 def test_export_then_import_gives_the_same_total_grade_and_rows(goumai, tmp_path, style):
     """The exported form read back — directly (check) and through xlperf import — is the same evaluation."""
     from xlperf.api import import_forms
-    from xlperf.workbook.recalc import load_evaluation
+    from xlperf.workbook.load import load
 
-    ev, _, _ = load_evaluation(goumai)
+    ev = load(goumai).evaluation
     out = render_report(goumai, tmp_path / f"{style}.xlsx", style=style).output
-    direct, _, _ = load_evaluation(out)
+    direct = load(out).evaluation
     assert direct.total_text == ev.total_text and direct.grade_text == ev.grade_text
     assert _rows(direct) == _rows(ev)
     imported = import_forms(out, tmp_path / f"{style}-导入.xlsx")
     assert imported[0].error == "" and imported[0].output is not None, imported[0].error
-    again, _, _ = load_evaluation(imported[0].output)
+    again = load(imported[0].output).evaluation
     assert again.total_text == ev.total_text and again.grade_text == ev.grade_text
     assert _rows(again) == _rows(ev)
 

@@ -23,7 +23,7 @@ from xlperf import report as R
 from xlperf.core.narrative import actual_of, kind_of, points, row_name
 from xlperf.core.scoring import NA
 from xlperf.report.context import _empty_table
-from xlperf.workbook.recalc import load_evaluation
+from xlperf.workbook.load import load
 from xlperf.workbook.template import build_template, fill_workbook
 
 from tests.report.test_report import build_department
@@ -60,7 +60,8 @@ def books(example_books, tmp_path_factory) -> dict[str, Path]:
 
 
 def _report(book: Path, style: str, tmp_path: Path) -> tuple[str, dict]:
-    ev, names, grids = load_evaluation(book)
+    loaded = load(book)
+    ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
     context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
     return R.render_markdown(context), context
 
@@ -71,7 +72,7 @@ def _prose(md: str) -> list[str]:
 
 
 def check_prose(book: Path, style: str, tmp_path: Path) -> None:
-    ev, _, _ = load_evaluation(book)
+    ev = load(book).evaluation
     md, context = _report(book, style, tmp_path)
     paras = _prose(md)
     text = "\n".join(paras)

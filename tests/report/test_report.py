@@ -18,7 +18,7 @@ from lxml import etree
 from xlperf.core import layout
 from xlperf.core import narrative
 from xlperf import report as R
-from xlperf.workbook.recalc import load_evaluation
+from xlperf.workbook.load import load
 from xlperf.core.errors import EnvironmentProblem, InputError, OutputError
 from xlperf.cli import cli
 from xlperf.report.word import postprocess
@@ -162,7 +162,7 @@ def _render(path: Path, tmp_path: Path, style: str | None = None, fmt: str = "do
 @pytest.mark.parametrize("style", STYLES)
 def test_docx_headings_follow_the_outline_of_each_style(books, tmp_path, style):
     res = _render(_book(books, style), tmp_path, style)
-    ev, _, _ = load_evaluation(_book(books, style))
+    ev = load(_book(books, style)).evaluation
     expected = [s.heading for s in narrative.generate(ev, style)] + ([R.context.OPEN_HEADING] if res.draft else [])
     assert _headings(res.output) == expected
     assert res.style == style
@@ -424,7 +424,8 @@ def test_team_falls_back_to_the_project_info_field(goumai, tmp_path):
 
 
 def test_final_text_from_the_narrative_sheet_replaces_the_generated_text(goumai, tmp_path):
-    ev, names, grids = load_evaluation(goumai)
+    loaded = load(goumai)
+    ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
     sections = narrative.generate(ev, "山西")
     target = next(s for s in sections if s.heading == "四、项目主要经验做法")
     generated = target.paragraphs[0]
@@ -446,7 +447,8 @@ def test_final_text_from_the_narrative_sheet_replaces_the_generated_text(goumai,
 
 def test_text_with_markup_characters_and_control_codes_is_written_safely(goumai, tmp_path):
     _set_info(goumai, "项目概况", "A<B & C>D ≥95%")
-    ev, names, grids = load_evaluation(goumai)
+    loaded = load(goumai)
+    ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
     ev.input.info.annual_goal = "目标\x01\x0b第二行\x0c完"  # a live-Excel read can hand these over
     ctx = R.build_context(ev, narrative.generate(ev, "通用"), grids=grids)
     out = R.render_docx(ctx, tmp_path / "safe.docx")
@@ -498,7 +500,7 @@ def test_warm_compiles_every_shipped_template():
 
 
 def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
-    ev, _, _ = load_evaluation(books["dept"])
+    ev = load(books["dept"]).evaluation
     ctx = R.build_context(ev, narrative.generate(ev, "湖南"))
     R.render_docx(ctx, tmp_path / "a.docx")
     calls = []
@@ -518,7 +520,8 @@ def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
 
 
 def test_context_formats_numbers_as_reports_write_them(books):
-    ev, _, grids = load_evaluation(books["goumai"])
+    loaded = load(books["goumai"])
+    ev, grids = loaded.evaluation, loaded.grids
     ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids)
     assert ctx["title"] == "2021年度城乡居民购买服务经费配套项目支出绩效自评报告"
     assert ctx["title_lines"] == ["2021年度城乡居民购买服务经费配套项目", "支出绩效自评报告"]
@@ -549,7 +552,8 @@ def test_context_formats_numbers_as_reports_write_them(books):
 
 
 def test_budget_scored_in_the_indicator_table_is_not_repeated(books):
-    ev, _, grids = load_evaluation(books["liulei"])
+    loaded = load(books["liulei"])
+    ev, grids = loaded.evaluation, loaded.grids
     ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids)
     rows = ctx["self_table"]["rows"]
     assert sum(1 for r in rows if "预算执行率" in r["level3"]) == 1
@@ -565,7 +569,7 @@ def test_budget_scored_in_the_indicator_table_is_not_repeated(books):
 @pytest.mark.parametrize("style", STYLES)
 def test_markdown_and_html_hold_the_same_headings_and_numbers(books, tmp_path, style):
     book = _book(books, style)
-    ev, _, _ = load_evaluation(book)
+    ev = load(book).evaluation
     res = _render(book, tmp_path, style, "md")
     headings = [s.heading for s in narrative.generate(ev, style)] + ([R.context.OPEN_HEADING] if res.draft else [])
     md = res.output.read_text(encoding="utf-8")
@@ -593,7 +597,8 @@ def test_markdown_and_html_hold_the_same_headings_and_numbers(books, tmp_path, s
 def test_pdf_one_per_style_in_one_conversion(books, tmp_path):
     docs = []
     for style in STYLES:
-        ev, names, grids = load_evaluation(_book(books, style))
+        loaded = load(_book(books, style))
+        ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
         ctx = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
         docs.append(R.render_docx(ctx, tmp_path / f"{style}.docx"))
     pdfs = R.render_pdf(docs, tmp_path / "pdf")
@@ -626,7 +631,8 @@ def test_render_report_pdf_writes_the_pdf_and_names_substituted_fonts(books, tmp
 def test_a_new_libreoffice_profile_starts_without_the_graphics_self_test(books, tmp_path):
     from xlperf.report import pdf as P
 
-    ev, names, grids = load_evaluation(_book(books, "通用"))
+    loaded = load(_book(books, "通用"))
+    ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
     doc = R.render_docx(R.build_context(ev, R.report_sections(ev, names, grids, "通用"), grids=grids), tmp_path / "a.docx")
     profile = P.new_profile()
     try:
@@ -834,7 +840,8 @@ def test_whole_document_parse_gives_docxtpls_own_result(books, tmp_path, style):
 
     from xlperf.report import word
 
-    ev, names, grids = load_evaluation(_book(books, style))
+    loaded = load(_book(books, style))
+    ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
     context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
     data = word.template_bytes(style)
 

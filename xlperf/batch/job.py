@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from xlperf.batch.summary import HANDLED_NEW, STATUS_FAILED, failed_record, record_from_evaluation
-from xlperf.core.errors import InputError, XlperfError
+from xlperf.core.errors import XlperfError
+from xlperf.workbook.load import load
 
 
 _WORKER_READY = False
@@ -24,7 +25,7 @@ def init_worker(warm: bool = True, in_process: bool = False) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
     if _WORKER_READY:
         return
-    import xlperf.workbook.recalc  # noqa: F401
+    import xlperf.workbook.load  # noqa: F401
     import xlperf.core.narrative  # noqa: F401
     import xlperf.forms.template  # noqa: F401
     import xlperf.core.scoring  # noqa: F401
@@ -45,45 +46,9 @@ def init_worker(warm: bool = True, in_process: bool = False) -> None:
         gc.freeze()
 
 
-def report_sections(ev: Any, names: list[str], grids: dict[str, Any], style: str | None):
-    """The narrative sections in ``style`` (or the workbook's), with the officer's 定稿 applied."""
-    from xlperf.report import report_sections as sections_of
-
-    return sections_of(ev, names, grids, style)
-
-
 # Sheets of the template that neither scoring nor any report reads: the guide, the findings the
 # program itself writes, the hidden list helper. Not reading them saves ~15% of a workbook's read.
 UNREAD_SHEETS = ("说明", "校验结果", "_lists")
-
-
-def load_workbook_evaluation(path: str | Path):
-    """:func:`xlperf.api.load_evaluation` without the sheets nothing reads (UNREAD_SHEETS).
-
-    Same reader, same scoring, same (evaluation, sheet names, grids), from one opening of the
-    file. A unit's own form (.xls/.ods, or an .xlsx that is not our template) goes through
-    load_evaluation itself, the one loader check and report use. Should the indicator table sit on one of those sheets after all (a foreign workbook),
-    it falls back to reading everything.
-    """
-    from xlperf import ooxml as xlsx
-    from xlperf.workbook.recalc import load_evaluation
-    from xlperf.forms.template import read_workbook
-    from xlperf.core.scoring import evaluate
-
-    from xlperf.forms.kind import is_template, needs_form_reader
-
-    p = Path(path)
-    if not p.is_file() or needs_form_reader(p):
-        return load_evaluation(p)  # its own Chinese errors for a missing file; a unit's .xls/.ods form
-    names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)
-    if not is_template(names):
-        return load_evaluation(p)  # a unit's one-sheet form: read exactly as check and report read it
-    try:
-        return evaluate(read_workbook(names, grids, source=p.name)), names, grids
-    except InputError:
-        if len(grids) == len(names):
-            raise
-        return load_evaluation(p)
 
 
 def error_text(exc: BaseException) -> str:
@@ -163,8 +128,8 @@ def process_many(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _process_one(task: dict[str, Any]) -> dict[str, Any]:
     file = task["display"]
     try:
-        ev, names, grids = load_workbook_evaluation(task["path"])
-        rec = record_from_evaluation(ev, file)
+        book = load(task["path"], unread=UNREAD_SHEETS)
+        rec = record_from_evaluation(book.evaluation, file)
         rec.处理 = task.get("handled", HANDLED_NEW)
     except BaseException as exc:  # noqa: BLE001 - one bad workbook must not stop the bureau
         if isinstance(exc, KeyboardInterrupt):
@@ -177,16 +142,15 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
     if not formats:
         return {"record": _sendable(rec), "pdf_source": None}
     try:
-        from xlperf import report
+        from xlperf.report.job import report_context, write_report
 
         outdir, staging, base = Path(task["outdir"]), Path(task["staging"]), task["base"]
-        sections = report_sections(ev, names, grids, task.get("style"))
-        context = report.build_context(ev, sections, grids=grids)
+        context = report_context(book, task.get("style"))[0]
         outputs: list[str] = []
         need_docx = "docx" in formats or "pdf" in formats
         if need_docx:
             tmp = _staged(staging, base + ".docx")
-            report.render_docx(context, tmp)
+            write_report(context, tmp, "docx", atomic=False)  # staged: place() is the atomic step
             if "docx" in formats:
                 final = outdir / (base + ".docx")
                 place(tmp, final)
@@ -196,9 +160,7 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
                 pdf_source = str(tmp)  # converted, then deleted
         if "md" in formats:
             tmp = _staged(staging, base + ".md")
-            text = report.render_markdown(context)
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            write_report(context, tmp, "md", atomic=False)
             final = outdir / (base + ".md")
             place(tmp, final)
             outputs.append(final.name)

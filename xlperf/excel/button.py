@@ -1,8 +1,8 @@
 """The Excel button: ``RunPython "import xlperf; xlperf.main()"``.
 
 Only :class:`XlwingsBook` (with its sheet protection helpers) and :func:`main`, which finds the
-calling workbook, touch xlwings; the reading, scoring and blocks are
-:func:`xlperf.workbook.recalc.compute`, the code ``xlperf calc`` runs, and the blocks are written
+calling workbook, touch xlwings; the reading and scoring are :func:`xlperf.workbook.load.load_book`
+and the blocks :func:`xlperf.workbook.recalc.blocks_of`, the code ``xlperf calc`` runs, written
 with the same number formats, to the same cells. Tested through
 :class:`xlperf.workbook.filebook.FileBook` and through xlwings' own platform code
 (``_xlwindows.py`` over a fake COM object model, ``_xlmac.py`` over fake appscript references:
@@ -124,15 +124,19 @@ def run(book, ui: UI):
     while reading or scoring leaves the workbook untouched; a write that still fails is
     reported with the sheets that were and were not updated.
     """
-    from xlperf.workbook.recalc import compute
+    from xlperf.workbook.load import NotTemplate, load_book
+    from xlperf.workbook.recalc import blocks_of
 
     log = _logger()
     name = getattr(book, "name", "?")
     ui.status("绩效自评：正在重新计算…")  # replaces whatever an earlier run left there
     try:
-        book = _refuse_foreign(book)
-        ev, names, blocks = compute(book)
-        write_blocks(book, names, blocks)
+        try:
+            loaded = load_book(book)
+        except NotTemplate:
+            raise ForeignForm(FOREIGN_BUTTON.format(name=getattr(book, "name", ""))) from None
+        ev = loaded.evaluation
+        write_blocks(book, loaded.names, blocks_of(loaded))
         save = getattr(book, "save", None)  # a FileBook applies its writes here, atomically
         if save is not None:
             save()
@@ -181,41 +185,11 @@ def _tell(ui: UI, message: str) -> None:
 
 
 class ForeignForm(InputError):
-    """The workbook is a unit's own form, not our template: the button writes nothing into it
-    (``xlperf calc`` refuses the same file, :data:`xlperf.api.FOREIGN_CALC`)."""
+    """The workbook is a unit's own form, not our template (:func:`xlperf.workbook.load.load_book`
+    says so): the button writes nothing into it (``xlperf calc`` refuses the same file,
+    :data:`xlperf.api.FOREIGN_CALC`)."""
 
     code = "X026"
-
-
-def _refuse_foreign(book):
-    """Raise :class:`ForeignForm` for a unit's own form, with the check ``calc`` uses
-    (:func:`xlperf.forms.kind.foreign_forms`); return a book whose sheets read so far are not
-    read again."""
-    from xlperf.forms.kind import foreign_forms, is_template
-
-    names = book.sheet_names()
-    if is_template(names):
-        return book
-    grids = {n: book.read(n) for n in names}
-    if foreign_forms(names, grids):
-        raise ForeignForm(FOREIGN_BUTTON.format(name=getattr(book, "name", "")))
-    return _ReadOnce(book, names, grids)
-
-
-class _ReadOnce:
-    """A book whose sheets were already read: reads come from memory, the rest goes through."""
-
-    def __init__(self, book, names: list[str], grids: dict[str, Grid]):
-        self._book, self._names, self._grids = book, names, grids
-
-    def sheet_names(self) -> list[str]:
-        return list(self._names)
-
-    def read(self, sheet: str) -> Grid:
-        return self._grids[sheet] if sheet in self._grids else self._book.read(sheet)
-
-    def __getattr__(self, name):
-        return getattr(self._book, name)
 
 
 def _partial_message(exc: PartialWrite) -> str:

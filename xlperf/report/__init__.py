@@ -12,7 +12,18 @@ Library only: nothing here prints. The ``xlperf report`` command is in
 from __future__ import annotations
 
 from xlperf.report.context import build_context, self_table
-from xlperf.report.job import FORMATS, ReportResult, atomic_output, default_output, render_report, report_sections
+from xlperf.report.job import (
+    FORMATS,
+    ReportPlan,
+    ReportResult,
+    atomic_output,
+    default_output,
+    plan_report,
+    render_report,
+    report_context,
+    report_sections,
+    write_report,
+)
 from xlperf.report.pdf import NO_SOFFICE, find_soffice, font_warnings, render_pdf
 from xlperf.report.text import render_html, render_markdown
 from xlperf.report.word import STYLES, TEMPLATE_DIR, render_docx, template_bytes, template_path, warm
@@ -22,6 +33,7 @@ __all__ = [
     "NO_SOFFICE",
     "STYLES",
     "TEMPLATE_DIR",
+    "ReportPlan",
     "ReportResult",
     "atomic_output",
     "build_context",
@@ -32,10 +44,13 @@ __all__ = [
     "render_html",
     "render_markdown",
     "render_pdf",
+    "plan_report",
     "render_report",
+    "report_context",
     "report_sections",
     "self_table",
     "template_bytes",
     "template_path",
     "warm",
+    "write_report",
 ]

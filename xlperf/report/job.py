@@ -1,4 +1,9 @@
-"""One workbook in, one report out: ``render_report``. Never prints."""
+"""One workbook in, one report out: ``render_report``. Never prints.
+
+The one report path, which ``render_report``, the department report and a batch worker share:
+:func:`plan_report` refuses a bad request before anything is read, :meth:`ReportPlan.accept`
+checks the loaded workbook, :func:`report_context` builds what every format renders and
+:func:`write_report` writes each format."""
 
 from __future__ import annotations
 
@@ -8,11 +13,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from xlperf.core import layout
 from xlperf.core.errors import EnvironmentProblem, InputError, OutputError
 from xlperf.core.models import Evaluation, Finding
+
+if TYPE_CHECKING:
+    from xlperf.workbook.load import LoadedBook
 
 FORMATS = ("docx", "pdf", "md", "html")
 EXPORT_FORMATS = FORMATS + ("xlsx",)  # xlsx: the official 自评表 alone, one print-ready sheet
@@ -153,6 +161,98 @@ def report_sections(ev: Evaluation, names: list[str], grids: dict[str, Any], sty
     return sections
 
 
+def outline_style(ev: Evaluation, style: str | None) -> str:
+    """The outline the sections of ``style`` (None: the workbook's) are written in, as
+    :func:`report_sections` chooses it."""
+    style = checked_style(ev, style, []) or ev.input.info.style or "通用"
+    return style if style in layout.REPORT_STYLES else "通用"
+
+
+def report_context(book: LoadedBook, style: str | None, *, form_style: str | None = None, projects=None) -> tuple[dict[str, Any], list]:
+    """What every format renders: (the context, the sections in ``style`` it was built from;
+    None: the workbook's style). ``form_style``: the layout of the official 自评表 when it
+    differs from the outline's (``--format xlsx --style``)."""
+    from xlperf.report.context import build_context
+
+    ev = book.evaluation
+    sections = report_sections(ev, book.names, book.grids, style, projects=projects)
+    return build_context(ev, sections, grids=book.grids, style=form_style or outline_style(ev, style), projects=projects), sections
+
+
+@dataclass
+class ReportPlan:
+    """One report asked for, checked before the workbook is read (:func:`plan_report`).
+
+    :meth:`accept` then checks the loaded workbook (``--strict``, the outline's evaluation
+    type), :meth:`context` builds what the format renders and :meth:`write` masks it for the
+    公示 copy and writes it. ``warnings`` collects the Chinese lines for the user on the way.
+    """
+
+    source: Path
+    target: Path
+    format: str
+    style: str | None = None  # asked for (--style); None: the workbook's
+    template: str | Path | None = None
+    strict: bool = False
+    public: bool = False
+    table: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def accept(self, book: LoadedBook) -> str | None:
+        """Refuse the workbook under ``--strict`` when it has 错误 findings; the outline's style."""
+        if self.strict:
+            refuse_errors(book.evaluation, self.source)
+        if self.format == "xlsx":  # the official form alone: --style picks its layout, not an outline
+            return None
+        return checked_style(book.evaluation, self.style, self.warnings)
+
+    def context(self, book: LoadedBook, style: str | None, *, projects=None) -> tuple[dict[str, Any], list]:
+        """(the context, its sections) in the style :meth:`accept` gave."""
+        form_style = self.style if self.format == "xlsx" else None
+        return report_context(book, style, form_style=form_style, projects=projects)
+
+    def write(self, context: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """Mask the 公示 copy (``public``) and write; (the context written, what was masked)."""
+        masked: list[str] = []
+        if self.public:
+            from xlperf.report.public import mask_context
+
+            context, masked = mask_context(context)
+        self.warnings += write_report(context, self.target, self.format, self.template)
+        return context, masked
+
+
+def plan_report(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    fmt: str | None = None,
+    style: str | None = None,
+    template: str | Path | None = None,
+    strict: bool = False,
+    public: bool = False,
+    table: int | None = None,
+    formats: tuple[str, ...] = EXPORT_FORMATS,
+) -> ReportPlan:
+    """Everything about a report that is refused before the workbook is read: the format (and
+    ``-o``'s extension), the style, the template, the output target."""
+    from xlperf.report.word import template_bytes
+
+    src = Path(path)
+    f = normalize_format(fmt, out, formats)
+    if style is not None and style not in layout.REPORT_STYLES:
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+    warnings: list[str] = []
+    if template is not None:
+        if f in ("md", "html", "xlsx"):
+            warnings.append(f"--template 只用于 Word/PDF 报告，生成 {f} 时已忽略")
+        else:
+            template_bytes(None, template)  # a missing or broken template fails before any work
+    target = output_target(src, out, f, table)
+    return ReportPlan(source=src, target=target, format=f, style=style, template=template,
+                      strict=strict, public=public, table=table, warnings=warnings)
+
+
 def render_report(
     path: str | Path,
     out: str | Path | None = None,
@@ -177,43 +277,14 @@ def render_report(
     OutputError when the output cannot be written; EnvironmentProblem when LibreOffice is missing
     for a PDF.
     """
-    from xlperf.report.context import build_context
-    from xlperf.report.word import template_bytes
-    from xlperf.workbook.recalc import load_evaluation
+    from xlperf.workbook.load import load
 
-    src = Path(path)
-    f = normalize_format(fmt, out, EXPORT_FORMATS)
-    if style is not None and style not in layout.REPORT_STYLES:
-        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
-    warnings: list[str] = []
-    if template is not None:
-        if f in ("md", "html", "xlsx"):
-            warnings.append(f"--template 只用于 Word/PDF 报告，生成 {f} 时已忽略")
-        else:
-            template_bytes(None, template)  # a missing or broken template fails before any work
-
-    target = output_target(src, out, f, table)
-
-    ev, names, grids = load_evaluation(src, table=table)
-    if strict:
-        refuse_errors(ev, src)
-
-    if f == "xlsx":  # the official form alone: --style picks its layout (湖南 has a 项目支出 form), not an outline
-        sections = report_sections(ev, names, grids, None)
-        context = build_context(ev, sections, grids=grids, style=style)
-    else:
-        style = checked_style(ev, style, warnings)
-        sections = report_sections(ev, names, grids, style)
-        context = build_context(ev, sections, grids=grids)
-    masked: list[str] = []
-    if public:
-        from xlperf.report.public import mask_context
-
-        context, masked = mask_context(context)
-
-    warnings += write_report(context, target, f, template)
+    plan = plan_report(path, out, fmt=fmt, style=style, template=template, strict=strict, public=public, table=table)
+    book = load(plan.source, table=table)
+    context, masked = plan.write(plan.context(book, plan.accept(book))[0])
+    ev = book.evaluation
     return ReportResult(
-        output=target, evaluation=ev, format=f, style=context["style"], warnings=warnings, errors=list(ev.errors),
+        output=plan.target, evaluation=ev, format=plan.format, style=context["style"], warnings=plan.warnings, errors=list(ev.errors),
         open_items=list(context.get("open_items") or []), masked=masked,
     )
 
@@ -227,12 +298,17 @@ def refuse_errors(ev: Evaluation, src: Path) -> None:
     raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code="X035")
 
 
-def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None) -> list[str]:
+def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None, *, atomic: bool = True) -> list[str]:
     """Write the report of ``context`` to ``target`` in ``fmt``, atomically; returns Chinese warnings
-    (fonts LibreOffice substitutes in a PDF). The one writer of project and department reports."""
+    (fonts LibreOffice substitutes in a PDF). The one writer of project, department and batch
+    reports. ``atomic=False``: straight into ``target``, a staging file its caller moves into place
+    (batch)."""
     from xlperf.report.pdf import font_warnings, render_pdf
     from xlperf.report.text import render_html, render_markdown
     from xlperf.report.word import render_docx
+
+    def output(suffix: str = ""):
+        return atomic_output(target, suffix) if atomic else contextlib.nullcontext(target)
 
     if fmt == "xlsx":
         from xlperf.report.official_xlsx import write_form_xlsx
@@ -241,15 +317,15 @@ def write_report(context: dict[str, Any], target: Path, fmt: str, template: str 
         return []
     if fmt in ("md", "html"):
         text = render_markdown(context) if fmt == "md" else render_html(context)
-        with atomic_output(target) as tmp:
+        with output() as tmp:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         return []
     if fmt == "docx":
-        with atomic_output(target) as tmp:
+        with output() as tmp:
             render_docx(context, tmp, template=template)
         return []
-    with atomic_output(target, ".pdf") as tmp:
+    with output(".pdf") as tmp:
         # LibreOffice converts in a private folder; the PDF is copied into atomic_output's temp
         # file, so a killed run leaves nothing beside the report that the next run does not remove.
         work = Path(tempfile.mkdtemp(prefix="xlperf-pdf-"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 from xlperf.core import layout
 from xlperf.core.book import Grid
@@ -12,15 +13,16 @@ class FileBook:
     """A workbook file: reads through python-calamine, writes by patching cells inside the zip.
 
     Writes are collected and applied by :meth:`save`, atomically; nothing touches the file
-    before that.
+    before that. ``exclude``: sheets not read at all (they read as empty).
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, exclude: Iterable[str] = ()):
         from xlperf.ooxml.read import read_grids
 
         self.path = Path(path)
         self.name = self.path.name
-        self._names, self._grids = read_grids(self.path)
+        self._names, self._grids = read_grids(self.path, exclude=exclude)
+        self.skipped = [n for n in self._names if n not in self._grids]  # ``exclude``d: they read as empty
         self._writes: list[tuple[str, int, int, Grid, dict[int, str] | None]] = []
         self._added: list[str] = []
 
