@@ -492,9 +492,10 @@ def test_warm_compiles_every_shipped_template():
     for style in STYLES:
         with zipfile.ZipFile(R.template_path(style)) as z:
             bodies.add(z.read("word/document.xml"))
-    word._COMPILED.clear()
+    renderer = word.WordRenderer.shared()
+    renderer.clear_compiled()
     R.warm()
-    assert len(word._COMPILED) == len(bodies)  # one compiled body per distinct template body
+    assert renderer.compiled_count() == len(bodies)  # one compiled body per distinct template body
 
 
 def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
@@ -744,7 +745,7 @@ def test_a_failed_render_leaves_no_partial_file(goumai, tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("xlperf.report.word.postprocess", boom)
+    monkeypatch.setattr("xlperf.report.word.WordRenderer.postprocess", boom)
     with pytest.raises(RuntimeError):
         R.render_report(goumai, out)
     assert out.read_bytes() == b"old report"
@@ -821,10 +822,10 @@ def test_listing_characters_resolve_as_docxtpl_does_on_fewer_paragraphs():
         last = m.end(2)
     out.append(xml[last:])
     sample = "".join(out)
-    tpl = word._make_template(data)
-    assert word._template_class().resolve_listing(tpl, sample) == DocxTemplate.resolve_listing(tpl, sample)
+    tpl = word.WordRenderer.shared().template(data)
+    assert tpl.resolve_listing(sample) == DocxTemplate.resolve_listing(tpl, sample)
     plain = xml.replace("\n", "").replace("\t", "")
-    assert word._template_class().resolve_listing(tpl, plain) == DocxTemplate.resolve_listing(tpl, plain)
+    assert tpl.resolve_listing(plain) == DocxTemplate.resolve_listing(tpl, plain)
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -837,10 +838,11 @@ def test_whole_document_parse_gives_docxtpls_own_result(books, tmp_path, style):
     ev, names, grids = load_evaluation(_book(books, style))
     context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
     data = word.template_bytes(style)
+    renderer = word.WordRenderer.shared()
 
     def render(tpl, fast_path: bool) -> bytes:
-        tpl.render(context, word._env())
-        assert (getattr(tpl, "_xlperf_root", None) is not None) == fast_path
+        tpl.render(context, renderer.env)
+        assert (tpl.root is not None) == fast_path
         word.postprocess(tpl.docx.element.body)
         buf = io.BytesIO()
         tpl.save(buf)
@@ -849,8 +851,8 @@ def test_whole_document_parse_gives_docxtpls_own_result(books, tmp_path, style):
 
     source = tmp_path / "template.docx"
     source.write_bytes(data)  # opened from a path, with no shell: docxtpl's own path
-    fast = render(word._make_template(data), True)
-    plain = render(word._template_class()(str(source)), False)
+    fast = render(renderer.template(data), True)
+    plain = render(renderer.template_class(str(source), renderer=renderer), False)
     assert etree.tostring(etree.fromstring(fast), method="c14n") == etree.tostring(etree.fromstring(plain), method="c14n")
 
 

@@ -36,7 +36,7 @@ def _document(anchor_count: int = 1) -> etree._Element:
         '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588"/></w:sectPr>'
         "</w:body></w:document>"
     )
-    return etree.fromstring(xml, word._plain_parser())
+    return etree.fromstring(xml, word.WordRenderer.shared().parser)
 
 
 @pytest.mark.parametrize("anchors", [1, 2])
@@ -48,7 +48,7 @@ def test_spliced_form_is_the_inserted_table_byte_for_byte(texts, anchors):
     spliced = _document(anchors)
     forms = word.postprocess(_child(spliced, "body"), form=form, splice=True)
     assert len(forms) == anchors
-    assert word._splice_forms(serialize_part_xml(spliced), forms) == serialize_part_xml(inserted)
+    assert word.splice_forms(serialize_part_xml(spliced), forms) == serialize_part_xml(inserted)
     assert b"xlperf-form" not in serialize_part_xml(inserted)
 
 

@@ -34,10 +34,10 @@ def init_worker(warm: bool = True, in_process: bool = False) -> None:
         # gets its skeleton then, see report.wordpack); warming all five would cost each worker
         # ~0.15 s for templates a run may never use
         import xlperf.report  # noqa: F401
-        from xlperf.report.word import _env, _template_class
+        from xlperf.report.word import WordRenderer
 
-        _env()
-        _template_class()
+        renderer = WordRenderer.shared()
+        renderer.env, renderer.template_class  # noqa: B018 - made now, not by the first report
     _WORKER_READY = True
     if not in_process:
         # what was imported and warmed stays for the life of the worker: out of the collector's way
