@@ -266,7 +266,8 @@ def child_stages(folder: str, k: int) -> None:
     files = [p for p in found.workbooks if not p.name.startswith("损坏")][:k]
     for p in files[:10]:  # the first report of each template proves its skeleton: not a steady cost
         ev, sheet_names, grids = load_workbook_evaluation(p)
-        report.render_docx(report.build_context(ev, report_sections(ev, sheet_names, grids, None), grids=grids), out / "warm.docx")
+        warm_ctx = report.build_context(ev, report_sections(ev, sheet_names, grids, None), grids=grids)
+        report.render_docx(warm_ctx, out / "warm.docx", form=report.official_form_of(ev, warm_ctx["style"]))
     for p in files:
         t0 = clock()
         sheet_names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)  # as load_workbook_evaluation
@@ -278,10 +279,11 @@ def child_stages(folder: str, k: int) -> None:
         sections = report_sections(ev, sheet_names, grids, None)
         t3 = clock()
         context = report.build_context(ev, sections, grids=grids)
+        form = report.official_form_of(ev, context["style"])
         t4 = clock()
-        from xlperf.report.word import _render, template_bytes
+        from xlperf.report.word import WordRenderer, template_bytes
 
-        blob = _render(template_bytes(context.get("style")), context, None)
+        blob = WordRenderer.shared().render(template_bytes(context.get("style")), context, None, form)
         t5 = clock()
         with open(out / (bases[p] + ".docx"), "wb") as fh:
             fh.write(blob)

@@ -181,7 +181,7 @@ def _department_context(ev: Any, names: list[str], grids: dict[str, Grid], style
     entries, project_problems = load_projects(project_paths)
     lines = [e.line() for e in entries]
     sections = report.report_sections(ev, names, grids, style, projects=lines)
-    context = report.build_context(ev, sections, grids=grids, projects=lines)
+    context = report.build_context(ev, sections, grids=grids, style=style, projects=lines)
     extra = _department_keys(grids, entries, project_problems)
     context.update(extra)
     problems = list(extra["project_problems"])
@@ -245,7 +245,7 @@ def department_report(
         from xlperf.report.public import mask_context
 
         context, masked = mask_context(context)
-    problems += write_report(context, target, f, template)
+    problems += write_report(context, target, f, template, report.official_form_of(ev, context["style"]))
     return DepartmentResult(
         out=target, total_score=ev.total_score, grade=ev.grade_text, projects=entries, problems=problems, errors=list(ev.errors),
         open_items=list(context.get("open_items") or []), masked=masked,

@@ -46,8 +46,10 @@ def _without_timestamps(data: bytes) -> bytes:
 
 
 def _context(path: Path, style: str | None):
+    """(the report context, the official form rendered with it)."""
     ev, names, grids = load_workbook_evaluation(path)
-    return report.build_context(ev, report_sections(ev, names, grids, style), grids=grids)
+    ctx = report.build_context(ev, report_sections(ev, names, grids, style), grids=grids, style=style)
+    return ctx, report.official_form_of(ev, ctx["style"])
 
 
 @pytest.fixture(scope="module")
@@ -83,20 +85,20 @@ def test_fast_path_equals_docxtpl_for_every_style(style, two_workbooks, two_depa
     data = renderer.template_bytes(style)
     assert renderer.skeleton_for(data) is False
     # the first report of a template: written the docxtpl way, then the skeleton is proven on it
-    renderer.render_docx(first, tmp_path / "1.docx")
+    renderer.render_docx(first[0], tmp_path / "1.docx", form=first[1])
     assert renderer.skeleton_for(data), f"{style}: the template did not get a skeleton"
-    for n, ctx in enumerate((second, first), start=2):
+    for n, (ctx, form) in enumerate((second, first), start=2):
         fast = tmp_path / f"{n}.docx"
-        renderer.render_docx(ctx, fast)
-        slow = renderer.render_docxtpl(data, ctx, None, ctx.get("official_form"))
+        renderer.render_docx(ctx, fast, form=form)
+        slow = renderer.render_docxtpl(data, ctx, None, form)
         assert _without_timestamps(fast.read_bytes()) == _without_timestamps(slow)
 
 
 def test_docx_written_before_and_after_the_skeleton_are_the_same_file(two_workbooks, tmp_path):
     renderer = word.WordRenderer()
-    ctx = _context(two_workbooks[1], None)
-    renderer.render_docx(ctx, tmp_path / "docxtpl.docx")  # no skeleton yet: docxtpl
-    renderer.render_docx(ctx, tmp_path / "fast.docx")
+    ctx, form = _context(two_workbooks[1], None)
+    renderer.render_docx(ctx, tmp_path / "docxtpl.docx", form=form)  # no skeleton yet: docxtpl
+    renderer.render_docx(ctx, tmp_path / "fast.docx", form=form)
     assert _without_timestamps((tmp_path / "docxtpl.docx").read_bytes()) == _without_timestamps((tmp_path / "fast.docx").read_bytes())
     with zipfile.ZipFile(tmp_path / "fast.docx") as z:
         assert z.testzip() is None
@@ -109,20 +111,20 @@ def test_a_skeleton_that_does_not_prove_itself_leaves_docxtpl_in_charge(two_work
     fast_calls = []
     real_fast = renderer.render_fast
     monkeypatch.setattr(renderer, "render_fast", lambda sk, ctx, form=None: fast_calls.append(1) or real_fast(sk, ctx, form))
-    ctx = _context(two_workbooks[0], "四川")
+    ctx, form = _context(two_workbooks[0], "四川")
     data = renderer.template_bytes("四川")
-    renderer.render_docx(ctx, tmp_path / "1.docx")
+    renderer.render_docx(ctx, tmp_path / "1.docx", form=form)
     assert renderer.skeleton_for(data) is None
     calls = len(fast_calls)
-    renderer.render_docx(ctx, tmp_path / "2.docx")
+    renderer.render_docx(ctx, tmp_path / "2.docx", form=form)
     assert len(fast_calls) == calls  # no second try: docxtpl for the life of the process
-    slow = renderer.render_docxtpl(data, ctx, None, ctx.get("official_form"))
+    slow = renderer.render_docxtpl(data, ctx, None, form)
     assert _without_timestamps((tmp_path / "2.docx").read_bytes()) == _without_timestamps(slow)
 
 
 def test_timestamp_masking_sees_a_changed_byte(two_workbooks, tmp_path):
-    ctx = _context(two_workbooks[0], None)
-    word.render_docx(ctx, tmp_path / "a.docx")
+    ctx, form = _context(two_workbooks[0], None)
+    word.render_docx(ctx, tmp_path / "a.docx", form=form)
     data = (tmp_path / "a.docx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         info = z.getinfo("word/document.xml")

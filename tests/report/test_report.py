@@ -244,10 +244,9 @@ def test_legacy_self_table_merges_when_a_template_has_no_form(books, tmp_path):
     """A context without the official form (a department's project tables) keeps the 9-column 自评表."""
     res = _render(books["goumai"], tmp_path, "山西")
     ev = res.evaluation
-    ctx = R.build_context(ev, narrative.generate(ev, "山西"))
-    ctx["official_form"] = None
+    ctx = R.build_context(ev, narrative.generate(ev, "山西"), style="山西")
     out = tmp_path / "legacy.docx"
-    R.render_docx(ctx, out)
+    R.render_docx(ctx, out)  # no official form: the template's own 自评表
     tbl = _table_with_header(out, SELF_HEADER)
     assert tbl is not None
     assert tbl.find(W + "tr").find(f"{W}trPr/{W}tblHeader") is not None
@@ -259,7 +258,7 @@ def test_legacy_self_table_merges_when_a_template_has_no_form(books, tmp_path):
 def test_level2_merges_only_inside_its_level1(books, tmp_path):
     res = _render(books["yanbian"], tmp_path, "通用")
     ev = res.evaluation
-    ctx = R.build_context(ev, narrative.generate(ev, "通用"))
+    ctx = R.build_context(ev, narrative.generate(ev, "通用"), style="通用")
     rows = ctx["self_table"]["rows"]
     names = [(r["level2"], r["level2_start"], r["level2_span"]) for r in rows if r["level2"] == "数量指标"]
     assert names == [("数量指标", True, 3), ("数量指标", False, 0), ("数量指标", False, 0)]
@@ -268,7 +267,6 @@ def test_level2_merges_only_inside_its_level1(books, tmp_path):
     assert merged == [("restart", "数量指标"), ("continue", ""), ("continue", "")]
     # the same 二级 text under two different 一级 never merges across them
     out = tmp_path / "x.docx"
-    ctx["official_form"] = None
     ctx["self_table"]["rows"][1]["level2"] = ctx["self_table"]["rows"][0]["level2"] = "同名"
     ctx["self_table"]["rows"][0]["level1"] = "甲"
     R.render_docx(ctx, out)
@@ -448,8 +446,8 @@ def test_text_with_markup_characters_and_control_codes_is_written_safely(goumai,
     _set_info(goumai, "项目概况", "A<B & C>D ≥95%")
     ev, names, grids = load_evaluation(goumai)
     ev.input.info.annual_goal = "目标\x01\x0b第二行\x0c完"  # a live-Excel read can hand these over
-    ctx = R.build_context(ev, narrative.generate(ev, "通用"), grids=grids)
-    out = R.render_docx(ctx, tmp_path / "safe.docx")
+    ctx = R.build_context(ev, narrative.generate(ev, "通用"), grids=grids, style="通用")
+    out = R.render_docx(ctx, tmp_path / "safe.docx", form=R.official_form_of(ev, "通用"))
     text = _all_text(out)
     assert "A<B & C>D ≥95%" in text and "目标" in text and "第二行" in text
     assert "\x01" not in text and "\x0c" not in text
@@ -500,8 +498,8 @@ def test_warm_compiles_every_shipped_template():
 
 def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
     ev, _, _ = load_evaluation(books["dept"])
-    ctx = R.build_context(ev, narrative.generate(ev, "湖南"))
-    R.render_docx(ctx, tmp_path / "a.docx")
+    ctx = R.build_context(ev, narrative.generate(ev, "湖南"), style="湖南")
+    R.render_docx(ctx, tmp_path / "a.docx", form=R.official_form_of(ev, "湖南"))
     calls = []
     real = Path.read_bytes
 
@@ -510,7 +508,7 @@ def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", spy)
-    R.render_docx(ctx, tmp_path / "b.docx")
+    R.render_docx(ctx, tmp_path / "b.docx", form=R.official_form_of(ev, "湖南"))
     assert not [c for c in calls if c.suffix == ".docx"]
     assert _headings(tmp_path / "a.docx") == _headings(tmp_path / "b.docx")
 
@@ -520,7 +518,7 @@ def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
 
 def test_context_formats_numbers_as_reports_write_them(books):
     ev, _, grids = load_evaluation(books["goumai"])
-    ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids)
+    ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids, style="山西")
     assert ctx["title"] == "2021年度城乡居民购买服务经费配套项目支出绩效自评报告"
     assert ctx["title_lines"] == ["2021年度城乡居民购买服务经费配套项目", "支出绩效自评报告"]
     ev.input.info.name = "财政对六类特殊人群个人缴费补助项目"  # 21 characters: 项目 moves down
@@ -551,7 +549,7 @@ def test_context_formats_numbers_as_reports_write_them(books):
 
 def test_budget_scored_in_the_indicator_table_is_not_repeated(books):
     ev, _, grids = load_evaluation(books["liulei"])
-    ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids)
+    ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids, style="山西")
     rows = ctx["self_table"]["rows"]
     assert sum(1 for r in rows if "预算执行率" in r["level3"]) == 1
     assert rows[0]["l12_same"] and rows[0]["actual"] == "93.32%"
@@ -595,8 +593,8 @@ def test_pdf_one_per_style_in_one_conversion(books, tmp_path):
     docs = []
     for style in STYLES:
         ev, names, grids = load_evaluation(_book(books, style))
-        ctx = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
-        docs.append(R.render_docx(ctx, tmp_path / f"{style}.docx"))
+        ctx = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids, style=style)
+        docs.append(R.render_docx(ctx, tmp_path / f"{style}.docx", form=R.official_form_of(ev, style)))
     pdfs = R.render_pdf(docs, tmp_path / "pdf")
     assert [p.name for p in pdfs] == [f"{s}.pdf" for s in STYLES]
     png_dir = tmp_path / "png"
@@ -628,7 +626,8 @@ def test_a_new_libreoffice_profile_starts_without_the_graphics_self_test(books, 
     from xlperf.report import pdf as P
 
     ev, names, grids = load_evaluation(_book(books, "通用"))
-    doc = R.render_docx(R.build_context(ev, R.report_sections(ev, names, grids, "通用"), grids=grids), tmp_path / "a.docx")
+    ctx = R.build_context(ev, R.report_sections(ev, names, grids, "通用"), grids=grids, style="通用")
+    doc = R.render_docx(ctx, tmp_path / "a.docx", form=R.official_form_of(ev, "通用"))
     profile = P.new_profile()
     try:
         run = P.convert([doc], tmp_path / "pdf", profile=profile)
@@ -836,14 +835,16 @@ def test_whole_document_parse_gives_docxtpls_own_result(books, tmp_path, style):
     from xlperf.report import word
 
     ev, names, grids = load_evaluation(_book(books, style))
-    context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
+    context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids, style=style)
     data = word.template_bytes(style)
     renderer = word.WordRenderer.shared()
 
+    form = R.official_form_of(ev, style)
+
     def render(tpl, fast_path: bool) -> bytes:
-        tpl.render(context, renderer.env)
+        tpl.render({**context, "official_form": form}, renderer.env)
         assert (tpl.root is not None) == fast_path
-        word.postprocess(tpl.docx.element.body)
+        word.postprocess(tpl.docx.element.body, form=form)
         buf = io.BytesIO()
         tpl.save(buf)
         with zipfile.ZipFile(buf) as z:

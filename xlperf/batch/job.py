@@ -181,12 +181,13 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
 
         outdir, staging, base = Path(task["outdir"]), Path(task["staging"]), task["base"]
         sections = report_sections(ev, names, grids, task.get("style"))
-        context = report.build_context(ev, sections, grids=grids)
+        context = report.build_context(ev, sections, grids=grids, style=task.get("style"))
+        form = report.official_form_of(ev, context["style"])
         outputs: list[str] = []
         need_docx = "docx" in formats or "pdf" in formats
         if need_docx:
             tmp = _staged(staging, base + ".docx")
-            report.render_docx(context, tmp)
+            report.render_docx(context, tmp, form=form)
             if "docx" in formats:
                 final = outdir / (base + ".docx")
                 place(tmp, final)
@@ -196,7 +197,7 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
                 pdf_source = str(tmp)  # converted, then deleted
         if "md" in formats:
             tmp = _staged(staging, base + ".md")
-            text = report.render_markdown(context)
+            text = report.render_markdown(context, form)
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
             final = outdir / (base + ".md")

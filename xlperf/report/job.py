@@ -177,7 +177,7 @@ def render_report(
     OutputError when the output cannot be written; EnvironmentProblem when LibreOffice is missing
     for a PDF.
     """
-    from xlperf.report.context import build_context
+    from xlperf.report.context import build_context, official_form_of
     from xlperf.report.word import template_bytes
     from xlperf.workbook.recalc import load_evaluation
 
@@ -204,14 +204,15 @@ def render_report(
     else:
         style = checked_style(ev, style, warnings)
         sections = report_sections(ev, names, grids, style)
-        context = build_context(ev, sections, grids=grids)
+        context = build_context(ev, sections, grids=grids, style=style)
+    form = official_form_of(ev, context["style"])
     masked: list[str] = []
     if public:
         from xlperf.report.public import mask_context
 
         context, masked = mask_context(context)
 
-    warnings += write_report(context, target, f, template)
+    warnings += write_report(context, target, f, template, form)
     return ReportResult(
         output=target, evaluation=ev, format=f, style=context["style"], warnings=warnings, errors=list(ev.errors),
         open_items=list(context.get("open_items") or []), masked=masked,
@@ -227,9 +228,10 @@ def refuse_errors(ev: Evaluation, src: Path) -> None:
     raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code="X035")
 
 
-def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None) -> list[str]:
+def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None, form=None) -> list[str]:
     """Write the report of ``context`` to ``target`` in ``fmt``, atomically; returns Chinese warnings
-    (fonts LibreOffice substitutes in a PDF). The one writer of project and department reports."""
+    (fonts LibreOffice substitutes in a PDF). The one writer of project and department reports.
+    ``form``: the official 自评表 (report.context.official_form_of), the annex and the xlsx."""
     from xlperf.report.pdf import font_warnings, render_pdf
     from xlperf.report.text import render_html, render_markdown
     from xlperf.report.word import render_docx
@@ -237,17 +239,17 @@ def write_report(context: dict[str, Any], target: Path, fmt: str, template: str 
     if fmt == "xlsx":
         from xlperf.report.official_xlsx import write_form_xlsx
 
-        write_form_xlsx(context["official_form"], target)
+        write_form_xlsx(form, target)
         return []
     if fmt in ("md", "html"):
-        text = render_markdown(context) if fmt == "md" else render_html(context)
+        text = render_markdown(context, form) if fmt == "md" else render_html(context, form)
         with atomic_output(target) as tmp:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         return []
     if fmt == "docx":
         with atomic_output(target) as tmp:
-            render_docx(context, tmp, template=template)
+            render_docx(context, tmp, template=template, form=form)
         return []
     with atomic_output(target, ".pdf") as tmp:
         # LibreOffice converts in a private folder; the PDF is copied into atomic_output's temp
@@ -255,7 +257,7 @@ def write_report(context: dict[str, Any], target: Path, fmt: str, template: str 
         work = Path(tempfile.mkdtemp(prefix="xlperf-pdf-"))
         try:
             docx = work / (target.stem + ".docx")
-            render_docx(context, docx, template=template)
+            render_docx(context, docx, template=template, form=form)
             produced = render_pdf([docx], work)
             if not produced:
                 raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")

@@ -355,8 +355,6 @@ class WordRenderer:
         """Fill the style's template (or ``template``) with ``context``, place ``form`` (the
         official 自评表, None: none) and save it to ``out_path``."""
         data = self.template_bytes(context.get("style"), template)
-        if form is None:
-            form = context.get("official_form")
         try:
             blob = self.render(data, context, template, form)
         except TemplateError as exc:
@@ -390,7 +388,7 @@ class WordRenderer:
             tpl = self.template(data)
         except Exception as exc:  # noqa: BLE001 - a broken .docx
             raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code="X033") from None
-        tpl.render(context, self.env)
+        tpl.render(_with_form(context, form), self.env)
         self.postprocess(tpl.docx.element.body, form=form)
         buf = io.BytesIO()
         tpl.save(buf)
@@ -463,6 +461,7 @@ class WordRenderer:
 
         import xlperf.report.wordpack as wordpack
 
+        context = _with_form(context, form)
         resolve = self.resolve_listing
         xml = self.render_part(skeleton.body_source, context, resolve, skeleton.compiled.get(skeleton.body_source))
         try:
@@ -581,6 +580,13 @@ class WordRenderer:
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
+
+
+def _with_form(context: dict[str, Any], form: Form | None) -> dict[str, Any]:
+    """The variables a template renders: ``context``, and the form's title, year, unit and
+    signature as ``official_form`` (the table itself is placed after rendering). It is the form
+    the renderer is given, never one riding in ``context``."""
+    return {**context, "official_form": form}
 
 
 # XPath questions the renderer asks of whole tables (compiled once, by WordRenderer._query).
