@@ -908,3 +908,40 @@ def test_no_blank_page_after_the_landscape_form(books, tmp_path):
     assert "".join(t.text or "" for t in after.iter(W + "t")).strip()  # the title, not an empty paragraph
     brk = after.find(f"{W}pPr/{W}pageBreakBefore")
     assert brk is not None and brk.get(W + "val") == "0"
+
+
+@pytest.mark.parametrize("own", [None, *layout.REPORT_STYLES])
+def test_context_style_is_the_one_given_else_the_workbooks_never_read_from_the_sections(books, own):
+    """build_context is told its style (or takes Evaluation.style); the outline's section keys do
+    not decide it. A workbook naming an outline of the other evaluation type gets 通用, as the
+    narrative does."""
+    import dataclasses
+
+    from xlperf.core.enums import EvaluationType, Style
+
+    ev, _, _ = load_evaluation(books["goumai"])
+    ev = dataclasses.replace(ev, style=Style.of(own))
+    sections = narrative.generate(ev, "四川")  # written in another outline than the workbook names
+    assert R.build_context(ev, sections, style="陕西")["style"] == "陕西"
+    expected = own if own and layout.STYLE_TYPES.get(own, "项目支出") == "项目支出" else "通用"
+    assert ev.evaluation_type == EvaluationType.PROJECT
+    assert R.build_context(ev, sections)["style"] == expected
+
+
+def test_the_context_carries_no_form_object(books):
+    from xlperf.report.official import Form
+
+    ev, names, grids = load_evaluation(books["goumai"])
+    ctx = R.build_context(ev, R.report_sections(ev, names, grids, None), grids=grids)
+
+    def walk(v):
+        yield v
+        if isinstance(v, dict):
+            for x in v.values():
+                yield from walk(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                yield from walk(x)
+
+    assert not any(isinstance(v, Form) for v in walk(ctx))
+    assert isinstance(R.official_form_of(ev, ctx["style"]), Form)

@@ -116,3 +116,30 @@ def test_column_measure_counts_wide_characters_twice():
 
     for text in ["", "abc", "中文", "⺀⹿", "a\n中文中文\nbb", "😀𠀀ａ", "１２３\u3000"]:
         assert word._chars(text) == reference(text)
+
+
+def test_one_renderer_per_process_and_each_renderer_keeps_its_own_caches():
+    import threading
+
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(word.WordRenderer.shared())) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 8 and all(r is word.WordRenderer.shared() for r in seen)
+    fresh = word.WordRenderer()
+    assert fresh is not word.WordRenderer.shared()
+    data = fresh.template_bytes("通用")
+    assert fresh.skeleton_for(data) is False and fresh.compiled_count() == 0
+    first = fresh.compiled("<w:p>{{ x }}</w:p>")
+    assert fresh.compiled("<w:p>{{ x }}</w:p>") is first and fresh.compiled_count() == 1
+
+
+def test_importing_the_word_module_loads_no_docxtpl():
+    import subprocess
+    import sys
+
+    code = "import sys, xlperf.report.word; print(','.join(m for m in ('docxtpl', 'docx', 'lxml') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

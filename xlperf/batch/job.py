@@ -36,8 +36,7 @@ def init_worker(warm: bool = True, in_process: bool = False) -> None:
         import xlperf.report  # noqa: F401
         from xlperf.report.word import WordRenderer
 
-        renderer = WordRenderer.shared()
-        renderer.env, renderer.template_class  # noqa: B018 - made now, not by the first report
+        WordRenderer.shared().load()
     _WORKER_READY = True
     if not in_process:
         # what was imported and warmed stays for the life of the worker: out of the collector's way

@@ -169,6 +169,11 @@ class WordRenderer:
             except Exception:  # noqa: BLE001 - warming is an optimisation only
                 continue
 
+    def load(self) -> None:
+        """Import docxtpl and make the Jinja environment now rather than in the first report
+        (batch workers call this at start); no template is read."""
+        self.env, self.template_class  # noqa: B018 - both are made on first use
+
     @property
     def env(self):
         """The Jinja environment every template part renders in."""
