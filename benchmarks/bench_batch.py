@@ -268,7 +268,8 @@ def child_stages(folder: str, k: int) -> None:
     files = [p for p in found.workbooks if not p.name.startswith("损坏")][:k]
     for p in files[:10]:  # the first report of each template proves its skeleton: not a steady cost
         b = load(p, unread=UNREAD_SHEETS)
-        report.render_docx(report.build_context(b.evaluation, report_sections(b.evaluation, b.names, b.grids, None), grids=b.grids), out / "warm.docx")
+        warm_ctx = report.build_context(b.evaluation, report_sections(b.evaluation, b.names, b.grids, None), grids=b.grids)
+        report.render_docx(warm_ctx, out / "warm.docx", form=report.official_form_of(b.evaluation, warm_ctx["style"]))
     for p in files:
         t0 = clock()
         sheet_names, grids = xlsx.read_grids(p, exclude=UNREAD_SHEETS)  # as load(unread=UNREAD_SHEETS)
@@ -280,10 +281,11 @@ def child_stages(folder: str, k: int) -> None:
         sections = report_sections(ev, sheet_names, grids, None)
         t3 = clock()
         context = report.build_context(ev, sections, grids=grids)
+        form = report.official_form_of(ev, context["style"])
         t4 = clock()
-        from xlperf.report.word import _render, template_bytes
+        from xlperf.report.word import WordRenderer, template_bytes
 
-        blob = _render(template_bytes(context.get("style")), context, None)
+        blob = WordRenderer.shared().render(template_bytes(context.get("style")), context, None, form)
         t5 = clock()
         with open(out / (bases[p] + ".docx"), "wb") as fh:
             fh.write(blob)

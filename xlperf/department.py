@@ -204,7 +204,7 @@ def department_report(
     (or, with ``strict``, has 错误 findings); project workbooks that cannot be used are left out
     and named in ``problems``.
     """
-    from xlperf.report.job import FORMATS, plan_report
+    from xlperf.report.job import FORMATS, official_form, plan_report
     from xlperf.workbook.load import load
 
     plan = plan_report(dept_path, out, fmt=fmt, style=style, template=template, strict=strict, public=public, formats=FORMATS)
@@ -224,7 +224,7 @@ def department_report(
         problems.append(f"文件夹 {Path(projects_dir).name} 中没有项目自评表（.xlsx）")
     problems = plan.warnings + problems
     warned = len(plan.warnings)
-    context, masked = plan.write(context)
+    context, masked = plan.write(context, official_form(ev, context))
     problems += plan.warnings[warned:]
     return DepartmentResult(
         out=plan.target, total_score=ev.total_score, grade=ev.grade_text, projects=entries, problems=problems, errors=list(ev.errors),

@@ -48,9 +48,11 @@ def _without_timestamps(data: bytes) -> bytes:
 
 
 def _context(path: Path, style: str | None):
+    """(the report context, the official form rendered with it)."""
     loaded = load(path, unread=UNREAD_SHEETS)
     ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
-    return report.build_context(ev, report_sections(ev, names, grids, style), grids=grids)
+    ctx = report.build_context(ev, report_sections(ev, names, grids, style), grids=grids, style=style)
+    return ctx, report.official_form_of(ev, ctx["style"])
 
 
 @pytest.fixture(scope="module")
@@ -79,27 +81,27 @@ def two_department_workbooks(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("style", word.STYLES)
-def test_fast_path_equals_docxtpl_for_every_style(style, two_workbooks, two_department_workbooks, tmp_path, monkeypatch):
-    monkeypatch.setattr(wordpack, "_SKELETONS", {})  # this test builds and proves the skeletons itself
+def test_fast_path_equals_docxtpl_for_every_style(style, two_workbooks, two_department_workbooks, tmp_path):
+    renderer = word.WordRenderer()  # this test builds and proves the skeletons itself
     books = two_department_workbooks if style == "湖南" else two_workbooks  # 湖南 is the 部门整体支出 outline
     first, second = (_context(p, style) for p in books)
-    data = word.template_bytes(style)
-    assert wordpack.skeleton_for(data) is False
+    data = renderer.template_bytes(style)
+    assert renderer.skeleton_for(data) is False
     # the first report of a template: written the docxtpl way, then the skeleton is proven on it
-    word.render_docx(first, tmp_path / "1.docx")
-    assert wordpack.skeleton_for(data), f"{style}: the template did not get a skeleton"
-    for n, ctx in enumerate((second, first), start=2):
+    renderer.render_docx(first[0], tmp_path / "1.docx", form=first[1])
+    assert renderer.skeleton_for(data), f"{style}: the template did not get a skeleton"
+    for n, (ctx, form) in enumerate((second, first), start=2):
         fast = tmp_path / f"{n}.docx"
-        word.render_docx(ctx, fast)
-        slow = word._render_docxtpl(data, ctx, None)
+        renderer.render_docx(ctx, fast, form=form)
+        slow = renderer.render_docxtpl(data, ctx, None, form)
         assert _without_timestamps(fast.read_bytes()) == _without_timestamps(slow)
 
 
-def test_docx_written_before_and_after_the_skeleton_are_the_same_file(two_workbooks, tmp_path, monkeypatch):
-    monkeypatch.setattr(wordpack, "_SKELETONS", {})
-    ctx = _context(two_workbooks[1], None)
-    word.render_docx(ctx, tmp_path / "docxtpl.docx")  # no skeleton yet: docxtpl
-    word.render_docx(ctx, tmp_path / "fast.docx")
+def test_docx_written_before_and_after_the_skeleton_are_the_same_file(two_workbooks, tmp_path):
+    renderer = word.WordRenderer()
+    ctx, form = _context(two_workbooks[1], None)
+    renderer.render_docx(ctx, tmp_path / "docxtpl.docx", form=form)  # no skeleton yet: docxtpl
+    renderer.render_docx(ctx, tmp_path / "fast.docx", form=form)
     assert _without_timestamps((tmp_path / "docxtpl.docx").read_bytes()) == _without_timestamps((tmp_path / "fast.docx").read_bytes())
     with zipfile.ZipFile(tmp_path / "fast.docx") as z:
         assert z.testzip() is None
@@ -107,24 +109,25 @@ def test_docx_written_before_and_after_the_skeleton_are_the_same_file(two_workbo
 
 
 def test_a_skeleton_that_does_not_prove_itself_leaves_docxtpl_in_charge(two_workbooks, tmp_path, monkeypatch):
-    monkeypatch.setattr(wordpack, "_SKELETONS", {})
+    renderer = word.WordRenderer()
     monkeypatch.setattr(wordpack, "same_package", lambda a, b: False)
     fast_calls = []
-    real_fast = word._render_fast
-    monkeypatch.setattr(word, "_render_fast", lambda sk, ctx: fast_calls.append(1) or real_fast(sk, ctx))
-    ctx = _context(two_workbooks[0], "四川")
-    data = word.template_bytes("四川")
-    word.render_docx(ctx, tmp_path / "1.docx")
-    assert wordpack.skeleton_for(data) is None
+    real_fast = renderer.render_fast
+    monkeypatch.setattr(renderer, "render_fast", lambda sk, ctx, form=None: fast_calls.append(1) or real_fast(sk, ctx, form))
+    ctx, form = _context(two_workbooks[0], "四川")
+    data = renderer.template_bytes("四川")
+    renderer.render_docx(ctx, tmp_path / "1.docx", form=form)
+    assert renderer.skeleton_for(data) is None
     calls = len(fast_calls)
-    word.render_docx(ctx, tmp_path / "2.docx")
+    renderer.render_docx(ctx, tmp_path / "2.docx", form=form)
     assert len(fast_calls) == calls  # no second try: docxtpl for the life of the process
-    assert _without_timestamps((tmp_path / "2.docx").read_bytes()) == _without_timestamps(word._render_docxtpl(data, ctx, None))
+    slow = renderer.render_docxtpl(data, ctx, None, form)
+    assert _without_timestamps((tmp_path / "2.docx").read_bytes()) == _without_timestamps(slow)
 
 
 def test_timestamp_masking_sees_a_changed_byte(two_workbooks, tmp_path):
-    ctx = _context(two_workbooks[0], None)
-    word.render_docx(ctx, tmp_path / "a.docx")
+    ctx, form = _context(two_workbooks[0], None)
+    word.render_docx(ctx, tmp_path / "a.docx", form=form)
     data = (tmp_path / "a.docx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         info = z.getinfo("word/document.xml")

@@ -216,3 +216,54 @@ def test_export_then_import_gives_the_same_total_grade_and_rows(goumai, tmp_path
 
 def test_layout_names_stay_known():
     assert set(FORM_STYLES) == set(layout.REPORT_STYLES)
+
+
+# --- each row's numbers are its own result's ----------------------------------------------------
+
+
+def _form_numbers(form, style: str, names: set[str]) -> dict[str, tuple[float | None, float | None, str]]:
+    """{三级指标 text: (分值 number, 得分 number, 得分 text)} of the form's rows naming one of ``names``."""
+    from xlperf.report.official import LAYOUTS
+
+    lay = LAYOUTS[style]
+    keys = [k for _, k in lay.indicators]
+    off = 1 if lay.side_label else 0
+    col = {k: off + i for i, k in enumerate(keys)}
+    by_row: dict[int, dict[int, object]] = {}
+    for c in form.cells:
+        if c.row > form.header_row:
+            by_row.setdefault(c.row, {})[c.col] = c
+    out = {}
+    for cells in by_row.values():
+        name = cells.get(col["level3"])
+        if name is None or name.text not in names:
+            continue
+        weight, score = cells[col["weight"]], cells[col["score"]]
+        out[name.text] = (weight.number, score.number, score.text)
+    return out
+
+
+@pytest.mark.parametrize("style", FORM_STYLES)
+@pytest.mark.parametrize("reverse", [False, True])
+def test_each_form_row_shows_the_numbers_of_its_own_result(style, reverse):
+    """分值 and 得分 of every indicator row come from that row's result: a pending row reads 待定
+    with no number, a 不适用 row has no score number, and listing the rows in another order
+    moves the numbers with their rows."""
+    rows = _pending_rows()
+    rows[2] = row("产出指标", "时效指标", "补助时间", 10, "2021年", "2021年", direction="不适用")
+    rows[3] = row("产出指标", "成本指标", "人均补助标准", 7, "280元", "300元")  # partly met: a score below its weight
+    if reverse:
+        rows = rows[::-1]
+    ev = _ev(rows)
+    names = {r.indicator.level3 for r in ev.indicators}
+    seen = _form_numbers(official_form(ev, style), style, names)
+    assert set(seen) == names
+    for r in ev.indicators:
+        weight, score, text = seen[r.indicator.level3]
+        assert weight == r.indicator.weight, r.indicator.level3
+        if r.direction == "不适用":
+            assert score is None and text == "不适用"
+        elif r.pending:
+            assert score is None and text == "待定"
+        else:
+            assert score == r.score, r.indicator.level3

@@ -62,8 +62,8 @@ def books(example_books, tmp_path_factory) -> dict[str, Path]:
 def _report(book: Path, style: str, tmp_path: Path) -> tuple[str, dict]:
     loaded = load(book)
     ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
-    context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
-    return R.render_markdown(context), context
+    context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids, style=style)
+    return R.render_markdown(context, R.official_form_of(ev, context["style"])), context
 
 
 def _prose(md: str) -> list[str]:

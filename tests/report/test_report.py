@@ -244,10 +244,9 @@ def test_legacy_self_table_merges_when_a_template_has_no_form(books, tmp_path):
     """A context without the official form (a department's project tables) keeps the 9-column 自评表."""
     res = _render(books["goumai"], tmp_path, "山西")
     ev = res.evaluation
-    ctx = R.build_context(ev, narrative.generate(ev, "山西"))
-    ctx["official_form"] = None
+    ctx = R.build_context(ev, narrative.generate(ev, "山西"), style="山西")
     out = tmp_path / "legacy.docx"
-    R.render_docx(ctx, out)
+    R.render_docx(ctx, out)  # no official form: the template's own 自评表
     tbl = _table_with_header(out, SELF_HEADER)
     assert tbl is not None
     assert tbl.find(W + "tr").find(f"{W}trPr/{W}tblHeader") is not None
@@ -259,7 +258,7 @@ def test_legacy_self_table_merges_when_a_template_has_no_form(books, tmp_path):
 def test_level2_merges_only_inside_its_level1(books, tmp_path):
     res = _render(books["yanbian"], tmp_path, "通用")
     ev = res.evaluation
-    ctx = R.build_context(ev, narrative.generate(ev, "通用"))
+    ctx = R.build_context(ev, narrative.generate(ev, "通用"), style="通用")
     rows = ctx["self_table"]["rows"]
     names = [(r["level2"], r["level2_start"], r["level2_span"]) for r in rows if r["level2"] == "数量指标"]
     assert names == [("数量指标", True, 3), ("数量指标", False, 0), ("数量指标", False, 0)]
@@ -268,7 +267,6 @@ def test_level2_merges_only_inside_its_level1(books, tmp_path):
     assert merged == [("restart", "数量指标"), ("continue", ""), ("continue", "")]
     # the same 二级 text under two different 一级 never merges across them
     out = tmp_path / "x.docx"
-    ctx["official_form"] = None
     ctx["self_table"]["rows"][1]["level2"] = ctx["self_table"]["rows"][0]["level2"] = "同名"
     ctx["self_table"]["rows"][0]["level1"] = "甲"
     R.render_docx(ctx, out)
@@ -450,8 +448,8 @@ def test_text_with_markup_characters_and_control_codes_is_written_safely(goumai,
     loaded = load(goumai)
     ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
     ev.input.info.annual_goal = "目标\x01\x0b第二行\x0c完"  # a live-Excel read can hand these over
-    ctx = R.build_context(ev, narrative.generate(ev, "通用"), grids=grids)
-    out = R.render_docx(ctx, tmp_path / "safe.docx")
+    ctx = R.build_context(ev, narrative.generate(ev, "通用"), grids=grids, style="通用")
+    out = R.render_docx(ctx, tmp_path / "safe.docx", form=R.official_form_of(ev, "通用"))
     text = _all_text(out)
     assert "A<B & C>D ≥95%" in text and "目标" in text and "第二行" in text
     assert "\x01" not in text and "\x0c" not in text
@@ -494,15 +492,16 @@ def test_warm_compiles_every_shipped_template():
     for style in STYLES:
         with zipfile.ZipFile(R.template_path(style)) as z:
             bodies.add(z.read("word/document.xml"))
-    word._COMPILED.clear()
+    renderer = word.WordRenderer.shared()
+    renderer.clear_compiled()
     R.warm()
-    assert len(word._COMPILED) == len(bodies)  # one compiled body per distinct template body
+    assert renderer.compiled_count() == len(bodies)  # one compiled body per distinct template body
 
 
 def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
     ev = load(books["dept"]).evaluation
-    ctx = R.build_context(ev, narrative.generate(ev, "湖南"))
-    R.render_docx(ctx, tmp_path / "a.docx")
+    ctx = R.build_context(ev, narrative.generate(ev, "湖南"), style="湖南")
+    R.render_docx(ctx, tmp_path / "a.docx", form=R.official_form_of(ev, "湖南"))
     calls = []
     real = Path.read_bytes
 
@@ -511,7 +510,7 @@ def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", spy)
-    R.render_docx(ctx, tmp_path / "b.docx")
+    R.render_docx(ctx, tmp_path / "b.docx", form=R.official_form_of(ev, "湖南"))
     assert not [c for c in calls if c.suffix == ".docx"]
     assert _headings(tmp_path / "a.docx") == _headings(tmp_path / "b.docx")
 
@@ -522,7 +521,7 @@ def test_templates_are_read_once_per_process(books, tmp_path, monkeypatch):
 def test_context_formats_numbers_as_reports_write_them(books):
     loaded = load(books["goumai"])
     ev, grids = loaded.evaluation, loaded.grids
-    ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids)
+    ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids, style="山西")
     assert ctx["title"] == "2021年度城乡居民购买服务经费配套项目支出绩效自评报告"
     assert ctx["title_lines"] == ["2021年度城乡居民购买服务经费配套项目", "支出绩效自评报告"]
     ev.input.info.name = "财政对六类特殊人群个人缴费补助项目"  # 21 characters: 项目 moves down
@@ -554,7 +553,7 @@ def test_context_formats_numbers_as_reports_write_them(books):
 def test_budget_scored_in_the_indicator_table_is_not_repeated(books):
     loaded = load(books["liulei"])
     ev, grids = loaded.evaluation, loaded.grids
-    ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids)
+    ctx = R.build_context(ev, narrative.generate(ev, "山西"), grids=grids, style="山西")
     rows = ctx["self_table"]["rows"]
     assert sum(1 for r in rows if "预算执行率" in r["level3"]) == 1
     assert rows[0]["l12_same"] and rows[0]["actual"] == "93.32%"
@@ -599,8 +598,8 @@ def test_pdf_one_per_style_in_one_conversion(books, tmp_path):
     for style in STYLES:
         loaded = load(_book(books, style))
         ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
-        ctx = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
-        docs.append(R.render_docx(ctx, tmp_path / f"{style}.docx"))
+        ctx = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids, style=style)
+        docs.append(R.render_docx(ctx, tmp_path / f"{style}.docx", form=R.official_form_of(ev, style)))
     pdfs = R.render_pdf(docs, tmp_path / "pdf")
     assert [p.name for p in pdfs] == [f"{s}.pdf" for s in STYLES]
     png_dir = tmp_path / "png"
@@ -633,7 +632,8 @@ def test_a_new_libreoffice_profile_starts_without_the_graphics_self_test(books, 
 
     loaded = load(_book(books, "通用"))
     ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
-    doc = R.render_docx(R.build_context(ev, R.report_sections(ev, names, grids, "通用"), grids=grids), tmp_path / "a.docx")
+    ctx = R.build_context(ev, R.report_sections(ev, names, grids, "通用"), grids=grids, style="通用")
+    doc = R.render_docx(ctx, tmp_path / "a.docx", form=R.official_form_of(ev, "通用"))
     profile = P.new_profile()
     try:
         run = P.convert([doc], tmp_path / "pdf", profile=profile)
@@ -750,7 +750,7 @@ def test_a_failed_render_leaves_no_partial_file(goumai, tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("xlperf.report.word.postprocess", boom)
+    monkeypatch.setattr("xlperf.report.word.WordRenderer.postprocess", boom)
     with pytest.raises(RuntimeError):
         R.render_report(goumai, out)
     assert out.read_bytes() == b"old report"
@@ -827,10 +827,10 @@ def test_listing_characters_resolve_as_docxtpl_does_on_fewer_paragraphs():
         last = m.end(2)
     out.append(xml[last:])
     sample = "".join(out)
-    tpl = word._make_template(data)
-    assert word._template_class().resolve_listing(tpl, sample) == DocxTemplate.resolve_listing(tpl, sample)
+    tpl = word.WordRenderer.shared().template(data)
+    assert tpl.resolve_listing(sample) == DocxTemplate.resolve_listing(tpl, sample)
     plain = xml.replace("\n", "").replace("\t", "")
-    assert word._template_class().resolve_listing(tpl, plain) == DocxTemplate.resolve_listing(tpl, plain)
+    assert tpl.resolve_listing(plain) == DocxTemplate.resolve_listing(tpl, plain)
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -842,13 +842,16 @@ def test_whole_document_parse_gives_docxtpls_own_result(books, tmp_path, style):
 
     loaded = load(_book(books, style))
     ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
-    context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids)
+    context = R.build_context(ev, R.report_sections(ev, names, grids, style), grids=grids, style=style)
     data = word.template_bytes(style)
+    renderer = word.WordRenderer.shared()
+
+    form = R.official_form_of(ev, style)
 
     def render(tpl, fast_path: bool) -> bytes:
-        tpl.render(context, word._env())
-        assert (getattr(tpl, "_xlperf_root", None) is not None) == fast_path
-        word.postprocess(tpl.docx.element.body)
+        tpl.render({**context, "official_form": form}, renderer.env)
+        assert (tpl.root is not None) == fast_path
+        word.postprocess(tpl.docx.element.body, form=form)
         buf = io.BytesIO()
         tpl.save(buf)
         with zipfile.ZipFile(buf) as z:
@@ -856,8 +859,8 @@ def test_whole_document_parse_gives_docxtpls_own_result(books, tmp_path, style):
 
     source = tmp_path / "template.docx"
     source.write_bytes(data)  # opened from a path, with no shell: docxtpl's own path
-    fast = render(word._make_template(data), True)
-    plain = render(word._template_class()(str(source)), False)
+    fast = render(renderer.template(data), True)
+    plain = render(renderer.template_class(str(source), renderer=renderer), False)
     assert etree.tostring(etree.fromstring(fast), method="c14n") == etree.tostring(etree.fromstring(plain), method="c14n")
 
 
@@ -912,3 +915,41 @@ def test_no_blank_page_after_the_landscape_form(books, tmp_path):
     assert "".join(t.text or "" for t in after.iter(W + "t")).strip()  # the title, not an empty paragraph
     brk = after.find(f"{W}pPr/{W}pageBreakBefore")
     assert brk is not None and brk.get(W + "val") == "0"
+
+
+@pytest.mark.parametrize("own", [None, *layout.REPORT_STYLES])
+def test_context_style_is_the_one_given_else_the_workbooks_never_read_from_the_sections(books, own):
+    """build_context is told its style (or takes Evaluation.style); the outline's section keys do
+    not decide it. A workbook naming an outline of the other evaluation type gets 通用, as the
+    narrative does."""
+    import dataclasses
+
+    from xlperf.core.enums import EvaluationType, Style
+
+    ev = load(books["goumai"]).evaluation
+    ev = dataclasses.replace(ev, style=Style.of(own))
+    sections = narrative.generate(ev, "四川")  # written in another outline than the workbook names
+    assert R.build_context(ev, sections, style="陕西")["style"] == "陕西"
+    expected = own if own and layout.STYLE_TYPES.get(own, "项目支出") == "项目支出" else "通用"
+    assert ev.evaluation_type == EvaluationType.PROJECT
+    assert R.build_context(ev, sections)["style"] == expected
+
+
+def test_the_context_carries_no_form_object(books):
+    from xlperf.report.official import Form
+
+    loaded = load(books["goumai"])
+    ev, names, grids = loaded.evaluation, loaded.names, loaded.grids
+    ctx = R.build_context(ev, R.report_sections(ev, names, grids, None), grids=grids)
+
+    def walk(v):
+        yield v
+        if isinstance(v, dict):
+            for x in v.values():
+                yield from walk(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                yield from walk(x)
+
+    assert not any(isinstance(v, Form) for v in walk(ctx))
+    assert isinstance(R.official_form_of(ev, ctx["style"]), Form)

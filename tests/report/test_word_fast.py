@@ -36,7 +36,7 @@ def _document(anchor_count: int = 1) -> etree._Element:
         '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588"/></w:sectPr>'
         "</w:body></w:document>"
     )
-    return etree.fromstring(xml, word._plain_parser())
+    return etree.fromstring(xml, word.WordRenderer.shared().parser)
 
 
 @pytest.mark.parametrize("anchors", [1, 2])
@@ -48,7 +48,7 @@ def test_spliced_form_is_the_inserted_table_byte_for_byte(texts, anchors):
     spliced = _document(anchors)
     forms = word.postprocess(_child(spliced, "body"), form=form, splice=True)
     assert len(forms) == anchors
-    assert word._splice_forms(serialize_part_xml(spliced), forms) == serialize_part_xml(inserted)
+    assert word.splice_forms(serialize_part_xml(spliced), forms) == serialize_part_xml(inserted)
     assert b"xlperf-form" not in serialize_part_xml(inserted)
 
 
@@ -116,3 +116,30 @@ def test_column_measure_counts_wide_characters_twice():
 
     for text in ["", "abc", "中文", "⺀⹿", "a\n中文中文\nbb", "😀𠀀ａ", "１２３\u3000"]:
         assert word._chars(text) == reference(text)
+
+
+def test_one_renderer_per_process_and_each_renderer_keeps_its_own_caches():
+    import threading
+
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(word.WordRenderer.shared())) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 8 and all(r is word.WordRenderer.shared() for r in seen)
+    fresh = word.WordRenderer()
+    assert fresh is not word.WordRenderer.shared()
+    data = fresh.template_bytes("通用")
+    assert fresh.skeleton_for(data) is False and fresh.compiled_count() == 0
+    first = fresh.compiled("<w:p>{{ x }}</w:p>")
+    assert fresh.compiled("<w:p>{{ x }}</w:p>") is first and fresh.compiled_count() == 1
+
+
+def test_importing_the_word_module_loads_no_docxtpl():
+    import subprocess
+    import sys
+
+    code = "import sys, xlperf.report.word; print(','.join(m for m in ('docxtpl', 'docx', 'lxml') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

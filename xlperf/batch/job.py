@@ -35,10 +35,9 @@ def init_worker(warm: bool = True, in_process: bool = False) -> None:
         # gets its skeleton then, see report.wordpack); warming all five would cost each worker
         # ~0.15 s for templates a run may never use
         import xlperf.report  # noqa: F401
-        from xlperf.report.word import _env, _template_class
+        from xlperf.report.word import WordRenderer
 
-        _env()
-        _template_class()
+        WordRenderer.shared().load()
     _WORKER_READY = True
     if not in_process:
         # what was imported and warmed stays for the life of the worker: out of the collector's way
@@ -142,15 +141,16 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
     if not formats:
         return {"record": _sendable(rec), "pdf_source": None}
     try:
-        from xlperf.report.job import report_context, write_report
+        from xlperf.report.job import official_form, report_context, write_report
 
         outdir, staging, base = Path(task["outdir"]), Path(task["staging"]), task["base"]
         context = report_context(book, task.get("style"))[0]
+        form = official_form(book.evaluation, context)
         outputs: list[str] = []
         need_docx = "docx" in formats or "pdf" in formats
         if need_docx:
             tmp = _staged(staging, base + ".docx")
-            write_report(context, tmp, "docx", atomic=False)  # staged: place() is the atomic step
+            write_report(context, tmp, "docx", form=form, atomic=False)  # staged: place() is the atomic step
             if "docx" in formats:
                 final = outdir / (base + ".docx")
                 place(tmp, final)
@@ -160,7 +160,7 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
                 pdf_source = str(tmp)  # converted, then deleted
         if "md" in formats:
             tmp = _staged(staging, base + ".md")
-            write_report(context, tmp, "md", atomic=False)
+            write_report(context, tmp, "md", form=form, atomic=False)
             final = outdir / (base + ".md")
             place(tmp, final)
             outputs.append(final.name)

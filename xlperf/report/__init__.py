@@ -4,6 +4,7 @@ Library only: nothing here prints. The ``xlperf report`` command is in
 :mod:`xlperf.report.command`; the template variables are documented in docs/report-templates.md.
 
 * :func:`build_context` (evaluation, sections) -> the dict every template renders;
+* :func:`official_form_of` (evaluation, style) -> the official 自评表 the renderers are given beside it;
 * :func:`render_docx`, :func:`render_markdown`, :func:`render_html`, :func:`render_pdf`;
 * :func:`render_report` -> the whole job for one workbook;
 * :func:`font_warnings` -> the template fonts LibreOffice will substitute.
@@ -11,13 +12,14 @@ Library only: nothing here prints. The ``xlperf report`` command is in
 
 from __future__ import annotations
 
-from xlperf.report.context import build_context, self_table
+from xlperf.report.context import build_context, official_form_of, self_table
 from xlperf.report.job import (
     FORMATS,
     ReportPlan,
     ReportResult,
     atomic_output,
     default_output,
+    official_form,
     plan_report,
     render_report,
     report_context,
@@ -40,6 +42,7 @@ __all__ = [
     "default_output",
     "find_soffice",
     "font_warnings",
+    "official_form_of",
     "render_docx",
     "render_html",
     "render_markdown",

@@ -12,11 +12,14 @@ import re
 from dataclasses import fields
 from typing import Any, Iterable
 
-from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
-from xlperf.core.scoring import GRADE_LONG, NA, _is_budget_row
+from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, STYLE_TYPES, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
+from xlperf.core.scoring import GRADE_LONG, _is_budget_row
 from xlperf.core import values as V
 from xlperf.core.models import Evaluation, IndicatorResult
 from xlperf.core.narrative import ProjectLine, Section, grade_long, kind_of, missing
+from xlperf.report.official import Form, official_form
+from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row, row_score
 
 Grid = list[list[Any]]
 
@@ -27,10 +30,6 @@ clean = V.printable  # one definition, in core.values
 
 
 def amount(value: float | None) -> str:
-    return V.format_number(value, 2) if value is not None else ""
-
-
-def row_score(value: float | None) -> str:
     return V.format_number(value, 2) if value is not None else ""
 
 
@@ -51,7 +50,7 @@ def title_parts(ev: Evaluation, style: str) -> tuple[list[str], str]:
     name = clean(info.name)
     unit = clean(info.unit)
     dept = clean(info.department)
-    department_level = (info.evaluation_type or "").strip() == "部门整体支出"
+    department_level = ev.evaluation_type == EvaluationType.DEPARTMENT
     if style == "四川":
         org = dept or unit or missing("主管部门")
         return [org, f"{year_text}专项（项目）资金绩效自评报告"], f"（{name or missing('项目名称')}）"
@@ -157,65 +156,17 @@ def _merge_flags(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
             i = j
 
 
-def _indicator_row(r: IndicatorResult) -> dict[str, Any]:
-    ind = r.indicator
-    na = r.direction == NA
-    completion = V.format_rate(r.completion) if r.completion is not None else (r.tier or "")
-    return {
-        "level1": clean(ind.level1),
-        "level2": clean(ind.level2),
-        "level3": clean(ind.level3),
-        "weight": V.format_number(ind.weight, 2) if ind.weight is not None else clean(ind.weight_raw),
-        "target": clean(r.target_display),
-        "actual": clean(r.actual_display),
-        "completion": "不适用" if na else completion,
-        "score": "不适用" if na else ("待定" if r.pending else row_score(r.score)),
-        "reason": clean(ind.reason),
-        "direction": r.direction,
-        "met": r.met,
-        "is_budget": False,
-        "is_total": False,
-    }
-
-
-def _budget_scored_on_sheet(ev: Evaluation) -> bool:
-    b = ev.budget
-    return b.present and not b.scored_in_indicators and bool(b.weight)
-
-
-def _budget_row(ev: Evaluation) -> dict[str, Any]:
-    b = ev.budget
-    total = ev.input.budget.total
-    rate = V.format_rate(b.execution_rate) if b.execution_rate is not None else ""
-    return {
-        "level1": "预算执行",
-        "level2": "预算执行",
-        "level3": "预算执行率",
-        "weight": V.format_number(b.weight, 2),
-        "target": "100%",
-        "actual": rate,
-        "completion": rate,
-        "score": "待定" if b.pending else row_score(b.score),
-        "reason": clean(total.reason) if total is not None else "",
-        "direction": "≥",
-        "met": b.execution_rate is not None and b.execution_rate >= 1 - 1e-9,
-        "is_budget": True,
-        "is_total": False,
-    }
-
-
 def self_table(ev: Evaluation, shown: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The 自评表: the budget row first (when scored on the 预算执行 sheet), one row per indicator, 合计.
 
-    ``shown``: :func:`_indicator_row` of each of ``ev.indicators``, when the caller made them already.
+    ``shown``: :func:`~xlperf.report.rows.indicator_row` of each of ``ev.indicators``, when the
+    caller made them already.
     """
     rows: list[dict[str, Any]] = []
-    if _budget_scored_on_sheet(ev):
-        rows.append(_budget_row(ev))
+    if budget_on_sheet(ev):
+        rows.append(budget_row(ev))
     for i, r in enumerate(ev.indicators):
-        row = dict(shown[i]) if shown is not None else _indicator_row(r)
-        row["is_budget"] = _is_budget_row(r.indicator)
-        rows.append(row)
+        rows.append(dict(shown[i]) if shown is not None else indicator_row(r))
     _merge_flags(rows, ("level1", "level2"))
     for row in rows:  # 一级 and 二级 saying the same thing (预算执行 | 预算执行) span both columns
         row["l12_same"] = bool(row["level1"]) and row["level1"] == row["level2"] and row["level1_span"] == row["level2_span"] and row["level1_start"]
@@ -292,7 +243,7 @@ def _kind_rows(ev: Evaluation, kind: str) -> list[IndicatorResult]:
 def indicator_table(ev: Evaluation, kind: str, name: str, shown: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """``shown`` as for :func:`self_table`."""
     if shown is None:
-        rows = _six([_indicator_row(r) for r in _kind_rows(ev, kind)])
+        rows = _six([indicator_row(r) for r in _kind_rows(ev, kind)])
     else:
         rows = _six([d for r, d in zip(ev.indicators, shown) if kind_of(r) == kind])
     if not rows:
@@ -578,6 +529,10 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything a report template needs (see docs/report-templates.md), all strings formatted.
 
+    ``style``: the outline ``sections`` were written in (None: the workbook's, see
+    :func:`report_style`). The official 自评表 is not in the context: it is
+    :func:`official_form_of` ``(ev, context["style"])``, given to the renderers beside it.
+
     A report with open items (workbook errors, 待定 scores, facts or sections still missing) is a
     草稿: its title says so and a last section lists each item.
 
@@ -585,7 +540,7 @@ def build_context(
     in one place so a template author reads them where they are made.
     """
     info = ev.input.info
-    style = style or _style_of(sections) or info.style or "通用"
+    style = report_style(ev, style)
     lines, subtitle = title_parts(ev, style)
     unit = clean(info.amount_unit) or "万元"
     project = {f.name: clean(getattr(info, f.name)) for f in fields(info) if isinstance(getattr(info, f.name), str)}
@@ -652,7 +607,6 @@ def build_context(
         "basic_data_rows": basic[1:],
         "projects": [],
         "cover": cover,
-        "official_form": official_form_of(ev, style, tables["self_table"]),
         "error_count": len(ev.errors),
         "warning_count": len(ev.warnings),
     }
@@ -660,7 +614,7 @@ def build_context(
 
 def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: list[ProjectLine] | None) -> dict[str, Any]:
     info = ev.input.info
-    shown = [_indicator_row(r) for r in ev.indicators]  # once for the 自评表 and the three kind tables
+    shown = [indicator_row(r) for r in ev.indicators]  # once for the 自评表 and the three kind tables
     tables: dict[str, Any] = {
         "budget": budget_table(ev),
         "self_table": self_table(ev, shown),
@@ -684,16 +638,19 @@ def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: 
     return tables
 
 
-def official_form_of(ev: Evaluation, style: str | None, table: dict[str, Any] | None = None):
-    """The official 自评表 (report/official.py) every renderer shows as the annex."""
-    from xlperf.report.official import official_form
+def report_style(ev: Evaluation, style: str | None = None) -> str:
+    """The outline a report of ``ev`` is written in: ``style`` when given, else the workbook's
+    报告样式 when it is meant for the workbook's evaluation type, else 通用 (the choice
+    report_sections and narrative.generate make for no ``style``)."""
+    if style:
+        return style
+    own = ev.style
+    if own is None or STYLE_TYPES.get(own, ev.evaluation_type) != ev.evaluation_type:
+        return Style.GENERAL.value
+    return own.value  # the context holds plain strings
 
-    return official_form(ev, style, (table or self_table(ev))["rows"])
 
-
-def _style_of(sections: list[Section]) -> str | None:
-    """The outline's style from its section keys (narrative.py prefixes them)."""
-    if not sections:
-        return None
-    prefix = sections[0].key[:1]
-    return {"g": "通用", "s": "四川", "x": "山西", "v": "陕西", "h": "湖南"}.get(prefix)
+def official_form_of(ev: Evaluation, style: str | None) -> Form:
+    """The official 自评表 (report/official.py) every renderer shows as the annex, in the layout of
+    ``style`` (the national one for 通用 and unknown styles)."""
+    return official_form(ev, style)

@@ -211,14 +211,15 @@ class ReportPlan:
         form_style = self.style if self.format == "xlsx" else None
         return report_context(book, style, form_style=form_style, projects=projects)
 
-    def write(self, context: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        """Mask the 公示 copy (``public``) and write; (the context written, what was masked)."""
+    def write(self, context: dict[str, Any], form=None) -> tuple[dict[str, Any], list[str]]:
+        """Mask the 公示 copy (``public``) and write with the official 自评表 ``form``
+        (:func:`official_form`); (the context written, what was masked)."""
         masked: list[str] = []
         if self.public:
             from xlperf.report.public import mask_context
 
             context, masked = mask_context(context)
-        self.warnings += write_report(context, self.target, self.format, self.template)
+        self.warnings += write_report(context, self.target, self.format, self.template, form)
         return context, masked
 
 
@@ -281,8 +282,9 @@ def render_report(
 
     plan = plan_report(path, out, fmt=fmt, style=style, template=template, strict=strict, public=public, table=table)
     book = load(plan.source, table=table)
-    context, masked = plan.write(plan.context(book, plan.accept(book))[0])
+    context = plan.context(book, plan.accept(book))[0]
     ev = book.evaluation
+    context, masked = plan.write(context, official_form(ev, context))
     return ReportResult(
         output=plan.target, evaluation=ev, format=plan.format, style=context["style"], warnings=plan.warnings, errors=list(ev.errors),
         open_items=list(context.get("open_items") or []), masked=masked,
@@ -298,11 +300,18 @@ def refuse_errors(ev: Evaluation, src: Path) -> None:
     raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code="X035")
 
 
-def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None, *, atomic: bool = True) -> list[str]:
+def official_form(ev: Evaluation, context: dict[str, Any]):
+    """The official 自评表 of ``ev`` in the layout of the style ``context`` was built in."""
+    from xlperf.report.context import official_form_of
+
+    return official_form_of(ev, context["style"])
+
+
+def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None, form=None, *, atomic: bool = True) -> list[str]:
     """Write the report of ``context`` to ``target`` in ``fmt``, atomically; returns Chinese warnings
     (fonts LibreOffice substitutes in a PDF). The one writer of project, department and batch
-    reports. ``atomic=False``: straight into ``target``, a staging file its caller moves into place
-    (batch)."""
+    reports. ``form``: the official 自评表 (:func:`official_form`), the annex and the xlsx.
+    ``atomic=False``: straight into ``target``, a staging file its caller moves into place (batch)."""
     from xlperf.report.pdf import font_warnings, render_pdf
     from xlperf.report.text import render_html, render_markdown
     from xlperf.report.word import render_docx
@@ -313,17 +322,17 @@ def write_report(context: dict[str, Any], target: Path, fmt: str, template: str 
     if fmt == "xlsx":
         from xlperf.report.official_xlsx import write_form_xlsx
 
-        write_form_xlsx(context["official_form"], target)
+        write_form_xlsx(form, target)
         return []
     if fmt in ("md", "html"):
-        text = render_markdown(context) if fmt == "md" else render_html(context)
+        text = render_markdown(context, form) if fmt == "md" else render_html(context, form)
         with output() as tmp:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         return []
     if fmt == "docx":
         with output() as tmp:
-            render_docx(context, tmp, template=template)
+            render_docx(context, tmp, template=template, form=form)
         return []
     with output(".pdf") as tmp:
         # LibreOffice converts in a private folder; the PDF is copied into atomic_output's temp
@@ -331,7 +340,7 @@ def write_report(context: dict[str, Any], target: Path, fmt: str, template: str 
         work = Path(tempfile.mkdtemp(prefix="xlperf-pdf-"))
         try:
             docx = work / (target.stem + ".docx")
-            render_docx(context, docx, template=template)
+            render_docx(context, docx, template=template, form=form)
             produced = render_pdf([docx], work)
             if not produced:
                 raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")

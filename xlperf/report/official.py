@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlperf.core import values as V
+from xlperf.core.enums import EvaluationType
 from xlperf.core.models import Evaluation
 from xlperf.core.scoring import GRADE_LONG
+from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row
 
 FORM_STYLES = ("通用", "四川", "山西", "陕西", "湖南")
 
@@ -165,12 +167,6 @@ def _rate(value: float | None) -> dict[str, Any]:
 clean = V.printable  # one definition, in core.values
 
 
-def _budget_on_sheet(ev: Evaluation) -> bool:
-    """The budget is scored on the 预算执行 sheet (not as a row of the indicator table)."""
-    b = ev.budget
-    return b.present and not b.scored_in_indicators and bool(b.weight)
-
-
 def _year_line(ev: Evaluation) -> str:
     y = clean(ev.input.info.year)
     for suffix in ("年度", "年"):
@@ -179,12 +175,11 @@ def _year_line(ev: Evaluation) -> str:
     return f"（{y}年度）" if y else "（　　年度）"
 
 
-def official_form(ev: Evaluation, style: str | None, rows: list[dict[str, Any]]) -> Form:
+def official_form(ev: Evaluation, style: str | None) -> Form:
     """The 自评表 of ``ev`` in the layout of ``style`` (the national form for 通用 and unknown styles).
 
-    ``rows`` are the display rows of the report's 自评表 (``report.context.self_table(ev)["rows"]``:
-    the budget row first when it is scored on the 预算执行 sheet, then one per indicator), so the
-    form and the report show each value the same way.
+    Its indicator rows are :mod:`xlperf.report.rows` rows of ``ev.indicators`` (the report's
+    自评表 shows the same ones), each with the numbers of its own result.
     """
     style = style if style in LAYOUTS else "通用"
     lay = LAYOUTS[style]
@@ -205,10 +200,10 @@ def official_form(ev: Evaluation, style: str | None, rows: list[dict[str, Any]])
     if not lay.goal_first:
         _goal_block(b, ev, lay)
     header_row = b.row
-    _indicator_block(b, ev, lay, rows)
+    _indicator_block(b, ev, lay)
     if lay.closing:
         _closing_block(b, ev)
-    title = "部门整体支出绩效自评表" if (info.evaluation_type or "").strip() == "部门整体支出" else "项目支出绩效自评表"
+    title = "部门整体支出绩效自评表" if ev.evaluation_type == EvaluationType.DEPARTMENT else "项目支出绩效自评表"
     form = Form(style=style, title=title, year=_year_line(ev), ncols=ncols, nrows=b.row, cells=b.cells,
                 header_row=header_row, unit=unit)
     form.widths = content_widths(form)
@@ -263,31 +258,17 @@ def _goal_block(b: _Builder, ev: Evaluation, lay: Layout) -> None:
     b.row = r + 2
 
 
-def _indicator_rows(ev: Evaluation, lay: Layout, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    if _budget_on_sheet(ev) and not lay.budget_in_rows:
-        rows = rows[1:]  # the budget block shows it
-    out = []
-    for src, row in zip(_results(ev, lay), rows):
-        d = dict(row)
-        if lay.budget_in_rows and d.get("is_budget"):
+def _indicator_rows(ev: Evaluation, lay: Layout) -> list[dict[str, Any]]:
+    """One row per indicator result, 山西's 预算执行率 first (the other layouts show the budget in
+    their budget block); each row's 分值 and 得分 numbers are its own result's."""
+    rows = [budget_row(ev)] if budget_on_sheet(ev) and lay.budget_in_rows else []
+    rows += [indicator_row(r) for r in ev.indicators]
+    for d in rows:
+        if lay.budget_in_rows and d["is_budget"]:
             d["level1"] = d["level2"] = "预算执行指标"
-        d["nature"] = NATURE.get(d.get("direction", ""), "")
+        d["nature"] = NATURE.get(d["direction"], "")
         d["measure"] = ""
-        d["weight_number"] = src[0]
-        d["score_number"] = src[1]
-        out.append(d)
-    return out
-
-
-def _results(ev: Evaluation, lay: Layout) -> list[tuple[float | None, float | None]]:
-    """(weight, score) numbers of each row in self_table order (None when not a number)."""
-    out: list[tuple[float | None, float | None]] = []
-    if _budget_on_sheet(ev) and lay.budget_in_rows:
-        out.append((ev.budget.weight, ev.budget.score))
-    for r in ev.indicators:
-        na = r.direction == "不适用"
-        out.append((r.indicator.weight, None if (na or r.pending) else r.score))
-    return out
+    return rows
 
 
 def _with_points(rows: list[dict[str, Any]]) -> None:
@@ -323,8 +304,8 @@ def _wide_runs(rows: list[dict[str, Any]], one: list[int], two: list[int]) -> se
     return out
 
 
-def _indicator_block(b: _Builder, ev: Evaluation, lay: Layout, table_rows: list[dict[str, Any]]) -> None:
-    rows = _indicator_rows(ev, lay, table_rows)
+def _indicator_block(b: _Builder, ev: Evaluation, lay: Layout) -> None:
+    rows = _indicator_rows(ev, lay)
     if lay.points:
         _with_points(rows)
     off = 1 if lay.side_label else 0

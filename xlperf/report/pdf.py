@@ -213,6 +213,7 @@ class Conversion:
 
 _LIVE: dict[int, subprocess.Popen] = {}  # LibreOffice runs in progress: stop_all ends them
 _LIVE_LOCK = threading.Lock()
+_STOPPED: set[int] = set()  # pids of runs ended before they finished (time limit, stop_all); under _LIVE_LOCK
 
 
 def new_profile() -> Path:
@@ -335,14 +336,17 @@ def _run(cmd: list[str], limit: float, soffice: str) -> tuple[int | None, bool, 
             _kill(proc)
             with _LIVE_LOCK:
                 _LIVE.pop(proc.pid, None)
+                timed_out = proc.pid in _STOPPED
+                _STOPPED.discard(proc.pid)
         err_file.seek(0)
         err = err_file.read(64 * 1024).decode("utf-8", "replace")
-    return proc.returncode, getattr(proc, "_xlperf_timed_out", False), err
+    return proc.returncode, timed_out, err
 
 
 def _stop(proc: subprocess.Popen) -> None:
     """The time limit passed: end the run (its whole process group)."""
-    proc._xlperf_timed_out = True  # type: ignore[attr-defined]
+    with _LIVE_LOCK:
+        _STOPPED.add(proc.pid)
     _signal_group(proc)
 
 
@@ -361,7 +365,8 @@ def stop_all() -> None:
     with _LIVE_LOCK:
         procs = list(_LIVE.values())
     for proc in procs:
-        proc._xlperf_timed_out = True  # type: ignore[attr-defined]
+        with _LIVE_LOCK:
+            _STOPPED.add(proc.pid)
         _signal_group(proc)
 
 

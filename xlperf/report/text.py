@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html as _html
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xlperf.report.official import Form
 
 # --- which columns each table shows --------------------------------------------------------------
 
@@ -57,7 +60,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "") -> list[str]:
+def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "", form: Form | None = None) -> list[str]:
     out: list[str] = []
     if tb.get("title"):
         out += [f"**{tb['title']}**", ""]
@@ -76,8 +79,8 @@ def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], head
             out += [f"**项目支出绩效自评表：{proj.get('name', '')}**", ""]
             out += _md_self_rows(proj.get("self_table") or {}) + [""]
         return out
-    if name == "self_table" and context.get("official_form") is not None:
-        return _md_form(context["official_form"], heading)
+    if name == "self_table" and form is not None:
+        return _md_form(form, heading)
     if name == "self_table":
         return out + _md_self_rows(tb) + [""]
     keys = _keys(name)
@@ -86,7 +89,7 @@ def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], head
     return out + _md_table(list(tb.get("header", [])), rows) + [""]
 
 
-def _md_form(form, heading: str = "") -> list[str]:
+def _md_form(form: Form, heading: str = "") -> list[str]:
     """The official form as a Markdown table: a merged cell's text in its first position only."""
     grid = form.grid()
     out = [] if heading.endswith(form.title) else [f"**{form.title}**", ""]
@@ -105,7 +108,9 @@ def _md_self_rows(tb: dict[str, Any]) -> list[str]:
     return _md_table(list(tb.get("header", [])), rows)
 
 
-def render_markdown(context: dict[str, Any]) -> str:
+def render_markdown(context: dict[str, Any], form: Form | None = None) -> str:
+    """The report as Markdown; ``form``: the official 自评表 shown for ``self_table`` (None: the
+    report's own 自评表 rows)."""
     out: list[str] = []
     if context.get("style") == "陕西" and context.get("cover"):
         cover = context["cover"]
@@ -124,7 +129,7 @@ def render_markdown(context: dict[str, Any]) -> str:
         for p in s.get("paragraphs", []):
             out += [p, ""]
         for name, tb in _tables_of(context, s):
-            out += _md_named_table(context, name, tb, s["heading"])
+            out += _md_named_table(context, name, tb, s["heading"], form)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
@@ -227,7 +232,7 @@ def _html_table(name: str, tb: dict[str, Any]) -> list[str]:
     return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *_html_rows(name, tb), "</tbody>", "</table>"]
 
 
-def _html_form(form, heading: str = "") -> list[str]:
+def _html_form(form: Form, heading: str = "") -> list[str]:
     """The official form with its merged cells (rowspan/colspan), column widths from the content."""
     total = sum(form.widths) or 1.0
     cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in form.widths)
@@ -258,7 +263,7 @@ def _html_form(form, heading: str = "") -> list[str]:
     ]
 
 
-def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "") -> list[str]:
+def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "", form: Form | None = None) -> list[str]:
     out: list[str] = []
     if tb.get("title"):
         out.append(f'<p class="caption">{_e(tb["title"])}</p>')
@@ -271,8 +276,8 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], he
         head = "".join(f"<th>{_e(h)}</th>" for h in context.get("basic_data_header") or [])
         body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
         return out + [f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"]
-    if name == "self_table" and context.get("official_form") is not None:
-        return _html_form(context["official_form"], heading)
+    if name == "self_table" and form is not None:
+        return _html_form(form, heading)
     if name == "projects":
         projects = context.get("projects") or []
         if not projects:
@@ -284,7 +289,8 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], he
     return out + _html_table(name, tb)
 
 
-def render_html(context: dict[str, Any]) -> str:
+def render_html(context: dict[str, Any], form: Form | None = None) -> str:
+    """The report as one HTML page; ``form`` as for :func:`render_markdown`."""
     title = context.get("title", "")
     out = [
         "<!DOCTYPE html>",
@@ -318,14 +324,14 @@ def render_html(context: dict[str, Any]) -> str:
         if s.get("page_break_before"):
             out.append('<div class="break"></div>')
         # the official form is as wide as the national one: its section prints on landscape pages
-        wide = context.get("official_form") is not None and "self_table" in s.get("tables", [])
+        wide = form is not None and "self_table" in s.get("tables", [])
         if wide:
             out.append('<section class="form-page">')
         out.append(f"<{tag}{cls}>{_e(s['heading'])}</{tag}>")
         for p in s.get("paragraphs", []):
             out.append(f"<p>{_e(p)}</p>")
         for name, tb in _tables_of(context, s):
-            out += _html_named_table(context, name, tb, s["heading"])
+            out += _html_named_table(context, name, tb, s["heading"], form)
         if wide:
             out.append("</section>")
     out += ["</main>", "</body>", "</html>"]

@@ -1,8 +1,11 @@
 """The Word report: docxtpl fills a template, then the tables get their merged cells.
 
-Template bytes are read once per process (``_BYTES``); each render builds a fresh
-DocxTemplate from a BytesIO, so renders never share state. Compiled Jinja templates are
-cached by the patched XML, so only the first render of a template pays for compiling it.
+One :class:`WordRenderer` per process (:meth:`WordRenderer.shared`) owns what reports of a
+template share: the template bytes, the compiled Jinja templates, docxtpl's patched XML, each
+template's skeleton (see wordpack), and the compiled XPath queries. Each render builds a fresh
+template object from the cached bytes, so renders never share state; only the first render of a
+template pays for compiling it. docxtpl's DocxTemplate, made cheap to render again, is
+:class:`xlperf.report.wordtemplate.CachedDocxTemplate`, imported on the first render.
 
 docxtpl's own ``{% vm %}`` merges every row of a loop, not rows with equal values, so the
 一级/二级 merges are done after rendering: a table whose alt-text title (``w:tblCaption``)
@@ -10,7 +13,8 @@ reads ``xlperf:merge=1,2`` gets equal neighbouring cells of grid columns 1 and 2
 vertically (column 2 only inside one column-1 group), and a column-1/column-2 pair saying
 the same thing (``预算执行 | 预算执行``) merged horizontally. ``grid=even`` evens a table
 whose column count comes from the data. A row whose only text is a 【请…】 placeholder spans
-the whole table.
+the whole table. The official 自评表 (:class:`xlperf.report.official.Form`), given to
+:func:`render_docx` explicitly, replaces the template's 自评表位置 paragraph.
 """
 
 from __future__ import annotations
@@ -21,70 +25,32 @@ import io
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from jinja2 import TemplateError
 
 from xlperf.core.errors import EnvironmentProblem, InputError
+
+if TYPE_CHECKING:
+    from xlperf.report.official import Form
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 STYLES = ("通用", "四川", "山西", "陕西", "湖南")
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
-_LOCK = threading.Lock()
-_BYTES: dict[Any, bytes] = {}  # style or (path, mtime, size) -> template bytes
-_COMPILED: dict[str, Any] = {}  # sha1 of patched xml -> jinja Template
-_PATCHED: dict[str, str] = {}  # template part XML -> docxtpl's patch_xml of it
-_ENV = None
+FORM_ANCHOR_STYLE = "OfficialForm"  # the template's paragraph the form replaces
+TEXT_W = 8845  # twips between the margins of the shipped templates (156 mm)
+_FORM_FONT = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman"/>'
+_FORM_BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
 
 def template_path(style: str) -> Path:
     if style not in STYLES:
         style = "通用"
     return TEMPLATE_DIR / f"report-{style}.docx"
-
-
-def template_bytes(style: str | None = None, template: str | Path | None = None) -> bytes:
-    """The bytes of the shipped template for ``style`` or of ``template`` (read once per process)."""
-    if template is not None:
-        p = Path(template)
-        if not p.exists():
-            raise InputError("报告模板文件不存在", path=p, code="X032")
-        if p.is_dir():
-            raise InputError("报告模板应是 .docx 文件，不是文件夹", path=p, code="X032")
-        st = p.stat()
-        key: Any = (str(p.resolve()), st.st_mtime_ns, st.st_size)
-    else:
-        p = template_path(style or "通用")
-        key = p.name
-    with _LOCK:
-        data = _BYTES.get(key)
-    if data is not None:
-        return data
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise EnvironmentProblem(f"缺少内置报告模板 {p.name}，请重新安装 xlperf", path=p, code="X203") from None
-    except OSError as exc:
-        raise InputError(f"无法读取报告模板（{exc.strerror or exc}）", path=p, code="X032") from None
-    if not data.startswith(b"PK"):
-        raise InputError("报告模板不是 Word 文档（.docx）；如是 .doc 或 WPS 格式，请在 Word/WPS 中另存为 .docx", path=p, code="X033")
-    if template is not None:  # a user's file: docxtpl loads every part whole, so each is checked first
-        from xlperf.ooxml.inspect import check_container
-
-        check_container(p, io.BytesIO(data))
-        if not _has_tags(data):
-            raise InputError(
-                "这个 Word 文档中没有模板标记（如 {{ title }}、{%p for s in sections %}），用它生成的报告会是空的。"
-                "请复制内置模板修改（见 docs/report-templates.md），或去掉 --template",
-                path=p,
-                code="X034",
-            )
-    with _LOCK:
-        _BYTES[key] = data
-    return data
 
 
 def _has_tags(data: bytes) -> bool:
@@ -101,416 +67,589 @@ def _has_tags(data: bytes) -> bool:
     return "{{" in text or "{%" in text
 
 
-def warm() -> None:
-    """Read every shipped template and compile its body once (batch workers call this at start)."""
-    for style in STYLES:
-        try:
-            tpl = _make_template(template_bytes(style))
-            tpl.init_docx()
-            _compiled(_prepare(tpl.patch_xml(tpl.get_xml())))
-        except Exception:  # noqa: BLE001 - warming is an optimisation only
-            continue
-
-
-def _env():
-    global _ENV
-    if _ENV is None:
-        from jinja2 import ChainableUndefined, Environment
-
-        # autoescape: workbook text may hold < & >; ChainableUndefined: an older or hand-made
-        # template naming a variable we do not provide renders it empty instead of failing
-        _ENV = Environment(autoescape=True, undefined=ChainableUndefined)
-    return _ENV
-
-
-def _prepare(src_xml: str) -> str:
+def prepare(src_xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)  # as docxtpl does: error lines point at paragraphs
 
 
-def _compiled(src_xml: str):
-    key = hashlib.sha1(src_xml.encode("utf-8")).hexdigest()
-    with _LOCK:
-        compiled = _COMPILED.get(key)
-    if compiled is None:
-        compiled = _env().from_string(src_xml)
-        with _LOCK:
-            if len(_COMPILED) > 64:  # many hand-made templates in one process: start over
-                _COMPILED.clear()
-            _COMPILED[key] = compiled
-    return compiled
-
-
-def _render_part(src_xml: str, context: dict[str, Any], resolve_listing, compiled=None) -> str:
-    """docxtpl's render_xml_part on a prepared part XML, with its compiled template."""
-    try:
-        dst_xml = (compiled or _compiled(src_xml)).render(context)
-    except TemplateError as exc:
-        if getattr(exc, "lineno", None) is not None:
-            line = max(exc.lineno - 4, 0)
-            exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in src_xml.splitlines()[line : line + 7]]
-        raise
-    dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # re.sub(r"\n<w:p([ >])", r"<w:p\1") undone
-    # as docxtpl: {_{ }_} {_% %_} are escaped markers (each scan of a long report costs, so only
-    # when one can be there: no replacement below makes a marker another one looks for)
-    opening = "{" in dst_xml and "{_" in dst_xml  # a one-character scan is ten times faster
-    closing = "}" in dst_xml and "_}" in dst_xml
-    if opening:
-        dst_xml = dst_xml.replace("{_{", "{{")
-    if closing:
-        dst_xml = dst_xml.replace("}_}", "}}")
-    if opening:
-        dst_xml = dst_xml.replace("{_%", "{%")
-    if closing:
-        dst_xml = dst_xml.replace("%_}", "%}")
-    return resolve_listing(dst_xml)
-
-
-def _has_listing_chars(xml: str) -> bool:
-    """``_LISTING_CHARS.search(xml)``, four times faster on a long report (substring scans)."""
+def has_listing_chars(xml: str) -> bool:
+    """``LISTING_CHARS.search(xml)``, four times faster on a long report (substring scans)."""
     return "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml
 
 
-_CLASS = None
-_LISTING_CHARS = re.compile("[\t\n\a\f]")
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing matches them
+class WordRenderer:
+    """Renders Word reports; holds every cache reports of a template share.
 
+    Thread-safe: the caches are read and filled under one lock (a render itself runs outside it,
+    on objects of its own). One instance per process: :meth:`shared`.
+    """
 
-def _template_class():
-    """DocxTemplate whose XML parts are compiled once per process (docxtpl compiles on every render).
+    LISTING_CHARS = re.compile("[\t\n\a\f]")
+    PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing matches them
 
-    Long because it is a class body: the subclass is defined here, not at module level, so that
-    docxtpl (and python-docx, lxml, jinja2 behind it) loads only when a Word report is made."""
-    global _CLASS
-    if _CLASS is None:
-        from docxtpl import DocxTemplate
+    prepare = staticmethod(prepare)
+    has_listing_chars = staticmethod(has_listing_chars)
 
-        class CachedDocxTemplate(DocxTemplate):
-            def patch_xml(self, src_xml):
-                # docxtpl runs ~20 regular expressions over the whole template XML on every
-                # render; the result depends on that XML alone, the same for every report of a
-                # template, so it is kept (a handful of parts per template, bounded)
-                with _LOCK:
-                    hit = _PATCHED.get(src_xml)
-                if hit is None:
-                    hit = super().patch_xml(src_xml)
-                    with _LOCK:
-                        if len(_PATCHED) >= 64:
-                            _PATCHED.clear()
-                        _PATCHED[src_xml] = hit
-                return hit
+    _shared: ClassVar[WordRenderer | None] = None
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
-            def render_xml_part(self, src_xml, part, context, jinja_env=None):
-                return _render_part(_prepare(src_xml), context, self.resolve_listing)
+    @classmethod
+    def shared(cls) -> WordRenderer:
+        """The process's renderer (made on first use)."""
+        if cls._shared is None:
+            with cls._shared_lock:
+                if cls._shared is None:
+                    cls._shared = cls()
+        return cls._shared
 
-            def resolve_listing(self, xml):
-                # docxtpl turns \n, \t, \a and \f inside text into breaks, tabs and paragraphs by
-                # running three nested regular expressions over every paragraph; only the few
-                # paragraphs holding one of those characters can change, so only they are passed on.
-                if not _has_listing_chars(xml):
-                    return xml
-                parent = super().resolve_listing
-                return _PARAGRAPH.sub(lambda m: parent(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._bytes: dict[Any, bytes] = {}  # style or (path, mtime, size) -> template bytes
+        self._compiled: dict[str, Any] = {}  # sha1 of prepared xml -> jinja Template
+        self._patched: dict[str, str] = {}  # template part XML -> docxtpl's patch_xml of it
+        self._shells: dict[bytes, tuple[str, str] | None] = {}  # template bytes -> document.xml around its body
+        self._skeletons: dict[bytes, Any] = {}  # template bytes -> wordpack.Skeleton (None: docxtpl only)
+        self._constants: dict[tuple[str, str], str] = {}  # (kind, markup-free source) -> its rendering
+        self._env = None
+        self._template_class = None
+        self._lister = None
+        self._parser = None
+        self._queries: dict[str, Any] = {}  # compiled XPath questions asked of tables
+        # labels and empty cells of the official form repeat in every report
+        self.form_cell_xml = functools.lru_cache(maxsize=4096)(_form_cell_xml)
 
-            def fix_tables(self, xml):
-                # docxtpl parses the rendered body with a plain parser and then moves it into the
-                # document, which re-homes every node (~20 ms of a ~60 ms render here). Parsing
-                # the whole document.xml at once with python-docx's own parser gives the same
-                # tree with no move; map_tree then swaps the part's root. Any surprise (a
-                # template whose rendered XML only the forgiving parser accepts, a python-docx
-                # without these attributes) takes docxtpl's own path.
-                shell = getattr(self, "_xlperf_shell", None)
-                part = self.docx.part
-                if shell is None or not hasattr(part, "_element") or not hasattr(self.docx, "_element"):
-                    return super().fix_tables(xml)
-                from docx.oxml.parser import oxml_parser
+    # --- templates ---------------------------------------------------------------------------------
+
+    def template_bytes(self, style: str | None = None, template: str | Path | None = None) -> bytes:
+        """The bytes of the shipped template for ``style`` or of ``template`` (read once per process)."""
+        if template is not None:
+            p = Path(template)
+            if not p.exists():
+                raise InputError("报告模板文件不存在", path=p, code="X032")
+            if p.is_dir():
+                raise InputError("报告模板应是 .docx 文件，不是文件夹", path=p, code="X032")
+            st = p.stat()
+            key: Any = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+        else:
+            p = template_path(style or "通用")
+            key = p.name
+        with self._lock:
+            data = self._bytes.get(key)
+        if data is not None:
+            return data
+        try:
+            data = p.read_bytes()
+        except FileNotFoundError:
+            raise EnvironmentProblem(f"缺少内置报告模板 {p.name}，请重新安装 xlperf", path=p, code="X203") from None
+        except OSError as exc:
+            raise InputError(f"无法读取报告模板（{exc.strerror or exc}）", path=p, code="X032") from None
+        if not data.startswith(b"PK"):
+            raise InputError("报告模板不是 Word 文档（.docx）；如是 .doc 或 WPS 格式，请在 Word/WPS 中另存为 .docx", path=p, code="X033")
+        if template is not None:  # a user's file: docxtpl loads every part whole, so each is checked first
+            from xlperf.ooxml.inspect import check_container
+
+            check_container(p, io.BytesIO(data))
+            if not _has_tags(data):
+                raise InputError(
+                    "这个 Word 文档中没有模板标记（如 {{ title }}、{%p for s in sections %}），用它生成的报告会是空的。"
+                    "请复制内置模板修改（见 docs/report-templates.md），或去掉 --template",
+                    path=p,
+                    code="X034",
+                )
+        with self._lock:
+            self._bytes[key] = data
+        return data
+
+    def warm(self) -> None:
+        """Read every shipped template and compile its body once (batch workers call this at start)."""
+        for style in STYLES:
+            try:
+                tpl = self.template(self.template_bytes(style))
+                tpl.init_docx()
+                self.compiled(prepare(tpl.patch_xml(tpl.get_xml())))
+            except Exception:  # noqa: BLE001 - warming is an optimisation only
+                continue
+
+    def load(self) -> None:
+        """Import docxtpl and make the Jinja environment now rather than in the first report
+        (batch workers call this at start); no template is read."""
+        self.env, self.template_class  # noqa: B018 - both are made on first use
+
+    @property
+    def env(self):
+        """The Jinja environment every template part renders in."""
+        if self._env is None:
+            from jinja2 import ChainableUndefined, Environment
+
+            with self._lock:
+                if self._env is None:
+                    # autoescape: workbook text may hold < & >; ChainableUndefined: an older or
+                    # hand-made template naming a variable we do not provide renders it empty
+                    self._env = Environment(autoescape=True, undefined=ChainableUndefined)
+        return self._env
+
+    @property
+    def template_class(self):
+        """:class:`~xlperf.report.wordtemplate.CachedDocxTemplate` (docxtpl loads here, not at import)."""
+        if self._template_class is None:
+            from xlperf.report.wordtemplate import CachedDocxTemplate
+
+            self._template_class = CachedDocxTemplate
+        return self._template_class
+
+    def template(self, data: bytes):
+        """A fresh template object of ``data`` (template_bytes' cached object: its hash computed once)."""
+        return self.template_class(io.BytesIO(data), renderer=self, shell=self.document_shell(data))
+
+    def patched(self, src_xml: str, patch: Callable[[str], str]) -> str:
+        """``patch(src_xml)`` (docxtpl's patch_xml), once per template part XML (bounded)."""
+        with self._lock:
+            hit = self._patched.get(src_xml)
+        if hit is None:
+            hit = patch(src_xml)
+            with self._lock:
+                if len(self._patched) >= 64:
+                    self._patched.clear()
+                self._patched[src_xml] = hit
+        return hit
+
+    def compiled(self, src_xml: str):
+        """The Jinja template of ``src_xml``, compiled once per process."""
+        key = hashlib.sha1(src_xml.encode("utf-8")).hexdigest()
+        with self._lock:
+            compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self.env.from_string(src_xml)
+            with self._lock:
+                if len(self._compiled) > 64:  # many hand-made templates in one process: start over
+                    self._compiled.clear()
+                self._compiled[key] = compiled
+        return compiled
+
+    def compiled_count(self) -> int:
+        """How many compiled templates are kept."""
+        with self._lock:
+            return len(self._compiled)
+
+    def clear_compiled(self) -> None:
+        with self._lock:
+            self._compiled.clear()
+
+    def render_part(self, src_xml: str, context: dict[str, Any], resolve_listing, compiled=None) -> str:
+        """docxtpl's render_xml_part on a prepared part XML, with its compiled template."""
+        try:
+            dst_xml = (compiled or self.compiled(src_xml)).render(context)
+        except TemplateError as exc:
+            if getattr(exc, "lineno", None) is not None:
+                line = max(exc.lineno - 4, 0)
+                exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in src_xml.splitlines()[line : line + 7]]
+            raise
+        dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # re.sub(r"\n<w:p([ >])", r"<w:p\1") undone
+        # as docxtpl: {_{ }_} {_% %_} are escaped markers (each scan of a long report costs, so only
+        # when one can be there: no replacement below makes a marker another one looks for)
+        opening = "{" in dst_xml and "{_" in dst_xml  # a one-character scan is ten times faster
+        closing = "}" in dst_xml and "_}" in dst_xml
+        if opening:
+            dst_xml = dst_xml.replace("{_{", "{{")
+        if closing:
+            dst_xml = dst_xml.replace("}_}", "}}")
+        if opening:
+            dst_xml = dst_xml.replace("{_%", "{%")
+        if closing:
+            dst_xml = dst_xml.replace("%_}", "%}")
+        return resolve_listing(dst_xml)
+
+    def document_shell(self, data: bytes) -> tuple[str, str] | None:
+        """(text before ``<w:body``, text after ``</w:body>``) of the template's document.xml."""
+        with self._lock:
+            if data in self._shells:
+                return self._shells[data]
+        shell = None
+        try:
+            import zipfile
+
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                name = next((n for n in z.namelist() if n.lower() == "word/document.xml"), None)
+                text = z.read(name).decode("utf-8") if name else ""
+            start, end = text.find("<w:body"), text.rfind("</w:body>")
+            if start > 0 and end > start and text.count("<w:body") == 1:
+                head = re.sub(r"^\ufeff?<\?xml[^>]*\?>\s*", "", text[:start])
+                shell = (head, text[end + len("</w:body>") :])
+        except Exception:  # noqa: BLE001 - no shell: docxtpl's own path
+            shell = None
+        with self._lock:
+            if len(self._shells) > 16:
+                self._shells.clear()
+            self._shells[data] = shell
+        return shell
+
+    # --- table grids -------------------------------------------------------------------------------
+
+    def fix_table_grids(self, body) -> None:
+        """docxtpl's ``fix_tables`` on a parsed body: make each table's grid match its widest row.
+
+        The same steps as docxtpl 0.20 (more cells than grid columns: add columns, scaling all to
+        keep the table width; fewer: drop the extra columns and share their width); it is repeated
+        here only because docxtpl offers it on an XML string, not on a tree (see
+        CachedDocxTemplate.fix_tables).
+        """
+        from lxml import etree
+
+        for t in body.iter(W + "tbl"):
+            grid = _child(t, W + "tblGrid")
+            if grid is None or self._grid_fits(t, grid):
+                continue
+            columns = list(grid.iterchildren(W + "gridCol"))
+            to_add = 0
+            for r in t.iter(W + "tr"):
+                cells = list(r.iterchildren(W + "tc"))
+                if len(columns) + to_add < len(cells):
+                    to_add = len(cells) - len(columns)
+            if to_add > 0:
+                width = sum(float(c.get(W + "w")) for c in columns if c.get(W + "w") is not None)
+                if width > 0:
+                    old_average = width / len(columns)
+                    new_average = width / (len(columns) + to_add)
+                    for c in columns:
+                        c.set(W + "w", str(int(float(c.get(W + "w")) * new_average / old_average)))
+                    for _ in range(to_add):
+                        etree.SubElement(grid, W + "gridCol", {W + "w": str(int(new_average))})
+            columns = list(grid.iterchildren(W + "gridCol"))
+            widest = 0
+            for r in t.iter(W + "tr"):
+                n = 0
+                for cell in list(r.iterchildren(W + "tc")):
+                    tc_pr = _child(cell, W + "tcPr")
+                    span = None if tc_pr is None else _child(tc_pr, W + "gridSpan")
+                    n += int(span.get(W + "val")) if span is not None else 1
+                widest = max(widest, n)
+            to_remove = len(columns) - widest
+            if to_remove > 0:
+                removed = 0.0
+                for c in columns[-to_remove:]:
+                    removed += float(c.get(W + "w"))
+                    grid.remove(c)
+                left = list(grid.iterchildren(W + "gridCol"))
+                extra = int(removed / len(left)) if left else 0
+                for c in left:
+                    c.set(W + "w", str(int(float(c.get(W + "w")) + extra)))
+
+    def _query(self, name: str):
+        """A compiled XPath question asked of a whole table at once (no Python object per cell)."""
+        q = self._queries.get(name)
+        if q is None:
+            from lxml import etree
+
+            q = etree.XPath(_QUERIES[name], namespaces={"w": W_NS})
+            with self._lock:
+                self._queries[name] = q
+        return q
+
+    def _grid_fits(self, tbl, grid) -> bool:
+        """True when fix_table_grids has nothing to change in ``tbl``: no row has more cells than
+        the grid has columns, and some row spans them all. Asked in XPath (no Python object per
+        cell: most reports' tables all fit); False also when unsure (then the full steps run)."""
+        n = int(self._query("count_columns")(grid))
+        if n == 0 or self._query("wider_rows")(tbl, n=n) or self._query("odd_spans")(tbl):
+            return False
+        return bool(self._query("full_row")(tbl, n=n))
+
+    # --- rendering ---------------------------------------------------------------------------------
+
+    def render_docx(self, context: dict[str, Any], out_path: str | Path, *, template: str | Path | None = None,
+                    form: Form | None = None) -> Path:
+        """Fill the style's template (or ``template``) with ``context``, place ``form`` (the
+        official 自评表, None: none) and save it to ``out_path``."""
+        data = self.template_bytes(context.get("style"), template)
+        try:
+            blob = self.render(data, context, template, form)
+        except TemplateError as exc:
+            where = ""
+            lines = getattr(exc, "docx_context", None)
+            if lines:
+                where = "；出错位置附近的文字：" + " ".join(x.strip() for x in lines if x.strip())[:120]
+            name = Path(template).name if template is not None else template_path(context.get("style") or "通用").name
+            raise InputError(f"报告模板 {name} 中的 {{% %}} / {{{{ }}}} 标记有误（{exc.message or type(exc).__name__}）{where}", path=template, code="X034") from None
+        out = Path(out_path)
+        with open(out, "wb") as fh:
+            fh.write(blob)
+        return out
+
+    def render(self, data: bytes, context: dict[str, Any], template: str | Path | None = None, form: Form | None = None) -> bytes:
+        """The report's .docx bytes: from the template's skeleton once it has one (see wordpack),
+        else the docxtpl way (and the first such report of a template gives it its skeleton)."""
+        skeleton = self.skeleton_for(data)
+        if skeleton:
+            blob = self.render_fast(skeleton, context, form)
+            if blob is not None:
+                return blob
+        blob = self.render_docxtpl(data, context, template, form)
+        if skeleton is False:
+            self.remember(data, self._proven_skeleton(data, context, form, blob))
+        return blob
+
+    def render_docxtpl(self, data: bytes, context: dict[str, Any], template: str | Path | None = None, form: Form | None = None) -> bytes:
+        """The report the docxtpl way (docxtpl's render and python-docx's save)."""
+        try:
+            tpl = self.template(data)
+        except Exception as exc:  # noqa: BLE001 - a broken .docx
+            raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code="X033") from None
+        tpl.render(_with_form(context, form), self.env)
+        self.postprocess(tpl.docx.element.body, form=form)
+        buf = io.BytesIO()
+        tpl.save(buf)
+        return buf.getvalue()
+
+    def skeleton_for(self, data: bytes):
+        """The template's skeleton; None when it keeps the docxtpl path; False when not built yet."""
+        with self._lock:
+            return self._skeletons.get(data, False)  # bytes keep their hash: a lookup costs nothing
+
+    def remember(self, data: bytes, skeleton) -> None:
+        with self._lock:
+            if len(self._skeletons) > 16:  # many hand-made templates in one process: start over
+                self._skeletons.clear()
+            self._skeletons[data] = skeleton
+
+    def _proven_skeleton(self, data: bytes, context: dict[str, Any], form: Form | None, reference: bytes):
+        """The template's skeleton if a report rendered from it equals ``reference``, else None."""
+        import xlperf.report.wordpack as wordpack
+
+        try:
+            skeleton = wordpack.build(self.template(data), reference, prepare)
+            if skeleton is None:
+                return None
+            for source in [skeleton.body_source] + [src for src, _ in skeleton.parts.values()]:
+                skeleton.compiled[source] = self.compiled(source)  # no hashing of the body per report
+            again = self.render_fast(skeleton, context, form)
+        except Exception:  # noqa: BLE001 - the skeleton is an optimisation only: docxtpl stays
+            return None
+        return skeleton if again is not None and wordpack.same_package(reference, again) else None
+
+    def _constant(self, kind: str, source: str, render) -> str:
+        """``render()``, once per process for a ``source`` with no Jinja markup (no "{"): its output
+        cannot depend on the report (headers, footers and most properties of the shipped templates)."""
+        if "{" in source:
+            return render()
+        key = (kind, source)
+        with self._lock:
+            hit = self._constants.get(key)
+        if hit is None:
+            hit = render()
+            with self._lock:
+                if len(self._constants) > 256:
+                    self._constants.clear()
+                self._constants[key] = hit
+        return hit
+
+    @property
+    def parser(self):
+        """python-docx's parser settings without its element classes: the fast path needs no
+        python-docx proxy, and plain lxml elements are cheaper to create (the serialised bytes are
+        the same)."""
+        if self._parser is None:
+            from lxml import etree
+
+            self._parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+        return self._parser
+
+    def resolve_listing(self, xml: str) -> str:
+        """CachedDocxTemplate.resolve_listing, without a template (it reads no template state)."""
+        if self._lister is None:
+            self._lister = self.template_class(io.BytesIO(b""), renderer=self)
+        return self._lister.resolve_listing(xml)
+
+    def render_fast(self, skeleton, context: dict[str, Any], form: Form | None = None) -> bytes | None:
+        """The steps of docxtpl's render and python-docx's save that depend on the report (see
+        CachedDocxTemplate), on the skeleton's parts. None: the body needs docxtpl's own path."""
+        from docx.opc.oxml import serialize_part_xml
+        from lxml import etree
+
+        import xlperf.report.wordpack as wordpack
+
+        context = _with_form(context, form)
+        resolve = self.resolve_listing
+        xml = self.render_part(skeleton.body_source, context, resolve, skeleton.compiled.get(skeleton.body_source))
+        try:
+            root = etree.fromstring(skeleton.shell[0] + xml + skeleton.shell[1], self.parser)
+        except (etree.XMLSyntaxError, ValueError):
+            return None
+        body = _child(root, W + "body")
+        if body is None:
+            return None
+        self.fix_table_grids(body)
+        if "docPr" in xml:  # as docxtpl's fix_docpr_ids
+            ids = 1000
+            for elt in body.xpath("//wp:docPr", namespaces={"wp": WP_NS}):
+                ids += 1
+                elt.attrib["id"] = str(ids)
+        blobs: dict[str, Any] = {}
+        for member, (source, _encoding) in skeleton.parts.items():
+            rendered = self._constant("part", source, lambda: self.render_part(source, context, resolve, skeleton.compiled.get(source)))
+            blobs[member] = wordpack.part_member(skeleton, member, rendered)
+        blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: self._constant("text", text, lambda: self.compiled(text).render(context)))
+        forms = self.postprocess(body, form=form, splice=True)
+        blobs[skeleton.body_member] = splice_forms(serialize_part_xml(root), forms)
+        return wordpack.write_package(skeleton, blobs)
+
+    # --- after rendering: merges, widths, the official form ----------------------------------------
+
+    def postprocess(self, body, form: Form | None = None, splice: bool = False) -> list[str]:
+        """Merges, widths and the official form; the ``xlperf:`` markers are removed once used.
+
+        ``splice``: the forms are left as markers and returned (see place_form)."""
+        for tbl in list(body.iter(W + "tbl")):
+            opts = _options(tbl)
+            if opts is None:
+                continue
+            _drop_caption(tbl)
+            if opts.get("grid") == "even":
+                _even_grid(tbl)
+            cols = [int(c) - 1 for c in opts.get("merge", "").split(",") if c.strip().isdigit()]
+            # each row's cells are looked up once: widths change below, spans and cells not until _merge
+            spans = self._query("spans")(tbl)
+            layouts = [_row(tr, spans) for tr in list(tbl.iterchildren(W + "tr"))]
+            if "cover" not in opts:
+                _fit_columns(tbl, layouts)
+            rows = [(tr, lay) for tr, header, lay in layouts if not header]
+            if cols:
+                _merge([lay for _, lay in rows], cols)
+            if self._query("placeholder")(tbl):  # a cell text holds a 【 (few tables do)
+                _span_placeholders(tbl, [tr for tr, _ in rows])
+        return self.place_form(body, form, splice)
+
+    def place_form(self, body, form: Form | None, splice: bool = False) -> list[str]:
+        """Put the official form where the template has its anchor paragraph (or drop the anchor).
+
+        The form is as wide as the national one: it gets a landscape section of its own, from the
+        heading above it to its signature line; the pages around it stay portrait.
+
+        ``splice``: each form goes in as a ``<?xlperf-form i?>`` marker and its XML is returned,
+        the i-th to replace that marker in the serialised part (see splice_forms): building ~200
+        cells as elements costs more than the rest of the report's tables.
+        """
+        spliced: list[str] = []
+        for p in [_anchor_of(style) for style in self._query("anchors")(body)]:
+            if p is None:
+                continue
+            if form is None:
+                p.getparent().remove(p)
+                continue
+            landscape = _landscape_section(body, p)
+            width = _section_width(body, landscape) if landscape is not None else _section_width(body)
+            xml = self.form_table_xml(form, width)
+            if splice and not _UNSAFE_TEXT.search("".join(c.text or "" for c in form.cells)):
                 from lxml import etree
 
-                try:
-                    root = etree.fromstring(shell[0] + xml + shell[1], oxml_parser)
-                    body = root.find(W + "body")
-                except (etree.XMLSyntaxError, ValueError):
-                    return super().fix_tables(xml)
-                if body is None:
-                    return super().fix_tables(xml)
-                fix_table_grids(body)
-                self._xlperf_root = root
-                return body
+                p.addprevious(etree.PI("xlperf-form", str(len(spliced))))
+                spliced.append(xml)
+            else:
+                p.addprevious(_parse_form(xml))
+            p.getparent().remove(p)
+        return spliced
 
-            def fix_docpr_ids(self, tree):
-                root = getattr(self, "_xlperf_root", None)
-                if root is None or tree.getparent() is not root:
-                    return super().fix_docpr_ids(tree)
-                # as docxtpl does; python-docx's elements take no namespaces argument (they know wp:)
-                for elt in tree.xpath("//wp:docPr"):
-                    self.docx_ids_index += 1
-                    elt.attrib["id"] = str(self.docx_ids_index)
+    def form_table_xml(self, form: Form, width: int) -> str:
+        """form_table's XML, its namespace declared by the document it goes into."""
+        widths = share_width([max(w - 2, MIN_CHARS) for w in form.widths], width)
+        owner = {}
+        for c in form.cells:
+            if c.rowspan == 1 and c.colspan == 1:  # most cells: no ranges to walk
+                owner[(c.row, c.col)] = c
+                continue
+            for r in range(c.row, c.row + c.rowspan):
+                for k in range(c.col, c.col + c.colspan):
+                    owner[(r, k)] = c
+        rows = []
+        ncols, last, cell_xml, get = form.ncols, form.nrows - 1, self.form_cell_xml, owner.get  # locals: ~300 positions a form
+        for r in range(form.nrows):
+            cells, k, keep = ['<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/></w:trPr>'], 0, r == last
+            while k < ncols:
+                c = get((r, k))
+                if c is None or c.col != k:  # a position no cell covers: an empty cell
+                    cells.append(cell_xml(widths[k], 1, "", "", False, "center", keep))
+                    k += 1
+                    continue
+                span = c.colspan
+                w = widths[k] if span == 1 else sum(widths[k : k + span])
+                if c.row == r:
+                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 1 else "", c.text, c.bold, c.align, keep))
+                else:
+                    cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
+                k += span
+            cells.append("</w:tr>")
+            rows.append("".join(cells))
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        return (
+            f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+        )
 
-            def map_tree(self, tree):
-                root = getattr(self, "_xlperf_root", None)
-                if root is None or tree.getparent() is not root:
-                    return super().map_tree(tree)
-                self.docx.part._element = root
-                self.docx._element = root
-                if hasattr(self.docx, "_Document__body"):
-                    self.docx._Document__body = None
 
-            def render_properties(self, context, jinja_env=None):
-                # as docxtpl does, with each property's template compiled once per process
-                props = self.docx.core_properties
-                for prop in ("author", "comments", "identifier", "language", "subject", "title"):
-                    setattr(props, prop, _compiled(getattr(props, prop) or "").render(context))
-
-        _CLASS = CachedDocxTemplate
-    return _CLASS
+def _with_form(context: dict[str, Any], form: Form | None) -> dict[str, Any]:
+    """The variables a template renders: ``context``, and the form's title, year, unit and
+    signature as ``official_form`` (the table itself is placed after rendering). It is the form
+    the renderer is given, never one riding in ``context``."""
+    return {**context, "official_form": form}
 
 
-_SHELLS: dict[bytes, tuple[str, str] | None] = {}
+# XPath questions the renderer asks of whole tables (compiled once, by WordRenderer._query).
+# descendant:: rather than .//, which libxml2 evaluates as a set of every node below; [1]: libxml2
+# stops at the first match.
+_QUERIES = {
+    "count_columns": "count(w:gridCol)",
+    "wider_rows": "boolean(descendant::w:tr[count(w:tc) > $n][1])",
+    "full_row": "boolean(descendant::w:tr[count(w:tc[not(w:tcPr/w:gridSpan)]) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) >= $n][1])",
+    "odd_spans": "boolean(descendant::w:tc/w:tcPr/w:gridSpan[not(string(number(@w:val)) = @w:val)][1])",
+    "spans": "boolean(w:tr/w:tc/w:tcPr/w:gridSpan[1])",
+    "placeholder": "boolean(w:tr/w:tc/descendant::w:t[contains(., '【')][1])",
+    "anchors": f"descendant::w:pStyle[@w:val = '{FORM_ANCHOR_STYLE}']",  # the style elements naming the anchor
+}
 
 
-def _document_shell(data: bytes) -> tuple[str, str] | None:
-    """(text before ``<w:body``, text after ``</w:body>``) of the template's document.xml."""
-    with _LOCK:
-        if data in _SHELLS:
-            return _SHELLS[data]
-    shell = None
-    try:
-        import zipfile
+# --- the module's entry points: the process's renderer -------------------------------------------
 
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            name = next((n for n in z.namelist() if n.lower() == "word/document.xml"), None)
-            text = z.read(name).decode("utf-8") if name else ""
-        start, end = text.find("<w:body"), text.rfind("</w:body>")
-        if start > 0 and end > start and text.count("<w:body") == 1:
-            head = re.sub(r"^\ufeff?<\?xml[^>]*\?>\s*", "", text[:start])
-            shell = (head, text[end + len("</w:body>") :])
-    except Exception:  # noqa: BLE001 - no shell: docxtpl's own path
-        shell = None
-    with _LOCK:
-        if len(_SHELLS) > 16:
-            _SHELLS.clear()
-        _SHELLS[data] = shell
-    return shell
+
+def template_bytes(style: str | None = None, template: str | Path | None = None) -> bytes:
+    """The bytes of the shipped template for ``style`` or of ``template`` (read once per process)."""
+    return WordRenderer.shared().template_bytes(style, template)
+
+
+def warm() -> None:
+    """Read every shipped template and compile its body once (batch workers call this at start)."""
+    WordRenderer.shared().warm()
+
+
+def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str | Path | None = None, form: Form | None = None) -> Path:
+    """Fill the style's template (or ``template``) with ``context``, place the official 自评表
+    ``form`` (None: the template's 自评表 paragraph is dropped) and save it to ``out_path``."""
+    return WordRenderer.shared().render_docx(context, out_path, template=template, form=form)
+
+
+def postprocess(body, form: Form | None = None, splice: bool = False) -> list[str]:
+    """Merges, widths and the official form on a rendered body (see WordRenderer.postprocess)."""
+    return WordRenderer.shared().postprocess(body, form, splice)
 
 
 def fix_table_grids(body) -> None:
-    """docxtpl's ``fix_tables`` on a parsed body: make each table's grid match its widest row.
+    """docxtpl's ``fix_tables`` on a parsed body (see WordRenderer.fix_table_grids)."""
+    WordRenderer.shared().fix_table_grids(body)
 
-    The same steps as docxtpl 0.20 (more cells than grid columns: add columns, scaling all to
-    keep the table width; fewer: drop the extra columns and share their width); it is repeated
-    here only because docxtpl offers it on an XML string, not on a tree (see fix_tables above).
+
+def form_table(form: Form, width: int = TEXT_W):
+    """The form as a Word table with real merged cells (gridSpan across, vMerge down).
+
+    Rows do not split across pages; the widths follow ``form.widths`` scaled to ``width``.
     """
-    from lxml import etree
-
-    for t in body.iter(W + "tbl"):
-        grid = _child(t, W + "tblGrid")
-        if grid is None or _grid_fits(t, grid):
-            continue
-        columns = list(grid.iterchildren(W + "gridCol"))
-        to_add = 0
-        for r in t.iter(W + "tr"):
-            cells = list(r.iterchildren(W + "tc"))
-            if len(columns) + to_add < len(cells):
-                to_add = len(cells) - len(columns)
-        if to_add > 0:
-            width = sum(float(c.get(W + "w")) for c in columns if c.get(W + "w") is not None)
-            if width > 0:
-                old_average = width / len(columns)
-                new_average = width / (len(columns) + to_add)
-                for c in columns:
-                    c.set(W + "w", str(int(float(c.get(W + "w")) * new_average / old_average)))
-                for _ in range(to_add):
-                    etree.SubElement(grid, W + "gridCol", {W + "w": str(int(new_average))})
-        columns = list(grid.iterchildren(W + "gridCol"))
-        widest = 0
-        for r in t.iter(W + "tr"):
-            n = 0
-            for cell in list(r.iterchildren(W + "tc")):
-                tc_pr = _child(cell, W + "tcPr")
-                span = None if tc_pr is None else _child(tc_pr, W + "gridSpan")
-                n += int(span.get(W + "val")) if span is not None else 1
-            widest = max(widest, n)
-        to_remove = len(columns) - widest
-        if to_remove > 0:
-            removed = 0.0
-            for c in columns[-to_remove:]:
-                removed += float(c.get(W + "w"))
-                grid.remove(c)
-            left = list(grid.iterchildren(W + "gridCol"))
-            extra = int(removed / len(left)) if left else 0
-            for c in left:
-                c.set(W + "w", str(int(float(c.get(W + "w")) + extra)))
+    return _parse_form(WordRenderer.shared().form_table_xml(form, width))
 
 
-_FITS = None
-
-
-def _grid_fits(tbl, grid) -> bool:
-    """True when fix_table_grids has nothing to change in ``tbl``: no row has more cells than the
-    grid has columns, and some row spans them all. Asked in XPath (no Python object per cell:
-    most reports' tables all fit); False also when unsure (then the full steps run)."""
-    global _FITS
-    if _FITS is None:
-        from lxml import etree
-
-        ns = {"w": W_NS}
-        _FITS = (
-            etree.XPath("count(w:gridCol)", namespaces=ns),
-            # descendant:: rather than .//, which libxml2 evaluates as a set of every node below;
-            # [1]: libxml2 stops at the first match
-            etree.XPath("boolean(descendant::w:tr[count(w:tc) > $n][1])", namespaces=ns),
-            etree.XPath(
-                "boolean(descendant::w:tr[count(w:tc[not(w:tcPr/w:gridSpan)]) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) >= $n][1])",
-                namespaces=ns,
-            ),
-            etree.XPath("boolean(descendant::w:tc/w:tcPr/w:gridSpan[not(string(number(@w:val)) = @w:val)][1])", namespaces=ns),
-        )
-    count_columns, wider_rows, full_row, odd_spans = _FITS
-    n = int(count_columns(grid))
-    if n == 0 or wider_rows(tbl, n=n) or odd_spans(tbl):
-        return False
-    return bool(full_row(tbl, n=n))
-
-
-def _make_template(data: bytes):
-    tpl = _template_class()(io.BytesIO(data))
-    # looked up once per template: data is template_bytes' cached object, its hash computed once
-    tpl._xlperf_shell = _document_shell(data)
-    return tpl
-
-
-def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str | Path | None = None) -> Path:
-    """Fill the style's template (or ``template``) with ``context`` and save it to ``out_path``."""
-    data = template_bytes(context.get("style"), template)
-    try:
-        blob = _render(data, context, template)
-    except TemplateError as exc:
-        where = ""
-        lines = getattr(exc, "docx_context", None)
-        if lines:
-            where = "；出错位置附近的文字：" + " ".join(x.strip() for x in lines if x.strip())[:120]
-        name = Path(template).name if template is not None else template_path(context.get("style") or "通用").name
-        raise InputError(f"报告模板 {name} 中的 {{% %}} / {{{{ }}}} 标记有误（{exc.message or type(exc).__name__}）{where}", path=template, code="X034") from None
-    out = Path(out_path)
-    with open(out, "wb") as fh:
-        fh.write(blob)
-    return out
-
-
-def _render(data: bytes, context: dict[str, Any], template: str | Path | None) -> bytes:
-    """The report's .docx bytes: from the template's skeleton once it has one (see wordpack),
-    else the docxtpl way (and the first such report of a template gives it its skeleton)."""
-    import xlperf.report.wordpack as wordpack
-
-    skeleton = wordpack.skeleton_for(data)
-    if skeleton:
-        blob = _render_fast(skeleton, context)
-        if blob is not None:
-            return blob
-    blob = _render_docxtpl(data, context, template)
-    if skeleton is False:
-        wordpack.remember(data, _proven_skeleton(data, context, blob))
+def splice_forms(blob: bytes, forms: list[str]) -> bytes:
+    """The serialised part with each form marker replaced by its table (as lxml would write it)."""
+    for i, xml in enumerate(forms):
+        blob = blob.replace(f"<?xlperf-form {i}?>".encode(), xml.encode("utf-8"), 1)
     return blob
-
-
-def _render_docxtpl(data: bytes, context: dict[str, Any], template: str | Path | None) -> bytes:
-    try:
-        tpl = _make_template(data)
-    except Exception as exc:  # noqa: BLE001 - a broken .docx
-        raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code="X033") from None
-    tpl.render(context, _env())
-    postprocess(tpl.docx.element.body, form=context.get("official_form"))
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return buf.getvalue()
-
-
-def _proven_skeleton(data: bytes, context: dict[str, Any], reference: bytes):
-    """The template's skeleton if a report rendered from it equals ``reference``, else None."""
-    import xlperf.report.wordpack as wordpack
-
-    try:
-        skeleton = wordpack.build(_make_template(data), reference, _prepare)
-        if skeleton is None:
-            return None
-        for source in [skeleton.body_source] + [src for src, _ in skeleton.parts.values()]:
-            skeleton.compiled[source] = _compiled(source)  # no hashing of the body per report
-        again = _render_fast(skeleton, context)
-    except Exception:  # noqa: BLE001 - the skeleton is an optimisation only: docxtpl stays
-        return None
-    return skeleton if again is not None and wordpack.same_package(reference, again) else None
-
-
-_LISTER = None
-_CONSTANTS: dict[tuple[str, str], str] = {}
-
-
-def _constant(kind: str, source: str, render) -> str:
-    """``render()``, once per process for a ``source`` with no Jinja markup (no "{"): its output
-    cannot depend on the report (headers, footers and most properties of the shipped templates)."""
-    if "{" in source:
-        return render()
-    key = (kind, source)
-    with _LOCK:
-        hit = _CONSTANTS.get(key)
-    if hit is None:
-        hit = render()
-        with _LOCK:
-            if len(_CONSTANTS) > 256:
-                _CONSTANTS.clear()
-            _CONSTANTS[key] = hit
-    return hit
-_PARSER = None
-WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-
-
-def _plain_parser():
-    """python-docx's parser settings without its element classes: the fast path needs no python-docx
-    proxy, and plain lxml elements are cheaper to create (the serialised bytes are the same)."""
-    global _PARSER
-    if _PARSER is None:
-        from lxml import etree
-
-        _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
-    return _PARSER
-
-
-def _resolve_listing(xml: str) -> str:
-    global _LISTER
-    if _LISTER is None:
-        _LISTER = _template_class()(io.BytesIO(b""))  # resolve_listing reads no template state
-    return _LISTER.resolve_listing(xml)
-
-
-def _render_fast(skeleton, context: dict[str, Any]) -> bytes | None:
-    """The steps of docxtpl's render and python-docx's save that depend on the report (see
-    CachedDocxTemplate above), on the skeleton's parts. None: the body needs docxtpl's own path."""
-    from docx.opc.oxml import serialize_part_xml
-    from lxml import etree
-
-    import xlperf.report.wordpack as wordpack
-
-    xml = _render_part(skeleton.body_source, context, _resolve_listing, skeleton.compiled.get(skeleton.body_source))
-    try:
-        root = etree.fromstring(skeleton.shell[0] + xml + skeleton.shell[1], _plain_parser())
-    except (etree.XMLSyntaxError, ValueError):
-        return None
-    body = _child(root, W + "body")
-    if body is None:
-        return None
-    fix_table_grids(body)
-    if "docPr" in xml:  # as docxtpl's fix_docpr_ids
-        ids = 1000
-        for elt in body.xpath("//wp:docPr", namespaces={"wp": WP_NS}):
-            ids += 1
-            elt.attrib["id"] = str(ids)
-    blobs: dict[str, Any] = {}
-    for member, (source, _encoding) in skeleton.parts.items():
-        rendered = _constant("part", source, lambda: _render_part(source, context, _resolve_listing, skeleton.compiled.get(source)))
-        blobs[member] = wordpack.part_member(skeleton, member, rendered)
-    blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: _constant("text", text, lambda: _compiled(text).render(context)))
-    forms = postprocess(body, form=context.get("official_form"), splice=True)
-    blobs[skeleton.body_member] = _splice_forms(serialize_part_xml(root), forms)
-    return wordpack.write_package(skeleton, blobs)
 
 
 # --- after rendering: merged cells ------------------------------------------------------------------
@@ -600,25 +739,6 @@ def _set_width(tc, width: int) -> None:
         w.set(W + "type", "dxa")
 
 
-def _is_header(tr) -> bool:
-    trpr = _child(tr, W + "trPr")
-    return trpr is not None and _child(trpr, W + "tblHeader") is not None
-
-
-_XPATHS: dict[str, Any] = {}
-
-
-def _xpaths() -> dict[str, Any]:
-    """Questions asked of a whole table at once (no Python object per cell)."""
-    if not _XPATHS:
-        from lxml import etree
-
-        ns = {"w": W_NS}
-        _XPATHS["spans"] = etree.XPath("boolean(w:tr/w:tc/w:tcPr/w:gridSpan[1])", namespaces=ns)
-        _XPATHS["placeholder"] = etree.XPath("boolean(w:tr/w:tc/descendant::w:t[contains(., '【')][1])", namespaces=ns)
-    return _XPATHS
-
-
 def _row(tr, spans: bool = True) -> tuple[Any, bool, dict[int, tuple[Any, int]]]:
     """(tr, whether it is a header row, its _layout); ``spans`` False: no cell of the table has a gridSpan."""
     trpr = _child(tr, W + "trPr")
@@ -660,30 +780,6 @@ def _options(tbl) -> dict[str, str] | None:
         elif part.strip():
             opts[part.strip()] = ""
     return opts
-
-
-def postprocess(body, form=None, splice: bool = False) -> list[str]:
-    """Merges, widths and the official form; the ``xlperf:`` markers are removed once used.
-
-    ``splice``: the forms are left as markers and returned (see _place_form)."""
-    for tbl in list(body.iter(W + "tbl")):
-        opts = _options(tbl)
-        if opts is None:
-            continue
-        _drop_caption(tbl)
-        if opts.get("grid") == "even":
-            _even_grid(tbl)
-        cols = [int(c) - 1 for c in opts.get("merge", "").split(",") if c.strip().isdigit()]
-        # each row's cells are looked up once: widths change below, spans and cells not until _merge
-        spans = _xpaths()["spans"](tbl)
-        layouts = [_row(tr, spans) for tr in list(tbl.iterchildren(W + "tr"))]
-        if "cover" not in opts:
-            _fit_columns(tbl, layouts)
-        rows = [(tr, lay) for tr, header, lay in layouts if not header]
-        if cols:
-            _merge([lay for _, lay in rows], cols)
-        _span_placeholders(tbl, [tr for tr, _ in rows])
-    return _place_form(body, form, splice)
 
 
 def _drop_caption(tbl) -> None:
@@ -820,8 +916,6 @@ def _merge(layouts: list[dict[int, tuple[Any, int]]], cols: list[int]) -> None:
 
 
 def _span_placeholders(tbl, rows: list[Any]) -> None:
-    if not _xpaths()["placeholder"](tbl):
-        return  # no cell text holds a 【 (most tables): no row to look at
     ncols = len(_child(tbl, W + "tblGrid").findall(W + "gridCol")) if _child(tbl, W + "tblGrid") is not None else 0
     for tr in rows:
         tcs = list(tr.iterchildren(W + "tc"))
@@ -875,50 +969,8 @@ def _even_grid(tbl) -> None:
 
 # --- the official 自评表 ---------------------------------------------------------------------------------
 
-FORM_ANCHOR_STYLE = "OfficialForm"  # the template's paragraph the form replaces
-TEXT_W = 8845  # twips between the margins of the shipped templates (156 mm)
-_FORM_FONT = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman"/>'
-_FORM_BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-
-
-_ANCHORS = None
-
-
-def _place_form(body, form, splice: bool = False) -> list[str]:
-    """Put the official form where the template has its anchor paragraph (or drop the anchor).
-
-    The form is as wide as the national one: it gets a landscape section of its own, from the
-    heading above it to its signature line; the pages around it stay portrait.
-
-    ``splice``: each form goes in as a ``<?xlperf-form i?>`` marker and its XML is returned, the
-    i-th to replace that marker in the serialised part (see _splice_forms): building ~200 cells as
-    elements costs more than the rest of the report's tables.
-    """
-    global _ANCHORS
-    if _ANCHORS is None:
-        from lxml import etree
-
-        # the style elements naming the anchor style (no Python object for every paragraph)
-        _ANCHORS = etree.XPath(f"descendant::w:pStyle[@w:val = '{FORM_ANCHOR_STYLE}']", namespaces={"w": W_NS})
-    spliced: list[str] = []
-    for p in [_anchor_of(style) for style in _ANCHORS(body)]:
-        if p is None:
-            continue
-        if form is None:
-            p.getparent().remove(p)
-            continue
-        landscape = _landscape_section(body, p)
-        width = _section_width(body, landscape) if landscape is not None else _section_width(body)
-        xml = _form_table_xml(form, width)
-        if splice and not _UNSAFE_TEXT.search("".join(c.text or "" for c in form.cells)):
-            from lxml import etree
-
-            p.addprevious(etree.PI("xlperf-form", str(len(spliced))))
-            spliced.append(xml)
-        else:
-            p.addprevious(_parse_form(xml))
-        p.getparent().remove(p)
-    return spliced
+# what the parser would reject or rewrite (\r becomes \n, then &#13; nowhere): such a form is parsed
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
 
 
 def _anchor_of(style):
@@ -928,17 +980,6 @@ def _anchor_of(style):
     if p is None or p.tag != W + "p" or ppr.tag != W + "pPr" or _child(p, W + "pPr") is not ppr or _child(ppr, W + "pStyle") is not style:
         return None
     return p
-
-
-# what the parser would reject or rewrite (\r becomes \n, then &#13; nowhere): such a form is parsed
-_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
-
-
-def _splice_forms(blob: bytes, forms: list[str]) -> bytes:
-    """The serialised part with each form marker replaced by its table (as lxml would write it)."""
-    for i, xml in enumerate(forms):
-        blob = blob.replace(f"<?xlperf-form {i}?>".encode(), xml.encode("utf-8"), 1)
-    return blob
 
 
 LANDSCAPE_MARGINS = {"top": 1134, "bottom": 1134, "left": 1417, "right": 1417}  # 20/20/25/25 mm: the form and its signature line on one page
@@ -1039,7 +1080,6 @@ def _section_width(body, sect=None) -> int:
         return TEXT_W
 
 
-@functools.lru_cache(maxsize=4096)  # labels and empty cells repeat in every report
 def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, align: str, keep: bool) -> str:
     from xml.sax.saxutils import escape
 
@@ -1057,55 +1097,7 @@ def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, al
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{''.join(paras)}</w:tc>"
 
 
-def form_table(form, width: int = TEXT_W):
-    """The form as a Word table with real merged cells (gridSpan across, vMerge down).
-
-    Rows do not split across pages; the widths follow ``form.widths`` scaled to ``width``.
-    """
-    return _parse_form(_form_table_xml(form, width))
-
-
 def _parse_form(xml: str):
     from docx.oxml import parse_xml
 
     return parse_xml(xml.replace("<w:tbl>", f'<w:tbl xmlns:w="{W_NS}">', 1))
-
-
-def _form_table_xml(form, width: int) -> str:
-    """form_table's XML, its namespace declared by the document it goes into."""
-    widths = share_width([max(w - 2, MIN_CHARS) for w in form.widths], width)
-    owner = {}
-    for c in form.cells:
-        if c.rowspan == 1 and c.colspan == 1:  # most cells: no ranges to walk
-            owner[(c.row, c.col)] = c
-            continue
-        for r in range(c.row, c.row + c.rowspan):
-            for k in range(c.col, c.col + c.colspan):
-                owner[(r, k)] = c
-    rows = []
-    ncols, last, cell_xml, get = form.ncols, form.nrows - 1, _form_cell_xml, owner.get  # locals: ~300 positions a form
-    for r in range(form.nrows):
-        cells, k, keep = ['<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/></w:trPr>'], 0, r == last
-        while k < ncols:
-            c = get((r, k))
-            if c is None or c.col != k:  # a position no cell covers: an empty cell
-                cells.append(cell_xml(widths[k], 1, "", "", False, "center", keep))
-                k += 1
-                continue
-            span = c.colspan
-            w = widths[k] if span == 1 else sum(widths[k : k + span])
-            if c.row == r:
-                cells.append(cell_xml(w, span, "restart" if c.rowspan > 1 else "", c.text, c.bold, c.align, keep))
-            else:
-                cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
-            k += span
-        cells.append("</w:tr>")
-        rows.append("".join(cells))
-    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    return (
-        f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
-        f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
-        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
-    )

@@ -1,5 +1,5 @@
-"""The Word report without re-reading the template: a parsed template (:class:`Skeleton`) kept per
-process, filled per report and written as a zip directly.
+"""The Word report without re-reading the template: a parsed template (:class:`Skeleton`), kept by
+the process's WordRenderer, filled per report and written as a zip directly. Holds no state itself.
 
 docxtpl opens the template with python-docx for every report (unzip, parse every XML part), renders,
 then python-docx serialises every part again and deflates it into a new zip: about two thirds of a
@@ -49,32 +49,16 @@ class Skeleton:
     compiled: dict[str, Any] = field(default_factory=dict)  # source XML -> its compiled template
     # (the template's core property texts, core.xml with a marker in place of each; b"": no markers)
     core_shape: tuple[tuple[str, ...], bytes] | None = None
-
-
-_LOCK = threading.Lock()
-_SKELETONS: dict[bytes, Skeleton | None] = {}  # template bytes -> skeleton (None: docxtpl only)
-
-
-def skeleton_for(data: bytes) -> Skeleton | None | bool:
-    """The template's skeleton; None when it keeps the docxtpl path; False when not built yet."""
-    with _LOCK:
-        return _SKELETONS.get(data, False)  # bytes keep their hash: a lookup costs nothing
-
-
-def remember(data: bytes, skeleton: Skeleton | None) -> None:
-    with _LOCK:
-        if len(_SKELETONS) > 16:  # many hand-made templates in one process: start over
-            _SKELETONS.clear()
-        _SKELETONS[data] = skeleton
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)  # guards part_cache
 
 
 def build(tpl: Any, reference: bytes, prepare: Callable[[str], str]) -> Skeleton | None:
-    """The skeleton of a template from ``tpl`` (a fresh, unrendered template object) and
+    """The skeleton of a template from ``tpl`` (a fresh, unrendered CachedDocxTemplate) and
     ``reference`` (a report of it written the docxtpl way), or None when it cannot have one."""
     tpl.init_docx()
     doc = tpl.docx
     package = doc.part.package
-    if getattr(tpl, "_xlperf_shell", None) is None:
+    if tpl.shell is None:
         return None
     if any(part.content_type == FOOTNOTES_TYPE for part in package.iter_parts()):
         return None
@@ -83,24 +67,21 @@ def build(tpl: Any, reference: bytes, prepare: Callable[[str], str]) -> Skeleton
         for _key, part in tpl.get_headers_footers(uri):
             xml = tpl.get_part_xml(part)
             dynamic[part.partname.membername] = (prepare(tpl.patch_xml(xml)), tpl.get_headers_footers_encoding(xml))
-    from docx.opc.oxml import serialize_part_xml
-
-    core = package.core_properties  # as docxtpl's render_properties asks for them
-    core_member = next(
-        (p.partname.membername for p in package.iter_parts() if p.content_type.endswith("core-properties+xml")), ""
-    )
-    if not core_member:
+    package.core_properties  # noqa: B018 - as docxtpl's render_properties asks for them (made when missing)
+    core_part = next((p for p in package.iter_parts() if p.content_type.endswith("core-properties+xml")), None)
+    if core_part is None:
         return None
+    core_member = core_part.partname.membername
     body_member = doc.part.partname.membername
     skeleton = Skeleton(
         order=[],
         static={},
         body_member=body_member,
         body_source=prepare(tpl.patch_xml(tpl.get_xml())),
-        shell=tpl._xlperf_shell,
+        shell=tpl.shell,
         parts=dynamic,
         core_member=core_member,
-        core_blob=serialize_part_xml(core._element),
+        core_blob=core_part.blob,  # its element serialised, as python-docx saves it
     )
     with zipfile.ZipFile(io.BytesIO(reference)) as z:
         for info in z.infolist():
@@ -181,7 +162,7 @@ def _core_shape(blob: bytes) -> tuple[tuple[str, ...], bytes]:
 
 def part_member(skeleton: Skeleton, member: str, rendered: str) -> tuple[zipfile.ZipInfo, bytes]:
     """A rendered header or footer as python-docx stores it (parsed, then serialised), deflated."""
-    with _LOCK:
+    with skeleton.lock:
         hit = skeleton.part_cache.get(rendered)
     if hit is not None:
         return hit
@@ -189,7 +170,7 @@ def part_member(skeleton: Skeleton, member: str, rendered: str) -> tuple[zipfile
     from docx.oxml.parser import parse_xml
 
     packed = deflated(serialize_part_xml(parse_xml(rendered.encode(skeleton.parts[member][1]))))
-    with _LOCK:
+    with skeleton.lock:
         if len(skeleton.part_cache) > 32:
             skeleton.part_cache.clear()
         skeleton.part_cache[rendered] = packed
@@ -234,8 +215,7 @@ def write_package(skeleton: Skeleton, blobs: dict[str, bytes | tuple[zipfile.Zip
             fp.write(raw)
             z.filelist.append(zi)
             z.NameToInfo[name] = zi
-            z.start_dir = fp.tell()
-            z._didModify = True  # noqa: SLF001 - zipfile has no public raw-copy API
+            z.start_dir = fp.tell()  # (a file opened "w" writes its central directory on close)
     return buf.getvalue()
 
 
