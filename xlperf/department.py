@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from xlperf.core import layout
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
 
 Grid = list[list[Any]]
@@ -168,7 +168,7 @@ def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = N
 
     d = Path(projects_dir)
     if not d.is_dir():
-        raise InputError("项目自评表文件夹不存在", path=d, code="X006")
+        raise InputError("项目自评表文件夹不存在", path=d, code=XCode.INPUT_CORRUPT)
     found = discover([d])
     skip = os.path.realpath(exclude) if exclude is not None else None
     return [p for p in found.workbooks if skip is None or os.path.realpath(p) != skip]
@@ -216,7 +216,7 @@ def department_report(
 
     f = normalize_format(fmt, out)
     if style is not None and style not in layout.REPORT_STYLES:
-        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code=XCode.BAD_STYLE)
     if template is not None and f in ("docx", "pdf"):
         report.template_bytes(None, template)  # a missing or broken template fails before any work
     dept = Path(dept_path)
@@ -228,7 +228,7 @@ def department_report(
             f"该工作簿的评价类型是“{ev.input.info.evaluation_type}”，不是“{DEPARTMENT_TYPE}”；"
             "--projects 只用于部门整体支出自评表（请在“项目信息”中把评价类型改为部门整体支出）",
             path=dept,
-            code="X040",
+            code=XCode.NOT_DEPARTMENT,
         )
     if strict:
         refuse_errors(ev, dept)

@@ -41,7 +41,7 @@ from xlperf.batch.pdf import Chunk, Converters, convert_chunk
 from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
 from xlperf.batch.state import STATE_FILE, StateStore, file_hash, options_key
 from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, RecordStore, SummaryRecord, failed_record
-from xlperf.core.errors import InputError, OutputError
+from xlperf.core.errors import InputError, OutputError, XCode
 from xlperf.ooxml.files import os_error_text
 
 FORMATS = ("docx", "pdf", "md")
@@ -74,7 +74,7 @@ def _parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
         if not f:
             continue
         if f not in FORMATS:
-            raise InputError(f"报告格式“{f}”无效，应为：{'、'.join(FORMATS)}（可用逗号分隔多个）", code="X031")
+            raise InputError(f"报告格式“{f}”无效，应为：{'、'.join(FORMATS)}（可用逗号分隔多个）", code=XCode.BAD_FORMAT)
         if f not in out:
             out.append(f)
     return tuple(out)
@@ -83,10 +83,10 @@ def _parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
 def _prepare_outdir(outdir: Path) -> None:
     try:
         if os.path.lexists(outdir) and not stat.S_ISDIR(os.stat(outdir).st_mode):
-            raise OutputError("输出位置已存在且不是文件夹", path=outdir, code="X106")
+            raise OutputError("输出位置已存在且不是文件夹", path=outdir, code=XCode.OUT_WRITE)
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹：{os_error_text(exc)}", path=outdir, code="X102") from exc
+        raise OutputError(f"无法创建输出文件夹：{os_error_text(exc)}", path=outdir, code=XCode.OUT_FOLDER) from exc
     # os.access says yes to root even on a read-only mount: try a real write.
     import tempfile
 
@@ -94,7 +94,7 @@ def _prepare_outdir(outdir: Path) -> None:
         with tempfile.TemporaryFile(dir=outdir):
             pass
     except OSError as exc:
-        raise OutputError(f"输出文件夹不可写：{os_error_text(exc)}", path=outdir, code="X107") from exc
+        raise OutputError(f"输出文件夹不可写：{os_error_text(exc)}", path=outdir, code=XCode.OUT_READONLY) from exc
 
 
 def _excel_lock(path: Path) -> Path | None:
@@ -146,7 +146,7 @@ def run_batch(
         inputs = [inputs]
     fmts = _parse_formats(formats)
     if style is not None and style not in layout.REPORT_STYLES:
-        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code=XCode.BAD_STYLE)
     out = Path(outdir)
     _check_not_a_file_name(outdir)
     _check_depth(out)
@@ -156,7 +156,7 @@ def run_batch(
     found = discover(inputs, exclude=out)
     if not found.workbooks and not found.old_format and not found.unreadable:
         raise InputError(
-            f"没有找到 .xlsx 工作簿（跳过 {len(found.skipped)} 个锁文件/非工作簿）", code="X005"
+            f"没有找到 .xlsx 工作簿（跳过 {len(found.skipped)} 个锁文件/非工作簿）", code=XCode.INPUT_CSV
         )
 
     from filelock import FileLock, Timeout
@@ -165,7 +165,7 @@ def run_batch(
     try:
         lock.acquire(timeout=0)
     except Timeout as exc:
-        raise OutputError("另一个批量任务正在写入这个输出文件夹，请等它结束或换一个文件夹", path=out, code="X108") from exc
+        raise OutputError("另一个批量任务正在写入这个输出文件夹，请等它结束或换一个文件夹", path=out, code=XCode.BATCH_BUSY) from exc
     try:
         staging = out / STAGING_DIR
         _clear_staging(staging)
@@ -227,7 +227,7 @@ def _check_not_a_file_name(outdir: str | os.PathLike[str]) -> None:
     raise InputError(
         f"batch 的 -o 是输出文件夹（报告和汇总表都写在里面），不是文件名：请给一个文件夹，如“{out.stem}/”",
         path=out,
-        code="X038",
+        code=XCode.BATCH_OUT_FILE,
     )
 
 
@@ -258,7 +258,7 @@ def _summary_targets(out: Path, csv: bool) -> tuple[Path, Path | None]:
     for target in [summary_path] + ([csv_path] if csv_path else []):
         lock = _excel_lock(target)
         if lock is not None and target.exists():
-            raise OutputError(f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭再运行", path=target, code="X103")
+            raise OutputError(f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭再运行", path=target, code=XCode.OUT_DENIED)
     return summary_path, csv_path
 
 

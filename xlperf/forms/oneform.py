@@ -14,7 +14,7 @@ import unicodedata
 from typing import Any
 
 from xlperf.core import layout
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.findings import make
 from xlperf.core.grid import Grid, amount_of, cell, header_key, number_of, rate_of, text_of, unit_note, weight_of
 from xlperf.core.values import Percent, normalize_text
@@ -23,7 +23,6 @@ from xlperf.forms.band import Band, find_band
 from xlperf.forms.table import Table
 from xlperf.forms.template import TEXT_LIMIT, _split_label, link_subtotals
 
-E_NO_FORM = "X023"
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
 _DASHES = {"—", "-", "--", "——", "/", "／", "－", "无", "\\"}
 _LEVELS = ("一级指标", "二级指标", "三级指标")
@@ -645,7 +644,7 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
             "找不到绩效指标表的表头（应含“三级指标”“分值”“年度指标值”“实际完成值”等列名，也接受“目标指标”“权重”“指标值”“完成值”）",
             path=source or None,
             sheet=table.name,
-            code=E_NO_FORM,
+            code=XCode.NO_FORM,
         )
     band = find_band(rd.g)
     assert band is not None

@@ -11,7 +11,7 @@ from pathlib import Path
 from xlperf.core import layout
 from xlperf.core.blocks import Block, computed_blocks
 from xlperf.core.book import Book, Grid
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.grid import locate_sheets
 from xlperf.core.models import Evaluation
 from xlperf.core.scoring import evaluate
@@ -64,7 +64,7 @@ def require_file(path: Path) -> None:
     from xlperf.ooxml.files import stat_input  # a symlink loop or a too-long name: its own message
 
     if stat.S_ISDIR(stat_input(path).st_mode):
-        raise InputError("这是一个文件夹，不是工作簿文件", path=path, code="X003")
+        raise InputError("这是一个文件夹，不是工作簿文件", path=path, code=XCode.INPUT_EMPTY)
 
 
 def load_evaluation(path: str | Path, *, table: int | None = None):
