@@ -382,11 +382,42 @@ def atomic_write_bytes(dst: str | os.PathLike[str], data: bytes) -> None:
 # --- locks ---------------------------------------------------------------------------------------
 
 
-def excel_lock_file(path: str | os.PathLike[str]) -> Path | None:
-    """The owner file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps beside an open workbook.
+# Word formats, whose owner file drops leading characters of a long name (below).
+_WORD_SUFFIXES = (".doc", ".docx", ".docm", ".dot", ".dotx", ".dotm", ".rtf", ".odt", ".wps")
+
+
+def lock_file_names(name: str) -> tuple[str, ...]:
+    """The names of the files an office program keeps beside ``name`` while it has it open.
+
+    - Excel, PowerPoint (and WPS on Windows): the owner file ``~$`` + the whole name
+      (``~$自评表.xlsx``).
+    - Word: ``~$`` + the name, but a long name loses leading characters: a stem of 8 or more
+      characters its first two (``OfficeReport.docx`` → ``~$ficeReport.docx``), a stem of 7 its
+      first one, a shorter one none. This is the rule LibreOffice implements to write
+      Word-compatible owner files (``GenerateMSOLockFileURL`` in svl/source/misc/msodocumentlockfile.cxx,
+      "MSO Word cuts some of the first characters of the file name"); Microsoft's own description
+      (KB 211632, "Description of how Word creates temporary files") calls it the owner file,
+      ``~$`` followed by the remainder of the original name. The whole name is accepted too (WPS).
+    - LibreOffice: ``.~lock.`` + the name + ``#``.
+    - WPS on Linux: ``.~`` + the name (``.~自评表.docx``); for a long name WPS is reported to drop
+      leading characters as Word does, so the Word-cut name is accepted after ``.~`` as well.
+    """
+    stem_len = len(name) - len(os.path.splitext(name)[1])
+    names = ["~$" + name]
+    if os.path.splitext(name)[1].lower() in _WORD_SUFFIXES:
+        cut = name[2:] if stem_len >= 8 else name[1:] if stem_len == 7 else name
+        names.insert(0, "~$" + cut)
+        names.append(".~" + cut)
+    names += [f".~lock.{name}#", ".~" + name]
+    return tuple(dict.fromkeys(names))  # without repeats, in order
+
+
+def office_lock_file(path: str | os.PathLike[str]) -> Path | None:
+    """The lock file Excel, Word, WPS or LibreOffice keeps beside ``path`` while it has the file
+    open (:func:`lock_file_names`), or None.
 
     Looked for beside the path and, for a symlink, beside the file it points to (where the
-    spreadsheet app that opened the real file keeps it).
+    program that opened the real file keeps it).
     """
     p = Path(path)
     places = [p]
@@ -397,10 +428,14 @@ def excel_lock_file(path: str | os.PathLike[str]) -> Path | None:
     except (OSError, ValueError):
         pass
     for q in places:
-        for cand in (q.with_name("~$" + q.name), q.with_name(f".~lock.{q.name}#")):
-            if _exists(cand):
+        for name in lock_file_names(q.name):
+            cand = q.with_name(name)
+            if cand.name != q.name and _exists(cand):
                 return cand
     return None
+
+
+excel_lock_file = office_lock_file  # the name calc and batch call it by
 
 
 def _lock_path(path: str | os.PathLike[str]) -> Path:

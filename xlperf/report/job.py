@@ -115,12 +115,10 @@ def _output_target(src: Path, out: str | Path | None, fmt: str, table: int | Non
 
 
 def _word_lock(target: Path) -> Path | None:
-    """Word/WPS keep ``~$name`` (``~$`` + name minus two characters for long names) beside an open file."""
-    for name in ("~$" + target.name, "~$" + target.name[2:], ".~" + target.name):
-        lock = target.parent / name
-        if lock.exists() and lock != target:
-            return lock
-    return None
+    """The lock file Word/WPS/LibreOffice keeps beside an open file (:func:`xlperf.ooxml.files.office_lock_file`)."""
+    from xlperf.ooxml.files import office_lock_file
+
+    return office_lock_file(target)
 
 
 @contextlib.contextmanager
