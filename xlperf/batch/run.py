@@ -428,17 +428,17 @@ class BatchRun:
             or entry.get("options") != self.opts
             or sorted(entry.get("outputs", [])) != expected
             or not all((out / o).is_file() for o in expected)
-            or entry.get("record", {}).get("状态") not in (STATUS_OK, STATUS_ERRORS, STATUS_PENDING)
+            or entry.get("record", {}).get("status") not in (STATUS_OK, STATUS_ERRORS, STATUS_PENDING)
         ):
             return None
         rec = SummaryRecord.from_dict(entry["record"])
-        rec.文件 = self.names[p]
-        if any(f.get("文件") != self.names[p] for f in rec.问题):
+        rec.file = self.names[p]
+        if any(f.get("文件") != self.names[p] for f in rec.findings):
             # the stored findings take the workbook's name of this run (the next save writes them)
-            for f in rec.问题:
+            for f in rec.findings:
                 f["文件"] = self.names[p]
             self.state.put(task["key"], entry)
-        rec.处理 = HANDLED_REUSED
+        rec.handled = HANDLED_REUSED
         return rec
 
     # --- running --------------------------------------------------------------------------------------
@@ -540,12 +540,12 @@ class BatchRun:
     def _take(self, task: dict[str, Any], res: dict[str, Any]) -> None:
         """A workbook's result: finished, or on to the PDF converters."""
         rec = res["record"]
-        if res.get("pdf_source") and rec.get("状态") != STATUS_FAILED:
+        if res.get("pdf_source") and rec.get("status") != STATUS_FAILED:
             task["pdf_source"] = res["pdf_source"]
             self.pdf_waiting.append((task, rec))
         else:
-            if self.want_pdf and self.pdf_problem and rec.get("状态") != STATUS_FAILED:
-                rec["错误信息"] = f"{PDF_MISSING}（未找到 LibreOffice）"
+            if self.want_pdf and self.pdf_problem and rec.get("status") != STATUS_FAILED:
+                rec["error_message"] = f"{PDF_MISSING}（未找到 LibreOffice）"
             self._finish(task, rec)
 
     def _recover(self, broken: list[dict[str, Any]]) -> None:
@@ -567,7 +567,7 @@ class BatchRun:
             self.state.put(task["key"], {
                 "sha256": task.get("sha256", ""),
                 "options": self.opts,
-                "outputs": list(rec_dict.get("输出") or []),
+                "outputs": list(rec_dict.get("outputs") or []),
                 "record": rec_dict,
                 "input": task["path"],
             })
@@ -601,7 +601,7 @@ class BatchRun:
             recs = []
             for _task, rec in items:
                 note = f"{PDF_MISSING}（{type(exc).__name__}：{exc}）"
-                rec["错误信息"] = f"{rec['错误信息']}；{note}" if rec.get("错误信息") else note
+                rec["error_message"] = f"{rec['error_message']}；{note}" if rec.get("error_message") else note
                 recs.append(rec)
         for (task, _), rec in zip(items, recs):
             self._finish(task, rec)
