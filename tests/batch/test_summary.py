@@ -206,3 +206,14 @@ def test_csv_headers_keep_the_unit_and_failed_files_were_not_made(tmp_path):
     bad = next(r for r in rows if r["文件"] == "坏.xlsx")
     assert bad["处理"] == "未完成" and bad["状态"] == "错误"
     assert all(r["处理"] == HANDLED_NEW for r in rows if r["文件"] != "坏.xlsx")
+
+
+def test_every_column_shows_one_record_field():
+    from dataclasses import fields
+
+    from xlperf.batch.summary import COLUMN_FIELDS
+
+    assert tuple(COLUMN_FIELDS) == COLUMNS
+    names = {f.name for f in fields(SummaryRecord)}
+    assert set(COLUMN_FIELDS.values()) <= names and len(set(COLUMN_FIELDS.values())) == len(COLUMNS)
+    assert all(name.isascii() for name in names)

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from xlperf.core import layout
+from xlperf.core.enums import EvaluationType, Style
 from xlperf.core.errors import InputError, XCode
 from xlperf.core.grid import CONTROL_RE, Grid, amount_of, cell, closest_sheet, find_header, header_key, locate_sheets, merge_second_header_row, number_of, rate_of, text_of, unit_note, weight_of
 from xlperf.core.findings import make
@@ -97,14 +98,14 @@ def read_info(grid: Grid, sheet: str, findings: list[Finding]) -> ProjectInfo:
         elif value:
             info.extra[label] = value
     if not info.evaluation_type:
-        info.evaluation_type = "项目支出"
+        info.evaluation_type = EvaluationType.PROJECT
     if not info.amount_unit:
         info.amount_unit = "万元"
     if info.amount_unit not in layout.AMOUNT_UNITS:
         unit = info.amount_unit
         info.amount_unit = "元" if unit.strip() in ("元", "人民币元") else "万元"
     if info.style not in layout.REPORT_STYLES:
-        info.style = "通用"
+        info.style = Style.GENERAL
     return info
 
 
