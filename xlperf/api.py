@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xlperf.core import layout
+from xlperf.core.enums import EvaluationType, Style
 from xlperf.core.errors import InputError, OutputError, OutputExists, XCode, XlperfError
 from xlperf.core.filenames import FolderNames, clean as clean_name
 from xlperf.core.models import Evaluation
@@ -85,7 +86,7 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
 def new_workbook(
     path: str | Path,
     *,
-    style: str = "通用",
+    style: str = Style.GENERAL,
     evaluation_type: str | None = None,
     force: bool = False,
     from_: str | Path | None = None,
@@ -104,7 +105,7 @@ def new_workbook(
     if style not in layout.REPORT_STYLES:
         raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code=XCode.BAD_STYLE)
     asked_type = evaluation_type
-    evaluation_type = evaluation_type or layout.STYLE_TYPES.get(style, "项目支出")
+    evaluation_type = evaluation_type or layout.STYLE_TYPES.get(style, EvaluationType.PROJECT)
     if asked_type and style_mismatch(style, asked_type):
         raise InputError(style_mismatch(style, asked_type) + "（湖南表样的项目支出自评表可用 xlperf report --format xlsx --style 湖南 导出）", code=XCode.STYLE_TYPE_MISMATCH)
     values = None
@@ -113,7 +114,7 @@ def new_workbook(
         from xlperf.workbook.recalc import read_input
 
         inp = read_input(from_, table=table)
-        values = template_values(inp, next_year=True, style=style if style != "通用" else None)
+        values = template_values(inp, next_year=True, style=style if style != Style.GENERAL else None)
         evaluation_type = inp.info.evaluation_type if inp.info.evaluation_type in layout.EVALUATION_TYPES else evaluation_type
         style = values.info.get("报告样式", style)
     _write_template(p, values, evaluation_type=evaluation_type, style=style, unfilled=UNFILLED)
@@ -250,7 +251,7 @@ def _import_file(src: Path, out: str | os.PathLike[str] | None, table: int | Non
         try:
             target = _import_target(src, out, inp, tbl.name if several else "", tag, names)
             p = _new_target(target, force)
-            _write_template(p, values, evaluation_type=inp.info.evaluation_type or "项目支出", style=values.info.get("报告样式", "通用"), expect=ev)
+            _write_template(p, values, evaluation_type=inp.info.evaluation_type or EvaluationType.PROJECT, style=values.info.get("报告样式", Style.GENERAL), expect=ev)
         except XlperfError as exc:
             if not several:
                 raise

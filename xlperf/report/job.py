@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from xlperf.core import layout
+from xlperf.core.enums import Style
 from xlperf.core.errors import EnvironmentProblem, InputError, OutputError, XCode
 from xlperf.core.models import Evaluation, Finding
 
@@ -280,5 +281,5 @@ def checked_style(ev: Evaluation, style: str | None, warnings: list[str]) -> str
     problem = style_mismatch(own, etype) if own else ""
     if problem:
         warnings.append(f"{problem}。本次按“通用”样式生成")
-        return "通用"
+        return Style.GENERAL
     return None

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlperf.core import values as V
+from xlperf.core.enums import Direction, EvaluationType, Style
 from xlperf.core.models import Evaluation
 from xlperf.core.scoring import GRADE_LONG
 
-FORM_STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+FORM_STYLES = tuple(Style)
 
 
 @dataclass(kw_only=True)
@@ -186,7 +187,7 @@ def official_form(ev: Evaluation, style: str | None, rows: list[dict[str, Any]])
     the budget row first when it is scored on the 预算执行 sheet, then one per indicator), so the
     form and the report show each value the same way.
     """
-    style = style if style in LAYOUTS else "通用"
+    style = style if style in LAYOUTS else Style.GENERAL
     lay = LAYOUTS[style]
     info = ev.input.info
     ncols = len(lay.indicators) + (1 if lay.side_label else 0)
@@ -208,7 +209,7 @@ def official_form(ev: Evaluation, style: str | None, rows: list[dict[str, Any]])
     _indicator_block(b, ev, lay, rows)
     if lay.closing:
         _closing_block(b, ev)
-    title = "部门整体支出绩效自评表" if (info.evaluation_type or "").strip() == "部门整体支出" else "项目支出绩效自评表"
+    title = "部门整体支出绩效自评表" if (info.evaluation_type or "").strip() == EvaluationType.DEPARTMENT else "项目支出绩效自评表"
     form = Form(style=style, title=title, year=_year_line(ev), ncols=ncols, nrows=b.row, cells=b.cells,
                 header_row=header_row, unit=unit)
     form.widths = content_widths(form)
@@ -285,7 +286,7 @@ def _results(ev: Evaluation, lay: Layout) -> list[tuple[float | None, float | No
     if _budget_on_sheet(ev) and lay.budget_in_rows:
         out.append((ev.budget.weight, ev.budget.score))
     for r in ev.indicators:
-        na = r.direction == "不适用"
+        na = r.direction == Direction.NOT_APPLICABLE
         out.append((r.indicator.weight, None if (na or r.pending) else r.score))
     return out
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html as _html
 from typing import Any
 
+from xlperf.core.enums import Style
+
 # --- which columns each table shows --------------------------------------------------------------
 
 SELF_KEYS = ("level1", "level2", "level3", "weight", "target", "actual", "completion", "score", "reason")
@@ -107,7 +109,7 @@ def _md_self_rows(tb: dict[str, Any]) -> list[str]:
 
 def render_markdown(context: dict[str, Any]) -> str:
     out: list[str] = []
-    if context.get("style") == "陕西" and context.get("cover"):
+    if context.get("style") == Style.SHAANXI and context.get("cover"):
         cover = context["cover"]
         out += [f"# {cover.get('title', '')}", ""]
         out += _md_table(["栏目", "内容"], [[f["label"], f["value"]] for f in cover.get("fields", [])]) + ["", "---", ""]
@@ -115,7 +117,7 @@ def render_markdown(context: dict[str, Any]) -> str:
     else:
         lines = context.get("title_lines") or [context.get("title", "")]
         # 四川's lines are separate phrases (unit, then the title); elsewhere one title broken in two
-        out += ["# " + (" ".join(lines) if context.get("style") == "四川" else "".join(lines)), ""]
+        out += ["# " + (" ".join(lines) if context.get("style") == Style.SICHUAN else "".join(lines)), ""]
         if context.get("subtitle"):
             out += [context["subtitle"], ""]
     for s in context.get("sections", []):
@@ -297,7 +299,7 @@ def render_html(context: dict[str, Any]) -> str:
         "<body>",
         "<main>",
     ]
-    if context.get("style") == "陕西" and context.get("cover"):
+    if context.get("style") == Style.SHAANXI and context.get("cover"):
         cover = context["cover"]
         out.append(f'<h1 class="cover-title">{_e(cover.get("title", ""))}</h1>')
         out.append('<table class="cover"><tbody>')

@@ -25,10 +25,11 @@ from typing import Any
 
 from jinja2 import TemplateError
 
+from xlperf.core.enums import Style
 from xlperf.core.errors import EnvironmentProblem, InputError, XCode
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+STYLES = tuple(Style)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -42,7 +43,7 @@ _ENV = None
 
 def template_path(style: str) -> Path:
     if style not in STYLES:
-        style = "通用"
+        style = Style.GENERAL
     return TEMPLATE_DIR / f"report-{style}.docx"
 
 
@@ -57,7 +58,7 @@ def template_bytes(style: str | None = None, template: str | Path | None = None)
         st = p.stat()
         key: Any = (str(p.resolve()), st.st_mtime_ns, st.st_size)
     else:
-        p = template_path(style or "通用")
+        p = template_path(style or Style.GENERAL)
         key = p.name
     with _LOCK:
         data = _BYTES.get(key)
@@ -388,7 +389,7 @@ def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str 
         lines = getattr(exc, "docx_context", None)
         if lines:
             where = "；出错位置附近的文字：" + " ".join(x.strip() for x in lines if x.strip())[:120]
-        name = Path(template).name if template is not None else template_path(context.get("style") or "通用").name
+        name = Path(template).name if template is not None else template_path(context.get("style") or Style.GENERAL).name
         raise InputError(f"报告模板 {name} 中的 {{% %}} / {{{{ }}}} 标记有误（{exc.message or type(exc).__name__}）{where}", path=template, code=XCode.TEMPLATE_MARKUP) from None
     out = Path(out_path)
     with open(out, "wb") as fh:
