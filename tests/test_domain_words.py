@@ -23,7 +23,7 @@ WORDS = {m.value for e in (Severity, Direction, Tier, Style, EvaluationType) for
 _CONSTANT = re.compile(r"_*[A-Z][A-Z0-9_]*$")
 
 # The figure this count reached; lower it when literals go, never raise it.
-LIMIT = 60
+LIMIT = 33
 
 
 def _definitions(tree: ast.Module) -> set[int]:

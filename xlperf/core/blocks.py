@@ -10,6 +10,7 @@ from typing import Any
 
 from xlperf.core import layout
 from xlperf.core.book import KEEP, Grid
+from xlperf.core.enums import Direction, Severity
 from xlperf.core.models import Evaluation, IndicatorResult
 from xlperf.core.grid import cell, locate_sheets
 
@@ -134,7 +135,7 @@ def _computed_value(res: IndicatorResult, name: str) -> Any:
     if name == "得分":
         if res.pending:
             return PENDING
-        return res.score if res.direction != "不适用" else None
+        return res.score if res.direction != Direction.NOT_APPLICABLE else None
     if name == "校验提示":
         return "；".join(res.hints) if res.hints else None
     return None
@@ -187,7 +188,7 @@ def _findings_block(ev: Evaluation, names: list[str], grids: dict[str, Grid]) ->
     for f in ev.findings:
         rows.append([f.severity, f.location, f"{f.code} {_title(f.code)}", f.message])
     if len(ev.findings) == 0:
-        rows.append(["提示", "", "—", "未发现问题"])
+        rows.append([Severity.INFO, "", "—", "未发现问题"])
     stale = _last_row(old, [1, 2, 3, 4])
     while len(rows) < stale:
         rows.append([None, None, None, None])

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ACHIEVED, PARTIAL, FAILED = "达成", "部分达成", "未达成"
+from xlperf.core.enums import Tier
+
+ACHIEVED, PARTIAL, FAILED = Tier.MET, Tier.PARTLY, Tier.NOT_MET
 ENV_VAR = "XLPERF_JUDGEMENT"
 USER_FILE_NAME = "judgement.toml"
 

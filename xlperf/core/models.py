@@ -16,7 +16,7 @@ from typing import Any, Literal
 from dataclasses import dataclass, field
 
 from xlperf.core import layout
-from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.enums import Direction, EvaluationType, Style
 from xlperf.core.values import Parsed
 from xlperf.core.refs import cell_ref, col_letter  # noqa: F401 - re-exported
 
@@ -91,8 +91,8 @@ class ProjectInfo:
     department: str = ""
     unit: str = ""
     year: str = ""
-    evaluation_type: str = "项目支出"
-    style: str = "通用"
+    evaluation_type: str = EvaluationType.PROJECT
+    style: str = Style.GENERAL
     amount_unit: str = "万元"
     annual_goal: str = ""
     annual_goal_result: str = ""
@@ -289,12 +289,12 @@ class IndicatorResult:
 
     @property
     def pending(self) -> bool:
-        return self.score is None and self.direction != "不适用"
+        return self.score is None and self.direction != Direction.NOT_APPLICABLE
 
     @property
     def reverse(self) -> bool:
         """A reverse indicator (≤, <, 成本, 上访率…): the lower the actual, the better."""
-        return self.direction == "≤"
+        return self.direction == Direction.LESS
 
     @property
     def direction_label(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from xlperf.core import layout
 from xlperf.core import values as V
-from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.enums import Direction, EvaluationType, Style, Tier
 from xlperf.core.findings import RULES, make
 from xlperf.core.models import (
     Budget,
@@ -36,7 +36,7 @@ DURATION_UNITS = ("天", "日", "个工作日", "工作日", "个月", "月", "�
 SAME_UNITS = {"日": "天", "天": "天", "个工作日": "工作日", "工作日": "工作日", "人": "人", "名": "人", "位": "人"}
 
 NA = "不适用"
-POSITIVE, REVERSE, EQUAL, QUALITATIVE, TIME = "≥", "≤", "=", "定性", "时效"
+POSITIVE, REVERSE, EQUAL, QUALITATIVE, TIME = Direction.MORE, Direction.LESS, Direction.EQUAL, Direction.QUALITATIVE, Direction.DEADLINE
 
 
 def grade_of(total: float | None) -> str:
@@ -241,7 +241,7 @@ def score_indicator(
         raw = min(max(rs.score, 0.0), w)  # R9, R8
         # met is judged before rounding: a weight of 0.001 scored in full shows 0.00 but is met
         rs.met = rs.met and raw >= w - EPS
-        rs.score = V.score_within(raw, w, short=rs.tier in ("部分达成", "未达成"))
+        rs.score = V.score_within(raw, w, short=rs.tier in (Tier.PARTLY, Tier.NOT_MET))
     if rs.completion is not None:
         rs.completion = V.round_half_up(rs.completion, 4)
     return rs
@@ -349,7 +349,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
             rs.completion, rs.score = 1.0, w
         else:
             rs.completion, rs.score, rs.met = None, 0.0, False
-            rs.tier, rs.tier_stated = "未达成", True
+            rs.tier, rs.tier_stated = Tier.NOT_MET, True
             rs.notes.append(("W305", "actual", {"actual": actual.raw, "target": target.raw}))
         return
     if actual.kind == V.PERCENT:
@@ -358,7 +358,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
         rs.score = w * min(1.0, max(ratio, 0.0))
         return
     inner = V.date_in_text(actual)
-    if inner is not None and V.judgement_of(actual, target).tier not in ("部分达成", "未达成"):
+    if inner is not None and V.judgement_of(actual, target).tier not in (Tier.PARTLY, Tier.NOT_MET):
         _score_time(rs, w, target, inner)  # "已于10月完成": the date decides, unless the words say it fell short
         return
     _score_words(rs, w, target, actual)
@@ -398,19 +398,19 @@ def _score_words(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, cfg
         ratio = max(j.ratio, 0.0)
         rs.completion = ratio
         rs.score = w * min(ratio, 1.0)
-        rs.tier = "达成" if ratio >= 0.8 else ("部分达成" if ratio >= 0.6 else "未达成")
+        rs.tier = Tier.MET if ratio >= 0.8 else (Tier.PARTLY if ratio >= 0.6 else Tier.NOT_MET)
         return
     _apply_tier(rs, w, j.tier, stated=j.tier is not None and actual.kind == V.TEXT)
 
 
 def _apply_tier(rs: RowScore, w: float, tier: str | None, *, stated: bool) -> None:
     rs.tier, rs.tier_stated = tier, stated
-    if tier == "达成":
+    if tier == Tier.MET:
         rs.completion, rs.score = 1.0, w
-    elif tier == "部分达成":
+    elif tier == Tier.PARTLY:
         rs.score, rs.met = 0.6 * w, False
         rs.notes.append(("I307", "manual", {"tier": tier, "score": 0.6 * w, "range": f"{V.format_number(0.6 * w)}–{V.format_number(0.8 * w)} 分"}))
-    elif tier == "未达成":
+    elif tier == Tier.NOT_MET:
         rs.score, rs.met = 0.0, False
         rs.notes.append(("I307", "manual", {"tier": tier, "score": 0.0, "range": f"0–{V.format_number(0.6 * w)} 分"}))
     else:
@@ -580,7 +580,7 @@ def _check_weights(inp: SelfEvaluation, out: "_Collector", col, total_weight: fl
     if inp.indicators and abs(total_weight - 100.0) > WEIGHT_TOLERANCE:
         out.add("E101", sheet, inp.indicator_header_row, col("分值"), total=total_weight, budget=budget_weight,
                 indicators=V.round_half_up(indicator_weight, 4))
-    if inp.info.evaluation_type != "部门整体支出" and inp.indicators and abs(total_weight - 100) <= WEIGHT_TOLERANCE:
+    if inp.info.evaluation_type != EvaluationType.DEPARTMENT and inp.indicators and abs(total_weight - 100) <= WEIGHT_TOLERANCE:
         split = {s.name: s.weight for s in level1}
         defaults = layout.DEFAULT_LEVEL1_WEIGHTS
         normalised = {("预算执行" if "预算执行" in k else (_known_level1(k) or k)): v for k, v in split.items()}
@@ -768,10 +768,10 @@ def _apply_manual(ind: Indicator, rs: RowScore, res: IndicatorResult, w: float, 
         top_ok = m <= hi * w + EPS
         bottom_ok = m >= lo * w - EPS
         # the upper bound of a lower tier is exclusive: 0.6W belongs to 部分达成
-        if rs.tier != "达成" and m >= hi * w - EPS:
+        if rs.tier != Tier.MET and m >= hi * w - EPS:
             top_ok = False
         if not (top_ok and bottom_ok):
-            rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == "达成" else "（不含上限）")
+            rng = f"{V.format_number(lo * w)}–{V.format_number(hi * w)}" + ("" if rs.tier == Tier.MET else "（不含上限）")
             out.add("E403", sheet, ind.row, manual_col, tier=rs.tier, range=rng, score=m)
     _check_low_manual(rs, m, w, out, sheet, ind.row, manual_col, name=name, actual=actual, target=target)
     clamped = min(max(m, 0.0), w)
