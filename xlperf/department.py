@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from xlperf.core import layout
+from xlperf.core.enums import EvaluationType
 from xlperf.core.errors import InputError, XCode
 from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
 
 Grid = list[list[Any]]
 
-DEPARTMENT_TYPE = "部门整体支出"
+DEPARTMENT_TYPE = EvaluationType.DEPARTMENT
 DEPARTMENT_STYLE = "湖南"
 
 
