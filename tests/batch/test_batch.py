@@ -444,3 +444,23 @@ def test_batch_reader_skips_unread_sheets_but_scores_like_check(bureau, tmp_path
     wb.save(odd)
     ev, _, grids = job_module.load_workbook_evaluation(odd)
     assert "说明" in grids and ev.total_score == load_evaluation(odd)[0].total_score
+
+
+def test_a_state_file_of_the_previous_record_format_is_redone_not_misread(bureau, tmp_path):
+    # Version 1 stored records under the 汇总表's Chinese column names; its entries are not reused
+    # (their keys would not fill a record), so every workbook is processed again, once.
+    out = tmp_path / "报告"
+    run_batch([bureau], out, jobs=1)
+    path = out / state_module.STATE_FILE
+    state = json.loads(path.read_text(encoding="utf-8"))
+    assert state["version"] == state_module.STATE_VERSION == 2
+    for entry in state["entries"].values():
+        rec = entry["record"]
+        assert "file" in rec and "status" in rec and "文件" not in rec
+        entry["record"] = {"文件": rec["file"], "状态": rec["status"], "总分": rec["total_score"]}
+    state["version"] = 1
+    path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    again = run_batch([bureau], out, jobs=1)
+    assert {r.handled for r in again.records} <= {"本次生成", "未完成"} and not again.reused
+    third = run_batch([bureau], out, jobs=1)  # the state is written anew: now reused
+    assert third.reused == sum(1 for r in third.records if not r.failed)
