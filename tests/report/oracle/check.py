@@ -20,6 +20,53 @@ LONG_ONLY = {"优秀", "良好"}
 SHORT_ONLY = {"优", "良"}
 BUDGET_ROW = re.compile(r"预算执行率")
 
+# Every failure class the checker can report, with what it means.
+CLASSES: dict[str, str] = {
+    "total_value": "a stated total differs from the evaluation's total",
+    "total_wrongly_pending": "the total is said to be 待定 although the evaluation is final",
+    "draft_total_not_marked": "a non-final evaluation's total is shown as a number without 待定",
+    "draft_grade_not_marked": "a non-final evaluation's grade is shown without 待定",
+    "draft_title_not_marked": "a non-final report's title does not say 草稿/待定",
+    "draft_row_score_shown": "a pending (待定) row shows a score in the table",
+    "grade_value": "a stated grade differs from the evaluation's grade",
+    "grade_vocabulary_mixed": "one report mixes 优秀/良好 with 优/良",
+    "grade_count_form": "counts of project grades not in the national form (优2个)",
+    "grade_count_value": "counts of project grades do not match the projects' grades",
+    "annex_total": "the 总分 row of an annex table differs from the evaluation",
+    "project_total": "a project's score in the department's project list differs from its evaluation",
+    "budget_rate": "a stated 预算执行率/执行率/到位率 differs from the budget or the 预算执行率 row",
+    "budget_score": "the budget-execution score/weight is not that of the budget (or the 预算执行率 row)",
+    "budget_amount": "a budget amount (全年预算数, 到位, 执行, 结余) or its unit is wrong",
+    "level1_count": "a 一级指标's stated number of rows differs from the table",
+    "level1_weight": "a 一级指标's stated （满分N分） differs from the sum of its rows' 分值",
+    "level1_score": "a 一级指标's stated score differs from the sum of its rows' scores",
+    "level1_met": "a 一级指标's 全部完成/完成N项 differs from the rows met",
+    "level1_subtotal": "a 一级指标 named in the prose has no rows in the table",
+    "level1_differs_from_table": "a 一级指标 subtotal follows the evaluation's regrouping, not the table the reader sees",
+    "wording_one_item": "“1项均…/1项全部…”",
+    "count_value": "a stated number of 三级指标 differs from the table",
+    "count_excludes_budget_row": "the stated number of 三级指标 leaves out the 预算执行率 row of the table",
+    "count_inconsistent": "two different numbers of 三级指标 in one report",
+    "met_count": "“N项达到年度指标值” differs from the rows met",
+    "row_unmatched": "a sentence or table row names an indicator the workbook does not have",
+    "row_score": "an indicator's stated score differs from the evaluation",
+    "row_weight": "an indicator's stated 分值 differs from the workbook",
+    "row_target": "an indicator's stated 年度指标值 differs from the workbook",
+    "row_actual": "an indicator's stated 实际完成值 differs from the workbook",
+    "row_completion": "an indicator's stated 完成率 differs from the evaluation",
+    "met_row_completion_below_100": "a reverse (≤) or deadline row met in full shows a 完成率 below 100%",
+    "completion_contradicts_score": "a high 完成率 shown beside a score in the 未达成 tier, unexplained",
+    "unit_dropped": "a target printed without the unit it was typed with",
+    "unit_bare_target": "a bare target printed without the unit its actual carries (95 vs 95%)",
+    "placeholder_missing_sheet": "a 【请…】 placeholder points at a sheet the workbook does not have",
+    "placeholder_unknown_field": "a 【请…】 placeholder points at a 项目信息 field that does not exist",
+    "placeholder_filled_field": "a 【请…】 placeholder asks for a field the user filled (无 included)",
+    "repeated_paragraph": "the same paragraph printed twice",
+    "info_field_missing": "a 项目信息 field the user filled does not appear in the report",
+    "public_name_unmasked": "a 公示版 shows a person's name (项目负责人, 联系人, 自评小组)",
+    "public_phone_unmasked": "a 公示版 shows a phone number",
+}
+
 
 @dataclass
 class Truth:
@@ -41,7 +88,7 @@ class Truth:
 
 @dataclass
 class Result:
-    cls: str  # failure class ("" when passed)
+    cls: str  # the class of failure this check guards against (the fact passed when ``ok``)
     ok: bool
     fact: str  # the sentence or table row
     expected: str = ""
@@ -94,7 +141,7 @@ class Checker:
         self._annex_of: dict[int, str] = self._annex_blocks()
 
     def add(self, ok: bool, cls: str, fact: str, expected: str = "", check: str = "") -> None:
-        self.results.append(Result(cls if not ok else "", ok, fact, expected, check or cls))
+        self.results.append(Result(cls, ok, fact, expected, check or cls))
 
     # which project annex a table belongs to (部门整体 reports)
     def _annex_blocks(self) -> dict[int, str]:
@@ -135,8 +182,8 @@ class Checker:
         if not t.final:
             self.add(f.value == "待定" or "待定" in f.sentence, "draft_total_not_marked", f.short(), f"总分待定（{t.ev.get('total_score')}）", "total")
             return
+        self.add(f.value != "待定", "total_wrongly_pending", f.short(), f"总分 {t.ev['total_score']}", "total")
         if f.value == "待定":
-            self.add(False, "total_wrongly_pending", f.short(), f"总分 {t.ev['total_score']}", "total")
             return
         self.add(close(f.value, t.ev["total_score"], f.sentence), "total_value", f.short(), f"总分 {t.ev['total_score']}", "total")
 
@@ -307,7 +354,7 @@ class Checker:
     def check_count(self, f: Fact) -> None:
         n_all, n_plain = self._count_truths(self.truth)
         if f.value == n_all:
-            self.add(True, "", f.short(), check="count")
+            self.add(True, "count_value", f.short(), check="count")
         elif f.value == n_plain:
             self.add(False, "count_excludes_budget_row", f.short(), f"绩效指标表共 {n_all} 个三级指标（含预算执行率行）", "count")
         else:
@@ -340,8 +387,8 @@ class Checker:
 
     def check_row(self, f: Fact) -> None:
         r = self.find_row(f.subject, self.truth)
+        self.add(r is not None, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "row")
         if r is None:
-            self.add(False, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "row")
             return
         x = f.extra
         if f.value == "待定":
@@ -378,12 +425,9 @@ class Checker:
             return
         t_unit = unit_of(r["target"])
         a_unit = unit_of(r["actual"])
-        if t_unit:
-            self.add(False, "unit_dropped", sentence, f"年度指标值 {r['target']}", "unit")
-        elif a_unit and r.get("direction") != "时效":
-            self.add(False, "unit_bare_target", sentence, f"年度指标值 {r['target']}，实际完成值 {r['actual']}（单位 {a_unit}）", "unit")
-        else:
-            self.add(True, "", sentence, check="unit")
+        self.add(not t_unit, "unit_dropped", sentence, f"年度指标值 {r['target']}", "unit")
+        if not t_unit and r.get("direction") != "时效":
+            self.add(not a_unit, "unit_bare_target", sentence, f"年度指标值 {r['target']}，实际完成值 {r['actual']}（单位 {a_unit}）", "unit")
 
     def _completion_vs_score(self, r: dict[str, Any], completion: float, score: float, sentence: str) -> None:
         w = r.get("weight") or 0
@@ -395,9 +439,9 @@ class Checker:
     def check_cell_row(self, f: Fact) -> None:
         t = self.truth_for(f)
         r = self.find_row(f.subject, t)
+        if not BUDGET_ROW.search(f.subject):
+            self.add(r is not None, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "cell_row")
         if r is None:
-            if not BUDGET_ROW.search(f.subject):
-                self.add(False, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "cell_row")
             return
         x = f.extra
         score = to_float(x.get("score", ""))

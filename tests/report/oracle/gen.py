@@ -120,12 +120,18 @@ def _quant_rows(spec: Spec) -> list[int]:
     return [i for i, r in enumerate(spec.rows) if _num(r.get("年度指标值")) is not None and _num(r.get("实际完成值")) is not None and "预算执行率" not in r["三级指标"] and not str(r.get("年度指标值", "")).startswith(("≤", "<")) and _num(r.get("年度指标值")) < 1900]
 
 
-def vary(spec: Spec, rng: random.Random) -> Spec:
+OPS = ("lose", "lose_noreason", "blank", "over", "reverse", "deadline", "qual", "manual0", "nil", "people", "nomethod")
+
+
+def vary(spec: Spec, rng: random.Random, ops: list[str] | None = None, row: int | None = None) -> Spec:
+    """``spec`` with one to three variations (or ``ops``; ``row`` picks the row they change)."""
     s = copy.deepcopy(spec)
     tags = []
-    ops = rng.sample(["lose", "lose_noreason", "blank", "over", "reverse", "deadline", "qual", "manual0", "nil", "people"], k=rng.randint(1, 3))
+    ops = ops or rng.sample(list(OPS), k=rng.randint(1, 3))
     for op in ops:
         q = _quant_rows(s)
+        if row is not None and row in q:
+            q = [row]
         if op in ("lose", "lose_noreason") and q:
             i = rng.choice(q)
             r = s.rows[i]
@@ -186,6 +192,9 @@ def vary(spec: Spec, rng: random.Random) -> Spec:
             if r["偏差原因分析及改进措施"] is None:
                 r.pop("偏差原因分析及改进措施")
             tags.append("manual0")
+        elif op == "nomethod":
+            s.info.pop("自评步骤及方法", None)
+            tags.append("nomethod")
         elif op == "nil":
             s.info["存在问题"] = "无"
             s.info["改进措施"] = "无"
@@ -263,6 +272,29 @@ def space(n: int, seed: int = 2026) -> list[Spec]:
         d = copy.deepcopy(d)
         d.projects = [vary(projects[3], rng), vary(projects[0], rng)]
         out.append(d)
+    # each variation once on its own, so that a small sample meets every kind of row
+    goumai, liulei, yanbian, plain = projects
+    featured = [
+        (goumai, ["lose_noreason"], 6, "山西"),  # the only 满意度 row (target 95, actual %) loses points
+        (plain, ["reverse"], 0, "通用"),
+        (plain, ["deadline"], 0, "四川"),
+        (yanbian, ["blank"], None, "四川"),
+        (liulei, ["over", "lose"], None, "山西"),
+        (plain, ["qual"], 0, "陕西"),
+        (yanbian, ["nil"], None, "四川"),
+        (goumai, ["people"], None, "陕西"),
+        (plain, ["manual0"], 0, "通用"),
+        (liulei, ["nomethod"], None, "通用"),
+    ]
+    for base, ops, row, style in featured:
+        for _ in range(4):  # a random draw may pick the late/partial side; keep the first that is new
+            v = vary(base, rng, ops, row)
+            if v.variant not in {x.variant for x in out if x.name.startswith(base.name)}:
+                break
+        v.style = style
+        v.info["报告样式"] = style
+        v.name = f"{base.name}-{v.variant}"
+        out.append(v)
     i = 0
     while len(out) < n:
         i += 1

@@ -72,7 +72,16 @@ def build(specs: list[Spec], root: Path) -> list[tuple[Spec, Path, Path | None]]
     return made
 
 
-def run(n: int, seed: int = 2026, html_every: int = 3, pdf_every: int = 0, public_every: int = 2, root: Path | None = None, formats: tuple[str, ...] = ("md", "docx")) -> list[Case]:
+def run(
+    n: int,
+    seed: int = 2026,
+    html_every: int = 3,
+    pdf_every: int = 0,
+    public_every: int = 2,
+    root: Path | None = None,
+    formats: tuple[str, ...] = ("md", "docx"),
+    docx_every: int = 1,
+) -> list[Case]:
     own = root is None
     root = Path(tempfile.mkdtemp(prefix="xlperf-oracle-")) if root is None else root
     cases: list[Case] = []
@@ -81,14 +90,15 @@ def run(n: int, seed: int = 2026, html_every: int = 3, pdf_every: int = 0, publi
         for idx, (spec, wb, proj) in enumerate(build(specs, root / "wb")):
             truth = truth_of(wb, sorted(proj.glob("*.xlsx")) if proj else ())
             styles = DEPT_STYLES if proj else PROJECT_STYLES
-            fmts = list(formats)
+            fmts = [f for f in formats if f != "docx" or (docx_every and idx % docx_every == 0)]
             if html_every and idx % html_every == 0:
                 fmts.append("html")
             if pdf_every and idx % pdf_every == 0:
                 fmts.append("pdf")
             for style in styles:
                 for fmt in fmts:
-                    variants = [False] + ([True] if public_every and idx % public_every == 0 and fmt == "md" else [])
+                    wants_public = (public_every and idx % public_every == 0) or "people" in spec.variant
+                    variants = [False] + ([True] if wants_public and fmt == "md" else [])
                     for public in variants:
                         out = root / "out" / f"{idx:03d}-{style}{'-公示' if public else ''}.{fmt}"
                         out.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +152,15 @@ def summary(cases: list[Case], examples: int = 3) -> str:
 
 def failing_classes(cases: list[Case]) -> set[str]:
     return {r.cls for c in cases for r in c.results if not r.ok}
+
+
+def checked_classes(cases: list[Case]) -> dict[str, int]:
+    """How many facts each failure class was checked on (passed or failed)."""
+    out: dict[str, int] = defaultdict(int)
+    for c in cases:
+        for r in c.results:
+            out[r.cls] += 1
+    return dict(out)
 
 
 def main(argv: list[str] | None = None) -> int:
