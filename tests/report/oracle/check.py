@@ -247,8 +247,8 @@ class Checker:
     def _budget_rates(self, t: Truth) -> list[float]:
         b = t.ev["budget"]
         rates = [b["execution_rate"]] if b.get("execution_rate") is not None else []
-        for r in t.rows():
-            if BUDGET_ROW.search(r["level3"] or "") and r.get("completion") is not None:
+        for r in t.rows():  # the 预算执行率 row itself, not a composite such as 预算执行率、控制率、完成率
+            if name_key(r["level3"] or "") == "预算执行率" and r.get("completion") is not None:
                 rates.append(r["completion"])
                 a = percent_of(str(r.get("actual") or ""))
                 if a is not None:
