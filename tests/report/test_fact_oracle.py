@@ -28,6 +28,7 @@ SAMPLE_N = 16  # the bases, the department types and each variation once
 
 # Classes today's reports fail on the sample, with the reviewer's words for each.
 KNOWN_DEFECTS: dict[str, str] = {
+    "budget_rate": "部门整体: 预算执行率100%，得3分（满分3分） — the 3-point 财政监督管理 row taken as budget execution",
     "grade_count_form": "部门整体: 其中优秀2个 — counts of grades must use 优/良/中/差",
     "level1_count": "a 一级指标 sentence counts rows regrouped by kind (效益 2项 while the table has 3)",
     "level1_weight": "（满分N分） of a 一级指标 is not the sum of its rows in the table",
