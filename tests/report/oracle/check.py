@@ -17,6 +17,7 @@ from .extract import Document, Fact, facts_of, percent_of, to_float
 
 GRADE_NATIONAL = {"优秀": "优", "良好": "良", "优": "优", "良": "良", "中": "中", "差": "差", "待定": "待定"}
 LONG_ONLY = {"优秀", "良好"}
+STYLE_GRADE_FORM = {"湖南": "short", "山西": "long", "陕西": "long"}  # domain.md: each style's reference form
 SHORT_ONLY = {"优", "良"}
 BUDGET_ROW = re.compile(r"预算执行率")
 
@@ -30,6 +31,7 @@ CLASSES: dict[str, str] = {
     "draft_row_score_shown": "a pending (待定) row shows a score in the table",
     "grade_value": "a stated grade differs from the evaluation's grade",
     "grade_vocabulary_mixed": "one report mixes 优秀/良好 with 优/良",
+    "grade_style_form": "the grade not in the style's reference form (湖南 优/良, 山西 and 陕西 优秀/良好)",
     "grade_count_form": "counts of project grades not in the national form (优2个)",
     "grade_count_value": "counts of project grades do not match the projects' grades",
     "annex_total": "the 总分 row of an annex table differs from the evaluation",
@@ -231,7 +233,13 @@ class Checker:
         words += [f.extra.get("grade", "") for f in self.facts if f.kind in ("cell_total", "project_row")]
         long_, short = {w for w in words if w in LONG_ONLY}, {w for w in words if w in SHORT_ONLY}
         if words:
-            self.add(not (long_ and short), "grade_vocabulary_mixed", f"等级用词：{'、'.join(sorted(set(w for w in words if w)))}", "一份报告只用一套等级用词", "grade_vocabulary")
+            shown = f"等级用词：{'、'.join(sorted(set(w for w in words if w)))}"
+            self.add(not (long_ and short), "grade_vocabulary_mixed", shown, "一份报告只用一套等级用词", "grade_vocabulary")
+            # the style's reference form: 湖南 评价为“优”; 山西 “良好”; 陕西 “优秀等级”
+            wants = STYLE_GRADE_FORM.get(self.style)
+            if wants and (long_ or short):
+                wrong = short if wants == "long" else long_
+                self.add(not wrong, "grade_style_form", shown, f"{self.style}样式用{'优秀/良好' if wants == 'long' else '优/良'}", "grade_vocabulary")
 
     def check_draft_title(self) -> None:
         if self.truth.final:

@@ -277,6 +277,7 @@ _ROW = re.compile(
     r"([^。：；\n]{2,60}?)：(?:年度指标值([^，。]*)，)?实际完成([^，。]*)，(?:得" + NUM + r"分（满分" + NUM + r"分）|(无法自动判定|得分待定))"
 )
 _ROW_CAP = re.compile(r"([^。：；\n]{2,60}?)：实际([^，。]*)，未超过([^。]*)。")
+_ROW_CTRL = re.compile(r"([^。：；，\n]{2,60}?)控制在([^，。]*?)以内，实际([^，。]*)。")
 _ROW_OVER = re.compile(r"([^。：；\n]{2,60}?)实际完成([^，。]*)，为年度指标值([^，。]*)的" + NUM + r"%")
 _ROW_UNMET = re.compile(r"([^。；\n]{2,60}?)未达到年度指标值（年度指标值([^，。]*)，实际完成([^）]*)）")
 _LISTING = re.compile(r"(?:数量|质量|时效|成本|社会效益|经济效益|生态效益|可持续影响|服务对象满意度|满意度)?指标(?:包括)?[：:]([^。]*)")
@@ -340,6 +341,8 @@ def _facts_in_text(text: str, block: int) -> list[Fact]:
             )
         for m in _ROW_CAP.finditer(sent):
             facts.append(Fact("row", _subject(m.group(1)), None, extra={"actual": m.group(2), "target": m.group(3), "cap": True}, sentence=sent, block=block))
+        for m in _ROW_CTRL.finditer(sent):
+            facts.append(Fact("row", _subject(m.group(1)), None, extra={"actual": m.group(3), "target": m.group(2), "cap": True}, sentence=sent, block=block))
         for m in _ROW_OVER.finditer(sent):
             facts.append(Fact("row", _subject(m.group(1)), None, extra={"actual": m.group(2), "target": m.group(3), "completion": float(m.group(4)) / 100}, sentence=sent, block=block))
         for m in _ROW_UNMET.finditer(sent):

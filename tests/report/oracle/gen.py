@@ -157,27 +157,27 @@ def vary(spec: Spec, rng: random.Random, ops: list[str] | None = None, row: int 
                     if line.get("全年预算数"):
                         line["全年执行数"] = round(line["全年预算数"] * 1.05, 2)
                 tags.append("over")
-        elif op == "reverse" and q:
+        elif op.startswith("reverse") and q:
             i = rng.choice(q)
             r = s.rows[i]
-            late = rng.random() < 0.5
+            late = op.endswith("_late") or (op == "reverse" and rng.random() < 0.5)
             r.update({"二级指标": r.get("二级指标", "时效指标"), "三级指标": "业务办结时限", "年度指标值": "≤30天", "实际完成值": "35天" if late else "25天"})
             r.pop("人工得分", None)
             if late:
                 r["偏差原因分析及改进措施"] = "材料补正耗时较长；将推行容缺受理。"
             tags.append("reverse_late" if late else "reverse_early")
-        elif op == "deadline" and q:
+        elif op.startswith("deadline") and q:
             i = rng.choice(q)
             r = s.rows[i]
             y = int(_num(s.info.get("评价年度")) or 2025)
-            late = rng.random() < 0.4
+            late = op.endswith("_late") or (op == "deadline" and rng.random() < 0.4)
             r.update({"三级指标": "资金拨付完成时间", "年度指标值": f"{y}年11月30日前", "实际完成值": f"{y}年12月20日" if late else f"{y}年10月15日"})
             r.pop("人工得分", None)
             tags.append("deadline_late" if late else "deadline_early")
-        elif op == "qual" and q:
+        elif op.startswith("qual") and q:
             i = rng.choice(q)
             r = s.rows[i]
-            partial = rng.random() < 0.5
+            partial = op.endswith("_partial") or (op == "qual" and rng.random() < 0.5)
             r.update({"三级指标": "经办服务水平", "年度指标值": "明显提升", "实际完成值": "部分提升" if partial else "明显提升"})
             r.pop("人工得分", None)
             if partial:
@@ -276,25 +276,29 @@ def space(n: int, seed: int = 2026) -> list[Spec]:
     goumai, liulei, yanbian, plain = projects
     featured = [
         (goumai, ["lose_noreason"], 6, "山西"),  # the only 满意度 row (target 95, actual %) loses points
-        (plain, ["reverse"], 0, "通用"),
-        (plain, ["deadline"], 0, "四川"),
+        (plain, ["reverse_early"], 0, "通用"),
+        (plain, ["reverse_late"], 0, "山西"),
+        (plain, ["deadline_early"], 0, "四川"),
+        (plain, ["deadline_late"], 0, "陕西"),
         (yanbian, ["blank"], None, "四川"),
         (liulei, ["over", "lose"], None, "山西"),
-        (plain, ["qual"], 0, "陕西"),
+        (plain, ["qual_partial"], 0, "陕西"),
         (yanbian, ["nil"], None, "四川"),
         (goumai, ["people"], None, "陕西"),
         (plain, ["manual0"], 0, "通用"),
         (liulei, ["nomethod"], None, "通用"),
     ]
     for base, ops, row, style in featured:
-        for _ in range(4):  # a random draw may pick the late/partial side; keep the first that is new
-            v = vary(base, rng, ops, row)
-            if v.variant not in {x.variant for x in out if x.name.startswith(base.name)}:
-                break
+        v = vary(base, rng, ops, row)
         v.style = style
         v.info["报告样式"] = style
         v.name = f"{base.name}-{v.variant}"
         out.append(v)
+    # a department that lost points in 效益指标 (its 满意度 row sits under 效益), with a draft project
+    d = vary(depts[1], rng, ["lose_noreason"], 11)
+    d.name = f"{depts[1].name}-{d.variant}"
+    d.projects = [vary(plain, rng, ["blank"]), vary(goumai, rng, ["deadline_late"])]
+    out.append(d)
     i = 0
     while len(out) < n:
         i += 1
