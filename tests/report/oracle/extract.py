@@ -35,6 +35,7 @@ class Block:
 class Document:
     path: str
     blocks: list[Block]
+    prose_only: bool = False  # read from a PDF's text: tables are lost and page furniture sits between lines
 
     @property
     def paragraphs(self) -> list[Block]:
@@ -199,11 +200,46 @@ def load_docx(path: str | Path) -> Document:
     return Document(str(path), blocks)
 
 
+_CJK = r"\u3400-\u9fff（），。：；“”、【】％"
+
+
+def load_pdf(path: str | Path) -> Document:
+    """The prose of a PDF report through poppler's pdftotext (installed with the PDF toolchain).
+
+    Lines are joined into paragraphs at a 。/： line end or a blank line; the spaces pdftotext puts
+    between Chinese and digits (``总得分 84.31 分``) and page numbers (``—1—``) are dropped."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout.decode("utf-8")
+    blocks: list[Block] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            text = "".join(buf)
+            text = re.sub(rf"(?<=[{_CJK}\d%])\s+(?=[{_CJK}\d])", "", text)
+            blocks.append(Block("p", text=text.strip()))
+            buf.clear()
+
+    for raw in out.replace("\f", "\n").splitlines():
+        line = raw.strip()
+        if not line or re.fullmatch(r"[—－-]\s*\d+\s*[—－-]", line):
+            flush()
+            continue
+        buf.append(line)
+        if line.endswith(("。", "：", "】")):
+            flush()
+    flush()
+    return Document(str(path), blocks, prose_only=True)
+
+
 def load(path: str | Path) -> Document:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".docx":
         return load_docx(p)
+    if suffix == ".pdf":
+        return load_pdf(p)
     text = p.read_text(encoding="utf-8")
     if suffix in (".html", ".htm"):
         return load_html(text, str(p))
