@@ -61,6 +61,7 @@ CLASSES: dict[str, str] = {
     "unit_dropped": "a target printed without the unit it was typed with",
     "unit_bare_target": "a bare target printed without the unit its actual carries (95 vs 95%)",
     "placeholder_missing_sheet": "a 【请…】 placeholder points at a sheet the workbook does not have",
+    "placeholder_missing_column": "a 【请…】 placeholder points at a column its sheet does not have",
     "placeholder_unknown_field": "a 【请…】 placeholder points at a 项目信息 field that does not exist",
     "placeholder_filled_field": "a 【请…】 placeholder asks for a field the user filled (无 included)",
     "repeated_paragraph": "the same paragraph printed twice",
@@ -78,6 +79,7 @@ class Truth:
     sheets: list[str]
     info: dict[str, str]  # 项目信息 label -> value as typed (stripped text)
     team: list[str] = field(default_factory=list)  # names in a 自评小组 sheet
+    headers: dict[str, set[str]] = field(default_factory=dict)  # sheet -> the texts of its first rows (headers)
     projects: dict[str, "Truth"] = field(default_factory=dict)  # 部门整体: project name -> its truth
 
     @property
@@ -479,10 +481,14 @@ class Checker:
 
     def check_placeholder(self, f: Fact) -> None:
         text = f.subject
-        m = re.search(r"“([^”]+)”工作表", text)
+        m = re.search(r"“([^”]+)”(?:工作)?表", text)
         if m:
             sheet = m.group(1)
             self.add(sheet in self.truth.sheets, "placeholder_missing_sheet", f.short(), f"工作簿中的工作表：{'、'.join(self.truth.sheets)}", "placeholder")
+            col = re.search(r"”(?:工作)?表的(.+?)(?:中|栏|列)", text)
+            if col and sheet in self.truth.sheets:
+                have = self.truth.headers.get(sheet, set())
+                self.add(col.group(1) in have, "placeholder_missing_column", f.short(), f"“{sheet}”表的表头：{'、'.join(sorted(have))[:120]}", "placeholder")
             return
         m = re.search(r"请在项目信息中填写(.+)$", text)
         if m:

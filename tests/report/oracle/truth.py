@@ -38,7 +38,8 @@ def truth_of(path: str | Path, projects: Iterable[str | Path] = ()) -> Truth:
             for row in ws.iter_rows(min_row=2, values_only=True):
                 if col < len(row) and _text(row[col]):
                     team.append(_text(row[col]))
-    t = Truth(ev=ev, sheets=list(wb.sheetnames), info=info, team=team)
+    headers = {ws.title: {_text(v) for row in ws.iter_rows(max_row=20, max_col=40, values_only=True) for v in row if isinstance(v, str)} for ws in wb.worksheets}
+    t = Truth(ev=ev, sheets=list(wb.sheetnames), info=info, team=team, headers=headers)
     for p in projects:
         sub = truth_of(p)
         t.projects[sub.ev.get("project") or Path(p).stem] = sub
