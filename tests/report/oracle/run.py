@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +124,8 @@ def summary(cases: list[Case], examples: int = 3) -> str:
     workbooks = len({(c.workbook, c.variant) for c in cases})
     lines = [
         f"cases: {len(cases)} (workbooks {workbooks} × styles × formats; formats {', '.join(sorted({c.fmt for c in cases}))}; public copies {sum(c.public for c in cases)})",
+        "per format: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(c.fmt for c in cases).items()))
+        + "; per style: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(c.style for c in cases).items())),
         f"facts checked: {facts}",
         f"failed facts: {sum(len(v) for v in fails.values())} in {len(fails)} classes; render errors: {len(errors)}",
         "",
