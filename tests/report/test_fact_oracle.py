@@ -80,8 +80,6 @@ def _failures(cases, cls: str) -> list[str]:
     [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[k])) if k in KNOWN_DEFECTS else k for k in CLASSES],
 )
 def test_fact_class(cases, cls):
-    if cls == "total_wrongly_pending" or cls.startswith("draft_") or cls.startswith("public_"):
-        pass  # checked below like every other class; listed here for the reader
     ran = checked_classes(cases).get(cls, 0)
     assert ran > 0, f"the sample never checked {cls}"
     fails = _failures(cases, cls)
