@@ -98,7 +98,7 @@ def run(
             for style in styles:
                 for fmt in fmts:
                     wants_public = (public_every and idx % public_every == 0) or "people" in spec.variant
-                    variants = [False] + ([True] if wants_public and fmt == "md" else [])
+                    variants = [False] + ([True] if wants_public and (fmt == "md" or "people" in spec.variant) else [])
                     for public in variants:
                         out = root / "out" / f"{idx:03d}-{style}{'-公示' if public else ''}.{fmt}"
                         out.parent.mkdir(parents=True, exist_ok=True)
