@@ -9,6 +9,7 @@ failures grouped by class with a few examples each (file, style, sentence, what 
 from __future__ import annotations
 
 import argparse
+import re
 import copy
 import shutil
 import sys
@@ -136,7 +137,7 @@ def summary(cases: list[Case], examples: int = 3) -> str:
         seen = set()
         shown = 0
         for c, r in items:
-            key = (c.style, r.fact[:40])
+            key = re.sub(r"[\s|]+", "", r.fact)[:24]  # distinct facts first: the same sentence in other styles adds nothing
             if key in seen:
                 continue
             seen.add(key)
