@@ -435,7 +435,7 @@ TIER_RANGES = {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0
 
 
 def _is_budget_row(ind: Indicator) -> bool:
-    return "预算执行" in ind.level1 or "预算执行率" in ind.level3 or (ind.level2 == "预算执行" and "执行率" in ind.level3)
+    return "预算执行" in ind.level1 or ("预算执行率" in ind.level3 and "、" not in ind.level3) or (ind.level2 == "预算执行" and "执行率" in ind.level3)  # 预算执行率、控制率、完成率 is a 财政监督管理 row
 
 
 def _canonical_level(name: str) -> str:

@@ -42,6 +42,23 @@ def grade_long(grade: str) -> str:
     return GRADE_LONG.get(grade, grade)
 
 
+# The grade form of each style's reference report (one form per report, never mixed): 湖南 writes the
+# national scale itself (评价为“优”), 山西 and 陕西 the long words (属于“良好”, 优秀等级); 通用 and 四川
+# keep the long words the self-evaluation table of every style prints (自评等级：优秀).
+SHORT_GRADE_STYLES = frozenset({"湖南"})
+
+
+def grade_word(grade: str, style: str = "") -> str:
+    """The grade as the style's reference report writes it: 优 (湖南) or 优秀 (the others)."""
+    return grade if style in SHORT_GRADE_STYLES else grade_long(grade)
+
+
+def grade_count(counts: dict[str, int]) -> str:
+    """Counts of grades in the national form, in the order of the scale: 优2个、良1个."""
+    order = ("优", "良", "中", "差")
+    return "、".join(f"{g}{counts[g]}个" for g in sorted(counts, key=lambda g: order.index(g) if g in order else 9))
+
+
 def is_nil(text: str) -> bool:
     """A field that says nothing: blank, 无, 暂无 …"""
     t = V.normalize_text(text or "").rstrip("。.;；")
