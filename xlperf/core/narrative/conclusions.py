@@ -24,7 +24,7 @@ def unmet(f: Facts) -> list[IndicatorResult]:
 
 
 def score_sentence(f: Facts) -> str:
-    """自评得分93.5分，等级为“优秀”。 (湖南: 评价为“优”; 陕西: 优秀等级 — each style's reference form)."""
+    """自评得分93.5分，等级为“优秀”。 (湖南: 评价为“优秀”; 陕西: 优秀等级 — each style's reference phrase, words.grade_word)."""
     ev = f.ev
     if not ev.final:
         return f"自评得分{ev.total_text}，等级待定。"
@@ -44,8 +44,10 @@ def total_phrase(f: Facts) -> str:
 
 
 def shanxi_result(f: Facts) -> str:
-    """山西 二、: the verdict after the factors it weighs."""
-    return f"综合考虑预算执行情况、产出、效益、服务对象满意度各方面因素，通过数据采集及分析，最终评分结果：{f.name}绩效自评价结果为：{total_phrase(f)}"
+    """山西 二、: the verdict after the factors it weighs (the unit's own 自评步骤及方法 when typed)."""
+    own = f.field("method")
+    lead = own.rstrip("。；;，, ") + "。" if not is_nil(own) else "综合考虑预算执行情况、产出、效益、服务对象满意度各方面因素，通过数据采集及分析，"
+    return f"{lead}最终评分结果：{f.name}绩效自评价结果为：{total_phrase(f)}"
 
 
 def _shortfall(r: IndicatorResult) -> str:

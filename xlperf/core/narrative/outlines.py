@@ -73,6 +73,12 @@ def kinds(*names: str) -> Prose:
     return lambda f: i.analysis_or_missing(f, *names)
 
 
+def _goal_beside_overview(f: Facts) -> str:
+    """四川 2.: the 年度总体目标 when 1. already holds the 项目概况 (else 1. shows the goal itself)."""
+    goal = f.field("annual_goal")
+    return labelled("年度总体目标", goal) if f.field("overview") and not is_nil(goal) else ""
+
+
 def _budget_facts(f: Facts) -> str:
     return budget.paragraph(f, facts=True)
 
@@ -104,13 +110,13 @@ SICHUAN = (
     Heading("s1.1.4", "4.资金分配的原则及考虑因素。", 3, asked("allocation")),
     Heading("s1.2", "（二）项目绩效目标。", 2),
     Heading("s1.2.1", "1.项目主要内容。", 3, either(own("overview"), asked("annual_goal"))),
-    Heading("s1.2.2", "2.项目应实现的具体绩效目标。", 3, i.targets_by_type),
+    Heading("s1.2.2", "2.项目应实现的具体绩效目标。", 3, (_goal_beside_overview, i.targets_by_type)),
     Heading("s1.3", "（三）项目自评步骤及方法。", 2, c.method),
     Heading("s2", "二、项目资金申报及使用情况", 1),
     Heading("s2.1", "（一）项目资金申报及批复情况。", 2, budget.approval),
     Heading("s2.2", "（二）资金计划、到位及使用情况。", 2, _budget_facts),
     Heading("s2.3", "（三）项目财务管理情况。", 2, asked("finance_management")),
-    Heading("s3", "三、项目实施及管理情况", 1, asked("implementation")),
+    Heading("s3", "三、项目实施及管理情况", 1, (asked("implementation"), said("主要经验做法", filled("experience")))),
     Heading("s4", "四、项目绩效情况", 1),
     Heading("s4.1", "（一）项目完成情况。", 2, (own("annual_goal_result"), kinds("产出"))),
     Heading("s4.2", "（二）项目效益情况。", 2, kinds("效益", "满意度")),
@@ -152,7 +158,10 @@ SHAANXI = (
         budget.amounts, budget.sources, said("资金批复文号", filled("approval_docs")), said("资金分配原则", filled("allocation")), own("fund_rules"),
         own("finance_management"), said("项目实施及管理情况", filled("implementation")),
     ), ("payments",)),
-    Heading("v3", "三、项目评价及绩效分析", 1, (filled("method"), c.score_sentence, said("年度总体目标完成情况", filled("annual_goal_result")), i.level1_breakdown)),
+    Heading("v3", "三、项目评价及绩效分析", 1, (
+        filled("method"), c.score_sentence, said("年度总体目标完成情况", filled("annual_goal_result")), i.level1_breakdown,
+        said("主要经验做法", filled("experience")),
+    )),
     Heading("v4", "四、存在问题与改进措施", 1, (said("存在问题", c.problems), said("改进措施", c.measures))),
     Heading("v5", "五、自评小组", 1, None, ("team",)),
 )

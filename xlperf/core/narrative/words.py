@@ -42,10 +42,11 @@ def grade_long(grade: str) -> str:
     return GRADE_LONG.get(grade, grade)
 
 
-# The grade form of each style's reference report (one form per report, never mixed): 湖南 writes the
-# national scale itself (评价为“优”), 山西 and 陕西 the long words (属于“良好”, 优秀等级); 通用 and 四川
-# keep the long words the self-evaluation table of every style prints (自评等级：优秀).
-SHORT_GRADE_STYLES = frozenset({"湖南"})
+# The grade form of each style (one form per report, never mixed). The reference reports write 湖南
+# 评价为“优”, 山西 属于“良好”, 陕西 优秀等级. The self-evaluation tables every report carries print the
+# long words (自评等级：优秀), so a style joins SHORT_GRADE_STYLES only together with its tables: until
+# then 湖南 keeps its reference phrase (评价为“…”) with the long word, and no report mixes the forms.
+SHORT_GRADE_STYLES: frozenset[str] = frozenset()
 
 
 def grade_word(grade: str, style: str = "") -> str:
