@@ -173,3 +173,9 @@ def test_spending_past_the_budget_is_explained():
     basic.items["spend_total"].note = "年中追加上级补助资金"
     text = _sections(ev, "湖南", basic=basic)["h2.1"]
     assert "（支出超出本年预算数3402.35万元，年中追加上级补助资金）" in text
+
+
+def test_the_national_outline_analyses_a_departments_input_and_process_rows():
+    ev = evaluate_grids(_dept_rows(), info={"评价类型": "部门整体支出"}, with_budget=False)
+    text = _sections(ev, "通用")["g4.1"]
+    assert "投入管理指标3项，完成2项，得22.85分（满分23分）" in text and "过程指标1项，已完成" in text

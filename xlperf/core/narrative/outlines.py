@@ -73,6 +73,10 @@ def kinds(*names: str) -> Prose:
     return lambda f: i.analysis_or_missing(f, *names)
 
 
+def _input_and_process(f: Facts) -> str:
+    return i.analysis(f, "投入", "过程")
+
+
 def _goal_beside_overview(f: Facts) -> str:
     """四川 2.: the 年度总体目标 when 1. already holds the 项目概况 (else 1. shows the goal itself)."""
     goal = f.field("annual_goal")
@@ -93,7 +97,8 @@ GENERAL = (
     Heading("g2", "二、评价工作开展情况", 1, c.method),
     Heading("g3", "三、综合评价及结论", 1, c.conclusion),
     Heading("g4", "四、绩效指标分析", 1),
-    Heading("g4.1", "（一）项目决策和过程情况", 2, (asked("implementation"), own("finance_management")), department="（一）部门决策和过程情况"),
+    # 投入管理 and 过程 rows (部门整体) are analysed here: no other heading of this outline takes them
+    Heading("g4.1", "（一）项目决策和过程情况", 2, (asked("implementation"), own("finance_management"), _input_and_process), department="（一）部门决策和过程情况"),
     Heading("g4.2", "（二）项目产出情况", 2, kinds("产出"), ("output",), department="（二）部门产出情况"),
     Heading("g4.3", "（三）项目效益情况", 2, kinds("效益", "满意度"), ("benefit", "satisfaction"), department="（三）部门效益情况"),
     Heading("g5", "五、主要经验及做法、存在的问题及原因分析", 1, (said("主要经验做法", c.experience), said("存在问题", c.problems))),
