@@ -84,6 +84,14 @@ def test_a_filled_无_on_full_marks_is_a_fact_not_a_request(style):
     assert not any("存在问题" in o or "改进措施" in o for s in secs for o in s.open_items)
 
 
+def test_a_filled_无_beside_lost_points_is_said_as_typed_and_left_open():
+    rows = standard_rows()
+    rows[6] = row("满意度指标", "服务对象满意度指标", "群众满意度", 10, "≥95%", "76%", reason="宣传不到位")
+    secs = {s.key: s for s in generate(evaluate_grids(rows, info={"改进措施": "无"}), "四川")}
+    assert secs["s5.3"].text == "无。"
+    assert any("“改进措施”只写了“无”" in o for o in secs["s5.3"].open_items)
+
+
 def test_an_empty_field_is_still_asked_for():
     text = _text(evaluate_grids(info={}))
     assert "【请在项目信息中填写存在问题】" in text and "【请在项目信息中填写主要经验做法】" in text

@@ -74,7 +74,9 @@ def problems(f: Facts) -> str:
     else:
         draft = "\n".join(f"{cn(i + 1)}是{p}。" for i, p in enumerate(parts))
     subject = "本部门" if f.is_department else "本项目"
-    return f.required("problems", draft if parts else "", nil=f"经自评，{subject}各项指标均已完成，未发现需要说明的问题。" if not any(r.pending for r in f.ev.indicators) else "")
+    pending = any(r.pending for r in f.ev.indicators)
+    nil = f"经自评，{subject}各项指标均已完成，未发现需要说明的问题。" if not pending else ""
+    return f.required("problems", draft if parts else "", nil=nil, doubt="有指标得分待定" if pending else "")
 
 
 def _measures_in(r: IndicatorResult) -> list[str]:
@@ -90,7 +92,8 @@ def _measures_in(r: IndicatorResult) -> list[str]:
 def measures(f: Facts) -> str:
     drafts = [d for r in unmet(f) + f.rows_of(BUDGET) for d in _measures_in(r)]
     done = not lost_points(f) and not any(r.pending for r in f.ev.indicators)
-    return f.required("measures", "。".join(drafts) + "。" if drafts else "", nil="各项指标均已完成，暂无需要专门改进的事项。" if done else "")
+    nil = "各项指标均已完成，暂无需要专门改进的事项。" if done else ""
+    return f.required("measures", "。".join(drafts) + "。" if drafts else "", nil=nil, doubt="" if done else "自评有扣分或得分待定的指标")
 
 
 def experience(f: Facts) -> str:

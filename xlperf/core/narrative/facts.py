@@ -163,17 +163,20 @@ class Facts:
         own = self.field(attr)
         return own if not is_nil(own) else missing(self.info.label_of(attr))
 
-    def required(self, attr: str, draft: str = "", nil: str = "") -> str:
+    def required(self, attr: str, draft: str = "", nil: str = "", doubt: str = "") -> str:
         """A section the outline needs: the workbook's text, else a draft from the findings (marked open).
 
         A field filled with a bare 无 is a fact, not a gap: with nothing to draft it is said as
-        ``nil`` (经自评，未发现…) or as typed — never asked for again."""
+        ``nil`` (经自评，未发现…) or as typed — never asked for again; ``doubt`` (why a 无 is unlikely
+        to be the whole story) makes it an open item."""
         own = self.field(attr)
         if not is_nil(own):
             return own
         label = self.info.label_of(attr)
         if not draft:
             if own:
+                if not nil and doubt:  # 无 beside lost or pending points: said as typed, left open
+                    self.open.append(f"项目信息中“{label}”只写了“无”，而{doubt}：请核实后填写")
                 return nil or own.rstrip("。.") + "。"
             return missing(label)
         said = "只写了“无”" if own else "未填写"
