@@ -414,7 +414,7 @@ class Checker:
             else:
                 self.add(same_value(x["actual"], r["actual"]), "row_actual", f.short(), f"实际完成值 {r['actual']}", "row")
         if x.get("target"):
-            self.add(same_value(x["target"], r["target"], loose=bool(x.get("cap"))), "row_target", f.short(), f"年度指标值 {r['target']}", "row")
+            self.add(same_value(x["target"], r["target"]), "row_target", f.short(), f"年度指标值 {r['target']}", "row")
             self._unit(x["target"], r, f.short())
         if x.get("completion") is not None and r.get("completion") is not None:
             self.add(close(x["completion"], r["completion"], "0.01", 1), "row_completion", f.short(), f"完成率 {r['completion']:.2%}", "row")
@@ -565,14 +565,15 @@ def unit_of(value: Any) -> str:
     return m.group(1) if m and re.search(r"\d", s) else ""
 
 
-def same_value(shown: str, truth: Any, loose: bool = False) -> bool:
+def same_value(shown: str, truth: Any) -> bool:
+    """``shown`` states the value ``truth``: equal once spaces, quotes and full-width forms are
+    normalised, or without the leading operator (a sentence may spell it in words: 控制在40万元以内,
+    未超过100%), or the same numbers with one side bare (95 and 95%: the unit is checked apart)."""
     a, b = norm(shown), norm(truth)
     if a == b:
         return True
-    if loose or True:  # an operator the sentence spells in words (控制在40万元以内, 未超过100%)
-        a2, b2 = re.sub(r"^[≥≤><=]", "", a), re.sub(r"^[≥≤><=]", "", b)
-        if a2 == b2:
-            return True
+    if re.sub(r"^[≥≤><=]", "", a) == re.sub(r"^[≥≤><=]", "", b):
+        return True
     na, nb = re.findall(r"-?\d+(?:\.\d+)?", a), re.findall(r"-?\d+(?:\.\d+)?", b)
     if na and na == nb:
         # same numbers; units equal or one side bare

@@ -9,6 +9,7 @@ failures grouped by class with a few examples each (file, style, sentence, what 
 from __future__ import annotations
 
 import argparse
+import re
 import copy
 import shutil
 import sys
@@ -98,7 +99,7 @@ def run(
             for style in styles:
                 for fmt in fmts:
                     wants_public = (public_every and idx % public_every == 0) or "people" in spec.variant
-                    variants = [False] + ([True] if wants_public and fmt == "md" else [])
+                    variants = [False] + ([True] if wants_public and (fmt == "md" or "people" in spec.variant) else [])
                     for public in variants:
                         out = root / "out" / f"{idx:03d}-{style}{'-公示' if public else ''}.{fmt}"
                         out.parent.mkdir(parents=True, exist_ok=True)
@@ -136,7 +137,7 @@ def summary(cases: list[Case], examples: int = 3) -> str:
         seen = set()
         shown = 0
         for c, r in items:
-            key = (c.style, r.fact[:40])
+            key = re.sub(r"[\s|]+", "", r.fact)[:24]  # distinct facts first: the same sentence in other styles adds nothing
             if key in seen:
                 continue
             seen.add(key)
