@@ -28,26 +28,18 @@ SAMPLE_N = 19  # the bases, the department types and each variation once
 
 # Classes today's reports fail on the sample, with the reviewer's words for each.
 KNOWN_DEFECTS: dict[str, str] = {
-    "budget_rate": "部门整体: 预算执行率100%，得3分（满分3分） — the 3-point 财政监督管理 row taken as budget execution",
-    "grade_style_form": "湖南 reports write 等级为“优秀” where the 湖南 reference form is 评价为“优”",
-    "grade_count_form": "部门整体: 其中优秀2个 — counts of grades must use 优/良/中/差",
-    "level1_count": "a 一级指标 sentence counts rows regrouped by kind (效益 2项 while the table has 3)",
-    "level1_weight": "（满分N分） of a 一级指标 is not the sum of its rows in the table",
-    "level1_score": "a 一级指标's score is not the sum of its rows in the table",
-    "level1_subtotal": "满意度指标1项… while the table has no 满意度指标 (the row sits under 效益指标)",
-    "level1_differs_from_table": "投入管理指标7项…（满分27分） for 8 rows and 30 points: the budget row(s) taken out",
-    "level1_met": "效益指标2项，完成1项 while the table's 效益指标 has 3 rows, 2 met",
-    "wording_one_item": "1项均未完全达到",
-    "count_excludes_budget_row": "共设置三级指标7项 for a table of 8 rows (the 预算执行率 row left out)",
-    "count_inconsistent": "逐项核对8项三级指标 beside 共设置三级指标7项 in one report",
+    "grade_style_form": "湖南 writes 评价为“优秀”: the annex tables print 自评等级：优秀 (report/context.py), so the prose keeps the long word until they print 优",
     "met_row_completion_below_100": "83.33% 完成率 on a ≤30天 row met early; 99.38% on a cost row within budget",
-    "completion_contradicts_score": "年度指标值提升，实际完成98%，得0分 beside an annex showing 98.00% and 0 points",
+    "completion_contradicts_score": "the annex row shows 98.00% and 0 points with no word (the prose now says the score was set by hand)",
     "placeholder_missing_sheet": "placeholders pointing at 支付明细 / 自评小组 sheets that do not exist",
-    "placeholder_filled_field": "存在问题=无 still shows 【请在项目信息中填写存在问题】",
-    "repeated_paragraph": "山西 prints its 实施及管理情况 text twice",
-    "info_field_missing": "filled 项目信息 fields (实施单位, 主要经验做法, 资金批复文号 …) left out of some styles",
+    "info_field_missing": "实施单位 (title/cover, report layer) and 项目负责人/联系人/联系电话 outside the 陕西 cover have no place in the outline",
     "public_name_unmasked": "--public leaves 项目负责人 and 自评小组 members unmasked",
 }
+
+
+# classes the checker records only on failure, with the check that guards them (it runs on every
+# 一级指标 sentence / every count of 三级指标)
+RECORDED_ON_FAILURE = {"level1_subtotal": "level1", "level1_differs_from_table": "level1", "count_excludes_budget_row": "count"}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +73,8 @@ def _failures(cases, cls: str) -> list[str]:
 )
 def test_fact_class(cases, cls):
     ran = checked_classes(cases).get(cls, 0)
+    if cls in RECORDED_ON_FAILURE:  # a class its check records only when it fails: count the check's runs
+        ran = sum(1 for c in cases for r in c.results if r.check == RECORDED_ON_FAILURE[cls])
     assert ran > 0, f"the sample never checked {cls}"
     fails = _failures(cases, cls)
     assert not fails, f"{len(fails)} wrong facts, e.g. " + " | ".join(fails[:3])
