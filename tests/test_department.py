@@ -396,3 +396,52 @@ def test_public_copy_masks_phone_and_contact_and_lists_them_only_on_the_terminal
     assert "510411********1234" in md and "李*" in md
     plain = CliRunner().invoke(cli, ["report", str(dept), "-o", str(tmp_path / "内部.md")])
     assert "0812-3456789" in (tmp_path / "内部.md").read_text(encoding="utf-8") and "公示版" not in plain.output
+
+
+# --- what is wrong inside the project workbooks reaches the 待完善事项 --------------------------------
+
+
+def _break_project(path: Path, *, weight: int | None = 40, actual: bool = False) -> Path:
+    wb = openpyxl.load_workbook(path)
+    ws = wb["绩效指标"]
+    if weight is not None:
+        ws["E8"] = weight  # the weights no longer add up to 100
+    if actual:
+        ws["G9"] = None  # an actual left empty: that row and the total are 待定
+    wb.save(path)
+    return path
+
+
+def test_errors_inside_a_project_workbook_are_open_items_of_the_department_report(work, tmp_path):
+    _break_project(work / "项目" / "医保补助.xlsx", actual=True)
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.md")
+    md = result.out.read_text(encoding="utf-8")
+    items = [x for x in result.open_items if "医保补助.xlsx" in x]
+    assert len(items) == 1, result.open_items
+    item = items[0]
+    assert "城乡居民医保补助项目" in item and "有2个错误" in item and "总分待定" in item
+    assert "绩效指标!E7" in item and "绩效指标!G9" in item  # where to look, as the reviewer needs
+    assert not any("购买服务.xlsx" in x for x in result.open_items)  # a sound project is not named
+    assert md.splitlines()[0].endswith("（草稿）")
+    open_part = md.split("待完善事项", 1)[1]
+    assert "医保补助.xlsx" in open_part and "有2个错误" in open_part
+    numbers = [ln.split(".", 1)[0] for ln in open_part.splitlines() if ln[:1].isdigit()]
+    assert numbers == [str(i) for i in range(1, len(result.open_items) + 1)]
+
+
+def test_a_project_with_a_pending_total_alone_is_named_and_makes_a_final_report_a_draft(work, tmp_path):
+    dept = _template_dept(work / "部门整体.xlsx")
+    wb = openpyxl.load_workbook(dept)
+    ws = wb["项目信息"]
+    for label, text in (("年度总体目标", "完成年度重点工作。"), ("存在问题", "无"), ("改进措施", "继续加强管理。"), ("结果应用和公开情况", "在门户网站公开。")):
+        row = next((r for r in ws.iter_rows() if r[0].value == label), None)
+        if row is not None:
+            row[1].value = text
+    wb.save(dept)
+    clean = D.department_report(dept, work / "项目", tmp_path / "a.md")
+    _break_project(work / "项目" / "购买服务.xlsx", weight=None, actual=True)
+    broken = D.department_report(dept, work / "项目", tmp_path / "b.md")
+    added = [x for x in broken.open_items if x not in clean.open_items]
+    assert len(added) == 1 and "购买服务.xlsx" in added[0] and "总分待定" in added[0] and "绩效指标!G9" in added[0]
+    md = broken.out.read_text(encoding="utf-8")
+    assert "（草稿）" in md.splitlines()[0] and added[0] in md

@@ -552,27 +552,19 @@ def build_context(
             tables.setdefault(t, {"name": t, "title": "", "note": "", "header": [], "rows": [], "placeholder": ""})
     _drop_empty_tables(secs, tables)
     todo = open_items(ev, secs, sections, _cover(ev, "") if style == "陕西" else None)
-    if todo:
-        lines = lines + [DRAFT_MARK]  # its own line: a long title never breaks inside 草稿
-        secs.append(
-            {"key": "open", "heading": OPEN_HEADING, "level": 1, "kind": "annex", "path": OPEN_HEADING,
-             "paragraphs": [f"{i}. {x}" for i, x in enumerate(todo, 1)], "tables": [], "generated": True, "page_break_before": False}
-        )
     title = "".join(lines) + subtitle if style == "四川" else "".join(lines)
     basic = basic_data_rows(grids)
     grade = ev.grade_text
     department = clean(info.department)
     impl = clean(info.unit)
     cover = _cover(ev, title)
-    if todo:
-        cover["title"] += "\n" + DRAFT_MARK
-    return {
+    context = {
         "style": style,
         "title": title,
         "title_lines": lines,
         "subtitle": subtitle,
-        "draft": bool(todo),
-        "open_items": todo,
+        "draft": False,
+        "open_items": [],
         "org": {
             "department": department,
             "unit": impl,
@@ -610,6 +602,28 @@ def build_context(
         "error_count": len(ev.errors),
         "warning_count": len(ev.warnings),
     }
+    add_open_items(context, todo)
+    return context
+
+
+def add_open_items(context: dict[str, Any], items: list[str]) -> None:
+    """Add ``items`` to the 待完善事项 of a built context (each once): the report becomes a 草稿
+    (its title and cover say so) and its last section lists every item, numbered."""
+    new = [x for x in dict.fromkeys(items) if x not in context["open_items"]]
+    if not new:
+        return
+    todo = context["open_items"] = context["open_items"] + new
+    if not context["draft"]:
+        context["draft"] = True
+        lines = context["title_lines"] = context["title_lines"] + [DRAFT_MARK]  # its own line: a long title never breaks inside 草稿
+        context["title"] = "".join(lines) + context["subtitle"] if context["style"] == "四川" else "".join(lines)
+        context["cover"]["title"] += "\n" + DRAFT_MARK
+        context["sections"].append(
+            {"key": "open", "heading": OPEN_HEADING, "level": 1, "kind": "annex", "path": OPEN_HEADING,
+             "paragraphs": [], "tables": [], "generated": True, "page_break_before": False}
+        )
+    section = next(s for s in context["sections"] if s["key"] == "open")
+    section["paragraphs"] = [f"{i}. {x}" for i, x in enumerate(todo, 1)]
 
 
 def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: list[ProjectLine] | None) -> dict[str, Any]:
