@@ -445,3 +445,11 @@ def test_a_project_with_a_pending_total_alone_is_named_and_makes_a_final_report_
     assert len(added) == 1 and "购买服务.xlsx" in added[0] and "总分待定" in added[0] and "绩效指标!G9" in added[0]
     md = broken.out.read_text(encoding="utf-8")
     assert "（草稿）" in md.splitlines()[0] and added[0] in md
+
+
+def test_a_department_report_in_any_style_calls_its_own_table_a_department_table(work, tmp_path):
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "g.md", style="通用")
+    md = result.out.read_text(encoding="utf-8")
+    heads = [ln for ln in md.splitlines() if ln.startswith("#") and "自评表" in ln]
+    assert heads and all("部门整体支出绩效自评表" in h for h in heads), heads
+    assert "附件：项目支出绩效自评表" not in md

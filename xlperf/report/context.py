@@ -127,6 +127,18 @@ def section_dicts(sections: Iterable[Section]) -> list[dict[str, Any]]:
     return out
 
 
+def _department_captions(secs: list[dict[str, Any]]) -> None:
+    """A department's own 自评表 is a 部门整体支出绩效自评表, whatever outline captions its annex
+    (通用's 附件 says 项目支出绩效自评表)."""
+    for sec in secs:
+        if "self_table" in sec["tables"] and sec["kind"] in ("annex", "table_title") and DEPARTMENT_FORM not in sec["heading"]:
+            for key in ("heading", "path"):
+                sec[key] = sec[key].replace(PROJECT_FORM, DEPARTMENT_FORM)
+
+
+PROJECT_FORM, DEPARTMENT_FORM = "项目支出绩效自评表", "部门整体支出绩效自评表"
+
+
 # --- tables ----------------------------------------------------------------------------------------
 
 
@@ -546,6 +558,8 @@ def build_context(
     project = {f.name: clean(getattr(info, f.name)) for f in fields(info) if isinstance(getattr(info, f.name), str)}
     project["extra"] = {clean(k): clean(v) for k, v in info.extra.items()}
     secs = section_dicts(sections)
+    if ev.evaluation_type == EvaluationType.DEPARTMENT:
+        _department_captions(secs)
     tables = _tables(ev, grids, unit, projects)
     for s in secs:  # a table name no builder knows: an empty placeholder, never a template error
         for t in s["tables"]:
