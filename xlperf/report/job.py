@@ -216,9 +216,9 @@ class ReportPlan:
         (:func:`official_form`); (the context written, what was masked)."""
         masked: list[str] = []
         if self.public:
-            from xlperf.report.public import mask_context
+            from xlperf.report.public import mask_report
 
-            context, masked = mask_context(context)
+            context, form, masked = mask_report(context, form)
         self.warnings += write_report(context, self.target, self.format, self.template, form)
         return context, masked
 
