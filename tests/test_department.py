@@ -453,3 +453,78 @@ def test_a_department_report_in_any_style_calls_its_own_table_a_department_table
     heads = [ln for ln in md.splitlines() if ln.startswith("#") and "自评表" in ln]
     assert heads and all("部门整体支出绩效自评表" in h for h in heads), heads
     assert "附件：项目支出绩效自评表" not in md
+
+
+# --- 附件2: the department's own 自评表 shows its 整体支出规模 -------------------------------------------
+
+
+def _annex(md: str, head: str) -> str:
+    part = md.split(f"## {head}", 1)[1]
+    return part.split("\n## ", 1)[0]
+
+
+def _cells_once(form) -> None:
+    seen: set[tuple[int, int]] = set()
+    for c in form.cells:
+        for r in range(c.row, c.row + c.rowspan):
+            for k in range(c.col, c.col + c.colspan):
+                assert (r, k) not in seen and 0 <= r < form.nrows and 0 <= k < form.ncols, (r, k, c.text)
+                seen.add((r, k))
+
+
+def test_annex_2_names_the_department_and_shows_basic_and_project_spending(work, tmp_path):
+    dept = _template_dept(work / "部门整体.xlsx")
+    result = D.department_report(dept, work / "项目", tmp_path / "r.md")
+    annex = _annex(result.out.read_text(encoding="utf-8"), "附件2")
+    assert "项目支出名称" not in annex and "| 部门（单位）名称 | 县医疗保障局2025年度部门整体支出 |" in annex
+    rows = {ln.split("|")[2].strip(): [x.strip() for x in ln.split("|")[3:-1]] for ln in annex.splitlines() if ln.startswith("|  |")}
+    basic = next(v for k, v in rows.items() if k.endswith("（1）基本支出"))
+    project = next(v for k, v in rows.items() if k.endswith("（2）项目支出"))
+    # 年初预算数 · 全年预算数 · 全年执行数 · 分值 · 执行率 · 得分, from the 基础数据 sheet
+    assert basic[2:7] == ["520", "515.2", "—", "99.08%", "—"], basic
+    assert project[2:7] == ["300", "292.8", "—", "97.60%", "—"], project
+    fiscal = next(v for k, v in rows.items() if k.endswith("（1）财政拨款"))
+    assert fiscal[3] == "800"  # 财政拨款收入 of the 基础数据 sheet: the sheet's 财政拨款 line is empty
+    assert "整体支出规模（万元）" in annex and "在职人员控制率" in annex
+
+
+def test_a_department_budget_scored_on_its_sheet_keeps_its_points_on_the_total_line(work, tmp_path):
+    from xlperf.report.context import official_form_of
+    from xlperf.report.job import report_context
+
+    dept = work / "部门整体.xlsx"
+    build_template(dept, evaluation_type="部门整体支出", style="湖南")
+    rows = [r for r in DEPT_ROWS if r[2] != "预算执行率"]  # the budget is scored on the 预算执行 sheet instead
+    fill_workbook(
+        dept,
+        info={"项目名称": "县医疗保障局", "主管部门": "县医疗保障局", "实施单位": "县医疗保障局", "评价年度": 2025},
+        budget={"年度资金总额": {"年初预算数": 800, "全年预算数": 820, "实际到位数": 820, "全年执行数": 808, "分值": 10},
+                "财政拨款": {"全年预算数": 800, "全年执行数": 790}},
+        indicators=[dict(zip(KEYS, r)) for r in rows],
+        basic=FULL_BASIC,
+    )
+    book = load(dept)
+    ev = book.evaluation
+    assert ev.budget.present and not ev.budget.scored_in_indicators and ev.budget.weight == 10
+    context, _sections = report_context(book, "湖南")
+    form = official_form_of(ev, "湖南", context["department_spending"])
+    _cells_once(form)
+    grid = form.grid()
+    total = next(r for r in grid if r[1] == "年度资金总额")
+    assert total[6:9] == [V_num(ev.budget.weight), V_rate(ev.budget.execution_rate), V_num(ev.budget.score)]
+    fiscal = next(r for r in grid if r[1].endswith("（1）财政拨款"))
+    assert fiscal[4:6] == ["800", "790"] and fiscal[7] == "98.75%"
+    assert grid[form.header_row][1] == "一级指标" and grid[0][0] == "部门（单位）名称"
+    assert official_form_of(ev, "湖南").grid()[0][0] == "项目支出名称"  # no spending given: the form as it was
+
+
+def V_num(x):
+    from xlperf.core import values as V
+
+    return V.format_number(x, 2)
+
+
+def V_rate(x):
+    from xlperf.core import values as V
+
+    return V.format_rate(x)

@@ -304,7 +304,7 @@ def official_form(ev: Evaluation, context: dict[str, Any]):
     """The official 自评表 of ``ev`` in the layout of the style ``context`` was built in."""
     from xlperf.report.context import official_form_of
 
-    return official_form_of(ev, context["style"])
+    return official_form_of(ev, context["style"], context.get("department_spending"))
 
 
 def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None, form=None, *, atomic: bool = True) -> list[str]:
