@@ -528,3 +528,36 @@ def V_rate(x):
     from xlperf.core import values as V
 
     return V.format_rate(x)
+
+
+# --- 附件3: the reason column has room ------------------------------------------------------------------
+
+
+def test_project_tables_keep_room_for_the_reason_column_even_when_it_is_empty(work, tmp_path):
+    import re
+
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.html")
+    html = result.out.read_text(encoding="utf-8")
+    annex = html.split("附件3", 1)[1]
+    tables = re.findall(r"<colgroup>(.*?)</colgroup>\s*<thead><tr>(.*?)</tr>", annex)
+    assert len(tables) == len(PROJECTS)
+    for cols, head in tables:
+        shares = [float(x) for x in re.findall(r"width:([\d.]+)%", cols)]
+        headers = re.findall(r"<th>(.*?)</th>", head)
+        assert len(shares) == len(headers) == 9 and abs(sum(shares) - 100) < 1
+        reason = shares[headers.index("偏差原因分析及改进措施")]
+        assert reason >= 15, shares  # some eight characters of the 10.5 pt text on a 156 mm line
+        for label in ("完成率", "得分"):  # 100.00% and 100.00 stay on one line
+            assert shares[headers.index(label)] >= 6, (label, shares)
+
+
+def test_self_table_widths_follow_the_content_with_a_floor():
+    from xlperf.report.context import SELF_KEYS, SELF_MIN_WIDTHS, column_widths
+    from xlperf.report.official import MAX_WIDTH
+
+    rows = [{"level3": "服务对象满意度", "reason": ""}, {"level3": "短", "reason": "因" * 40, "completion": "100.00%"}]
+    widths = column_widths(SELF_KEYS, rows)
+    by = dict(zip(SELF_KEYS, widths))
+    assert by["reason"] == MAX_WIDTH and by["level3"] == max(SELF_MIN_WIDTHS["level3"], 7 * 2 + 2)
+    assert all(w >= SELF_MIN_WIDTHS[k] for k, w in by.items())
+    assert column_widths(SELF_KEYS, [])[-1] == SELF_MIN_WIDTHS["reason"]  # an empty column keeps its room

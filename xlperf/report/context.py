@@ -197,7 +197,28 @@ def self_table(ev: Evaluation, shown: list[dict[str, Any]] | None = None) -> dic
         "header": ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "完成率", "得分", "偏差原因分析及改进措施"],
         "rows": rows,
         "total": total,
+        "widths": column_widths(SELF_KEYS, rows + [{"score": total["score"], "weight": total["weight"]}]),
     }
+
+
+SELF_KEYS = ("level1", "level2", "level3", "weight", "target", "actual", "completion", "score", "reason")
+# The least width a column of the 自评表 gets, in Latin characters (a CJK character counts two):
+# a text column keeps room for a few words even when every cell in it is empty (the 偏差原因 column
+# of a project that met every target), numbers never wrap (``100.00%``).
+SELF_MIN_WIDTHS = {"level1": 10.0, "level2": 10.0, "level3": 14.0, "weight": 6.0, "target": 10.0, "actual": 10.0,
+                   "completion": 9.0, "score": 7.0, "reason": 20.0}
+
+
+def column_widths(keys: tuple[str, ...], rows: list[dict[str, Any]]) -> list[float]:
+    """Relative widths of a context-built table's columns (for the renderers): each column as wide
+    as its longest cell (long texts wrap at official.MAX_WIDTH), never below SELF_MIN_WIDTHS."""
+    from xlperf.report.official import MAX_WIDTH, MIN_WIDTH, text_width
+
+    out = []
+    for k in keys:
+        need = max((text_width(str(r.get(k) or "")) + 2 for r in rows if not r.get("placeholder")), default=MIN_WIDTH)
+        out.append(max(min(need, MAX_WIDTH), SELF_MIN_WIDTHS.get(k, MIN_WIDTH)))
+    return out
 
 
 def budget_table(ev: Evaluation) -> dict[str, Any]:
