@@ -206,9 +206,9 @@ def child_batch(folder: str, out: str, jobs: int) -> None:
     result = run_batch([folder], out, formats="docx", jobs=jobs, force=True)
     elapsed = time.perf_counter() - t
     me, kids = _maxrss_mb()
-    failed = [r.文件 for r in result.records if r.状态 == "失败"]
-    summary_complete = _summary_files(Path(out) / "汇总表.xlsx") == sorted(r.文件 for r in result.records)
-    reported = sum(1 for r in result.records if r.状态 != "失败" and (Path(out) / r.报告文件).is_file())
+    failed = [r.file for r in result.records if r.status == "失败"]
+    summary_complete = _summary_files(Path(out) / "汇总表.xlsx") == sorted(r.file for r in result.records)
+    reported = sum(1 for r in result.records if r.status != "失败" and (Path(out) / r.report).is_file())
     print(json.dumps({"elapsed": elapsed, "n": len(result.records), "failed": len(failed), "failed_names": failed, "reported": reported,
                       "errors": result.with_errors, "self_mb": me, "children_mb": kids,
                       "main_cpu": _cpu(resource.RUSAGE_SELF), "workers_cpu": _cpu(resource.RUSAGE_CHILDREN),
@@ -234,7 +234,7 @@ def child_pdf_batch(folder: str, out: str, jobs: int, k: int) -> None:
     result = run_batch(files, out, formats="pdf", jobs=jobs, force=True)
     elapsed = time.perf_counter() - t
     made = len(list(Path(out).glob("*.pdf")))
-    missing = sum(1 for r in result.records if "PDF 未生成" in (r.错误信息 or ""))
+    missing = sum(1 for r in result.records if "PDF 未生成" in (r.error_message or ""))
     print(json.dumps({"elapsed": elapsed, "n": len(files), "made": made, "missing": missing,
                       "cpu": _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)}))
 

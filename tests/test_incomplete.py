@@ -163,5 +163,5 @@ def test_the_batch_summary_leaves_a_pending_total_out(case):
 
     name, path, cells = case
     rec = record_from_evaluation(check_file(path), path.name)
-    assert rec.总分 is None and rec.等级 == "待定" and rec.状态 == STATUS_PENDING
-    assert cells <= {p["位置"] for p in rec.问题}
+    assert rec.total_score is None and rec.grade == "待定" and rec.status == STATUS_PENDING
+    assert cells <= {p["位置"] for p in rec.findings}

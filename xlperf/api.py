@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from xlperf.core import layout
-from xlperf.core.errors import InputError, OutputError, OutputExists, XlperfError
+from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.errors import InputError, OutputError, OutputExists, XCode, XlperfError
 from xlperf.core.filenames import FolderNames, clean as clean_name
 from xlperf.core.models import Evaluation
 
@@ -54,27 +55,27 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
 
     p = Path(path)
     if needs_form_reader(p):
-        raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026")
+        raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code=XCode.FOREIGN_CALC)
     require_file(p)
     target = calc_output(p, out)
     if out is not None and os.path.realpath(target) != os.path.realpath(p):  # resolve() raises on a symlink loop
         from xlperf.ooxml.files import folder_ready
 
         if not folder_ready(target.parent):
-            raise OutputError(f"输出文件夹不存在：{target.parent.absolute()}", path=target, code="X102")
+            raise OutputError(f"输出文件夹不存在：{target.parent.absolute()}", path=target, code=XCode.OUT_FOLDER)
     lock = excel_lock_file(target)
     if lock is not None and target.exists():
         raise OutputError(
             f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭该文件再计算，或用 -o 另存为新文件",
             path=target,
-            code="X103",
+            code=XCode.OUT_DENIED,
         )
     with exclusive(p):
         book = FileBook(p)
         try:
             ev = recalculate(book)
         except NotTemplate:
-            raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code="X026") from None
+            raise InputError(FOREIGN_CALC.format(name=p.name), path=p, code=XCode.FOREIGN_CALC) from None
         book.save(target)
     return ev
 
@@ -82,7 +83,7 @@ def calc_file(path: str | Path, out: str | Path | None = None) -> Evaluation:
 def new_workbook(
     path: str | Path,
     *,
-    style: str = "通用",
+    style: str = Style.GENERAL,
     evaluation_type: str | None = None,
     force: bool = False,
     from_: str | Path | None = None,
@@ -99,18 +100,18 @@ def new_workbook(
     default_name = f"{Path(from_).stem}-新年度.xlsx" if from_ is not None else "绩效自评表.xlsx"
     p = _new_target(path, force, default_name)
     if style not in layout.REPORT_STYLES:
-        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code=XCode.BAD_STYLE)
     asked_type = evaluation_type
-    evaluation_type = evaluation_type or layout.STYLE_TYPES.get(style, "项目支出")
+    evaluation_type = evaluation_type or layout.STYLE_TYPES.get(style, EvaluationType.PROJECT)
     if asked_type and style_mismatch(style, asked_type):
-        raise InputError(style_mismatch(style, asked_type) + "（湖南表样的项目支出自评表可用 xlperf report --format xlsx --style 湖南 导出）", code="X036")
+        raise InputError(style_mismatch(style, asked_type) + "（湖南表样的项目支出自评表可用 xlperf report --format xlsx --style 湖南 导出）", code=XCode.STYLE_TYPE_MISMATCH)
     values = None
     if from_ is not None:
         from xlperf.forms.carry import template_values
         from xlperf.workbook.load import load
 
         inp = load(from_, table=table).input
-        values = template_values(inp, next_year=True, style=style if style != "通用" else None)
+        values = template_values(inp, next_year=True, style=style if style != Style.GENERAL else None)
         evaluation_type = inp.info.evaluation_type if inp.info.evaluation_type in layout.EVALUATION_TYPES else evaluation_type
         style = values.info.get("报告样式", style)
     _write_template(p, values, evaluation_type=evaluation_type, style=style, unfilled=UNFILLED)
@@ -126,7 +127,7 @@ def _new_target(path: str | os.PathLike[str], force: bool, default_name: str = "
     if p.exists() and not force:
         raise OutputExists("文件已存在；如要覆盖请加 --force", path=p)
     if not folder_ready(p.parent):
-        raise OutputError(f"输出文件夹不存在：{p.parent.absolute()}", path=p, code="X102")
+        raise OutputError(f"输出文件夹不存在：{p.parent.absolute()}", path=p, code=XCode.OUT_FOLDER)
     return p
 
 
@@ -157,7 +158,7 @@ def _same_result(expect: Evaluation, tmp: Path, target: Path) -> None:
         raise InputError(
             f"未导入：原表的总分无法确定（{reasons}）。导入后这些问题将无从核对，请先在原表中改正后重新导入",
             path=expect.input.source or None,
-            code="X027",
+            code=XCode.IMPORT_WITHHELD,
         )
 
 
@@ -203,7 +204,7 @@ def import_forms(src: str | Path, out: str | os.PathLike[str] | None = None, *, 
         known = FORM_SUFFIXES + tuple(SAVE_AS_SUFFIXES)  # .et/.doc are listed with how to save them
         files = sorted(f for f in s.iterdir() if f.is_file() and f.suffix.lower() in known and not f.name.startswith(("~$", ".")))
         if out is not None and not names_folder(out):
-            raise InputError("导入一个文件夹时，-o 须是文件夹（以 / 结尾，或已存在的文件夹）", path=out, code="X037")
+            raise InputError("导入一个文件夹时，-o 须是文件夹（以 / 结尾，或已存在的文件夹）", path=out, code=XCode.BAD_OUT_NAME)
         stems = Counter(f.stem for f in files)
         results: list[Imported] = []
         for f in files:
@@ -231,11 +232,11 @@ def _import_file(src: Path, out: str | os.PathLike[str] | None, table: int | Non
         chosen = []
         for f in found:
             if f.evaluation is None and len(found) == 1:
-                raise InputError(f.error, path=src, sheet=f.table.name, code="X025")
+                raise InputError(f.error, path=src, sheet=f.table.name, code=XCode.NO_TABLE)
             chosen.append(loaded_form(src, f.evaluation, f.table) if f.evaluation is not None else f)
     several = len(chosen) > 1
     if out is not None and several and not names_folder(out):
-        raise InputError(f"{src.name} 中有 {len(chosen)} 张自评表：-o 请给一个文件夹（以 / 结尾），或用 --table 选择一张", path=out, code="X037")
+        raise InputError(f"{src.name} 中有 {len(chosen)} 张自评表：-o 请给一个文件夹（以 / 结尾），或用 --table 选择一张", path=out, code=XCode.BAD_OUT_NAME)
     results = []
     for one in chosen:
         if not isinstance(one, LoadedBook):  # a table found but unreadable: the others still import
@@ -246,7 +247,7 @@ def _import_file(src: Path, out: str | os.PathLike[str] | None, table: int | Non
         try:
             target = _import_target(src, out, inp, tbl.name if several else "", tag, names)
             p = _new_target(target, force)
-            _write_template(p, values, evaluation_type=inp.info.evaluation_type or "项目支出", style=values.info.get("报告样式", "通用"), expect=ev)
+            _write_template(p, values, evaluation_type=inp.info.evaluation_type or EvaluationType.PROJECT, style=values.info.get("报告样式", Style.GENERAL), expect=ev)
         except XlperfError as exc:
             if not several:
                 raise

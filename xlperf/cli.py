@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from xlperf import __version__
+from xlperf.core.enums import EvaluationType, Severity
 from xlperf.core.errors import EXIT_FINDINGS, EXIT_OK, XlperfError
 from xlperf.core.layout import REPORT_STYLES, STYLE_TYPES
 
@@ -337,7 +338,7 @@ def new(path: str, style: str, evaluation_type: str | None, force: bool, from_: 
     if from_ is not None:
         click.echo(f"已按 {from_.name} 新建自评表：{out}（保留项目信息和指标表，已清空实际完成值、得分和原因）")
     else:
-        kind = "" if evaluation_type or STYLE_TYPES.get(style, "项目支出") == "项目支出" else f"（{STYLE_TYPES[style]}；报告样式 {style}）"
+        kind = "" if evaluation_type or STYLE_TYPES.get(style, EvaluationType.PROJECT) == EvaluationType.PROJECT else f"（{STYLE_TYPES[style]}；报告样式 {style}）"
         click.echo(f"已新建自评表：{out}{kind}")
     click.echo(f"填写后运行：xlperf calc {_quote(out)}")
 
@@ -381,7 +382,7 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None, explain: b
     from xlperf.api import check_file, evaluation_json
 
     ev = check_file(path, table)
-    findings = [f for f in ev.findings if f.severity == "错误"] if errors_only else ev.findings
+    findings = [f for f in ev.findings if f.severity == Severity.ERROR] if errors_only else ev.findings
     if fmt == "json":
         data = evaluation_json(ev, file=str(path))
         if errors_only:

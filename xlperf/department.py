@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from xlperf.core.errors import InputError
+from xlperf.core.enums import EvaluationType
+from xlperf.core.errors import InputError, XCode
 from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 Grid = list[list[Any]]
 
-DEPARTMENT_TYPE = "部门整体支出"
+DEPARTMENT_TYPE = EvaluationType.DEPARTMENT
 DEPARTMENT_STYLE = "湖南"
 PROJECT_FINDINGS_SHOWN = 3  # findings of one project named in the 待完善事项; the rest are counted
 
@@ -189,7 +190,7 @@ def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = N
 
     d = Path(projects_dir)
     if not d.is_dir():
-        raise InputError("项目自评表文件夹不存在", path=d, code="X006")
+        raise InputError("项目自评表文件夹不存在", path=d, code=XCode.INPUT_CORRUPT)
     found = discover([d])
     skip = os.path.realpath(exclude) if exclude is not None else None
     return [p for p in found.workbooks if skip is None or os.path.realpath(p) != skip]
@@ -242,7 +243,7 @@ def department_report(
             f"该工作簿的评价类型是“{ev.input.info.evaluation_type}”，不是“{DEPARTMENT_TYPE}”；"
             "--projects 只用于部门整体支出自评表（请在“项目信息”中把评价类型改为部门整体支出）",
             path=plan.source,
-            code="X040",
+            code=XCode.NOT_DEPARTMENT,
         )
     style = plan.accept(book)
     project_paths = find_project_workbooks(projects_dir, exclude=plan.source) if projects_dir else []

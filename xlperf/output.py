@@ -14,6 +14,8 @@ from typing import Any, Iterable
 
 from click import echo
 
+from xlperf.core.enums import Severity
+
 # --- console encoding ------------------------------------------------------------------------------
 #
 # On Chinese Windows, output redirected to a file or a pipe is encoded in the ANSI code page (cp936,
@@ -105,7 +107,7 @@ def print_json(data: Any) -> None:
     buffer.flush()
 
 
-SEVERITY_COLORS = {"错误": "red", "警告": "yellow", "提示": "cyan"}
+SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def print_findings(findings: Iterable[Any], *, tty: bool | None = None) -> None:

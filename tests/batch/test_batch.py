@@ -175,7 +175,7 @@ def test_summary_workbook_sorting_links_formatting_chart_findings(bureau, tmp_pa
     fs = wb["全部问题"]
     assert [c.value for c in fs[1]] == list(FINDING_COLUMNS) and fs.auto_filter.ref
     found = _rows(fs)
-    assert len(found) == sum(len(r.问题) for r in result.records) > 0
+    assert len(found) == sum(len(r.findings) for r in result.records) > 0
     assert any(f["文件"] == "医保-购买服务.xlsx" and f["规则"] == "E101" and f["级别"] == "错误" for f in found)
 
 
@@ -208,7 +208,7 @@ def test_formula_like_text_arrives_as_text(tmp_path):
 
 
 def test_write_summary_forces_text_even_for_finding_messages(tmp_path):
-    rec = SummaryRecord(文件="=a.xlsx", 问题=[{"文件": "=a.xlsx", "级别": "错误", "位置": "=A1", "规则": "E1", "说明": "=1+1"}])
+    rec = SummaryRecord(file="=a.xlsx", findings=[{"文件": "=a.xlsx", "级别": "错误", "位置": "=A1", "规则": "E1", "说明": "=1+1"}])
     write_summary_xlsx([rec], tmp_path / "s.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
     assert wb["全部问题"]["E2"].value == "=1+1" and wb["全部问题"]["E2"].data_type == "s"
@@ -296,28 +296,28 @@ def test_rerun_skips_unchanged_force_redoes_and_changed_workbook_is_redone(burea
 
     second = run_batch([bureau], out, jobs=1)
     assert _mtimes(out) == before  # outputs not rewritten
-    by = {r.文件: r for r in second.records}
+    by = {r.file: r for r in second.records}
     for name in ("县医保局/自评表.xlsx", "县卫健局/自评表.xlsx", "医保-购买服务.xlsx"):
-        assert by[name].处理 == "未变更跳过"
-        assert by[name].总分 == next(r for r in first.records if r.文件 == name).总分
-    assert by["坏-文本.xlsx"].处理 == "未完成" and by["坏-文本.xlsx"].状态 == "失败"  # failures are retried, and say they made nothing
+        assert by[name].handled == "未变更跳过"
+        assert by[name].total_score == next(r for r in first.records if r.file == name).total_score
+    assert by["坏-文本.xlsx"].handled == "未完成" and by["坏-文本.xlsx"].status == "失败"  # failures are retried, and say they made nothing
     assert second.exit_code == first.exit_code == 1
     assert "未变更" in "\n".join(second.summary_lines())
     # the 汇总表 of a re-run still lists the reused records with their findings
-    assert len(_rows(_summary(out)["全部问题"])) == sum(len(r.问题) for r in first.records)
+    assert len(_rows(_summary(out)["全部问题"])) == sum(len(r.findings) for r in first.records)
 
     third = run_batch([bureau], out, jobs=1, force=True)
     after = _mtimes(out)
     assert all(after[k] != before[k] for k in before)
-    assert {r.处理 for r in third.records if not r.failed} == {"本次生成"}
-    assert {r.处理 for r in third.records if r.failed} == {"未完成"}
+    assert {r.handled for r in third.records if not r.failed} == {"本次生成"}
+    assert {r.handled for r in third.records if r.failed} == {"未完成"}
 
     # change one workbook: only it is redone
     target = bureau / "县医保局" / "自评表.xlsx"
     fill_workbook(target, info={"项目名称": "城乡居民医保补助项目（修订）"})
     again_before = _mtimes(out)
     fourth = run_batch([bureau], out, jobs=1)
-    changed = {r.文件: r.处理 for r in fourth.records}
+    changed = {r.file: r.handled for r in fourth.records}
     assert changed["县医保局/自评表.xlsx"] == "本次生成"
     assert changed["县卫健局/自评表.xlsx"] == "未变更跳过"
     now = _mtimes(out)
@@ -327,17 +327,17 @@ def test_rerun_skips_unchanged_force_redoes_and_changed_workbook_is_redone(burea
     # a deleted report is regenerated; a changed format redoes everything
     (out / "医保-购买服务-自评报告.docx").unlink()
     fifth = run_batch([bureau], out, jobs=1)
-    assert {r.文件: r.处理 for r in fifth.records}["医保-购买服务.xlsx"] == "本次生成"
+    assert {r.file: r.handled for r in fifth.records}["医保-购买服务.xlsx"] == "本次生成"
     assert (out / "医保-购买服务-自评报告.docx").is_file()
     sixth = run_batch([bureau], out, jobs=1, formats="docx,md")
-    assert all(r.处理 == ("未完成" if r.failed else "本次生成") for r in sixth.records)
+    assert all(r.handled == ("未完成" if r.failed else "本次生成") for r in sixth.records)
     assert (out / "医保-购买服务-自评报告.md").is_file()
 
 
 def test_two_worker_processes_give_the_same_records(bureau, tmp_path):
     one = run_batch([bureau], tmp_path / "a", jobs=1)
     two = run_batch([bureau], tmp_path / "b", jobs=2)
-    key = lambda res: sorted((r.文件, r.状态, r.总分, r.错误数, r.报告文件) for r in res.records)  # noqa: E731
+    key = lambda res: sorted((r.file, r.status, r.total_score, r.error_count, r.report) for r in res.records)  # noqa: E731
     assert key(one) == key(two)
     assert sorted(p.name for p in (tmp_path / "a").glob("*.docx")) == sorted(p.name for p in (tmp_path / "b").glob("*.docx"))
 
@@ -356,7 +356,7 @@ def test_missing_libreoffice_still_writes_docx_and_exits_1(bureau, tmp_path, mon
     assert result.pdf_problem and "LibreOffice" in result.pdf_problem
     assert (out / "自评表-自评报告.docx").is_file()
     assert not list(out.glob("*.pdf"))
-    assert "PDF 未生成" in result.records[0].错误信息
+    assert "PDF 未生成" in result.records[0].error_message
     assert result.exit_code == 1
     assert any("PDF 未生成" in line for line in result.summary_lines())
 
@@ -378,7 +378,7 @@ def test_pdf_through_one_libreoffice_call(bureau, tmp_path, monkeypatch):
     assert calls == [2]
     assert sorted(p.name for p in out.glob("*.pdf")) == ["县医保局-自评表-自评报告.pdf", "县卫健局-自评表-自评报告.pdf"]
     assert not list(out.glob("*.docx"))  # docx only made for the conversion
-    assert result.exit_code == 0 and all(r.报告文件.endswith(".pdf") for r in result.records)
+    assert result.exit_code == 0 and all(r.report.endswith(".pdf") for r in result.records)
 
 
 # --- killed mid-run ---------------------------------------------------------------------------------
@@ -445,9 +445,9 @@ def test_a_dying_worker_is_retried_then_reported(bureau, tmp_path, monkeypatch):
 
     monkeypatch.setattr(job_module, "load", flaky)
     result = run_batch([bureau / "县医保局", bureau / "县卫健局", bureau / "医保-购买服务.xlsx"], tmp_path / "out", jobs=2)
-    by = {r.文件: r for r in result.records}
-    assert by["县卫健局/自评表.xlsx"].状态 == "失败" and "工作进程" in by["县卫健局/自评表.xlsx"].错误信息
-    assert by["县医保局/自评表.xlsx"].状态 == "成功" and by["医保-购买服务.xlsx"].状态 == "待定"
+    by = {r.file: r for r in result.records}
+    assert by["县卫健局/自评表.xlsx"].status == "失败" and "工作进程" in by["县卫健局/自评表.xlsx"].error_message
+    assert by["县医保局/自评表.xlsx"].status == "成功" and by["医保-购买服务.xlsx"].status == "待定"
 
 
 def test_summary_open_in_excel_is_refused_before_any_work(bureau, tmp_path):
@@ -492,3 +492,23 @@ def test_batch_reader_skips_unread_sheets_but_scores_like_check(bureau, tmp_path
     loaded = load(odd, unread=UNREAD_SHEETS)
     ev, grids = loaded.evaluation, loaded.grids
     assert "说明" in grids and ev.total_score == load(odd).evaluation.total_score
+
+
+def test_a_state_file_of_the_previous_record_format_is_redone_not_misread(bureau, tmp_path):
+    # Version 1 stored records under the 汇总表's Chinese column names; its entries are not reused
+    # (their keys would not fill a record), so every workbook is processed again, once.
+    out = tmp_path / "报告"
+    run_batch([bureau], out, jobs=1)
+    path = out / state_module.STATE_FILE
+    state = json.loads(path.read_text(encoding="utf-8"))
+    assert state["version"] == state_module.STATE_VERSION == 2
+    for entry in state["entries"].values():
+        rec = entry["record"]
+        assert "file" in rec and "status" in rec and "文件" not in rec
+        entry["record"] = {"文件": rec["file"], "状态": rec["status"], "总分": rec["total_score"]}
+    state["version"] = 1
+    path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    again = run_batch([bureau], out, jobs=1)
+    assert {r.handled for r in again.records} <= {"本次生成", "未完成"} and not again.reused
+    third = run_batch([bureau], out, jobs=1)  # the state is written anew: now reused
+    assert third.reused == sum(1 for r in third.records if not r.failed)

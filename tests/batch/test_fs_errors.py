@@ -45,11 +45,11 @@ def bureau(tmp_path: Path, good_master: Path) -> Path:
 
 
 def records(result) -> dict[str, dict]:
-    return {r.文件: r.to_dict() for r in result.records}
+    return {r.file: r.to_dict() for r in result.records}
 
 
 def failed(result) -> dict[str, str]:
-    return {r.文件: r.错误信息 for r in result.records if r.状态 == STATUS_FAILED}
+    return {r.file: r.error_message for r in result.records if r.status == STATUS_FAILED}
 
 
 def assert_chinese(text: str) -> None:
@@ -57,7 +57,7 @@ def assert_chinese(text: str) -> None:
 
 
 def ok_count(result) -> int:
-    return sum(1 for r in result.records if r.状态 != STATUS_FAILED)
+    return sum(1 for r in result.records if r.status != STATUS_FAILED)
 
 
 # --- symlinks --------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def test_a_pdf_held_open_on_windows_is_noted_and_the_rest_of_its_chunk_placed(tm
     for base in ("甲-自评报告", "乙-自评报告"):
         (out / f"{base}.docx").write_bytes(b"docx")
         (out / f"{base}.pdf").write_bytes(b"old pdf")
-        items.append(({"base": base, "pdf_source": str(out / f"{base}.docx")}, {"输出": [f"{base}.docx"], "报告文件": f"{base}.docx", "错误信息": ""}))
+        items.append(({"base": base, "pdf_source": str(out / f"{base}.docx")}, {"outputs": [f"{base}.docx"], "report": f"{base}.docx", "error_message": ""}))
     chunk = pdf_module.Chunk(items, staging)
 
     def fake_convert(sources, work, converters):
@@ -294,7 +294,7 @@ def test_a_pdf_held_open_on_windows_is_noted_and_the_rest_of_its_chunk_placed(tm
     monkeypatch.setattr(pdf_module, "_convert", fake_convert)
     monkeypatch.setattr(os, "replace", held)
     recs = pdf_module.convert_chunk(chunk, out, staging, converters=None)
-    assert "PDF 未生成" in recs[0]["错误信息"] and "请在 PDF 阅读器中关闭“甲-自评报告.pdf”后重试" in recs[0]["错误信息"]
-    assert recs[0]["输出"] == ["甲-自评报告.docx"] and (out / "甲-自评报告.pdf").read_bytes() == b"old pdf"
-    assert recs[1]["输出"] == ["乙-自评报告.docx", "乙-自评报告.pdf"] and (out / "乙-自评报告.pdf").read_bytes() == b"new pdf"
-    assert recs[1]["错误信息"] == ""
+    assert "PDF 未生成" in recs[0]["error_message"] and "请在 PDF 阅读器中关闭“甲-自评报告.pdf”后重试" in recs[0]["error_message"]
+    assert recs[0]["outputs"] == ["甲-自评报告.docx"] and (out / "甲-自评报告.pdf").read_bytes() == b"old pdf"
+    assert recs[1]["outputs"] == ["乙-自评报告.docx", "乙-自评报告.pdf"] and (out / "乙-自评报告.pdf").read_bytes() == b"new pdf"
+    assert recs[1]["error_message"] == ""

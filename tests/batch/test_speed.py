@@ -210,7 +210,7 @@ def test_files_a_dead_converter_held_are_retried_once_and_nothing_is_left_runnin
     assert sorted(p.name for p in out.glob("*.pdf")) == ["医保-购买服务-自评报告.pdf", "县医保局-自评表-自评报告.pdf", "县卫健局-自评表-自评报告.pdf"]
     assert all(p.read_bytes().rstrip().endswith(b"%%EOF") for p in out.glob("*.pdf"))
     assert result.exit_code == 1  # 医保-购买服务 has findings; no record says PDF 未生成
-    assert not any("PDF 未生成" in (r.错误信息 or "") for r in result.records)
+    assert not any("PDF 未生成" in (r.error_message or "") for r in result.records)
     assert not any(_alive(pid) for pid, _ in runs), "a converter's helper process outlived it"
 
 
@@ -221,9 +221,9 @@ def test_a_file_that_kills_its_converter_twice_is_reported_and_the_rest_converte
     result = run_batch([bureau / "县医保局", bureau / "县卫健局"], out, jobs=1, formats="docx,pdf")
     runs = _runs(log)
     assert len(runs) == 2  # tried, then once more, then reported
-    by = {r.文件: r for r in result.records}
-    assert "PDF 未生成" in by["县卫健局/自评表.xlsx"].错误信息 and "意外退出" in by["县卫健局/自评表.xlsx"].错误信息
-    assert "县卫健局-自评表-自评报告.pdf" not in by["县卫健局/自评表.xlsx"].输出
+    by = {r.file: r for r in result.records}
+    assert "PDF 未生成" in by["县卫健局/自评表.xlsx"].error_message and "意外退出" in by["县卫健局/自评表.xlsx"].error_message
+    assert "县卫健局-自评表-自评报告.pdf" not in by["县卫健局/自评表.xlsx"].outputs
     assert (out / "县医保局-自评表-自评报告.pdf").exists() and not (out / "县卫健局-自评表-自评报告.pdf").exists()
     assert (out / "县卫健局-自评表-自评报告.docx").exists()  # the Word report stays
     assert result.exit_code == 1
@@ -317,7 +317,7 @@ def test_killing_libreoffice_mid_run_loses_no_pdf_and_leaves_no_process(bureau, 
     thread.join(timeout=5)
     assert killed, "no LibreOffice process was seen to kill"
     assert len(list(out.glob("*.pdf"))) == 3
-    assert not any("PDF 未生成" in (r.错误信息 or "") for r in result.records)
+    assert not any("PDF 未生成" in (r.error_message or "") for r in result.records)
     assert not _processes_mentioning(profiles.as_uri())
     assert not list(profiles.iterdir())  # the profiles are removed with the batch
 
@@ -358,7 +358,7 @@ def test_a_worker_dying_with_a_group_of_workbooks_blames_only_the_one_that_kills
     monkeypatch.setattr(run_module.BatchRun, "_submit", counting)
     result = run_batch([src], tmp_path / "out", jobs=2)
     assert max(calls) == run_module.PER_CALL and min(calls) == 1  # groups while many are left, then singly
-    failed = [r.文件 for r in result.records if r.状态 == "失败"]
+    failed = [r.file for r in result.records if r.status == "失败"]
     assert failed == ["单位07-致命.xlsx"]
     assert len(result.records) == many + 1 and len(list((tmp_path / "out").glob("*.docx"))) == many
 

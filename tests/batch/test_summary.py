@@ -27,10 +27,10 @@ from xlperf.batch.summary import (
 def _records() -> list[SummaryRecord]:
     def rec(i: int, score, grade: str, status: str = "成功", dept: str = "县医疗保障局") -> SummaryRecord:
         return SummaryRecord(
-            文件=f"单位{i}/自评表.xlsx", 项目名称=f"项目{i}", 主管部门=dept, 实施单位="某中心", 评价类型="项目支出",
-            全年预算数=40.0, 全年执行数=30.0 + i, 执行率=(30.0 + i) / 40.0, 总分=score, 等级=grade, 状态=status,
-            错误数=1 if status == STATUS_ERRORS else 0, 警告数=i,
-            报告文件=f"单位{i}-自评报告.docx", 输出=[f"单位{i}-自评报告.docx", f"单位{i}-自评报告.pdf", f"单位{i}-自评报告.md"],
+            file=f"单位{i}/自评表.xlsx", project=f"项目{i}", department=dept, unit="某中心", evaluation_type="项目支出",
+            budget=40.0, executed=30.0 + i, execution_rate=(30.0 + i) / 40.0, total_score=score, grade=grade, status=status,
+            error_count=1 if status == STATUS_ERRORS else 0, warning_count=i,
+            report=f"单位{i}-自评报告.docx", outputs=[f"单位{i}-自评报告.docx", f"单位{i}-自评报告.pdf", f"单位{i}-自评报告.md"],
         )
 
     return [
@@ -38,7 +38,7 @@ def _records() -> list[SummaryRecord]:
         rec(2, 84.0, "良", dept="县卫生健康局"),
         rec(3, None, "待定", STATUS_PENDING),  # a draft total of 70 must count nowhere
         rec(4, 61.0, "差", STATUS_ERRORS),
-        SummaryRecord(文件="坏.xlsx", 状态=STATUS_FAILED, 错误信息="不是 Excel 工作簿"),
+        SummaryRecord(file="坏.xlsx", status=STATUS_FAILED, error_message="不是 Excel 工作簿"),
     ]
 
 
@@ -125,15 +125,15 @@ def _odd_records() -> list[SummaryRecord]:
     """Records whose text is hard to write: XML specials, a carriage return, edge spaces, text
     that looks like a formula, characters beyond the BMP, empty and missing findings fields."""
     recs = _records()
-    recs[0].项目名称 = ' 前后有空格 & <标签> "引号" \r\n第二行\t制表 '
-    recs[0].错误信息 = "=HYPERLINK(\"http://x\")"
-    recs[0].报告文件 = "甲&乙/报告 <1> '引号' \"双\".docx"  # a hyperlink target to escape
-    recs[1].问题 = [
-        {"文件": recs[1].文件, "级别": "错误", "位置": "绩效指标!E8", "规则": "E101", "说明": "分值合计 105 ≠ 100 😀 \x01控制符"},
-        {"文件": recs[1].文件, "级别": "警告", "位置": "", "规则": "W601", "说明": "+1 -1 @x"},
-        {"文件": recs[1].文件, "级别": "提示"},
+    recs[0].project = ' 前后有空格 & <标签> "引号" \r\n第二行\t制表 '
+    recs[0].error_message = "=HYPERLINK(\"http://x\")"
+    recs[0].report = "甲&乙/报告 <1> '引号' \"双\".docx"  # a hyperlink target to escape
+    recs[1].findings = [
+        {"文件": recs[1].file, "级别": "错误", "位置": "绩效指标!E8", "规则": "E101", "说明": "分值合计 105 ≠ 100 😀 \x01控制符"},
+        {"文件": recs[1].file, "级别": "警告", "位置": "", "规则": "W601", "说明": "+1 -1 @x"},
+        {"文件": recs[1].file, "级别": "提示"},
     ]
-    recs[2].全年预算数 = float("nan")
+    recs[2].budget = float("nan")
     return recs
 
 
@@ -164,7 +164,7 @@ def test_a_record_store_gives_the_summary_of_its_records(tmp_path):
     for rec in _odd_records():
         store.append(rec)
     assert [repr(r) for r in store] == [repr(r) for r in _odd_records()]  # repr: nan != nan
-    assert store[-1].文件 == "坏.xlsx" and len(store) == 5
+    assert store[-1].file == "坏.xlsx" and len(store) == 5
     a = write_summary_xlsx(store, tmp_path / "store.xlsx")
     b = write_summary_xlsx(_odd_records(), tmp_path / "list.xlsx")
     assert _parts(a) == _parts(b)
@@ -177,15 +177,15 @@ def test_the_overall_rate_counts_only_workbooks_with_a_budget():
     """Money spent without a 全年预算数 (E201, or left blank) has no rate: with it the 合计 执行率
     went above 1 while every workbook with a budget spent less than it."""
     recs = _records()
-    recs.append(SummaryRecord(文件="无预算.xlsx", 全年预算数=0.0, 全年执行数=56.924, 总分=99.33, 等级="优", 状态=STATUS_ERRORS, 错误数=1))
-    recs.append(SummaryRecord(文件="空白.xlsx", 全年执行数=12.0, 总分=80.0, 等级="良"))
+    recs.append(SummaryRecord(file="无预算.xlsx", budget=0.0, executed=56.924, total_score=99.33, grade="优", status=STATUS_ERRORS, error_count=1))
+    recs.append(SummaryRecord(file="空白.xlsx", executed=12.0, total_score=80.0, grade="良"))
     t = summary_totals(recs)
     assert t["rate"] == round(130 / 160, 4) and t["rate"] <= 1 and t["unrated"] == 2
     assert t["executed"] == round(130 + 56.924 + 12, 6)  # the amounts still add up every workbook
 
 
 def test_the_note_says_which_workbooks_the_rate_leaves_out(tmp_path):
-    recs = _records() + [SummaryRecord(文件="无预算.xlsx", 全年预算数=0.0, 全年执行数=56.924, 总分=99.33, 等级="优")]
+    recs = _records() + [SummaryRecord(file="无预算.xlsx", budget=0.0, executed=56.924, total_score=99.33, grade="优")]
     ws = openpyxl.load_workbook(write_summary_xlsx(recs, tmp_path / "汇总表.xlsx"))[SHEET_SUMMARY]
     total = _by_label(ws, TOTAL_LABEL)
     assert total["执行率"] == round(130 / 160, 4)
@@ -206,3 +206,14 @@ def test_csv_headers_keep_the_unit_and_failed_files_were_not_made(tmp_path):
     bad = next(r for r in rows if r["文件"] == "坏.xlsx")
     assert bad["处理"] == "未完成" and bad["状态"] == "错误"
     assert all(r["处理"] == HANDLED_NEW for r in rows if r["文件"] != "坏.xlsx")
+
+
+def test_every_column_shows_one_record_field():
+    from dataclasses import fields
+
+    from xlperf.batch.summary import COLUMN_FIELDS
+
+    assert tuple(COLUMN_FIELDS) == COLUMNS
+    names = {f.name for f in fields(SummaryRecord)}
+    assert set(COLUMN_FIELDS.values()) <= names and len(set(COLUMN_FIELDS.values())) == len(COLUMNS)
+    assert all(name.isascii() for name in names)

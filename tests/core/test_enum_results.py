@@ -12,7 +12,7 @@ from xlperf.api import evaluation_json
 from xlperf.core.enums import Direction, Severity, Tier
 from xlperf.core.findings import RULES
 from xlperf.core.scoring import evaluate, score_indicator
-from xlperf.workbook.recalc import read_input
+from xlperf.workbook.load import load
 
 from tests.grids import evaluate_grids, row, standard_rows
 
@@ -48,7 +48,7 @@ def test_the_catalogue_names_severity_by_member_and_code_letter():
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_results_carry_members_and_json_shows_the_words(path):
-    ev = evaluate(read_input(path))
+    ev = evaluate(load(path).input)
     assert all(type(r.direction) is Direction for r in ev.indicators)
     assert all(r.tier is None or type(r.tier) is Tier for r in ev.indicators)
     assert all(type(f.severity) is Severity for f in ev.findings)

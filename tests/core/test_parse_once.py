@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from xlperf.core import values as V
 from xlperf.core.scoring import evaluate
 from xlperf.forms.template import read_workbook
-from xlperf.workbook.recalc import read_input
+from xlperf.workbook.load import load
 
 from tests.grids import budget_grid, indicator_grid, info_grid, row
 
@@ -57,7 +57,7 @@ def test_the_shipped_examples_are_there():
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_each_indicator_cell_of_a_shipped_example_is_parsed_once(monkeypatch, path):
-    inp = read_input(path)
+    inp = load(path).input
     assert inp.indicators
     ev, calls = _counted_evaluate(monkeypatch, inp)
     assert Counter(_key(v) for v in calls) == _expected(inp)

@@ -88,15 +88,15 @@ def test_every_route_reads_every_form_alike(files: list[Path], tmp_path: Path) -
     # batch: each file's 汇总表 row says what check --format json says (a folder's spreadsheets;
     # a Word annex when named)
     folder = files[0].parent
-    records = {r.文件: r for r in check_records([folder])}
+    records = {r.file: r for r in check_records([folder])}
     assert set(records) == {p.name for p in files if p.suffix != ".docx"}
-    records.update({r.文件: r for r in check_records([p for p in files if p.suffix == ".docx"])})
+    records.update({r.file: r for r in check_records([p for p in files if p.suffix == ".docx"])})
     for name, ev in checked.items():
         js = evaluation_json(ev, name)
         rec = records[name]
-        assert rec.状态 != "错误", (name, rec.错误信息)
-        assert (rec.项目名称, rec.总分, rec.等级) == (js["project"], js["total_score"], js["grade"]), name
-        assert rec.主管部门 == ev.input.info.department and rec.执行率 == js["budget"]["execution_rate"], name
+        assert rec.status != "错误", (name, rec.error_message)
+        assert (rec.project, rec.total_score, rec.grade) == (js["project"], js["total_score"], js["grade"]), name
+        assert rec.department == ev.input.info.department and rec.execution_rate == js["budget"]["execution_rate"], name
 
 
 def test_the_named_forms_read_right_on_check(files: list[Path]) -> None:

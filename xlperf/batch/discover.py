@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.filenames import FolderNames
 from xlperf.ooxml.files import os_error_text
 
@@ -122,7 +122,7 @@ class _Finder:
         elif _GLOB_CHARS & set(text):
             matches = sorted(glob.glob(text, recursive=True))
             if not matches:
-                raise InputError(f"没有与“{text}”匹配的文件", code="X004")
+                raise InputError(f"没有与“{text}”匹配的文件", code=XCode.INPUT_TEXT)
             for m in matches:
                 mp = Path(m)
                 if mp.is_dir():
@@ -130,7 +130,7 @@ class _Finder:
                 elif mp.is_file():
                     self.consider(mp, explicit=False)
         else:
-            raise InputError("文件或文件夹不存在", path=p, code="X002")
+            raise InputError("文件或文件夹不存在", path=p, code=XCode.INPUT_MISSING)
 
     def consider(self, p: Path, explicit: bool) -> None:
         real = os.path.realpath(p)

@@ -129,7 +129,7 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
     try:
         book = load(task["path"], unread=UNREAD_SHEETS)
         rec = record_from_evaluation(book.evaluation, file)
-        rec.处理 = task.get("handled", HANDLED_NEW)
+        rec.handled = task.get("handled", HANDLED_NEW)
     except BaseException as exc:  # noqa: BLE001 - one bad workbook must not stop the bureau
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -164,13 +164,13 @@ def _process_one(task: dict[str, Any]) -> dict[str, Any]:
             final = outdir / (base + ".md")
             place(tmp, final)
             outputs.append(final.name)
-        rec.输出 = outputs
-        rec.报告文件 = outputs[0] if outputs else ""
+        rec.outputs = outputs
+        rec.report = outputs[0] if outputs else ""
     except BaseException as exc:  # noqa: BLE001
         if isinstance(exc, KeyboardInterrupt):
             raise
-        rec.状态 = STATUS_FAILED
-        rec.错误信息 = "生成报告失败：" + error_text(exc)
+        rec.status = STATUS_FAILED
+        rec.error_message = "生成报告失败：" + error_text(exc)
         pdf_source = None
     return {"record": _sendable(rec), "pdf_source": pdf_source if "pdf" in formats else None}
 

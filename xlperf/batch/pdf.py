@@ -89,14 +89,14 @@ def convert_chunk(chunk: Chunk, outdir: Path, staging: Path, converters: Convert
             except XlperfError as exc:  # the last run's PDF open in a reader on Windows
                 pdf, moved = None, exc.message
         if pdf is not None:
-            outputs = list(rec.get("输出") or [])
+            outputs = list(rec.get("outputs") or [])
             outputs.append(final.name)
-            rec["输出"] = outputs
-            if not rec.get("报告文件"):
-                rec["报告文件"] = final.name
+            rec["outputs"] = outputs
+            if not rec.get("report"):
+                rec["report"] = final.name
         else:
             note = f"{PDF_MISSING}（{moved or 'LibreOffice 未能转换该文件'}）"
-            rec["错误信息"] = f"{rec['错误信息']}；{note}" if rec.get("错误信息") else note
+            rec["error_message"] = f"{rec['error_message']}；{note}" if rec.get("error_message") else note
         if src.parent == staging:  # a docx made only for the PDF
             try:
                 src.unlink()

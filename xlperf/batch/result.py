@@ -48,28 +48,28 @@ class BatchResult:
 
     @property
     def ok(self) -> int:
-        return sum(1 for r in self._briefs() if r.状态 == STATUS_OK)
+        return sum(1 for r in self._briefs() if r.status == STATUS_OK)
 
     @property
     def with_errors(self) -> int:
-        return sum(1 for r in self._briefs() if r.状态 == STATUS_ERRORS)
+        return sum(1 for r in self._briefs() if r.status == STATUS_ERRORS)
 
     @property
     def pending(self) -> int:
         """Workbooks whose total and grade are withheld (待定)."""
-        return sum(1 for r in self._briefs() if r.状态 == STATUS_PENDING)
+        return sum(1 for r in self._briefs() if r.status == STATUS_PENDING)
 
     @property
     def failed(self) -> list[SummaryRecord]:
-        return self._full([r for r in self._briefs() if r.状态 == STATUS_FAILED])
+        return self._full([r for r in self._briefs() if r.status == STATUS_FAILED])
 
     @property
     def reused(self) -> int:
-        return sum(1 for r in self._briefs() if r.处理 == HANDLED_REUSED)
+        return sum(1 for r in self._briefs() if r.handled == HANDLED_REUSED)
 
     @property
     def pdf_missing(self) -> list[SummaryRecord]:
-        return self._full([r for r in self._briefs() if PDF_MISSING in r.错误信息 and r.状态 != STATUS_FAILED])
+        return self._full([r for r in self._briefs() if PDF_MISSING in r.error_message and r.status != STATUS_FAILED])
 
     @property
     def exit_code(self) -> int:
@@ -89,9 +89,9 @@ class BatchResult:
         if self.pdf_problem:
             lines.append(f"{PDF_MISSING}：{self.pdf_problem}")
         elif self.pdf_missing:
-            lines.append(f"{PDF_MISSING} {len(self.pdf_missing)} 个：" + "、".join(r.文件 for r in self.pdf_missing[:20]) + ("……" if len(self.pdf_missing) > 20 else ""))
+            lines.append(f"{PDF_MISSING} {len(self.pdf_missing)} 个：" + "、".join(r.file for r in self.pdf_missing[:20]) + ("……" if len(self.pdf_missing) > 20 else ""))
         for r in self.failed:
-            lines.append(f"失败：{r.文件}：{r.错误信息}")
+            lines.append(f"失败：{r.file}：{r.error_message}")
         if self.summary_path is not None:
             lines.append(f"汇总表：{self.summary_path}")
         if self.csv_path is not None:

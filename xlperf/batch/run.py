@@ -41,7 +41,7 @@ from xlperf.batch.pdf import Chunk, Converters, convert_chunk
 from xlperf.batch.result import PDF_MISSING, BatchResult, Progress, ProgressCallback
 from xlperf.batch.state import STATE_FILE, StateStore, file_hash, options_key
 from xlperf.batch.summary import HANDLED_CHECK, HANDLED_NEW, HANDLED_REUSED, STATUS_ERRORS, STATUS_FAILED, STATUS_OK, STATUS_PENDING, RecordStore, SummaryRecord, failed_record
-from xlperf.core.errors import InputError, OutputError
+from xlperf.core.errors import InputError, OutputError, XCode
 from xlperf.ooxml.files import os_error_text
 
 FORMATS = ("docx", "pdf", "md")
@@ -74,7 +74,7 @@ def _parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
         if not f:
             continue
         if f not in FORMATS:
-            raise InputError(f"报告格式“{f}”无效，应为：{'、'.join(FORMATS)}（可用逗号分隔多个）", code="X031")
+            raise InputError(f"报告格式“{f}”无效，应为：{'、'.join(FORMATS)}（可用逗号分隔多个）", code=XCode.BAD_FORMAT)
         if f not in out:
             out.append(f)
     return tuple(out)
@@ -83,10 +83,10 @@ def _parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
 def _prepare_outdir(outdir: Path) -> None:
     try:
         if os.path.lexists(outdir) and not stat.S_ISDIR(os.stat(outdir).st_mode):
-            raise OutputError("输出位置已存在且不是文件夹", path=outdir, code="X106")
+            raise OutputError("输出位置已存在且不是文件夹", path=outdir, code=XCode.OUT_WRITE)
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹：{os_error_text(exc)}", path=outdir, code="X102") from exc
+        raise OutputError(f"无法创建输出文件夹：{os_error_text(exc)}", path=outdir, code=XCode.OUT_FOLDER) from exc
     # os.access says yes to root even on a read-only mount: try a real write.
     import tempfile
 
@@ -94,7 +94,7 @@ def _prepare_outdir(outdir: Path) -> None:
         with tempfile.TemporaryFile(dir=outdir):
             pass
     except OSError as exc:
-        raise OutputError(f"输出文件夹不可写：{os_error_text(exc)}", path=outdir, code="X107") from exc
+        raise OutputError(f"输出文件夹不可写：{os_error_text(exc)}", path=outdir, code=XCode.OUT_READONLY) from exc
 
 
 def _excel_lock(path: Path) -> Path | None:
@@ -146,7 +146,7 @@ def run_batch(
         inputs = [inputs]
     fmts = _parse_formats(formats)
     if style is not None and style not in layout.REPORT_STYLES:
-        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code=XCode.BAD_STYLE)
     out = Path(outdir)
     _check_not_a_file_name(outdir)
     _check_depth(out)
@@ -156,7 +156,7 @@ def run_batch(
     found = discover(inputs, exclude=out)
     if not found.workbooks and not found.old_format and not found.unreadable:
         raise InputError(
-            f"没有找到 .xlsx 工作簿（跳过 {len(found.skipped)} 个锁文件/非工作簿）", code="X005"
+            f"没有找到 .xlsx 工作簿（跳过 {len(found.skipped)} 个锁文件/非工作簿）", code=XCode.INPUT_CSV
         )
 
     from filelock import FileLock, Timeout
@@ -165,7 +165,7 @@ def run_batch(
     try:
         lock.acquire(timeout=0)
     except Timeout as exc:
-        raise OutputError("另一个批量任务正在写入这个输出文件夹，请等它结束或换一个文件夹", path=out, code="X108") from exc
+        raise OutputError("另一个批量任务正在写入这个输出文件夹，请等它结束或换一个文件夹", path=out, code=XCode.BATCH_BUSY) from exc
     try:
         staging = out / STAGING_DIR
         _clear_staging(staging)
@@ -227,7 +227,7 @@ def _check_not_a_file_name(outdir: str | os.PathLike[str]) -> None:
     raise InputError(
         f"batch 的 -o 是输出文件夹（报告和汇总表都写在里面），不是文件名：请给一个文件夹，如“{out.stem}/”",
         path=out,
-        code="X038",
+        code=XCode.BATCH_OUT_FILE,
     )
 
 
@@ -258,7 +258,7 @@ def _summary_targets(out: Path, csv: bool) -> tuple[Path, Path | None]:
     for target in [summary_path] + ([csv_path] if csv_path else []):
         lock = _excel_lock(target)
         if lock is not None and target.exists():
-            raise OutputError(f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭再运行", path=target, code="X103")
+            raise OutputError(f"文件正在 Excel/WPS 中打开（发现锁文件 {lock.name}），请先关闭再运行", path=target, code=XCode.OUT_DENIED)
     return summary_path, csv_path
 
 
@@ -428,17 +428,17 @@ class BatchRun:
             or entry.get("options") != self.opts
             or sorted(entry.get("outputs", [])) != expected
             or not all((out / o).is_file() for o in expected)
-            or entry.get("record", {}).get("状态") not in (STATUS_OK, STATUS_ERRORS, STATUS_PENDING)
+            or entry.get("record", {}).get("status") not in (STATUS_OK, STATUS_ERRORS, STATUS_PENDING)
         ):
             return None
         rec = SummaryRecord.from_dict(entry["record"])
-        rec.文件 = self.names[p]
-        if any(f.get("文件") != self.names[p] for f in rec.问题):
+        rec.file = self.names[p]
+        if any(f.get("文件") != self.names[p] for f in rec.findings):
             # the stored findings take the workbook's name of this run (the next save writes them)
-            for f in rec.问题:
+            for f in rec.findings:
                 f["文件"] = self.names[p]
             self.state.put(task["key"], entry)
-        rec.处理 = HANDLED_REUSED
+        rec.handled = HANDLED_REUSED
         return rec
 
     # --- running --------------------------------------------------------------------------------------
@@ -540,12 +540,12 @@ class BatchRun:
     def _take(self, task: dict[str, Any], res: dict[str, Any]) -> None:
         """A workbook's result: finished, or on to the PDF converters."""
         rec = res["record"]
-        if res.get("pdf_source") and rec.get("状态") != STATUS_FAILED:
+        if res.get("pdf_source") and rec.get("status") != STATUS_FAILED:
             task["pdf_source"] = res["pdf_source"]
             self.pdf_waiting.append((task, rec))
         else:
-            if self.want_pdf and self.pdf_problem and rec.get("状态") != STATUS_FAILED:
-                rec["错误信息"] = f"{PDF_MISSING}（未找到 LibreOffice）"
+            if self.want_pdf and self.pdf_problem and rec.get("status") != STATUS_FAILED:
+                rec["error_message"] = f"{PDF_MISSING}（未找到 LibreOffice）"
             self._finish(task, rec)
 
     def _recover(self, broken: list[dict[str, Any]]) -> None:
@@ -567,7 +567,7 @@ class BatchRun:
             self.state.put(task["key"], {
                 "sha256": task.get("sha256", ""),
                 "options": self.opts,
-                "outputs": list(rec_dict.get("输出") or []),
+                "outputs": list(rec_dict.get("outputs") or []),
                 "record": rec_dict,
                 "input": task["path"],
             })
@@ -601,7 +601,7 @@ class BatchRun:
             recs = []
             for _task, rec in items:
                 note = f"{PDF_MISSING}（{type(exc).__name__}：{exc}）"
-                rec["错误信息"] = f"{rec['错误信息']}；{note}" if rec.get("错误信息") else note
+                rec["error_message"] = f"{rec['error_message']}；{note}" if rec.get("error_message") else note
                 recs.append(rec)
         for (task, _), rec in zip(items, recs):
             self._finish(task, rec)

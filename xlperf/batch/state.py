@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 STATE_FILE = ".xlperf-batch.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: records keep English field names (1 had the 汇总表 column names)
 
 
 def file_hash(path: Path) -> str:

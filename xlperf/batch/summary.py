@@ -60,30 +60,50 @@ COLUMNS = (
     "错误信息",
 )
 FINDING_COLUMNS = ("文件", "级别", "位置", "规则", "说明")
+# The SummaryRecord attribute each column shows.
+COLUMN_FIELDS = {
+    "文件": "file",
+    "项目名称": "project",
+    "主管部门": "department",
+    "实施单位": "unit",
+    "评价类型": "evaluation_type",
+    "全年预算数": "budget",
+    "全年执行数": "executed",
+    "执行率": "execution_rate",
+    "总分": "total_score",
+    "等级": "grade",
+    "错误数": "error_count",
+    "警告数": "warning_count",
+    "报告文件": "report",
+    "状态": "status",
+    "处理": "handled",
+    "错误信息": "error_message",
+}
 
 
 @dataclass
 class SummaryRecord:
-    """One workbook in the 汇总表. Amounts in 万元, 执行率 as a fraction (0.9332 = 93.32%)."""
+    """One workbook in the 汇总表 (its column in :data:`COLUMN_FIELDS`). Amounts in 万元,
+    ``execution_rate`` as a fraction (0.9332 = 93.32%)."""
 
-    文件: str
-    项目名称: str = ""
-    主管部门: str = ""
-    实施单位: str = ""
-    评价类型: str = ""
-    全年预算数: float | None = None
-    全年执行数: float | None = None
-    执行率: float | None = None
-    总分: float | None = None
-    等级: str = ""
-    错误数: int = 0
-    警告数: int = 0
-    报告文件: str = ""  # the main report, relative to the output folder (the hyperlink target)
-    状态: str = STATUS_OK  # 成功 / 有错误 / 失败
-    处理: str = HANDLED_NEW  # 本次生成 / 未变更跳过 / 仅校验 / 未完成
-    错误信息: str = ""
-    问题: list[dict[str, str]] = field(default_factory=list)  # rows of FINDING_COLUMNS
-    输出: list[str] = field(default_factory=list)  # every output file name (relative to the output folder)
+    file: str  # 文件
+    project: str = ""  # 项目名称
+    department: str = ""  # 主管部门
+    unit: str = ""  # 实施单位
+    evaluation_type: str = ""  # 评价类型
+    budget: float | None = None  # 全年预算数
+    executed: float | None = None  # 全年执行数
+    execution_rate: float | None = None  # 执行率
+    total_score: float | None = None  # 总分
+    grade: str = ""  # 等级
+    error_count: int = 0  # 错误数
+    warning_count: int = 0  # 警告数
+    report: str = ""  # 报告文件: the main report, relative to the output folder (the hyperlink target)
+    status: str = STATUS_OK  # 状态: 成功 / 有错误 / 失败
+    handled: str = HANDLED_NEW  # 处理: 本次生成 / 未变更跳过 / 仅校验 / 未完成
+    error_message: str = ""  # 错误信息
+    findings: list[dict[str, str]] = field(default_factory=list)  # rows of FINDING_COLUMNS
+    outputs: list[str] = field(default_factory=list)  # every output file name (relative to the output folder)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,11 +115,11 @@ class SummaryRecord:
 
     @property
     def failed(self) -> bool:
-        return self.状态 == STATUS_FAILED
+        return self.status == STATUS_FAILED
 
     @property
     def has_errors(self) -> bool:
-        return self.状态 in (STATUS_ERRORS, STATUS_PENDING)
+        return self.status in (STATUS_ERRORS, STATUS_PENDING)
 
 
 def to_wan(value: float | None, unit: str) -> float | None:
@@ -122,38 +142,38 @@ def record_from_evaluation(ev: Any, file: str, *, report: str = "", outputs: Seq
     unit = b.unit or info.amount_unit or "万元"
     errors = len(ev.errors)
     return SummaryRecord(
-        文件=file,
-        项目名称=info.name,
-        主管部门=info.department,
-        实施单位=info.unit,
-        评价类型=info.evaluation_type,
-        全年预算数=to_wan(b.full_year, unit),
-        全年执行数=to_wan(b.executed, unit),
-        执行率=b.execution_rate,
-        总分=ev.total_score,
-        等级=ev.grade_text,
-        错误数=errors,
-        警告数=len(ev.warnings),
-        报告文件=report,
-        状态=STATUS_PENDING if not ev.final else status_of(errors),
-        问题=[
+        file=file,
+        project=info.name,
+        department=info.department,
+        unit=info.unit,
+        evaluation_type=info.evaluation_type,
+        budget=to_wan(b.full_year, unit),
+        executed=to_wan(b.executed, unit),
+        execution_rate=b.execution_rate,
+        total_score=ev.total_score,
+        grade=ev.grade_text,
+        error_count=errors,
+        warning_count=len(ev.warnings),
+        report=report,
+        status=STATUS_PENDING if not ev.final else status_of(errors),
+        findings=[
             {"文件": file, "级别": f.severity, "位置": f.location, "规则": f.code, "说明": f.message}
             for f in ev.findings
         ],
-        输出=list(outputs),
+        outputs=list(outputs),
     )
 
 
 def failed_record(file: str, message: str) -> SummaryRecord:
-    return SummaryRecord(文件=file, 状态=STATUS_FAILED, 处理=HANDLED_FAILED, 错误信息=message)
+    return SummaryRecord(file=file, status=STATUS_FAILED, handled=HANDLED_FAILED, error_message=message)
 
 
 def sort_records(records: Iterable[SummaryRecord]) -> list[SummaryRecord]:
     """By 主管部门 (blank last), then 总分 descending (no score last), then file."""
 
     def key(r: SummaryRecord) -> tuple:
-        dept = r.主管部门 or ""
-        return (dept == "", dept, r.总分 is None, -(r.总分 or 0.0), r.文件)
+        dept = r.department or ""
+        return (dept == "", dept, r.total_score is None, -(r.total_score or 0.0), r.file)
 
     return sorted(records, key=key)
 
@@ -161,7 +181,10 @@ def sort_records(records: Iterable[SummaryRecord]) -> list[SummaryRecord]:
 class _Brief:
     """What the 汇总表 and the end of a run need of a stored record, without its findings."""
 
-    __slots__ = ("文件", "主管部门", "总分", "状态", "等级", "全年预算数", "全年执行数", "错误数", "警告数", "处理", "错误信息", "有问题", "at", "size")
+    __slots__ = (
+        "file", "department", "total_score", "status", "grade", "budget", "executed", "error_count", "warning_count",
+        "handled", "error_message", "has_findings", "at", "size",
+    )
 
     failed = SummaryRecord.failed
     has_errors = SummaryRecord.has_errors
@@ -192,9 +215,9 @@ class RecordStore(Sequence):
         self._file.write(blob)
         b = _Brief()
         word = self._words.setdefault
-        b.文件, b.总分, b.全年预算数, b.全年执行数 = rec.文件, rec.总分, rec.全年预算数, rec.全年执行数
-        b.主管部门, b.状态, b.等级, b.处理 = word(rec.主管部门, rec.主管部门), word(rec.状态, rec.状态), word(rec.等级, rec.等级), word(rec.处理, rec.处理)
-        b.错误数, b.警告数, b.错误信息, b.有问题 = rec.错误数, rec.警告数, word(rec.错误信息, rec.错误信息) if len(rec.错误信息) < 40 else rec.错误信息, bool(rec.问题)
+        b.file, b.total_score, b.budget, b.executed = rec.file, rec.total_score, rec.budget, rec.executed
+        b.department, b.status, b.grade, b.handled = word(rec.department, rec.department), word(rec.status, rec.status), word(rec.grade, rec.grade), word(rec.handled, rec.handled)
+        b.error_count, b.warning_count, b.error_message, b.has_findings = rec.error_count, rec.warning_count, word(rec.error_message, rec.error_message) if len(rec.error_message) < 40 else rec.error_message, bool(rec.findings)
         b.at, b.size = self._end, len(blob)
         self._end += len(blob)
         self._briefs.append(b)
@@ -555,8 +578,8 @@ def _link_columns(rows: Sequence[SummaryRecord]) -> list[str]:
 
 def _other_suffixes(rec: SummaryRecord) -> set[str]:
     """The file suffixes of a record's outputs besides its main report."""
-    main = Path(rec.报告文件).suffix.lower() if rec.报告文件 else ""
-    return {s for s in (Path(name).suffix.lower() for name in rec.输出) if s != main}
+    main = Path(rec.report).suffix.lower() if rec.report else ""
+    return {s for s in (Path(name).suffix.lower() for name in rec.outputs) if s != main}
 
 
 def _ordered_suffixes(suffixes: Iterable[str]) -> list[str]:
@@ -581,13 +604,13 @@ def _summary_sheet(ws, rows: Sequence[Any], look: _Look, links: list[str], full,
         rec = full(brief)
         line = []
         for name, style in zip(COLUMNS, styles):
-            value = getattr(rec, name)
+            value = getattr(rec, COLUMN_FIELDS[name])
             if name == "状态":
                 value = display_status(value)
-            link = (rec.报告文件, look.link_font) if name == "报告文件" and rec.报告文件 else None
+            link = (rec.report, look.link_font) if name == "报告文件" and rec.report else None
             line.append((value if value != "" else None, style, link))
         for suffix in links:
-            target = next((n for n in rec.输出 if Path(n).suffix.lower() == suffix), "")
+            target = next((n for n in rec.outputs if Path(n).suffix.lower() == suffix), "")
             line.append((target or None, plain, (target, look.link_font) if target else None))
         out.append(line)
     last = max(len(rows) + 1, 2)
@@ -610,30 +633,30 @@ def summary_totals(rows: Sequence[SummaryRecord]) -> dict[str, Any]:
     """The 合计/平均 figures: sums of amounts, the overall 执行率, the average of final totals,
     the number of workbooks per grade (待定 and unreadable workbooks are in no grade) and per status."""
     ok = [r for r in rows if not r.failed]
-    budget = sum(r.全年预算数 for r in ok if r.全年预算数 is not None)
-    executed = sum(r.全年执行数 for r in ok if r.全年执行数 is not None)
+    budget = sum(r.budget for r in ok if r.budget is not None)
+    executed = sum(r.executed for r in ok if r.executed is not None)
     # the overall 执行率 is over the workbooks that have a budget and say what was spent: money
     # spent without a 全年预算数 (an E201 workbook, or one left blank) has no rate to add to
-    rated = [r for r in ok if r.全年预算数 is not None and r.全年预算数 > 0 and r.全年执行数 is not None]
-    rated_budget = sum(r.全年预算数 for r in rated)
-    rated_executed = sum(r.全年执行数 for r in rated)
+    rated = [r for r in ok if r.budget is not None and r.budget > 0 and r.executed is not None]
+    rated_budget = sum(r.budget for r in rated)
+    rated_executed = sum(r.executed for r in rated)
     rated_ids = {id(r) for r in rated}
-    scores = [r.总分 for r in ok if r.总分 is not None and r.状态 != STATUS_PENDING]
+    scores = [r.total_score for r in ok if r.total_score is not None and r.status != STATUS_PENDING]
     status: dict[str, int] = {}
     for r in rows:
-        shown = display_status(r.状态)
+        shown = display_status(r.status)
         status[shown] = status.get(shown, 0) + 1
     return {
         "count": len(rows),
         "budget": round(budget, 6) if ok else None,
         "executed": round(executed, 6) if ok else None,
         "rate": round(rated_executed / rated_budget, 4) if rated_budget > 0 else None,
-        "unrated": sum(1 for r in ok if id(r) not in rated_ids and (r.全年预算数 or r.全年执行数)),
+        "unrated": sum(1 for r in ok if id(r) not in rated_ids and (r.budget or r.executed)),
         "average": round(sum(scores) / len(scores), 2) if scores else None,
-        "grades": {g: sum(1 for r in ok if r.等级 == g and r.状态 != STATUS_PENDING) for g in GRADES},
-        "pending": sum(1 for r in rows if r.状态 == STATUS_PENDING),
-        "errors": sum(r.错误数 for r in rows),
-        "warnings": sum(r.警告数 for r in rows),
+        "grades": {g: sum(1 for r in ok if r.grade == g and r.status != STATUS_PENDING) for g in GRADES},
+        "pending": sum(1 for r in rows if r.status == STATUS_PENDING),
+        "errors": sum(r.error_count for r in rows),
+        "warnings": sum(r.warning_count for r in rows),
         "status": status,
     }
 
@@ -668,7 +691,7 @@ def department_rows(records: Sequence[SummaryRecord]) -> list[list[Any]]:
     """Per 主管部门: 工作簿数, count per grade, average score, 有错误, 失败 (in DEPARTMENT_COLUMNS order)."""
     groups: dict[str, list[SummaryRecord]] = {}
     for rec in records:
-        groups.setdefault(rec.主管部门 or NO_DEPARTMENT, []).append(rec)
+        groups.setdefault(rec.department or NO_DEPARTMENT, []).append(rec)
     out = []
     for dept in sorted(groups, key=lambda d: (d == NO_DEPARTMENT, d)):
         recs = groups[dept]
@@ -678,11 +701,11 @@ def department_rows(records: Sequence[SummaryRecord]) -> list[list[Any]]:
 
 def _department_counts(recs: Sequence[SummaryRecord]) -> list[Any]:
     """工作簿数, one count per grade, 待定, 平均分, 有错误, 失败 (a 待定 total is in no grade and no average)."""
-    final = [r for r in recs if not r.failed and r.状态 != STATUS_PENDING]
-    scored = [r.总分 for r in final if r.总分 is not None]
-    counts = {g: sum(1 for r in final if r.等级 == g) for g in GRADES}
+    final = [r for r in recs if not r.failed and r.status != STATUS_PENDING]
+    scored = [r.total_score for r in final if r.total_score is not None]
+    counts = {g: sum(1 for r in final if r.grade == g) for g in GRADES}
     avg = round(sum(scored) / len(scored), 2) if scored else None
-    pending = sum(1 for r in recs if r.状态 == STATUS_PENDING)
+    pending = sum(1 for r in recs if r.status == STATUS_PENDING)
     return [len(recs), *[counts[g] for g in GRADES], pending, avg, sum(1 for r in recs if r.has_errors), sum(1 for r in recs if r.failed)]
 
 
@@ -738,9 +761,9 @@ def _findings_sheet(ws, rows: Sequence[Any], look: _Look, full, sheets: list) ->
     styles = [(look.body_font, None, None, look.wrap if name == "说明" else None, None) for name in FINDING_COLUMNS]
     n = 1
     for brief in rows:
-        if not getattr(brief, "有问题", True):
+        if not getattr(brief, "has_findings", True):
             continue  # a stored record without findings: not read back
-        for f in full(brief).问题:
+        for f in full(brief).findings:
             out.append([(f.get(name, ""), style, None) for name, style in zip(FINDING_COLUMNS, styles)])
             n += 1
     ws.auto_filter.ref = f"A1:{_col(len(FINDING_COLUMNS))}{max(n, 2)}"
@@ -896,7 +919,7 @@ def summary_dataframe(records: Iterable[SummaryRecord]):
 
 
 def _value(rec: SummaryRecord, name: str) -> Any:
-    value = getattr(rec, name)
+    value = getattr(rec, COLUMN_FIELDS[name])
     return display_status(value) if name == "状态" else value
 
 
@@ -926,9 +949,9 @@ def findings_dataframe(records: Iterable[SummaryRecord]):
 
     rows = []
     for r in sort_records(records):
-        for f in r.问题:
+        for f in r.findings:
             sheet, cell = split_location(f.get("位置", ""))
-            rows.append([f.get("文件", r.文件), sheet, cell, f.get("规则", ""), f.get("级别", ""), f.get("说明", "")])
+            rows.append([f.get("文件", r.file), sheet, cell, f.get("规则", ""), f.get("级别", ""), f.get("说明", "")])
     return pd.DataFrame(rows, columns=list(FINDING_FRAME_COLUMNS))
 
 
@@ -949,6 +972,6 @@ def write_summary_csv(records: Iterable[SummaryRecord], path: str | Path) -> Pat
     rows, full = _in_order(records)
     for brief in rows:
         rec = full(brief)
-        w.writerow(["" if getattr(rec, c) is None else csv_safe(_value(rec, c)) for c in COLUMNS])
+        w.writerow(["" if getattr(rec, COLUMN_FIELDS[c]) is None else csv_safe(_value(rec, c)) for c in COLUMNS])
     atomic_write_bytes(target, buf.getvalue().encode("utf-8-sig"))
     return target

@@ -16,7 +16,7 @@ import os
 import re
 import unicodedata
 
-from xlperf.core.errors import OutputError
+from xlperf.core.errors import OutputError, XCode
 
 MAX_PATH = 260  # Windows' path limit, counting the terminating NUL: 259 characters are usable
 NAME_MAX = 255  # one path component: UTF-16 units on NTFS, bytes on ext4 and most others
@@ -29,7 +29,7 @@ DEVICE_NAMES = frozenset(
 _FULL_WIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '\\/:*?"<>|'})
 CUT_MARK = "…"  # where a name too long for its folder was cut
 FALLBACK = "未命名"
-E_PATH_TOO_LONG = "X111"
+E_PATH_TOO_LONG = XCode.PATH_TOO_LONG
 
 
 def units(text: str) -> int:

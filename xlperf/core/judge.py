@@ -180,7 +180,7 @@ def _load_user(path: Path) -> dict[str, Any]:
 
     from pydantic import ConfigDict, Field, ValidationError, create_model
 
-    from xlperf.core.errors import InputError
+    from xlperf.core.errors import InputError, XCode
 
     fields: dict[str, Any] = {key: (list[str] | None, None) for key in _LIST_KEYS}
     fields.update({key: (list[list[str]] | None, None) for key in (*_GROUP_KEYS, *_REPLACED_GROUP_KEYS)})
@@ -189,14 +189,14 @@ def _load_user(path: Path) -> dict[str, Any]:
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:
-        raise InputError(f"无法读取定性指标判定词表：{exc.strerror or exc}", path=path, code="X002") from exc
+        raise InputError(f"无法读取定性指标判定词表：{exc.strerror or exc}", path=path, code=XCode.INPUT_MISSING) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"定性指标判定词表不是有效的 TOML 文件（{exc}）", path=path, code="X002") from exc
+        raise InputError(f"定性指标判定词表不是有效的 TOML 文件（{exc}）", path=path, code=XCode.INPUT_MISSING) from exc
     try:
         return user_rules.model_validate(raw).model_dump(exclude_none=True)
     except ValidationError as exc:
         problems = "；".join(f"{'.'.join(str(p) for p in e['loc'])}：{e['msg']}" for e in exc.errors()[:5])
-        raise InputError(f"定性指标判定词表内容有误（{problems}）", path=path, code="X002") from exc
+        raise InputError(f"定性指标判定词表内容有误（{problems}）", path=path, code=XCode.INPUT_MISSING) from exc
 
 
 # --- normalising --------------------------------------------------------------------------------

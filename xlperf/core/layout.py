@@ -6,6 +6,8 @@ writer. Everything a finance officer sees in the workbook is named here.
 
 from __future__ import annotations
 
+from xlperf.core.enums import EvaluationType, Style
+
 # --- sheets -----------------------------------------------------------------------------
 
 SHEET_GUIDE = "说明"
@@ -78,10 +80,11 @@ INFO_SYNONYMS = {
     "负责人": "项目负责人",
 }
 
-EVALUATION_TYPES = ("项目支出", "部门整体支出")
-REPORT_STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+# Plain strings, in the enums' order: click's Choice would take an Enum member by its (English) name.
+EVALUATION_TYPES = tuple(map(str, EvaluationType))
+REPORT_STYLES = tuple(map(str, Style))
 # The evaluation type each province outline is written for (通用 serves both).
-STYLE_TYPES = {"四川": "项目支出", "山西": "项目支出", "陕西": "项目支出", "湖南": "部门整体支出"}
+STYLE_TYPES = {Style.SICHUAN: EvaluationType.PROJECT, Style.SHANXI: EvaluationType.PROJECT, Style.SHAANXI: EvaluationType.PROJECT, Style.HUNAN: EvaluationType.DEPARTMENT}
 AMOUNT_UNITS = ("万元", "元")
 REVERSE_FORMULAS = ("比值法", "扣减法")
 

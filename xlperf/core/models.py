@@ -93,8 +93,8 @@ class ProjectInfo:
     department: str = ""
     unit: str = ""
     year: str = ""
-    evaluation_type: str = "项目支出"
-    style: str = "通用"
+    evaluation_type: str = EvaluationType.PROJECT
+    style: str = Style.GENERAL
     amount_unit: str = "万元"
     annual_goal: str = ""
     annual_goal_result: str = ""

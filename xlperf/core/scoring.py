@@ -602,7 +602,7 @@ def _check_weights(inp: SelfEvaluation, out: "_Collector", col, total_weight: fl
     if inp.indicators and abs(total_weight - 100.0) > WEIGHT_TOLERANCE:
         out.add("E101", sheet, inp.indicator_header_row, col(layout.H_WEIGHT), total=total_weight, budget=budget_weight,
                 indicators=V.round_half_up(indicator_weight, 4))
-    if inp.info.evaluation_type != "部门整体支出" and inp.indicators and abs(total_weight - 100) <= WEIGHT_TOLERANCE:
+    if inp.info.evaluation_type != EvaluationType.DEPARTMENT and inp.indicators and abs(total_weight - 100) <= WEIGHT_TOLERANCE:
         split = {s.name: s.weight for s in level1}
         defaults = layout.DEFAULT_LEVEL1_WEIGHTS
         normalised = {("预算执行" if "预算执行" in k else (_known_level1(k) or k)): v for k, v in split.items()}

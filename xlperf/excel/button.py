@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from xlperf.core import layout
 from xlperf.core.book import KEEP, Grid
-from xlperf.core.errors import InputError, XlperfError
+from xlperf.core.errors import InputError, XCode, XlperfError
 from xlperf.core.refs import col_letter
 from xlperf.core.values import Percent
 
@@ -73,7 +73,7 @@ def summary_message(ev) -> str:
 class SheetProtected(InputError):
     """A sheet we must write is protected with a password: only the officer can lift it."""
 
-    code = "X301"
+    code = XCode.SHEET_PROTECTED
 
 
 class PartialWrite(Exception):
@@ -189,7 +189,7 @@ class ForeignForm(InputError):
     says so): the button writes nothing into it (``xlperf calc`` refuses the same file,
     :data:`xlperf.api.FOREIGN_CALC`)."""
 
-    code = "X026"
+    code = XCode.FOREIGN_CALC
 
 
 def _partial_message(exc: PartialWrite) -> str:

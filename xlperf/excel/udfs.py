@@ -12,6 +12,7 @@ from __future__ import annotations
 import xlwings as xw
 
 from xlperf.core import values as V
+from xlperf.core.enums import Direction
 from xlperf.core.scoring import grade_of, score_indicator
 from xlperf.excel.button import from_excel
 
@@ -29,7 +30,7 @@ def XLPERF_SCORE(weight, target, actual, direction=None):
     target, actual = from_excel(target), from_excel(actual)
     rs = score_indicator(_number(weight), target, actual, direction or "")
     if rs.score is None:
-        if rs.direction == "不适用":
+        if rs.direction == Direction.NOT_APPLICABLE:
             return "不适用"
         return "待填写" if rs.incomplete else "需人工评分"
     return rs.score

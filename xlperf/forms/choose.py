@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.models import SelfEvaluation
 from xlperf.forms.kind import is_template
 from xlperf.forms.table import Table
 
-E_WHICH_TABLE = "X024"
-E_NO_TABLE = "X025"
+E_WHICH_TABLE = XCode.WHICH_TABLE
+E_NO_TABLE = XCode.NO_TABLE
 
 
 @dataclass
@@ -30,7 +30,7 @@ def find_forms(path: Path) -> list[FoundForm]:
 
     tables = open_tables(path)
     if is_template([t.name for t in tables]):
-        raise InputError("这已经是 xlperf 自评表，无需导入：可直接 xlperf calc / check / report", path=path, code="X028")
+        raise InputError("这已经是 xlperf 自评表，无需导入：可直接 xlperf calc / check / report", path=path, code=XCode.ALREADY_TEMPLATE)
     found: list[FoundForm] = []
     for t in tables:
         if t.hidden or not looks_like_form(t.grid):

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.grid import header_key
-from xlperf.forms.table import E_FORM_UNREADABLE, Table
+from xlperf.forms.table import Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _START_LABELS = ("项目名称", "项目支出名称", "部门名称", "单位名称")
@@ -50,12 +50,10 @@ class _ElementCount:
         self.count += chunk.count(b"<") - chunk.count(b"</") - (self.last == b"<" and chunk[:1] == b"/")
         self.last = chunk[-1:]
         if self.count > MAX_WORD_ELEMENTS:
-            from xlperf.ooxml.package import E_TOO_LARGE
-
             raise InputError(
                 f"文档内容过多（{self.part} 超过 {MAX_WORD_ELEMENTS // 10000} 万个 XML 元素），疑似损坏或恶意构造，已拒绝处理",
                 path=self.path,
-                code=E_TOO_LARGE,
+                code=XCode.INPUT_TOO_LARGE,
             )
 
 
@@ -71,28 +69,28 @@ def _document_body(p: Path):
         raise read_error(p, exc) from exc
     with fp:
         if fp.read(4) != b"PK\x03\x04":
-            raise InputError(_UNREADABLE, path=p, code=E_FORM_UNREADABLE)
+            raise InputError(_UNREADABLE, path=p, code=XCode.FORM_UNREADABLE)
         reader = open_container(p, fp)
         if "_rels/.rels" not in reader.infos:
-            raise InputError(_UNREADABLE, path=p, code=E_FORM_UNREADABLE)
+            raise InputError(_UNREADABLE, path=p, code=XCode.FORM_UNREADABLE)
         main = ""
         for rel in parse_bytes(p, "_rels/.rels", checked_part(reader, "_rels/.rels")):
             if str(rel.get("Type", "")).endswith("/officeDocument") and rel.get("TargetMode") != "External":
                 main = resolve_target("", str(rel.get("Target", "")))
                 break
         if main not in reader.infos:
-            raise InputError(_UNREADABLE, path=p, code=E_FORM_UNREADABLE)
+            raise InputError(_UNREADABLE, path=p, code=XCode.FORM_UNREADABLE)
         data = checked_part(reader, main, _ElementCount(p, main))
     root = parse_bytes(p, main, data)
     del data
     body = root.find(W + "body")
     if local(root.tag) != "document" or body is None:
-        raise InputError(_UNREADABLE, path=p, code=E_FORM_UNREADABLE)
+        raise InputError(_UNREADABLE, path=p, code=XCode.FORM_UNREADABLE)
     return body
 
 
 def word_tables(p: Path) -> list[Table]:
-    from xlperf.ooxml.package import E_TOO_LARGE, MAX_GRID_CELLS
+    from xlperf.ooxml.package import MAX_GRID_CELLS
 
     body = _document_body(p)
     left = MAX_GRID_CELLS  # cells the tables may still take
@@ -119,7 +117,7 @@ def word_tables(p: Path) -> list[Table]:
                 f"文档中的第 {seen} 张表格过大（至少 {big.rows} 行 × {big.cols} 列，各表格合计超过 "
                 f"{MAX_GRID_CELLS // 10000} 万个单元格），疑似损坏或恶意构造，已拒绝处理",
                 path=p,
-                code=E_TOO_LARGE,
+                code=XCode.INPUT_TOO_LARGE,
             ) from None
         left -= len(grid) * max(max(map(len, grid), default=0), 1)
         if not grid:

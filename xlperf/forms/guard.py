@@ -22,8 +22,8 @@ import re
 import struct
 from pathlib import Path
 
-from xlperf.core.errors import InputError
-from xlperf.ooxml.package import E_TOO_LARGE, MAX_GRID_CELLS
+from xlperf.core.errors import InputError, XCode
+from xlperf.ooxml.package import MAX_GRID_CELLS
 
 # calamine keeps every cell a content.xml row writes, column repeats included, until it has
 # read the sheet (rows are repeated only between values). LibreOffice ends most rows with one
@@ -43,7 +43,7 @@ def refuse_large(path: Path, sheet: str, rows: int, cols: int, what: str = "使�
         f"工作表“{sheet}”的{what}{problem}，"
         "疑似损坏或恶意构造，已拒绝处理。请用 Excel/WPS 打开，删除多余的行列后另存为 .xlsx 再试",
         path=path,
-        code=E_TOO_LARGE,
+        code=XCode.INPUT_TOO_LARGE,
     )
 
 
@@ -154,7 +154,7 @@ def check_xls(path: Path, data: bytes) -> None:
             raise InputError(
                 f"文件中的工作簿数据声明为 {ole.get_size(name)} 字节，大于文件本身（{len(data)} 字节），疑似损坏或恶意构造，已拒绝处理",
                 path=path,
-                code=E_TOO_LARGE,
+                code=XCode.INPUT_TOO_LARGE,
             )
         stream = ole.openstream(name).read()
     except InputError:

@@ -14,7 +14,8 @@ import unicodedata
 from typing import Any
 
 from xlperf.core import layout
-from xlperf.core.errors import InputError
+from xlperf.core.enums import Direction, EvaluationType, Style
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.findings import make
 from xlperf.core.grid import Grid, amount_of, cell, header_key, number_of, rate_of, text_of, unit_note, weight_of
 from xlperf.core.values import Percent, normalize_text
@@ -23,13 +24,12 @@ from xlperf.forms.band import Band, find_band
 from xlperf.forms.table import Table
 from xlperf.forms.template import TEXT_LIMIT, _split_label, link_subtotals
 
-E_NO_FORM = "X023"
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
 _DASHES = {"—", "-", "--", "——", "/", "／", "－", "无", "\\"}
 _LEVELS = ("一级指标", "二级指标", "三级指标")
 # indicator headers our template never uses: a table naming its columns so is a unit's own form
 _FOREIGN_HEADERS = {"目标指标", "业绩值", "指标得分", "权重", "指标性质", "度量单位", "指标值", "完成值", "全年完成值", "自评得分"}
-LAYOUTS = {"全国": "通用", "湖南": "湖南", "山西": "山西", "陕西": "陕西", "四川": "四川"}
+LAYOUTS = {"全国": Style.GENERAL, "湖南": Style.HUNAN, "山西": Style.SHANXI, "陕西": Style.SHAANXI, "四川": Style.SICHUAN}
 
 
 def _norm(value: Any) -> str:
@@ -134,7 +134,7 @@ class _Reader:
     # -- project information, year, 年度总体目标 -----------------------------------------------
 
     def read_info(self, stop: int) -> ProjectInfo:
-        info = ProjectInfo(evaluation_type="项目支出")
+        info = ProjectInfo(evaluation_type=EvaluationType.PROJECT)
         for r, c, v in self.labels(1, stop - 1):
             key = header_key(v)
             attr = layout.FORM_INFO_LABELS.get(key)
@@ -157,9 +157,9 @@ class _Reader:
                 setattr(info, attr, value)
                 info.rows.setdefault(attr, r)
             if key == "项目支出名称":
-                self.layout = "湖南"
+                self.layout = Style.HUNAN
             if key == "主管部门及代码":
-                self.layout = "陕西"
+                self.layout = Style.SHAANXI
         for r, c, v in self.labels(1, min(stop - 1, 8)):
             m = _YEAR_RE.search(_norm(v))
             if m and not info.year and ("年度" in v or "自评" in v or len(_norm(v)) <= 8):
@@ -175,7 +175,7 @@ class _Reader:
                 if header_key(right) not in layout.FORM_GOAL_LABELS:
                     info.annual_goal = right
             if key in ("项目年度目标", "年度目标完成情况", "预算执行情况", "调整后预算数"):
-                self.layout = "四川"
+                self.layout = Style.SICHUAN
         return info
 
     # -- the budget block ------------------------------------------------------------------------
@@ -229,7 +229,7 @@ class _Reader:
         budget.present, budget.header_row, budget.columns = True, hdr, dict(cols)
         self.reading.budget_header = hdr
         if "全年预算数" not in cols:
-            self.layout = "陕西" if self.layout == "全国" else self.layout
+            self.layout = Style.SHAANXI if self.layout == "全国" else self.layout
         first_amount = min(cols[a] for a in layout.FORM_BUDGET_AMOUNTS if a in cols)
         block_weight = None
         unit = self.amount_unit(hdr)
@@ -371,7 +371,7 @@ class _Reader:
             self.indicator_row(r, cols, l1, l2, "" if _is_placeholder(t3) else t3)
         if len(total_rows) > 1:
             self.add("E031", total_rows[1], None, first=f"第 {total_rows[0]} 行", other=f"第 {total_rows[1]} 行")
-        if not total_rows and self.layout != "山西":
+        if not total_rows and self.layout != Style.SHANXI:
             self.add("E036", last, None, row=last)
         link_subtotals(inp)
         if not inp.indicators:
@@ -530,7 +530,7 @@ class _Reader:
         budget_rows = any("预算执行" in i.level3 or "预算执行" in i.level1 for i in inp.indicators)
         if not inp.budget.present:
             if budget_rows:
-                self.layout = "山西" if self.layout == "全国" else self.layout
+                self.layout = Style.SHANXI if self.layout == "全国" else self.layout
             else:
                 self.add("E034", inp.indicator_header_row, None)
             return
@@ -619,7 +619,7 @@ def _direction_of(text: str) -> str:
     for cand in (k, normalize_text(k)):
         if cand in layout.FORM_DIRECTIONS:
             return layout.FORM_DIRECTIONS[cand]
-    for start, direction in (("正向", "≥"), ("反向", "≤"), ("定性", "定性"), ("时效", "时效")):
+    for start, direction in (("正向", Direction.MORE), ("反向", Direction.LESS), (Direction.QUALITATIVE, Direction.QUALITATIVE), (Direction.DEADLINE, Direction.DEADLINE)):
         if k.startswith(start):
             return direction
     return text
@@ -645,7 +645,7 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
             "找不到绩效指标表的表头（应含“三级指标”“分值”“年度指标值”“实际完成值”等列名，也接受“目标指标”“权重”“指标值”“完成值”）",
             path=source or None,
             sheet=table.name,
-            code=E_NO_FORM,
+            code=XCode.NO_FORM,
         )
     band = find_band(rd.g)
     assert band is not None
@@ -656,15 +656,15 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
     rd.inp.budget = rd.read_budget(hdr)
     headers = {p for c in band.columns for p in c.path.split("/")}
     if rd.layout == "全国" and not rd.inp.budget.present and ("业绩值" in headers or "目标指标" in headers):
-        rd.layout = "山西"
+        rd.layout = Style.SHANXI
     if "度量单位" in cols or "指标方向" in cols and rd.layout == "全国":
-        rd.layout = "四川"
+        rd.layout = Style.SICHUAN
     rd.read_indicators(band)
     if any(i.level1.startswith(("投入", "过程")) for i in rd.inp.indicators):
-        rd.inp.info.evaluation_type = "部门整体支出"  # a department-wide table (投入管理, 过程)
+        rd.inp.info.evaluation_type = EvaluationType.DEPARTMENT  # a department-wide table (投入管理, 过程)
     rd.check_blocks()
     _hidden_notes(rd)
-    rd.inp.info.style = LAYOUTS.get(rd.layout, "通用")
+    rd.inp.info.style = LAYOUTS.get(rd.layout, Style.GENERAL)
     rd.inp.info.extra["表样"] = rd.layout
     rd.inp.reading = rd.reading
     rd.inp.read_findings = rd.findings

@@ -11,8 +11,8 @@ import io
 import re
 from pathlib import Path
 
-from xlperf.core.errors import InputError
-from xlperf.forms.table import E_FORM_UNREADABLE, Table
+from xlperf.core.errors import InputError, XCode
+from xlperf.forms.table import Table
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CALAMINE_SUFFIXES = (".xls", ".ods")
@@ -26,7 +26,6 @@ SAVE_AS_SUFFIXES = {
 }
 FORM_SUFFIXES = EXCEL_SUFFIXES + CALAMINE_SUFFIXES + WORD_SUFFIXES
 MAX_SOURCE_BYTES = 100 * 1024 * 1024
-E_SAVE_AS = "X017"
 
 
 def open_tables(path: str | Path) -> list[Table]:
@@ -34,11 +33,11 @@ def open_tables(path: str | Path) -> list[Table]:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in SAVE_AS_SUFFIXES:
-        raise InputError(SAVE_AS_SUFFIXES[suffix], path=p, code=E_SAVE_AS)
+        raise InputError(SAVE_AS_SUFFIXES[suffix], path=p, code=XCode.SAVE_AS)
     if not p.exists():
-        raise InputError("文件不存在，请检查文件路径和文件名", path=p, code="X002")
+        raise InputError("文件不存在，请检查文件路径和文件名", path=p, code=XCode.INPUT_MISSING)
     if p.is_dir():
-        raise InputError("这是一个文件夹，不是工作簿文件", path=p, code="X003")
+        raise InputError("这是一个文件夹，不是工作簿文件", path=p, code=XCode.INPUT_EMPTY)
     if suffix in CALAMINE_SUFFIXES:
         return _calamine_tables(p)
     if suffix in WORD_SUFFIXES:
@@ -113,16 +112,16 @@ def _calamine_tables(p: Path) -> list[Table]:
 
         raise read_error(p, exc) from exc
     if len(data) > MAX_SOURCE_BYTES:
-        raise InputError("文件超过 100 MB，已拒绝处理", path=p, code="X011")
+        raise InputError("文件超过 100 MB，已拒绝处理", path=p, code=XCode.INPUT_TOO_LARGE)
     if not data:
-        raise InputError("文件是空的（0 字节），可能是下载或复制未完成。请重新获取该文件", path=p, code="X003")
+        raise InputError("文件是空的（0 字节），可能是下载或复制未完成。请重新获取该文件", path=p, code=XCode.INPUT_EMPTY)
     ole = data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     if not ole and not data.startswith(b"PK"):
         from xlperf.ooxml.inspect import _sniff_non_zip
 
         raise _sniff_non_zip(p, data[: 64 * 1024])
     if ole and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
-        raise InputError("工作簿设置了打开密码，无法读取。请在 Excel/WPS 中打开后清除密码再保存", path=p, code="X010")
+        raise InputError("工作簿设置了打开密码，无法读取。请在 Excel/WPS 中打开后清除密码再保存", path=p, code=XCode.INPUT_ENCRYPTED)
     # calamine reads what the bytes are, whatever the name says: guard it as that
     from xlperf.forms.guard import check_ods, check_xls
 
@@ -148,7 +147,7 @@ def _calamine_tables(p: Path) -> list[Table]:
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
         what = "旧版 Excel 工作簿（.xls）" if p.suffix.lower() == ".xls" else "OpenDocument 表格（.ods）"
-        raise InputError(f"无法读取这个{what}，文件可能已损坏或不是表格。请用 Excel/WPS 打开后另存为 .xlsx 再试", path=p, code=E_FORM_UNREADABLE) from exc
+        raise InputError(f"无法读取这个{what}，文件可能已损坏或不是表格。请用 Excel/WPS 打开后另存为 .xlsx 再试", path=p, code=XCode.FORM_UNREADABLE) from exc
     if not ole and not any(t.merges for t in tables):  # calamine gives no merged cells for .ods
         from xlperf.forms.ods_merges import ods_merges
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Grid = list[list[Any]]
-E_FORM_UNREADABLE = "X018"
 
 
 @dataclass(kw_only=True)

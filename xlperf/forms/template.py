@@ -11,7 +11,8 @@ import re
 from typing import Any
 
 from xlperf.core import layout
-from xlperf.core.errors import InputError
+from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.grid import CONTROL_RE, Grid, amount_of, cell, closest_sheet, find_header, header_key, locate_sheets, merge_second_header_row, number_of, rate_of, text_of, unit_note, weight_of
 from xlperf.core.findings import make
 from xlperf.core.models import (
@@ -97,14 +98,14 @@ def read_info(grid: Grid, sheet: str, findings: list[Finding]) -> ProjectInfo:
         elif value:
             info.extra[label] = value
     if not info.evaluation_type:
-        info.evaluation_type = "项目支出"
+        info.evaluation_type = EvaluationType.PROJECT
     if not info.amount_unit:
         info.amount_unit = "万元"
     if info.amount_unit not in layout.AMOUNT_UNITS:
         unit = info.amount_unit
         info.amount_unit = "元" if unit.strip() in ("元", "人民币元") else "万元"
     if info.style not in layout.REPORT_STYLES:
-        info.style = "通用"
+        info.style = Style.GENERAL
     return info
 
 
@@ -265,7 +266,7 @@ def _indicator_header(grid: Grid, sheet: str, findings: list[Finding], source: s
             "找不到指标表的表头行（应含“三级指标”“分值”“年度指标值”“实际完成值”等列名）",
             path=source or None,
             sheet=sheet,
-            code="X020",
+            code=XCode.NO_HEADER_ROW,
         )
     row, cols, dups = hit
     row = merge_second_header_row(grid, row, cols, layout.INDICATOR_HEADERS, layout.INDICATOR_HEADER_SYNONYMS)
@@ -278,7 +279,7 @@ def _indicator_header(grid: Grid, sheet: str, findings: list[Finding], source: s
             path=source or None,
             sheet=sheet,
             cell=f"{row}",
-            code="X021",
+            code=XCode.MISSING_COLUMN,
         )
     for name, first, other in dups:
         findings.append(make("W006", _loc(sheet, row, other), header=name, first=Loc(sheet=sheet, row=row, col=first).cell, other=Loc(sheet=sheet, row=row, col=other).cell))
@@ -407,7 +408,7 @@ def read_workbook(names: list[str], grids: dict[str, Grid], *, source: str = "")
         raise InputError(
             f"找不到工作表“{layout.SHEET_INDICATORS}”{hint}（现有工作表：{'、'.join(names) or '无'}）",
             path=source or None,
-            code="X022",
+            code=XCode.NO_INDICATOR_SHEET,
         )
 
     info_sheet = roles[layout.SHEET_INFO]

@@ -30,6 +30,7 @@ _EXPORTS = {
     "atomic_output": "files",
     "atomic_write_bytes": "files",
     "excel_lock_file": "files",
+    "office_lock_file": "files",
     "exclusive": "files",
     "is_read_only": "files",
     "os_error_text": "files",

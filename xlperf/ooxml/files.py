@@ -16,21 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from xlperf.core.errors import InputError, OutputError
-
-# OutputError codes.
-E_OUT_FOLDER = "X102"
-E_OUT_DENIED = "X103"
-E_OUT_IN_USE = "X104"
-E_OUT_BUSY = "X105"
-E_OUT_WRITE = "X106"
-E_OUT_READONLY = "X107"
-E_OUT_HARDLINK = "X109"
-E_OUT_OWNER = "X110"
-
-# InputError codes (the same numbers as xlperf.ooxml.package, which loads lxml).
-E_IN_MISSING = "X002"
-E_IN_NO_ACCESS = "X015"
+from xlperf.core.errors import InputError, OutputError, XCode
 
 # --- OS errors in plain Chinese -------------------------------------------------------------------
 
@@ -77,13 +63,13 @@ def os_error_text(exc: BaseException) -> str:
 def read_error(path: str | os.PathLike[str], exc: OSError, hint: str = "") -> InputError:
     """An OSError met while reading an input file, as an InputError naming the file."""
     if exc.errno in (errno.ENOENT, errno.ENOTDIR) or isinstance(exc, FileNotFoundError):
-        return InputError("文件不存在，请检查文件路径和文件名", path=path, code=E_IN_MISSING)
+        return InputError("文件不存在，请检查文件路径和文件名", path=path, code=XCode.INPUT_MISSING)
     if exc.errno == errno.EISDIR or isinstance(exc, IsADirectoryError):
-        return InputError("这是一个文件夹，不是 Excel 文件", path=path, code=E_IN_MISSING)
+        return InputError("这是一个文件夹，不是 Excel 文件", path=path, code=XCode.INPUT_MISSING)
     text = os_error_text(exc)
     if hint and exc.errno in (errno.EACCES, errno.EPERM):
         text = f"{text}。{hint}"
-    return InputError(f"无法读取文件：{text}", path=path, code=E_IN_NO_ACCESS)
+    return InputError(f"无法读取文件：{text}", path=path, code=XCode.INPUT_NO_ACCESS)
 
 
 def stat_input(path: str | os.PathLike[str]) -> os.stat_result:
@@ -133,19 +119,19 @@ def output_error(dst: Path, exc: OSError, folder: Path | None = None) -> OutputE
     dst = Path(dst)
     folder = Path(folder) if folder is not None else dst.parent
     if isinstance(exc, FileNotFoundError) and not _exists(folder):
-        return OutputError(f"输出文件夹不存在：{folder}", path=dst, code=E_OUT_FOLDER)
+        return OutputError(f"输出文件夹不存在：{folder}", path=dst, code=XCode.OUT_FOLDER)
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return OutputError("磁盘空间不足，无法保存文件。请清理磁盘后重试", path=dst, code=E_OUT_WRITE)
+        return OutputError("磁盘空间不足，无法保存文件。请清理磁盘后重试", path=dst, code=XCode.OUT_WRITE)
     if exc.errno == errno.EROFS:
-        return OutputError(f"文件夹“{folder}”{_OS_ERROR_TEXT[errno.EROFS]}。请换一个输出位置", path=dst, code=E_OUT_DENIED)
+        return OutputError(f"文件夹“{folder}”{_OS_ERROR_TEXT[errno.EROFS]}。请换一个输出位置", path=dst, code=XCode.OUT_DENIED)
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
         held = getattr(exc, "winerror", None) in _HELD_OPEN
         if held or _exists(dst) and os.access(folder, os.W_OK):
             where = _in_app(dst)
             why = f"文件正{where}打开" if held else f"文件可能正{where}打开（或被设为只读）"
-            return OutputError(f"无法覆盖：{why}。请{where}关闭“{dst.name}”后重试", path=dst, code=E_OUT_IN_USE)
-        return OutputError(f"没有写入权限：文件夹“{folder}”只读或无权限，请换一个输出位置", path=dst, code=E_OUT_DENIED)
-    return OutputError(f"无法保存文件：{os_error_text(exc)}", path=dst, code=E_OUT_WRITE)
+            return OutputError(f"无法覆盖：{why}。请{where}关闭“{dst.name}”后重试", path=dst, code=XCode.OUT_IN_USE)
+        return OutputError(f"没有写入权限：文件夹“{folder}”只读或无权限，请换一个输出位置", path=dst, code=XCode.OUT_DENIED)
+    return OutputError(f"无法保存文件：{os_error_text(exc)}", path=dst, code=XCode.OUT_WRITE)
 
 
 def is_read_only(path: str | os.PathLike[str]) -> bool:
@@ -191,20 +177,20 @@ def _check_output_folder(dst: Path, real: Path, st: os.stat_result | None) -> No
     try:
         folder_st = os.stat(folder)
     except FileNotFoundError:
-        raise OutputError(f"输出文件夹不存在：{folder}", path=dst, code=E_OUT_FOLDER) from None
+        raise OutputError(f"输出文件夹不存在：{folder}", path=dst, code=XCode.OUT_FOLDER) from None
     except OSError as exc:
         raise output_error(dst, exc) from None
     if not stat.S_ISDIR(folder_st.st_mode):
-        raise OutputError(f"输出位置不是文件夹：{folder}", path=dst, code=E_OUT_FOLDER)
+        raise OutputError(f"输出位置不是文件夹：{folder}", path=dst, code=XCode.OUT_FOLDER)
     if st is None:
         return
     if stat.S_ISDIR(st.st_mode):
-        raise OutputError("输出路径是一个文件夹，请给出文件名", path=dst, code=E_OUT_DENIED)
+        raise OutputError("输出路径是一个文件夹，请给出文件名", path=dst, code=XCode.OUT_DENIED)
     if is_read_only(real):
         raise OutputError(
             f"文件是只读的（设置了只读属性或没有写入权限），程序不会改写它。请取消只读属性后重试，或{_SAVE_AS}",
             path=dst,
-            code=E_OUT_READONLY,
+            code=XCode.OUT_READONLY,
         )
     if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
         # Saving writes a new file and renames it over the old name: the other names would keep
@@ -214,7 +200,7 @@ def _check_output_folder(dst: Path, real: Path, st: os.stat_result | None) -> No
             f"这个文件有 {st.st_nlink} 个硬链接（同一份内容有多个文件名），改写会使它们分开、其他文件名仍是旧内容，"
             f"程序不会改写它。{_SAVE_AS}",
             path=dst,
-            code=E_OUT_HARDLINK,
+            code=XCode.OUT_HARDLINK,
         )
 
 
@@ -254,14 +240,14 @@ def _keep_owner(tmp: Path, st: os.stat_result | None, dst: Path) -> None:
             f"文件属于另一个用户（{_account(st.st_uid)}），改写会把它的所有者变成当前用户，程序不会改写它。"
             f"请由该用户运行，或{_SAVE_AS}",
             path=dst,
-            code=E_OUT_OWNER,
+            code=XCode.OUT_OWNER,
         )
     if cur.st_gid != st.st_gid:
         raise OutputError(
             f"改写会把文件的用户组（{_account(st.st_gid, group=True)}）变成当前用户的组，程序不会改写它。"
             f"请由该组的成员运行，或{_SAVE_AS}",
             path=dst,
-            code=E_OUT_OWNER,
+            code=XCode.OUT_OWNER,
         )
 
 
@@ -351,7 +337,7 @@ def atomic_output(dst: str | os.PathLike[str], suffix: str = "") -> Iterator[Pat
         except OSError as exc:
             raise output_error(shown, exc, real.parent) from exc
         if not tmp.exists():
-            raise OutputError("输出文件未生成", path=shown, code=E_OUT_WRITE)
+            raise OutputError("输出文件未生成", path=shown, code=XCode.OUT_WRITE)
         try:
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
@@ -396,11 +382,42 @@ def atomic_write_bytes(dst: str | os.PathLike[str], data: bytes) -> None:
 # --- locks ---------------------------------------------------------------------------------------
 
 
-def excel_lock_file(path: str | os.PathLike[str]) -> Path | None:
-    """The owner file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps beside an open workbook.
+# Word formats, whose owner file drops leading characters of a long name (below).
+_WORD_SUFFIXES = (".doc", ".docx", ".docm", ".dot", ".dotx", ".dotm", ".rtf", ".odt", ".wps")
+
+
+def lock_file_names(name: str) -> tuple[str, ...]:
+    """The names of the files an office program keeps beside ``name`` while it has it open.
+
+    - Excel, PowerPoint (and WPS on Windows): the owner file ``~$`` + the whole name
+      (``~$自评表.xlsx``).
+    - Word: ``~$`` + the name, but a long name loses leading characters: a stem of 8 or more
+      characters its first two (``OfficeReport.docx`` → ``~$ficeReport.docx``), a stem of 7 its
+      first one, a shorter one none. This is the rule LibreOffice implements to write
+      Word-compatible owner files (``GenerateMSOLockFileURL`` in svl/source/misc/msodocumentlockfile.cxx,
+      "MSO Word cuts some of the first characters of the file name"); Microsoft's own description
+      (KB 211632, "Description of how Word creates temporary files") calls it the owner file,
+      ``~$`` followed by the remainder of the original name. The whole name is accepted too (WPS).
+    - LibreOffice: ``.~lock.`` + the name + ``#``.
+    - WPS on Linux: ``.~`` + the name (``.~自评表.docx``); for a long name WPS is reported to drop
+      leading characters as Word does, so the Word-cut name is accepted after ``.~`` as well.
+    """
+    stem_len = len(name) - len(os.path.splitext(name)[1])
+    names = ["~$" + name]
+    if os.path.splitext(name)[1].lower() in _WORD_SUFFIXES:
+        cut = name[2:] if stem_len >= 8 else name[1:] if stem_len == 7 else name
+        names.insert(0, "~$" + cut)
+        names.append(".~" + cut)
+    names += [f".~lock.{name}#", ".~" + name]
+    return tuple(dict.fromkeys(names))  # without repeats, in order
+
+
+def office_lock_file(path: str | os.PathLike[str]) -> Path | None:
+    """The lock file Excel, Word, WPS or LibreOffice keeps beside ``path`` while it has the file
+    open (:func:`lock_file_names`), or None.
 
     Looked for beside the path and, for a symlink, beside the file it points to (where the
-    spreadsheet app that opened the real file keeps it).
+    program that opened the real file keeps it).
     """
     p = Path(path)
     places = [p]
@@ -411,10 +428,14 @@ def excel_lock_file(path: str | os.PathLike[str]) -> Path | None:
     except (OSError, ValueError):
         pass
     for q in places:
-        for cand in (q.with_name("~$" + q.name), q.with_name(f".~lock.{q.name}#")):
-            if _exists(cand):
+        for name in lock_file_names(q.name):
+            cand = q.with_name(name)
+            if cand.name != q.name and _exists(cand):
                 return cand
     return None
+
+
+excel_lock_file = office_lock_file  # the name calc and batch call it by
 
 
 def _lock_path(path: str | os.PathLike[str]) -> Path:
@@ -439,16 +460,16 @@ def exclusive(path: str | os.PathLike[str], timeout: float = 10.0) -> Iterator[N
         except OSError:
             pass
     except OSError as exc:
-        raise OutputError(f"无法创建锁文件夹 {lock_file.parent}（{exc.strerror or exc}）", path=path, code=E_OUT_WRITE) from exc
+        raise OutputError(f"无法创建锁文件夹 {lock_file.parent}（{exc.strerror or exc}）", path=path, code=XCode.OUT_WRITE) from exc
     lock = FileLock(str(lock_file), timeout=timeout, mode=0o666)
     try:
         lock.acquire()
     except Timeout as exc:
         raise OutputError(
-            "正被另一个 xlperf 进程处理，请稍后再试", path=path, code=E_OUT_BUSY
+            "正被另一个 xlperf 进程处理，请稍后再试", path=path, code=XCode.OUT_TAKEN
         ) from exc
     except OSError as exc:
-        raise OutputError(f"无法创建锁文件（{exc.strerror or exc}）", path=path, code=E_OUT_WRITE) from exc
+        raise OutputError(f"无法创建锁文件（{exc.strerror or exc}）", path=path, code=XCode.OUT_WRITE) from exc
     try:
         yield
     finally:
@@ -457,9 +478,6 @@ def exclusive(path: str | os.PathLike[str], timeout: float = 10.0) -> Iterator[N
 
 
 # --- where -o points ------------------------------------------------------------------------------
-
-E_ARG_SUFFIX = "X037"
-
 
 # Folders a ``-o 文件夹/`` named that do not exist yet. They are made when an output is written
 # into them, not when ``-o`` is read: a run that fails on its input leaves nothing behind.
@@ -512,6 +530,6 @@ def output_path(out: str | os.PathLike[str], default_name: str, suffixes: tuple[
         raise InputError(
             f"{what}的扩展名 {p.suffix} 不对：应为 {allowed}（或给一个文件夹，如“{p.stem}/”）",
             path=p,
-            code=E_ARG_SUFFIX,
+            code=XCode.BAD_OUT_NAME,
         )
     return p

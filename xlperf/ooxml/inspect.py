@@ -15,18 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
+from xlperf.core.errors import XCode
 from xlperf.ooxml.files import read_error, stat_input
 from xlperf.ooxml.package import (
     DEFLATE_MAX_RATIO,
-    E_CSV,
-    E_EMPTY,
-    E_ENCRYPTED,
-    E_MISSING,
-    E_NOT_WORKBOOK,
-    E_ODS,
-    E_TEXT,
-    E_XLS,
-    E_XLSB,
     InputError,
     MAX_ENTRIES,
     MAX_PART_UNCOMPRESSED,
@@ -123,7 +115,7 @@ class _WholePartReader(PartReader):
 def _sniff_non_zip(path: Path, head: bytes) -> InputError:
     """Name what a file that is not a zip is: text, CSV, HTML, XML spreadsheet, or unknown binary."""
     if head.startswith(b"%PDF"):  # before any text sniffing: a PDF's binary comment decodes as GB18030
-        return input_error(path, E_TEXT, "这是 PDF 文件，不是 Excel 工作簿。请选择 .xlsx 格式的自评表")
+        return input_error(path, XCode.INPUT_TEXT, "这是 PDF 文件，不是 Excel 工作簿。请选择 .xlsx 格式的自评表")
     text: str | None = None
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -140,19 +132,19 @@ def _sniff_non_zip(path: Path, head: bytes) -> InputError:
                     text = head[: exc.start].decode(enc, "ignore")
                     break
     if text is None:
-        return input_error(path, E_TEXT, "不是 Excel 工作簿（.xlsx），无法识别文件格式。请确认选择了正确的文件")
+        return input_error(path, XCode.INPUT_TEXT, "不是 Excel 工作簿（.xlsx），无法识别文件格式。请确认选择了正确的文件")
     low = text.lstrip().lower()
     if low.startswith(("<html", "<!doctype html", "<meta", "<table")) or "<table" in low[:4000]:
         return input_error(
             path,
-            E_TEXT,
+            XCode.INPUT_TEXT,
             "这是网页（HTML）格式的表格，不是真正的 Excel 工作簿（常见于从业务系统导出的“Excel”）。"
             "请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）",
         )
     if low.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in low[:8000]:
         return input_error(
             path,
-            E_TEXT,
+            XCode.INPUT_TEXT,
             "这是 Excel 2003 XML 表格，不是 .xlsx 工作簿。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）",
         )
     lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
@@ -160,10 +152,10 @@ def _sniff_non_zip(path: Path, head: bytes) -> InputError:
     renamed = suffix in (".xlsx", ".xlsm", ".xls", ".ods")  # a text file under a workbook's name
     if _looks_like_csv(lines):
         what = f"只是扩展名改成了 {suffix}" if renamed else "不是 Excel 工作簿"
-        return input_error(path, E_CSV, f"这是 CSV 文本文件，{what}。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）")
+        return input_error(path, XCode.INPUT_CSV, f"这是 CSV 文本文件，{what}。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）")
     return input_error(
         path,
-        E_TEXT,
+        XCode.INPUT_TEXT,
         "这是文本文件，不是 Excel 工作簿" + (f"（只是扩展名改成了 {suffix}）" if renamed else "")
         + "。请选择正确的文件，或用 Excel/WPS 打开后另存为 .xlsx",
     )
@@ -261,7 +253,7 @@ def _refuse_non_zip(p: Path, fp: BinaryIO) -> None:
     size = fp.tell()
     fp.seek(0)
     if size == 0:
-        raise input_error(p, E_EMPTY, "文件是空的（0 字节），可能是下载或复制未完成。请重新获取该文件")
+        raise input_error(p, XCode.INPUT_EMPTY, "文件是空的（0 字节），可能是下载或复制未完成。请重新获取该文件")
     head = fp.read(64 * 1024)
     fp.seek(0)
     if head.startswith(OLE_SIGNATURE):
@@ -269,21 +261,21 @@ def _refuse_non_zip(p: Path, fp: BinaryIO) -> None:
         if kind == "encrypted":
             raise input_error(
                 p,
-                E_ENCRYPTED,
+                XCode.INPUT_ENCRYPTED,
                 "工作簿设置了打开密码，无法读取。请在 Excel 中打开后清除密码："
                 "文件 → 信息 → 保护工作簿 → 用密码进行加密 → 清空密码框 → 确定 → 保存，然后重试",
             )
         if kind == "xls":
             raise input_error(
                 p,
-                E_XLS,
+                XCode.INPUT_XLS,
                 "这是旧版 Excel 97-2003 工作簿（.xls）。请用 Excel/WPS 打开后“另存为” Excel 工作簿（*.xlsx）再处理",
             )
-        raise input_error(p, E_XLS, "这是旧版 Office 文件（不是 .xlsx 工作簿）。请用 Excel/WPS 打开后另存为 .xlsx 再处理")
+        raise input_error(p, XCode.INPUT_XLS, "这是旧版 Office 文件（不是 .xlsx 工作簿）。请用 Excel/WPS 打开后另存为 .xlsx 再处理")
     if not head.startswith(b"PK"):
         raise _sniff_non_zip(p, head)
     if head.startswith(b"PK\x05\x06") and size <= 22 + 65535:
-        raise input_error(p, E_NOT_WORKBOOK, "这是一个空的压缩包，不是 Excel 工作簿")
+        raise input_error(p, XCode.NOT_A_WORKBOOK, "这是一个空的压缩包，不是 Excel 工作簿")
 
 
 def _check_sizes(p: Path, infos: list[zipfile.ZipInfo]) -> int:
@@ -312,20 +304,20 @@ def _refuse_other_packages(p: Path, reader: PartReader, names: set[str]) -> None
         except InputError:
             mt = b""
         if b"opendocument.spreadsheet" in mt:
-            raise input_error(p, E_ODS, "这是 OpenDocument 表格（.ods）。请用 WPS/Excel/LibreOffice 打开后另存为 .xlsx")
+            raise input_error(p, XCode.INPUT_ODS, "这是 OpenDocument 表格（.ods）。请用 WPS/Excel/LibreOffice 打开后另存为 .xlsx")
     if "xl/workbook.bin" in names:
-        raise input_error(p, E_XLSB, "这是 Excel 二进制工作簿（.xlsb），本工具不支持。请用 Excel 打开后“另存为” Excel 工作簿（*.xlsx）")
+        raise input_error(p, XCode.INPUT_XLSB, "这是 Excel 二进制工作簿（.xlsb），本工具不支持。请用 Excel 打开后“另存为” Excel 工作簿（*.xlsx）")
     if "[Content_Types].xml" not in names:
         what = "Word 文档" if "word/document.xml" in names else "压缩包"
-        raise input_error(p, E_NOT_WORKBOOK, f"这是一个{what}，不是 Excel 工作簿（缺少 [Content_Types].xml）。请确认选择了正确的文件")
+        raise input_error(p, XCode.NOT_A_WORKBOOK, f"这是一个{what}，不是 Excel 工作簿（缺少 [Content_Types].xml）。请确认选择了正确的文件")
 
 
 def _not_a_workbook(p: Path, names: set[str], kind: str, detail: str) -> InputError:
     if kind == "document" or "word/document.xml" in names:
-        return input_error(p, E_NOT_WORKBOOK, "这是 Word 文档，不是 Excel 工作簿。请确认选择了正确的文件")
+        return input_error(p, XCode.NOT_A_WORKBOOK, "这是 Word 文档，不是 Excel 工作簿。请确认选择了正确的文件")
     if kind == "presentation" or "ppt/presentation.xml" in names:
-        return input_error(p, E_NOT_WORKBOOK, "这是 PowerPoint 演示文稿，不是 Excel 工作簿。请确认选择了正确的文件")
-    return input_error(p, E_NOT_WORKBOOK, f"这是一个压缩包，但不是 Excel 工作簿（{detail}）。请确认选择了正确的文件")
+        return input_error(p, XCode.NOT_A_WORKBOOK, "这是 PowerPoint 演示文稿，不是 Excel 工作簿。请确认选择了正确的文件")
+    return input_error(p, XCode.NOT_A_WORKBOOK, f"这是一个压缩包，但不是 Excel 工作簿（{detail}）。请确认选择了正确的文件")
 
 
 def _workbook_part(p: Path, reader: PartReader, names: set[str]) -> str:
@@ -504,5 +496,5 @@ _ACCESS_HINT = "请检查文件权限，或关闭正在使用它的程序"
 def _require_file(p: Path) -> None:
     """A missing file, a folder, a symlink loop, a too-long name: each its own Chinese message."""
     if stat.S_ISDIR(stat_input(p).st_mode):
-        raise input_error(p, E_MISSING, "这是一个文件夹，不是 Excel 文件")
+        raise input_error(p, XCode.INPUT_MISSING, "这是一个文件夹，不是 Excel 文件")
 

@@ -16,10 +16,10 @@ from typing import Any, BinaryIO, Iterator
 
 from lxml import etree
 
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.ooxml.ns import XML_DECL
 
-# --- limits and error codes ----------------------------------------------------------------
+# --- limits --------------------------------------------------------------------------------
 
 MB = 1024 * 1024
 MAX_TOTAL_UNCOMPRESSED = 200 * MB
@@ -37,27 +37,6 @@ MAX_COL = 16384
 # then rows); nothing a self-evaluation needs lives that far out.
 MAX_GRID_CELLS = 4_000_000
 MAX_TRIM_COLS = 256
-
-# InputError codes (reader.py uses X020..X022).
-E_MISSING = "X002"
-E_EMPTY = "X003"
-E_TEXT = "X004"
-E_CSV = "X005"
-E_CORRUPT = "X006"
-E_NOT_WORKBOOK = "X007"
-E_XLSB = "X008"
-E_XLS = "X009"
-E_ENCRYPTED = "X010"
-E_TOO_LARGE = "X011"
-E_DOCTYPE = "X012"
-E_UNREADABLE = "X013"
-E_ODS = "X014"
-E_NO_ACCESS = "X015"
-E_NO_SHEET = "X016"
-E_OUT_IN_USE = "X104"
-E_OUT_BUSY = "X105"
-E_OUT_WRITE = "X106"
-E_OUT_READONLY = "X107"
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -86,7 +65,7 @@ def input_error(path: Path, code: str, message: str) -> InputError:
 def too_large(path: Path, detail: str) -> InputError:
     return input_error(
         path,
-        E_TOO_LARGE,
+        XCode.INPUT_TOO_LARGE,
         f"文件解压后过大或压缩比异常（{detail}），疑似损坏或恶意构造，已拒绝处理。"
         f"单个部件上限 {MAX_PART_UNCOMPRESSED // MB} MB，合计上限 {MAX_TOTAL_UNCOMPRESSED // MB} MB",
     )
@@ -101,7 +80,7 @@ def corrupt(path: Path, detail: str = "") -> InputError:
     what, program, save_as = CONTAINER_NAMES.get(Path(path).suffix.lower(), (".xlsx", "Excel/WPS", ".xlsx"))
     return input_error(
         path,
-        E_CORRUPT,
+        XCode.INPUT_CORRUPT,
         f"文件已损坏或不完整{extra}，无法作为 {what} 打开（可能是下载或复制中断）。"
         f"请重新获取文件，或用 {program} 打开修复后另存为 {save_as}",
     )
@@ -227,7 +206,7 @@ def scan_prolog(reader: PartReader, name: str) -> None:
         if verdict is True:
             raise input_error(
                 reader.path,
-                E_DOCTYPE,
+                XCode.INPUT_DOCTYPE,
                 f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明。Excel、Word、WPS 都不会生成这种内容，疑似恶意构造，已拒绝处理",
             )
         if verdict is False:
@@ -235,7 +214,7 @@ def scan_prolog(reader: PartReader, name: str) -> None:
         if len(buf) > PROLOG_LIMIT:
             raise corrupt(reader.path, f"{name} 不是有效的 XML")
     if prolog_verdict(buf, final=True):
-        raise input_error(reader.path, E_DOCTYPE, f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明，已拒绝处理")
+        raise input_error(reader.path, XCode.INPUT_DOCTYPE, f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明，已拒绝处理")
 
 
 def prolog_verdict(buf: bytes, final: bool = False) -> bool | None:
@@ -280,15 +259,15 @@ def parse_part(reader: PartReader, name: str) -> Any:
 def parse_bytes(path: Path, name: str, data: bytes) -> Any:
     if b"<!DOCTYPE" in data[:PROLOG_LIMIT] or b"<!ENTITY" in data[:PROLOG_LIMIT]:
         if prolog_verdict(data, final=True):
-            raise input_error(path, E_DOCTYPE, f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明，已拒绝处理")
+            raise input_error(path, XCode.INPUT_DOCTYPE, f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明，已拒绝处理")
     try:
         root = etree.fromstring(data, PARSER)
     except etree.XMLSyntaxError as exc:
         raise input_error(
-            path, E_UNREADABLE, f"工作簿中的部件 {name} 不是有效的 XML，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试"
+            path, XCode.INPUT_UNREADABLE, f"工作簿中的部件 {name} 不是有效的 XML，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试"
         ) from exc
     if root.getroottree().docinfo.doctype:
-        raise input_error(path, E_DOCTYPE, f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明，已拒绝处理")
+        raise input_error(path, XCode.INPUT_DOCTYPE, f"文件中的部件 {name} 含有 DOCTYPE/ENTITY 声明，已拒绝处理")
     return root
 
 

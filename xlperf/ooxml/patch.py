@@ -26,14 +26,13 @@ from typing import Any, Iterable
 from lxml import etree
 
 from xlperf.core.book import KEEP
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.refs import col_letter, parse_ref, parse_range, range_ref
 from xlperf.core.values import EXCEL_CELL_LIMIT, excel_len
 from xlperf.ooxml.files import atomic_output
 from xlperf.ooxml.inspect import SheetRef, load_bytes, open_package
 from xlperf.ooxml.ns import CT_STYLES, CT_WORKSHEET, NS_CT, NS_MAIN, NS_PKG_REL, NS_REL, NS_XML, RT_STYLES, RT_WORKSHEET
 from xlperf.ooxml.package import (
-    E_NO_SHEET,
     MAX_COL,
     MAX_ROW,
     PARSER,
@@ -411,7 +410,7 @@ class XlsxPatcher:
         part = self._parts.get(name)
         if part is None:
             raise InputError(
-                f"工作簿中没有工作表“{name}”（现有：{'、'.join(self._parts) or '无'}）", path=self.path, code=E_NO_SHEET
+                f"工作簿中没有工作表“{name}”（现有：{'、'.join(self._parts) or '无'}）", path=self.path, code=XCode.NO_SUCH_SHEET
             )
         sh = self._sheets.get(part)
         if sh is None:

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.values import Percent
 from xlperf.core.refs import col_index, col_letter, parse_ref, range_ref
 from xlperf.ooxml.inspect import Package, load_bytes, open_package
 from xlperf.ooxml.styles import percent_styles
 from xlperf.ooxml.package import (
-    E_UNREADABLE,
     MAX_COL,
     MAX_GRID_CELLS,
     MAX_ROW,
@@ -169,7 +168,7 @@ def _open_calamine(p: Path, data: bytes):
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises several types; none may escape raw
-        raise input_error(p, E_UNREADABLE, "无法读取工作簿内容，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试") from exc
+        raise input_error(p, XCode.INPUT_UNREADABLE, "无法读取工作簿内容，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试") from exc
 
 
 def _calamine_grid(wb: Any, p: Path, name: str) -> list[list[Any]]:
@@ -180,7 +179,7 @@ def _calamine_grid(wb: Any, p: Path, name: str) -> list[list[Any]]:
             "无法读取该工作表的内容，文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再试",
             path=p,
             sheet=name,
-            code=E_UNREADABLE,
+            code=XCode.INPUT_UNREADABLE,
         ) from exc
     return [[None if v == "" else v for v in row] for row in rows]
 
@@ -268,7 +267,7 @@ def _check_well_formed(path: Path, part: str, data: bytes, sheet: str | None = N
             f"{what}的内容已损坏（{part} 第 {exc.lineno} 行第 {exc.offset + 1} 列不是有效的 XML），无法可靠读取。"
             "请用 Excel/WPS 打开（修复）后另存为 .xlsx 再试",
             path=path,
-            code=E_UNREADABLE,
+            code=XCode.INPUT_UNREADABLE,
         ) from exc
 
 

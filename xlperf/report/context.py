@@ -12,7 +12,7 @@ import re
 from dataclasses import fields
 from typing import Any, Iterable
 
-from xlperf.core.enums import EvaluationType, Style
+from xlperf.core.enums import Direction, EvaluationType, Severity, Style
 from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, STYLE_TYPES, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
 from xlperf.core.scoring import GRADE_LONG, _is_budget_row
 from xlperf.core import values as V
@@ -51,7 +51,7 @@ def title_parts(ev: Evaluation, style: str) -> tuple[list[str], str]:
     unit = clean(info.unit)
     dept = clean(info.department)
     department_level = ev.evaluation_type == EvaluationType.DEPARTMENT
-    if style == "四川":
+    if style == Style.SICHUAN:
         org = dept or unit or missing("主管部门")
         return [org, f"{year_text}专项（项目）资金绩效自评报告"], f"（{name or missing('项目名称')}）"
     if department_level:
@@ -63,7 +63,7 @@ def title_parts(ev: Evaluation, style: str) -> tuple[list[str], str]:
         lines = _split_title(f"{year_text}{name}", "支出绩效自评报告")
     else:
         lines = _split_title(f"{year_text}{name}", "项目支出绩效自评报告")
-    if style == "陕西":
+    if style == Style.SHAANXI:
         return lines, ""
     who = unit or dept
     return lines, f"（{who}）" if who else ""
@@ -430,7 +430,7 @@ def basic_data_rows(grids: dict[str, Grid] | None) -> list[list[str]]:
 
 def _cover(ev: Evaluation, title: str) -> dict[str, Any]:
     info = ev.input.info
-    etype = clean(info.evaluation_type) or "项目支出"
+    etype = clean(info.evaluation_type) or EvaluationType.PROJECT
     values = {
         "evaluation_type": f"{etype}绩效自评",
         "project": clean(info.name) or missing("项目名称"),
@@ -514,7 +514,7 @@ def open_items(ev: Evaluation, secs: list[dict[str, Any]], sections: list[Sectio
     for f in ev.errors:
         items.append(f"工作簿错误（{f.location}）：{f.message}")
     for f in ev.withheld:
-        if f.severity != "错误":
+        if f.severity != Severity.ERROR:
             items.append(f"得分待定（{f.location}）：{f.message}")
     for f in (cover or {}).get("fields", []):
         items += [f"封面“{f['label']}”：{m}" for m in _ASK.findall(f["value"])]
@@ -586,8 +586,8 @@ def build_context(
         for t in s["tables"]:
             tables.setdefault(t, {"name": t, "title": "", "note": "", "header": [], "rows": [], "placeholder": ""})
     _drop_empty_tables(secs, tables)
-    todo = open_items(ev, secs, sections, _cover(ev, "") if style == "陕西" else None)
-    title = "".join(lines) + subtitle if style == "四川" else "".join(lines)
+    todo = open_items(ev, secs, sections, _cover(ev, "") if style == Style.SHAANXI else None)
+    title = "".join(lines) + subtitle if style == Style.SICHUAN else "".join(lines)
     basic = basic_data_rows(grids)
     grade = ev.grade_text
     department = clean(info.department)
@@ -653,7 +653,7 @@ def add_open_items(context: dict[str, Any], items: list[str]) -> None:
     if not context["draft"]:
         context["draft"] = True
         lines = context["title_lines"] = context["title_lines"] + [DRAFT_MARK]  # its own line: a long title never breaks inside 草稿
-        context["title"] = "".join(lines) + context["subtitle"] if context["style"] == "四川" else "".join(lines)
+        context["title"] = "".join(lines) + context["subtitle"] if context["style"] == Style.SICHUAN else "".join(lines)
         context["cover"]["title"] += "\n" + DRAFT_MARK
         context["sections"].append(
             {"key": "open", "heading": OPEN_HEADING, "level": 1, "kind": "annex", "path": OPEN_HEADING,

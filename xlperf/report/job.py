@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from xlperf.core import layout
-from xlperf.core.errors import EnvironmentProblem, InputError, OutputError
+from xlperf.core.enums import Style
+from xlperf.core.errors import EnvironmentProblem, InputError, OutputError, XCode
 from xlperf.core.models import Evaluation, Finding
 
 if TYPE_CHECKING:
@@ -60,17 +61,17 @@ def normalize_format(fmt: str | None, out: str | Path | None, allowed: tuple[str
         named = SUFFIX_FORMAT.get(suffix)
         if named not in allowed:
             shown = "、".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
-            raise InputError(f"不认识报告文件的扩展名 {Path(out).suffix}：应为 {shown}（或给一个文件夹，如“{Path(out).stem}/”）", path=out, code="X037")
+            raise InputError(f"不认识报告文件的扩展名 {Path(out).suffix}：应为 {shown}（或给一个文件夹，如“{Path(out).stem}/”）", path=out, code=XCode.BAD_OUT_NAME)
     if fmt:
         f = fmt.strip().lower().lstrip(".")
         f = FORMAT_ALIASES.get(f, f)
         if f not in allowed:
-            raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(allowed)}", code="X031")
+            raise InputError(f"报告格式“{fmt}”无效，应为：{'、'.join(allowed)}", code=XCode.BAD_FORMAT)
         if named is not None and named != f:
             raise InputError(
                 f"-o 的扩展名 {Path(out).suffix} 与 --format {f} 不符：请把 -o 改为 {Path(out).stem}.{f}，或去掉 --format（格式按扩展名）",
                 path=out,
-                code="X037",
+                code=XCode.BAD_OUT_NAME,
             )
         return f
     return named or "docx"
@@ -113,22 +114,20 @@ def _output_target(src: Path, out: str | Path | None, fmt: str, table: int | Non
         suffixes = tuple(s for s, f in SUFFIX_FORMAT.items() if f == fmt)
         target = output_path(out, default_output(src, fmt, table).name, suffixes, what="报告")
     if not folder_ready(target.parent):
-        raise OutputError("输出文件夹不存在", path=target.parent, code="X102")
+        raise OutputError("输出文件夹不存在", path=target.parent, code=XCode.OUT_FOLDER)
     if target.exists() and src.exists() and os.path.realpath(target) == os.path.realpath(src):
-        raise OutputError("报告不能覆盖工作簿本身，请换一个输出文件名", path=target, code="X104")
+        raise OutputError("报告不能覆盖工作簿本身，请换一个输出文件名", path=target, code=XCode.OUT_IN_USE)
     lock = _word_lock(target)
     if lock is not None and target.exists():
-        raise OutputError(f"文件正在 Word/WPS 中打开（发现锁文件 {lock.name}），请先关闭再生成报告，或用 -o 另存为新文件", path=target, code="X103")
+        raise OutputError(f"文件正在 Word/WPS 中打开（发现锁文件 {lock.name}），请先关闭再生成报告，或用 -o 另存为新文件", path=target, code=XCode.OUT_DENIED)
     return target
 
 
 def _word_lock(target: Path) -> Path | None:
-    """Word/WPS keep ``~$name`` (``~$`` + name minus two characters for long names) beside an open file."""
-    for name in ("~$" + target.name, "~$" + target.name[2:], ".~" + target.name):
-        lock = target.parent / name
-        if lock.exists() and lock != target:
-            return lock
-    return None
+    """The lock file Word/WPS/LibreOffice keeps beside an open file (:func:`xlperf.ooxml.files.office_lock_file`)."""
+    from xlperf.ooxml.files import office_lock_file
+
+    return office_lock_file(target)
 
 
 @contextlib.contextmanager
@@ -242,7 +241,7 @@ def plan_report(
     src = Path(path)
     f = normalize_format(fmt, out, formats)
     if style is not None and style not in layout.REPORT_STYLES:
-        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code="X030")
+        raise InputError(f"报告样式“{style}”无效，应为：{'、'.join(layout.REPORT_STYLES)}", code=XCode.BAD_STYLE)
     warnings: list[str] = []
     if template is not None:
         if f in ("md", "html", "xlsx"):
@@ -297,7 +296,7 @@ def refuse_errors(ev: Evaluation, src: Path) -> None:
         return
     lines = "；".join(f"{e.location} {e.code} {e.message}" for e in ev.errors[:20])
     more = f"；另有 {len(ev.errors) - 20} 个" if len(ev.errors) > 20 else ""
-    raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code="X035")
+    raise InputError(f"工作簿有 {len(ev.errors)} 个错误，已按 --strict 停止生成报告：{lines}{more}", path=src, code=XCode.STRICT_STOP)
 
 
 def official_form(ev: Evaluation, context: dict[str, Any]):
@@ -343,7 +342,7 @@ def write_report(context: dict[str, Any], target: Path, fmt: str, template: str 
             render_docx(context, docx, template=template, form=form)
             produced = render_pdf([docx], work)
             if not produced:
-                raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code="X202")
+                raise EnvironmentProblem("LibreOffice 未能把报告转换为 PDF", path=target, code=XCode.PDF_FAILED)
             shutil.copyfile(produced[0], tmp)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -361,11 +360,11 @@ def checked_style(ev: Evaluation, style: str | None, warnings: list[str]) -> str
         if problem:
             if style in layout.STYLE_TYPES:  # its one-sheet form still exists for every type
                 problem += f"（{style}表样的自评表可用 --format xlsx --style {style} 导出）"
-            raise InputError(problem, path=ev.input.source or None, code="X036")
+            raise InputError(problem, path=ev.input.source or None, code=XCode.STYLE_TYPE_MISMATCH)
         return style
     own = (ev.input.info.style or "").strip()
     problem = style_mismatch(own, etype) if own else ""
     if problem:
         warnings.append(f"{problem}。本次按“通用”样式生成")
-        return "通用"
+        return Style.GENERAL
     return None

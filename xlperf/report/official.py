@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlperf.core import values as V
-from xlperf.core.enums import EvaluationType
+from xlperf.core.enums import Direction, EvaluationType, Style
 from xlperf.core.models import Evaluation
 from xlperf.core.scoring import GRADE_LONG
 from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row
 
-FORM_STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+FORM_STYLES = tuple(Style)
 
 
 @dataclass(kw_only=True)
@@ -181,7 +181,7 @@ def official_form(ev: Evaluation, style: str | None) -> Form:
     Its indicator rows are :mod:`xlperf.report.rows` rows of ``ev.indicators`` (the report's
     自评表 shows the same ones), each with the numbers of its own result.
     """
-    style = style if style in LAYOUTS else "通用"
+    style = style if style in LAYOUTS else Style.GENERAL
     lay = LAYOUTS[style]
     info = ev.input.info
     ncols = len(lay.indicators) + (1 if lay.side_label else 0)

@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from xlperf.core.errors import EnvironmentProblem
+from xlperf.core.errors import EnvironmentProblem, XCode
 
 NO_SOFFICE = "未找到 LibreOffice（soffice）：无法生成 PDF。请安装 LibreOffice，或先生成 Word 文档（--format docx）后在 Word 中另存为 PDF。"
 
@@ -191,12 +191,12 @@ def render_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *, timeout
     if run.timed_out:
         raise EnvironmentProblem(
             f"LibreOffice 转换 PDF 超时（{int(run.limit)} 秒，共 {len(paths)} 个文件）。请关闭其他正在运行的 LibreOffice 后重试，或先生成 Word 文档（--format docx）",
-            code="X202",
+            code=XCode.PDF_FAILED,
         )
     produced = [p for p in run.produced if p is not None]
     if not produced:
         detail = f"（{run.error}）" if run.error else ""
-        raise EnvironmentProblem(f"LibreOffice 未能生成 PDF（退出码 {run.returncode}）{detail}", code="X202")
+        raise EnvironmentProblem(f"LibreOffice 未能生成 PDF（退出码 {run.returncode}）{detail}", code=XCode.PDF_FAILED)
     return produced
 
 
@@ -270,7 +270,7 @@ def convert(paths: list[Path], out_dir: str | Path, *, profile: Path, timeout: f
     """
     soffice = find_soffice()
     if not soffice:
-        raise EnvironmentProblem(NO_SOFFICE, code="X201")
+        raise EnvironmentProblem(NO_SOFFICE, code=XCode.NO_PROGRAM)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _seed_profile(profile, soffice)
@@ -316,7 +316,7 @@ def _run(cmd: list[str], limit: float, soffice: str) -> tuple[int | None, bool, 
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err_file, env=_lo_env(), **kwargs)
         except OSError as exc:
-            raise EnvironmentProblem(f"无法启动 LibreOffice（{exc.strerror or exc}）：{soffice}", code="X201") from None
+            raise EnvironmentProblem(f"无法启动 LibreOffice（{exc.strerror or exc}）：{soffice}", code=XCode.NO_PROGRAM) from None
         with _LIVE_LOCK:
             _LIVE[proc.pid] = proc
         try:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from xlperf.report.official import Form
 
+from xlperf.core.enums import Style
+
 # --- which columns each table shows --------------------------------------------------------------
 
 SELF_KEYS = ("level1", "level2", "level3", "weight", "target", "actual", "completion", "score", "reason")
@@ -112,7 +114,7 @@ def render_markdown(context: dict[str, Any], form: Form | None = None) -> str:
     """The report as Markdown; ``form``: the official 自评表 shown for ``self_table`` (None: the
     report's own 自评表 rows)."""
     out: list[str] = []
-    if context.get("style") == "陕西" and context.get("cover"):
+    if context.get("style") == Style.SHAANXI and context.get("cover"):
         cover = context["cover"]
         out += [f"# {cover.get('title', '')}", ""]
         out += _md_table(["栏目", "内容"], [[f["label"], f["value"]] for f in cover.get("fields", [])]) + ["", "---", ""]
@@ -120,7 +122,7 @@ def render_markdown(context: dict[str, Any], form: Form | None = None) -> str:
     else:
         lines = context.get("title_lines") or [context.get("title", "")]
         # 四川's lines are separate phrases (unit, then the title); elsewhere one title broken in two
-        out += ["# " + (" ".join(lines) if context.get("style") == "四川" else "".join(lines)), ""]
+        out += ["# " + (" ".join(lines) if context.get("style") == Style.SICHUAN else "".join(lines)), ""]
         if context.get("subtitle"):
             out += [context["subtitle"], ""]
     for s in context.get("sections", []):
@@ -309,7 +311,7 @@ def render_html(context: dict[str, Any], form: Form | None = None) -> str:
         "<body>",
         "<main>",
     ]
-    if context.get("style") == "陕西" and context.get("cover"):
+    if context.get("style") == Style.SHAANXI and context.get("cover"):
         cover = context["cover"]
         out.append(f'<h1 class="cover-title">{_e(cover.get("title", ""))}</h1>')
         out.append('<table class="cover"><tbody>')

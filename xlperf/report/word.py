@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from jinja2 import TemplateError
 
-from xlperf.core.errors import EnvironmentProblem, InputError
+from xlperf.core.enums import Style
+from xlperf.core.errors import EnvironmentProblem, InputError, XCode
 
 if TYPE_CHECKING:
     from xlperf.report.official import Form
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+STYLES = tuple(Style)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -49,7 +50,7 @@ _FORM_BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="00
 
 def template_path(style: str) -> Path:
     if style not in STYLES:
-        style = "通用"
+        style = Style.GENERAL
     return TEMPLATE_DIR / f"report-{style}.docx"
 
 
@@ -124,9 +125,9 @@ class WordRenderer:
         if template is not None:
             p = Path(template)
             if not p.exists():
-                raise InputError("报告模板文件不存在", path=p, code="X032")
+                raise InputError("报告模板文件不存在", path=p, code=XCode.TEMPLATE_MISSING)
             if p.is_dir():
-                raise InputError("报告模板应是 .docx 文件，不是文件夹", path=p, code="X032")
+                raise InputError("报告模板应是 .docx 文件，不是文件夹", path=p, code=XCode.TEMPLATE_MISSING)
             st = p.stat()
             key: Any = (str(p.resolve()), st.st_mtime_ns, st.st_size)
         else:
@@ -139,11 +140,11 @@ class WordRenderer:
         try:
             data = p.read_bytes()
         except FileNotFoundError:
-            raise EnvironmentProblem(f"缺少内置报告模板 {p.name}，请重新安装 xlperf", path=p, code="X203") from None
+            raise EnvironmentProblem(f"缺少内置报告模板 {p.name}，请重新安装 xlperf", path=p, code=XCode.BUILTIN_TEMPLATE_MISSING) from None
         except OSError as exc:
-            raise InputError(f"无法读取报告模板（{exc.strerror or exc}）", path=p, code="X032") from None
+            raise InputError(f"无法读取报告模板（{exc.strerror or exc}）", path=p, code=XCode.TEMPLATE_MISSING) from None
         if not data.startswith(b"PK"):
-            raise InputError("报告模板不是 Word 文档（.docx）；如是 .doc 或 WPS 格式，请在 Word/WPS 中另存为 .docx", path=p, code="X033")
+            raise InputError("报告模板不是 Word 文档（.docx）；如是 .doc 或 WPS 格式，请在 Word/WPS 中另存为 .docx", path=p, code=XCode.TEMPLATE_NOT_DOCX)
         if template is not None:  # a user's file: docxtpl loads every part whole, so each is checked first
             from xlperf.ooxml.inspect import check_container
 
@@ -153,7 +154,7 @@ class WordRenderer:
                     "这个 Word 文档中没有模板标记（如 {{ title }}、{%p for s in sections %}），用它生成的报告会是空的。"
                     "请复制内置模板修改（见 docs/report-templates.md），或去掉 --template",
                     path=p,
-                    code="X034",
+                    code=XCode.TEMPLATE_MARKUP,
                 )
         with self._lock:
             self._bytes[key] = data
@@ -368,7 +369,7 @@ class WordRenderer:
             if lines:
                 where = "；出错位置附近的文字：" + " ".join(x.strip() for x in lines if x.strip())[:120]
             name = Path(template).name if template is not None else template_path(context.get("style") or "通用").name
-            raise InputError(f"报告模板 {name} 中的 {{% %}} / {{{{ }}}} 标记有误（{exc.message or type(exc).__name__}）{where}", path=template, code="X034") from None
+            raise InputError(f"报告模板 {name} 中的 {{% %}} / {{{{ }}}} 标记有误（{exc.message or type(exc).__name__}）{where}", path=template, code=XCode.TEMPLATE_MARKUP) from None
         out = Path(out_path)
         with open(out, "wb") as fh:
             fh.write(blob)
@@ -392,7 +393,7 @@ class WordRenderer:
         try:
             tpl = self.template(data)
         except Exception as exc:  # noqa: BLE001 - a broken .docx
-            raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code="X033") from None
+            raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code=XCode.TEMPLATE_NOT_DOCX) from None
         tpl.render(_with_form(context, form), self.env)
         self.postprocess(tpl.docx.element.body, form=form)
         buf = io.BytesIO()

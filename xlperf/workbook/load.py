@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from xlperf.core import layout
 from xlperf.core.book import Book, Grid
-from xlperf.core.errors import InputError
+from xlperf.core.errors import InputError, XCode
 from xlperf.core.grid import locate_sheets
 from xlperf.core.models import Evaluation, SelfEvaluation
 from xlperf.core.scoring import evaluate
@@ -52,7 +52,7 @@ class NotTemplate(InputError):
     """The book is a unit's own form, not our template: what writes into our cells (calc, the
     Excel button) refuses it, each with its own advice; :func:`load` reads it as a form."""
 
-    code = "X026"
+    code = XCode.FOREIGN_CALC
 
 
 def load(path: str | Path, table: int | None = None, *, unread: Iterable[str] = ()) -> LoadedBook:
@@ -135,4 +135,4 @@ def require_file(path: Path) -> None:
     from xlperf.ooxml.files import stat_input
 
     if stat.S_ISDIR(stat_input(path).st_mode):
-        raise InputError("这是一个文件夹，不是工作簿文件", path=path, code="X003")
+        raise InputError("这是一个文件夹，不是工作簿文件", path=path, code=XCode.INPUT_EMPTY)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from xlperf.core import layout
+from xlperf.core.enums import EvaluationType, Style
 
 # --- look -------------------------------------------------------------------------------------
 
@@ -261,9 +262,9 @@ def _print_setup(ws, title_rows: str) -> None:
     ws.evenFooter.center.text = FOOTER
 
 
-def level1_choices(evaluation_type: str = "项目支出") -> tuple[str, ...]:
+def level1_choices(evaluation_type: str = EvaluationType.PROJECT) -> tuple[str, ...]:
     """The 一级指标 dropdown: 预算执行 and the 一级 names of the evaluation type."""
-    names = layout.LEVEL1_DEPARTMENT if evaluation_type == "部门整体支出" else layout.LEVEL1_PROJECT
+    names = layout.LEVEL1_DEPARTMENT if evaluation_type == EvaluationType.DEPARTMENT else layout.LEVEL1_PROJECT
     return (layout.LEVEL1_BUDGET,) + tuple(names)
 
 
@@ -597,7 +598,7 @@ def _narrative_sheet(ws, st: _Styles) -> None:
 # --- public -----------------------------------------------------------------------------------
 
 
-def build_template(path: str | Path, *, evaluation_type: str = "项目支出", style: str = "通用", unfilled: str = "") -> None:
+def build_template(path: str | Path, *, evaluation_type: str = EvaluationType.PROJECT, style: str = Style.GENERAL, unfilled: str = "") -> None:
     """Write a new, empty self-evaluation workbook to ``path``. ``unfilled``: what the total and grade
     cells of the summary block say until the first calculation (``xlperf new``: 待填写)."""
     if evaluation_type not in layout.EVALUATION_TYPES:
@@ -633,17 +634,17 @@ def build_template(path: str | Path, *, evaluation_type: str = "项目支出", s
                 ws.cell(top + i, c0 + 1).value = unfilled  # the 合计 column
     _findings_sheet(sheets[layout.SHEET_FINDINGS], st)
     _narrative_sheet(sheets[layout.SHEET_NARRATIVE], st)
-    if style == "陕西":  # the 陕西 outline prints the payments and the evaluation team
+    if style == Style.SHAANXI:  # the 陕西 outline prints the payments and the evaluation team
         _list_sheet(wb.create_sheet(layout.SHEET_PAYMENTS), st, layout.PAYMENT_HEADERS, {"A": 14, "B": 14, "C": 40, "D": 14})
         _list_sheet(wb.create_sheet(layout.SHEET_TEAM), st, layout.TEAM_HEADERS, {"A": 14, "B": 20, "C": 36})
-    if evaluation_type == "部门整体支出":
+    if evaluation_type == EvaluationType.DEPARTMENT:
         basic = wb.create_sheet(layout.SHEET_BASIC_DATA, index=wb.sheetnames.index(layout.SHEET_INDICATORS) + 1)
         _basic_data_sheet(basic, st)
         _extra_info_rows(sheets[layout.SHEET_INFO], st, DEPARTMENT_INFO_EXTRA)
     if LISTS_SHEET in wb.sheetnames:  # keep the hidden helper sheet last
         wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
 
-    wb.properties.title = "项目支出绩效自评表" if evaluation_type == "项目支出" else "部门整体支出绩效自评表"
+    wb.properties.title = "项目支出绩效自评表" if evaluation_type == EvaluationType.PROJECT else "部门整体支出绩效自评表"
     wb.properties.creator = "xlperf"
     wb.properties.language = "zh-CN"
     _activate(wb, layout.SHEET_INFO)

@@ -25,8 +25,10 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.shared import Mm
 
+from xlperf.core.enums import Style
+
 HERE = Path(__file__).resolve().parent
-STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+STYLES = tuple(Style)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NSDECL = f'xmlns:w="{W_NS}"'
@@ -561,7 +563,7 @@ def setup_page(doc, *, cover: bool) -> None:
 
 
 def body_xml(style: str) -> str:
-    front = cover_xml() if style == "陕西" else title_xml()
+    front = cover_xml() if style == Style.SHAANXI else title_xml()
     return front + sections_xml()
 
 
@@ -653,7 +655,7 @@ def build(style: str) -> bytes:
     for child in list(body):
         if child.tag != f"{{{W_NS}}}sectPr":
             body.remove(child)
-    setup_page(doc, cover=style == "陕西")
+    setup_page(doc, cover=style == Style.SHAANXI)
     sect = body.find(f"{{{W_NS}}}sectPr")
     fragment = parse_xml(f"<w:body {NSDECL}>{body_xml(style)}</w:body>")
     for child in list(fragment):
