@@ -419,7 +419,7 @@ def test_errors_inside_a_project_workbook_are_open_items_of_the_department_repor
     items = [x for x in result.open_items if "医保补助.xlsx" in x]
     assert len(items) == 1, result.open_items
     item = items[0]
-    assert "城乡居民医保补助项目" in item and "有2个错误" in item and "总分待定" in item
+    assert "城乡居民医保补助项目" in item and "有2个错误" in item and "得分待定" in item
     assert "绩效指标!E7" in item and "绩效指标!G9" in item  # where to look, as the reviewer needs
     assert not any("购买服务.xlsx" in x for x in result.open_items)  # a sound project is not named
     assert md.splitlines()[0].endswith("（草稿）")
@@ -442,7 +442,7 @@ def test_a_project_with_a_pending_total_alone_is_named_and_makes_a_final_report_
     _break_project(work / "项目" / "购买服务.xlsx", weight=None, actual=True)
     broken = D.department_report(dept, work / "项目", tmp_path / "b.md")
     added = [x for x in broken.open_items if x not in clean.open_items]
-    assert len(added) == 1 and "购买服务.xlsx" in added[0] and "总分待定" in added[0] and "绩效指标!G9" in added[0]
+    assert len(added) == 1 and "购买服务.xlsx" in added[0] and "得分待定" in added[0] and "绩效指标!G9" in added[0]
     md = broken.out.read_text(encoding="utf-8")
     assert "（草稿）" in md.splitlines()[0] and added[0] in md
 

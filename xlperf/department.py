@@ -69,7 +69,7 @@ class ProjectEntry:
         reasons = [w for w in self.withheld if w not in self.findings]
         if self.total_score is None:
             why = f"：{'；'.join(reasons[:PROJECT_FINDINGS_SHOWN])}" if reasons else ""
-            parts.append(f"总分待定{why}")
+            parts.append(f"该项目得分待定{why}")
         if not parts:
             return ""
         return f"项目自评表 {self.file}（{self.name}）" + "，".join(parts) + "，请修改该工作簿后重新生成报告（可用 xlperf check 查看）"
