@@ -46,7 +46,6 @@ KNOWN_DEFECTS: dict[str, str] = {
     "placeholder_filled_field": "存在问题=无 still shows 【请在项目信息中填写存在问题】",
     "repeated_paragraph": "山西 prints its 实施及管理情况 text twice",
     "info_field_missing": "filled 项目信息 fields (实施单位, 主要经验做法, 资金批复文号 …) left out of some styles",
-    "public_name_unmasked": "--public leaves 项目负责人 and 自评小组 members unmasked",
 }
 
 
