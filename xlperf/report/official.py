@@ -388,6 +388,5 @@ def content_widths(form: Form) -> list[float]:
     widths = [MIN_WIDTH] * form.ncols
     for c in form.cells:
         if c.colspan == 1:
-            wide = 1 if c.text.endswith("%") else 0  # a % is as wide as two digits: 100.00% must not wrap
-            widths[c.col] = max(widths[c.col], min(text_width(c.text) + wide + 2, MAX_WIDTH))
+            widths[c.col] = max(widths[c.col], min(text_width(c.text) + 2, MAX_WIDTH))
     return widths

@@ -567,7 +567,11 @@ class WordRenderer:
         bottom borders: LibreOffice keeps rows together but not a table's last row with the
         paragraph after the table, so the line would otherwise fall alone onto the next page.
         """
-        widths = share_width([max(w - 2, MIN_CHARS) for w in form.widths], width, keep=_form_keeps(form))
+        demand = [max(w - 2, MIN_CHARS) for w in form.widths]
+        for c in form.cells:  # a % is as wide as two digits: 100.00% must not wrap
+            if c.colspan == 1 and c.text.endswith("%") and c.col < len(demand):
+                demand[c.col] = max(demand[c.col], _chars(c.text) + 1)
+        widths = share_width(demand, width, keep=_form_keeps(form))
         owner = {}
         for c in form.cells:
             if c.rowspan == 1 and c.colspan == 1:  # most cells: no ranges to walk
@@ -593,7 +597,12 @@ class WordRenderer:
                 span = c.colspan
                 w = widths[k] if span == 1 else sum(widths[k : k + span])
                 if c.row == r:
-                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 1 else "", c.text, c.bold, c.align, keep))
+                    # a label merged down from the repeated header row (绩效指标) stays in it: in
+                    # LibreOffice a merge out of a repeated row misdraws the rows below the merge
+                    merged = c.rowspan > 1 and not (head and r == head)
+                    cells.append(cell_xml(w, span, "restart" if merged else "", c.text, c.bold, c.align, keep))
+                elif head and c.row == head and r == head + 1:  # the rest of that label's column: merged, empty
+                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep))
                 else:
                     cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
                 k += span
