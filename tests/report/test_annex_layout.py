@@ -2,7 +2,7 @@
 the shipped examples and a long table that spans pages, each page's text read back.
 
 Checked on the pages of the form: the 总分 (四川: 合计) row is on the page of the row above it and
-of the signature line; every 一级/二级 label is printed whole on one line (not wrapped, not split
+of the signature line; no page is blank; every 一级/二级 label is printed whole on one line (not wrapped, not split
 by a page break); every page after the first that holds form rows starts with the indicator
 header row; every rate of the form is printed intact and no line of the report holds a lone
 ``%``. One LibreOffice run converts every report (see report.pdf.render_pdf).
@@ -35,6 +35,7 @@ STYLES = ("通用", "四川", "山西", "陕西", "湖南")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 RATE = re.compile(r"^-?\d[\d,]*(\.\d+)?%$")
 LONE_PERCENT = re.compile(r"(^|\s)%(\s|$)")
+PAGE_NUMBER = re.compile(r"\s*—\s*\d+\s*—\s*|\s*\d+\s*")  # a footer's page number alone
 
 # (一级, 二级, rows, weight each): 40 rows, 90 points (the budget row has the other 10)
 LONG_GROUPS = (("产出指标", "数量指标", 10, 2), ("产出指标", "质量指标", 8, 2.5), ("产出指标", "时效指标", 6, 1.5),
@@ -95,6 +96,8 @@ def layout_failures(pages: list[str], form) -> list[str]:
     lines = [[ln for ln in p.splitlines() if ln.strip()] for p in pages]
     for n, page in enumerate(lines, 1):
         out += [f"第{n}页：单独一个 % 的行：{ln.strip()!r}" for ln in page if LONE_PERCENT.search(ln)]
+        if all(PAGE_NUMBER.fullmatch(ln) for ln in page):
+            out.append(f"第{n}页是空白页")
     name = next(c.text for c in form.cells if c.row == 0 and c.col == 1)
     sign = [n for n, p in enumerate(pages) if "填表人" in p]
     if not sign:
@@ -211,6 +214,7 @@ def test_the_checker_sees_a_split_total_a_broken_label_and_a_missing_header():
     assert any("不是表头" in f for f in layout_failures(no_header, form))
     wrapped = [good[0].replace("100.00%", "100.00") + "  %\n", good[1]]
     assert len([f for f in layout_failures(wrapped, form) if "%" in f]) == 2  # the lone % and the rate not intact
+    assert any("空白页" in f for f in layout_failures([*good, "\n — 3 —\n"], form))
     alone = [good[0], good[1], "总分  100\n单位（盖章）： 填表人：\n"]
     assert any("签字行" in f or "不在同一页" in f for f in layout_failures(alone, form))
 

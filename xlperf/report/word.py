@@ -541,6 +541,10 @@ class WordRenderer:
             xml = self.form_table_xml(form, width, signature=sign is not None)
             if sign is not None:  # its line is the table's last row now; the paragraph only ends the section
                 _hairline(sign)
+                if _nothing_after(sign):  # the document's end: empty paragraphs there would make a blank page
+                    for el in list(sign.itersiblings(W + "p")):
+                        if el.find(".//" + W + "sectPr") is None:
+                            el.getparent().remove(el)
             if splice and not _UNSAFE_TEXT.search("".join(c.text or "" for c in form.cells)):
                 from lxml import etree
 
@@ -1192,7 +1196,8 @@ def _signature_row(form: Form, width: int) -> str:
     return (
         '<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr>'
         f'<w:tcW w:w="{width}" w:type="dxa"/><w:gridSpan w:val="{form.ncols}"/>'
-        '<w:tcBorders><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/></w:tcBorders></w:tcPr>'
+        '<w:tcBorders><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/></w:tcBorders>'
+        '<w:tcMar><w:top w:w="0" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/></w:tcMar></w:tcPr>'
         f'<w:p><w:pPr><w:pStyle w:val="FormSign"/><w:rPr>{_FORM_FONT}</w:rPr></w:pPr><w:r><w:rPr>{_FORM_FONT}</w:rPr><w:t xml:space="preserve">{escape(form.signature.strip())}</w:t></w:r></w:p>'
         '</w:tc></w:tr>'
     )
@@ -1208,14 +1213,25 @@ def _hairline(p) -> None:
     ppr = _child(p, W + "pPr")
     if ppr is None:
         ppr = etree.SubElement(p, W + "pPr")
-    for tag in ("pStyle", "keepNext", "spacing"):
+    for tag in ("pStyle", "keepNext", "snapToGrid", "spacing", "rPr"):
         old = _child(ppr, W + tag)
         if old is not None:
             ppr.remove(old)
     spacing = etree.Element(W + "spacing")
     for k, v in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
         spacing.set(W + k, v)
-    ppr.insert(0, spacing)  # (pStyle, keepNext … come before spacing in the schema: both removed)
+    snap = etree.Element(W + "snapToGrid")  # not on the document grid's line pitch
+    snap.set(W + "val", "0")
+    ppr.insert(0, spacing)  # (pStyle, keepNext … come before these in the schema: all removed)
+    ppr.insert(0, snap)
+    mark = etree.Element(W + "rPr")  # the paragraph mark at 1 pt
+    for tag in ("sz", "szCs"):
+        etree.SubElement(mark, W + tag).set(W + "val", "2")
+    sect = _child(ppr, W + "sectPr")
+    if sect is not None:
+        sect.addprevious(mark)
+    else:
+        ppr.append(mark)
 
 
 def _parse_form(xml: str):
