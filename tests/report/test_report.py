@@ -400,7 +400,9 @@ def test_sichuan_title_lines_and_shaanxi_cover(books, tmp_path):
 def test_placeholders_stay_visible(books, tmp_path):
     res = _render(books["goumai"], tmp_path, "陕西")
     text = _all_text(res.output)
-    assert "【请在“支付明细”工作表中填写】" in text
+    # the example was made in another style: it has no 支付明细 sheet, so the report asks to add one
+    assert "【请新增“支付明细”工作表（表头：支付日期、资金性质、用途、支付金额）并填写；xlperf new --style 陕西 新建的工作簿已含此表】" in text
+    assert "请在“支付明细”工作表中填写" not in text
     assert "【请在项目信息中填写项目负责人】" in text
     # a table with nothing in it is not printed: what it asks for is a paragraph, and an open item
     assert _table_with_header(res.output, ["支付日期", "资金性质", "用途", "支付金额"]) is None
@@ -960,3 +962,14 @@ def test_the_context_carries_no_form_object(books):
 
     assert not any(isinstance(v, Form) for v in walk(ctx))
     assert isinstance(R.official_form_of(ev, ctx["style"]), Form)
+
+
+def test_an_empty_optional_sheet_is_asked_to_be_filled_and_a_missing_one_to_be_added():
+    from xlperf.report.context import payments_table, team_table
+
+    missing = payments_table({}, "万元")["rows"][0]["date"]
+    empty = payments_table({"支付明细": [["支付日期", "资金性质", "用途", "支付金额"]]}, "万元")["rows"][0]["date"]
+    assert missing.startswith("【请新增“支付明细”工作表") and "支付日期、资金性质、用途、支付金额" in missing
+    assert empty == "【请在“支付明细”工作表中填写】"
+    assert team_table({}, {})["rows"][0]["name"].startswith("【请新增“自评小组”工作表")
+    assert team_table({"自评小组": [["姓名", "职务", "单位"]]}, {})["rows"][0]["name"] == "【请在“自评小组”工作表中填写】"
