@@ -112,7 +112,7 @@ class DepartmentResult:
         return not self.errors
 
 
-def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None = None) -> tuple[list[ProjectEntry], list[str]]:
+def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None = None, style: str = "") -> tuple[list[ProjectEntry], list[str]]:
     """Read and score each project workbook; (entries sorted by name, problems in Chinese)."""
     from xlperf.batch.job import error_text
     from xlperf.report.context import self_table
@@ -141,7 +141,7 @@ def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None =
                 file=p.name,
                 total_score=ev.total_score,
                 grade=ev.grade_text,
-                self_table=self_table(ev),
+                self_table=self_table(ev, style=style),  # its grade in the report's style
                 errors=len(ev.errors),
                 unit=ev.input.info.unit,
                 budget=ev.budget.full_year,
@@ -200,7 +200,9 @@ def _department_context(plan: ReportPlan, book: LoadedBook, style: str | None, p
     """The report context with the department's annexes; (context, project entries, Chinese lines about them)."""
     from xlperf.report.context import add_open_items
 
-    entries, project_problems = load_projects(project_paths)
+    from xlperf.report.job import outline_style
+
+    entries, project_problems = load_projects(project_paths, style=outline_style(book.evaluation, style))
     lines = [e.line() for e in entries]
     context, sections = plan.context(book, style, projects=lines)
     extra = _department_keys(book.grids, entries, project_problems)

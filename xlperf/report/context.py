@@ -14,10 +14,10 @@ from typing import Any, Iterable
 
 from xlperf.core.enums import Direction, EvaluationType, Severity, Style
 from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, STYLE_TYPES, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
-from xlperf.core.scoring import GRADE_LONG, _is_budget_row
+from xlperf.core.scoring import _is_budget_row
 from xlperf.core import values as V
 from xlperf.core.models import Evaluation, IndicatorResult
-from xlperf.core.narrative import ProjectLine, Section, grade_long, kind_of, missing
+from xlperf.core.narrative import ProjectLine, Section, grade_word, kind_of, missing
 from xlperf.report.official import Form, official_form
 from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row, row_score
 
@@ -168,7 +168,7 @@ def _merge_flags(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
             i = j
 
 
-def self_table(ev: Evaluation, shown: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def self_table(ev: Evaluation, shown: list[dict[str, Any]] | None = None, style: str = "") -> dict[str, Any]:
     """The 自评表: the budget row first (when scored on the 预算执行 sheet), one row per indicator, 合计.
 
     ``shown``: :func:`~xlperf.report.rows.indicator_row` of each of ``ev.indicators``, when the
@@ -188,7 +188,7 @@ def self_table(ev: Evaluation, shown: list[dict[str, Any]] | None = None) -> dic
         "weight": V.format_number(ev.total_weight, 2),
         "score": ev.total_text,
         "grade": grade,
-        "note": f"自评等级：{GRADE_LONG.get(grade, grade)}" if ev.final else "自评等级：待定",
+        "note": f"自评等级：{grade_word(grade, style)}" if ev.final else "自评等级：待定",
     }
     return {
         "name": "self_table",
@@ -467,7 +467,7 @@ def _cover(ev: Evaluation, title: str) -> dict[str, Any]:
     }
 
 
-def project_summary_table(projects: list[ProjectLine] | None, unit: str) -> dict[str, Any]:
+def project_summary_table(projects: list[ProjectLine] | None, unit: str, style: str = "") -> dict[str, Any]:
     """部门整体支出: one row per project — 项目, 全年预算数, 全年执行数, 执行率, 得分, 等级."""
     header = ["序号", "项目名称", f"全年预算数（{unit}）", f"全年执行数（{unit}）", "执行率", "自评得分", "等级"]
     rows: list[dict[str, Any]] = []
@@ -482,7 +482,7 @@ def project_summary_table(projects: list[ProjectLine] | None, unit: str) -> dict
                 "executed": amount(spent),
                 "rate": rate,
                 "score": V.format_number(p.score, 2) if p.score is not None else "待定",
-                "grade": grade_long(p.grade) if p.score is not None else "待定",
+                "grade": grade_word(p.grade, style) if p.score is not None else "待定",
             }
         )
     if not rows:
@@ -589,7 +589,7 @@ def build_context(
     secs = section_dicts(sections)
     if ev.evaluation_type == EvaluationType.DEPARTMENT:
         _department_captions(secs)
-    tables = _tables(ev, grids, unit, projects)
+    tables = _tables(ev, grids, unit, projects, style)
     for s in secs:  # a table name no builder knows: an empty placeholder, never a template error
         for t in s["tables"]:
             tables.setdefault(t, {"name": t, "title": "", "note": "", "header": [], "rows": [], "placeholder": ""})
@@ -624,7 +624,7 @@ def build_context(
         ],
         "total_weight": V.format_number(ev.total_weight, 2),
         "grade": grade,
-        "grade_long": GRADE_LONG.get(grade, grade),
+        "grade_long": grade_word(grade, style),  # the grade as the style's reference writes it
         "level1": [{"name": clean(s.name), "weight": V.format_number(s.weight, 2), "score": "待定" if s.pending else V.format_score(s.score)} for s in ev.level1],
         "execution_rate": V.format_rate(ev.budget.execution_rate) if ev.budget.execution_rate is not None else "",
         "sections": secs,
@@ -671,19 +671,19 @@ def add_open_items(context: dict[str, Any], items: list[str]) -> None:
     section["paragraphs"] = [f"{i}. {x}" for i, x in enumerate(todo, 1)]
 
 
-def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: list[ProjectLine] | None) -> dict[str, Any]:
+def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: list[ProjectLine] | None, style: str = "") -> dict[str, Any]:
     info = ev.input.info
     shown = [indicator_row(r) for r in ev.indicators]  # once for the 自评表 and the three kind tables
     tables: dict[str, Any] = {
         "budget": budget_table(ev),
-        "self_table": self_table(ev, shown),
+        "self_table": self_table(ev, shown, style),
         "output": indicator_table(ev, "产出", "output", shown),
         "benefit": indicator_table(ev, "效益", "benefit", shown),
         "satisfaction": indicator_table(ev, "满意度", "satisfaction", shown),
         "budget_indicator": budget_indicator_table(ev),
         "payments": payments_table(grids, unit),
         "team": team_table(grids, info.extra),
-        "project_summary": project_summary_table(projects, unit),
+        "project_summary": project_summary_table(projects, unit, style),
     }
     tables["basic_data"] = {
         "name": "basic_data",

@@ -28,7 +28,7 @@ from typing import Any
 from xlperf.core import values as V
 from xlperf.core.enums import Direction, EvaluationType, Style
 from xlperf.core.models import Evaluation
-from xlperf.core.scoring import GRADE_LONG
+from xlperf.core.narrative import grade_word
 from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row
 
 FORM_STYLES = tuple(Style)
@@ -133,8 +133,9 @@ LAYOUTS = {
 
 
 class _Builder:
-    def __init__(self, ncols: int) -> None:
+    def __init__(self, ncols: int, style: str = "") -> None:
         self.ncols = ncols
+        self.style = style  # the grade is written in this style's form (narrative.grade_word)
         self.cells: list[FormCell] = []
         self.row = 0
 
@@ -185,7 +186,7 @@ def official_form(ev: Evaluation, style: str | None) -> Form:
     lay = LAYOUTS[style]
     info = ev.input.info
     ncols = len(lay.indicators) + (1 if lay.side_label else 0)
-    b = _Builder(ncols)
+    b = _Builder(ncols, style)
     left = {"align": "left"}
     bold = {"bold": True}
     half = max(ncols // 2, 2)
@@ -351,14 +352,14 @@ def _total_row(b: _Builder, ev: Evaluation, lay: Layout, keys: list[str], off: i
     b.put(r, scol, ev.total_text, number=score, fmt="0.00" if score is not None else "", bold=True)
     grade = ev.grade_text
     if scol + 1 < b.ncols:
-        b.put(r, scol + 1, f"自评等级：{GRADE_LONG.get(grade, grade)}", colspan=b.ncols - scol - 1)
+        b.put(r, scol + 1, f"自评等级：{grade_word(grade, b.style)}", colspan=b.ncols - scol - 1)
     b.row = r + 1
 
 
 def _closing_block(b: _Builder, ev: Evaluation) -> None:
     info = ev.input.info
     grade = ev.grade_text
-    verdict = f"自评得分{ev.total_text}分，自评等级为“{GRADE_LONG.get(grade, grade)}”。" if ev.final else f"自评得分{ev.total_text}，自评等级待定。"
+    verdict = f"自评得分{ev.total_text}分，自评等级为“{grade_word(grade, b.style)}”。" if ev.final else f"自评得分{ev.total_text}，自评等级待定。"
     for label, text in (("评价结论", verdict), ("存在问题", clean(info.problems)), ("改进措施", clean(info.measures))):
         b.line([(label, 1, {"bold": True}), (text, b.ncols - 1, {"align": "left"})])
 

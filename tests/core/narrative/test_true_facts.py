@@ -147,7 +147,7 @@ def test_the_number_of_rows_is_the_tables_everywhere():
 # --- grades -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("style,form", [("湖南", "评价为“优秀”"), ("山西", "属于“优秀”"), ("陕西", "优秀等级"), ("通用", "等级为“优秀”"), ("四川", "等级为“优秀”")])
+@pytest.mark.parametrize("style,form", [("湖南", "评价为“优”"), ("山西", "属于“优秀”"), ("陕西", "优秀等级"), ("通用", "等级为“优秀”"), ("四川", "等级为“优秀”")])
 def test_the_grade_is_in_the_styles_reference_form_and_never_mixed(style, form):
     from xlperf.core.narrative import ProjectLine
 

@@ -23,7 +23,7 @@ from xlperf.core.narrative.facts import KIND_LABEL, KIND_ORDER, Facts, ProjectLi
 from xlperf.core.narrative.outlines import OUTLINES
 from xlperf.core.narrative.sections import Section, apply_final, generate, style_mismatch
 from xlperf.core.narrative.sheet import CUT_NOTE, narrative_block, read_finals
-from xlperf.core.narrative.words import cn, cn_count, grade_long, is_nil, missing, pct, points
+from xlperf.core.narrative.words import cn, cn_count, grade_long, grade_word, is_nil, missing, pct, points
 
 __all__ = [
     "CUT_NOTE",
@@ -39,6 +39,7 @@ __all__ = [
     "cn_count",
     "generate",
     "grade_long",
+    "grade_word",
     "is_nil",
     "kind_of",
     "missing",

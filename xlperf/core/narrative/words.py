@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xlperf.core import values as V
+from xlperf.core.enums import Style
 from xlperf.core.scoring import GRADE_LONG
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -43,10 +44,9 @@ def grade_long(grade: str) -> str:
 
 
 # The grade form of each style (one form per report, never mixed). The reference reports write 湖南
-# 评价为“优”, 山西 属于“良好”, 陕西 优秀等级. The self-evaluation tables every report carries print the
-# long words (自评等级：优秀), so a style joins SHORT_GRADE_STYLES only together with its tables: until
-# then 湖南 keeps its reference phrase (评价为“…”) with the long word, and no report mixes the forms.
-SHORT_GRADE_STYLES: frozenset[str] = frozenset()
+# 评价为“优”, 山西 属于“良好”, 陕西 优秀等级: a style in SHORT_GRADE_STYLES writes the national word (优)
+# everywhere its report states a grade, the self-evaluation tables and the project summary included.
+SHORT_GRADE_STYLES: frozenset[str] = frozenset({Style.HUNAN})
 
 
 def grade_word(grade: str, style: str = "") -> str:
