@@ -80,6 +80,19 @@ INFO_SYNONYMS = {
     "负责人": "项目负责人",
 }
 
+# Fields only some outlines print: a new workbook in that 报告样式 gains these rows below INFO_FIELDS
+# (read by label in any workbook; when absent or empty, the report leaves them out).
+STYLE_INFO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    Style.SHANXI: (
+        ("设立的必要性", "necessity", "项目设立的必要性（报告“项目概况”中立项依据之后）；不填则不写"),
+        ("保证措施", "safeguards", "保证项目实施的措施与制度，如组织领导、资金监管、实施方案；不填时报告写资金管理办法"),
+        ("实施期绩效目标", "period_goal", "项目实施期（跨年度）的总体绩效目标；填写后报告分列“实施期绩效目标”和“年度目标”"),
+    ),
+}
+# every field a 项目信息 sheet may name, INFO_FIELDS first
+ALL_INFO_FIELDS = INFO_FIELDS + tuple(f for rows in STYLE_INFO_FIELDS.values() for f in rows)
+INFO_LABEL_TO_ATTR.update({label: attr for label, attr, _ in ALL_INFO_FIELDS})
+
 # Plain strings, in the enums' order: click's Choice would take an Enum member by its (English) name.
 EVALUATION_TYPES = tuple(map(str, EvaluationType))
 REPORT_STYLES = tuple(map(str, Style))

@@ -116,11 +116,15 @@ class ProjectInfo:
     evaluated_on: str = ""
     overachievement_threshold: str = ""
     reverse_formula: str = ""
+    # fields only some outlines print (layout.STYLE_INFO_FIELDS)
+    necessity: str = ""  # 设立的必要性 (山西)
+    safeguards: str = ""  # 保证措施 (山西)
+    period_goal: str = ""  # 实施期绩效目标 (山西)
     extra: dict[str, str] = field(default_factory=dict)  # fields we do not know, in sheet order
     rows: dict[str, int] = field(default_factory=dict)  # attribute -> sheet row (for findings)
 
     def label_of(self, attr: str) -> str:
-        for label, a, _ in layout.INFO_FIELDS:
+        for label, a, _ in layout.ALL_INFO_FIELDS:
             if a == attr:
                 return label
         return attr

@@ -37,7 +37,7 @@ def template_values(inp: SelfEvaluation, *, next_year: bool = False, style: str 
 
 def _info(inp: SelfEvaluation, out: TemplateValues, next_year: bool, style: str | None) -> None:
     info = inp.info
-    for label, attr, _ in layout.INFO_FIELDS:
+    for label, attr, _ in layout.ALL_INFO_FIELDS:
         value = getattr(info, attr, "")
         if next_year and attr in YEARLY_INFO:
             continue

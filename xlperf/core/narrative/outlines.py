@@ -16,6 +16,7 @@ from xlperf.core.enums import Style
 import xlperf.core.narrative.budget as budget
 import xlperf.core.narrative.conclusions as c
 import xlperf.core.narrative.department as d
+import xlperf.core.narrative.depth as depth
 import xlperf.core.narrative.indicators as i
 from xlperf.core.narrative.facts import Facts
 from xlperf.core.narrative.words import labelled, missing
@@ -117,12 +118,12 @@ SICHUAN = (
 SHANXI = (
     Heading("x1", "一、项目的基本情况", 1),
     Heading("x1.1", "（一）项目概况", 2, (
-        said("项目概况", asked("overview")), said("立项依据", asked("basis")), said("资金分配原则", asked("allocation")),
-        said("保证项目实施的措施与制度", own("fund_rules")), said("项目实施计划", own("implementation")),
+        said("项目概况", asked("overview")), said("立项依据", asked("basis")), depth.necessity, said("资金分配原则", asked("allocation")),
+        depth.safeguards, said("项目实施计划", own("implementation")),
     )),
     Heading("x1.2", "（二）预算执行情况", 2, budget.contradiction, ("budget",)),
     # the indicators' targets are in the tables of 二、 and the annex: the goal is said in words only
-    Heading("x1.3", "（三）项目绩效目标", 2, asked("annual_goal")),
+    Heading("x1.3", "（三）项目绩效目标", 2, depth.shanxi_goals),
     Heading("x2", "二、项目绩效情况", 1, c.shanxi_result),
     Heading("x2.1", "（一）预算执行情况", 2, None, ("budget_indicator",)),
     Heading("x2.2", "（二）项目产出情况", 2, None, ("output",)),

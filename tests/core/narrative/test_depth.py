@@ -1,0 +1,95 @@
+"""The fields only some outlines print (layout.STYLE_INFO_FIELDS): stated where the province's
+reference report has them when filled, left out without a trace when empty or absent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlperf.core import layout
+from xlperf.core.enums import Style
+from xlperf.core.narrative import generate
+from xlperf.core.scoring import evaluate
+from xlperf.forms.template import read_workbook
+
+from tests.grids import indicator_grid, info_grid, standard_rows, budget_grid
+
+BASE = {"项目名称": "六类人群补助", "项目概况": "为六类人群缴费补助", "立项依据": "晋医保发〔2021〕1号", "资金分配原则": "按人数",
+        "年度总体目标": "按标准足额补助", "资金管理办法": "专款专用"}
+
+
+def evaluate_with(info: dict[str, Any], style_rows: dict[str, Any] | None = None):
+    """An evaluation whose 项目信息 has the style fields ``style_rows`` as rows (None: no such rows at all)."""
+    grid = info_grid(info)
+    for label, value in (style_rows or {}).items():
+        grid.append([label, value, None])
+    grids = {layout.SHEET_INFO: grid, layout.SHEET_INDICATORS: indicator_grid(standard_rows()), layout.SHEET_BUDGET: budget_grid()}
+    return evaluate(read_workbook(list(grids), grids, source="测试.xlsx"))
+
+
+def texts(ev, style) -> dict[str, str]:
+    return {s.key: s.text for s in generate(ev, style)}
+
+
+def test_shanxi_fields_are_declared_with_hints():
+    rows = layout.STYLE_INFO_FIELDS[Style.SHANXI]
+    assert [label for label, _, _ in rows] == ["设立的必要性", "保证措施", "实施期绩效目标"]
+    assert all(hint for _, _, hint in rows)
+    assert all(layout.INFO_LABEL_TO_ATTR[label] == attr for label, attr, _ in rows)
+
+
+def test_shanxi_filled_fields_sit_where_linfen_has_them():
+    ev = evaluate_with(BASE, {"设立的必要性": "保障困难群众参保", "保证措施": "1、加强组织领导。2、建立实施方案。", "实施期绩效目标": "三年内应保尽保"})
+    assert ev.input.info.necessity == "保障困难群众参保"
+    t = texts(ev, "山西")
+    paras = t["x1.1"].split("\n")
+    # 项目概况, 立项依据, 设立的必要性 … 保证项目实施的措施与制度 (the reference's order)
+    assert paras.index("设立的必要性：保障困难群众参保") == paras.index("立项依据：晋医保发〔2021〕1号") + 1
+    assert "保证项目实施的措施与制度：1、加强组织领导。2、建立实施方案。" in paras
+    assert "专款专用" not in t["x1.1"]  # 保证措施 is said instead of the 资金管理办法, not beside it
+    assert t["x1.3"].split("\n") == ["（1）项目实施期绩效目标", "三年内应保尽保", "（2）项目年度目标", "按标准足额补助"]
+
+
+def test_shanxi_period_goal_without_annual_goal_still_asks_for_it():
+    info = {k: v for k, v in BASE.items() if k != "年度总体目标"}
+    t = texts(evaluate_with(info, {"实施期绩效目标": "三年内应保尽保"}), "山西")
+    assert t["x1.3"].split("\n")[-1] == "【请在项目信息中填写年度总体目标】"
+
+
+def test_shanxi_empty_fields_leave_no_trace():
+    for rows in (None, {"设立的必要性": None, "保证措施": "", "实施期绩效目标": "无"}):
+        t = texts(evaluate_with(BASE, rows), "山西")
+        assert "设立的必要性" not in t["x1.1"]
+        assert "保证项目实施的措施与制度：专款专用" in t["x1.1"]  # as before: the 资金管理办法
+        assert t["x1.3"] == "按标准足额补助"
+        assert "实施期" not in "\n".join(t.values())
+
+
+field_text = st.one_of(st.none(), st.sampled_from(["", "无", "  ", "暂无"]), st.text(alphabet="加强组织领导资金监管方案，。1、", min_size=1, max_size=30))
+
+
+@settings(max_examples=40, deadline=None)
+@given(necessity=field_text, safeguards=field_text, period=field_text)
+def test_every_style_states_each_filled_field_once_and_only_there(necessity, safeguards, period):
+    rows = {"设立的必要性": necessity, "保证措施": safeguards, "实施期绩效目标": period}
+    ev = evaluate_with(BASE, rows)
+    plain = evaluate_with(BASE, None)
+    for style in Style:
+        if style == Style.HUNAN:
+            continue  # a project workbook: the department outline is not its report
+        got, before = texts(ev, style), texts(plain, style)
+        if style != Style.SHANXI:
+            assert got == before, style  # other outlines do not print 山西's fields
+            continue
+        changed = {k for k in got if got[k] != before[k]}
+        assert changed <= {"x1.1", "x1.3"}
+        info = ev.input.info
+        for attr, key in (("necessity", "x1.1"), ("period_goal", "x1.3")):
+            value = getattr(info, attr)
+            filled = value.strip() and value.strip() not in ("无", "暂无")
+            if filled:
+                assert "\n".join(got.values()).count(value.strip()) >= 1 and value.strip() in got[key]
+        if not any(getattr(info, a).strip() not in ("", "无", "暂无") for a in ("necessity", "safeguards", "period_goal")):
+            assert got == before

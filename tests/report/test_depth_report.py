@@ -1,0 +1,81 @@
+"""Reports state the fields only some outlines have (layout.STYLE_INFO_FIELDS) in the reference's
+place, and a workbook made before those fields existed reports exactly as it did."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlperf import report as R
+from xlperf.core import layout
+
+PROJECT_STYLES = ("通用", "四川", "山西", "陕西")
+
+
+def _md(path: Path, out: Path, style: str) -> str:
+    out.mkdir(exist_ok=True)
+    R.render_report(path, out / f"{path.stem}-{style}.md", style=style)
+    return (out / f"{path.stem}-{style}.md").read_text(encoding="utf-8")
+
+
+def _without_style_rows(src: Path, dst: Path) -> Path:
+    """The workbook as the template made it before the styles had their own rows."""
+    shutil.copy(src, dst)
+    wb = openpyxl.load_workbook(dst)
+    ws = wb[layout.SHEET_INFO]
+    own = {label for rows in layout.STYLE_INFO_FIELDS.values() for label, _, _ in rows}
+    for r in range(ws.max_row, 1, -1):
+        if ws.cell(r, 1).value in own:
+            ws.delete_rows(r)
+    wb.save(dst)
+    return dst
+
+
+def _set(path: Path, values: dict[str, str]) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.SHEET_INFO]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for label, value in values.items():
+        ws.cell(rows[label], 2).value = value
+    wb.save(path)
+
+
+def _section(md: str, heading: str) -> str:
+    """The text under ``heading`` up to the next heading."""
+    lines = md.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.lstrip("#").strip() == heading)
+    body = []
+    for line in lines[start + 1:]:
+        if line.startswith("#"):
+            break
+        body.append(line)
+    return "\n".join(body)
+
+
+@pytest.mark.parametrize("book", ["liulei", "yanbian"])
+def test_a_workbook_without_the_new_rows_reports_as_before(example_books, tmp_path, book):
+    src = tmp_path / "new.xlsx"
+    shutil.copy(example_books[book], src)
+    old = _without_style_rows(src, tmp_path / "old.xlsx")
+    assert len(openpyxl.load_workbook(old)[layout.SHEET_INFO]["A"]) <= len(openpyxl.load_workbook(src)[layout.SHEET_INFO]["A"])
+    for style in PROJECT_STYLES:
+        a, b = _md(src, tmp_path / "a", style), _md(old, tmp_path / "b", style)
+        assert a.replace("new", "old") == b.replace("new", "old"), style
+
+
+def test_shanxi_report_states_the_filled_fields_in_linfen_places(example_books, tmp_path):
+    p = tmp_path / "liulei.xlsx"
+    shutil.copy(example_books["liulei"], p)
+    _set(p, {"设立的必要性": "保障困难群众参保权益", "保证措施": "1、加强组织领导。2、搞好基金监管。", "实施期绩效目标": "实施期内困难群众应保尽保"})
+    md = _md(p, tmp_path, "山西")
+    overview = _section(md, "（一）项目概况")
+    assert "设立的必要性：保障困难群众参保权益" in overview
+    assert overview.index("立项依据") < overview.index("设立的必要性") < overview.index("保证项目实施的措施与制度：1、加强组织领导。")
+    goals = _section(md, "（三）项目绩效目标")
+    assert goals.index("（1）项目实施期绩效目标") < goals.index("实施期内困难群众应保尽保") < goals.index("（2）项目年度目标")
+    assert md.count("保障困难群众参保权益") == 1
+    for style in ("通用", "四川", "陕西"):  # outlines without these places do not print them
+        assert "保障困难群众参保权益" not in _md(p, tmp_path, style)
