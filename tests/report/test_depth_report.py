@@ -79,3 +79,33 @@ def test_shanxi_report_states_the_filled_fields_in_linfen_places(example_books, 
     assert md.count("保障困难群众参保权益") == 1
     for style in ("通用", "四川", "陕西"):  # outlines without these places do not print them
         assert "保障困难群众参保权益" not in _md(p, tmp_path, style)
+
+
+def test_shaanxi_cover_and_fund_adjustment(example_books, tmp_path):
+    from docx import Document
+
+    from xlperf.workbook.template import build_template, fill_workbook
+    from xlperf.workbook.examples import EXAMPLES
+
+    p = tmp_path / "子洲.xlsx"
+    spec = EXAMPLES["盐边残疾人医保"]
+    build_template(p, style="陕西")
+    fill_workbook(p, info={**spec["info"], "报告样式": "陕西", "项目单位法人代码": "11610831MB2992381P",
+                           "评价项目类型": "项目实施过程评价 项目完成结果评价", "项目资金调整情况": "本项目无资金调整情况。"},
+                  budget=spec["budget"], indicators=spec["indicators"], merge_levels=True)
+    md = _md(p, tmp_path, "陕西")
+    cover = md.split("\n---\n")[0]
+    assert "| 评价项目类型 | 项目实施过程评价 项目完成结果评价 |" in cover and "| 评价类型 |" not in cover
+    rows = [line for line in cover.split("\n") if line.startswith("| ")]
+    assert rows.index("| 项目单位法人代码 | 11610831MB2992381P |") == rows.index(next(r for r in rows if r.startswith("| 主管部门 |"))) + 1
+    assert _section(md, "项目资金调整情况").strip() == "本项目无资金调整情况。"
+    assert md.index("三、项目评价及绩效分析") < md.index("项目资金调整情况") < md.index("四、存在问题与改进措施")
+    R.render_report(p, tmp_path / "子洲.docx", style="陕西")
+    text = "\n".join(par.text for par in Document(tmp_path / "子洲.docx").paragraphs)
+    cells = "\n".join(c.text for t in Document(tmp_path / "子洲.docx").tables for row in t.rows for c in row.cells)
+    assert "11610831MB2992381P" in cells and "项目资金调整情况" in text and "本项目无资金调整情况。" in text
+
+    # the same workbook with the three fields left empty: the cover and the outline as before
+    fill_workbook(p, info={"项目单位法人代码": None, "评价项目类型": None, "项目资金调整情况": None})
+    md = _md(p, tmp_path / "empty", "陕西")
+    assert "法人代码" not in md and "资金调整" not in md and "| 评价类型 | 项目支出绩效自评 |" in md

@@ -88,6 +88,11 @@ STYLE_INFO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("保证措施", "safeguards", "保证项目实施的措施与制度，如组织领导、资金监管、实施方案；不填时报告写资金管理办法"),
         ("实施期绩效目标", "period_goal", "项目实施期（跨年度）的总体绩效目标；填写后报告分列“实施期绩效目标”和“年度目标”"),
     ),
+    Style.SHAANXI: (
+        ("项目单位法人代码", "unit_code", "统一社会信用代码（18位），印在报告封面；不填则封面不列"),
+        ("评价项目类型", "evaluation_kind", "如：项目实施过程评价 项目完成结果评价，印在报告封面；不填时封面写评价类型"),
+        ("项目资金调整情况", "fund_adjustment", "预算调整的金额、原因和批复；没有调整时填：本项目无资金调整情况（报告第三部分末尾）"),
+    ),
 }
 # every field a 项目信息 sheet may name, INFO_FIELDS first
 ALL_INFO_FIELDS = INFO_FIELDS + tuple(f for rows in STYLE_INFO_FIELDS.values() for f in rows)

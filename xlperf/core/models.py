@@ -120,6 +120,9 @@ class ProjectInfo:
     necessity: str = ""  # 设立的必要性 (山西)
     safeguards: str = ""  # 保证措施 (山西)
     period_goal: str = ""  # 实施期绩效目标 (山西)
+    unit_code: str = ""  # 项目单位法人代码 (陕西)
+    evaluation_kind: str = ""  # 评价项目类型 (陕西)
+    fund_adjustment: str = ""  # 项目资金调整情况 (陕西)
     extra: dict[str, str] = field(default_factory=dict)  # fields we do not know, in sheet order
     rows: dict[str, int] = field(default_factory=dict)  # attribute -> sheet row (for findings)
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from xlperf.core import layout
 from xlperf.core.enums import Style
-from xlperf.core.narrative import generate
+from xlperf.core.narrative import generate, is_nil
 from xlperf.core.scoring import evaluate
 from xlperf.forms.template import read_workbook
 
@@ -88,8 +88,35 @@ def test_every_style_states_each_filled_field_once_and_only_there(necessity, saf
         info = ev.input.info
         for attr, key in (("necessity", "x1.1"), ("period_goal", "x1.3")):
             value = getattr(info, attr)
-            filled = value.strip() and value.strip() not in ("无", "暂无")
-            if filled:
+            if not is_nil(value):
                 assert "\n".join(got.values()).count(value.strip()) >= 1 and value.strip() in got[key]
-        if not any(getattr(info, a).strip() not in ("", "无", "暂无") for a in ("necessity", "safeguards", "period_goal")):
+        if all(is_nil(getattr(info, a)) for a in ("necessity", "safeguards", "period_goal")):
             assert got == before
+
+
+# --- 陕西 -----------------------------------------------------------------------------------------
+
+
+def test_shaanxi_fund_adjustment_closes_section_three():
+    ev = evaluate_with(BASE, {"项目资金调整情况": "本项目无资金调整情况。"})
+    sections = generate(ev, "陕西")
+    keys = [s.key for s in sections]
+    assert keys.index("v3.1") == keys.index("v3") + 1 and keys.index("v4") == keys.index("v3.1") + 1
+    s = sections[keys.index("v3.1")]
+    assert (s.heading, s.text, s.path) == ("项目资金调整情况", "本项目无资金调整情况。", "三、项目评价及绩效分析 / 项目资金调整情况")
+
+
+def test_shaanxi_fund_adjustment_empty_leaves_no_heading():
+    for rows in (None, {"项目资金调整情况": ""}, {"项目资金调整情况": "无"}):
+        sections = generate(evaluate_with(BASE, rows), "陕西")
+        assert "v3.1" not in [s.key for s in sections]
+        assert not any("资金调整" in s.heading or "资金调整" in s.text for s in sections)
+
+
+def test_optional_sections_never_appear_empty_in_any_outline():
+    from xlperf.core.narrative.outlines import OPTIONAL, OUTLINES
+
+    keys = {h.key for outline in OUTLINES.values() for h in outline}
+    assert OPTIONAL <= keys
+    for style in Style:
+        assert not OPTIONAL & {s.key for s in generate(evaluate_with(BASE, None), style)}

@@ -35,3 +35,11 @@ def shanxi_goals(f: Facts) -> str:
     if not period:
         return annual
     return join("（1）项目实施期绩效目标", period, "（2）项目年度目标", annual)
+
+
+# --- 陕西 (子洲) -----------------------------------------------------------------------------------
+
+
+def fund_adjustment(f: Facts) -> str:
+    """项目资金调整情况 (the end of 三、项目评价及绩效分析): as the unit wrote it ("" when empty)."""
+    return _typed(f, "fund_adjustment")

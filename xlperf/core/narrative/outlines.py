@@ -169,6 +169,20 @@ HUNAN = (
     Heading("h11", "附件3：项目支出绩效自评表", 1, None, ("projects",)),
 )
 
+# --- sections only some workbooks fill ------------------------------------------------------------
+# Placed after a key of an outline above; generate() leaves a key of OPTIONAL out when its text is
+# empty, so a workbook without the field reports exactly as before.
+
+
+def _after(outline: tuple[Heading, ...], key: str, *rows: Heading) -> tuple[Heading, ...]:
+    at = next(n for n, h in enumerate(outline) if h.key == key) + 1
+    return outline[:at] + rows + outline[at:]
+
+
+SHAANXI = _after(SHAANXI, "v3", Heading("v3.1", "项目资金调整情况", 3, depth.fund_adjustment))
+
+OPTIONAL = frozenset({"v3.1"})
+
 OUTLINES: dict[Style, tuple[Heading, ...]] = {
     Style.GENERAL: GENERAL,
     Style.SICHUAN: SICHUAN,
