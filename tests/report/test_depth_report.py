@@ -109,3 +109,13 @@ def test_shaanxi_cover_and_fund_adjustment(example_books, tmp_path):
     fill_workbook(p, info={"项目单位法人代码": None, "评价项目类型": None, "项目资金调整情况": None})
     md = _md(p, tmp_path / "empty", "陕西")
     assert "法人代码" not in md and "资金调整" not in md and "| 评价类型 | 项目支出绩效自评 |" in md
+
+
+def test_sichuan_report_writes_plan_arrival_and_use(example_books, tmp_path):
+    p = tmp_path / "yanbian.xlsx"
+    shutil.copy(example_books["yanbian"], p)
+    _set(p, {"资金计划": "该项目有中央资金、省级资金，不足部分由县级财政兜底。", "资金到位": "及时到位。", "资金使用": "根据实际发生费用支付。"})
+    body = _section(_md(p, tmp_path, "四川"), "（二）资金计划、到位及使用情况。")
+    order = ["1.资金计划。", "不足部分由县级财政兜底", "2.资金到位。", "及时到位。", "3.资金使用。", "全年执行205.1万元", "根据实际发生费用支付。"]
+    at = [body.index(x) for x in order]
+    assert at == sorted(at)

@@ -120,3 +120,42 @@ def test_optional_sections_never_appear_empty_in_any_outline():
     assert OPTIONAL <= keys
     for style in Style:
         assert not OPTIONAL & {s.key for s in generate(evaluate_with(BASE, None), style)}
+
+
+# --- 四川 -----------------------------------------------------------------------------------------
+
+SICHUAN_BUDGET = {"年度资金总额": {"年初预算数": 12, "全年预算数": 12, "实际到位数": 12, "全年执行数": 5.3}, "其中：县级": {"全年预算数": 12}}
+
+
+def evaluate_sichuan(rows):
+    grid = info_grid({**BASE, "报告样式": "四川"})
+    for label, value in (rows or {}).items():
+        grid.append([label, value, None])
+    grids = {layout.SHEET_INFO: grid, layout.SHEET_INDICATORS: indicator_grid(standard_rows()), layout.SHEET_BUDGET: budget_grid(SICHUAN_BUDGET)}
+    return evaluate(read_workbook(list(grids), grids, source="测试.xlsx"))
+
+
+def test_sichuan_three_items_open_with_the_tables_amounts():
+    ev = evaluate_sichuan({"资金计划": "资金为县级资金，主要用于差旅费。", "资金到位": "2021年2月下达3万元，9月下达9万元。", "资金使用": "分7次支付，支付合规合法。"})
+    paras = texts(ev, "四川")["s2.2"].split("\n")
+    assert paras[:9] == [
+        "1.资金计划。", "全年预算数12万元。资金全部为县级资金。", "资金为县级资金，主要用于差旅费。",
+        "2.资金到位。", "实际到位12万元，到位率100%。", "2021年2月下达3万元，9月下达9万元。",
+        "3.资金使用。", "全年执行5.3万元，执行率44.17%。", "分7次支付，支付合规合法。",
+    ]
+    assert paras[9].startswith("预算执行率44.17%，得4.42分（满分10分）")  # the score follows, as before
+
+
+def test_sichuan_items_without_fields_are_as_before():
+    plain = texts(evaluate_sichuan(None), "四川")
+    assert texts(evaluate_sichuan({"资金计划": "", "资金到位": "无", "资金使用": None}), "四川") == plain
+    assert "资金计划。" not in plain["s2.2"] and plain["s2.2"].startswith("全年预算数12万元，实际到位12万元，全年执行5.3万元")
+
+
+def test_sichuan_an_item_with_nothing_to_say_is_left_out():
+    grid = info_grid({**BASE, "报告样式": "四川"}) + [["资金使用", "根据实际发生费用支付。", None]]
+    grids = {layout.SHEET_INFO: grid, layout.SHEET_INDICATORS: indicator_grid(standard_rows())}
+    ev = evaluate(read_workbook(list(grids), grids, source="测试.xlsx"))  # no 预算执行 sheet: no amounts
+    paras = texts(ev, "四川")["s2.2"].split("\n")
+    assert paras[:2] == ["1.资金使用。", "根据实际发生费用支付。"]
+    assert not any(p.endswith(("资金计划。", "资金到位。")) for p in paras)

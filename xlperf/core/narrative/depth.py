@@ -4,8 +4,9 @@ empty (or a bare 无), so a workbook without these fields reports exactly as bef
 
 from __future__ import annotations
 
+import xlperf.core.narrative.budget as budget
 from xlperf.core.narrative.facts import Facts
-from xlperf.core.narrative.words import is_nil, join, labelled
+from xlperf.core.narrative.words import is_nil, join, labelled, pct
 
 
 def _typed(f: Facts, attr: str) -> str:
@@ -43,3 +44,30 @@ def shanxi_goals(f: Facts) -> str:
 def fund_adjustment(f: Facts) -> str:
     """项目资金调整情况 (the end of 三、项目评价及绩效分析): as the unit wrote it ("" when empty)."""
     return _typed(f, "fund_adjustment")
+
+
+# --- 四川 (盐边) -----------------------------------------------------------------------------------
+
+
+def sichuan_funds(f: Facts) -> str:
+    """（二）资金计划、到位及使用情况: with the unit's 资金计划 / 资金到位 / 资金使用, the three items
+    盐边 writes, each opening with the amounts of the 预算执行 table (what was budgeted, what arrived,
+    what was actually paid out), then the score; without them, the amounts and the score as before."""
+    plan, arrival, use = (_typed(f, a) for a in ("fund_plan", "fund_arrival", "fund_use"))
+    if not (plan or arrival or use):
+        return budget.paragraph(f, facts=True)
+    b = f.ev.budget
+    known = b.present and not budget.contradiction(f)
+    planned = f"全年预算数{f.amount(b.full_year)}。" if known and b.full_year is not None else ""
+    arrived = ""
+    if known and b.received is not None:
+        arrived = f"实际到位{f.amount(b.received)}" + (f"，到位率{pct(b.arrival_rate)}" if b.arrival_rate is not None else "") + "。"
+    spent = ""
+    if known and b.executed is not None:
+        spent = f"全年执行{f.amount(b.executed)}" + (f"，执行率{pct(b.execution_rate)}" if b.execution_rate is not None else "") + "。"
+    items = (("资金计划", planned + (budget.sources(f) if known else ""), plan), ("资金到位", arrived, arrival), ("资金使用", spent, use))
+    parts: list[str] = []
+    for label, amounts, text in items:
+        if amounts or text:  # an item with nothing to say is left out, the others numbered in order
+            parts += [f"{len(parts) // 3 + 1}.{label}。", amounts, text]
+    return join(*parts, budget.paragraph(f))

@@ -68,10 +68,6 @@ def kinds(*names: str) -> Prose:
     return lambda f: i.analysis_or_missing(f, *names)
 
 
-def _budget_facts(f: Facts) -> str:
-    return budget.paragraph(f, facts=True)
-
-
 # --- the outlines ---------------------------------------------------------------------------------
 
 GENERAL = (
@@ -103,7 +99,7 @@ SICHUAN = (
     Heading("s1.3", "（三）项目自评步骤及方法。", 2, c.method),
     Heading("s2", "二、项目资金申报及使用情况", 1),
     Heading("s2.1", "（一）项目资金申报及批复情况。", 2, budget.approval),
-    Heading("s2.2", "（二）资金计划、到位及使用情况。", 2, _budget_facts),
+    Heading("s2.2", "（二）资金计划、到位及使用情况。", 2, depth.sichuan_funds),
     Heading("s2.3", "（三）项目财务管理情况。", 2, asked("finance_management")),
     Heading("s3", "三、项目实施及管理情况", 1, asked("implementation")),
     Heading("s4", "四、项目绩效情况", 1),
