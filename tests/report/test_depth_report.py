@@ -119,3 +119,30 @@ def test_sichuan_report_writes_plan_arrival_and_use(example_books, tmp_path):
     order = ["1.资金计划。", "不足部分由县级财政兜底", "2.资金到位。", "及时到位。", "3.资金使用。", "全年执行205.1万元", "根据实际发生费用支付。"]
     at = [body.index(x) for x in order]
     assert at == sorted(at)
+
+
+def _department(path: Path, extra: dict | None = None) -> Path:
+    from xlperf.workbook.template import build_template, fill_workbook
+
+    build_template(path, evaluation_type="部门整体支出", style="湖南")
+    rows = [("投入管理指标", "预算执行", "预算执行率", 10, "100%", "98.5%"), ("产出指标", "数量指标", "完成年度重点工作数", 50, "≥12项", "12项"),
+            ("效益指标", "社会效益", "基金监管成效", 30, "明显", "明显"), ("效益指标", "服务对象满意度指标", "群众满意度", 10, "≥90%", "93%")]
+    keys = ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值")
+    info = {"项目名称": "县医疗保障局2025年度部门整体支出", "主管部门": "县医疗保障局", "评价年度": 2025, "主管部门职能": "医疗保障。", **(extra or {})}
+    fill_workbook(path, info=info, indicators=[dict(zip(keys, r)) for r in rows],
+                  budget={"年度资金总额": {"全年预算数": 820, "实际到位数": 820, "全年执行数": 808, "分值": None}})
+    return path
+
+
+def test_hunan_department_report(tmp_path):
+    src = _department(tmp_path / "dept.xlsx")
+    old = _without_style_rows(src, tmp_path / "old.xlsx")
+    for style in ("湖南", "通用"):
+        assert _md(src, tmp_path / "a", style).replace("dept", "old") == _md(old, tmp_path / "b", style).replace("dept", "old"), style
+    p = _department(tmp_path / "filled.xlsx", {"年度重点工作计划": "推进医保支付方式改革。", "资产管理情况": "年末固定资产29.79万元。",
+                                                "公示网址": "http://www.liuyang.gov.cn/x.html"})
+    md = _md(p, tmp_path, "湖南")
+    assert _section(md, "（三）年度重点工作计划").strip() == "推进医保支付方式改革。"
+    assert _section(md, "（五）资产管理情况").strip() == "年末固定资产29.79万元。"
+    assert "公示网址：http://www.liuyang.gov.cn/x.html" in _section(md, "八、评价等级")
+    assert md.index("（二）机构和人员情况") < md.index("（三）年度重点工作计划") < md.index("二、部门整体支出管理及使用情况")

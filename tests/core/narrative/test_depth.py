@@ -159,3 +159,32 @@ def test_sichuan_an_item_with_nothing_to_say_is_left_out():
     paras = texts(ev, "四川")["s2.2"].split("\n")
     assert paras[:2] == ["1.资金使用。", "根据实际发生费用支付。"]
     assert not any(p.endswith(("资金计划。", "资金到位。")) for p in paras)
+
+
+# --- 湖南 部门整体支出 ----------------------------------------------------------------------------------
+
+
+def evaluate_department(rows):
+    info = {**BASE, "评价类型": "部门整体支出", "报告样式": "湖南", "主管部门职能": "医疗保障"}
+    return evaluate_with(info, rows)
+
+
+def test_hunan_fields_sit_where_liuyang_has_them():
+    ev = evaluate_department({"年度重点工作计划": "1．推进医保支付方式改革。", "资产管理情况": "年末固定资产29.79万元。", "公示网址": "http://www.liuyang.gov.cn/x.html"})
+    sections = generate(ev, "湖南")
+    by_key = {s.key: s for s in sections}
+    keys = [s.key for s in sections]
+    assert keys.index("h1.3") == keys.index("h1.2") + 1 and by_key["h1.3"].heading == "（三）年度重点工作计划"
+    assert by_key["h1.3"].text == "1．推进医保支付方式改革。"
+    assert keys.index("h2.5") == keys.index("h2.4") + 1 and by_key["h2.5"].heading == "（五）资产管理情况"
+    assert by_key["h2.5"].text == "年末固定资产29.79万元。"
+    assert by_key["h8"].paragraphs[-1] == "公示网址：http://www.liuyang.gov.cn/x.html"
+
+
+def test_hunan_empty_fields_leave_no_heading():
+    plain = generate(evaluate_department(None), "湖南")
+    for rows in ({"年度重点工作计划": "", "资产管理情况": "无", "公示网址": None},):
+        got = generate(evaluate_department(rows), "湖南")
+        assert [(s.key, s.heading, s.text) for s in got] == [(s.key, s.heading, s.text) for s in plain]
+    assert not {"h1.3", "h2.5"} & {s.key for s in plain}
+    assert not any("公示网址" in s.text or "重点工作计划" in s.heading or "资产管理" in s.heading for s in plain)

@@ -71,3 +71,21 @@ def sichuan_funds(f: Facts) -> str:
         if amounts or text:  # an item with nothing to say is left out, the others numbered in order
             parts += [f"{len(parts) // 3 + 1}.{label}。", amounts, text]
     return join(*parts, budget.paragraph(f))
+
+
+# --- 湖南 部门整体支出 (浏阳) -------------------------------------------------------------------------
+
+
+def work_plan(f: Facts) -> str:
+    """一、部门概况 （三）年度重点工作计划."""
+    return _typed(f, "work_plan")
+
+
+def assets(f: Facts) -> str:
+    """资产管理情况 (浏阳 四、): the unit's text."""
+    return _typed(f, "assets")
+
+
+def public_url(f: Facts) -> str:
+    """公示网址：… (the last line of 浏阳's report)."""
+    return labelled("公示网址", _typed(f, "public_url"))

@@ -159,7 +159,7 @@ HUNAN = (
     Heading("h5", "五、存在的问题及原因分析", 1, c.problems),
     Heading("h6", "六、下一步改进措施", 1, c.measures),
     Heading("h7", "七、部门整体支出绩效自评结果拟应用和公开情况", 1, either(extra("结果应用和公开情况"), ask("结果应用和公开情况"))),
-    Heading("h8", "八、评价等级", 1, c.score_sentence),
+    Heading("h8", "八、评价等级", 1, (c.score_sentence, depth.public_url)),
     Heading("h9", "附件1：部门整体支出绩效评价基础数据表", 1, None, ("basic_data",)),
     Heading("h10", "附件2：部门整体支出绩效自评表", 1, None, ("self_table",)),
     Heading("h11", "附件3：项目支出绩效自评表", 1, None, ("projects",)),
@@ -177,7 +177,10 @@ def _after(outline: tuple[Heading, ...], key: str, *rows: Heading) -> tuple[Head
 
 SHAANXI = _after(SHAANXI, "v3", Heading("v3.1", "项目资金调整情况", 3, depth.fund_adjustment))
 
-OPTIONAL = frozenset({"v3.1"})
+HUNAN = _after(HUNAN, "h1.2", Heading("h1.3", "（三）年度重点工作计划", 2, depth.work_plan))
+HUNAN = _after(HUNAN, "h2.4", Heading("h2.5", "（五）资产管理情况", 2, depth.assets))
+
+OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5"})
 
 OUTLINES: dict[Style, tuple[Heading, ...]] = {
     Style.GENERAL: GENERAL,
