@@ -57,3 +57,20 @@ def test_a_workbook_without_the_rows_still_reads_them_when_typed_in(tmp_path):
     wb[layout.SHEET_INFO].append(["设立的必要性", "保障困难群众参保"])
     wb.save(p)
     assert load(p).input.info.necessity == "保障困难群众参保"
+
+
+def test_next_years_workbook_keeps_lasting_fields_and_drops_the_years(tmp_path):
+    from xlperf.api import new_workbook
+
+    last = tmp_path / "2021.xlsx"
+    build_template(last, style="四川")
+    fill_workbook(last, info={"项目名称": "某项目", "评价年度": 2021, "资金计划": "县级资金，用于差旅费", "资金使用": "分7次支付"})
+    nxt = new_workbook(tmp_path / "2022.xlsx", style="四川", from_=last)
+    info = load(nxt).input.info
+    assert info.fund_plan == "县级资金，用于差旅费" and info.fund_use == "" and info.year == "2022"
+
+    last = tmp_path / "山西2021.xlsx"
+    build_template(last, style="山西")
+    fill_workbook(last, info={"项目名称": "某项目", "评价年度": 2021, "设立的必要性": "保障参保", "实施期绩效目标": "应保尽保"})
+    info = load(new_workbook(tmp_path / "山西2022.xlsx", style="山西", from_=last)).input.info
+    assert (info.necessity, info.period_goal) == ("保障参保", "应保尽保")

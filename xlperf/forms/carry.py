@@ -15,7 +15,8 @@ from xlperf.core.models import SelfEvaluation
 from xlperf.core.values import format_number
 
 # Fields that describe one year's results: cleared when a table is carried into the next year.
-YEARLY_INFO = ("annual_goal_result", "problems", "measures", "experience", "evaluated_on", "finance_management", "approval_docs", "implementation")
+YEARLY_INFO = ("annual_goal_result", "problems", "measures", "experience", "evaluated_on", "finance_management", "approval_docs", "implementation",
+               "fund_arrival", "fund_use", "fund_adjustment", "work_plan", "assets", "public_url")  # the styles' own fields of one year
 _TEMPLATE_SOURCES = {s.replace("其中：", ""): s for s in layout.BUDGET_SOURCES}
 
 
