@@ -254,8 +254,8 @@ def test_findings_dataframe_has_one_row_per_finding_of_a_real_run(bureau, tmp_pa
     for rec in sort_records(result.records):
         if rec.failed:
             continue
-        ev = check_file(bureau / rec.文件)
-        expected += [(rec.文件, f.sheet, f.cell, f.code, f.severity, f.message) for f in ev.findings]
+        ev = check_file(bureau / rec.file)
+        expected += [(rec.file, f.sheet, f.cell, f.code, f.severity, f.message) for f in ev.findings]
     assert len({e[0] for e in expected}) >= 3 and {e[4] for e in expected} >= {"错误", "警告"} and {e[1] for e in expected} >= {"绩效指标", "预算执行"}
     assert [tuple(r) for r in df.itertuples(index=False)] == expected
     assert (df["单元格"] != "").any()

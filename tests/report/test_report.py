@@ -373,7 +373,8 @@ def test_sichuan_title_lines_and_shaanxi_cover(books, tmp_path):
     res = _render(books["yanbian"], tmp_path, "四川")
     doc = Document(str(res.output))
     titles = [p.text for p in doc.paragraphs if p.style.style_id == "Title"]
-    assert titles == ["盐边县医疗保障局", "2021年度专项（项目）资金绩效自评报告", "（草稿）"]  # 存在问题 says only 无
+    # 存在问题 and 改进措施 say 无 on a full-marks project: a fact, so the report is final (no 草稿 line)
+    assert titles == ["盐边县医疗保障局", "2021年度专项（项目）资金绩效自评报告"]
     assert any(p.text == "（城乡残疾人医疗保险资助金）" for p in doc.paragraphs if p.style.style_id == "Subtitle")
 
     res = _render(books["goumai"], tmp_path, "陕西")

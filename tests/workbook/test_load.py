@@ -101,6 +101,6 @@ def test_batch_writes_every_format_through_the_one_writer(tmp_path, monkeypatch)
 
     monkeypatch.setattr(job, "write_report", spy)
     result = run_batch([src], tmp_path / "out", formats="docx,md", jobs=1)
-    assert len(result.records) == 1 and result.records[0].状态 != "失败"
+    assert len(result.records) == 1 and result.records[0].status != "失败"
     assert sorted(calls) == [("docx", False), ("md", False)]  # staged: the batch moves them into place
     assert {p.suffix for p in (tmp_path / "out").iterdir() if p.suffix in (".docx", ".md")} == {".docx", ".md"}

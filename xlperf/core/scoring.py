@@ -457,7 +457,7 @@ TIER_RANGES = {Tier.MET: (0.8, 1.0), Tier.PARTLY: (0.6, 0.8), Tier.NOT_MET: (0.0
 
 
 def _is_budget_row(ind: Indicator) -> bool:
-    return "预算执行" in ind.level1 or "预算执行率" in ind.level3 or (ind.level2 == "预算执行" and "执行率" in ind.level3)
+    return "预算执行" in ind.level1 or ("预算执行率" in ind.level3 and "、" not in ind.level3) or (ind.level2 == "预算执行" and "执行率" in ind.level3)  # 预算执行率、控制率、完成率 is a 财政监督管理 row
 
 
 def _canonical_level(name: str) -> str:

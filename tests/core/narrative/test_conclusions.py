@@ -43,5 +43,6 @@ def test_the_conclusion_counts_what_was_met_and_names_what_was_not():
     lost = points(rows[6]["分值"] - ev.indicators[6].score)
     text = _section(ev, "通用", "g3").text
     assert text.startswith(f"某项目自评得分{points(ev.total_score)}，等级为“")
-    assert f"共设置三级指标7项，6项达到年度指标值，未达到的是群众满意度（扣{lost}）。目标基本完成。" in text  # 不适用 not counted
+    # every row of the table is counted (the 评价方法 checks as many), the 不适用 one said apart
+    assert f"共设置三级指标8项（其中1项本年度不适用），6项达到年度指标值，未达到的是群众满意度（扣{lost}）。目标基本完成。" in text
     assert _section(ev, "四川", "s5.1").text.endswith(f"（扣{lost}）。")  # 四川 states the goal's result elsewhere

@@ -53,4 +53,4 @@ def test_projects_are_counted_by_grade_and_the_low_ones_named():
         ProjectLine(name="丁项目"),
     ]
     text = _sections(projects=projects)["h2.3"]
-    assert text.endswith("本年度对4个项目开展了绩效自评，其中优秀2个、中1个，1个项目得分待定；得分较低的是乙项目（75分）。各项目得分见下表及附件3。")
+    assert text.endswith("本年度对4个项目开展了绩效自评，其中优2个、中1个，1个项目得分待定；得分较低的是乙项目（75分）。各项目得分见下表及附件3。")

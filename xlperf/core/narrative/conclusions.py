@@ -11,8 +11,8 @@ import re
 from xlperf.core.enums import Direction
 from xlperf.core.models import IndicatorResult
 import xlperf.core.narrative.budget as budget
-from xlperf.core.narrative.facts import BUDGET, Facts, actual_of, counted, is_unmet, kind_of, lost_of, row_name, target_of
-from xlperf.core.narrative.words import cn, grade_long, is_nil, points, pct
+from xlperf.core.narrative.facts import BUDGET, Facts, actual_of, counted, is_unmet, lost_of, row_name, target_of
+from xlperf.core.narrative.words import cn, is_nil, points, pct
 
 _MEASURE_WORDS = ("将", "加强", "进一步", "改进", "完善", "强化", "督促")
 _NOT_MEASURE = ("没有", "缺乏", "未", "不足")
@@ -24,11 +24,15 @@ def unmet(f: Facts) -> list[IndicatorResult]:
 
 
 def score_sentence(f: Facts) -> str:
-    """自评得分93.5分，等级为“优秀”。"""
+    """自评得分93.5分，等级为“优秀”。 (湖南: 评价为“优秀”; 陕西: 优秀等级 — each style's reference phrase, words.grade_word)."""
     ev = f.ev
     if not ev.final:
         return f"自评得分{ev.total_text}，等级待定。"
-    return f"自评得分{points(ev.total_score)}，等级为“{grade_long(ev.grade)}”。"
+    if f.style == "湖南":
+        return f"自评得分{points(ev.total_score)}，评价为“{f.grade(ev.grade)}”。"
+    if f.style == "陕西":
+        return f"自评得分{points(ev.total_score)}，{f.grade(ev.grade)}等级。"
+    return f"自评得分{points(ev.total_score)}，等级为“{f.grade(ev.grade)}”。"
 
 
 def total_phrase(f: Facts) -> str:
@@ -36,12 +40,14 @@ def total_phrase(f: Facts) -> str:
     ev = f.ev
     if not ev.final:
         return f"总得分{ev.total_text}，等级待定。"
-    return f"总得分{points(ev.total_score)}，属于“{grade_long(ev.grade)}”。"
+    return f"总得分{points(ev.total_score)}，属于“{f.grade(ev.grade)}”。"
 
 
 def shanxi_result(f: Facts) -> str:
-    """山西 二、: the verdict after the factors it weighs."""
-    return f"综合考虑预算执行情况、产出、效益、服务对象满意度各方面因素，通过数据采集及分析，最终评分结果：{f.name}绩效自评价结果为：{total_phrase(f)}"
+    """山西 二、: the verdict after the factors it weighs (the unit's own 自评步骤及方法 when typed)."""
+    own = f.field("method")
+    lead = own.rstrip("。；;，, ") + "。" if not is_nil(own) else "综合考虑预算执行情况、产出、效益、服务对象满意度各方面因素，通过数据采集及分析，"
+    return f"{lead}最终评分结果：{f.name}绩效自评价结果为：{total_phrase(f)}"
 
 
 def _shortfall(r: IndicatorResult) -> str:
@@ -67,7 +73,10 @@ def problems(f: Facts) -> str:
         draft = parts[0] + "。"
     else:
         draft = "\n".join(f"{cn(i + 1)}是{p}。" for i, p in enumerate(parts))
-    return f.required("problems", draft if parts else "")
+    subject = "本部门" if f.is_department else "本项目"
+    pending = any(r.pending for r in f.ev.indicators)
+    nil = f"经自评，{subject}各项指标均已完成，未发现需要说明的问题。" if not pending else ""
+    return f.required("problems", draft if parts else "", nil=nil, doubt="有指标得分待定" if pending else "")
 
 
 def _measures_in(r: IndicatorResult) -> list[str]:
@@ -82,7 +91,9 @@ def _measures_in(r: IndicatorResult) -> list[str]:
 
 def measures(f: Facts) -> str:
     drafts = [d for r in unmet(f) + f.rows_of(BUDGET) for d in _measures_in(r)]
-    return f.required("measures", "。".join(drafts) + "。" if drafts else "")
+    done = not lost_points(f) and not any(r.pending for r in f.ev.indicators)
+    nil = "各项指标均已完成，暂无需要专门改进的事项。" if done else ""
+    return f.required("measures", "。".join(drafts) + "。" if drafts else "", nil=nil, doubt="" if done else "自评有扣分或得分待定的指标")
 
 
 def experience(f: Facts) -> str:
@@ -90,14 +101,19 @@ def experience(f: Facts) -> str:
 
 
 def conclusion(f: Facts, with_goal: bool = True) -> str:
-    """本项目自评得分…。共设置三级指标n项，m项达到年度指标值，未达到的是…。 (+ the goal's result)."""
-    rows = [r for r in f.ev.indicators if counted(r) and kind_of(r) != BUDGET]
-    met = sum(1 for r in rows if r.met and not r.pending)
-    text = f"{f.name}{score_sentence(f)}共设置三级指标{len(rows)}项，{met}项达到年度指标值"
-    short = [f"{row_name(r)}（扣{points(lost_of(r))}）" for r in unmet(f)]
+    """本项目自评得分…。共设置三级指标n项，m项达到年度指标值，未达到的是…。 (+ the goal's result).
+
+    n is the rows of the table the reader sees (a 预算执行率 row included), the same number the
+    评价方法 checks one by one; rows dropped as 不适用 are said apart."""
+    rows = list(f.ev.indicators)
+    scored = [r for r in rows if counted(r)]
+    met = sum(1 for r in scored if r.met and not r.pending)
+    dropped = len(rows) - len(scored)
+    text = f"{f.name}{score_sentence(f)}共设置三级指标{len(rows)}项" + (f"（其中{dropped}项本年度不适用）" if dropped else "") + f"，{met}项达到年度指标值"
+    short = [f"{row_name(r)}（扣{points(lost_of(r))}）" for r in scored if not r.met and not r.pending]
     if short:
         text += f"，未达到的是{'、'.join(short)}"
-    pend = [row_name(r) for r in rows if r.pending]
+    pend = [row_name(r) for r in scored if r.pending]
     if pend:
         text += f"，{'、'.join(pend)}得分待定"
     text += "。"

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from xlperf.core import values as V
 from xlperf.core.narrative.facts import Facts, ProjectLine
-from xlperf.core.narrative.words import grade_long, join, missing, pct, points
+from xlperf.core.narrative.words import grade_count, join, missing, pct, points
 
-_GRADES = ("优秀", "良好", "中", "差")
 _SANGONG = (("sangong_abroad", "因公出国（境）费"), ("sangong_car", "公务用车购置及运行维护费"), ("sangong_reception", "公务接待费"))
 
 
@@ -29,6 +28,23 @@ def change(now: float | None, before: float | None, unit: str) -> str:
 
 def _num(value: float, unit: str) -> str:
     return f"{V.format_number(value, 2)}{unit}"
+
+
+def _over_budget(f: Facts, key: str, spent: float, budget: float, unit: str) -> str:
+    """Why spending passed the 基础数据 sheet's 本年预算数 (a 170% beside a 100% 执行率 needs words):
+    the row's own 说明; else, for the whole, the adjusted 全年预算数 of the 预算执行 sheet it was
+    executed against; else a request for the reason."""
+    if spent <= budget * 1.0001:
+        return ""
+    over = f"支出超出本年预算数{_num(spent - budget, unit)}"
+    item = f.basic.get(key) if f.basic is not None else None
+    note = (item.note or "").strip() if item is not None else ""
+    if note:
+        return f"（{over}，{note.rstrip('。')}）"
+    b = f.ev.budget
+    if key == "spend_total" and b.full_year and b.execution_rate is not None and unit == f.unit and abs(b.full_year - budget) > 0.005:
+        return f"（{over}：本年预算数为年初预算，年中调整后全年预算数为{f.amount(b.full_year)}，按调整后预算计算执行率为{pct(b.execution_rate)}）"
+    return f"（{over}，" + missing("超出预算的原因", "“基础数据”工作表的说明") + "）"
 
 
 def staff(f: Facts) -> str:
@@ -72,7 +88,7 @@ def money_structure(f: Facts) -> str:
     if moved:
         text += f"，{moved}"
     if budget:
-        text += f"，为预算数{_num(budget, u)}的{pct(total / budget)}"
+        text += f"，为预算数{_num(budget, u)}的{pct(total / budget)}" + _over_budget(f, "spend_total", total, budget, u)
     paras.append(text + "。")
     return "\n".join(paras)
 
@@ -88,7 +104,7 @@ def basic_spending(f: Facts) -> str:
         text += "，其中" + "、".join(parts)
     budget = f.basic_value("spend_basic", "budget")
     if budget:
-        text += f"；预算数{_num(budget, u)}，执行率{pct(basic / budget)}"
+        text += f"；预算数{_num(budget, u)}，执行率{pct(basic / budget)}" + _over_budget(f, "spend_basic", basic, budget, u)
     return text + "。"
 
 
@@ -100,17 +116,16 @@ def project_spending(f: Facts) -> str:
     text = f"项目支出{_num(spent, u)}" + (f"，占支出合计的{pct(spent / total)}" if total else "")
     budget = f.basic_value("spend_project", "budget")
     if budget:
-        text += f"；预算数{_num(budget, u)}，执行率{pct(spent / budget)}"
+        text += f"；预算数{_num(budget, u)}，执行率{pct(spent / budget)}" + _over_budget(f, "spend_project", spent, budget, u)
     return join(text + "。", projects_sentence(f.projects))
 
 
 def _grade_counts(projects: list[ProjectLine]) -> str:
-    """优秀1个、良好2个 (in the order of the grades)."""
+    """优1个、良2个: counts of grades in the national form, whatever the report's own grade form."""
     grades: dict[str, int] = {}
     for p in projects:
-        grades[grade_long(p.grade)] = grades.get(grade_long(p.grade), 0) + 1
-    order = sorted(grades.items(), key=lambda x: _GRADES.index(x[0]) if x[0] in _GRADES else 9)
-    return "、".join(f"{g}{c}个" for g, c in order)
+        grades[p.grade] = grades.get(p.grade, 0) + 1
+    return grade_count(grades)
 
 
 def projects_sentence(projects: list[ProjectLine] | None) -> str:

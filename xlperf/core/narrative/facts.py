@@ -16,7 +16,7 @@ from xlperf.core.basicdata import BasicData
 from xlperf.core.enums import Direction, EvaluationType
 from xlperf.core.models import Evaluation, IndicatorResult
 from xlperf.core.scoring import _is_budget_row
-from xlperf.core.narrative.words import is_nil, missing
+from xlperf.core.narrative.words import grade_word, is_nil, missing
 
 KIND_LABEL = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "投入": "投入管理指标", "过程": "过程指标", "其他": "其他指标"}
 KIND_ORDER = ("投入", "过程", "产出", "效益", "满意度", "其他")
@@ -51,6 +51,22 @@ def kind_of(r: IndicatorResult) -> str:
         return "满意度"
     for k in ("产出", "效益", "投入", "过程"):
         if k in ind.level1:
+            return k
+    return "其他"
+
+
+def table_kind(r: IndicatorResult) -> str:
+    """The kind of the 一级指标 a row sits under in the table the reader sees: a 满意度 row under
+    效益指标 is 效益, a 预算执行率 row under 投入管理指标 is 投入. Only a budget row under its own
+    一级指标 (预算执行指标, or none) is 预算执行. A row without a 一级指标 falls back to kind_of."""
+    ind = r.indicator
+    l1 = ind.level1
+    if _is_budget_row(ind) and (not l1 or "预算执行" in l1):
+        return BUDGET
+    if not l1:
+        return kind_of(r)
+    for k in ("满意度", "产出", "效益", "投入", "过程"):
+        if k in l1:
             return k
     return "其他"
 
@@ -114,8 +130,9 @@ class Facts:
     """One evaluation's facts, shared by every prose module; ``open`` collects the open items of the
     section being written."""
 
-    def __init__(self, ev: Evaluation, basic: BasicData | None = None, projects: list[ProjectLine] | None = None):
+    def __init__(self, ev: Evaluation, basic: BasicData | None = None, projects: list[ProjectLine] | None = None, style: str = ""):
         self.ev = ev
+        self.style = style  # the outline being written (its grade form, its words for a 部门)
         self.info = ev.input.info
         self.unit = self.info.amount_unit or "万元"
         self.basic = basic
@@ -146,25 +163,43 @@ class Facts:
         own = self.field(attr)
         return own if not is_nil(own) else missing(self.info.label_of(attr))
 
-    def required(self, attr: str, draft: str = "") -> str:
-        """A section the outline needs: the workbook's text, else a draft from the findings (marked open)."""
+    def required(self, attr: str, draft: str = "", nil: str = "", doubt: str = "") -> str:
+        """A section the outline needs: the workbook's text, else a draft from the findings (marked open).
+
+        A field filled with a bare 无 is a fact, not a gap: with nothing to draft it is said as
+        ``nil`` (经自评，未发现…) or as typed — never asked for again; ``doubt`` (why a 无 is unlikely
+        to be the whole story) makes it an open item."""
         own = self.field(attr)
         if not is_nil(own):
             return own
         label = self.info.label_of(attr)
         if not draft:
+            if own:
+                if not nil and doubt:  # 无 beside lost or pending points: said as typed, left open
+                    self.open.append(f"项目信息中“{label}”只写了“无”，而{doubt}：请核实后填写")
+                return nil or own.rstrip("。.") + "。"
             return missing(label)
         said = "只写了“无”" if own else "未填写"
         self.open.append(f"项目信息中“{label}”{said}：本节是程序根据自评结果拟写的草稿，请核改后填入项目信息或“自评报告”表的定稿列")
         return draft
 
     def rows_of(self, kind: str) -> list[IndicatorResult]:
-        """The rows of one kind_of (every outline asks for each kind several times: grouped once)."""
+        """The rows of one kind as the table groups them (table_kind; every outline asks for each kind
+        several times: grouped once). ``BUDGET`` is every 预算执行率 row, wherever it sits."""
         if self._kinds is None:
             self._kinds = {}
             for r in self.ev.indicators:
-                self._kinds.setdefault(kind_of(r), []).append(r)
+                self._kinds.setdefault(table_kind(r), []).append(r)
+            self._kinds[BUDGET] = [r for r in self.ev.indicators if _is_budget_row(r.indicator)]
         return list(self._kinds.get(kind, ()))
+
+    def own_budget_rows(self) -> list[IndicatorResult]:
+        """The 预算执行率 rows under their own 一级指标 (not counted inside another one's paragraph)."""
+        return [r for r in self.rows_of(BUDGET) if table_kind(r) == BUDGET]
+
+    def grade(self, grade: str) -> str:
+        """The grade in this style's form (优 for 湖南, 优秀 elsewhere)."""
+        return grade_word(grade, self.style)
 
     def over_achieved(self, r: IndicatorResult) -> bool:
         """Completion at or past the threshold the evaluation was scored with (R3)."""

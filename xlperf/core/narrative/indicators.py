@@ -3,15 +3,15 @@ only the rows that deserve words — analysis, not the table read aloud."""
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from xlperf.core import layout
 from xlperf.core import values as V
 from xlperf.core.enums import Direction
 from xlperf.core.models import IndicatorResult
-from xlperf.core.scoring import _is_budget_row
 import xlperf.core.narrative.budget as budget
-from xlperf.core.narrative.facts import BUDGET, KIND_LABEL, KIND_ORDER, Facts, actual_of, cap_of, counted, lost_of, row_name, target_of
+from xlperf.core.narrative.facts import BUDGET, KIND_LABEL, KIND_ORDER, Facts, actual_of, cap_of, counted, kind_of, lost_of, row_name, table_kind, target_of
 from xlperf.core.narrative.words import cn_count, join, missing, numbered, pct, points
 
 _ASK_REASON = "“绩效指标”表的偏差原因分析及改进措施"
@@ -66,17 +66,47 @@ def targets_by_type(f: Facts) -> str:
 # --- one row -------------------------------------------------------------------------------------
 
 
+def judged(r: IndicatorResult) -> str:
+    """Why a row scored what it did when its figures alone do not say (a 完成率 of 98% scored 0):
+    the hand-set score beside what the rules computed, or the tier a qualitative row was put in."""
+    if r.indicator.manual_score is not None:
+        computed = r.computed_score
+        if computed is not None and abs((r.score or 0.0) - computed) > 0.004:
+            return f"按完成情况计算得{points(computed)}，人工评定"
+        return "经人工评分"
+    if r.tier:
+        return f"按定性指标评定为“{r.tier}”档"
+    return ""
+
+
 def _shortfall(r: IndicatorResult, said: str, reason: str) -> str:
     w = r.indicator.weight or 0.0
-    text = f"{said}，得{points(r.score)}（满分{points(w)}），扣{points(lost_of(r))}"
+    how = judged(r)
+    how = how if how.endswith("人工评定") or not how else how + "，"
+    text = f"{said}，{how}得{points(r.score)}（满分{points(w)}），扣{points(lost_of(r))}"
     why = f"原因：{reason}" if reason else missing("未完成原因", _ASK_REASON)
     return f"{text}，{why}。"
 
 
+_CAPPED = re.compile(r"^\s*(?:[≤<＜]|<=|不超过|不高于|低于|控制在)")
+_SENTENCE = re.compile(r"确保|保证|达到|实现|[，,。；;]")
+
+
 def _within_cap(r: IndicatorResult, name: str, actual: str) -> str:
+    """A reverse row met: 购买服务成本控制在40万元以内，实际39.75万元. A 标准 is a standard, not a
+    ceiling (人均补助标准：年度指标值280元/年，实际280元，符合标准); a name that is a sentence of its
+    own (确保…) or a target that is not a number gets the figures after a colon, never 控制在 glued on."""
     cap = cap_of(r)
+    target = target_of(r)
+    typed_cap = bool(_CAPPED.match(target))
+    if "标准" in name and not typed_cap:
+        same = r.target is not None and r.actual is not None and r.target.number is not None and r.target.number == r.actual.number
+        return f"{name}：年度指标值{target}，实际{actual}" + ("，符合标准。" if same else f"，未超过{cap}。")
     if "控制" in name or "以内" in name:
         return f"{name}：实际{actual}，未超过{cap}。"
+    bare = r.target is not None and r.target.number is not None and r.target.kind in (V.NUMBER, V.PERCENT) and not r.target.label
+    if not bare or _SENTENCE.search(name):
+        return f"{name}：年度指标值{target}，实际{actual}，未超过{cap}。"
     return f"{name}控制在{cap}以内，实际{actual}。"
 
 
@@ -125,7 +155,7 @@ def _score_head(label: str, rows: list[IndicatorResult]) -> str:
     if met == n:
         head = f"{label}{n}项全部完成" if n > 1 else f"{label}1项，已完成"
     elif met == 0 and not pend:
-        head = f"{label}{n}项均未完全达到年度指标值"
+        head = f"{label}{n}项均未完全达到年度指标值" if n > 1 else f"{label}1项，未完全达到年度指标值"
     else:
         head = f"{label}{n}项，完成{met}项"
     if pend:
@@ -146,26 +176,50 @@ def analysis(f: Facts, *kinds: str) -> str:
 
 
 def analysis_or_missing(f: Facts, *kinds: str) -> str:
-    return analysis(f, *kinds) or missing("、".join(KIND_LABEL[k] for k in kinds), "“绩效指标”表")
+    """The analysis, else where the table put these rows (满意度 under 效益指标), else a request."""
+    text = analysis(f, *kinds)
+    if text:
+        return text
+    elsewhere = [r for r in f.ev.indicators if kind_of(r) in kinds]
+    if elsewhere:
+        under = "、".join(dict.fromkeys(KIND_LABEL[table_kind(r)] if table_kind(r) in KIND_LABEL else "预算执行指标" for r in elsewhere))
+        return f"{'、'.join(row_name(r) for r in elsewhere)}在绩效指标表中列于{under}之下，已在{under}中分析。"
+    return missing("、".join(KIND_LABEL[k] for k in kinds), "“绩效指标”表")
 
 
 def completion_by_type(f: Facts) -> str:
     """湖南 四、: the 预算执行率, then every kind of indicator in the order of the outline."""
-    parts = [budget.paragraph(f)] if (f.rows_of(BUDGET) or f.ev.budget.weight) else []
+    parts = [budget.paragraph(f)] if (f.own_budget_rows() or f.ev.budget.weight) else []
     parts += [level1_paragraph(f, k) for k in KIND_ORDER if f.rows_of(k)]
     return join(*parts) or missing("三级指标", "“绩效指标”表")
+
+
+def _table_level1(f: Facts) -> list[tuple[str, list[IndicatorResult]]]:
+    """The 一级指标 as the table shows them, in order: a 预算执行率 row stays under the 一级指标 it
+    was typed under (投入管理指标), only one under its own (or none) is the budget's."""
+    groups: dict[str, list[IndicatorResult]] = {}
+    for r in f.ev.indicators:
+        name = layout.LEVEL1_BUDGET if table_kind(r) == BUDGET else (r.indicator.level1 or "（未填一级指标）")
+        groups.setdefault(name, []).append(r)
+    return list(groups.items())
 
 
 def level1_breakdown(f: Facts) -> str:
     """陕西: 产出指标主要从数量、质量、时效、成本四个方面进行评价，共50分，得50分。then the remarks."""
     paras = []
-    for s in f.ev.level1:
-        if s.name == layout.LEVEL1_BUDGET:
+    b = f.ev.budget
+    if b.present and not b.scored_in_indicators and b.weight:
+        paras.append(budget.paragraph(f))
+    for name, rows in _table_level1(f):
+        if name == layout.LEVEL1_BUDGET:
             paras.append(budget.paragraph(f))
             continue
-        aspects = [x[:-2] if x.endswith("指标") else x for x in s.level2]
-        lead = f"{s.name}主要从{'、'.join(aspects)}{cn_count(len(aspects))}个方面进行评价，" if aspects else f"{s.name}"
-        got = f"已评{points(s.score)}，另有{s.pending}项得分待定" if s.pending else f"得{points(s.score)}"
-        rows = [r for r in f.ev.indicators if (r.indicator.level1 or "（未填一级指标）") == s.name and not _is_budget_row(r.indicator)]
-        paras.append(f"{lead}共{points(s.weight)}，{got}。{remarks(f, rows)}")
+        level2 = list(dict.fromkeys(r.indicator.level2 for r in rows if r.indicator.level2))
+        aspects = [x[:-2] if x.endswith("指标") else x for x in level2]
+        lead = f"{name}主要从{'、'.join(aspects)}{cn_count(len(aspects))}个方面进行评价，" if aspects else f"{name}"
+        weight = V.exact_sum([r.indicator.weight for r in rows])
+        pending = sum(1 for r in rows if r.pending)
+        score = V.exact_sum([r.score for r in rows if not r.pending and counted(r)])
+        got = f"已评{points(score)}，另有{pending}项得分待定" if pending else f"得{points(score)}"
+        paras.append(f"{lead}共{points(weight)}，{got}。{remarks(f, rows)}")
     return "\n".join(paras)

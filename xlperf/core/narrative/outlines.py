@@ -19,7 +19,7 @@ import xlperf.core.narrative.department as d
 import xlperf.core.narrative.depth as depth
 import xlperf.core.narrative.indicators as i
 from xlperf.core.narrative.facts import Facts
-from xlperf.core.narrative.words import labelled, missing
+from xlperf.core.narrative.words import is_nil, labelled, missing
 
 Prose = Callable[[Facts], str]
 
@@ -30,6 +30,7 @@ class Heading(NamedTuple):
     level: int
     fill: Prose | tuple[Prose, ...] | None = None
     tables: tuple[str, ...] = ()
+    department: str = ""  # the heading when the workbook evaluates a 部门's whole spending ("" = the same)
 
 
 # --- parts of a section: the unit's fields and their labels ---------------------------------------
@@ -38,6 +39,11 @@ class Heading(NamedTuple):
 def own(attr: str) -> Prose:
     """The field as typed ("" when empty)."""
     return lambda f: f.field(attr)
+
+
+def filled(attr: str) -> Prose:
+    """The field as typed, "" when empty or a bare 无 (nothing to say in a place it is optional)."""
+    return lambda f: "" if is_nil(f.field(attr)) else f.field(attr)
 
 
 def asked(attr: str) -> Prose:
@@ -68,22 +74,33 @@ def kinds(*names: str) -> Prose:
     return lambda f: i.analysis_or_missing(f, *names)
 
 
+def _input_and_process(f: Facts) -> str:
+    return i.analysis(f, "投入", "过程")
+
+
+def _goal_beside_overview(f: Facts) -> str:
+    """四川 2.: the 年度总体目标 when 1. already holds the 项目概况 (else 1. shows the goal itself)."""
+    goal = f.field("annual_goal")
+    return labelled("年度总体目标", goal) if f.field("overview") and not is_nil(goal) else ""
+
+
 # --- the outlines ---------------------------------------------------------------------------------
 
 GENERAL = (
     Heading("g1", "一、基本情况", 1),
-    Heading("g1.1", "（一）项目概况", 2, (asked("overview"), said("立项依据", own("basis")), said("主管部门职能", own("duties")))),
-    Heading("g1.2", "（二）项目绩效目标", 2, (either(said("年度总体目标", own("annual_goal")), ask("年度总体目标")), i.targets_by_type)),
-    Heading("g1.3", "（三）资金投入和使用情况", 2, (budget.paragraph, budget.sources, said("资金分配原则", own("allocation")), own("fund_rules")), ("budget",)),
+    Heading("g1.1", "（一）项目概况", 2, (asked("overview"), said("立项依据", own("basis")), said("主管部门职能", own("duties"))), department="（一）部门概况"),
+    Heading("g1.2", "（二）项目绩效目标", 2, (either(said("年度总体目标", own("annual_goal")), ask("年度总体目标")), i.targets_by_type), department="（二）部门整体支出绩效目标"),
+    Heading("g1.3", "（三）资金投入和使用情况", 2, (budget.paragraph, budget.sources, said("资金批复文号", filled("approval_docs")), said("资金分配原则", own("allocation")), own("fund_rules")), ("budget",)),
     Heading("g2", "二、评价工作开展情况", 1, c.method),
     Heading("g3", "三、综合评价及结论", 1, c.conclusion),
     Heading("g4", "四、绩效指标分析", 1),
-    Heading("g4.1", "（一）项目决策和过程情况", 2, (asked("implementation"), own("finance_management"))),
-    Heading("g4.2", "（二）项目产出情况", 2, kinds("产出"), ("output",)),
-    Heading("g4.3", "（三）项目效益情况", 2, kinds("效益", "满意度"), ("benefit", "satisfaction")),
+    # 投入管理 and 过程 rows (部门整体) are analysed here: no other heading of this outline takes them
+    Heading("g4.1", "（一）项目决策和过程情况", 2, (asked("implementation"), own("finance_management"), _input_and_process), department="（一）部门决策和过程情况"),
+    Heading("g4.2", "（二）项目产出情况", 2, kinds("产出"), ("output",), department="（二）部门产出情况"),
+    Heading("g4.3", "（三）项目效益情况", 2, kinds("效益", "满意度"), ("benefit", "satisfaction"), department="（三）部门效益情况"),
     Heading("g5", "五、主要经验及做法、存在的问题及原因分析", 1, (said("主要经验做法", c.experience), said("存在问题", c.problems))),
     Heading("g6", "六、有关建议", 1, c.measures),
-    Heading("g7", "附件：项目支出绩效自评表", 1, None, ("self_table",)),
+    Heading("g7", "附件：项目支出绩效自评表", 1, None, ("self_table",), department="附件：部门整体支出绩效自评表"),
 )
 
 SICHUAN = (
@@ -95,13 +112,13 @@ SICHUAN = (
     Heading("s1.1.4", "4.资金分配的原则及考虑因素。", 3, asked("allocation")),
     Heading("s1.2", "（二）项目绩效目标。", 2),
     Heading("s1.2.1", "1.项目主要内容。", 3, either(own("overview"), asked("annual_goal"))),
-    Heading("s1.2.2", "2.项目应实现的具体绩效目标。", 3, i.targets_by_type),
+    Heading("s1.2.2", "2.项目应实现的具体绩效目标。", 3, (_goal_beside_overview, i.targets_by_type)),
     Heading("s1.3", "（三）项目自评步骤及方法。", 2, c.method),
     Heading("s2", "二、项目资金申报及使用情况", 1),
     Heading("s2.1", "（一）项目资金申报及批复情况。", 2, budget.approval),
     Heading("s2.2", "（二）资金计划、到位及使用情况。", 2, depth.sichuan_funds),
     Heading("s2.3", "（三）项目财务管理情况。", 2, asked("finance_management")),
-    Heading("s3", "三、项目实施及管理情况", 1, asked("implementation")),
+    Heading("s3", "三、项目实施及管理情况", 1, (asked("implementation"), said("主要经验做法", filled("experience")))),
     Heading("s4", "四、项目绩效情况", 1),
     Heading("s4.1", "（一）项目完成情况。", 2, (own("annual_goal_result"), kinds("产出"))),
     Heading("s4.2", "（二）项目效益情况。", 2, kinds("效益", "满意度")),
@@ -114,8 +131,8 @@ SICHUAN = (
 SHANXI = (
     Heading("x1", "一、项目的基本情况", 1),
     Heading("x1.1", "（一）项目概况", 2, (
-        said("项目概况", asked("overview")), said("立项依据", asked("basis")), depth.necessity, said("资金分配原则", asked("allocation")),
-        depth.safeguards, said("项目实施计划", own("implementation")),
+        said("项目概况", asked("overview")), said("主管部门职能", filled("duties")), said("立项依据", asked("basis")), depth.necessity,
+        said("资金批复文号", filled("approval_docs")), said("资金分配原则", asked("allocation")), depth.safeguards,
     )),
     Heading("x1.2", "（二）预算执行情况", 2, budget.contradiction, ("budget",)),
     # the indicators' targets are in the tables of 二、 and the annex: the goal is said in words only
@@ -126,7 +143,7 @@ SHANXI = (
     Heading("x2.3", "（三）项目效益情况", 2, None, ("benefit",)),
     Heading("x2.4", "（四）项目满意度情况", 2, None, ("satisfaction",)),
     Heading("x3", "三、项目绩效分析", 1),
-    Heading("x3.1", "1.项目实施和预算执行情况及分析", 3, (either(own("implementation"), ask("实施及管理情况")), budget.paragraph)),
+    Heading("x3.1", "1.项目实施和预算执行情况及分析", 3, (either(own("implementation"), ask("实施及管理情况")), filled("finance_management"), budget.paragraph)),
     Heading("x3.2", "2.产出情况及分析", 3, (said("年度总体目标完成情况", asked("annual_goal_result")), kinds("产出"))),
     Heading("x3.3", "3.效益情况及分析", 3, kinds("效益")),
     Heading("x3.4", "4.满意度情况及分析", 3, kinds("满意度")),
@@ -138,24 +155,33 @@ SHANXI = (
 
 SHAANXI = (
     Heading("v0", "项目支出绩效自评表", 1, None, ("self_table",)),
-    Heading("v1", "一、项目概况", 1, (asked("overview"), said("立项依据", own("basis")), said("年度绩效目标", own("annual_goal")))),
-    Heading("v2", "二、项目资金使用及管理情况", 1, (budget.amounts, budget.sources, own("fund_rules"), own("finance_management")), ("payments",)),
-    Heading("v3", "三、项目评价及绩效分析", 1, (c.score_sentence, i.level1_breakdown)),
+    Heading("v1", "一、项目概况", 1, (asked("overview"), said("主管部门职能", filled("duties")), said("立项依据", own("basis")), said("年度绩效目标", own("annual_goal")))),
+    Heading("v2", "二、项目资金使用及管理情况", 1, (
+        budget.amounts, budget.sources, said("资金批复文号", filled("approval_docs")), said("资金分配原则", filled("allocation")), own("fund_rules"),
+        own("finance_management"), said("项目实施及管理情况", filled("implementation")),
+    ), ("payments",)),
+    Heading("v3", "三、项目评价及绩效分析", 1, (
+        filled("method"), c.score_sentence, said("年度总体目标完成情况", filled("annual_goal_result")), i.level1_breakdown,
+        said("主要经验做法", filled("experience")),
+    )),
     Heading("v4", "四、存在问题与改进措施", 1, (said("存在问题", c.problems), said("改进措施", c.measures))),
     Heading("v5", "五、自评小组", 1, None, ("team",)),
 )
 
 HUNAN = (
     Heading("h1", "一、部门概况", 1),
-    Heading("h1.1", "（一）部门职能", 2, (asked("duties"), own("overview"))),
+    Heading("h1.1", "（一）部门职能", 2, (asked("duties"), own("overview"), said("依据", filled("basis")))),
     Heading("h1.2", "（二）机构和人员情况", 2, d.staff),
     Heading("h2", "二、部门整体支出管理及使用情况", 1),
-    Heading("h2.1", "（一）收支总体情况", 2, (d.money_structure, budget.contradiction), ("budget",)),
+    Heading("h2.1", "（一）收支总体情况", 2, (d.money_structure, budget.contradiction, said("财务管理情况", filled("finance_management"))), ("budget",)),
     Heading("h2.2", "（二）基本支出情况", 2, d.basic_spending),
-    Heading("h2.3", "（三）项目支出情况", 2, d.project_spending, ("project_summary",)),
+    Heading("h2.3", "（三）项目支出情况", 2, (
+        d.project_spending, said("项目组织实施情况", filled("implementation")), said("资金管理办法", filled("fund_rules")),
+        said("资金分配原则", filled("allocation")), said("资金批复文号", filled("approval_docs")),
+    ), ("project_summary",)),
     Heading("h2.4", "（四）“三公”经费情况", 2, d.three_public),
     Heading("h3", "三、部门整体支出绩效目标", 1, (asked("annual_goal"), i.targets_by_type)),
-    Heading("h4", "四、部门整体支出绩效情况", 1, (i.completion_by_type, own("annual_goal_result"))),
+    Heading("h4", "四、部门整体支出绩效情况", 1, (filled("method"), i.completion_by_type, own("annual_goal_result"), said("主要经验做法", filled("experience")))),
     Heading("h5", "五、存在的问题及原因分析", 1, c.problems),
     Heading("h6", "六、下一步改进措施", 1, c.measures),
     Heading("h7", "七、部门整体支出绩效自评结果拟应用和公开情况", 1, either(extra("结果应用和公开情况"), ask("结果应用和公开情况"))),

@@ -58,10 +58,12 @@ def generate(ev: Evaluation, style: str | None = None, *, basic: BasicData | Non
     ``basic``: the parsed 基础数据 sheet (部门整体支出); ``projects``: the department's projects.
     """
     chosen = (Style.of(style) if style else ev.style) or Style.GENERAL
-    facts = Facts(ev, basic, projects)
+    facts = Facts(ev, basic, projects, style=chosen.value)
     sections: list[Section] = []
     trail: dict[int, str] = {}
     for h in OUTLINES[chosen]:
+        if facts.is_department and h.department:
+            h = h._replace(heading=h.department)
         trail = {k: v for k, v in trail.items() if k < h.level}
         trail[h.level] = h.heading
         path = " / ".join(trail[k] for k in sorted(trail))

@@ -42,6 +42,24 @@ def grade_long(grade: str) -> str:
     return GRADE_LONG.get(grade, grade)
 
 
+# The grade form of each style (one form per report, never mixed). The reference reports write 湖南
+# 评价为“优”, 山西 属于“良好”, 陕西 优秀等级. The self-evaluation tables every report carries print the
+# long words (自评等级：优秀), so a style joins SHORT_GRADE_STYLES only together with its tables: until
+# then 湖南 keeps its reference phrase (评价为“…”) with the long word, and no report mixes the forms.
+SHORT_GRADE_STYLES: frozenset[str] = frozenset()
+
+
+def grade_word(grade: str, style: str = "") -> str:
+    """The grade as the style's reference report writes it: 优 (湖南) or 优秀 (the others)."""
+    return grade if style in SHORT_GRADE_STYLES else grade_long(grade)
+
+
+def grade_count(counts: dict[str, int]) -> str:
+    """Counts of grades in the national form, in the order of the scale: 优2个、良1个."""
+    order = ("优", "良", "中", "差")
+    return "、".join(f"{g}{counts[g]}个" for g in sorted(counts, key=lambda g: order.index(g) if g in order else 9))
+
+
 def is_nil(text: str) -> bool:
     """A field that says nothing: blank, 无, 暂无 …"""
     t = V.normalize_text(text or "").rstrip("。.;；")

@@ -1,0 +1,588 @@
+"""Each fact a report states, checked against the truth: the evaluation of its workbook (the
+documented JSON of ``check --format json``) and the workbook's own cells.
+
+A check gives a :class:`Result` per fact (passed or failed) with a failure class, so a run can be
+summarised as "N facts checked, these classes fail, here are examples". Classes are stable names;
+a new kind of wrong fact gets a new class rather than joining an unrelated one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .extract import Document, Fact, facts_of, percent_of, to_float
+
+GRADE_NATIONAL = {"优秀": "优", "良好": "良", "优": "优", "良": "良", "中": "中", "差": "差", "待定": "待定"}
+LONG_ONLY = {"优秀", "良好"}
+STYLE_GRADE_FORM = {"湖南": "short", "山西": "long", "陕西": "long"}  # domain.md: each style's reference form
+SHORT_ONLY = {"优", "良"}
+BUDGET_ROW = re.compile(r"预算执行率")
+
+# Every failure class the checker can report, with what it means.
+CLASSES: dict[str, str] = {
+    "total_value": "a stated total differs from the evaluation's total",
+    "total_wrongly_pending": "the total is said to be 待定 although the evaluation is final",
+    "draft_total_not_marked": "a non-final evaluation's total is shown as a number without 待定",
+    "draft_grade_not_marked": "a non-final evaluation's grade is shown without 待定",
+    "draft_title_not_marked": "a non-final report's title does not say 草稿/待定",
+    "draft_row_score_shown": "a pending (待定) row shows a score in the table",
+    "grade_value": "a stated grade differs from the evaluation's grade",
+    "grade_vocabulary_mixed": "one report mixes 优秀/良好 with 优/良",
+    "grade_style_form": "the grade not in the style's reference form (湖南 优/良, 山西 and 陕西 优秀/良好)",
+    "grade_count_form": "counts of project grades not in the national form (优2个)",
+    "grade_count_value": "counts of project grades do not match the projects' grades",
+    "annex_total": "the 总分 row of an annex table differs from the evaluation",
+    "project_total": "a project's score in the department's project list differs from its evaluation",
+    "budget_rate": "a stated 预算执行率/执行率/到位率 differs from the budget or the 预算执行率 row",
+    "budget_score": "the budget-execution score/weight is not that of the budget (or the 预算执行率 row)",
+    "budget_amount": "a budget amount (全年预算数, 到位, 执行, 结余) or its unit is wrong",
+    "level1_count": "a 一级指标's stated number of rows differs from the table",
+    "level1_weight": "a 一级指标's stated （满分N分） differs from the sum of its rows' 分值",
+    "level1_score": "a 一级指标's stated score differs from the sum of its rows' scores",
+    "level1_met": "a 一级指标's 全部完成/完成N项 differs from the rows met",
+    "level1_subtotal": "a 一级指标 named in the prose has no rows in the table",
+    "level1_differs_from_table": "a 一级指标 subtotal follows the evaluation's regrouping, not the table the reader sees",
+    "wording_one_item": "“1项均…/1项全部…”",
+    "count_value": "a stated number of 三级指标 differs from the table",
+    "count_excludes_budget_row": "the stated number of 三级指标 leaves out the 预算执行率 row of the table",
+    "count_inconsistent": "two different numbers of 三级指标 in one report",
+    "met_count": "“N项达到年度指标值” differs from the rows met",
+    "row_unmatched": "a sentence or table row names an indicator the workbook does not have",
+    "row_score": "an indicator's stated score differs from the evaluation",
+    "row_weight": "an indicator's stated 分值 differs from the workbook",
+    "row_target": "an indicator's stated 年度指标值 differs from the workbook",
+    "row_actual": "an indicator's stated 实际完成值 differs from the workbook",
+    "row_completion": "an indicator's stated 完成率 differs from the evaluation",
+    "met_row_completion_below_100": "a reverse (≤) or deadline row met in full shows a 完成率 below 100%",
+    "completion_contradicts_score": "a high 完成率 shown beside a score in the 未达成 tier, unexplained",
+    "unit_dropped": "a target printed without the unit it was typed with",
+    "unit_bare_target": "a bare target printed without the unit its actual carries (95 vs 95%)",
+    "placeholder_missing_sheet": "a 【请…】 placeholder points at a sheet the workbook does not have",
+    "placeholder_missing_column": "a 【请…】 placeholder points at a column its sheet does not have",
+    "placeholder_unknown_field": "a 【请…】 placeholder points at a 项目信息 field that does not exist",
+    "placeholder_filled_field": "a 【请…】 placeholder asks for a field the user filled (无 included)",
+    "repeated_paragraph": "the same paragraph printed twice",
+    "info_field_missing": "a 项目信息 field the user filled does not appear in the report",
+    "public_name_unmasked": "a 公示版 shows a person's name (项目负责人, 联系人, 自评小组)",
+    "public_phone_unmasked": "a 公示版 shows a phone number",
+}
+
+
+@dataclass
+class Truth:
+    """What the report should say: the evaluation JSON plus the workbook's sheet names and fields."""
+
+    ev: dict[str, Any]
+    sheets: list[str]
+    info: dict[str, str]  # 项目信息 label -> value as typed (stripped text)
+    team: list[str] = field(default_factory=list)  # names in a 自评小组 sheet
+    headers: dict[str, set[str]] = field(default_factory=dict)  # sheet -> the texts of its first rows (headers)
+    projects: dict[str, "Truth"] = field(default_factory=dict)  # 部门整体: project name -> its truth
+
+    @property
+    def final(self) -> bool:
+        return bool(self.ev.get("final"))
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.ev.get("indicators") or []
+
+
+@dataclass
+class Result:
+    cls: str  # the class of failure this check guards against (the fact passed when ``ok``)
+    ok: bool
+    fact: str  # the sentence or table row
+    expected: str = ""
+    check: str = ""  # which check ran
+
+    def line(self) -> str:
+        return f"{self.fact}  ⇒  {self.expected}"
+
+
+def norm(text: Any) -> str:
+    s = str(text or "")
+    s = s.translate(str.maketrans("０１２３４５６７８９％．，：；（）", "0123456789%.,:;()"))
+    return re.sub(r"[\s“”\"'‘’]+", "", s)
+
+
+def name_key(text: str) -> str:
+    s = norm(text)
+    s = re.sub(r"\([^)]*\)$", "", s)  # 项目完成率（%） -> 项目完成率
+    return s.rstrip("。.,")
+
+
+def decimals(text: str) -> int:
+    m = re.search(r"\.(\d+)", text)
+    return len(m.group(1)) if m else 0
+
+
+def close(stated: float, truth: float | None, shown: str = "", scale: float = 1.0) -> bool:
+    """``stated`` equals ``truth`` as displayed: within half a unit of the last shown decimal."""
+    if truth is None:
+        return False
+    tol = 0.5 * 10 ** (-decimals(shown)) / scale + 1e-9 if shown else 0.005
+    return abs(stated - truth) <= tol
+
+
+def num_text(x: float) -> str:
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+# --- the checks ---------------------------------------------------------------------------------
+
+
+class Checker:
+    def __init__(self, doc: Document, truth: Truth, *, style: str = "", public: bool = False):
+        self.doc = doc
+        self.truth = truth
+        self.style = style
+        self.public = public
+        self.facts = facts_of(doc)
+        self.results: list[Result] = []
+        self._annex_of: dict[int, str] = self._annex_blocks()
+
+    def add(self, ok: bool, cls: str, fact: str, expected: str = "", check: str = "") -> None:
+        self.results.append(Result(cls, ok, fact, expected, check or cls))
+
+    # which project annex a table belongs to (部门整体 reports)
+    def _annex_blocks(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        current = ""
+        for i, b in enumerate(self.doc.blocks):
+            if b.kind == "p":
+                m = re.search(r"项目支出绩效自评表[：:](.+)$", b.text)
+                if m and self.truth.projects:
+                    current = m.group(1).strip()
+                elif re.match(r"^(附件\d|待完善事项)", b.text) and "项目支出绩效自评表" not in b.text:
+                    current = ""
+            else:
+                if current:
+                    out[i] = current
+        return out
+
+    def truth_for(self, f: Fact) -> Truth:
+        name = self._annex_of.get(f.block, "")
+        return self.truth.projects.get(name, self.truth) if name else self.truth
+
+    def run(self) -> list[Result]:
+        for f in self.facts:
+            getattr(self, f"check_{f.kind}", lambda f: None)(f)
+        self.check_counts_agree()
+        self.check_grade_vocabulary()
+        if not self.doc.prose_only:  # a PDF's text breaks paragraphs at pages: compared only by facts
+            self.check_repeats()
+            self.check_info_fields()
+        self.check_draft_title()
+        if self.public:
+            self.check_masked()
+        return self.results
+
+    # totals and grades ------------------------------------------------------------------------
+
+    def check_total(self, f: Fact) -> None:
+        t = self.truth
+        if not t.final:
+            self.add(f.value == "待定" or "待定" in f.sentence, "draft_total_not_marked", f.short(), f"总分待定（{t.ev.get('total_score')}）", "total")
+            return
+        self.add(f.value != "待定", "total_wrongly_pending", f.short(), f"总分 {t.ev['total_score']}", "total")
+        if f.value == "待定":
+            return
+        self.add(close(f.value, t.ev["total_score"], f.sentence), "total_value", f.short(), f"总分 {t.ev['total_score']}", "total")
+
+    def check_grade(self, f: Fact) -> None:
+        self._grade(f.value, f.short(), self.truth)
+
+    def _grade(self, word: str, sentence: str, t: Truth) -> None:
+        if not t.final:
+            self.add(word == "待定", "draft_grade_not_marked", sentence, "等级待定", "grade")
+            return
+        self.add(GRADE_NATIONAL.get(word) == t.ev["grade"], "grade_value", sentence, f"等级 {t.ev['grade']}（总分 {t.ev['total_score']}）", "grade")
+
+    def check_cell_total(self, f: Fact) -> None:
+        t = self.truth_for(f)
+        if not t.final:
+            self.add("待定" in f.sentence, "draft_total_not_marked", f.short(), "总分待定", "cell_total")
+            return
+        v = to_float(f.value)
+        self.add(v is not None and close(v, t.ev["total_score"], f.value), "annex_total", f.short(), f"总分 {t.ev['total_score']}", "cell_total")
+        if f.extra.get("grade"):
+            self._grade(f.extra["grade"], f.short(), t)
+
+    def check_grade_count(self, f: Fact) -> None:
+        # 部门整体: counts of project grades use the national form (优2个、良1个), and add up
+        self.add(f.subject in ("优", "良", "中", "差"), "grade_count_form", f.short(), "等级计数用 优/良/中/差", "grade_count")
+        if self.truth.projects:
+            n = sum(1 for p in self.truth.projects.values() if p.final and p.ev["grade"] == GRADE_NATIONAL.get(f.subject))
+            self.add(n == f.value, "grade_count_value", f.short(), f"{GRADE_NATIONAL.get(f.subject)}{n}个", "grade_count")
+
+    def check_project_row(self, f: Fact) -> None:
+        p = self.truth.projects.get(f.subject)
+        if p is None:
+            return
+        if f.extra.get("score"):
+            if p.final:
+                v = to_float(f.extra["score"])
+                self.add(v is not None and close(v, p.ev["total_score"], f.extra["score"]), "project_total", f.short(), f"{f.subject} 总分 {p.ev['total_score']}", "project_row")
+            else:
+                self.add("待定" in f.extra["score"], "draft_total_not_marked", f.short(), f"{f.subject} 总分待定", "project_row")
+        if f.extra.get("grade"):
+            self._grade(f.extra["grade"], f.short(), p)
+
+    def check_grade_vocabulary(self) -> None:
+        words = [f.value for f in self.facts if f.kind == "grade"]
+        words += [f.extra.get("grade", "") for f in self.facts if f.kind in ("cell_total", "project_row")]
+        long_, short = {w for w in words if w in LONG_ONLY}, {w for w in words if w in SHORT_ONLY}
+        if words:
+            shown = f"等级用词：{'、'.join(sorted(set(w for w in words if w)))}"
+            self.add(not (long_ and short), "grade_vocabulary_mixed", shown, "一份报告只用一套等级用词", "grade_vocabulary")
+            # the style's reference form: 湖南 评价为“优”; 山西 “良好”; 陕西 “优秀等级”
+            wants = STYLE_GRADE_FORM.get(self.style)
+            if wants and (long_ or short):
+                wrong = short if wants == "long" else long_
+                self.add(not wrong, "grade_style_form", shown, f"{self.style}样式用{'优秀/良好' if wants == 'long' else '优/良'}", "grade_vocabulary")
+
+    def check_draft_title(self) -> None:
+        if self.truth.final:
+            return
+        head = " ".join(b.text for b in self.doc.blocks[:4] if b.kind == "p")
+        self.add("草稿" in head or "待定" in head, "draft_title_not_marked", head[:80], "总分待定的报告标题标为草稿", "draft_title")
+
+    # budget -----------------------------------------------------------------------------------
+
+    def _budget_level1(self, t: Truth) -> dict[str, Any] | None:
+        return next((s for s in t.ev.get("level1") or [] if s["name"] in ("预算执行", "预算执行指标")), None)
+
+    def _budget_rates(self, t: Truth) -> list[float]:
+        b = t.ev["budget"]
+        rates = [b["execution_rate"]] if b.get("execution_rate") is not None else []
+        for r in t.rows():  # the 预算执行率 row itself, not a composite such as 预算执行率、控制率、完成率
+            if name_key(r["level3"] or "") == "预算执行率" and r.get("completion") is not None:
+                rates.append(r["completion"])
+                a = percent_of(str(r.get("actual") or ""))
+                if a is not None:
+                    rates.append(a)
+        return rates
+
+    def check_budget_rate(self, f: Fact) -> None:
+        rates = self._budget_rates(self.truth)
+        if rates:
+            self.add(any(close(f.value, x, f.sentence.split("率", 1)[-1][:8], 100) for x in rates), "budget_rate", f.short(), "预算执行率 " + "或".join(f"{x:.2%}" for x in rates), "budget_rate")
+
+    def check_exec_rate(self, f: Fact) -> None:
+        rate = self.truth.ev["budget"].get("execution_rate")
+        if rate is not None:
+            shown = re.search(r"执行率" + r"(-?\d+(?:\.\d+)?)", f.sentence)
+            self.add(close(f.value, rate, shown.group(1) if shown else "", 100), "budget_rate", f.short(), f"执行率 {rate:.2%}", "exec_rate")
+
+    def check_arrival_rate(self, f: Fact) -> None:
+        rate = self.truth.ev["budget"].get("arrival_rate")
+        if rate is not None:
+            shown = re.search(r"到位率(-?\d+(?:\.\d+)?)", f.sentence)
+            self.add(close(f.value, rate, shown.group(1) if shown else "", 100), "budget_rate", f.short(), f"到位率 {rate:.2%}", "arrival_rate")
+
+    def check_budget_score(self, f: Fact) -> None:
+        exact = [r for r in self.truth.rows() if name_key(r["level3"]) == "预算执行率" and not r["pending"]]
+        if exact:
+            r = exact[0]
+            ok = close(f.value, r["score"]) and close(f.extra["weight"], r["weight"])
+            self.add(ok, "budget_score", f.short(), f"预算执行率行 得{num_text(r['score'])}分（满分{num_text(r['weight'])}分）", "budget_score")
+            return
+        lv = self._budget_level1(self.truth)
+        if lv is None:
+            self.add(False, "budget_score", f.short(), "评价结果中没有预算执行得分", "budget_score")
+            return
+        ok = close(f.value, lv["score"]) and close(f.extra["weight"], lv["weight"])
+        self.add(ok, "budget_score", f.short(), f"预算执行 得{num_text(lv['score'])}分（满分{num_text(lv['weight'])}分）", "budget_score")
+
+    AMOUNT_KEYS = {"全年预算数": "full_year", "实际到位": "received", "全年执行": "executed", "结余": "balance"}
+
+    def check_amount(self, f: Fact) -> None:
+        key = self.AMOUNT_KEYS.get(f.subject)
+        b = self.truth.ev["budget"]
+        if key is None or b.get(key) is None:
+            return
+        self.add(close(f.value, b[key]) and f.unit == b["unit"], "budget_amount", f.short(), f"{f.subject} {num_text(b[key])}{b['unit']}", "amount")
+
+    def check_budget_row(self, f: Fact) -> None:
+        t = self.truth_for(f)
+        b = t.ev["budget"]
+        for col, key in (("全年预算数", "full_year"), ("全年执行数", "executed"), ("实际到位数", "received")):
+            v = to_float(f.extra.get(col, ""))
+            if v is not None and b.get(key) is not None:
+                self.add(close(v, b[key]), "budget_amount", f.short(), f"{col} {num_text(b[key])}", "budget_row")
+        for col, key in (("执行率", "execution_rate"), ("到位率", "arrival_rate")):
+            v = percent_of(f.extra.get(col, ""))
+            if v is not None and b.get(key) is not None:
+                self.add(close(v, b[key], f.extra[col], 100), "budget_rate", f.short(), f"{col} {b[key]:.2%}", "budget_row")
+
+    # 一级指标 subtotals, counts ---------------------------------------------------------------
+
+    def _level1_rows(self, name: str, t: Truth) -> list[dict[str, Any]]:
+        return [r for r in t.rows() if norm(r["level1"]).startswith(norm(name)) or norm(name).startswith(norm(r["level1"]) or "\0")]
+
+    def check_level1(self, f: Fact) -> None:
+        t = self.truth
+        rows = [r for r in self._level1_rows(f.subject, t) if r.get("direction") != "不适用"]
+        if not rows:
+            lv = next((x for x in t.ev.get("level1") or [] if norm(x["name"]) == norm(f.subject)), None)
+            self.add(False, "level1_differs_from_table" if lv else "level1_subtotal", f.short(), f"绩效指标表中没有一级指标“{f.subject}”的行", "level1")
+            return
+        weight = round(sum(r["weight"] or 0 for r in rows), 2)
+        score = round(sum(r["score"] or 0 for r in rows if not r["pending"]), 2)
+        met = sum(1 for r in rows if not r["pending"] and r["score"] is not None and r["weight"] is not None and r["score"] >= r["weight"] - 0.005)
+        what = f"{f.subject}共{len(rows)}项、满分{num_text(weight)}分、得{num_text(score)}分、达到{met}项"
+        stated_w = f.extra.get("weight")
+        if stated_w is not None and not close(stated_w, weight):
+            lv = next((x for x in t.ev.get("level1") or [] if norm(x["name"]) == norm(f.subject)), None)
+            if lv is not None and close(stated_w, lv["weight"]):
+                # the report follows the evaluation's grouping (a row moved to another 一级指标) while the
+                # annex table shows the rows as typed: the reader sees two different subtotals
+                self.add(False, "level1_differs_from_table", f.short(), what + f"（评价结果按 {f.subject} 满分{num_text(lv['weight'])}分 计）", "level1")
+                return
+        if f.extra.get("count") is not None:
+            self.add(f.extra["count"] == len(rows), "level1_count", f.short(), what, "level1")
+        if f.extra.get("weight") is not None:
+            self.add(close(f.extra["weight"], weight), "level1_weight", f.short(), what, "level1")
+        if f.value is not None:
+            self.add(close(f.value, score), "level1_score", f.short(), what, "level1")
+        status = f.extra.get("status", "")
+        if status in ("全部完成", "已完成"):
+            self.add(met == len(rows), "level1_met", f.short(), what, "level1")
+        elif f.extra.get("met") is not None:
+            self.add(f.extra["met"] == met, "level1_met", f.short(), what, "level1")
+        elif status.startswith("均未"):
+            self.add(met == 0, "level1_met", f.short(), what, "level1")
+        if status.startswith("均") or status.startswith("全部"):
+            self.add(f.extra.get("count") != 1, "wording_one_item", f.short(), "“1项”不能说“均/全部”", "level1")
+
+    def _count_truths(self, t: Truth) -> tuple[int, int]:
+        rows = t.rows()
+        return len(rows), len([r for r in rows if not BUDGET_ROW.search(r["level3"] or "")])
+
+    def check_count(self, f: Fact) -> None:
+        n_all, n_plain = self._count_truths(self.truth)
+        if f.value == n_all:
+            self.add(True, "count_value", f.short(), check="count")
+        elif f.value == n_plain:
+            self.add(False, "count_excludes_budget_row", f.short(), f"绩效指标表共 {n_all} 个三级指标（含预算执行率行）", "count")
+        else:
+            self.add(False, "count_value", f.short(), f"绩效指标表共 {n_all} 个三级指标", "count")
+
+    def check_met_count(self, f: Fact) -> None:
+        rows = self.truth.rows()
+        met = lambda rs: sum(1 for r in rs if not r["pending"] and r["score"] is not None and r["weight"] is not None and r["score"] >= r["weight"] - 0.005)  # noqa: E731
+        a, b = met(rows), met([r for r in rows if not BUDGET_ROW.search(r["level3"] or "")])
+        self.add(f.value in (a, b), "met_count", f.short(), f"达到年度指标值 {a} 项（不计预算执行率行 {b} 项）", "met_count")
+
+    def check_counts_agree(self) -> None:
+        counts = [f for f in self.facts if f.kind == "count"]
+        if len(counts) > 1:
+            values = {f.value for f in counts}
+            self.add(len(values) == 1, "count_inconsistent", " / ".join(f.short() for f in counts), "三级指标个数前后一致", "count")
+
+    # indicator rows ---------------------------------------------------------------------------
+
+    def find_row(self, name: str, t: Truth) -> dict[str, Any] | None:
+        k = name_key(name)
+        if not k:
+            return None
+        rows = t.rows()
+        for r in rows:
+            if name_key(r["level3"]) == k:
+                return r
+        cands = [r for r in rows if name_key(r["level3"]) and (k.endswith(name_key(r["level3"])) or name_key(r["level3"]).startswith(k))]
+        return cands[0] if len(cands) == 1 else None
+
+    def check_row(self, f: Fact) -> None:
+        r = self.find_row(f.subject, self.truth)
+        self.add(r is not None, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "row")
+        if r is None:
+            return
+        x = f.extra
+        if f.value == "待定":
+            self.add(bool(r["pending"]), "row_score", f.short(), f"得分 {r['score']}", "row")
+        elif isinstance(f.value, float):
+            self.add(not r["pending"] and close(f.value, r["score"]), "row_score", f.short(), f"得分 {r['score']}（满分 {r['weight']}）", "row")
+        if x.get("weight") is not None:
+            self.add(close(x["weight"], r["weight"]), "row_weight", f.short(), f"分值 {r['weight']}", "row")
+        if x.get("actual"):
+            if re.match(r"^值?未填写", x["actual"]):
+                self.add(not str(r["actual"] or "").strip(), "row_actual", f.short(), f"实际完成值 {r['actual']}", "row")
+            else:
+                self.add(same_value(x["actual"], r["actual"]), "row_actual", f.short(), f"实际完成值 {r['actual']}", "row")
+        if x.get("target"):
+            self.add(same_value(x["target"], r["target"]), "row_target", f.short(), f"年度指标值 {r['target']}", "row")
+            self._unit(x["target"], r, f.short())
+        if x.get("completion") is not None and r.get("completion") is not None:
+            self.add(close(x["completion"], r["completion"], "0.01", 1), "row_completion", f.short(), f"完成率 {r['completion']:.2%}", "row")
+        if isinstance(f.value, float) and r.get("completion") is not None:
+            self._completion_vs_score(r, r["completion"], f.value, f.short())
+
+    def check_target_listing(self, f: Fact) -> None:
+        r = self.find_row(f.subject, self.truth)
+        if r is None:
+            return
+        self.add(same_value(f.value, r["target"]), "row_target", f.short(), f"{r['level3']} 年度指标值 {r['target']}", "target_listing")
+        self._unit(f.value, r, f.short())
+
+    def _unit(self, shown: str, r: dict[str, Any], sentence: str) -> None:
+        """A number printed without the unit its row carries (the target's, or the actual's when
+        the target was typed bare: 95 against 95% means 95%)."""
+        shown_n = norm(shown)
+        if not re.fullmatch(r"[≥≤><=]?-?\d+(\.\d+)?", shown_n):
+            return
+        t_unit = unit_of(r["target"])
+        a_unit = unit_of(r["actual"])
+        self.add(not t_unit, "unit_dropped", sentence, f"年度指标值 {r['target']}", "unit")
+        if not t_unit and r.get("direction") != "时效":
+            self.add(not a_unit, "unit_bare_target", sentence, f"年度指标值 {r['target']}，实际完成值 {r['actual']}（单位 {a_unit}）", "unit")
+
+    def _completion_vs_score(self, r: dict[str, Any], completion: float, score: float, sentence: str) -> None:
+        w = r.get("weight") or 0
+        if not w or r.get("direction") == "≤":
+            return
+        ok = not (completion >= 0.8 and score < 0.6 * w - 0.005)
+        self.add(ok, "completion_contradicts_score", sentence, f"完成率 {completion:.2%} 却得 {num_text(score)} 分（满分 {num_text(w)}），报告未说明", "completion_vs_score")
+
+    def check_cell_row(self, f: Fact) -> None:
+        t = self.truth_for(f)
+        r = self.find_row(f.subject, t)
+        if not BUDGET_ROW.search(f.subject):
+            self.add(r is not None, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "cell_row")
+        if r is None:
+            return
+        x = f.extra
+        score = to_float(x.get("score", ""))
+        if r["pending"]:
+            self.add(score is None, "draft_row_score_shown", f.short(), "得分待定", "cell_row")
+        elif x.get("score", "") != "":
+            self.add(score is not None and close(score, r["score"]), "row_score", f.short(), f"得分 {r['score']}", "cell_row")
+        w = to_float(x.get("weight", ""))
+        if w is not None:
+            self.add(close(w, r["weight"]), "row_weight", f.short(), f"分值 {r['weight']}", "cell_row")
+        if x.get("target"):
+            self.add(same_value(x["target"] + (x.get("unit") or ""), r["target"]) or same_value(x["target"], r["target"]), "row_target", f.short(), f"年度指标值 {r['target']}", "cell_row")
+        if x.get("actual"):
+            self.add(same_value(x["actual"], r["actual"]) or same_value(x["actual"] + (x.get("unit") or ""), r["actual"]), "row_actual", f.short(), f"实际完成值 {r['actual']}", "cell_row")
+        c = percent_of(x.get("completion", ""))
+        if c is not None:
+            if r.get("completion") is not None:
+                self.add(close(c, r["completion"], x["completion"], 100), "row_completion", f.short(), f"完成率 {r['completion']:.2%}", "cell_row")
+            met = not r["pending"] and r["score"] is not None and r["score"] >= (r["weight"] or 0) - 0.005
+            if r.get("direction") in ("≤", "时效") and met:
+                self.add(c >= 1 - 1e-9, "met_row_completion_below_100", f.short(), f"{r['direction']} 行已达成（得满分），完成率却不足100%", "cell_row")
+            if score is not None:
+                self._completion_vs_score(r, c, score, f.short())
+
+    # placeholders -----------------------------------------------------------------------------
+
+    def check_placeholder(self, f: Fact) -> None:
+        text = f.subject
+        m = re.search(r"“([^”]+)”(?:工作)?表", text)
+        if m:
+            sheet = m.group(1)
+            self.add(sheet in self.truth.sheets, "placeholder_missing_sheet", f.short(), f"工作簿中的工作表：{'、'.join(self.truth.sheets)}", "placeholder")
+            col = re.search(r"”(?:工作)?表的(.+?)(?:中|栏|列)", text)
+            if col and sheet in self.truth.sheets:
+                have = self.truth.headers.get(sheet, set())
+                self.add(col.group(1) in have, "placeholder_missing_column", f.short(), f"“{sheet}”表的表头：{'、'.join(sorted(have))[:120]}", "placeholder")
+            return
+        m = re.search(r"请在项目信息中填写(.+)$", text)
+        if m:
+            want = m.group(1)
+            labels = list(self.truth.info)
+            known = [lb for lb in labels if lb == want] or [lb for lb in labels if lb and want in lb] or sorted((lb for lb in labels if lb and lb in want), key=len)[-1:]
+            self.add(bool(known) and "项目信息" in self.truth.sheets, "placeholder_unknown_field", f.short(), f"项目信息中没有“{want}”一栏", "placeholder")
+            filled = [lb for lb in known if self.truth.info.get(lb, "").strip()]
+            self.add(not filled, "placeholder_filled_field", f.short(), f"项目信息“{'、'.join(filled)}”已填写：{self.truth.info.get(filled[0], '')[:30] if filled else ''}", "placeholder")
+
+    # structure --------------------------------------------------------------------------------
+
+    def check_repeats(self) -> None:
+        paras = []
+        for b in self.doc.blocks:
+            if b.kind != "p":
+                continue
+            if b.text.startswith("待完善事项"):
+                break
+            if b.heading or "【" in b.text:
+                continue
+            body = re.sub(r"^[^：:。，]{1,16}[：:]", "", b.text)  # 项目实施计划：… is the same text as …
+            key = re.sub(r"[\W_]+", "", body)
+            if len(key) >= 20:
+                paras.append((key, b.text))
+        seen: Counter[str] = Counter(k for k, _ in paras)
+        reported = set()
+        for key, text in paras:
+            if key in reported:
+                continue
+            typed = sum(1 for v in self.truth.info.values() if re.sub(r"[\W_]+", "", norm(v)) == key)
+            reported.add(key)
+            self.add(seen[key] <= max(1, typed), "repeated_paragraph", text[:120], f"同一段文字出现 {seen[key]} 次", "repeats")
+
+    # what a unit typed and every report of its style should carry
+    NARRATIVE_FIELDS = (
+        "项目名称", "主管部门", "实施单位", "年度总体目标", "年度总体目标完成情况", "项目概况", "主管部门职能", "立项依据", "资金管理办法",
+        "资金分配原则", "资金批复文号", "实施及管理情况", "财务管理情况", "主要经验做法", "存在问题", "改进措施", "自评步骤及方法",
+        "项目负责人", "联系人", "联系电话",
+    )
+    PERSONAL = ("项目负责人", "联系人", "联系电话")
+
+    def check_info_fields(self) -> None:
+        text = norm(self.doc.all_text())
+        text_loose = re.sub(r"[\W_]+", "", text)
+        for label in self.NARRATIVE_FIELDS:
+            value = self.truth.info.get(label, "").strip()
+            if not value or value in ("无", "/", "-", "—") or (self.public and label in self.PERSONAL):
+                continue
+            parts = [p for p in re.split(r"[。；;\n]", value) if len(re.sub(r"[\W_]+", "", p)) >= 4] or [value]
+            missing = [p for p in parts if re.sub(r"[\W_]+", "", norm(p)) not in text_loose]
+            self.add(not missing, "info_field_missing", f"项目信息“{label}”：{value[:50]}", "报告中找不到：" + (missing[0][:40] if missing else ""), "info_fields")
+
+    def check_masked(self) -> None:
+        text = self.doc.all_text()
+        names = [self.truth.info.get(k, "") for k in ("项目负责人", "联系人")] + self.truth.team
+        for name in names:
+            name = name.strip()
+            if len(name) >= 2:
+                self.add(name not in text, "public_name_unmasked", f"公示版中出现姓名“{name}”", "公示版应遮盖姓名", "public")
+        phone = re.sub(r"\D", "", self.truth.info.get("联系电话", ""))
+        if len(phone) >= 7:
+            self.add(phone not in re.sub(r"\D", "", text), "public_phone_unmasked", f"公示版中出现电话“{phone}”", "公示版应遮盖电话号码", "public")
+
+
+# values: the same number and unit, whatever the spelling --------------------------------------
+
+_UNIT = re.compile(r"-?\d+(?:\.\d+)?\s*([^\d\s≥≤><=.,，。]+)")
+
+
+def unit_of(value: Any) -> str:
+    s = norm(value)
+    m = _UNIT.search(s)
+    return m.group(1) if m and re.search(r"\d", s) else ""
+
+
+def same_value(shown: str, truth: Any) -> bool:
+    """``shown`` states the value ``truth``: equal once spaces, quotes and full-width forms are
+    normalised, or without the leading operator (a sentence may spell it in words: 控制在40万元以内,
+    未超过100%), or the same numbers with one side bare (95 and 95%: the unit is checked apart)."""
+    a, b = norm(shown), norm(truth)
+    if a == b:
+        return True
+    if re.sub(r"^[≥≤><=]", "", a) == re.sub(r"^[≥≤><=]", "", b):
+        return True
+    na, nb = re.findall(r"-?\d+(?:\.\d+)?", a), re.findall(r"-?\d+(?:\.\d+)?", b)
+    if na and na == nb:
+        # same numbers; units equal or one side bare
+        ua, ub = unit_of(a), unit_of(b)
+        return ua == ub or not ua or not ub
+    if na and nb and len(na) == len(nb) and all(abs(float(x) - float(y)) < 1e-9 for x, y in zip(na, nb)):
+        return True
+    return False
+
+
+def check_report(doc: Document, truth: Truth, *, style: str = "", public: bool = False) -> list[Result]:
+    return Checker(doc, truth, style=style, public=public).run()

@@ -1,0 +1,46 @@
+"""The truth a report is checked against: the evaluation of its workbook through the public API
+(``xlperf.api.check_file`` and ``evaluation_json``) and the workbook's cells read with openpyxl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from .check import Truth
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def truth_of(path: str | Path, projects: Iterable[str | Path] = ()) -> Truth:
+    import openpyxl
+
+    from xlperf.api import check_file, evaluation_json
+
+    ev = evaluation_json(check_file(path))
+    wb = openpyxl.load_workbook(str(path), read_only=False, data_only=False)
+    info: dict[str, str] = {}
+    if "项目信息" in wb.sheetnames:
+        for row in wb["项目信息"].iter_rows(min_row=1, max_col=2, values_only=True):
+            if row and isinstance(row[0], str) and row[0].strip():
+                info[row[0].strip()] = _text(row[1] if len(row) > 1 else None)
+    team: list[str] = []
+    if "自评小组" in wb.sheetnames:
+        ws = wb["自评小组"]
+        header = [_text(c) for c in next(ws.iter_rows(max_row=1, values_only=True), ())]
+        if "姓名" in header:
+            col = header.index("姓名")
+            for row in ws.iter_rows(min_row=2, values_only=True):
+                if col < len(row) and _text(row[col]):
+                    team.append(_text(row[col]))
+    headers = {ws.title: {_text(v) for row in ws.iter_rows(max_row=20, max_col=40, values_only=True) for v in row if isinstance(v, str)} for ws in wb.worksheets}
+    t = Truth(ev=ev, sheets=list(wb.sheetnames), info=info, team=team, headers=headers)
+    for p in projects:
+        sub = truth_of(p)
+        t.projects[sub.ev.get("project") or Path(p).stem] = sub
+    return t

@@ -1,0 +1,141 @@
+"""Every fact a rendered report states agrees with its workbook's evaluation.
+
+A sample of the generated workbook space (tests/report/oracle/gen.py) is rendered in every style
+(md for all, docx and html for some) and each report is read back by the oracle. Each failure class
+of tests/report/oracle/check.py is one test: a class the reports get wrong today is listed in
+KNOWN_DEFECTS and marked xfail(strict=True), so fixing it turns the test into an XPASS failure
+and the marker must go; every other class is asserted (and must have been checked at least once,
+so a pass is not vacuous).
+
+The oracle is also tested on its own: a correct report with one fact changed must fail the class
+that guards that fact.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.report.oracle.check import CLASSES, check_report
+from tests.report.oracle.extract import load_md
+from tests.report.oracle.gen import base_projects, write
+from tests.report.oracle.run import checked_classes, render, run
+from tests.report.oracle.truth import truth_of
+
+SAMPLE_N = 19  # the bases, the department types and each variation once
+
+# Classes today's reports fail on the sample, with the reviewer's words for each.
+KNOWN_DEFECTS: dict[str, str] = {
+    "grade_style_form": "湖南 writes 评价为“优秀”: the annex tables print 自评等级：优秀 (report/context.py), so the prose keeps the long word until they print 优",
+    "met_row_completion_below_100": "83.33% 完成率 on a ≤30天 row met early; 99.38% on a cost row within budget",
+    "completion_contradicts_score": "the annex row shows 98.00% and 0 points with no word (the prose now says the score was set by hand)",
+    "placeholder_missing_sheet": "placeholders pointing at 支付明细 / 自评小组 sheets that do not exist",
+    "info_field_missing": "实施单位 (title/cover, report layer) and 项目负责人/联系人/联系电话 outside the 陕西 cover have no place in the outline",
+    "public_name_unmasked": "--public leaves 项目负责人 and 自评小组 members unmasked",
+}
+
+
+# classes the checker records only on failure, with the check that guards them (it runs on every
+# 一级指标 sentence / every count of 三级指标)
+RECORDED_ON_FAILURE = {"level1_subtotal": "level1", "level1_differs_from_table": "level1", "count_excludes_budget_row": "count"}
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory):
+    root = tmp_path_factory.mktemp("oracle")
+    return run(SAMPLE_N, html_every=10, docx_every=6, root=root)
+
+
+def test_every_report_rendered(cases):
+    assert cases
+    bad = [(c.workbook, c.style, c.fmt, c.error) for c in cases if c.error]
+    assert not bad, bad[:3]
+
+
+def test_known_defects_are_classes():
+    assert set(KNOWN_DEFECTS) <= set(CLASSES)
+
+
+def _failures(cases, cls: str) -> list[str]:
+    out = []
+    for c in cases:
+        for r in c.results:
+            if r.cls == cls and not r.ok:
+                out.append(f"{Path(c.report).name} {c.style}: {r.fact[:120]} ⇒ {r.expected[:100]}")
+    return out
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[k])) if k in KNOWN_DEFECTS else k for k in CLASSES],
+)
+def test_fact_class(cases, cls):
+    ran = checked_classes(cases).get(cls, 0)
+    if cls in RECORDED_ON_FAILURE:  # a class its check records only when it fails: count the check's runs
+        ran = sum(1 for c in cases for r in c.results if r.check == RECORDED_ON_FAILURE[cls])
+    assert ran > 0, f"the sample never checked {cls}"
+    fails = _failures(cases, cls)
+    assert not fails, f"{len(fails)} wrong facts, e.g. " + " | ".join(fails[:3])
+
+
+# --- the oracle on its own: one fact changed in a correct report is caught ---------------------
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    """医保补助 (every row met) rendered in 四川 (which states the amounts) as Markdown, and its truth."""
+    d = tmp_path_factory.mktemp("plain")
+    spec = base_projects()[3]
+    wb = write(spec, d / "p.xlsx")
+    out = d / "p.md"
+    assert render(wb, out, "四川", "md") == ""
+    return out.read_text(encoding="utf-8"), truth_of(wb)
+
+
+def _fails(text: str, truth) -> set[str]:
+    return {r.cls for r in check_report(load_md(text), truth) if not r.ok}
+
+
+def test_plain_report_has_no_fact_failures(plain):
+    text, truth = plain
+    fails = _fails(text, truth) - {"info_field_missing", "placeholder_filled_field", "repeated_paragraph"}
+    assert not fails
+
+
+@pytest.mark.parametrize(
+    "old,new,cls",
+    [
+        (r"自评得分100分", "自评得分99.5分", "total_value"),
+        (r"等级为“优秀”", "等级为“良好”", "grade_value"),
+        (r"等级为“优秀”", "等级为“优秀”，即“优”等级", "grade_vocabulary_mixed"),
+        (r"产出指标2项全部完成，得50分（满分50分）", "产出指标2项全部完成，得50分（满分45分）", "level1_weight"),
+        (r"产出指标2项全部完成，得50分（满分50分）", "产出指标3项全部完成，得50分（满分50分）", "level1_count"),
+        (r"产出指标2项全部完成，得50分（满分50分）", "产出指标2项全部完成，得48分（满分50分）", "level1_score"),
+        (r"共设置三级指标4项", "共设置三级指标5项", "count_value"),
+        (r"逐项核对4项三级指标", "逐项核对5项三级指标", "count_inconsistent"),
+        (r"预算执行得10分（满分10分）", "预算执行得9分（满分10分）", "budget_score"),
+        (r"全年执行40万元", "全年执行38万元", "budget_amount"),
+        (r"执行率100%", "执行率95%", "budget_rate"),
+        (r"服务对象满意度，≥95%", "服务对象满意度，≥96%", "row_target"),
+    ],
+)
+def test_a_changed_fact_is_caught(plain, old, new, cls):
+    text, truth = plain
+    assert re.search(old, text), f"the report no longer says {old}"
+    assert cls not in _fails(text, truth)
+    assert cls in _fails(text.replace(re.search(old, text).group(0), new), truth)
+
+
+def test_a_repeated_paragraph_is_caught(plain):
+    text, truth = plain
+    para = next(p for p in text.split("\n\n") if len(p) > 40 and not p.startswith(("#", "|", "【")))
+    assert "repeated_paragraph" in _fails(text.replace(para, para + "\n\n" + para, 1), truth)
+
+
+def test_a_pending_total_shown_as_a_number_is_caught(plain):
+    text, truth = plain
+    draft = type(truth)(ev={**truth.ev, "final": False, "total_score": None, "grade": "待定"}, sheets=truth.sheets, info=truth.info)
+    fails = _fails(text, draft)
+    assert {"draft_total_not_marked", "draft_grade_not_marked"} <= fails
