@@ -396,3 +396,168 @@ def test_public_copy_masks_phone_and_contact_and_lists_them_only_on_the_terminal
     assert "510411********1234" in md and "李*" in md
     plain = CliRunner().invoke(cli, ["report", str(dept), "-o", str(tmp_path / "内部.md")])
     assert "0812-3456789" in (tmp_path / "内部.md").read_text(encoding="utf-8") and "公示版" not in plain.output
+
+
+# --- what is wrong inside the project workbooks reaches the 待完善事项 --------------------------------
+
+
+def _break_project(path: Path, *, weight: int | None = 40, actual: bool = False) -> Path:
+    wb = openpyxl.load_workbook(path)
+    ws = wb["绩效指标"]
+    if weight is not None:
+        ws["E8"] = weight  # the weights no longer add up to 100
+    if actual:
+        ws["G9"] = None  # an actual left empty: that row and the total are 待定
+    wb.save(path)
+    return path
+
+
+def test_errors_inside_a_project_workbook_are_open_items_of_the_department_report(work, tmp_path):
+    _break_project(work / "项目" / "医保补助.xlsx", actual=True)
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.md")
+    md = result.out.read_text(encoding="utf-8")
+    items = [x for x in result.open_items if "医保补助.xlsx" in x]
+    assert len(items) == 1, result.open_items
+    item = items[0]
+    assert "城乡居民医保补助项目" in item and "有2个错误" in item and "得分待定" in item
+    assert "绩效指标!E7" in item and "绩效指标!G9" in item  # where to look, as the reviewer needs
+    assert not any("购买服务.xlsx" in x for x in result.open_items)  # a sound project is not named
+    assert md.splitlines()[0].endswith("（草稿）")
+    open_part = md.split("待完善事项", 1)[1]
+    assert "医保补助.xlsx" in open_part and "有2个错误" in open_part
+    numbers = [ln.split(".", 1)[0] for ln in open_part.splitlines() if ln[:1].isdigit()]
+    assert numbers == [str(i) for i in range(1, len(result.open_items) + 1)]
+
+
+def test_a_project_with_a_pending_total_alone_is_named_and_makes_a_final_report_a_draft(work, tmp_path):
+    dept = _template_dept(work / "部门整体.xlsx")
+    wb = openpyxl.load_workbook(dept)
+    ws = wb["项目信息"]
+    for label, text in (("年度总体目标", "完成年度重点工作。"), ("存在问题", "无"), ("改进措施", "继续加强管理。"), ("结果应用和公开情况", "在门户网站公开。")):
+        row = next((r for r in ws.iter_rows() if r[0].value == label), None)
+        if row is not None:
+            row[1].value = text
+    wb.save(dept)
+    clean = D.department_report(dept, work / "项目", tmp_path / "a.md")
+    _break_project(work / "项目" / "购买服务.xlsx", weight=None, actual=True)
+    broken = D.department_report(dept, work / "项目", tmp_path / "b.md")
+    added = [x for x in broken.open_items if x not in clean.open_items]
+    assert len(added) == 1 and "购买服务.xlsx" in added[0] and "得分待定" in added[0] and "绩效指标!G9" in added[0]
+    md = broken.out.read_text(encoding="utf-8")
+    assert "（草稿）" in md.splitlines()[0] and added[0] in md
+
+
+def test_a_department_report_in_any_style_calls_its_own_table_a_department_table(work, tmp_path):
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "g.md", style="通用")
+    md = result.out.read_text(encoding="utf-8")
+    heads = [ln for ln in md.splitlines() if ln.startswith("#") and "自评表" in ln]
+    assert heads and all("部门整体支出绩效自评表" in h for h in heads), heads
+    assert "附件：项目支出绩效自评表" not in md
+
+
+# --- 附件2: the department's own 自评表 shows its 整体支出规模 -------------------------------------------
+
+
+def _annex(md: str, head: str) -> str:
+    part = md.split(f"## {head}", 1)[1]
+    return part.split("\n## ", 1)[0]
+
+
+def _cells_once(form) -> None:
+    seen: set[tuple[int, int]] = set()
+    for c in form.cells:
+        for r in range(c.row, c.row + c.rowspan):
+            for k in range(c.col, c.col + c.colspan):
+                assert (r, k) not in seen and 0 <= r < form.nrows and 0 <= k < form.ncols, (r, k, c.text)
+                seen.add((r, k))
+
+
+def test_annex_2_names_the_department_and_shows_basic_and_project_spending(work, tmp_path):
+    dept = _template_dept(work / "部门整体.xlsx")
+    result = D.department_report(dept, work / "项目", tmp_path / "r.md")
+    annex = _annex(result.out.read_text(encoding="utf-8"), "附件2")
+    assert "项目支出名称" not in annex and "| 部门（单位）名称 | 县医疗保障局2025年度部门整体支出 |" in annex
+    rows = {ln.split("|")[2].strip(): [x.strip() for x in ln.split("|")[3:-1]] for ln in annex.splitlines() if ln.startswith("|  |")}
+    basic = next(v for k, v in rows.items() if k.endswith("（1）基本支出"))
+    project = next(v for k, v in rows.items() if k.endswith("（2）项目支出"))
+    # 年初预算数 · 全年预算数 · 全年执行数 · 分值 · 执行率 · 得分, from the 基础数据 sheet
+    assert basic[2:7] == ["520", "515.2", "—", "99.08%", "—"], basic
+    assert project[2:7] == ["300", "292.8", "—", "97.60%", "—"], project
+    fiscal = next(v for k, v in rows.items() if k.endswith("（1）财政拨款"))
+    assert fiscal[3] == "800"  # 财政拨款收入 of the 基础数据 sheet: the sheet's 财政拨款 line is empty
+    assert "整体支出规模（万元）" in annex and "在职人员控制率" in annex
+
+
+def test_a_department_budget_scored_on_its_sheet_keeps_its_points_on_the_total_line(work, tmp_path):
+    from xlperf.report.context import official_form_of
+    from xlperf.report.job import report_context
+
+    dept = work / "部门整体.xlsx"
+    build_template(dept, evaluation_type="部门整体支出", style="湖南")
+    rows = [r for r in DEPT_ROWS if r[2] != "预算执行率"]  # the budget is scored on the 预算执行 sheet instead
+    fill_workbook(
+        dept,
+        info={"项目名称": "县医疗保障局", "主管部门": "县医疗保障局", "实施单位": "县医疗保障局", "评价年度": 2025},
+        budget={"年度资金总额": {"年初预算数": 800, "全年预算数": 820, "实际到位数": 820, "全年执行数": 808, "分值": 10},
+                "财政拨款": {"全年预算数": 800, "全年执行数": 790}},
+        indicators=[dict(zip(KEYS, r)) for r in rows],
+        basic=FULL_BASIC,
+    )
+    book = load(dept)
+    ev = book.evaluation
+    assert ev.budget.present and not ev.budget.scored_in_indicators and ev.budget.weight == 10
+    context, _sections = report_context(book, "湖南")
+    form = official_form_of(ev, "湖南", context["department_spending"])
+    _cells_once(form)
+    grid = form.grid()
+    total = next(r for r in grid if r[1] == "年度资金总额")
+    assert total[6:9] == [V_num(ev.budget.weight), V_rate(ev.budget.execution_rate), V_num(ev.budget.score)]
+    fiscal = next(r for r in grid if r[1].endswith("（1）财政拨款"))
+    assert fiscal[4:6] == ["800", "790"] and fiscal[7] == "98.75%"
+    assert grid[form.header_row][1] == "一级指标" and grid[0][0] == "部门（单位）名称"
+    assert official_form_of(ev, "湖南").grid()[0][0] == "项目支出名称"  # no spending given: the form as it was
+
+
+def V_num(x):
+    from xlperf.core import values as V
+
+    return V.format_number(x, 2)
+
+
+def V_rate(x):
+    from xlperf.core import values as V
+
+    return V.format_rate(x)
+
+
+# --- 附件3: the reason column has room ------------------------------------------------------------------
+
+
+def test_project_tables_keep_room_for_the_reason_column_even_when_it_is_empty(work, tmp_path):
+    import re
+
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.html")
+    html = result.out.read_text(encoding="utf-8")
+    annex = html.split("附件3", 1)[1]
+    tables = re.findall(r"<colgroup>(.*?)</colgroup>\s*<thead><tr>(.*?)</tr>", annex)
+    assert len(tables) == len(PROJECTS)
+    for cols, head in tables:
+        shares = [float(x) for x in re.findall(r"width:([\d.]+)%", cols)]
+        headers = re.findall(r"<th>(.*?)</th>", head)
+        assert len(shares) == len(headers) == 9 and abs(sum(shares) - 100) < 1
+        reason = shares[headers.index("偏差原因分析及改进措施")]
+        assert reason >= 15, shares  # some eight characters of the 10.5 pt text on a 156 mm line
+        for label in ("完成率", "得分"):  # 100.00% and 100.00 stay on one line
+            assert shares[headers.index(label)] >= 6, (label, shares)
+
+
+def test_self_table_widths_follow_the_content_with_a_floor():
+    from xlperf.report.context import SELF_KEYS, SELF_MIN_WIDTHS, column_widths
+    from xlperf.report.official import MAX_WIDTH
+
+    rows = [{"level3": "服务对象满意度", "reason": ""}, {"level3": "短", "reason": "因" * 40, "completion": "100.00%"}]
+    widths = column_widths(SELF_KEYS, rows)
+    by = dict(zip(SELF_KEYS, widths))
+    assert by["reason"] == MAX_WIDTH and by["level3"] == max(SELF_MIN_WIDTHS["level3"], 7 * 2 + 2)
+    assert all(w >= SELF_MIN_WIDTHS[k] for k, w in by.items())
+    assert column_widths(SELF_KEYS, [])[-1] == SELF_MIN_WIDTHS["reason"]  # an empty column keeps its room

@@ -34,6 +34,7 @@ Grid = list[list[Any]]
 
 DEPARTMENT_TYPE = EvaluationType.DEPARTMENT
 DEPARTMENT_STYLE = "湖南"
+PROJECT_FINDINGS_SHOWN = 3  # findings of one project named in the 待完善事项; the rest are counted
 
 
 def is_department(ev: Any) -> bool:
@@ -55,6 +56,23 @@ class ProjectEntry:
     budget: float | None = None  # 全年预算数 in ``amount_unit``
     executed: float | None = None
     amount_unit: str = "万元"
+    findings: list[str] = field(default_factory=list)  # its 错误 findings, ``位置：说明``
+    withheld: list[str] = field(default_factory=list)  # why its total is 待定
+
+    def open_item(self) -> str:
+        """What the department report's 待完善事项 says about this project ("" when nothing is wrong)."""
+        parts = []
+        if self.findings:
+            first = "；".join(self.findings[:PROJECT_FINDINGS_SHOWN])
+            more = f"等{len(self.findings)}个" if len(self.findings) > PROJECT_FINDINGS_SHOWN else ""
+            parts.append(f"有{len(self.findings)}个错误（{first}{more}）")
+        reasons = [w for w in self.withheld if w not in self.findings]
+        if self.total_score is None:
+            why = f"：{'；'.join(reasons[:PROJECT_FINDINGS_SHOWN])}" if reasons else ""
+            parts.append(f"该项目得分待定{why}")
+        if not parts:
+            return ""
+        return f"项目自评表 {self.file}（{self.name}）" + "，".join(parts) + "，请修改该工作簿后重新生成报告（可用 xlperf check 查看）"
 
     def line(self):
         """The project as the department narrative summarises it."""
@@ -129,10 +147,16 @@ def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None =
                 budget=ev.budget.full_year,
                 executed=ev.budget.executed,
                 amount_unit=ev.input.info.amount_unit or "万元",
+                findings=[_finding_text(f) for f in ev.errors],
+                withheld=[_finding_text(f) for f in ev.withheld],
             )
         )
     entries.sort(key=lambda e: (e.name, e.file))
     return entries, problems
+
+
+def _finding_text(f: Any) -> str:
+    return f"{f.location}：{f.message}" if f.location else f.message
 
 
 def department_context(ev: Any, grids: dict[str, Grid], project_paths: Sequence[str | Path] = ()) -> dict[str, Any]:
@@ -174,11 +198,14 @@ def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = N
 
 def _department_context(plan: ReportPlan, book: LoadedBook, style: str | None, project_paths: list[Path]):
     """The report context with the department's annexes; (context, project entries, Chinese lines about them)."""
+    from xlperf.report.context import add_open_items
+
     entries, project_problems = load_projects(project_paths)
     lines = [e.line() for e in entries]
     context, sections = plan.context(book, style, projects=lines)
     extra = _department_keys(book.grids, entries, project_problems)
     context.update(extra)
+    add_open_items(context, [x for x in (e.open_item() for e in entries) if x])
     problems = list(extra["project_problems"])
     if project_paths and not any("projects" in s.tables for s in sections):
         problems.append(f"“{context['style']}”样式的提纲没有项目自评表附件，项目自评表未列入报告（部门整体支出请用 --style 湖南）")

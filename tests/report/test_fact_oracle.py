@@ -33,7 +33,6 @@ KNOWN_DEFECTS: dict[str, str] = {
     "completion_contradicts_score": "the annex row shows 98.00% and 0 points with no word (the prose now says the score was set by hand)",
     "placeholder_missing_sheet": "placeholders pointing at 支付明细 / 自评小组 sheets that do not exist",
     "info_field_missing": "实施单位 (title/cover, report layer) and 项目负责人/联系人/联系电话 outside the 陕西 cover have no place in the outline",
-    "public_name_unmasked": "--public leaves 项目负责人 and 自评小组 members unmasked",
 }
 
 

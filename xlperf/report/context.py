@@ -127,6 +127,18 @@ def section_dicts(sections: Iterable[Section]) -> list[dict[str, Any]]:
     return out
 
 
+def _department_captions(secs: list[dict[str, Any]]) -> None:
+    """A department's own 自评表 is a 部门整体支出绩效自评表, whatever outline captions its annex
+    (通用's 附件 says 项目支出绩效自评表)."""
+    for sec in secs:
+        if "self_table" in sec["tables"] and sec["kind"] in ("annex", "table_title") and DEPARTMENT_FORM not in sec["heading"]:
+            for key in ("heading", "path"):
+                sec[key] = sec[key].replace(PROJECT_FORM, DEPARTMENT_FORM)
+
+
+PROJECT_FORM, DEPARTMENT_FORM = "项目支出绩效自评表", "部门整体支出绩效自评表"
+
+
 # --- tables ----------------------------------------------------------------------------------------
 
 
@@ -185,7 +197,28 @@ def self_table(ev: Evaluation, shown: list[dict[str, Any]] | None = None) -> dic
         "header": ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "完成率", "得分", "偏差原因分析及改进措施"],
         "rows": rows,
         "total": total,
+        "widths": column_widths(SELF_KEYS, rows + [{"score": total["score"], "weight": total["weight"]}]),
     }
+
+
+SELF_KEYS = ("level1", "level2", "level3", "weight", "target", "actual", "completion", "score", "reason")
+# The least width a column of the 自评表 gets, in Latin characters (a CJK character counts two):
+# a text column keeps room for a few words even when every cell in it is empty (the 偏差原因 column
+# of a project that met every target), numbers never wrap (``100.00%``).
+SELF_MIN_WIDTHS = {"level1": 10.0, "level2": 10.0, "level3": 14.0, "weight": 6.0, "target": 10.0, "actual": 10.0,
+                   "completion": 9.0, "score": 7.0, "reason": 20.0}
+
+
+def column_widths(keys: tuple[str, ...], rows: list[dict[str, Any]]) -> list[float]:
+    """Relative widths of a context-built table's columns (for the renderers): each column as wide
+    as its longest cell (long texts wrap at official.MAX_WIDTH), never below SELF_MIN_WIDTHS."""
+    from xlperf.report.official import MAX_WIDTH, MIN_WIDTH, text_width
+
+    out = []
+    for k in keys:
+        need = max((text_width(str(r.get(k) or "")) + 2 for r in rows if not r.get("placeholder")), default=MIN_WIDTH)
+        out.append(max(min(need, MAX_WIDTH), SELF_MIN_WIDTHS.get(k, MIN_WIDTH)))
+    return out
 
 
 def budget_table(ev: Evaluation) -> dict[str, Any]:
@@ -560,33 +593,28 @@ def build_context(
     project = {f.name: clean(getattr(info, f.name)) for f in fields(info) if isinstance(getattr(info, f.name), str)}
     project["extra"] = {clean(k): clean(v) for k, v in info.extra.items()}
     secs = section_dicts(sections)
+    if ev.evaluation_type == EvaluationType.DEPARTMENT:
+        _department_captions(secs)
     tables = _tables(ev, grids, unit, projects)
     for s in secs:  # a table name no builder knows: an empty placeholder, never a template error
         for t in s["tables"]:
             tables.setdefault(t, {"name": t, "title": "", "note": "", "header": [], "rows": [], "placeholder": ""})
     _drop_empty_tables(secs, tables)
     todo = open_items(ev, secs, sections, _cover(ev, "") if style == Style.SHAANXI else None)
-    if todo:
-        lines = lines + [DRAFT_MARK]  # its own line: a long title never breaks inside 草稿
-        secs.append(
-            {"key": "open", "heading": OPEN_HEADING, "level": 1, "kind": "annex", "path": OPEN_HEADING,
-             "paragraphs": [f"{i}. {x}" for i, x in enumerate(todo, 1)], "tables": [], "generated": True, "page_break_before": False}
-        )
     title = "".join(lines) + subtitle if style == Style.SICHUAN else "".join(lines)
     basic = basic_data_rows(grids)
     grade = ev.grade_text
     department = clean(info.department)
     impl = clean(info.unit)
     cover = _cover(ev, title)
-    if todo:
-        cover["title"] += "\n" + DRAFT_MARK
-    return {
+    spending = department_spending(ev, grids, unit) if ev.evaluation_type == EvaluationType.DEPARTMENT else None
+    context = {
         "style": style,
         "title": title,
         "title_lines": lines,
         "subtitle": subtitle,
-        "draft": bool(todo),
-        "open_items": todo,
+        "draft": False,
+        "open_items": [],
         "org": {
             "department": department,
             "unit": impl,
@@ -620,10 +648,33 @@ def build_context(
         "basic_data_header": basic[0] if basic else [],
         "basic_data_rows": basic[1:],
         "projects": [],
+        "department_spending": spending,
         "cover": cover,
         "error_count": len(ev.errors),
         "warning_count": len(ev.warnings),
     }
+    add_open_items(context, todo)
+    return context
+
+
+def add_open_items(context: dict[str, Any], items: list[str]) -> None:
+    """Add ``items`` to the 待完善事项 of a built context (each once): the report becomes a 草稿
+    (its title and cover say so) and its last section lists every item, numbered."""
+    new = [x for x in dict.fromkeys(items) if x not in context["open_items"]]
+    if not new:
+        return
+    todo = context["open_items"] = context["open_items"] + new
+    if not context["draft"]:
+        context["draft"] = True
+        lines = context["title_lines"] = context["title_lines"] + [DRAFT_MARK]  # its own line: a long title never breaks inside 草稿
+        context["title"] = "".join(lines) + context["subtitle"] if context["style"] == Style.SICHUAN else "".join(lines)
+        context["cover"]["title"] += "\n" + DRAFT_MARK
+        context["sections"].append(
+            {"key": "open", "heading": OPEN_HEADING, "level": 1, "kind": "annex", "path": OPEN_HEADING,
+             "paragraphs": [], "tables": [], "generated": True, "page_break_before": False}
+        )
+    section = next(s for s in context["sections"] if s["key"] == "open")
+    section["paragraphs"] = [f"{i}. {x}" for i, x in enumerate(todo, 1)]
 
 
 def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: list[ProjectLine] | None) -> dict[str, Any]:
@@ -664,7 +715,108 @@ def report_style(ev: Evaluation, style: str | None = None) -> str:
     return own.value  # the context holds plain strings
 
 
-def official_form_of(ev: Evaluation, style: str | None) -> Form:
+def official_form_of(ev: Evaluation, style: str | None, spending: list[dict[str, Any]] | None = None) -> Form:
     """The official 自评表 (report/official.py) every renderer shows as the annex, in the layout of
-    ``style`` (the national one for 通用 and unknown styles)."""
-    return official_form(ev, style)
+    ``style`` (the national one for 通用 and unknown styles).
+
+    A department's (部门整体支出绩效自评表, as the 湖南 reference's 附件2) names the 部门（单位） and
+    shows its 整体支出规模 — 资金来源 (财政拨款, 其他资金) and 资金结构 (基本支出, 项目支出), each
+    with 全年预算数, 全年执行数 and 执行率 — in place of a project's 项目资金 block: ``spending``
+    is the context's ``department_spending`` (:func:`department_spending`)."""
+    form = official_form(ev, style)
+    if ev.evaluation_type == EvaluationType.DEPARTMENT and spending is not None:
+        form = _department_form(form, ev, spending)
+    return form
+
+
+# --- the department's 整体支出规模 ---------------------------------------------------------------------
+
+# (label on the form, 预算执行 sheet sources, 基础数据 key when the sheet has no such line)
+SPENDING_LINES = (
+    ("年度资金总额", ("年度资金总额",), "spend_total"),
+    ("资金来源：（1）财政拨款", ("财政拨款",), "income_fiscal"),
+    ("　　　　　（2）其他资金", ("其他资金", "上年结转资金"), "income_other"),
+    ("资金结构：（1）基本支出", (), "spend_basic"),
+    ("　　　　　（2）项目支出", (), "spend_project"),
+)
+
+
+def department_spending(ev: Evaluation, grids: dict[str, Grid] | None, unit: str) -> list[dict[str, Any]]:
+    """A department's 整体支出规模 in ``unit``: one dict per SPENDING_LINES entry — ``label``,
+    ``initial``, ``full_year``, ``executed`` (None when neither the 预算执行 sheet nor the 基础数据
+    sheet gives it). Sources are summed over the sheet's lines they name (其他资金 with 上年结转资金)."""
+    from xlperf.core.basicdata import basic_data_of
+
+    basic = basic_data_of(grids)
+    lines = {clean(ln.source): ln for ln in ev.input.budget.lines if not ln.is_blank}
+    out = []
+    for label, sources, key in SPENDING_LINES:
+        found = [lines[s] for s in sources if s in lines]
+        row: dict[str, Any] = {"label": label, "initial": None, "full_year": None, "executed": None}
+        if found:
+            for attr in ("initial", "full_year", "executed"):
+                vals = [getattr(ln, attr) for ln in found if getattr(ln, attr) is not None]
+                row[attr] = sum(vals) if vals else None
+        item = basic.get(key) if basic is not None else None
+        if item is not None:
+            if row["full_year"] is None and row["executed"] is None:
+                row["full_year"], row["executed"] = (_in_unit(item.budget, item.unit, unit), _in_unit(item.actual, item.unit, unit))
+        out.append(row)
+    return out
+
+
+def _department_form(form: Form, ev: Evaluation, spending: list[dict[str, Any]]) -> Form:
+    """``form`` (a national layout) with the department's name label and its 整体支出规模 block in
+    place of the 项目资金 block; a budget scored on the 预算执行 sheet keeps its 分值, 执行率 and 得分
+    on the 年度资金总额 line. Other layouts (no 项目资金 block) are returned as they are."""
+    import dataclasses
+
+    from xlperf.report.official import FormCell, content_widths
+
+    start = next((c.row for c in form.cells if c.col == 0 and c.text.startswith("项目资金")), None)
+    if start is None:
+        return form
+    block = next(c for c in form.cells if c.row == start and c.col == 0)
+    head = [c for c in form.cells if c.row == start and c.col > 1]
+    first = min(c.col for c in head)
+    titles = {c.text: c.col for c in head}
+    end = start + block.rowspan
+    shift = 1 + len(spending) - block.rowspan
+    cells = []
+    for c in form.cells:
+        if start <= c.row < end:
+            continue
+        c = dataclasses.replace(c, row=c.row + shift) if c.row >= end else c
+        if c.row == 0 and c.col == 0:
+            c = dataclasses.replace(c, text="部门（单位）名称")
+        cells.append(c)
+    unit = form.unit
+    cells.append(FormCell(row=start, col=0, text=f"整体支出规模（{unit}）", rowspan=1 + len(spending), bold=True))
+    cells.append(FormCell(row=start, col=1, text="", colspan=first - 1, bold=True))
+    cells += [dataclasses.replace(c) for c in head]
+    scored_here = ev.budget.present and not ev.budget.scored_in_indicators
+    for n, line in enumerate(spending):
+        r = start + 1 + n
+        full, done = line["full_year"], line["executed"]
+        rate = V.round_half_up(done / full, 4) if full and full > 0 and done is not None else None  # as scoring rounds a line's rate
+        total = n == 0
+        values = {
+            "年初预算数": _cell_number(line["initial"]),
+            "全年预算数": _cell_number(full),
+            "全年执行数": _cell_number(done),
+            "执行率": (V.format_rate(rate), rate, "0.00%") if rate is not None else ("", None, ""),
+            "分值": _cell_number(ev.budget.weight) if total and scored_here else ("—" if not total else "", None, ""),
+            "得分": (("待定", None, "") if ev.budget.pending else _cell_number(ev.budget.score)) if total and scored_here else ("—" if not total else "", None, ""),
+        }
+        cells.append(FormCell(row=r, col=1, text=line["label"], colspan=first - 1, align="left"))
+        for title, col in titles.items():
+            text, number, fmt = values.get(title, ("", None, ""))
+            cells.append(FormCell(row=r, col=col, text=text, number=number, fmt=fmt))
+    cells.sort(key=lambda c: (c.row, c.col))
+    out = dataclasses.replace(form, cells=cells, nrows=form.nrows + shift, header_row=form.header_row + shift)
+    out.widths = content_widths(out)
+    return out
+
+
+def _cell_number(value: float | None) -> tuple[str, float | None, str]:
+    return (amount(value), float(value), "") if value is not None else ("", None, "")

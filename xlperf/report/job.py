@@ -215,9 +215,9 @@ class ReportPlan:
         (:func:`official_form`); (the context written, what was masked)."""
         masked: list[str] = []
         if self.public:
-            from xlperf.report.public import mask_context
+            from xlperf.report.public import mask_report
 
-            context, masked = mask_context(context)
+            context, form, masked = mask_report(context, form)
         self.warnings += write_report(context, self.target, self.format, self.template, form)
         return context, masked
 
@@ -303,7 +303,7 @@ def official_form(ev: Evaluation, context: dict[str, Any]):
     """The official 自评表 of ``ev`` in the layout of the style ``context`` was built in."""
     from xlperf.report.context import official_form_of
 
-    return official_form_of(ev, context["style"])
+    return official_form_of(ev, context["style"], context.get("department_spending"))
 
 
 def write_report(context: dict[str, Any], target: Path, fmt: str, template: str | Path | None = None, form=None, *, atomic: bool = True) -> list[str]:

@@ -1,11 +1,18 @@
-"""The 公示 copy of a report: phone numbers, ID numbers and the names of 联系人/经办人 masked. Pure.
+"""The 公示 copy of a report: phone numbers, ID numbers and the names of people masked. Pure.
 
-:func:`mask_context` takes a report context (report.context.build_context) and returns a masked
-copy and the list of what was masked (for the terminal — the published file never lists it).
+The people are those the workbook names as such: 项目负责人, 联系人, 经办人/填报人 and the members
+of the 自评小组; their names are masked wherever they appear (the team table, the cover, the prose,
+the 自评表's reasons), and phone and ID numbers everywhere.
+
+:func:`mask_report` takes a report context (report.context.build_context) and the official
+自评表 given beside it (report.official.Form, which the context does not hold) and returns masked
+copies of both and the list of what was masked (for the terminal — the published file never
+lists it); :func:`mask_context` and :func:`mask_form` mask one of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -13,8 +20,8 @@ from typing import Any
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8}|\d{6})(\d{3}[\dXx])(?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 LANDLINE = re.compile(r"(?<!\d)([(（]?0\d{2,3}[)）]?[-－\s]?)(\d{3,4})(\d{4})(?!\d)")
-PERSON_FIELDS = ("contact",)  # 联系人; 经办人 comes from the extra fields
-PERSON_EXTRA = ("经办人", "填报人", "联系人")
+PERSON_FIELDS = ("leader", "contact")  # 项目负责人, 联系人; 经办人 comes from the extra fields
+PERSON_EXTRA = ("经办人", "填报人", "联系人", "项目负责人", "负责人")
 
 
 def _mask_name(name: str) -> str:
@@ -26,6 +33,8 @@ def _names(context: dict[str, Any]) -> list[str]:
     out = [project.get(k, "") for k in PERSON_FIELDS]
     extra = project.get("extra") or {}
     out += [extra.get(k, "") for k in PERSON_EXTRA]
+    team = ((context.get("tables") or {}).get("team") or context.get("team") or {}).get("rows") or []
+    out += [r.get("name", "") for r in team if not r.get("placeholder")]
     names: list[str] = []
     for value in out:
         for part in re.split(r"[，,、；;\s/]+", value or ""):
@@ -77,16 +86,32 @@ class _Masker:
         return value
 
 
-def mask_context(context: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """(a masked copy of ``context``, what was masked: ``手机号码 13812345678`` …, each once)."""
+def mask_report(context: dict[str, Any], form: Any = None) -> tuple[dict[str, Any], Any, list[str]]:
+    """(a masked copy of ``context``, a masked copy of ``form`` (None stays None), what was masked:
+    ``手机号码 13812345678`` …, each once). The people are those ``context`` names."""
     m = _Masker(_names(context))
     masked = m.walk(context)
+    texts = [m.text(c.text) for c in form.cells] if form is not None else []
     phone = (context.get("project") or {}).get("phone", "")
     if phone and not any(phone in k for k in m.seen):  # a number no pattern knows (a short extension)
         hidden = re.sub(r"\d(?=\d{2})", "*", phone)
         masked = _replace_all(masked, phone, hidden)
+        texts = [t.replace(phone, hidden) for t in texts]
         m.seen[f"联系电话 {phone}"] = 1
-    return masked, list(m.seen)
+    if form is not None:
+        form = dataclasses.replace(form, cells=[dataclasses.replace(c, text=t) for c, t in zip(form.cells, texts)])
+    return masked, form, list(m.seen)
+
+
+def mask_context(context: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(a masked copy of ``context``, what was masked), as :func:`mask_report` without a form."""
+    masked, _form, seen = mask_report(context)
+    return masked, seen
+
+
+def mask_form(form: Any, context: dict[str, Any]) -> Any:
+    """A masked copy of the official 自评表 ``form`` of the report ``context``."""
+    return mask_report(context, form)[1]
 
 
 def _replace_all(value: Any, old: str, new: str) -> Any:

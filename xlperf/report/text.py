@@ -231,7 +231,13 @@ def _html_rows(name: str, tb: dict[str, Any]) -> list[str]:
 
 def _html_table(name: str, tb: dict[str, Any]) -> list[str]:
     head = "".join(f"<th>{_e(h)}</th>" for h in tb.get("header", []))
-    return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *_html_rows(name, tb), "</tbody>", "</table>"]
+    widths = tb.get("widths") or []
+    cols = []
+    if widths and len(widths) == len(tb.get("header", [])):  # the widths the context gives (a 自评表's)
+        total = sum(widths)
+        cols = ["<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in widths) + "</colgroup>"]
+    table = '<table style="table-layout:fixed">' if cols else "<table>"
+    return [table, *cols, f"<thead><tr>{head}</tr></thead>", "<tbody>", *_html_rows(name, tb), "</tbody>", "</table>"]
 
 
 def _html_form(form: Form, heading: str = "") -> list[str]:
