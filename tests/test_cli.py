@@ -106,7 +106,9 @@ def test_calc_fills_computed_cells_summary_findings_and_narrative(goumai):
     col = {h: i + 1 for i, h in enumerate(layout.INDICATOR_HEADERS)}
     first = hdr + 1
     assert ws.cell(first, col["完成率"]).value == 1.0
-    assert ws.cell(first + 3, col["完成率"]).value == pytest.approx(0.9938)
+    # 购买服务成本 39.75万元 within ≤40: the ceiling is met, 完成率 100% (not the 99.38% used)
+    assert ws.cell(first + 3, col["三级指标"]).value == "购买服务成本"
+    assert ws.cell(first + 3, col["完成率"]).value == 1.0
     assert ws.cell(first + 4, col["计算得分"]).value == 14.7
     assert ws.cell(first + 4, col["得分"]).value == 0
     assert ws.cell(first + 4, col["完成率"]).number_format == "0.00%"

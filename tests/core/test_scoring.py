@@ -7,6 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from xlperf.core import layout
+from xlperf.core import values as V
 from xlperf.core.findings import RULES
 from xlperf.core.models import ScoringConfig
 from xlperf.core.scoring import grade_of, score_indicator
@@ -215,6 +216,64 @@ def test_r4_reverse_ratio_and_linear():
 def test_r4_reverse_zero_target():
     assert score_indicator(10, "≤0", "0").score == 10
     assert score_indicator(10, "≤0", "1").score == 0
+
+
+def test_r4_completion_of_a_met_reverse_row_is_100():
+    """完成率 on a ≤ row states attainment of the ceiling: 39.75万元 of ≤40万元 and 25 of ≤30天
+    are met (100 %), not 99.38 % or 83.33 % done."""
+    cost = score_indicator(10, "≤40万元", "39.75万元", level3="购买服务成本")
+    days = score_indicator(10, "≤30天", "25天")
+    for rs in (cost, days):
+        assert (rs.direction, rs.met, rs.score, rs.completion) == ("≤", True, 10, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "formula", "completion", "score"),
+    [
+        ("≤30天", "40天", "ratio", 0.75, 7.5),  # 30 ÷ 40
+        ("≤30天", "40天", "linear", 0.6667, 6.67),  # 1 − 10 ÷ 30
+        ("≤30天", "90天", "linear", 0.0, 0.0),  # floored at 0
+        ("不超过预算", "超出预算8%", "ratio", 0.9259, 9.26),  # an overrun in words: 1 ÷ 1.08
+        ("不超过预算", "超出预算8%", "linear", 0.92, 9.2),
+        ("≤40万元", "108%", "ratio", 0.9259, 9.26),  # the actual states the share of the ceiling
+        ("≤40万元", "98%", "ratio", 1.0, 10),
+        ("≤99999.99万元", "100000.00万元", "linear", 1.0, 10),  # an overrun too small to show
+    ],
+)
+def test_r4_completion_of_an_exceeded_reverse_row_is_the_scored_ratio(target, actual, formula, completion, score):
+    rs = score_indicator(10, target, actual, "", "成本指标", ScoringConfig(reverse_formula=formula))
+    assert (rs.completion, rs.score) == (completion, score)
+
+
+def test_r4_zero_ceiling_has_no_completion():
+    assert score_indicator(10, "≤0", "0").completion is None
+    assert score_indicator(10, "≤0", "1").completion is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.floats(min_value=0.5, max_value=50),
+    st.floats(min_value=0.01, max_value=1e5),
+    st.floats(min_value=0, max_value=1e5),
+    st.sampled_from(["ratio", "linear"]),
+    st.sampled_from(["万元", "天", "%"]),
+)
+def test_reverse_completion_is_attainment_and_score_is_w_times_completion(w, a, b, formula, unit):
+    """Every reverse row: met → 完成率 100 %; exceeded → 完成率 < 100 % and score = W × 完成率."""
+    a, b = round(a, 2), round(b, 2)
+    assume(a > 0)
+    rs = score_indicator(w, f"≤{a:.2f}{unit}", f"{b:.2f}{unit}", config=ScoringConfig(reverse_formula=formula))
+    assert rs.direction == "≤" and rs.score is not None
+    if b <= a:
+        assert rs.completion == 1.0 and rs.met
+        assert rs.score == V.score_within(w, w)
+    else:
+        expected = a / b if formula == "ratio" else max(0.0, 1 - (b - a) / a)
+        assert rs.completion is not None and abs(rs.completion - expected) <= 0.00005 + 1e-12  # 4 places
+        # below 100 % unless the overrun is too small to show (100000.00 against ≤99999.99)
+        assert rs.completion < 1 or expected > 0.99995
+        # the score is taken from the unrounded ratio: W × the 4-place 完成率 agrees within rounding
+        assert abs(rs.score - w * rs.completion) <= 0.005 + w * 0.00005 + 1e-9
 
 
 def test_reverse_formula_from_project_info():

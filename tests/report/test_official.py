@@ -146,7 +146,8 @@ def test_xlsx_export_is_one_print_ready_sheet(tmp_path):
     ps = ws.page_setup
     assert ps.orientation == "landscape" and int(ps.paperSize) == 9
     assert int(ps.fitToWidth) == 1 and int(ps.fitToHeight) == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_title_rows == f"$1:${TITLE_ROWS}"
+    header = TITLE_ROWS + 1 + form.header_row  # the indicator header row repeats on each printed page
+    assert ws.print_title_rows == f"${header}:${header}"
     # numbers are numbers: the total and the weights
     total_row = top + form.nrows - 1
     values = [ws.cell(row=total_row, column=k).value for k in range(1, form.ncols + 1)]

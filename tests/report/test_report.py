@@ -184,12 +184,17 @@ def test_docx_carries_the_workbook_numbers(books, tmp_path):
 
 
 def _form_table(path: Path):
-    """The official 自评表 annex: the table whose first cell is 项目名称."""
-    for tbl in _tables(path):
+    """The official 自评表 annex: the table whose first cell is 项目名称, with the indicator
+    table that follows it (the form is two tables, see word.form_table_xml) as one element."""
+    tables = _tables(path)
+    for i, tbl in enumerate(tables):
         first = tbl.find(W + "tr")
         cells = first.findall(W + "tc") if first is not None else []
         if cells and _cell_text(cells[0]) in ("项目名称", "项目支出名称"):
-            return tbl
+            joined = etree.Element(W + "tbl")
+            for part in tables[i : i + 2] if i + 1 < len(tables) and tbl.getnext() is not None and tbl.getnext().getnext() is tables[i + 1] else [tbl]:
+                joined.extend(part.findall(W + "tr"))
+            return joined
     return None
 
 
@@ -216,8 +221,9 @@ def test_official_form_annex_merges_level1_and_level2_vertically(books, tmp_path
     assert col1 == [("restart", "产出指标"), ("continue", ""), ("continue", ""), ("continue", "")]
     assert all(_vmerge(r[1]) is None for r in rows[2:6])
     assert [_vmerge(r[0]) for r in rows[6:9]] == ["restart", "continue", None]
-    assert [_cell_text(tc) for tc in rows[-1]][0] == "总分"
-    assert "84.31" in [_cell_text(tc) for tc in rows[-1]]
+    assert [_cell_text(tc) for tc in rows[-2]][0] == "总分"
+    assert "84.31" in [_cell_text(tc) for tc in rows[-2]]
+    assert _cell_text(rows[-1][0]).startswith("单位（盖章）")  # the signature line: the last row, kept with the total
 
 
 def test_official_form_annex_has_the_national_header_and_budget_block(books, tmp_path):
@@ -231,7 +237,7 @@ def test_official_form_annex_has_the_national_header_and_budget_block(books, tmp
     assert texts[3][1:] == ["年度资金总额", "40", "40", "37.24", "10", "93.10%", "9.31"]
     assert [t[1] for t in texts[4:7]] == ["其中：当年财政拨款", "上年结转资金", "其他资金"]
     assert texts[7][:3] == ["年度总体目标", "预期目标", "实际完成情况"]
-    assert "绩效指标" in texts[9] and texts[-1][0] == "总分"
+    assert "绩效指标" in texts[9] and texts[-2][0] == "总分" and texts[-1][0].startswith("单位（盖章）")
     body = _all_text(res.output)
     assert "（2021年度）" in body and "单位（盖章）" in body and "填表人" in body
     # the form's pages are landscape; the report around it stays portrait
@@ -387,14 +393,16 @@ def test_sichuan_title_lines_and_shaanxi_cover(books, tmp_path):
     # the 自评表 comes right after the cover, in 陕西's layout
     first = [_cell_text(tc) for tc in _rows(_tables(res.output)[1])[0]]
     assert first[0] == "项目名称"
-    texts = [_cell_text(tc) for r in _rows(_tables(res.output)[1]) for tc in r]
+    texts = [_cell_text(tc) for r in _rows(_form_table(res.output)) for tc in r]
     assert "主管部门及代码" in texts and "未完成原因分析" in texts and "全年预算数" not in texts
 
 
 def test_placeholders_stay_visible(books, tmp_path):
     res = _render(books["goumai"], tmp_path, "陕西")
     text = _all_text(res.output)
-    assert "【请在“支付明细”工作表中填写】" in text
+    # the example was made in another style: it has no 支付明细 sheet, so the report asks to add one
+    assert "【请新增“支付明细”工作表（表头：支付日期、资金性质、用途、支付金额）并填写；xlperf new --style 陕西 新建的工作簿已含此表】" in text
+    assert "请在“支付明细”工作表中填写" not in text
     assert "【请在项目信息中填写项目负责人】" in text
     # a table with nothing in it is not printed: what it asks for is a paragraph, and an open item
     assert _table_with_header(res.output, ["支付日期", "资金性质", "用途", "支付金额"]) is None
@@ -954,3 +962,14 @@ def test_the_context_carries_no_form_object(books):
 
     assert not any(isinstance(v, Form) for v in walk(ctx))
     assert isinstance(R.official_form_of(ev, ctx["style"]), Form)
+
+
+def test_an_empty_optional_sheet_is_asked_to_be_filled_and_a_missing_one_to_be_added():
+    from xlperf.report.context import payments_table, team_table
+
+    missing = payments_table({}, "万元")["rows"][0]["date"]
+    empty = payments_table({"支付明细": [["支付日期", "资金性质", "用途", "支付金额"]]}, "万元")["rows"][0]["date"]
+    assert missing.startswith("【请新增“支付明细”工作表") and "支付日期、资金性质、用途、支付金额" in missing
+    assert empty == "【请在“支付明细”工作表中填写】"
+    assert team_table({}, {})["rows"][0]["name"].startswith("【请新增“自评小组”工作表")
+    assert team_table({"自评小组": [["姓名", "职务", "单位"]]}, {})["rows"][0]["name"] == "【请在“自评小组”工作表中填写】"

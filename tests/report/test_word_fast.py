@@ -59,12 +59,19 @@ def test_a_form_text_the_parser_rejects_is_not_spliced():
         word.postprocess(_child(doc, "body"), form=form, splice=True)
 
 
-def test_form_table_keeps_its_last_row_with_the_signature_line():
-    tbl = word.form_table(_form(["甲", "乙"]), 9000)
+def test_form_table_keeps_its_last_row_with_the_signature_line_and_a_label_group_together():
+    cells = [FormCell(row=0, col=0, text="一级指标"), FormCell(row=0, col=1, text="二级指标"), FormCell(row=0, col=2, text="三级指标"),
+             FormCell(row=1, col=0, text="产出指标", rowspan=4), FormCell(row=1, col=1, text="数量指标", rowspan=2),
+             FormCell(row=3, col=1, text="质量指标"), FormCell(row=4, col=1, text="时效指标")]
+    cells += [FormCell(row=r, col=2, text=f"指标{r}") for r in range(1, 6)]
+    cells.append(FormCell(row=5, col=0, text="总分", colspan=2))
+    form = Form(style="通用", title="t", year="y", ncols=3, nrows=6, cells=cells, widths=[10, 10, 20], header_row=0)
+    tbl = word.form_table(form, 9000)
     rows = tbl.findall(W + "tr")
-    last = [p.find(W + "pPr/" + W + "keepNext") is not None for p in rows[-1].iter(W + "p")]
-    others = [p.find(W + "pPr/" + W + "keepNext") is not None for r in rows[:-1] for p in r.iter(W + "p")]
-    assert last and all(last) and not any(others)
+    kept = [all(p.find(W + "pPr/" + W + "keepNext") is not None for p in r.iter(W + "p")) for r in rows]
+    # row 1 starts the two-row 二级 label 数量指标 (keeps with row 2); row 4 is above the total, row 5 the total
+    assert kept == [False, True, False, False, True, True]
+    assert [r.find(W + "trPr/" + W + "tblHeader") is not None for r in rows] == [True] + [False] * 5
 
 
 def _child(root, name: str):

@@ -302,10 +302,10 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
         rs.notes.append(("W601", "actual", {"target_unit": target.unit or "无单位", "actual_unit": actual.unit or "无单位", "effect": effect}))
     if is_completion:
         ratio = b / 100.0
-        rs.completion = ratio
         if direction == Direction.LESS:
-            rs.score = w if ratio <= 1 + EPS else _reverse(w, 1.0, ratio, cfg)
+            _score_reverse(rs, w, 1.0, ratio, cfg)
         else:
+            rs.completion = ratio
             rs.score = w * min(1.0, max(ratio, 0.0))
         rs.overachieved = direction != Direction.LESS and ratio >= cfg.overachievement_threshold - EPS
         return
@@ -315,8 +315,7 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
             rs.score = w if b <= EPS else 0.0
             rs.completion = None
             return
-        rs.completion = b / a
-        rs.score = w if b <= a + EPS else _reverse(w, a, b, cfg)
+        _score_reverse(rs, w, a, b, cfg)
         return
     # positive and equal
     if abs(a) < EPS:
@@ -341,11 +340,22 @@ def _score_quantitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Pars
         rs.overachieved = True
 
 
-def _reverse(w: float, a: float, b: float, cfg: ScoringConfig) -> float:
-    """R4 for B > A: ratio W×A÷B (default) or linear W×(1−(B−A)÷A) floored at 0."""
+def _reverse_ratio(a: float, b: float, cfg: ScoringConfig) -> float:
+    """R4 for B > A: the share of the 分值 earned, A÷B (default) or 1−(B−A)÷A floored at 0."""
     if cfg.reverse_formula == "linear":
-        return max(0.0, w * (1 - (b - a) / a))
-    return w * a / b if b > 0 else 0.0
+        return max(0.0, 1 - (b - a) / a)
+    return a / b if b > 0 else 0.0
+
+
+def _score_reverse(rs: RowScore, w: float, a: float, b: float, cfg: ScoringConfig) -> None:
+    """R4 for a ceiling ``a`` > 0. The 完成率 states attainment of the ceiling, never the share of
+    it used: within it (B ≤ A) is 100 %, beyond it the ratio the score is taken with, so that
+    score = W × 完成率 on every reverse row (39.75 spent of ≤40 is met, not 99.38 % done)."""
+    if b <= a + EPS:
+        rs.completion, rs.score = 1.0, w
+        return
+    rs.completion = _reverse_ratio(a, b, cfg)
+    rs.score = w * rs.completion
 
 
 def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> None:
@@ -388,8 +398,7 @@ def _score_time(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed) -> N
 
 def _score_over(rs: RowScore, w: float, over: float, cfg: ScoringConfig | None) -> None:
     """R4 on an overrun stated in words ("超出预算8%": the actual is 108 % of the ceiling)."""
-    rs.completion = over
-    rs.score = _reverse(w, 1.0, over, cfg or ScoringConfig())
+    _score_reverse(rs, w, 1.0, over, cfg or ScoringConfig())
 
 
 def _score_qualitative(rs: RowScore, w: float, target: V.Parsed, actual: V.Parsed, cfg: ScoringConfig | None = None) -> None:

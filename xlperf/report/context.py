@@ -357,6 +357,14 @@ def _display(value: Any) -> str:
     return clean(value)
 
 
+def sheet_request(sheet: str, headers: tuple[str, ...], grid: Grid | None) -> str:
+    """What a report asks for when an optional sheet gives nothing: to fill the sheet the workbook
+    has, or to add the sheet it does not have (a request never points at a sheet that is not there)."""
+    if grid is not None:
+        return f"【请在“{sheet}”工作表中填写】"
+    return f"【请新增“{sheet}”工作表（表头：{'、'.join(headers)}）并填写；xlperf new --style 陕西 新建的工作簿已含此表】"
+
+
 def payments_table(grids: dict[str, Grid] | None, unit: str) -> dict[str, Any]:
     header = ["支付日期", "资金性质", "用途", "支付金额"]
     rows: list[dict[str, Any]] = []
@@ -380,7 +388,7 @@ def payments_table(grids: dict[str, Grid] | None, unit: str) -> dict[str, Any]:
                 counted = True
             rows.append({"date": _display(values[0]), "nature": _display(values[1]), "purpose": _display(values[2]), "amount": _display(amt)})
     if not rows:
-        rows.append({"date": "【请在“支付明细”工作表中填写】", "nature": "", "purpose": "", "amount": "", "placeholder": True})
+        rows.append({"date": sheet_request(SHEET_PAYMENTS, PAYMENT_HEADERS, grid), "nature": "", "purpose": "", "amount": "", "placeholder": True})
     elif counted:
         rows.append({"date": "合计", "nature": "", "purpose": "", "amount": V.format_number(total, 2), "is_total": True})
     return {"name": "payments", "title": "", "note": f"单位：{unit}", "header": header, "rows": rows}
@@ -409,7 +417,7 @@ def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str
             if parts:
                 rows.append({"name": parts[0], "title": parts[1] if len(parts) > 1 else "", "unit": "".join(parts[2:])})
     if not rows:
-        rows.append({"name": "【请在“自评小组”工作表中填写】", "title": "", "unit": "", "placeholder": True})
+        rows.append({"name": sheet_request(SHEET_TEAM, TEAM_HEADERS, grid), "title": "", "unit": "", "placeholder": True})
     for i, r in enumerate(rows, 1):
         r["no"] = "" if r.get("placeholder") else str(i)
         r.setdefault("sign", "")  # signed by hand on the printed copy

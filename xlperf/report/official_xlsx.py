@@ -1,7 +1,7 @@
 """The official 自评表 (:class:`xlperf.report.official.Form`) as one print-ready .xlsx sheet.
 
 Title and year above the form, 单位（盖章）/填表人/填报日期 below; every cell of the form bordered,
-merged as on the form; A4 landscape, one page wide, the title rows repeated on each page.
+merged as on the form; A4 landscape, one page wide, the indicator header row repeated on each page.
 Numbers are written as numbers (rates as percentages), every text as text — never a formula.
 openpyxl is imported inside the function so that ``import xlperf`` stays light.
 """
@@ -129,7 +129,10 @@ def _print_setup(ws, form: Form) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = f"1:{TITLE_ROWS}"
+    # the indicator header row repeats on every page after the one it starts on (a long table
+    # runs over pages; the project block above it is printed once)
+    header = TITLE_ROWS + 1 + form.header_row
+    ws.print_title_rows = f"{header}:{header}"
     last = TITLE_ROWS + form.nrows + 2
     ws.print_area = f"A1:{get_column_letter(form.ncols)}{last}"
     ws.sheet_view.showGridLines = False

@@ -535,22 +535,48 @@ class WordRenderer:
             if form is None:
                 p.getparent().remove(p)
                 continue
+            sign = p.getnext()
+            sign = sign if sign is not None and sign.tag == W + "p" and _text(sign).strip() == form.signature.strip() and form.signature.strip() else None
             landscape = _landscape_section(body, p)
             width = _section_width(body, landscape) if landscape is not None else _section_width(body)
-            xml = self.form_table_xml(form, width)
+            xml = self.form_table_xml(form, width, signature=sign is not None)
+            if sign is not None:  # its line is the table's last row now; the paragraph only ends the section
+                _hairline(sign)
+                if _nothing_after(sign):  # the document's end: empty paragraphs there would make a blank page
+                    for el in list(sign.itersiblings(W + "p")):
+                        if el.find(".//" + W + "sectPr") is None:
+                            el.getparent().remove(el)
             if splice and not _UNSAFE_TEXT.search("".join(c.text or "" for c in form.cells)):
                 from lxml import etree
 
                 p.addprevious(etree.PI("xlperf-form", str(len(spliced))))
                 spliced.append(xml)
             else:
-                p.addprevious(_parse_form(xml))
+                for el in _parse_form(xml):
+                    p.addprevious(el)
             p.getparent().remove(p)
         return spliced
 
-    def form_table_xml(self, form: Form, width: int) -> str:
-        """form_table's XML, its namespace declared by the document it goes into."""
-        widths = share_width([max(w - 2, MIN_CHARS) for w in form.widths], width)
+    def form_table_xml(self, form: Form, width: int, signature: bool = False) -> str:
+        """form_table's XML, its namespace declared by the document it goes into.
+
+        Laid out to hold across pages: no row splits (cantSplit); the indicator block is a table
+        of its own whose header row repeats on each page (Word repeats only a table's first rows,
+        and the project block above it is too tall to repeat), joined to the block above by a
+        hairline paragraph; a 二级 label's rows keep together (keepNext on every paragraph of a
+        row keeps it with the next row) when the group is short enough to fit on a page; the
+        row above the total, the total and every row after it keep with the signature line; and
+        number columns are never narrower than their longest value (``100.00%`` does not wrap).
+
+        ``signature``: the signature line (单位（盖章）…填报日期) is the last row, without side or
+        bottom borders: LibreOffice keeps rows together but not a table's last row with the
+        paragraph after the table, so the line would otherwise fall alone onto the next page.
+        """
+        demand = [max(w - 2, MIN_CHARS) for w in form.widths]
+        for c in form.cells:  # a % is as wide as two digits: 100.00% must not wrap
+            if c.colspan == 1 and c.text.endswith("%") and c.col < len(demand):
+                demand[c.col] = max(demand[c.col], _chars(c.text) + 1)
+        widths = share_width(demand, width, keep=_form_keeps(form))
         owner = {}
         for c in form.cells:
             if c.rowspan == 1 and c.colspan == 1:  # most cells: no ranges to walk
@@ -559,10 +585,14 @@ class WordRenderer:
             for r in range(c.row, c.row + c.rowspan):
                 for k in range(c.col, c.col + c.colspan):
                     owner[(r, k)] = c
+        keep_rows = _kept_rows(form)
+        head = form.header_row if 0 < form.header_row < form.nrows else 0
         rows = []
-        ncols, last, cell_xml, get = form.ncols, form.nrows - 1, self.form_cell_xml, owner.get  # locals: ~300 positions a form
+        ncols, cell_xml, get = form.ncols, self.form_cell_xml, owner.get  # locals: ~300 positions a form
         for r in range(form.nrows):
-            cells, k, keep = ['<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/></w:trPr>'], 0, r == last
+            keep = r in keep_rows
+            header = "<w:tblHeader/>" if r == head else ""
+            cells, k = [f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="397" w:hRule="atLeast"/>{header}</w:trPr>'], 0
             while k < ncols:
                 c = get((r, k))
                 if c is None or c.col != k:  # a position no cell covers: an empty cell
@@ -572,20 +602,33 @@ class WordRenderer:
                 span = c.colspan
                 w = widths[k] if span == 1 else sum(widths[k : k + span])
                 if c.row == r:
-                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 1 else "", c.text, c.bold, c.align, keep))
+                    # a label merged down from the repeated header row (绩效指标) stays in it: in
+                    # LibreOffice a merge out of a repeated row misdraws the rows below the merge
+                    merged = c.rowspan > 1 and not (head and r == head)
+                    cells.append(cell_xml(w, span, "restart" if merged else "", c.text, c.bold, c.align, keep))
+                elif head and c.row == head and r == head + 1:  # the rest of that label's column: merged, empty
+                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep))
                 else:
                     cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
                 k += span
             cells.append("</w:tr>")
             rows.append("".join(cells))
+        if signature:
+            rows.append(_signature_row(form, width))
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-        return (
-            f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
-            f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
-            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
-            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
-        )
+
+        def table(part: list[str]) -> str:
+            return (
+                f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
+                f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
+                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+                f"<w:tblGrid>{grid}</w:tblGrid>{''.join(part)}</w:tbl>"
+            )
+
+        if not head:
+            return table(rows)
+        return table(rows[:head]) + _FORM_JOINT + table(rows[head:])
 
 
 def _with_form(context: dict[str, Any], form: Form | None) -> dict[str, Any]:
@@ -641,9 +684,12 @@ def fix_table_grids(body) -> None:
 def form_table(form: Form, width: int = TEXT_W):
     """The form as a Word table with real merged cells (gridSpan across, vMerge down).
 
-    Rows do not split across pages; the widths follow ``form.widths`` scaled to ``width``.
+    Rows do not split across pages; the widths follow ``form.widths`` scaled to ``width``. A form
+    with an indicator header below its first row is two tables (see form_table_xml): the first
+    element is returned when it is one table, else the list of elements.
     """
-    return _parse_form(WordRenderer.shared().form_table_xml(form, width))
+    parts = _parse_form(WordRenderer.shared().form_table_xml(form, width))
+    return parts[0] if len(parts) == 1 else parts
 
 
 def splice_forms(blob: bytes, forms: list[str]) -> bytes:
@@ -806,22 +852,24 @@ def _chars(text: str) -> float:
     return float(len(longest) + len(_WIDE.findall(longest)))  # a wide (CJK) character counts two
 
 
-def share_width(demand: list[float], total: int) -> list[int]:
+def share_width(demand: list[float], total: int, keep: list[bool] | None = None) -> list[int]:
     """Split ``total`` twips among columns wanting ``demand`` characters each.
 
     When all fit, each gets its share of the room in proportion. Otherwise the short columns
-    (numbers, 权重, 得分) keep what they need, so they never wrap, and the long text columns
+    (numbers, 权重, 得分; ``keep``: the columns that must not wrap, by default those wanting
+    at most SHORT_CHARS) keep what they need, so they never wrap, and the long text columns
     share the rest in proportion; if even that does not fit, everything shrinks in proportion.
     """
     need = [d * CHAR_TWIPS + 160 for d in demand]  # 160: the cell margins and a little air
+    kept = keep if keep is not None and len(keep) == len(demand) else [d <= SHORT_CHARS for d in demand]
     if sum(need) <= total:
         out = [int(total * n / sum(need)) for n in need]
     else:
-        short = [n if d <= SHORT_CHARS else 0.0 for n, d in zip(need, demand)]
-        long_need = sum(n for n, d in zip(need, demand) if d > SHORT_CHARS)
+        short = [n if k else 0.0 for n, k in zip(need, kept)]
+        long_need = sum(n for n, k in zip(need, kept) if not k)
         room = total - sum(short)
         if long_need and room >= long_need * 0.3:
-            out = [int(n) if d <= SHORT_CHARS else int(room * n / long_need) for n, d in zip(need, demand)]
+            out = [int(n) if k else int(room * n / long_need) for n, k in zip(need, kept)]
         else:
             out = [int(total * n / sum(need)) for n in need]
     out[-1] += total - sum(out)
@@ -1093,12 +1141,102 @@ def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, al
     paras = []
     for line in (text.split("\n") if text else [""]):
         run = f'<w:r><w:rPr>{_FORM_FONT}{b}</w:rPr><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else ""
-        keep_next = "<w:keepNext/>" if keep else ""  # the last row stays with the signature line below it
+        keep_next = "<w:keepNext/>" if keep else ""  # the row stays with the next one (see _kept_rows)
         paras.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}<w:rPr>{_FORM_FONT}</w:rPr></w:pPr>{run}</w:p>')
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{''.join(paras)}</w:tc>"
 
 
+# between the form's project block and its indicator table (see form_table_xml): a hairline
+# paragraph that keeps with the table below
+_FORM_JOINT = (
+    '<w:p><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
+)
+FORM_LABEL_CHARS = 26.0  # a 一级/二级 label up to this many Latin characters wide stays on one line
+GROUP_ROWS = 12  # a label group of at most this many rows fits on a landscape page: kept together
+
+
+_NUMBER_TEXT = re.compile(r"[-+]?[\d,]*\.?\d+%?|—|-|待定")
+
+
+def _form_keeps(form: Form) -> list[bool]:
+    """The form's columns that must not wrap: the row labels (column 0), the 一级/二级 labels,
+    and the columns holding only numbers and rates (分值, 得分, 执行率, …) and short bold labels
+    (全年预算数). Texts (三级指标, targets, reasons, names) share what is left and wrap."""
+    label_cols = {0} | {c.col for c in form.cells if c.row == form.header_row and c.text in ("一级指标", "二级指标")}
+    keep = [k in label_cols for k in range(form.ncols)]
+    numeric = [True] * form.ncols
+    for c in form.cells:
+        if c.colspan != 1 or c.row == form.header_row or not c.text:  # (a header may wrap)
+            continue
+        if not (c.number is not None or _NUMBER_TEXT.fullmatch(c.text) or (c.bold and _chars(c.text) <= SHORT_CHARS)):
+            numeric[c.col] = False
+    return [k or n for k, n in zip(keep, numeric)]
+
+
+def _kept_rows(form: Form) -> set[int]:
+    """Rows whose paragraphs keep with the next row: inside a 二级 label group that fits on a
+    page (all but its last row), the row above the total and every row from the total down."""
+    keep: set[int] = set()
+    # 二级 groups only: LibreOffice 7.4 drops the rest of a table whose repeated header row is
+    # followed by a kept 一级 group that has to move to the next page (a 一级 label is printed
+    # whole where its group breaks: its column fits it on one line)
+    level2 = {c.col for c in form.cells if c.row == form.header_row and c.text == "二级指标"}
+    for c in form.cells:
+        if c.rowspan > 1 and c.row > form.header_row and c.rowspan <= GROUP_ROWS and c.col in level2:
+            keep.update(range(c.row, c.row + c.rowspan - 1))
+    total = next((c.row for c in form.cells if c.col == 0 and c.colspan > 1 and c.row > form.header_row and c.text in ("总分", "合计")), None)
+    start = form.nrows - 1 if total is None else max(total - 1, 0)
+    keep.update(range(start, form.nrows))
+    return keep
+
+
+def _signature_row(form: Form, width: int) -> str:
+    from xml.sax.saxutils import escape
+
+    return (
+        '<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr>'
+        f'<w:tcW w:w="{width}" w:type="dxa"/><w:gridSpan w:val="{form.ncols}"/>'
+        '<w:tcBorders><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/></w:tcBorders>'
+        '<w:tcMar><w:top w:w="0" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/></w:tcMar></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="FormSign"/><w:rPr>{_FORM_FONT}</w:rPr></w:pPr><w:r><w:rPr>{_FORM_FONT}</w:rPr><w:t xml:space="preserve">{escape(form.signature.strip())}</w:t></w:r></w:p>'
+        '</w:tc></w:tr>'
+    )
+
+
+def _hairline(p) -> None:
+    """Empty ``p`` down to a 1 pt line: it stays only to carry its section break."""
+    from lxml import etree
+
+    for child in list(p):
+        if child.tag != W + "pPr":
+            p.remove(child)
+    ppr = _child(p, W + "pPr")
+    if ppr is None:
+        ppr = etree.SubElement(p, W + "pPr")
+    for tag in ("pStyle", "keepNext", "snapToGrid", "spacing", "rPr"):
+        old = _child(ppr, W + tag)
+        if old is not None:
+            ppr.remove(old)
+    spacing = etree.Element(W + "spacing")
+    for k, v in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
+        spacing.set(W + k, v)
+    snap = etree.Element(W + "snapToGrid")  # not on the document grid's line pitch
+    snap.set(W + "val", "0")
+    ppr.insert(0, spacing)  # (pStyle, keepNext … come before these in the schema: all removed)
+    ppr.insert(0, snap)
+    mark = etree.Element(W + "rPr")  # the paragraph mark at 1 pt
+    for tag in ("sz", "szCs"):
+        etree.SubElement(mark, W + tag).set(W + "val", "2")
+    sect = _child(ppr, W + "sectPr")
+    if sect is not None:
+        sect.addprevious(mark)
+    else:
+        ppr.append(mark)
+
+
 def _parse_form(xml: str):
+    """The form's elements (its table, or its two tables and the paragraph joining them)."""
     from docx.oxml import parse_xml
 
-    return parse_xml(xml.replace("<w:tbl>", f'<w:tbl xmlns:w="{W_NS}">', 1))
+    return list(parse_xml(f'<w:body xmlns:w="{W_NS}">{xml}</w:body>'))

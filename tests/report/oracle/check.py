@@ -481,6 +481,11 @@ class Checker:
 
     def check_placeholder(self, f: Fact) -> None:
         text = f.subject
+        m = re.search(r"新增“([^”]+)”(?:工作)?表", text)
+        if m:  # a request to add a sheet is true only when the workbook lacks it
+            sheet = m.group(1)
+            self.add(sheet not in self.truth.sheets, "placeholder_missing_sheet", f.short(), f"工作簿已有“{sheet}”工作表，不应要求新增", "placeholder")
+            return
         m = re.search(r"“([^”]+)”(?:工作)?表", text)
         if m:
             sheet = m.group(1)

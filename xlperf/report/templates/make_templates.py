@@ -662,13 +662,15 @@ def build(style: str) -> bytes:
         sect.addprevious(child)
     prune_package(doc)
     props = doc.core_properties
+    # a report inherits these: its own title, nothing about the template or what made it (how
+    # to edit a template is in docs/report-templates.md)
     props.title = "{{ title }}"
-    props.subject = f"项目支出绩效自评报告（{style}）"
-    props.author = "xlperf"
-    props.comments = "xlperf 自评报告模板：花括号标记（模板标签）请勿删除，详见 docs/report-templates.md"
+    props.subject = "绩效自评报告"
+    props.author = ""
+    props.comments = ""
     props.keywords = "绩效自评"
     props.language = "zh-CN"
-    props.last_modified_by = "xlperf"
+    props.last_modified_by = ""
     props.revision = 1
     from datetime import datetime
 

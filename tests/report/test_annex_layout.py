@@ -1,0 +1,272 @@
+"""The annex 自评表 holds its layout on paper: rendered to PDF by LibreOffice for every style, with
+the shipped examples and a long table that spans pages, each page's text read back.
+
+Checked on the pages of the form: the 总分 (四川: 合计) row is on the page of the row above it and
+of the signature line; no page is blank; every 一级/二级 label is printed whole on one line (not wrapped, not split
+by a page break); every page after the first that holds form rows starts with the indicator
+header row; every rate of the form is printed intact and no line of the report holds a lone
+``%``. One LibreOffice run converts every report (see report.pdf.render_pdf).
+
+Also here, without LibreOffice: the form's rows never split and its header row repeats (the
+Word properties behind the above), the .xlsx form repeats the header row on each printed page,
+and a report's document properties are its own.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from lxml import etree
+
+from xlperf.report.context import official_form_of
+from xlperf.report.job import report_context, write_report
+from xlperf.report.official import LAYOUTS
+from xlperf.report.pdf import find_soffice, render_pdf
+from xlperf.report.word import template_path
+from xlperf.workbook.examples import EXAMPLES, build_example
+from xlperf.workbook.load import load
+
+STYLES = ("通用", "四川", "山西", "陕西", "湖南")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+RATE = re.compile(r"^-?\d[\d,]*(\.\d+)?%$")
+LONE_PERCENT = re.compile(r"(^|\s)%(\s|$)")
+PAGE_NUMBER = re.compile(r"\s*—\s*\d+\s*—\s*|\s*\d+\s*")  # a footer's page number alone
+
+# (一级, 二级, rows, weight each): 40 rows, 90 points (the budget row has the other 10)
+LONG_GROUPS = (("产出指标", "数量指标", 10, 2), ("产出指标", "质量指标", 8, 2.5), ("产出指标", "时效指标", 6, 1.5),
+               ("产出指标", "成本指标", 4, 2.75), ("效益指标", "社会效益指标", 6, 2), ("效益指标", "可持续影响指标", 2, 4),
+               ("满意度指标", "服务对象满意度指标", 4, 2.5))
+
+
+def long_rows() -> list[dict]:
+    """40 indicator rows in seven 二级 groups, rates as targets and results."""
+    rows: list[dict] = []
+    for level1, level2, n, weight in LONG_GROUPS:
+        for _ in range(n):
+            rows.append({"一级指标": level1, "二级指标": level2, "三级指标": f"指标{len(rows) + 1:02d}{level2[:2]}考核事项覆盖率",
+                         "分值": weight, "年度指标值": "≥100%", "实际完成值": "100%"})
+    return rows
+
+
+def build_long(path: Path) -> Path:
+    from xlperf.workbook.template import build_template, fill_workbook
+
+    spec = EXAMPLES["盐边残疾人医保"]
+    build_template(path, evaluation_type=spec["evaluation_type"], style=spec["style"])
+    fill_workbook(path, info=spec["info"], budget=spec["budget"], indicators=long_rows(), merge_levels=True)
+    return path
+
+
+def render_form_report(book, style: str, target: Path):
+    """The report with the official form in ``style``'s layout, and that form. 湖南's outline is
+    the 部门整体 one, 四川's template has no annex: there the form goes into the 通用 outline
+    (湖南 keeps its own template, 四川 the 通用 one)."""
+    outline = style if style in ("通用", "山西", "陕西") else "通用"
+    context, _ = report_context(book, outline, form_style=style)
+    form = official_form_of(book.evaluation, context["style"])
+    template = template_path("通用") if style == "四川" else None
+    write_report(context, target, "docx", template, form)
+    return form
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout for n in range(1, pages + 1)]
+
+
+def _columns(form, titles: tuple[str, ...]) -> list[int]:
+    return [c.col for c in form.cells if c.row == form.header_row and c.text in titles]
+
+
+def layout_failures(pages: list[str], form) -> list[str]:
+    """What is wrong with the form's layout on ``pages`` (each page's -layout text)."""
+    lay = LAYOUTS[form.style]
+    out: list[str] = []
+    lines = [[ln for ln in p.splitlines() if ln.strip()] for p in pages]
+    for n, page in enumerate(lines, 1):
+        out += [f"第{n}页：单独一个 % 的行：{ln.strip()!r}" for ln in page if LONE_PERCENT.search(ln)]
+        if all(PAGE_NUMBER.fullmatch(ln) for ln in page):
+            out.append(f"第{n}页是空白页")
+    name = next(c.text for c in form.cells if c.row == 0 and c.col == 1)
+    sign = [n for n, p in enumerate(pages) if "填表人" in p]
+    if not sign:
+        return out + ["没有签字行（填表人）"]
+    end = sign[-1]
+    first_line = _norm(lay.name_label + name)[:12]
+    starts = [n for n in range(end + 1) if any(_norm(ln).startswith(first_line) for ln in lines[n])]
+    if not starts:
+        return out + [f"没有找到自评表的第一行（{first_line}）"]
+    start = starts[-1]
+    form_pages = range(start, end + 1)
+    form_lines = [(n, _norm(ln)) for n in form_pages for ln in lines[n]]
+
+    # the total row: on the page of the row above it and of the signature line
+    total = [(n, i) for n in form_pages for i, ln in enumerate(lines[n]) if _norm(ln).startswith(lay.total_label)]
+    if not total:
+        out.append(f"没有{lay.total_label}行")
+    else:
+        n, i = total[-1]
+        if n != end:
+            out.append(f"{lay.total_label}行在第{n + 1}页，签字行在第{end + 1}页")
+        level3 = _columns(form, ("三级指标", "目标指标"))[0]
+        total_row = next(c.row for c in form.cells if c.col == 0 and c.text == lay.total_label and c.row > form.header_row)
+        above = next(c.text for c in form.cells if c.row == total_row - 1 and c.col == level3)
+        if _norm(above)[:5] not in "".join(_norm(ln) for ln in lines[n][:i]):
+            out.append(f"{lay.total_label}行（第{n + 1}页）与上一行“{above}”不在同一页")
+
+    # labels whole on one line
+    label_cols = set(_columns(form, ("一级指标", "二级指标")))
+    total_row = next((c.row for c in form.cells if c.col == 0 and c.text == lay.total_label and c.row > form.header_row), form.nrows)
+    for c in form.cells:
+        if form.header_row < c.row < total_row and c.col in label_cols and c.text and c.colspan <= 2:
+            if not any(_norm(c.text) in ln for _, ln in form_lines):
+                out.append(f"标签“{c.text}”被拆开（折行或跨页）")
+
+    # the header row on top of every later page of the form
+    head = [_norm(c.text) for c in form.cells if c.row == form.header_row and c.col in label_cols]
+    for n in form_pages:
+        if n == start:
+            continue
+        top = "".join(_norm(ln) for ln in lines[n][:4])
+        if not all(h in top for h in head):
+            out.append(f"第{n + 1}页（自评表续页）的开头不是表头：{lines[n][0].strip()[:40]!r}")
+
+    # rates intact
+    for c in form.cells:
+        if RATE.match(c.text) and not any(c.text in ln for _, ln in form_lines):
+            out.append(f"比率“{c.text}”（第{c.row + 1}行）折行")
+    return out
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """{(workbook, style): (pdf, form)}: every example and the long table in every style."""
+    if find_soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
+    base = tmp_path_factory.mktemp("annex")
+    books = {}
+    for name in EXAMPLES:
+        build_example(base / f"{name}.xlsx", name)
+        books[name] = load(base / f"{name}.xlsx")
+    books["long"] = load(build_long(base / "long.xlsx"))
+    docs, forms = [], {}
+    for name, book in books.items():
+        for style in STYLES:
+            docx = base / f"{name}-{style}.docx"
+            forms[(name, style)] = (docx, render_form_report(book, style, docx))
+            docs.append(docx)
+    produced = render_pdf(docs, base / "pdf")
+    pdfs = {p.stem: p for p in produced if p is not None}
+    return {key: (pdfs.get(docx.stem), form) for key, (docx, form) in forms.items()}
+
+
+CASES = [(name, style) for name in (*EXAMPLES, "long") for style in STYLES]
+
+
+@pytest.mark.parametrize("name,style", CASES, ids=[f"{n}-{s}" for n, s in CASES])
+def test_the_annex_form_holds_on_paper(rendered, name, style):
+    pdf, form = rendered[(name, style)]
+    assert pdf is not None, "LibreOffice produced no PDF"
+    pages = page_texts(pdf)
+    assert layout_failures(pages, form) == []
+
+
+def test_the_long_form_spans_pages(rendered):
+    """The long table is the case that matters: its form must really run over a page."""
+    for style in STYLES:
+        pdf, form = rendered[("long", style)]
+        pages = page_texts(pdf)
+        holding = [n for n, p in enumerate(pages) if "填表人" in p or any(_norm(c.text) in _norm(p) for c in form.cells if c.text.startswith("指标0"))]
+        assert len(holding) >= 2, style
+
+
+def test_the_checker_sees_a_split_total_a_broken_label_and_a_missing_header():
+    """layout_failures itself: pages made by hand with each defect."""
+    from xlperf.report.official import Form, FormCell
+
+    cells = [FormCell(row=0, col=0, text="项目名称"), FormCell(row=0, col=1, text="某项目", colspan=3),
+             FormCell(row=1, col=0, text="一级指标"), FormCell(row=1, col=1, text="二级指标"), FormCell(row=1, col=2, text="三级指标"),
+             FormCell(row=1, col=3, text="完成率"),
+             FormCell(row=2, col=0, text="满意度指标", rowspan=2), FormCell(row=2, col=1, text="服务对象满意度指标", rowspan=2),
+             FormCell(row=2, col=2, text="满意度甲"), FormCell(row=2, col=3, text="100.00%"),
+             FormCell(row=3, col=2, text="满意度乙"), FormCell(row=3, col=3, text="95.00%"),
+             FormCell(row=4, col=0, text="总分", colspan=3), FormCell(row=4, col=3, text="100")]
+    form = Form(style="山西", title="t", year="y", ncols=4, nrows=5, cells=cells, header_row=1)
+    good = ["附件\n项目名称  某项目\n一级指标 二级指标 三级指标 完成率\n满意度指标 服务对象满意度指标 满意度甲 100.00%\n",
+            "一级指标 二级指标 三级指标 完成率\n  满意度乙 95.00%\n总分  100\n单位（盖章）： 填表人：\n"]
+    assert layout_failures(good, form) == []
+    split_total = [good[0] + "  满意度乙 95.00%\n", "总分  100\n单位（盖章）： 填表人：\n"]
+    assert any("不在同一页" in f for f in layout_failures(split_total, form))
+    broken = [good[0].replace("服务对象满意度指标", "服务对象满意度指") + "  标\n", good[1]]
+    assert any("服务对象满意度指标" in f for f in layout_failures(broken, form))
+    no_header = [good[0], good[1].split("\n", 1)[1]]
+    assert any("不是表头" in f for f in layout_failures(no_header, form))
+    wrapped = [good[0].replace("100.00%", "100.00") + "  %\n", good[1]]
+    assert len([f for f in layout_failures(wrapped, form) if "%" in f]) == 2  # the lone % and the rate not intact
+    assert any("空白页" in f for f in layout_failures([*good, "\n — 3 —\n"], form))
+    alone = [good[0], good[1], "总分  100\n单位（盖章）： 填表人：\n"]
+    assert any("签字行" in f or "不在同一页" in f for f in layout_failures(alone, form))
+
+
+# --- without LibreOffice: the properties behind the layout -----------------------------------------
+
+@pytest.fixture(scope="module")
+def long_book(tmp_path_factory):
+    return load(build_long(tmp_path_factory.mktemp("long") / "long.xlsx"))
+
+
+@pytest.mark.parametrize("style", ("通用", "山西", "陕西", "湖南"))
+def test_form_rows_never_split_and_the_indicator_header_repeats(long_book, tmp_path, style):
+    docx = tmp_path / "r.docx"
+    form = render_form_report(long_book, style, docx)
+    body = etree.fromstring(__import__("zipfile").ZipFile(docx).read("word/document.xml"))
+    tables = [t for t in body.iter(W + "tbl") if t.getprevious() is not None and t.getprevious().tag == W + "p"
+              and t.getprevious().find(f"{W}pPr/{W}keepNext") is not None and t.getprevious().getprevious() is not None
+              and t.getprevious().getprevious().tag == W + "tbl"]
+    assert len(tables) == 1, "the indicator table follows the project block"
+    indicators = tables[0]
+    rows = indicators.findall(W + "tr")
+    assert len(rows) == form.nrows - form.header_row + 1  # and the signature line
+    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+    assert [tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in rows] == [True] + [False] * (len(rows) - 1)
+    assert "填表人" in "".join(t.text or "" for t in rows[-1].iter(W + "t"))
+    # the row above the total and the total keep with what follows (the signature line)
+    for tr in rows[-3:-1]:
+        assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(W + "p"))
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_xlsx_form_repeats_its_header_row_and_fits_the_width(long_book, tmp_path, style):
+    import openpyxl
+
+    from xlperf.report.official_xlsx import TITLE_ROWS, write_form_xlsx
+
+    form = official_form_of(long_book.evaluation, style)
+    path = write_form_xlsx(form, tmp_path / "f.xlsx")
+    ws = openpyxl.load_workbook(path).active
+    header = TITLE_ROWS + 1 + form.header_row
+    assert ws.print_title_rows.replace("$", "") == f"{header}:{header}"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.orientation == "landscape"
+
+
+@pytest.mark.parametrize("style", ("通用", "山西", "陕西", "四川"))
+def test_a_reports_document_properties_are_its_own(long_book, tmp_path, style):
+    docx = tmp_path / "r.docx"
+    context, _ = report_context(long_book, style)
+    write_report(context, docx, "docx", None, official_form_of(long_book.evaluation, context["style"]))
+    props = Document(str(docx)).core_properties
+    assert props.title == context["title"]
+    assert "模板" not in (props.comments or "") and "{" not in (props.comments or "")
+    assert "xlperf" not in " ".join(filter(None, (props.author, props.last_modified_by, props.comments)))
