@@ -80,6 +80,34 @@ INFO_SYNONYMS = {
     "负责人": "项目负责人",
 }
 
+# Fields only some outlines print: a new workbook in that 报告样式 gains these rows below INFO_FIELDS
+# (read by label in any workbook; when absent or empty, the report leaves them out).
+STYLE_INFO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    Style.SHANXI: (
+        ("设立的必要性", "necessity", "项目设立的必要性（报告“项目概况”中立项依据之后）；不填则不写"),
+        ("保证措施", "safeguards", "保证项目实施的措施与制度，如组织领导、资金监管、实施方案；不填时报告写资金管理办法"),
+        ("实施期绩效目标", "period_goal", "项目实施期（跨年度）的总体绩效目标；填写后报告分列“实施期绩效目标”和“年度目标”"),
+    ),
+    Style.SICHUAN: (
+        ("资金计划", "fund_plan", "资金的来源和计划用途，如：资金为县级资金，主要用于…（报告“资金计划、到位及使用情况”第1项）"),
+        ("资金到位", "fund_arrival", "资金下达的时间和金额，如：2021年2月下达3万元，9月下达9万元（第2项）"),
+        ("资金使用", "fund_use", "实际支付的次数、范围、标准和合规性，如：分7次支付，支付合规合法、与预算相符（第3项）"),
+    ),
+    Style.HUNAN: (
+        ("年度重点工作计划", "work_plan", "本年度部门重点工作计划（报告“部门概况”第（三）部分）；不填则不写"),
+        ("资产管理情况", "assets", "年末资产总额、固定资产构成，资产配置、使用、处置和清查情况；不填则不写"),
+        ("公示网址", "public_url", "自评报告公开的网址（报告末尾“公示网址”）；不填则不写"),
+    ),
+    Style.SHAANXI: (
+        ("项目单位法人代码", "unit_code", "统一社会信用代码（18位），印在报告封面；不填则封面不列"),
+        ("评价项目类型", "evaluation_kind", "如：项目实施过程评价 项目完成结果评价，印在报告封面；不填时封面写评价类型"),
+        ("项目资金调整情况", "fund_adjustment", "预算调整的金额、原因和批复；没有调整时填：本项目无资金调整情况（报告第三部分末尾）"),
+    ),
+}
+# every field a 项目信息 sheet may name, INFO_FIELDS first
+ALL_INFO_FIELDS = INFO_FIELDS + tuple(f for rows in STYLE_INFO_FIELDS.values() for f in rows)
+INFO_LABEL_TO_ATTR.update({label: attr for label, attr, _ in ALL_INFO_FIELDS})
+
 # Plain strings, in the enums' order: click's Choice would take an Enum member by its (English) name.
 EVALUATION_TYPES = tuple(map(str, EvaluationType))
 REPORT_STYLES = tuple(map(str, Style))

@@ -116,11 +116,24 @@ class ProjectInfo:
     evaluated_on: str = ""
     overachievement_threshold: str = ""
     reverse_formula: str = ""
+    # fields only some outlines print (layout.STYLE_INFO_FIELDS)
+    necessity: str = ""  # 设立的必要性 (山西)
+    safeguards: str = ""  # 保证措施 (山西)
+    period_goal: str = ""  # 实施期绩效目标 (山西)
+    fund_plan: str = ""  # 资金计划 (四川)
+    fund_arrival: str = ""  # 资金到位 (四川)
+    fund_use: str = ""  # 资金使用 (四川)
+    work_plan: str = ""  # 年度重点工作计划 (湖南 部门整体)
+    assets: str = ""  # 资产管理情况 (湖南 部门整体)
+    public_url: str = ""  # 公示网址 (湖南 部门整体)
+    unit_code: str = ""  # 项目单位法人代码 (陕西)
+    evaluation_kind: str = ""  # 评价项目类型 (陕西)
+    fund_adjustment: str = ""  # 项目资金调整情况 (陕西)
     extra: dict[str, str] = field(default_factory=dict)  # fields we do not know, in sheet order
     rows: dict[str, int] = field(default_factory=dict)  # attribute -> sheet row (for findings)
 
     def label_of(self, attr: str) -> str:
-        for label, a, _ in layout.INFO_FIELDS:
+        for label, a, _ in layout.ALL_INFO_FIELDS:
             if a == attr:
                 return label
         return attr

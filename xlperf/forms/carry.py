@@ -15,7 +15,8 @@ from xlperf.core.models import SelfEvaluation
 from xlperf.core.values import format_number
 
 # Fields that describe one year's results: cleared when a table is carried into the next year.
-YEARLY_INFO = ("annual_goal_result", "problems", "measures", "experience", "evaluated_on", "finance_management", "approval_docs", "implementation")
+YEARLY_INFO = ("annual_goal_result", "problems", "measures", "experience", "evaluated_on", "finance_management", "approval_docs", "implementation",
+               "fund_arrival", "fund_use", "fund_adjustment", "work_plan", "assets", "public_url")  # the styles' own fields of one year
 _TEMPLATE_SOURCES = {s.replace("其中：", ""): s for s in layout.BUDGET_SOURCES}
 
 
@@ -37,7 +38,7 @@ def template_values(inp: SelfEvaluation, *, next_year: bool = False, style: str 
 
 def _info(inp: SelfEvaluation, out: TemplateValues, next_year: bool, style: str | None) -> None:
     info = inp.info
-    for label, attr, _ in layout.INFO_FIELDS:
+    for label, attr, _ in layout.ALL_INFO_FIELDS:
         value = getattr(info, attr, "")
         if next_year and attr in YEARLY_INFO:
             continue

@@ -76,7 +76,7 @@ def read_info(grid: Grid, sheet: str, findings: list[Finding]) -> ProjectInfo:
     if hit:
         row, cols, _ = hit
         label_col, value_col, start = cols["字段"], cols["内容"], row + 1
-    known_labels = {label for label, _, _ in layout.INFO_FIELDS}
+    known_labels = set(layout.INFO_LABEL_TO_ATTR)  # INFO_FIELDS and the styles' own fields
     for r in range(start, len(grid) + 1):
         label = header_key(cell(grid, r, label_col))
         if not label:

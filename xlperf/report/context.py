@@ -16,7 +16,7 @@ from xlperf.core.enums import Direction, EvaluationType, Severity, Style
 from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, STYLE_TYPES, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
 from xlperf.core.scoring import _is_budget_row
 from xlperf.core import values as V
-from xlperf.core.models import Evaluation, IndicatorResult
+from xlperf.core.models import Evaluation, IndicatorResult, ProjectInfo
 from xlperf.core.narrative import ProjectLine, Section, grade_word, kind_of, missing
 from xlperf.report.official import Form, official_form
 from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row, row_score
@@ -436,6 +436,20 @@ def basic_data_rows(grids: dict[str, Grid] | None) -> list[list[str]]:
 # --- the context -----------------------------------------------------------------------------------
 
 
+def cover_fields_of(info: ProjectInfo, fields: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The cover's rows with the 陕西 fields the unit filled (子洲's cover): 评价项目类型 in place of
+    评价类型, 项目单位法人代码 after 主管部门. Empty, the rows are as they were."""
+    kind, code = clean(info.evaluation_kind), clean(info.unit_code)
+    out = []
+    for f in fields:
+        if f["key"] == "evaluation_type" and kind:
+            f = {"key": "evaluation_kind", "label": "评价项目类型", "value": kind}
+        out.append(f)
+        if f["key"] == "department" and code:
+            out.append({"key": "unit_code", "label": "项目单位法人代码", "value": code})
+    return out
+
+
 def _cover(ev: Evaluation, title: str) -> dict[str, Any]:
     info = ev.input.info
     etype = clean(info.evaluation_type) or EvaluationType.PROJECT
@@ -462,7 +476,7 @@ def _cover(ev: Evaluation, title: str) -> dict[str, Any]:
     year = _year(info)
     return {
         "title": f"{year}年度{etype}绩效自评报告" if year else f"{etype}绩效自评报告",
-        "fields": [{"key": k, "label": label, "value": values[k]} for k, label in labels],
+        "fields": cover_fields_of(info, [{"key": k, "label": label, "value": values[k]} for k, label in labels]),
         **values,
     }
 

@@ -641,6 +641,8 @@ def build_template(path: str | Path, *, evaluation_type: str = EvaluationType.PR
         basic = wb.create_sheet(layout.SHEET_BASIC_DATA, index=wb.sheetnames.index(layout.SHEET_INDICATORS) + 1)
         _basic_data_sheet(basic, st)
         _extra_info_rows(sheets[layout.SHEET_INFO], st, DEPARTMENT_INFO_EXTRA)
+    # the fields only this style's outline prints, each with its 填写说明
+    _extra_info_rows(sheets[layout.SHEET_INFO], st, [(label, hint) for label, _attr, hint in layout.STYLE_INFO_FIELDS.get(style, ())])
     if LISTS_SHEET in wb.sheetnames:  # keep the hidden helper sheet last
         wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
 

@@ -16,6 +16,7 @@ from xlperf.core.enums import Style
 import xlperf.core.narrative.budget as budget
 import xlperf.core.narrative.conclusions as c
 import xlperf.core.narrative.department as d
+import xlperf.core.narrative.depth as depth
 import xlperf.core.narrative.indicators as i
 from xlperf.core.narrative.facts import Facts
 from xlperf.core.narrative.words import is_nil, labelled, missing
@@ -83,10 +84,6 @@ def _goal_beside_overview(f: Facts) -> str:
     return labelled("年度总体目标", goal) if f.field("overview") and not is_nil(goal) else ""
 
 
-def _budget_facts(f: Facts) -> str:
-    return budget.paragraph(f, facts=True)
-
-
 # --- the outlines ---------------------------------------------------------------------------------
 
 GENERAL = (
@@ -119,7 +116,7 @@ SICHUAN = (
     Heading("s1.3", "（三）项目自评步骤及方法。", 2, c.method),
     Heading("s2", "二、项目资金申报及使用情况", 1),
     Heading("s2.1", "（一）项目资金申报及批复情况。", 2, budget.approval),
-    Heading("s2.2", "（二）资金计划、到位及使用情况。", 2, _budget_facts),
+    Heading("s2.2", "（二）资金计划、到位及使用情况。", 2, depth.sichuan_funds),
     Heading("s2.3", "（三）项目财务管理情况。", 2, asked("finance_management")),
     Heading("s3", "三、项目实施及管理情况", 1, (asked("implementation"), said("主要经验做法", filled("experience")))),
     Heading("s4", "四、项目绩效情况", 1),
@@ -134,12 +131,12 @@ SICHUAN = (
 SHANXI = (
     Heading("x1", "一、项目的基本情况", 1),
     Heading("x1.1", "（一）项目概况", 2, (
-        said("项目概况", asked("overview")), said("主管部门职能", filled("duties")), said("立项依据", asked("basis")),
-        said("资金批复文号", filled("approval_docs")), said("资金分配原则", asked("allocation")), said("保证项目实施的措施与制度", own("fund_rules")),
+        said("项目概况", asked("overview")), said("主管部门职能", filled("duties")), said("立项依据", asked("basis")), depth.necessity,
+        said("资金批复文号", filled("approval_docs")), said("资金分配原则", asked("allocation")), depth.safeguards,
     )),
     Heading("x1.2", "（二）预算执行情况", 2, budget.contradiction, ("budget",)),
     # the indicators' targets are in the tables of 二、 and the annex: the goal is said in words only
-    Heading("x1.3", "（三）项目绩效目标", 2, asked("annual_goal")),
+    Heading("x1.3", "（三）项目绩效目标", 2, depth.shanxi_goals),
     Heading("x2", "二、项目绩效情况", 1, c.shanxi_result),
     Heading("x2.1", "（一）预算执行情况", 2, None, ("budget_indicator",)),
     Heading("x2.2", "（二）项目产出情况", 2, None, ("output",)),
@@ -188,11 +185,28 @@ HUNAN = (
     Heading("h5", "五、存在的问题及原因分析", 1, c.problems),
     Heading("h6", "六、下一步改进措施", 1, c.measures),
     Heading("h7", "七、部门整体支出绩效自评结果拟应用和公开情况", 1, either(extra("结果应用和公开情况"), ask("结果应用和公开情况"))),
-    Heading("h8", "八、评价等级", 1, c.score_sentence),
+    Heading("h8", "八、评价等级", 1, (c.score_sentence, depth.public_url)),
     Heading("h9", "附件1：部门整体支出绩效评价基础数据表", 1, None, ("basic_data",)),
     Heading("h10", "附件2：部门整体支出绩效自评表", 1, None, ("self_table",)),
     Heading("h11", "附件3：项目支出绩效自评表", 1, None, ("projects",)),
 )
+
+# --- sections only some workbooks fill ------------------------------------------------------------
+# Placed after a key of an outline above; generate() leaves a key of OPTIONAL out when its text is
+# empty, so a workbook without the field reports exactly as before.
+
+
+def _after(outline: tuple[Heading, ...], key: str, *rows: Heading) -> tuple[Heading, ...]:
+    at = next(n for n, h in enumerate(outline) if h.key == key) + 1
+    return outline[:at] + rows + outline[at:]
+
+
+SHAANXI = _after(SHAANXI, "v3", Heading("v3.1", "项目资金调整情况", 3, depth.fund_adjustment))
+
+HUNAN = _after(HUNAN, "h1.2", Heading("h1.3", "（三）年度重点工作计划", 2, depth.work_plan))
+HUNAN = _after(HUNAN, "h2.4", Heading("h2.5", "（五）资产管理情况", 2, depth.assets))
+
+OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5"})
 
 OUTLINES: dict[Style, tuple[Heading, ...]] = {
     Style.GENERAL: GENERAL,

@@ -9,7 +9,7 @@ from xlperf.core.basicdata import BasicData
 from xlperf.core.enums import Style
 from xlperf.core.models import Evaluation
 from xlperf.core.narrative.facts import Facts, ProjectLine
-from xlperf.core.narrative.outlines import OUTLINES, Heading
+from xlperf.core.narrative.outlines import OPTIONAL, OUTLINES, Heading
 from xlperf.core.narrative.words import join
 
 
@@ -68,6 +68,8 @@ def generate(ev: Evaluation, style: str | None = None, *, basic: BasicData | Non
         trail[h.level] = h.heading
         path = " / ".join(trail[k] for k in sorted(trail))
         text = _text(facts, h)
+        if h.key in OPTIONAL and not text.strip():
+            continue  # a section only some workbooks fill: no heading without its text
         sections.append(Section(key=h.key, heading=h.heading, level=h.level, path=path, text=text, tables=list(h.tables), has_body=h.fill is not None, open_items=list(facts.open)))
     return sections
 
