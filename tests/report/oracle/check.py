@@ -440,9 +440,10 @@ class Checker:
         if not t_unit and r.get("direction") != "时效":
             self.add(not a_unit, "unit_bare_target", sentence, f"年度指标值 {r['target']}，实际完成值 {r['actual']}（单位 {a_unit}）", "unit")
 
-    def _completion_vs_score(self, r: dict[str, Any], completion: float, score: float, sentence: str) -> None:
+    def _completion_vs_score(self, r: dict[str, Any], completion: float, score: float, sentence: str, explained: bool = False) -> None:
+        """``explained``: the row itself states why (an annex row's 偏差原因 cell, typed by the unit)."""
         w = r.get("weight") or 0
-        if not w or r.get("direction") == "≤":
+        if not w or r.get("direction") == "≤" or explained:
             return
         ok = not (completion >= 0.8 and score < 0.6 * w - 0.005)
         self.add(ok, "completion_contradicts_score", sentence, f"完成率 {completion:.2%} 却得 {num_text(score)} 分（满分 {num_text(w)}），报告未说明", "completion_vs_score")
@@ -475,7 +476,7 @@ class Checker:
             if r.get("direction") in ("≤", "时效") and met:
                 self.add(c >= 1 - 1e-9, "met_row_completion_below_100", f.short(), f"{r['direction']} 行已达成（得满分），完成率却不足100%", "cell_row")
             if score is not None:
-                self._completion_vs_score(r, c, score, f.short())
+                self._completion_vs_score(r, c, score, f.short(), explained=bool(str(x.get("reason") or "").strip()))
 
     # placeholders -----------------------------------------------------------------------------
 
