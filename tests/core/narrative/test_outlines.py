@@ -52,3 +52,12 @@ def test_the_outline_is_the_evaluations_style_unless_one_is_asked_for():
     assert generate(ev, "广东")[0].key == "g1"  # a style no outline has: 通用
     ev.style = None
     assert generate(ev)[0].key == "g1"
+
+
+@pytest.mark.parametrize("unit", ["盐边县医疗保障事务中心", "", "无"])
+def test_sichuan_names_the_implementing_unit_beside_the_departments_duties_when_it_is_filled(unit):
+    ev = evaluate_grids(info={"项目名称": "某项目", "主管部门职能": "负责资金监管。", "实施单位": unit})
+    text = {s.heading: s.text for s in generate(ev, "四川")}["1.项目主管部门（单位）在该项目管理中的职能。"]
+    assert text.startswith("负责资金监管。")
+    assert ("项目实施单位：盐边县医疗保障事务中心" in text) == bool(unit and unit != "无")
+    assert "实施单位" in text or not (unit and unit != "无")

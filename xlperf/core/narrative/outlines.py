@@ -106,7 +106,7 @@ GENERAL = (
 SICHUAN = (
     Heading("s1", "一、项目概况", 1),
     Heading("s1.1", "（一）项目基本情况。", 2),
-    Heading("s1.1.1", "1.项目主管部门（单位）在该项目管理中的职能。", 3, asked("duties")),
+    Heading("s1.1.1", "1.项目主管部门（单位）在该项目管理中的职能。", 3, (asked("duties"), said("项目实施单位", filled("unit")))),
     Heading("s1.1.2", "2.项目立项、资金申报的依据。", 3, asked("basis")),
     Heading("s1.1.3", "3.资金管理办法制定情况，资金支持具体项目的条件、范围与支持方式概况。", 3, asked("fund_rules")),
     Heading("s1.1.4", "4.资金分配的原则及考虑因素。", 3, asked("allocation")),
