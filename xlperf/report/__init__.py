@@ -42,6 +42,7 @@ __all__ = [
     "default_output",
     "find_soffice",
     "font_warnings",
+    "official_form",
     "official_form_of",
     "render_docx",
     "render_html",

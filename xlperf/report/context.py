@@ -12,7 +12,7 @@ import re
 from dataclasses import fields
 from typing import Any, Iterable
 
-from xlperf.core.enums import Direction, EvaluationType, Severity, Style
+from xlperf.core.enums import EvaluationType, Severity, Style
 from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS, STYLE_TYPES, SHEET_TEAM, TEAM_HEADERS, TEAM_SYNONYMS
 from xlperf.core.scoring import _is_budget_row
 from xlperf.core import values as V

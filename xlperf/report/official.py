@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlperf.core import values as V
-from xlperf.core.enums import Direction, EvaluationType, Style
+from xlperf.core.enums import EvaluationType, Style
 from xlperf.core.models import Evaluation
 from xlperf.core.narrative import grade_word
 from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row
