@@ -17,6 +17,7 @@ SIX_KEYS = ("level2", "level3", "weight", "target", "actual", "score")
 TABLE_KEYS = {
     "self_table": SELF_KEYS,
     "budget": ("source", "initial", "full_year", "received", "executed", "balance", "arrival_rate", "execution_rate"),
+    "budget_matrix": ("item", "line", "total", "fiscal", "central", "province", "city", "county", "carryover", "other"),
     "payments": ("date", "nature", "purpose", "amount"),
     "team": ("no", "name", "title", "unit", "sign", "date"),
     "project_summary": ("no", "name", "budget", "executed", "rate", "score", "grade"),
@@ -294,7 +295,21 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], he
             out.append(f'<p class="caption">项目支出绩效自评表：{_e(proj.get("name", ""))}</p>')
             out += _html_table("self_table", proj.get("self_table") or {})
         return out
+    if name == "budget_matrix" and tb.get("top") and tb.get("sub"):
+        return out + _html_matrix(tb)
     return out + _html_table(name, tb)
+
+
+MATRIX_GROUP_AT = 3  # 财政资金 is the 4th label of the top row, after 项目, 行次 and 年度总金额
+
+
+def _html_matrix(tb: dict[str, Any]) -> list[str]:
+    """山西's 行次 matrix with its two header rows: 财政资金 over its five columns, the others
+    spanning both rows."""
+    top, sub = tb["top"], tb["sub"]
+    first = "".join(f'<th colspan="{len(sub)}">{_e(h)}</th>' if i == MATRIX_GROUP_AT else f'<th rowspan="2">{_e(h)}</th>' for i, h in enumerate(top))
+    second = "".join(f"<th>{_e(h)}</th>" for h in sub)
+    return ["<table>", f"<thead><tr>{first}</tr><tr>{second}</tr></thead>", "<tbody>", *_html_rows("budget_matrix", tb), "</tbody>", "</table>"]
 
 
 def render_html(context: dict[str, Any], form: Form | None = None) -> str:
