@@ -170,6 +170,7 @@ table.form td.label { font-weight: bold; }
 .form-year { text-align: center; text-indent: 0; font-size: 12pt; }
 .sign { text-indent: 0; font-size: 12pt; margin-top: 6pt; white-space: pre-wrap; }
 tr.total td { font-weight: bold; }
+table.matrix { table-layout: fixed; } table.matrix td, table.matrix th { padding: 2pt 1pt; }
 table.cover { width: 70%; margin: 0 auto; font-size: 16pt; line-height: 28pt; }
 table.cover td { border: none; text-align: left; padding: 6pt; }
 table.cover td.label { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; text-align: justify; text-align-last: justify; width: 30%; }
@@ -301,6 +302,7 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], he
 
 
 MATRIX_GROUP_AT = 3  # 财政资金 is the 4th label of the top row, after 项目, 行次 and 年度总金额
+MATRIX_WIDTHS = (26, 19, 14, 14, 14, 14, 14, 14, 14, 13)  # mm, as the Word template's (labels and 行次 on one line)
 
 
 def _html_matrix(tb: dict[str, Any]) -> list[str]:
@@ -309,7 +311,9 @@ def _html_matrix(tb: dict[str, Any]) -> list[str]:
     top, sub = tb["top"], tb["sub"]
     first = "".join(f'<th colspan="{len(sub)}">{_e(h)}</th>' if i == MATRIX_GROUP_AT else f'<th rowspan="2">{_e(h)}</th>' for i, h in enumerate(top))
     second = "".join(f"<th>{_e(h)}</th>" for h in sub)
-    return ["<table>", f"<thead><tr>{first}</tr><tr>{second}</tr></thead>", "<tbody>", *_html_rows("budget_matrix", tb), "</tbody>", "</table>"]
+    cols = "".join(f'<col style="width:{100 * w / sum(MATRIX_WIDTHS):.1f}%">' for w in MATRIX_WIDTHS)
+    return ['<table class="matrix">', f"<colgroup>{cols}</colgroup>", f"<thead><tr>{first}</tr><tr>{second}</tr></thead>", "<tbody>",
+            *_html_rows("budget_matrix", tb), "</tbody>", "</table>"]
 
 
 def render_html(context: dict[str, Any], form: Form | None = None) -> str:
