@@ -17,6 +17,7 @@ from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS
 from xlperf.core.scoring import _is_budget_row
 from xlperf.core import values as V
 from xlperf.core.models import Evaluation, IndicatorResult, ProjectInfo
+import xlperf.core.narrative.matrix as matrix
 from xlperf.core.narrative import ProjectLine, Section, grade_word, kind_of, missing
 from xlperf.report.official import Form, official_form
 from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row, row_score
@@ -257,6 +258,26 @@ def budget_table(ev: Evaluation) -> dict[str, Any]:
         )
     header = ["资金来源", "年初预算数", "全年预算数", "实际到位数", "全年执行数", "结余", "到位率", "执行率"]
     return {"name": "budget", "title": "", "note": f"单位：{unit}", "header": header, "rows": rows, "unit": unit}
+
+
+def budget_matrix_table(ev: Evaluation) -> dict[str, Any]:
+    """山西 一（二）预算执行情况: the 行次 matrix (core.narrative.matrix) as display strings. ``top``
+    and ``sub`` are its two header rows (财政资金 over its five columns), ``header`` the same as one
+    row of ten labels; rates are written as the 临汾 reports write them, in a row labelled (%)
+    (``93.10``); the amount unit is the note above the table."""
+    unit = clean(ev.input.info.amount_unit) or ev.budget.unit or "万元"
+    m = matrix.budget_matrix(ev)
+    own = {key: label for key, _, label, fiscal in matrix.COLUMNS if not fiscal}
+    top = ["项目", "行次", own["total"], matrix.FISCAL_GROUP, own["carryover"], own["other"]]
+    sub = [label for _, _, label, fiscal in matrix.COLUMNS if fiscal]
+    header = top[:3] + [matrix.FISCAL_GROUP + sub[0]] + [f"其中：{x}" for x in sub[1:]] + top[4:]
+    rows = []
+    for row, label, line, rate in matrix.ROWS:
+        shown = (lambda v: V.format_rate(v)[:-1]) if rate else amount  # 93.10 under 预算执行率(%)
+        rows.append({"item": f"{label}(%)" if rate else label, "line": line, **{col: shown(m.cells.get((row, col))) for col, *_ in matrix.COLUMNS}})
+    if m.empty:
+        rows = [{"item": missing("预算数据", "“预算执行”表"), "line": "", **{col: "" for col, *_ in matrix.COLUMNS}, "placeholder": True}]
+    return {"name": "budget_matrix", "title": "", "note": f"单位：{unit}", "header": header, "top": top, "sub": sub, "rows": rows, "unit": unit}
 
 
 def _six(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -644,6 +665,7 @@ def build_context(
         "sections": secs,
         "tables": tables,
         "budget_table": tables["budget"],
+        "budget_matrix_table": tables["budget_matrix"],
         "self_table": tables["self_table"],
         "output_table": tables["output"],
         "benefit_table": tables["benefit"],
@@ -690,6 +712,7 @@ def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: 
     shown = [indicator_row(r) for r in ev.indicators]  # once for the 自评表 and the three kind tables
     tables: dict[str, Any] = {
         "budget": budget_table(ev),
+        "budget_matrix": budget_matrix_table(ev),
         "self_table": self_table(ev, shown, style),
         "output": indicator_table(ev, "产出", "output", shown),
         "benefit": indicator_table(ev, "效益", "benefit", shown),

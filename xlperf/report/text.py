@@ -17,6 +17,7 @@ SIX_KEYS = ("level2", "level3", "weight", "target", "actual", "score")
 TABLE_KEYS = {
     "self_table": SELF_KEYS,
     "budget": ("source", "initial", "full_year", "received", "executed", "balance", "arrival_rate", "execution_rate"),
+    "budget_matrix": ("item", "line", "total", "fiscal", "central", "province", "city", "county", "carryover", "other"),
     "payments": ("date", "nature", "purpose", "amount"),
     "team": ("no", "name", "title", "unit", "sign", "date"),
     "project_summary": ("no", "name", "budget", "executed", "rate", "score", "grade"),
@@ -169,6 +170,7 @@ table.form td.label { font-weight: bold; }
 .form-year { text-align: center; text-indent: 0; font-size: 12pt; }
 .sign { text-indent: 0; font-size: 12pt; margin-top: 6pt; white-space: pre-wrap; }
 tr.total td { font-weight: bold; }
+table.matrix { table-layout: fixed; } table.matrix td, table.matrix th { padding: 2pt 1pt; }
 table.cover { width: 70%; margin: 0 auto; font-size: 16pt; line-height: 28pt; }
 table.cover td { border: none; text-align: left; padding: 6pt; }
 table.cover td.label { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; text-align: justify; text-align-last: justify; width: 30%; }
@@ -294,7 +296,24 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], he
             out.append(f'<p class="caption">项目支出绩效自评表：{_e(proj.get("name", ""))}</p>')
             out += _html_table("self_table", proj.get("self_table") or {})
         return out
+    if name == "budget_matrix" and tb.get("top") and tb.get("sub"):
+        return out + _html_matrix(tb)
     return out + _html_table(name, tb)
+
+
+MATRIX_GROUP_AT = 3  # 财政资金 is the 4th label of the top row, after 项目, 行次 and 年度总金额
+MATRIX_WIDTHS = (26, 19, 14, 14, 14, 14, 14, 14, 14, 13)  # mm, as the Word template's (labels and 行次 on one line)
+
+
+def _html_matrix(tb: dict[str, Any]) -> list[str]:
+    """山西's 行次 matrix with its two header rows: 财政资金 over its five columns, the others
+    spanning both rows."""
+    top, sub = tb["top"], tb["sub"]
+    first = "".join(f'<th colspan="{len(sub)}">{_e(h)}</th>' if i == MATRIX_GROUP_AT else f'<th rowspan="2">{_e(h)}</th>' for i, h in enumerate(top))
+    second = "".join(f"<th>{_e(h)}</th>" for h in sub)
+    cols = "".join(f'<col style="width:{100 * w / sum(MATRIX_WIDTHS):.1f}%">' for w in MATRIX_WIDTHS)
+    return ['<table class="matrix">', f"<colgroup>{cols}</colgroup>", f"<thead><tr>{first}</tr><tr>{second}</tr></thead>", "<tbody>",
+            *_html_rows("budget_matrix", tb), "</tbody>", "</table>"]
 
 
 def render_html(context: dict[str, Any], form: Form | None = None) -> str:

@@ -68,6 +68,35 @@ def _has_tags(data: bytes) -> bool:
     return "{{" in text or "{%" in text
 
 
+# Tables a template made before them cannot show (a unit's copy of an older shipped template
+# would print them as an indicator table of empty cells), and the table such a template shows instead.
+NEWER_TABLES = {"budget_matrix": "budget"}
+
+
+@functools.lru_cache(maxsize=16)
+def _unknown_tables(data: bytes) -> frozenset[str]:
+    """The NEWER_TABLES the template's body never names (read with the XML markup removed, as
+    Word may split a tag across runs)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            name = next((n for n in z.namelist() if n.lower() == "word/document.xml"), None)
+            text = re.sub(r"<[^>]*>", "", z.read(name).decode("utf-8", "replace")) if name else ""
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return frozenset()
+    return frozenset(t for t in NEWER_TABLES if t not in text)
+
+
+def _for_template(context: dict[str, Any], data: bytes) -> dict[str, Any]:
+    """``context`` with each table the template does not know replaced by the one it does."""
+    unknown = _unknown_tables(data)
+    if not unknown or not any(t in unknown for s in context.get("sections", []) for t in s.get("tables", [])):
+        return context
+    sections = [{**s, "tables": [NEWER_TABLES[t] if t in unknown else t for t in s.get("tables", [])]} for s in context["sections"]]
+    return {**context, "sections": sections}
+
+
 def prepare(src_xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)  # as docxtpl does: error lines point at paragraphs
 
@@ -361,6 +390,7 @@ class WordRenderer:
         """Fill the style's template (or ``template``) with ``context``, place ``form`` (the
         official 自评表, None: none) and save it to ``out_path``."""
         data = self.template_bytes(context.get("style"), template)
+        context = _for_template(context, data)
         try:
             blob = self.render(data, context, template, form)
         except TemplateError as exc:

@@ -425,9 +425,34 @@ def _header_map(row: list[str]) -> dict[str, int]:
     return got
 
 
+# 山西's 行次 matrix: the row labels and the column of the budget table each one is
+MATRIX_ROWS = {"全年预算资金": "全年预算数", "实际到位资金": "实际到位数", "全年执行资金": "全年执行数", "预算到位率(%)": "到位率", "预算执行率(%)": "执行率"}
+
+
+def matrix_facts(rows: list[list[str]], block: int) -> list[Fact]:
+    """山西's 行次 matrix (amounts down, sources across): its 年度总金额 column read as the budget
+    table's 年度资金总额 row (a rate row, labelled (%), holds bare numbers)."""
+    flat = [[re.sub(r"\s+", "", c) for c in r] for r in rows]
+    head = next((i for i, r in enumerate(flat) if "行次" in r and "年度总金额" in r), None)
+    if head is None:
+        return []
+    col = flat[head].index("年度总金额")
+    extra = {}
+    for r in flat[head + 1 :]:
+        key = MATRIX_ROWS.get(next((c for c in r if c), ""))
+        value = _cell(r, col)
+        if key and value:
+            extra[key] = value + "%" if key in ("到位率", "执行率") else value
+    if not extra:
+        return []
+    return [Fact("budget_row", "年度资金总额", None, extra=extra, sentence=" | ".join(rows[head]), block=block)]
+
+
 def table_facts(rows: list[list[str]], block: int) -> list[Fact]:
     """Indicator rows, the 总分/合计 row and budget rows of one table."""
-    facts: list[Fact] = []
+    facts: list[Fact] = matrix_facts(rows, block)
+    if facts:
+        return facts
     cols: dict[str, int] = {}
     for r in rows:
         flat = [re.sub(r"\s+", "", c) for c in r]

@@ -18,6 +18,7 @@ import xlperf.core.narrative.conclusions as c
 import xlperf.core.narrative.department as d
 import xlperf.core.narrative.depth as depth
 import xlperf.core.narrative.indicators as i
+import xlperf.core.narrative.matrix as matrix
 from xlperf.core.narrative.facts import Facts
 from xlperf.core.narrative.words import is_nil, labelled, missing
 
@@ -134,7 +135,8 @@ SHANXI = (
         said("项目概况", asked("overview")), said("主管部门职能", filled("duties")), said("立项依据", asked("basis")), depth.necessity,
         said("资金批复文号", filled("approval_docs")), said("资金分配原则", asked("allocation")), depth.safeguards,
     )),
-    Heading("x1.2", "（二）预算执行情况", 2, budget.contradiction, ("budget",)),
+    # the 临汾 行次 matrix (years × sources) in place of the per-source budget table
+    Heading("x1.2", "（二）预算执行情况", 2, (budget.contradiction, matrix.unplaced), ("budget_matrix",)),
     # the indicators' targets are in the tables of 二、 and the annex: the goal is said in words only
     Heading("x1.3", "（三）项目绩效目标", 2, depth.shanxi_goals),
     Heading("x2", "二、项目绩效情况", 1, c.shanxi_result),

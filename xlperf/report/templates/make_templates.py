@@ -305,6 +305,41 @@ def budget_table_xml(var: str) -> str:
     return table(w, rows, caption="xlperf:merge=")
 
 
+MATRIX_W = widths_mm(26, 19, 14, 14, 14, 14, 14, 14, 14, 13)
+MATRIX_KEYS = ("item", "line", "total", "fiscal", "central", "province", "city", "county", "carryover", "other")
+
+
+def _matrix_cell(text: str, width: int, style: str, *, span: int = 1, vmerge: str = "") -> str:
+    """A cell of the 行次 matrix: its paragraph keeps with the next row (the matrix is never split
+    across pages); ``vmerge``: restart / continue (a header label spanning both header rows)."""
+    tc = cell(text, width, style, span=span)
+    if vmerge:
+        tc = tc.replace("<w:vAlign", f'<w:vMerge w:val="{vmerge}"/><w:vAlign', 1)
+    return tc.replace(f'<w:pStyle w:val="{style}"/>', f'<w:pStyle w:val="{style}"/><w:keepNext/>', 1)
+
+
+def budget_matrix_table_xml(var: str) -> str:
+    """山西 一（二）预算执行情况, the 行次 matrix: two header rows (财政资金 over 小计/中央级/省级/市级/
+    县区级, the other labels spanning both rows), then one row per 行次. Widths are fixed (no
+    ``xlperf:`` title: nothing to merge, and ten columns fit the page only as planned here)."""
+    w = MATRIX_W
+    down = (0, 1, 2, 8, 9)  # grid columns whose label spans both header rows (top[0..2], top[4..5])
+    labels = iter(range(6))
+    first = "".join(
+        _matrix_cell(f"{{{{ {var}.top[{next(labels)}] }}}}", w[c], "TableHead", vmerge="restart") if c in down
+        else _matrix_cell(f"{{{{ {var}.top[{next(labels)}] }}}}", sum(w[3:8]), "TableHead", span=5) if c == 3
+        else ""
+        for c in range(10)
+    )
+    second = "".join(
+        _matrix_cell("", w[c], "TableHead", vmerge="continue") if c in down else _matrix_cell(f"{{{{ {var}.sub[{c - 3}] }}}}", w[c], "TableHead")
+        for c in range(10)
+    )
+    body = row("".join(_matrix_cell(f"{{{{ r.{k} }}}}", wc, "TableText") for k, wc in zip(MATRIX_KEYS, w)))
+    rows = row(first, header=True) + row(second, header=True) + tag_row(f"{{%tr for r in {var}.rows %}}", w) + body + tag_row("{%tr endfor %}", w)
+    return table(w, rows)
+
+
 IND_W = widths_mm(30, 46, 16, 22, 24, 18)
 
 
@@ -432,6 +467,8 @@ def tables_xml() -> str:
         + tag("{%p endif %}")
         + tag("{%p if t == 'budget' %}")
         + budget_table_xml("tb")
+        + tag("{%p elif t == 'budget_matrix' %}")
+        + budget_matrix_table_xml("tb")
         + tag("{%p elif t == 'self_table' and official_form %}")
         + official_form_xml()
         + tag("{%p elif t == 'self_table' %}")
