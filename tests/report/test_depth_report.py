@@ -182,6 +182,14 @@ def test_shaanxi_sign_off_follows_the_team_in_every_format(tmp_path):
     paras, _ = _docx_text(tmp_path / "子洲.docx")
     at = paras.index("项目单位（中介机构）负责人（签字并盖章）：")
     assert paras.index("五、自评小组") < at and "2024年3月16日" in paras[at + 1:at + 5]
+    # the 公示 copy keeps the line and the table, with the member's name masked
+    for fmt in ("md", "docx"):
+        R.render_report(p, tmp_path / f"公示.{fmt}", style="陕西", public=True)
+    public = (tmp_path / "公示.md").read_text(encoding="utf-8")
+    assert "丁海鸿" not in public and "项目单位（中介机构）负责人（签字并盖章）：" in public and "| 评价人员 |" in public
+    paras, tables = _docx_text(tmp_path / "公示.docx")
+    assert "项目单位（中介机构）负责人（签字并盖章）：" in paras
+    assert not any("丁海鸿" in c.text for t in tables for r in t.rows for c in r.cells) and not any("丁海鸿" in x for x in paras)
     # no 评价时间: blanks to date it by hand; other styles have no such line
     fill_workbook_info(p, {"评价时间": None})
     assert "项目单位（中介机构）负责人（签字并盖章）：\n\n　　年　　月　　日" in _md(p, tmp_path / "nodate", "陕西")
