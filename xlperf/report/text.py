@@ -108,7 +108,7 @@ def _md_form(form: Form, heading: str = "") -> list[str]:
 def goal_form(tb: dict[str, Any]) -> Form:
     """陕西's 绩效完成表 (the context's ``goal_table``) as a grid with its merged cells, as 子洲 draws
     it: a label column (资金金额, 年度目标, 年度绩效指标 merged down) and six columns beside it."""
-    from xlperf.report.official import Form, FormCell, content_widths
+    from xlperf.report.official import Form, FormCell
 
     cells: list[FormCell] = []
 
@@ -147,8 +147,11 @@ def goal_form(tb: dict[str, Any]) -> Form:
             else:
                 put(n, 1 + k, row.get(key), align="left" if key in ("level3", "reason") else "center")
     form = Form(style="陕西", title=tb.get("title", ""), year="", ncols=7, nrows=r + 1 + len(rows), cells=cells, header_row=header_row)
-    form.widths = content_widths(form)
+    form.widths = GOAL_WIDTHS  # the Word template's (mm): 资金金额 / 年度绩效指标 on one line
     return form
+
+
+GOAL_WIDTHS = [19.0, 20.0, 19.0, 28.0, 23.0, 23.0, 24.0]
 
 
 def _md_self_rows(tb: dict[str, Any]) -> list[str]:
@@ -221,7 +224,7 @@ table.form td.label { font-weight: bold; }
 .sign { text-indent: 0; font-size: 12pt; margin-top: 6pt; white-space: pre-wrap; }
 tr.total td { font-weight: bold; }
 .sign-off { text-indent: 0; margin-top: 14pt; page-break-after: avoid; break-after: avoid; }
-.sign-date { text-align: right; text-indent: 0; margin: 56pt 2em 0 0; }
+.sign-date { text-align: right; text-indent: 0; margin: 28pt 2em 0 0; }
 table.cover { width: 70%; margin: 0 auto; font-size: 16pt; line-height: 28pt; }
 table.cover td { border: none; text-align: left; padding: 6pt; }
 table.cover td.label { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; text-align: justify; text-align-last: justify; width: 30%; }
