@@ -539,7 +539,7 @@ class WordRenderer:
             # each row's cells are looked up once: widths change below, spans and cells not until _merge
             spans = self._query("spans")(tbl)
             layouts = [_row(tr, spans) for tr in list(tbl.iterchildren(W + "tr"))]
-            if "cover" not in opts:
+            if "cover" not in opts and "fixed" not in opts:  # fixed: the template's widths are the form's
                 _fit_columns(tbl, layouts)
             rows = [(tr, lay) for tr, header, lay in layouts if not header]
             if cols:

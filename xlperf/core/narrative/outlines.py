@@ -157,7 +157,9 @@ SHANXI = (
 
 SHAANXI = (
     Heading("v0", "项目支出绩效自评表", 1, None, ("self_table",)),
-    Heading("v1", "一、项目概况", 1, (asked("overview"), said("主管部门职能", filled("duties")), said("立项依据", own("basis")), said("年度绩效目标", own("annual_goal")))),
+    Heading("v1", "一、项目概况", 1, (asked("overview"), said("主管部门职能", filled("duties")), said("立项依据", own("basis")))),
+    # 子洲 numbers it （二） under 1. 2. of 一、; its 绩效完成表 is the indicators without scores
+    Heading("v1.2", "（二）项目目标", 2, depth.shaanxi_goals, ("goal_table",)),
     Heading("v2", "二、项目资金使用及管理情况", 1, (
         budget.amounts, budget.sources, said("资金批复文号", filled("approval_docs")), said("资金分配原则", filled("allocation")), own("fund_rules"),
         own("finance_management"), said("项目实施及管理情况", filled("implementation")),
@@ -167,7 +169,7 @@ SHAANXI = (
         said("主要经验做法", filled("experience")),
     )),
     Heading("v4", "四、存在问题与改进措施", 1, (said("存在问题", c.problems), said("改进措施", c.measures))),
-    Heading("v5", "五、自评小组", 1, None, ("team",)),
+    Heading("v5", "五、自评小组", 1, None, ("team", "sign_off")),
 )
 
 HUNAN = (
