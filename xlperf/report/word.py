@@ -395,7 +395,7 @@ class WordRenderer:
         except Exception as exc:  # noqa: BLE001 - a broken .docx
             raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code=XCode.TEMPLATE_NOT_DOCX) from None
         tpl.render(_with_form(context, form), self.env)
-        self.postprocess(tpl.docx.element.body, form=form)
+        self.postprocess(tpl.docx.element.body, form=form, forms=project_forms(context))
         buf = io.BytesIO()
         tpl.save(buf)
         return buf.getvalue()
@@ -488,16 +488,17 @@ class WordRenderer:
             rendered = self._constant("part", source, lambda: self.render_part(source, context, resolve, skeleton.compiled.get(source)))
             blobs[member] = wordpack.part_member(skeleton, member, rendered)
         blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: self._constant("text", text, lambda: self.compiled(text).render(context)))
-        forms = self.postprocess(body, form=form, splice=True)
+        forms = self.postprocess(body, form=form, splice=True, forms=project_forms(context))
         blobs[skeleton.body_member] = splice_forms(serialize_part_xml(root), forms)
         return wordpack.write_package(skeleton, blobs)
 
     # --- after rendering: merges, widths, the official form ----------------------------------------
 
-    def postprocess(self, body, form: Form | None = None, splice: bool = False) -> list[str]:
+    def postprocess(self, body, form: Form | None = None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
         """Merges, widths and the official form; the ``xlperf:`` markers are removed once used.
 
-        ``splice``: the forms are left as markers and returned (see place_form)."""
+        ``splice``: the forms are left as markers and returned (see place_form); ``forms``: the
+        projects' forms (附件3-n), placed at the anchors numbered 1, 2 …"""
         for tbl in list(body.iter(W + "tbl")):
             opts = _options(tbl)
             if opts is None:
@@ -516,9 +517,9 @@ class WordRenderer:
                 _merge([lay for _, lay in rows], cols)
             if self._query("placeholder")(tbl):  # a cell text holds a 【 (few tables do)
                 _span_placeholders(tbl, [tr for tr, _ in rows])
-        return self.place_form(body, form, splice)
+        return self.place_form(body, form, splice, forms)
 
-    def place_form(self, body, form: Form | None, splice: bool = False) -> list[str]:
+    def place_form(self, body, form: Form | None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
         """Put the official form where the template has its anchor paragraph (or drop the anchor).
 
         The form is as wide as the national one: it gets a landscape section of its own, from the
@@ -527,11 +528,16 @@ class WordRenderer:
         ``splice``: each form goes in as a ``<?xlperf-form i?>`` marker and its XML is returned,
         the i-th to replace that marker in the serialised part (see splice_forms): building ~200
         cells as elements costs more than the rest of the report's tables.
+
+        An anchor whose text is a number n (a department's 附件3-n) takes the n-th of ``forms``.
         """
         spliced: list[str] = []
+        main = form
         for p in [_anchor_of(style) for style in self._query("anchors")(body)]:
             if p is None:
                 continue
+            n = _text(p).strip()
+            form = main if not n else (forms[int(n) - 1] if n.isdigit() and 0 < int(n) <= len(forms) else None)
             if form is None:
                 p.getparent().remove(p)
                 continue
@@ -631,6 +637,12 @@ class WordRenderer:
         return table(rows[:head]) + _FORM_JOINT + table(rows[head:])
 
 
+def project_forms(context: dict[str, Any]) -> list[Form | None]:
+    """The official forms of a department's projects (附件3-n), in the order the template numbers
+    their anchors."""
+    return [p.get("form") if isinstance(p, dict) else None for p in context.get("projects") or []]
+
+
 def _with_form(context: dict[str, Any], form: Form | None) -> dict[str, Any]:
     """The variables a template renders: ``context``, and the form's title, year, unit and
     signature as ``official_form`` (the table itself is placed after rendering). It is the form
@@ -671,9 +683,9 @@ def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str 
     return WordRenderer.shared().render_docx(context, out_path, template=template, form=form)
 
 
-def postprocess(body, form: Form | None = None, splice: bool = False) -> list[str]:
+def postprocess(body, form: Form | None = None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
     """Merges, widths and the official form on a rendered body (see WordRenderer.postprocess)."""
-    return WordRenderer.shared().postprocess(body, form, splice)
+    return WordRenderer.shared().postprocess(body, form, splice, forms)
 
 
 def fix_table_grids(body) -> None:
@@ -1048,10 +1060,11 @@ def _landscape_section(body, anchor):
     end = anchor.getnext()  # the signature paragraph
     if start is None or end is None or end.tag != W + "p":
         return None
-    before = copy.deepcopy(final)  # the portrait pages before the form keep the document's setup
-    brk = _new_paragraph(start)
-    _child(brk, W + "pPr").append(before)
-    start.addprevious(brk)
+    if not _landscape_end(start.getprevious()):  # right after another form (附件3-1, 3-2 …): no portrait page between
+        before = copy.deepcopy(final)  # the portrait pages before the form keep the document's setup
+        brk = _new_paragraph(start)
+        _child(brk, W + "pPr").append(before)
+        start.addprevious(brk)
     wide = copy.deepcopy(final)
     size, mar = _child(wide, W + "pgSz"), _child(wide, W + "pgMar")
     w, h = size.get(W + "w"), size.get(W + "h")
@@ -1073,6 +1086,16 @@ def _landscape_section(body, anchor):
     end_ppr.append(wide)
     _no_break_after(end)
     return wide
+
+
+def _landscape_end(p) -> bool:
+    """``p`` ends a landscape section (the signature line of a form placed before)."""
+    if p is None or p.tag != W + "p":
+        return False
+    ppr = _child(p, W + "pPr")
+    sect = _child(ppr, W + "sectPr") if ppr is not None else None
+    size = _child(sect, W + "pgSz") if sect is not None else None
+    return size is not None and size.get(W + "orient") == "landscape"
 
 
 def _no_break_after(end) -> None:
