@@ -180,15 +180,16 @@ PROJECT_ROWS_SHOWN = 4  # rows named per group (主要产出 / 主要效益); th
 def project_results(f: Facts) -> str:
     """湖南 五（二）: one paragraph per project, its own figures (1．项目：全年预算数…，执行率…；
     自评得分…，评价为“优”。主要产出：…。主要效益：…。). A project whose total is 待定 says so with the
-    reason, never a number. "" without projects (the section is then left out)."""
+    reason, never a number. Each project's form is its annex 附件3-n (the 湖南 outline's 附件3, in the
+    same order). "" without projects (the section is then left out)."""
     lines = [p for p in (f.projects or []) if p.evaluation is not None]
     if not lines:
         return ""
     head = f"本年度对{len(lines)}个项目开展了绩效自评，各项目绩效情况如下："
-    return join(head, *(f"{n}．{_project_result(p, f.style)}" for n, p in enumerate(lines, 1)))
+    return join(head, *(f"{n}．{_project_result(p, f.style, f'附件3-{n}')}" for n, p in enumerate(lines, 1)))
 
 
-def _project_result(p: ProjectLine, style: str) -> str:
+def _project_result(p: ProjectLine, style: str, annex: str) -> str:
     ev = p.evaluation
     assert ev is not None
     unit = ev.input.info.amount_unit or ev.budget.unit or "万元"
@@ -209,11 +210,11 @@ def _project_result(p: ProjectLine, style: str) -> str:
     for label, kinds in (("主要产出", ("产出",)), ("主要效益", ("效益", "满意度"))):
         rows = [r for r in ev.indicators if kind_of(r) in kinds and counted(r)]
         if rows:
-            text += f"{label}：{_row_listing(rows)}。"
+            text += f"{label}：{_row_listing(rows, annex)}。"
     return text
 
 
-def _row_listing(rows: list[IndicatorResult]) -> str:
+def _row_listing(rows: list[IndicatorResult], annex: str) -> str:
     """The rows that say most first — short of target or 待定, then those with a figure — each with
     its actual beside its target; past PROJECT_ROWS_SHOWN the rest are counted."""
     def rank(r: IndicatorResult) -> int:
@@ -223,7 +224,7 @@ def _row_listing(rows: list[IndicatorResult]) -> str:
     ordered = sorted(rows, key=rank)  # stable: the table's order within a rank
     shown = [_row_result(r) for r in ordered[:PROJECT_ROWS_SHOWN]]
     rest = len(ordered) - len(shown)
-    return "；".join(shown) + (f"；另有{rest}项指标，详见附件3" if rest else "")
+    return "；".join(shown) + (f"；另有{rest}项指标，详见{annex}" if rest else "")
 
 
 _CLAUSE = re.compile(r"[，,；;。：:]")
