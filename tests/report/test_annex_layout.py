@@ -281,19 +281,22 @@ LONG_NAME = "残疾人医疗保险资助长表项目"
 
 @pytest.fixture(scope="module")
 def department_rendered(tmp_path_factory):
-    """A 湖南 部门整体 report (docx → PDF) with three projects, one of them the long table: (pdf, the
-    projects in annex order, each with its form)."""
+    """A 湖南 部门整体 report (docx → PDF) with three projects — the long table, 临汾购买服务 and one whose
+    total is 待定 — : (pdf, the projects in annex order, each with its form)."""
     if find_soffice() is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
-    from tests.report.oracle.gen import base_departments, write
+    import random
+
+    from tests.report.oracle.gen import base_departments, base_projects, vary, write
     from xlperf.department import department_report
 
     base = tmp_path_factory.mktemp("dept-annex")
     projects = base / "项目"
     projects.mkdir()
     build_long(projects / "long.xlsx", LONG_NAME)
-    for name in ("临汾购买服务", "盐边残疾人医保"):
-        build_example(projects / f"{name}.xlsx", name)
+    build_example(projects / "临汾购买服务.xlsx", "临汾购买服务")
+    # a project with an actual left blank: its total reads 待定（1处待填写）, a taller 总分 row
+    write(vary(base_projects()[3], random.Random(3), ["blank"]), projects / "待定.xlsx")
     dept = write(base_departments()[0], base / "部门.xlsx")
     result = department_report(dept, projects, base / "部门报告.docx")
     produced = render_pdf([result.out], base / "pdf")
@@ -311,7 +314,8 @@ def test_each_project_form_of_a_department_report_holds_on_paper(department_rend
     pages = page_texts(pdf)
     sizes = _page_sizes(pdf)
     assert len(projects) == 3 and len(sizes) == len(pages)
-    starts = [next(n for n, p in enumerate(pages) if f"附件3-{i}" in _norm(p)) for i in range(1, len(projects) + 1)]
+    # each annex's heading is a line of its own (the prose points at them too: 详见附件3-1)
+    starts = [next(n for n, p in enumerate(pages) if any(_norm(ln) == f"附件3-{i}" for ln in p.splitlines())) for i in range(1, len(projects) + 1)]
     assert starts == sorted(starts), "附件3-1, 3-2, 3-3 in order"
     ends = starts[1:] + [next((n for n, p in enumerate(pages) if "待完善事项" in p and n > starts[-1]), len(pages))]
     failures = []

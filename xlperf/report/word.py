@@ -593,6 +593,7 @@ class WordRenderer:
                     owner[(r, k)] = c
         keep_rows = _kept_rows(form)
         head = form.header_row if 0 < form.header_row < form.nrows else 0
+        tail = _kept_tail(keep_rows, form.nrows)
         rows = []
         ncols, cell_xml, get = form.ncols, self.form_cell_xml, owner.get  # locals: ~300 positions a form
         for r in range(form.nrows):
@@ -614,6 +615,10 @@ class WordRenderer:
                     cells.append(cell_xml(w, span, "restart" if merged else "", c.text, c.bold, c.align, keep))
                 elif head and c.row == head and r == head + 1:  # the rest of that label's column: merged, empty
                     cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep))
+                elif r == tail:
+                    # a merge from above is cut where the rows kept with the total begin: LibreOffice
+                    # moves kept rows to the next page only when no merge ties them to rows above
+                    cells.append(cell_xml(w, span, "restart" if c.row + c.rowspan - 1 > r else "", "", False, "center", keep))
                 else:
                     cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
                 k += span
@@ -1210,8 +1215,22 @@ def _kept_rows(form: Form) -> set[int]:
             keep.update(range(c.row, c.row + c.rowspan - 1))
     total = next((c.row for c in form.cells if c.col == 0 and c.colspan > 1 and c.row > form.header_row and c.text in ("总分", "合计")), None)
     start = form.nrows - 1 if total is None else max(total - 1, 0)
+    # a short 一级 group the row above the total ends (效益指标 over several 二级 groups) goes with it
+    # whole, so its label is not cut (see form_table_xml); never the first group under the header
+    level1 = {c.col for c in form.cells if c.row == form.header_row and c.text == "一级指标"}
+    for c in form.cells:
+        if c.col in level1 and c.row > form.header_row + 1 and c.row < start < c.row + c.rowspan and c.rowspan <= GROUP_ROWS:
+            start = c.row
     keep.update(range(start, form.nrows))
     return keep
+
+
+def _kept_tail(keep: set[int], nrows: int) -> int:
+    """The first row of the block kept with the last row (the total and the rows it keeps)."""
+    tail = nrows - 1
+    while tail - 1 in keep:
+        tail -= 1
+    return tail
 
 
 def _signature_row(form: Form, width: int) -> str:
