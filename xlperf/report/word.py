@@ -614,13 +614,17 @@ class WordRenderer:
                     merged = c.rowspan > 1 and not (head and r == head)
                     cells.append(cell_xml(w, span, "restart" if merged else "", c.text, c.bold, c.align, keep))
                 elif head and c.row == head and r == head + 1:  # the rest of that label's column: merged, empty
-                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep))
+                    seam = "bottom" if r == tail - 1 else ""
+                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep, seam))
                 elif r == tail:
                     # a merge from above is cut where the rows kept with the total begin: LibreOffice
-                    # moves kept rows to the next page only when no merge ties them to rows above
-                    cells.append(cell_xml(w, span, "restart" if c.row + c.rowspan - 1 > r else "", "", False, "center", keep))
+                    # moves kept rows to the next page only when no merge ties them to rows above;
+                    # the empty 绩效指标 column is cut without a line
+                    seam = "top" if c.row == head and head else ""
+                    cells.append(cell_xml(w, span, "restart" if c.row + c.rowspan - 1 > r else "", "", False, "center", keep, seam))
                 else:
-                    cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
+                    seam = "bottom" if head and c.row == head and r == tail - 1 else ""
+                    cells.append(cell_xml(w, span, "continue", "", False, "center", keep, seam))
                 k += span
             cells.append("</w:tr>")
             rows.append("".join(cells))
@@ -1157,12 +1161,14 @@ def _section_width(body, sect=None) -> int:
         return TEXT_W
 
 
-def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, align: str, keep: bool) -> str:
+def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, align: str, keep: bool, edge: str = "") -> str:
+    """``edge``: a side (top, bottom) drawn without its border."""
     from xml.sax.saxutils import escape
 
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     props += f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     props += f'<w:vMerge w:val="{vmerge}"/>' if vmerge == "restart" else ("<w:vMerge/>" if vmerge else "")
+    props += f'<w:tcBorders><w:{edge} w:val="nil"/></w:tcBorders>' if edge else ""
     props += '<w:vAlign w:val="center"/>'
     style = "TableHead" if bold else ("TableTextLeft" if align == "left" else "TableText")
     b = "<w:b/><w:bCs/>" if bold else ""

@@ -204,7 +204,9 @@ def _project_result(p: ProjectLine, style: str, annex: str) -> str:
     if ev.final and ev.total_score is not None:
         verdict = f"自评得分{points(ev.total_score)}，评价为“{grade_word(ev.grade, style)}”"
     else:
-        why = "；".join(f"{w.location}：{w.message}" if w.location else w.message for w in ev.withheld[:2]) or ev.draft_note
+        # where and why, without the request that ends a finding (：请填写): the 待完善事项 asks
+        said = [_ASKING.sub("", w.message) for w in ev.withheld[:2]]
+        why = "；".join(f"{w.location}：{m}" if w.location else m for w, m in zip(ev.withheld, said)) or ev.draft_note
         verdict = f"自评得分待定（{why}），等级待定，须该项目自评表补正后确定"
     text = f"{p.name}：" + ("，".join(money) + "；" if money else "") + verdict + "。"
     for label, kinds in (("主要产出", ("产出",)), ("主要效益", ("效益", "满意度"))):
@@ -228,6 +230,7 @@ def _row_listing(rows: list[IndicatorResult], annex: str) -> str:
 
 
 _CLAUSE = re.compile(r"[，,；;。：:]")
+_ASKING = re.compile(r"[：:]\s*请[^；。]*[。]?$")
 
 
 def _row_result(r: IndicatorResult) -> str:
