@@ -79,6 +79,9 @@ def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], head
         if not projects:
             return out + [tb.get("placeholder", ""), ""]
         for proj in projects:
+            if proj.get("form") is not None:  # 附件3-n: the project's own official form
+                out += [f"## {proj.get('annex') or '附件'}", ""] + _md_form(proj["form"])
+                continue
             out += [f"**项目支出绩效自评表：{proj.get('name', '')}**", ""]
             out += _md_self_rows(proj.get("self_table") or {}) + [""]
         return out
@@ -182,7 +185,8 @@ def render_markdown(context: dict[str, Any], form: Form | None = None) -> str:
             out += [context["subtitle"], ""]
     for s in context.get("sections", []):
         marks = {"h1": "##", "annex": "##", "table_title": "##", "h2": "###", "h3": "####"}.get(s.get("kind"), "##")
-        out += [f"{marks} {s['heading']}", ""]
+        if s.get("kind") != "annex_set":  # a set of annexes: each is headed by its own number
+            out += [f"{marks} {s['heading']}", ""]
         for p in s.get("paragraphs", []):
             out += [p, ""]
         for name, tb in _tables_of(context, s):
@@ -355,6 +359,9 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], he
         if not projects:
             return out + [f"<p>{_e(tb.get('placeholder', ''))}</p>"]
         for proj in projects:
+            if proj.get("form") is not None:  # 附件3-n on a landscape page of its own, as 附件2
+                out += ['<section class="form-page">', f'<h2 class="annex">{_e(proj.get("annex") or "附件")}</h2>', *_html_form(proj["form"]), "</section>"]
+                continue
             out.append(f'<p class="caption">项目支出绩效自评表：{_e(proj.get("name", ""))}</p>')
             out += _html_table("self_table", proj.get("self_table") or {})
         return out
@@ -416,7 +423,8 @@ def render_html(context: dict[str, Any], form: Form | None = None) -> str:
         wide = form is not None and "self_table" in s.get("tables", [])
         if wide:
             out.append('<section class="form-page">')
-        out.append(f"<{tag}{cls}>{_e(s['heading'])}</{tag}>")
+        if kind != "annex_set":
+            out.append(f"<{tag}{cls}>{_e(s['heading'])}</{tag}>")
         for p in s.get("paragraphs", []):
             out.append(f"<p>{_e(p)}</p>")
         for name, tb in _tables_of(context, s):

@@ -316,6 +316,10 @@ _ROW_CAP = re.compile(r"([^。：；\n]{2,60}?)：实际([^，。]*)，未超过
 _ROW_CTRL = re.compile(r"([^。：；，\n]{2,60}?)控制在([^，。]*?)以内，实际([^，。]*)。")
 _ROW_OVER = re.compile(r"([^。：；\n]{2,60}?)实际完成([^，。]*)，为年度指标值([^，。]*)的" + NUM + r"%")
 _ROW_UNMET = re.compile(r"([^。；\n]{2,60}?)未达到年度指标值（年度指标值([^，。]*)，实际完成([^）]*)）")
+# 部门整体 项目资金绩效情况: 补助参保人数实际完成102（年度指标值≥100）; a name that is a sentence is quoted
+_ROW_RESULT = re.compile(
+    r"(?:^|[：；])\s*(?:“([^”]+)”|([^，；。：“”]{2,60}?))实际完成(值未填写|[^；。（]*?)（年度指标值([^）]*?)(?:，(?:未达到|得分待定)[^）]*)?）"
+)
 _LISTING = re.compile(r"(?:数量|质量|时效|成本|社会效益|经济效益|生态效益|可持续影响|服务对象满意度|满意度)?指标(?:包括)?[：:]([^。]*)")
 
 
@@ -375,6 +379,9 @@ def _facts_in_text(text: str, block: int) -> list[Fact]:
                     block=block,
                 )
             )
+        for m in _ROW_RESULT.finditer(sent):
+            name = (m.group(1) or m.group(2) or "").strip()
+            facts.append(Fact("row", _subject(name) if not m.group(1) else name, None, extra={"actual": m.group(3), "target": m.group(4)}, sentence=sent, block=block))
         for m in _ROW_CAP.finditer(sent):
             facts.append(Fact("row", _subject(m.group(1)), None, extra={"actual": m.group(2), "target": m.group(3), "cap": True}, sentence=sent, block=block))
         for m in _ROW_CTRL.finditer(sent):

@@ -209,8 +209,10 @@ SHAANXI = _after(SHAANXI, "v3", Heading("v3.1", "项目资金调整情况", 3, d
 
 HUNAN = _after(HUNAN, "h1.2", Heading("h1.3", "（三）年度重点工作计划", 2, depth.work_plan))
 HUNAN = _after(HUNAN, "h2.4", Heading("h2.5", "（五）资产管理情况", 2, depth.assets))
+# each project's own figures, when the report annexes the projects (--projects)
+HUNAN = _after(HUNAN, "h4", Heading("h4.1", "项目资金绩效情况", 3, d.project_results))
 
-OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5"})
+OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5", "h4.1"})
 
 OUTLINES: dict[Style, tuple[Heading, ...]] = {
     Style.GENERAL: GENERAL,

@@ -476,6 +476,20 @@ def official_form_xml() -> str:
     )
 
 
+def project_form_xml() -> str:
+    """部门整体支出: one project's official form as an annex of its own (附件3-1 …): its number, the
+    form's title, year and unit, the anchor numbered as the project (the renderer puts that
+    project's form there), the signature line."""
+    return (
+        para("{{ proj.annex }}", "Annex")
+        + para("{{ proj.form.title }}", "TableCaption")
+        + para("{{ proj.form.year }}", "FormYear")
+        + para("金额单位：{{ proj.form.unit }}", "TableNote")
+        + para("{{ loop.index }}", "OfficialForm")
+        + para("{{ proj.form.signature }}", "FormSign")
+    )
+
+
 def cover_xml() -> str:
     """陕西: the cover page (title, then the fields as label | value rows), then a page break."""
     label_w, value_w = mm(42), mm(98)
@@ -544,9 +558,13 @@ def tables_xml() -> str:
         + tag("{%p endif %}")
         + tag("{%p elif t == 'projects' %}")
         + tag("{%p for proj in projects %}")
+        + tag("{%p if proj.form %}")
+        + project_form_xml()
+        + tag("{%p else %}")
         + para("项目支出绩效自评表：{{ proj.name }}", "TableCaption")
         + self_table_xml("proj.self_table")
         + para("", "Spacer")
+        + tag("{%p endif %}")
         + tag("{%p else %}")
         + para("{{ tb.placeholder }}", "Normal")
         + tag("{%p endfor %}")
