@@ -153,6 +153,15 @@ class PlantedScore:
     collateral: Counter = field(default_factory=Counter)  # other kinds raised on mutants, not on their base
 
 
+def _at(f, case) -> bool:
+    """The finding is on the case's edited paragraph: same index, or (no index) same first words."""
+    if _index(f) is not None:
+        return _index(f) == case.paragraph
+    p = getattr(f, "paragraph", None)
+    a, b = norm(getattr(p, "start", None)), norm(case.paragraph_start)
+    return min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))
+
+
 def score_planted(split: str, cases: list, findings_of) -> PlantedScore:
     """``findings_of(case)`` -> the review's findings for that case."""
     s = PlantedScore(split)
@@ -176,7 +185,7 @@ def score_planted(split: str, cases: list, findings_of) -> PlantedScore:
             s.misses.append((c, fs))
         if c.paragraph is not None:
             s.locatable += 1
-            if any(_index(f) == c.paragraph for f in mine):
+            if any(_at(f, c) for f in mine):
                 s.located += 1
             elif mine:
                 s.unlocated.append((c, mine))

@@ -96,3 +96,7 @@ def test_planted_scoring_counts_misses_location_and_clean_alarms():
     assert len(s.clean_flagged) == 1 and [c.kind for c, _ in s.misses] == ["section_missing"]
     assert [c.kind for c, _ in s.unlocated] == ["year_mismatch"]
     assert s.collateral == {"grade_mismatch": 1}
+    # first words instead of an index locate it too
+    c = Case("t", "dev", 1, "b", "通用", "x.docx", None, "total_mismatch", 3, "自评得分82.81分，等级", "")
+    s = score_planted("dev", [c], lambda _: [F("total_mismatch", P(None, "自评得分82.81分"))])
+    assert s.located == 1
