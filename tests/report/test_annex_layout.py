@@ -270,3 +270,16 @@ def test_a_reports_document_properties_are_its_own(long_book, tmp_path, style):
     assert props.title == context["title"]
     assert "模板" not in (props.comments or "") and "{" not in (props.comments or "")
     assert "xlperf" not in " ".join(filter(None, (props.author, props.last_modified_by, props.comments)))
+
+
+def test_the_oracle_reads_a_paragraph_the_page_break_cuts():
+    """The fact oracle's PDF reading: a paragraph wrapped at the page's end goes on after the
+    page number; a short last line, a heading or the form's header on the next page starts anew."""
+    from tests.report.oracle.extract import pdf_blocks
+
+    cut = "（一）项目基本情况。\n项目完成指标包括数量指标：资金拨付完成时间，2025 年\n—1—\n\n\f11 月 30 日前。时效指标：资金拨付时间。\n—2—\n\n\f"
+    assert [b.text for b in pdf_blocks(cut)] == ["（一）项目基本情况。", "项目完成指标包括数量指标：资金拨付完成时间，2025年11月30日前。时效指标：资金拨付时间。"]
+    short = "项目完成指标包括数量指标：资金拨付完成时间，2025 年 11 月\n年初预算数\n—1—\n\f40\n—2—\n"
+    assert [b.text for b in pdf_blocks(short)] == ["项目完成指标包括数量指标：资金拨付完成时间，2025年11月年初预算数", "40"]
+    heading = cut.replace("\f11 月 30 日前。", "\f二、项目绩效。")
+    assert [b.text for b in pdf_blocks(heading)][1] == "项目完成指标包括数量指标：资金拨付完成时间，2025年"
