@@ -103,10 +103,11 @@ def layout_failures(pages: list[str], form) -> list[str]:
     if not sign:
         return out + ["没有签字行（填表人）"]
     end = sign[-1]
-    first_line = _norm(lay.name_label + name)[:12]
-    starts = [n for n in range(end + 1) if any(_norm(ln).startswith(first_line) for ln in lines[n])]
+    label, first_name = _norm(lay.name_label), _norm(name)[:6]  # (a narrow label column breaks the label between words)
+    starts = [n for n in range(end + 1) if any(_norm(ln).startswith(label[:2]) and first_name in _norm("".join(lines[n][i:i + 3]))
+                                               for i, ln in enumerate(lines[n]))]
     if not starts:
-        return out + [f"没有找到自评表的第一行（{first_line}）"]
+        return out + [f"没有找到自评表的第一行（{label}{first_name}）"]
     start = starts[-1]
     form_pages = range(start, end + 1)
     form_lines = [(n, _norm(ln)) for n in form_pages for ln in lines[n]]
