@@ -509,11 +509,11 @@ class WordRenderer:
             # each row's cells are looked up once: widths change below, spans and cells not until _merge
             spans = self._query("spans")(tbl)
             layouts = [_row(tr, spans) for tr in list(tbl.iterchildren(W + "tr"))]
-            if "cover" not in opts:
-                _fit_columns(tbl, layouts, labels=cols)
+            labels = _fit_columns(tbl, layouts, labels=cols) if "cover" not in opts else []
             rows = [(tr, lay) for tr, header, lay in layouts if not header]
             if cols:
                 _merge([lay for _, lay in rows], cols)
+            _break_labels(labels)
             if self._query("placeholder")(tbl):  # a cell text holds a 【 (few tables do)
                 _span_placeholders(tbl, [tr for tr, _ in rows])
         return self.place_form(body, form, splice)
@@ -616,10 +616,10 @@ class WordRenderer:
             rows.append(_signature_row(form, width))
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
-        def table(part: list[str], borders: str = _FORM_BORDERS) -> str:
+        def table(part: list[str]) -> str:
             return (
                 f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
-                f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
                 '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
                 '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
                 f"<w:tblGrid>{grid}</w:tblGrid>{''.join(part)}</w:tbl>"
@@ -850,21 +850,21 @@ def _chars(text: str) -> float:
     return float(len(longest) + len(_WIDE.findall(longest)))  # a wide (CJK) character counts two
 
 
-def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]], labels: list[int] = ()) -> None:
+def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]], labels: list[int] = ()) -> list[tuple[Any, Any, str]]:
     """Share the table's width among its columns by what they hold (see fit_widths): numbers and
-    rates whole, labels broken only between words, texts wide enough to read. A header label,
-    or a label of a ``labels`` column (一级/二级), that does not fit on one line gets its line
-    breaks between words."""
+    rates whole, labels broken only between words, texts wide enough to read. Returns the
+    header labels and the labels of the ``labels`` columns (一级/二级) as (cell, paragraph,
+    text), for _break_labels once the cells are merged."""
     grid = _child(tbl, W + "tblGrid")
     if grid is None:
-        return
+        return []
     cols = list(grid.iterchildren(W + "gridCol"))
     try:
         total = sum(int(c.get(W + "w")) for c in cols)
     except (TypeError, ValueError):
-        return
+        return []
     if len(cols) < 2 or total <= 0:
-        return
+        return []
     n = len(cols)
     cells: list[list[tuple[str, str]]] = [[] for _ in range(n)]
     heads: list[tuple[int, Any, str]] = []
@@ -879,15 +879,23 @@ def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]
             role = "head" if header else "label" if col in labels and "\n" not in text else "body"
             cells[col].append((text, role))
             if role != "body" and len(paras) == 1:
-                heads.append((col, paras[0], text))
+                heads.append((tc, paras[0], text))
     widths = fit_widths(cells, total)
     for c, w in zip(cols, widths):
         c.set(W + "w", str(w))
     for _tr, _header, lay in layouts:
         for col, (tc, span) in lay.items():
             _set_width(tc, widths[col] if span == 1 and 0 <= col < n else sum(widths[col : col + span]))
-    for col, p, text in heads:
-        lines = label_lines(text, widths[col])
+    return heads
+
+
+def _break_labels(labels: list[tuple[Any, Any, str]]) -> None:
+    """Each label that does not fit its cell (as merged) on one line gets line breaks between
+    words (a cell merged into the one above is empty and left alone)."""
+    for tc, p, text in labels:
+        if tc.getparent() is None or _text(p).strip() != text:
+            continue
+        lines = label_lines(text, _width(tc))
         if len(lines) > 1:
             _break_paragraph(p, lines)
 
@@ -934,6 +942,8 @@ _WORD3 = ("满意度", "指标值", "完成值", "预算数", "执行数", "到�
 _WORD1 = set("及和与或的")
 _CLOSING = set("：:，,、。；）)」”")  # punctuation that ends the word before it
 _UNBROKEN = re.compile(r"[（(][^）)]{0,8}[）)]|[0-9A-Za-z.,:/%‰≥≤<>=+\-·～~×]+")
+# a number with its unit (39.75万元, 5756人, ≥95%, 2025年) is never broken; nor a Latin word
+_QUANTITY = re.compile(r"[-+≥≤<>=]*\d[\d.,]*(?:%|‰|[万亿千百]?[元人个次项天年月日户件台所家分岁])?|[A-Za-z]+")
 _NUMBER_CELL = re.compile(r"[-+]?[\d,]*\.?\d+%?|—|-|待定")
 
 
@@ -1011,10 +1021,10 @@ def cell_need(text: str, role: str) -> tuple[float, float, float]:
         return whole, whole, whole
     long_text = "\n" in text or whole > LABEL_CHARS * (2 if role != "body" else 1) or bool(_SENTENCE.search(text))
     if long_text and role == "body":
-        atoms = [_chars(m.group()) for m in _UNBROKEN.finditer(text)]
+        atoms = [_chars(m.group()) for m in _QUANTITY.finditer(text)]
         hard = max([MIN_CHARS, *atoms])
         return hard, max(hard, min(whole, READ_CHARS)), max(hard, min(whole, MAX_CHARS))
-    hard = max((_chars(w) for w in _words(text)), default=whole)
+    hard = max([*(_chars(w) for w in _words(text)), *(_chars(m.group()) for m in _QUANTITY.finditer(text))], default=whole)
     if role == "head":
         soft = whole if whole <= 10 else _two_lines(text)
         return hard, soft, soft
@@ -1290,10 +1300,13 @@ def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, al
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{''.join(paras)}</w:tc>"
 
 
-# between the form's project block and its indicator table (see form_table_xml): a hairline
-# paragraph that keeps with the table below
+# between the form's project block and its indicator table (see form_table_xml): a paragraph
+# 0.1 pt high that keeps with the table below, so the block's bottom border and the table's top
+# border print as one rule (1 pt apart they printed as a heavier, double line). Each table keeps
+# its own border: LibreOffice does not keep a table's last row with the paragraph after it, so a
+# page break can fall between the two tables, and each page's part must be closed.
 _FORM_JOINT = (
-    '<w:p><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:p><w:pPr><w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="2" w:lineRule="exact"/>'
     '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
 )
 FORM_LABEL_CHARS = 26.0  # a 一级/二级 label up to this many Latin characters wide stays on one line
@@ -1321,7 +1334,8 @@ def _form_cells(form: Form) -> list[list[tuple[str, str]]]:
 
 def _kept_rows(form: Form) -> set[int]:
     """Rows whose paragraphs keep with the next row: inside a 二级 label group that fits on a
-    page (all but its last row), the row above the total and every row from the total down."""
+    page (all but its last row), inside a label merged down the project block, the row above
+    the total and every row from the total down."""
     keep: set[int] = set()
     # 二级 groups only: LibreOffice 7.4 drops the rest of a table whose repeated header row is
     # followed by a kept 一级 group that has to move to the next page (a 一级 label is printed
@@ -1330,6 +1344,10 @@ def _kept_rows(form: Form) -> set[int]:
     for c in form.cells:
         if c.rowspan > 1 and c.row > form.header_row and c.rowspan <= GROUP_ROWS and c.col in level2:
             keep.update(range(c.row, c.row + c.rowspan - 1))
+    if 0 < form.header_row < form.nrows:  # a label merged down the project block keeps its rows together
+        for c in form.cells:
+            if c.rowspan > 1 and c.row + c.rowspan <= form.header_row:
+                keep.update(range(c.row, c.row + c.rowspan - 1))
     total = next((c.row for c in form.cells if c.col == 0 and c.colspan > 1 and c.row > form.header_row and c.text in ("总分", "合计")), None)
     start = form.nrows - 1 if total is None else max(total - 1, 0)
     keep.update(range(start, form.nrows))
