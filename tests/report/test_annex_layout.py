@@ -385,16 +385,16 @@ def test_a_reason_column_is_wide_enough_to_read(rendered, name, style):
 
 @pytest.mark.parametrize("style", STYLES)
 def test_the_joint_prints_one_rule(rendered, style):
-    """The paragraph joining the project block and the indicator table is 0.1 pt high, so the
-    block's bottom border and the table's top border fall on one another (1 pt apart they
-    printed as a double line); each table keeps its own border, as a page break can fall
-    between them; a label merged down the project block keeps its rows on one page."""
+    """One rule between the project block and the indicator table: the block has no bottom
+    border, the paragraph joining them is 0.1 pt high (two borders printed a heavier line); so
+    the PDF must show the block's last page holding the indicator header (the block is never
+    left open at a page's foot); a label merged down the project block keeps its rows on one page."""
     for name in (*EXAMPLES, "long"):
         case = rendered[(name, style)]
         block, indicators = form_tables(case.docx)
-        for tbl in (block, indicators):
-            borders = tbl.find(f"{W}tblPr/{W}tblBorders")
-            assert [borders.find(W + side).get(W + "val") for side in ("top", "bottom", "insideH")] == ["single"] * 3
+        assert block.find(f"{W}tblPr/{W}tblBorders/{W}bottom").get(W + "val") == "nil"
+        borders = indicators.find(f"{W}tblPr/{W}tblBorders")
+        assert [borders.find(W + side).get(W + "val") for side in ("top", "bottom", "insideH")] == ["single"] * 3
         spacing = indicators.getprevious().find(f"{W}pPr/{W}spacing")
         assert spacing.get(W + "lineRule") == "exact" and int(spacing.get(W + "line")) <= 2
         rows = block.findall(W + "tr")
@@ -403,6 +403,12 @@ def test_the_joint_prints_one_rule(rendered, style):
                 merge = tc.find(f"{W}tcPr/{W}vMerge")
                 if merge is not None and merge.get(W + "val") == "restart":
                     assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(W + "p")), (name, i, col)
+        pages = [[ln for ln in p.splitlines() if ln.strip()] for p in page_texts(case.pdf)]
+        end = max(n for n, p in enumerate(pages) if "填表人" in "".join(p))
+        start = _form_start(pages, case.form, end)
+        last_block_text = _norm("".join(_cell_lines(block.findall(W + "tr")[-1])))[:6]
+        block_end = max(n for n in range(start, end + 1) if last_block_text in _norm("".join(pages[n])))
+        assert "一级指标" in _norm("".join(pages[block_end])), (name, "the project block ends a page without the indicator table")
 
 
 def test_the_label_checker_sees_a_split_label():

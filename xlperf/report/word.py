@@ -46,6 +46,7 @@ FORM_ANCHOR_STYLE = "OfficialForm"  # the template's paragraph the form replaces
 TEXT_W = 8845  # twips between the margins of the shipped templates (156 mm)
 _FORM_FONT = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman"/>'
 _FORM_BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+_FORM_BORDERS_OPEN = _FORM_BORDERS.replace('<w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/>', '<w:bottom w:val="nil"/>')
 
 
 def template_path(style: str) -> Path:
@@ -616,10 +617,10 @@ class WordRenderer:
             rows.append(_signature_row(form, width))
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
-        def table(part: list[str]) -> str:
+        def table(part: list[str], borders: str = _FORM_BORDERS) -> str:
             return (
                 f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
-                f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
                 '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
                 '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
                 f"<w:tblGrid>{grid}</w:tblGrid>{''.join(part)}</w:tbl>"
@@ -627,7 +628,9 @@ class WordRenderer:
 
         if not head:
             return table(rows)
-        return table(rows[:head]) + _FORM_JOINT + table(rows[head:])
+        # one rule at the joint: the project block has no bottom border, the indicator table's
+        # top border (which also tops its header row on every page) is the line between them
+        return table(rows[:head], _FORM_BORDERS_OPEN) + _FORM_JOINT + table(rows[head:])
 
 
 def _with_form(context: dict[str, Any], form: Form | None) -> dict[str, Any]:
@@ -1301,10 +1304,11 @@ def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, al
 
 
 # between the form's project block and its indicator table (see form_table_xml): a paragraph
-# 0.1 pt high that keeps with the table below, so the block's bottom border and the table's top
-# border print as one rule (1 pt apart they printed as a heavier, double line). Each table keeps
-# its own border: LibreOffice does not keep a table's last row with the paragraph after it, so a
-# page break can fall between the two tables, and each page's part must be closed.
+# 0.1 pt high that keeps with the table below. The block has no bottom border, so the table's
+# top border is the one rule there (two borders printed a heavier line, 1 pt apart a double
+# one). LibreOffice does not keep a table's last row with the paragraph after it, so what keeps
+# the two on one page is a short chain after the joint: the header row and the first row (the
+# first 二级 group is not kept together, see _kept_rows).
 _FORM_JOINT = (
     '<w:p><w:pPr><w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="2" w:lineRule="exact"/>'
     '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
@@ -1334,15 +1338,17 @@ def _form_cells(form: Form) -> list[list[tuple[str, str]]]:
 
 def _kept_rows(form: Form) -> set[int]:
     """Rows whose paragraphs keep with the next row: inside a 二级 label group that fits on a
-    page (all but its last row), inside a label merged down the project block, the row above
-    the total and every row from the total down."""
+    page (all but its last row; not the first group, which follows the joint: see _FORM_JOINT),
+    inside a label merged down the project block, the row above the total and every row from
+    the total down."""
     keep: set[int] = set()
     # 二级 groups only: LibreOffice 7.4 drops the rest of a table whose repeated header row is
     # followed by a kept 一级 group that has to move to the next page (a 一级 label is printed
     # whole where its group breaks: its column fits it on one line)
     level2 = {c.col for c in form.cells if c.row == form.header_row and c.text == "二级指标"}
     for c in form.cells:
-        if c.rowspan > 1 and c.row > form.header_row and c.rowspan <= GROUP_ROWS and c.col in level2:
+        first = form.header_row + (1 if form.header_row > 0 else 0)  # (a form of one table has no joint)
+        if c.rowspan > 1 and c.row > first and c.rowspan <= GROUP_ROWS and c.col in level2:
             keep.update(range(c.row, c.row + c.rowspan - 1))
     if 0 < form.header_row < form.nrows:  # a label merged down the project block keeps its rows together
         for c in form.cells:
