@@ -1052,7 +1052,7 @@ def fit_widths(cells: list[list[tuple[str, str]]], total: int, whole: list[bool]
             soft[c] = max(soft[c], min(pref[c], REASON_CHARS))
             pref[c] = max(pref[c], soft[c])
         if whole is not None and c < len(whole) and whole[c]:
-            hard[c] = soft[c] = pref[c] = max(pref[c], *(_chars(t) for t, _ in column if t))
+            hard[c] = soft[c] = pref[c] = max(pref[c], *(min(_chars(t), FORM_LABEL_CHARS) for t, _ in column if t))
         soft[c], pref[c] = max(soft[c], hard[c]), max(pref[c], soft[c], hard[c])
     tw = lambda xs: [x * CHAR_TWIPS + CELL_PAD for x in xs]  # noqa: E731
     H, S, P = tw(hard), tw(soft), tw(pref)
