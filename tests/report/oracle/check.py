@@ -162,9 +162,10 @@ class Checker:
                 elif re.match(r"^(附件\d|待完善事项)", b.text) and "项目支出绩效自评表" not in b.text:
                     current = ""
             else:
-                # a project's official form (附件3-n) names it in its first row: 项目支出名称 | name
+                # a project's official form (附件3-n) names it in its first row: 项目支出名称 | name (the
+                # label may be printed on two lines, 项目支出 / 名称)
                 first = [c.strip() for c in (b.rows[0] if b.rows else []) if c.strip()]
-                if self.truth.projects and len(first) >= 2 and first[0] in ("项目支出名称", "项目名称") and first[1] in self.truth.projects:
+                if self.truth.projects and len(first) >= 2 and re.sub(r"\s", "", first[0]) in ("项目支出名称", "项目名称") and first[1] in self.truth.projects:
                     current = first[1]
                 if current:
                     out[i] = current

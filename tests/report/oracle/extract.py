@@ -203,14 +203,31 @@ def load_docx(path: str | Path) -> Document:
 _CJK = r"\u3400-\u9fff（），。：；“”、【】％"
 
 
+_PAGE_NUMBER = re.compile(r"[—－-]\s*\d+\s*[—－-]")
+# a line that starts a block of its own: a heading (一、 （一） 1. 附件) or the form's header row
+_BLOCK_START = re.compile(r"^(附件|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．]|一级指标)")
+
+
+def _line_width(line: str) -> int:
+    return sum(2 if "\u2e80" <= ch else 1 for ch in line)
+
+
 def load_pdf(path: str | Path) -> Document:
     """The prose of a PDF report through poppler's pdftotext (installed with the PDF toolchain).
 
     Lines are joined into paragraphs at a 。/： line end or a blank line; the spaces pdftotext puts
-    between Chinese and digits (``总得分 84.31 分``) and page numbers (``—1—``) are dropped."""
+    between Chinese and digits (``总得分 84.31 分``) and page numbers (``—1—``) are dropped. A
+    paragraph the page break cuts goes on across it: the page's last line is as wide as the
+    page's widest line (wrapped at the margin), does not end a paragraph, and the next page does
+    not start with a heading or the form's header row."""
     import subprocess
 
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout.decode("utf-8")
+    return Document(str(path), pdf_blocks(out), prose_only=True)
+
+
+def pdf_blocks(out: str) -> list[Block]:
+    """load_pdf's paragraphs of pdftotext's output ``out`` (pages end with a form feed)."""
     blocks: list[Block] = []
     buf: list[str] = []
 
@@ -221,16 +238,29 @@ def load_pdf(path: str | Path) -> Document:
             blocks.append(Block("p", text=text.strip()))
             buf.clear()
 
-    for raw in out.replace("\f", "\n").splitlines():
-        line = raw.strip()
-        if not line or re.fullmatch(r"[—－-]\s*\d+\s*[—－-]", line):
-            flush()
-            continue
-        buf.append(line)
-        if line.endswith(("。", "：", "】")):
+    pages = []
+    for page in out.split("\f"):
+        lines = [ln.strip() for ln in page.splitlines()]
+        while lines and (not lines[-1] or _PAGE_NUMBER.fullmatch(lines[-1])):  # the footer and the space around it
+            lines.pop()
+        while lines and not lines[0]:
+            lines.pop(0)
+        if lines:
+            pages.append(lines)
+    for n, lines in enumerate(pages):
+        for line in lines:
+            if not line or _PAGE_NUMBER.fullmatch(line):
+                flush()
+                continue
+            buf.append(line)
+            if line.endswith(("。", "：", "】")):
+                flush()
+        widest = max(_line_width(ln) for ln in lines)
+        cut = bool(buf) and _line_width(lines[-1]) >= 0.8 * widest and n + 1 < len(pages) and not _BLOCK_START.match(pages[n + 1][0])
+        if not cut:
             flush()
     flush()
-    return Document(str(path), blocks, prose_only=True)
+    return blocks
 
 
 def load(path: str | Path) -> Document:
