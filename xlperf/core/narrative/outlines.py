@@ -205,8 +205,10 @@ SHAANXI = _after(SHAANXI, "v3", Heading("v3.1", "项目资金调整情况", 3, d
 
 HUNAN = _after(HUNAN, "h1.2", Heading("h1.3", "（三）年度重点工作计划", 2, depth.work_plan))
 HUNAN = _after(HUNAN, "h2.4", Heading("h2.5", "（五）资产管理情况", 2, depth.assets))
+HUNAN = _after(HUNAN, "h2.2", Heading("h2.2.1", "基本支出按支出功能分类科目", 3, d.basic_by_function))
+HUNAN = _after(HUNAN, "h2.3", Heading("h2.3.1", "项目支出按支出功能分类科目", 3, d.project_by_function))
 
-OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5"})
+OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5", "h2.2.1", "h2.3.1"})
 
 OUTLINES: dict[Style, tuple[Heading, ...]] = {
     Style.GENERAL: GENERAL,
