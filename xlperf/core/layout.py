@@ -338,19 +338,18 @@ BASIC_DATA_ROWS: tuple[tuple[str, str, str], ...] = (
     ("sangong_abroad", "其中：因公出国（境）费", "万元"),
     ("sangong_car", "其中：公务用车购置及运行维护费", "万元"),
     ("sangong_reception", "其中：公务接待费", "万元"),
-    ("", "五、政府采购和预算调整", ""),
+    ("", "五、其他情况", ""),
     ("procurement", "政府采购金额", "万元"),
     ("budget_adjust", "部门整体支出预算调整", "万元"),
-    ("", "六、厉行节约", ""),
     ("frugality", "厉行节约保障措施", ""),  # text: in the 说明 column
 )
 # Rates the report computes from the rows above and shows in 附件1 after the row they follow:
 # (key, label, numerator (key, column), denominator (key, column), the row it follows, how it is computed)
 BASIC_DATA_RATES: tuple[tuple[str, str, tuple[str, str], tuple[str, str], str, str], ...] = (
     ("staff_control", "财政供养人员控制率", ("staff_actual", "actual"), ("staff_quota", "actual"), "staff_actual", "实有人数÷编制数"),
-    ("sangong_control", "“三公”经费控制率", ("sangong_total", "actual"), ("sangong_total", "budget"), "sangong_reception", "三公经费本年实际数÷本年预算数"),
-    ("public_control", "公用经费控制率", ("spend_public", "actual"), ("spend_public", "budget"), "spend_public", "公用经费本年实际数÷本年预算数"),
-    ("procurement_rate", "政府采购执行率", ("procurement", "actual"), ("procurement", "budget"), "procurement", "政府采购金额本年实际数÷本年预算数"),
+    ("sangong_control", "“三公”经费控制率", ("sangong_total", "actual"), ("sangong_total", "budget"), "sangong_reception", "实际数÷预算数"),
+    ("public_control", "公用经费控制率", ("spend_public", "actual"), ("spend_public", "budget"), "spend_public", "实际数÷预算数"),
+    ("procurement_rate", "政府采购执行率", ("procurement", "actual"), ("procurement", "budget"), "procurement", "实际数÷预算数"),
 )
 # Other names units give the same rows (compared without spaces, 其中, and a trailing （单位）).
 BASIC_DATA_SYNONYMS = {

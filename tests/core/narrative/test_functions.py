@@ -18,7 +18,15 @@ HEADER = ["科目编码", "科目名称", "基本支出", "项目支出"]
 
 def _sections(basic: BasicData | None) -> dict[str, str]:
     ev = evaluate_grids(info={"项目名称": "县医疗保障局", "主管部门": "县医疗保障局", "评价年度": "2025年", "评价类型": "部门整体支出"})
-    return {s.key: s.text for s in generate(ev, "湖南", basic=basic)}
+    out = {s.key: s.text for s in generate(ev, "湖南", basic=basic)}
+    # the breakdown paragraphs, under their keys (h2.2 基本支出情况, h2.3 项目支出情况)
+    for key, which in (("h2.2", "基本支出"), ("h2.3", "项目支出")):
+        paras = out[key].split("\n")
+        by = [n for n, p in enumerate(paras) if p.startswith(f"{which}按支出功能分类科目")]
+        if by:
+            assert by == [1], paras  # one paragraph, right after the figures
+            out[f"{key}.fn"] = "\n".join(paras[1:2] + [p for p in paras[2:] if p.startswith("【请在“功能科目”")])
+    return out
 
 
 def _basic(functions: Functions | None, basic: float | None = None, project: float | None = None) -> BasicData:
@@ -81,12 +89,12 @@ def test_the_prose_states_each_item_and_a_sum_that_agrees_or_says_it_does_not(tr
     fn = parse_functions([HEADER, *rows])
     b_total, p_total = fn.total("basic"), fn.total("project")
     s = _sections(_basic(fn, (b_total or 0) + gap, (p_total or 0) + gap))
-    for key, col, total in (("h2.2.1", 1, b_total), ("h2.3.1", 2, p_total)):
+    for key, col, total in (("h2.2.fn", 1, b_total), ("h2.3.fn", 2, p_total)):
         text = s.get(key, "")
         if total is None:
             assert key not in s  # nothing given: no heading
             continue
-        stated = {m.group(1): float(m.group(2)) for m in re.finditer(r"(?:：|；)([^；：。【]+?)为?(-?\d+(?:\.\d+)?)万元", text.split("以上合计")[0])}
+        stated = {m.group(1): float(m.group(2)) for m in re.finditer(r"(?:：|；)([^；：。【]+?)为?(-?\d+(?:\.\d+)?)万元", text.split("【")[0].split("以上合计")[0])}
         shown = {name: v for name, *vals in leaves if (v := vals[col - 1]) is not None and abs(v) > 0.005}
         assert stated == {k: round(v, 2) for k, v in shown.items()}
         m = re.search(r"合计(-?\d+(?:\.\d+)?)万元", text)
@@ -104,10 +112,10 @@ def test_the_reference_figures_add_up_and_a_fiscal_only_breakdown_is_flagged():
             ["2296002", "城乡医疗救助的彩票公益金支出", None, 127.7], ["2082001", "困难群众基本生活补助", None, 2550.07]]
     fn = parse_functions([HEADER, *rows])
     s = _sections(_basic(fn, None, 7645.75))
-    assert s["h2.3.1"].startswith("项目支出按支出功能分类科目分：一般行政管理事务14.6万元；信息化建设35万元；")
-    assert "以上合计7078.75万元。" in s["h2.3.1"]
-    assert "“基础数据”工作表的项目支出为7645.75万元，相差567万元" in s["h2.3.1"]
-    assert "h2.2.1" not in s  # no 基本支出 given
+    assert s["h2.3.fn"].startswith("项目支出按支出功能分类科目分：一般行政管理事务14.6万元；信息化建设35万元；")
+    assert "以上合计7078.75万元。" in s["h2.3.fn"]
+    assert "“基础数据”工作表的项目支出为7645.75万元，相差567万元" in s["h2.3.fn"]
+    assert "h2.2.fn" not in s  # no 基本支出 given
 
 
 def test_unit_headers_a_title_row_and_unreadable_cells():
@@ -117,7 +125,7 @@ def test_unit_headers_a_title_row_and_unreadable_cells():
     fn = parse_functions(grid, "功能科目")
     assert [ln.name for ln in fn.lines] == ["行政运行", "信息化建设"]
     assert fn.unreadable == ["D4：“十万”"]
-    text = _sections(_basic(fn, 300, 35))["h2.3.1"]
+    text = _sections(_basic(fn, 300, 35))["h2.3.fn"]
     assert "【请在“功能科目”工作表中填写可读的金额（D4：“十万”不是数字）】" in text
 
 
@@ -126,5 +134,5 @@ def test_no_sheet_an_empty_sheet_or_a_sheet_without_its_header_leave_the_section
     for grids in ({}, {"功能科目": [HEADER]}, {"功能科目": [HEADER] + [[None] * 4] * 5}, {"功能科目": [["随便", "写的"], [1, 2]]}):
         data = basic_data_of({"基础数据": [["项目", "本年实际数"], ["其中：基本支出", 300], ["其中：项目支出", 500]], **grids})
         s = _sections(data)
-        assert "h2.2.1" not in s and "h2.3.1" not in s
+        assert "h2.2.fn" not in s and "h2.3.fn" not in s
         assert s == base
