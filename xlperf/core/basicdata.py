@@ -56,10 +56,11 @@ class Functions:
     sheet: str = layout.SHEET_FUNCTIONS
     lines: list[FunctionLine] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    headerless: bool = False  # the sheet holds something, but no 科目名称 and 基本支出/项目支出 header
 
     @property
     def present(self) -> bool:
-        return bool(self.lines) or bool(self.unreadable)
+        return bool(self.lines) or bool(self.unreadable) or self.headerless
 
     def total(self, which: str) -> float | None:
         """The sum of ``which`` (basic | project) over the items; None when no item gives it."""
@@ -236,6 +237,7 @@ def parse_functions(grid: Grid, sheet: str = layout.SHEET_FUNCTIONS) -> Function
     out = Functions(sheet=sheet)
     hit = find_header(grid, layout.FUNCTION_HEADERS, layout.FUNCTION_SYNONYMS, 2)
     if not hit or "科目名称" not in hit[1] or not ({"基本支出", "项目支出"} & set(hit[1])):
+        out.headerless = any(v not in (None, "") and not (isinstance(v, str) and not v.strip()) for row in grid for v in row)
         return out
     head, cols, _ = hit
     at = lambda row, name: row[cols[name] - 1] if name in cols and cols[name] - 1 < len(row) else None  # noqa: E731

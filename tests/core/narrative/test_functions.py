@@ -129,10 +129,19 @@ def test_unit_headers_a_title_row_and_unreadable_cells():
     assert "【请在“功能科目”工作表中填写可读的金额（D4：“十万”不是数字）】" in text
 
 
-def test_no_sheet_an_empty_sheet_or_a_sheet_without_its_header_leave_the_sections_out():
+def _of(grids: dict) -> BasicData | None:
+    return basic_data_of({"基础数据": [["项目", "本年实际数"], ["其中：基本支出", 300], ["其中：项目支出", 500]], **grids})
+
+
+def test_no_sheet_or_an_empty_sheet_leaves_the_breakdown_out():
     base = _sections(_basic(None, 300, 500))
-    for grids in ({}, {"功能科目": [HEADER]}, {"功能科目": [HEADER] + [[None] * 4] * 5}, {"功能科目": [["随便", "写的"], [1, 2]]}):
-        data = basic_data_of({"基础数据": [["项目", "本年实际数"], ["其中：基本支出", 300], ["其中：项目支出", 500]], **grids})
-        s = _sections(data)
+    for grids in ({}, {"功能科目": []}, {"功能科目": [HEADER]}, {"功能科目": [HEADER] + [[None, "  ", None, None]] * 5}):
+        s = _sections(_of(grids))
         assert "h2.2.fn" not in s and "h2.3.fn" not in s
         assert s == base
+
+
+def test_a_sheet_with_figures_but_no_header_is_asked_about_not_ignored():
+    s = _sections(_of({"功能科目": [["行政运行", 300], ["城乡医疗救助", 500]]}))
+    assert "【请在“功能科目”工作表中填写表头（科目编码、科目名称、基本支出、项目支出）及各科目金额】" in s["h2.3"]
+    assert "按支出功能分类科目" not in s["h2.2"] + s["h2.3"]

@@ -3,6 +3,7 @@ structure, basic and project spending, 三公 and the projects' grades."""
 
 from __future__ import annotations
 
+from xlperf.core import layout
 from xlperf.core import values as V
 from xlperf.core.narrative.facts import Facts, ProjectLine
 from xlperf.core.narrative.words import grade_count, join, missing, pct, points
@@ -185,6 +186,8 @@ def _by_function(f: Facts, which: str) -> str:
     unreadable = ""
     if which == "project" and fn.unreadable:  # said once, under 项目支出
         unreadable = missing(f"可读的金额（{'；'.join(fn.unreadable)}不是数字）", f"“{fn.sheet}”工作表")
+    if which == "project" and fn.headerless:  # something typed where no header says what it is
+        unreadable = missing(f"表头（{'、'.join(layout.FUNCTION_HEADERS)}）及各科目金额", f"“{fn.sheet}”工作表")
     total = fn.total(which)
     if total is None:
         return unreadable
