@@ -53,12 +53,13 @@ def long_rows() -> list[dict]:
     return rows
 
 
-def build_long(path: Path) -> Path:
+def build_long(path: Path, name: str = "") -> Path:
     from xlperf.workbook.template import build_template, fill_workbook
 
     spec = EXAMPLES["盐边残疾人医保"]
+    info = {**spec["info"], "项目名称": name} if name else spec["info"]
     build_template(path, evaluation_type=spec["evaluation_type"], style=spec["style"])
-    fill_workbook(path, info=spec["info"], budget=spec["budget"], indicators=long_rows(), merge_levels=True)
+    fill_workbook(path, info=info, budget=spec["budget"], indicators=long_rows(), merge_levels=True)
     return path
 
 
@@ -270,3 +271,59 @@ def test_a_reports_document_properties_are_its_own(long_book, tmp_path, style):
     assert props.title == context["title"]
     assert "模板" not in (props.comments or "") and "{" not in (props.comments or "")
     assert "xlperf" not in " ".join(filter(None, (props.author, props.last_modified_by, props.comments)))
+
+
+# --- the department report: one 附件3-n form per project, each on landscape pages of its own ------------
+
+
+LONG_NAME = "残疾人医疗保险资助长表项目"
+
+
+@pytest.fixture(scope="module")
+def department_rendered(tmp_path_factory):
+    """A 湖南 部门整体 report (docx → PDF) with three projects — the long table, 临汾购买服务 and one whose
+    total is 待定 — : (pdf, the projects in annex order, each with its form)."""
+    if find_soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
+    import random
+
+    from tests.report.oracle.gen import base_departments, base_projects, vary, write
+    from xlperf.department import department_report
+
+    base = tmp_path_factory.mktemp("dept-annex")
+    projects = base / "项目"
+    projects.mkdir()
+    build_long(projects / "long.xlsx", LONG_NAME)
+    build_example(projects / "临汾购买服务.xlsx", "临汾购买服务")
+    # a project with an actual left blank: its total reads 待定（1处待填写）, a taller 总分 row
+    write(vary(base_projects()[3], random.Random(3), ["blank"]), projects / "待定.xlsx")
+    dept = write(base_departments()[0], base / "部门.xlsx")
+    result = department_report(dept, projects, base / "部门报告.docx")
+    produced = render_pdf([result.out], base / "pdf")
+    assert produced and produced[0] is not None, "LibreOffice produced no PDF"
+    return produced[0], result.projects
+
+
+def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out, re.M)]
+
+
+def test_each_project_form_of_a_department_report_holds_on_paper(department_rendered):
+    pdf, projects = department_rendered
+    pages = page_texts(pdf)
+    sizes = _page_sizes(pdf)
+    assert len(projects) == 3 and len(sizes) == len(pages)
+    # each annex's heading is a line of its own (the prose points at them too: 详见附件3-1)
+    starts = [next(n for n, p in enumerate(pages) if any(_norm(ln) == f"附件3-{i}" for ln in p.splitlines())) for i in range(1, len(projects) + 1)]
+    assert starts == sorted(starts), "附件3-1, 3-2, 3-3 in order"
+    ends = starts[1:] + [next((n for n, p in enumerate(pages) if "待完善事项" in p and n > starts[-1]), len(pages))]
+    failures = []
+    for i, (entry, start, end) in enumerate(zip(projects, starts, ends), 1):
+        assert entry.form is not None and entry.form.style == "湖南"
+        failures += [f"附件3-{i}：{f}" for f in layout_failures(pages[start:end], entry.form)]
+        failures += [f"附件3-{i} 第{n + 1}页不是横向" for n in range(start, end) if sizes[n][0] < sizes[n][1]]
+        if entry.name == LONG_NAME:
+            assert end - start >= 2, "the long form runs over a page"
+    failures += [f"第{n + 1}页是空白页" for n, p in enumerate(pages) if all(PAGE_NUMBER.fullmatch(ln) for ln in p.splitlines() if ln.strip())]
+    assert failures == []

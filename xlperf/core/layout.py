@@ -103,6 +103,9 @@ STYLE_INFO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("项目单位法人代码", "unit_code", "统一社会信用代码（18位），印在报告封面；不填则封面不列"),
         ("评价项目类型", "evaluation_kind", "如：项目实施过程评价 项目完成结果评价，印在报告封面；不填时封面写评价类型"),
         ("项目资金调整情况", "fund_adjustment", "预算调整的金额、原因和批复；没有调整时填：本项目无资金调整情况（报告第三部分末尾）"),
+        ("主管部门代码", "department_code", "主管部门的预算单位编码，印在自评表“主管部门及代码”一栏（不是项目单位法人代码）；不填则只写名称"),
+        ("实施期绩效目标", "period_goal", "项目实施期的总体目标，报告“项目目标”写作“总体目标”；不填则不写"),
+        ("实施期资金总额", "period_funds", "项目实施期的资金总额，如：300万元，列入报告“绩效完成表”；不填时该表只列年度资金"),
     ),
 }
 # what `new` writes into a style's field (the documents the style's reference report cites)
@@ -112,8 +115,12 @@ STYLE_INFO_DEFAULTS: dict[str, dict[str, str]] = {
         "《中共湖南省委办公厅 湖南省人民政府办公厅关于全面实施预算绩效管理的实施意见》（湘办发〔2019〕10号）",
     },
 }
-# every field a 项目信息 sheet may name, INFO_FIELDS first
-ALL_INFO_FIELDS = INFO_FIELDS + tuple(f for rows in STYLE_INFO_FIELDS.values() for f in rows)
+# every field a 项目信息 sheet may name, INFO_FIELDS first; a label two styles share once
+_STYLE_ROWS: dict[str, tuple[str, str, str]] = {}
+for _rows in STYLE_INFO_FIELDS.values():
+    for _row in _rows:
+        _STYLE_ROWS.setdefault(_row[0], _row)
+ALL_INFO_FIELDS = INFO_FIELDS + tuple(_STYLE_ROWS.values())
 INFO_LABEL_TO_ATTR.update({label: attr for label, attr, _ in ALL_INFO_FIELDS})
 
 # Plain strings, in the enums' order: click's Choice would take an Enum member by its (English) name.

@@ -130,6 +130,8 @@ class ProjectInfo:
     unit_code: str = ""  # 项目单位法人代码 (陕西)
     evaluation_kind: str = ""  # 评价项目类型 (陕西)
     fund_adjustment: str = ""  # 项目资金调整情况 (陕西)
+    department_code: str = ""  # 主管部门代码 (陕西: the form's 主管部门及代码)
+    period_funds: str = ""  # 实施期资金总额 (陕西: the 绩效完成表)
     extra: dict[str, str] = field(default_factory=dict)  # fields we do not know, in sheet order
     rows: dict[str, int] = field(default_factory=dict)  # attribute -> sheet row (for findings)
 

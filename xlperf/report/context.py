@@ -17,6 +17,7 @@ from xlperf.core.layout import PAYMENT_HEADERS, PAYMENT_SYNONYMS, SHEET_PAYMENTS
 from xlperf.core.scoring import _is_budget_row
 from xlperf.core import values as V
 from xlperf.core.models import Evaluation, IndicatorResult, ProjectInfo
+import xlperf.core.narrative.matrix as matrix
 from xlperf.core.narrative import ProjectLine, Section, grade_word, kind_of, missing
 from xlperf.report.official import Form, official_form
 from xlperf.report.rows import budget_on_sheet, budget_row, indicator_row, row_score
@@ -259,6 +260,26 @@ def budget_table(ev: Evaluation) -> dict[str, Any]:
     return {"name": "budget", "title": "", "note": f"单位：{unit}", "header": header, "rows": rows, "unit": unit}
 
 
+def budget_matrix_table(ev: Evaluation) -> dict[str, Any]:
+    """山西 一（二）预算执行情况: the 行次 matrix (core.narrative.matrix) as display strings. ``top``
+    and ``sub`` are its two header rows (财政资金 over its five columns), ``header`` the same as one
+    row of ten labels; rates are written as the 临汾 reports write them, in a row labelled (%)
+    (``93.10``); the amount unit is the note above the table."""
+    unit = clean(ev.input.info.amount_unit) or ev.budget.unit or "万元"
+    m = matrix.budget_matrix(ev)
+    own = {key: label for key, _, label, fiscal in matrix.COLUMNS if not fiscal}
+    top = ["项目", "行次", own["total"], matrix.FISCAL_GROUP, own["carryover"], own["other"]]
+    sub = [label for _, _, label, fiscal in matrix.COLUMNS if fiscal]
+    header = top[:3] + [matrix.FISCAL_GROUP + sub[0]] + [f"其中：{x}" for x in sub[1:]] + top[4:]
+    rows = []
+    for row, label, line, rate in matrix.ROWS:
+        shown = (lambda v: V.format_rate(v)[:-1]) if rate else amount  # 93.10 under 预算执行率(%)
+        rows.append({"item": f"{label}(%)" if rate else label, "line": line, **{col: shown(m.cells.get((row, col))) for col, *_ in matrix.COLUMNS}})
+    if m.empty:
+        rows = [{"item": missing("预算数据", "“预算执行”表"), "line": "", **{col: "" for col, *_ in matrix.COLUMNS}, "placeholder": True}]
+    return {"name": "budget_matrix", "title": "", "note": f"单位：{unit}", "header": header, "top": top, "sub": sub, "rows": rows, "unit": unit}
+
+
 def _six(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = [{k: d[k] for k in ("level1", "level2", "level3", "weight", "target", "actual", "score", "completion", "reason")} for d in shown]
     _merge_flags(out, ("level2",))
@@ -314,6 +335,50 @@ def budget_indicator_table(ev: Evaluation) -> dict[str, Any]:
         row = {"level2": "预算执行指标", "level3": "预算执行率", "weight": "", "target": "100%", "actual": missing("预算执行数据", "“预算执行”表"), "score": ""}
     row.update({"level2_start": True, "level2_continue": False, "level2_span": 1})
     return {"name": "budget_indicator", "title": "", "note": "", "header": ["二级指标", "三级指标", "权重", "目标值", "业绩值", "得分"], "rows": [row]}
+
+
+# --- 陕西: the 绩效完成表 of 一（二）项目目标 ------------------------------------------------------------
+
+# (label, the 预算执行 sources it shows — the first one the sheet has, as the 陕西 自评表's rows)
+KEPT_GROUP_ROWS = 12  # a longer 二级 group may break across pages
+GOAL_FUNDS = (("年度资金总额：", ("年度资金总额",)), ("其中：财政拨款", ("财政拨款",)), ("其他资金", ("其他资金", "上年结转资金")))
+
+
+def goal_table(ev: Evaluation, shown: list[dict[str, Any]], unit: str) -> dict[str, Any]:
+    """子洲's 专项业务经费（项目）绩效完成表: 项目名称, 主管部门, 资金金额 (the 实施期资金总额 the unit
+    gave, then the year's money from the 预算执行 sheet — 年初预算数, else 全年预算数), 年初设定目标 |
+    全年实际完成情况, and each indicator's 年度指标值 and 全年完成值 with its 偏差原因 (no scores)."""
+    info = ev.input.info
+    lines = {ln.source: ln for ln in ev.input.budget.lines}
+    funds = []
+    period = clean(info.period_funds)
+    if period and period not in ("无", "/", "-", "—"):
+        funds.append({"label": "实施期资金总额：", "value": f"{period}{unit}" if re.fullmatch(r"\d+(\.\d+)?", period) else period})
+    for label, names in GOAL_FUNDS:
+        ln = next((lines[s] for s in names if s in lines), None)
+        value = None if ln is None else (ln.initial if ln.initial is not None else ln.full_year)
+        funds.append({"label": label, "value": f"{amount(value)}{unit}" if value is not None else ""})
+    rows = [{k: r[k] for k in ("level1", "level2", "level3", "target", "actual", "reason")} for r in shown]
+    for r in rows:
+        r["side"] = "年度绩效指标"
+    _merge_flags(rows, ("side", "level1", "level2"))
+    for n, r in enumerate(rows):  # a 二级 label's rows keep together (Word: keep with the next row)
+        start = next(i for i in range(n, -1, -1) if rows[i]["level2_start"])
+        span = rows[start]["level2_span"]
+        r["keep"] = 1 < span <= KEPT_GROUP_ROWS and n < start + span - 1
+    year = _year(info)
+    return {
+        "name": "goal_table",
+        "title": f"{year}年专项业务经费（项目）绩效完成表" if year else "专项业务经费（项目）绩效完成表",
+        "note": "",
+        "header": ["一级指标", "二级指标", "指标内容", "年度指标值", "全年完成值", "未完成原因和改进措施"],
+        "project": clean(info.name),
+        "department": clean(info.department),
+        "funds": funds,
+        "goal": clean(info.annual_goal),
+        "result": clean(info.annual_goal_result),
+        "rows": rows,
+    }
 
 
 # --- optional sheets: 支付明细, 自评小组, 基础数据 ---------------------------------------------------
@@ -399,7 +464,9 @@ _SPLIT_FIELDS = re.compile(r"[，,、\s/|]+")
 
 
 def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str, Any]:
-    header = ["序号", "姓名", "职务", "单位", "签字", "日期"]
+    """五、自评小组 as 子洲 has it: 评价人员 merged down the first column, then 姓名 · 职称/职务 · 单位 ·
+    签字 (blank: each member signs the printed copy by hand)."""
+    header = ["", "姓名", "职称/职务", "单位", "签字"]
     rows: list[dict[str, Any]] = []
     grid = _find_sheet(grids, SHEET_TEAM)
     hit = _header_map(grid, TEAM_HEADERS, TEAM_SYNONYMS, 2) if grid else None
@@ -418,11 +485,21 @@ def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str
                 rows.append({"name": parts[0], "title": parts[1] if len(parts) > 1 else "", "unit": "".join(parts[2:])})
     if not rows:
         rows.append({"name": sheet_request(SHEET_TEAM, TEAM_HEADERS, grid), "title": "", "unit": "", "placeholder": True})
-    for i, r in enumerate(rows, 1):
-        r["no"] = "" if r.get("placeholder") else str(i)
+    for r in rows:
+        r["role"] = "" if r.get("placeholder") else "评价人员"
         r.setdefault("sign", "")  # signed by hand on the printed copy
-        r.setdefault("date", "")
+    _merge_flags(rows, ("role",))
     return {"name": "team", "title": "", "note": "", "header": header, "rows": rows}
+
+
+SIGN_OFF = "项目单位（中介机构）负责人（签字并盖章）："
+
+
+def sign_off(info: ProjectInfo) -> dict[str, Any]:
+    """The line under 子洲's 自评小组 for the head of the unit's signature and seal, then the date
+    (the 评价时间 the unit gave, else blanks to write it in by hand)."""
+    return {"name": "sign_off", "title": "", "note": "", "header": [], "rows": [], "label": SIGN_OFF,
+            "date": clean(info.evaluated_on) or "　　年　　月　　日"}
 
 
 def basic_data_rows(grids: dict[str, Grid] | None) -> list[list[str]]:
@@ -516,8 +593,8 @@ def _in_unit(value: float | None, src: str, dst: str) -> float | None:
 def _empty_table(tb: dict[str, Any]) -> bool:
     """A table with nothing to show: no rows, or only rows that ask for data."""
     rows = tb.get("rows") or []
-    if tb.get("name") == "basic_data" or tb.get("name") == "projects":
-        return False  # rendered from their own context keys (basic_data_rows, projects)
+    if tb.get("name") in ("basic_data", "projects", "sign_off"):
+        return False  # rendered from their own context keys (basic_data_rows, projects) or lines
     return not rows or all(r.get("placeholder") for r in rows)
 
 
@@ -647,6 +724,7 @@ def build_context(
         "sections": secs,
         "tables": tables,
         "budget_table": tables["budget"],
+        "budget_matrix_table": tables["budget_matrix"],
         "self_table": tables["self_table"],
         "output_table": tables["output"],
         "benefit_table": tables["benefit"],
@@ -704,6 +782,7 @@ def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: 
     shown = [indicator_row(r) for r in ev.indicators]  # once for the 自评表 and the three kind tables
     tables: dict[str, Any] = {
         "budget": budget_table(ev),
+        "budget_matrix": budget_matrix_table(ev),
         "self_table": self_table(ev, shown, style),
         "output": indicator_table(ev, "产出", "output", shown),
         "benefit": indicator_table(ev, "效益", "benefit", shown),
@@ -711,6 +790,8 @@ def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: 
         "budget_indicator": budget_indicator_table(ev),
         "payments": payments_table(grids, unit),
         "team": team_table(grids, info.extra),
+        "sign_off": sign_off(info),
+        "goal_table": goal_table(ev, shown, unit),
         "project_summary": project_summary_table(projects, unit, style),
     }
     tables["basic_data"] = {

@@ -68,6 +68,35 @@ def _has_tags(data: bytes) -> bool:
     return "{{" in text or "{%" in text
 
 
+# Tables a template made before them cannot show (a unit's copy of an older shipped template
+# would print them as an indicator table of empty cells), and the table such a template shows instead.
+NEWER_TABLES = {"budget_matrix": "budget"}
+
+
+@functools.lru_cache(maxsize=16)
+def _unknown_tables(data: bytes) -> frozenset[str]:
+    """The NEWER_TABLES the template's body never names (read with the XML markup removed, as
+    Word may split a tag across runs)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            name = next((n for n in z.namelist() if n.lower() == "word/document.xml"), None)
+            text = re.sub(r"<[^>]*>", "", z.read(name).decode("utf-8", "replace")) if name else ""
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return frozenset()
+    return frozenset(t for t in NEWER_TABLES if t not in text)
+
+
+def _for_template(context: dict[str, Any], data: bytes) -> dict[str, Any]:
+    """``context`` with each table the template does not know replaced by the one it does."""
+    unknown = _unknown_tables(data)
+    if not unknown or not any(t in unknown for s in context.get("sections", []) for t in s.get("tables", [])):
+        return context
+    sections = [{**s, "tables": [NEWER_TABLES[t] if t in unknown else t for t in s.get("tables", [])]} for s in context["sections"]]
+    return {**context, "sections": sections}
+
+
 def prepare(src_xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)  # as docxtpl does: error lines point at paragraphs
 
@@ -361,6 +390,7 @@ class WordRenderer:
         """Fill the style's template (or ``template``) with ``context``, place ``form`` (the
         official 自评表, None: none) and save it to ``out_path``."""
         data = self.template_bytes(context.get("style"), template)
+        context = _for_template(context, data)
         try:
             blob = self.render(data, context, template, form)
         except TemplateError as exc:
@@ -395,7 +425,7 @@ class WordRenderer:
         except Exception as exc:  # noqa: BLE001 - a broken .docx
             raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code=XCode.TEMPLATE_NOT_DOCX) from None
         tpl.render(_with_form(context, form), self.env)
-        self.postprocess(tpl.docx.element.body, form=form)
+        self.postprocess(tpl.docx.element.body, form=form, forms=project_forms(context))
         buf = io.BytesIO()
         tpl.save(buf)
         return buf.getvalue()
@@ -488,16 +518,17 @@ class WordRenderer:
             rendered = self._constant("part", source, lambda: self.render_part(source, context, resolve, skeleton.compiled.get(source)))
             blobs[member] = wordpack.part_member(skeleton, member, rendered)
         blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: self._constant("text", text, lambda: self.compiled(text).render(context)))
-        forms = self.postprocess(body, form=form, splice=True)
+        forms = self.postprocess(body, form=form, splice=True, forms=project_forms(context))
         blobs[skeleton.body_member] = splice_forms(serialize_part_xml(root), forms)
         return wordpack.write_package(skeleton, blobs)
 
     # --- after rendering: merges, widths, the official form ----------------------------------------
 
-    def postprocess(self, body, form: Form | None = None, splice: bool = False) -> list[str]:
+    def postprocess(self, body, form: Form | None = None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
         """Merges, widths and the official form; the ``xlperf:`` markers are removed once used.
 
-        ``splice``: the forms are left as markers and returned (see place_form)."""
+        ``splice``: the forms are left as markers and returned (see place_form); ``forms``: the
+        projects' forms (附件3-n), placed at the anchors numbered 1, 2 …"""
         for tbl in list(body.iter(W + "tbl")):
             opts = _options(tbl)
             if opts is None:
@@ -509,16 +540,16 @@ class WordRenderer:
             # each row's cells are looked up once: widths change below, spans and cells not until _merge
             spans = self._query("spans")(tbl)
             layouts = [_row(tr, spans) for tr in list(tbl.iterchildren(W + "tr"))]
-            if "cover" not in opts:
+            if "cover" not in opts and "fixed" not in opts:  # fixed: the template's widths are the form's
                 _fit_columns(tbl, layouts)
             rows = [(tr, lay) for tr, header, lay in layouts if not header]
             if cols:
                 _merge([lay for _, lay in rows], cols)
             if self._query("placeholder")(tbl):  # a cell text holds a 【 (few tables do)
                 _span_placeholders(tbl, [tr for tr, _ in rows])
-        return self.place_form(body, form, splice)
+        return self.place_form(body, form, splice, forms)
 
-    def place_form(self, body, form: Form | None, splice: bool = False) -> list[str]:
+    def place_form(self, body, form: Form | None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
         """Put the official form where the template has its anchor paragraph (or drop the anchor).
 
         The form is as wide as the national one: it gets a landscape section of its own, from the
@@ -527,11 +558,16 @@ class WordRenderer:
         ``splice``: each form goes in as a ``<?xlperf-form i?>`` marker and its XML is returned,
         the i-th to replace that marker in the serialised part (see splice_forms): building ~200
         cells as elements costs more than the rest of the report's tables.
+
+        An anchor whose text is a number n (a department's 附件3-n) takes the n-th of ``forms``.
         """
         spliced: list[str] = []
+        main = form
         for p in [_anchor_of(style) for style in self._query("anchors")(body)]:
             if p is None:
                 continue
+            n = _text(p).strip()
+            form = main if not n else (forms[int(n) - 1] if n.isdigit() and 0 < int(n) <= len(forms) else None)
             if form is None:
                 p.getparent().remove(p)
                 continue
@@ -587,6 +623,7 @@ class WordRenderer:
                     owner[(r, k)] = c
         keep_rows = _kept_rows(form)
         head = form.header_row if 0 < form.header_row < form.nrows else 0
+        tail = _kept_tail(keep_rows, form.nrows)
         rows = []
         ncols, cell_xml, get = form.ncols, self.form_cell_xml, owner.get  # locals: ~300 positions a form
         for r in range(form.nrows):
@@ -607,9 +644,17 @@ class WordRenderer:
                     merged = c.rowspan > 1 and not (head and r == head)
                     cells.append(cell_xml(w, span, "restart" if merged else "", c.text, c.bold, c.align, keep))
                 elif head and c.row == head and r == head + 1:  # the rest of that label's column: merged, empty
-                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep))
+                    seam = "bottom" if r == tail - 1 else ""
+                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep, seam))
+                elif r == tail:
+                    # a merge from above is cut where the rows kept with the total begin: LibreOffice
+                    # moves kept rows to the next page only when no merge ties them to rows above;
+                    # the empty 绩效指标 column is cut without a line
+                    seam = "top" if c.row == head and head else ""
+                    cells.append(cell_xml(w, span, "restart" if c.row + c.rowspan - 1 > r else "", "", False, "center", keep, seam))
                 else:
-                    cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
+                    seam = "bottom" if head and c.row == head and r == tail - 1 else ""
+                    cells.append(cell_xml(w, span, "continue", "", False, "center", keep, seam))
                 k += span
             cells.append("</w:tr>")
             rows.append("".join(cells))
@@ -629,6 +674,12 @@ class WordRenderer:
         if not head:
             return table(rows)
         return table(rows[:head]) + _FORM_JOINT + table(rows[head:])
+
+
+def project_forms(context: dict[str, Any]) -> list[Form | None]:
+    """The official forms of a department's projects (附件3-n), in the order the template numbers
+    their anchors."""
+    return [p.get("form") if isinstance(p, dict) else None for p in context.get("projects") or []]
 
 
 def _with_form(context: dict[str, Any], form: Form | None) -> dict[str, Any]:
@@ -671,9 +722,9 @@ def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str 
     return WordRenderer.shared().render_docx(context, out_path, template=template, form=form)
 
 
-def postprocess(body, form: Form | None = None, splice: bool = False) -> list[str]:
+def postprocess(body, form: Form | None = None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
     """Merges, widths and the official form on a rendered body (see WordRenderer.postprocess)."""
-    return WordRenderer.shared().postprocess(body, form, splice)
+    return WordRenderer.shared().postprocess(body, form, splice, forms)
 
 
 def fix_table_grids(body) -> None:
@@ -1048,10 +1099,11 @@ def _landscape_section(body, anchor):
     end = anchor.getnext()  # the signature paragraph
     if start is None or end is None or end.tag != W + "p":
         return None
-    before = copy.deepcopy(final)  # the portrait pages before the form keep the document's setup
-    brk = _new_paragraph(start)
-    _child(brk, W + "pPr").append(before)
-    start.addprevious(brk)
+    if not _landscape_end(start.getprevious()):  # right after another form (附件3-1, 3-2 …): no portrait page between
+        before = copy.deepcopy(final)  # the portrait pages before the form keep the document's setup
+        brk = _new_paragraph(start)
+        _child(brk, W + "pPr").append(before)
+        start.addprevious(brk)
     wide = copy.deepcopy(final)
     size, mar = _child(wide, W + "pgSz"), _child(wide, W + "pgMar")
     w, h = size.get(W + "w"), size.get(W + "h")
@@ -1073,6 +1125,16 @@ def _landscape_section(body, anchor):
     end_ppr.append(wide)
     _no_break_after(end)
     return wide
+
+
+def _landscape_end(p) -> bool:
+    """``p`` ends a landscape section (the signature line of a form placed before)."""
+    if p is None or p.tag != W + "p":
+        return False
+    ppr = _child(p, W + "pPr")
+    sect = _child(ppr, W + "sectPr") if ppr is not None else None
+    size = _child(sect, W + "pgSz") if sect is not None else None
+    return size is not None and size.get(W + "orient") == "landscape"
 
 
 def _no_break_after(end) -> None:
@@ -1129,12 +1191,14 @@ def _section_width(body, sect=None) -> int:
         return TEXT_W
 
 
-def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, align: str, keep: bool) -> str:
+def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, align: str, keep: bool, edge: str = "") -> str:
+    """``edge``: a side (top, bottom) drawn without its border."""
     from xml.sax.saxutils import escape
 
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     props += f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     props += f'<w:vMerge w:val="{vmerge}"/>' if vmerge == "restart" else ("<w:vMerge/>" if vmerge else "")
+    props += f'<w:tcBorders><w:{edge} w:val="nil"/></w:tcBorders>' if edge else ""
     props += '<w:vAlign w:val="center"/>'
     style = "TableHead" if bold else ("TableTextLeft" if align == "left" else "TableText")
     b = "<w:b/><w:bCs/>" if bold else ""
@@ -1187,8 +1251,22 @@ def _kept_rows(form: Form) -> set[int]:
             keep.update(range(c.row, c.row + c.rowspan - 1))
     total = next((c.row for c in form.cells if c.col == 0 and c.colspan > 1 and c.row > form.header_row and c.text in ("总分", "合计")), None)
     start = form.nrows - 1 if total is None else max(total - 1, 0)
+    # a short 一级 group the row above the total ends (效益指标 over several 二级 groups) goes with it
+    # whole, so its label is not cut (see form_table_xml); never the first group under the header
+    level1 = {c.col for c in form.cells if c.row == form.header_row and c.text == "一级指标"}
+    for c in form.cells:
+        if c.col in level1 and c.row > form.header_row + 1 and c.row < start < c.row + c.rowspan and c.rowspan <= GROUP_ROWS:
+            start = c.row
     keep.update(range(start, form.nrows))
     return keep
+
+
+def _kept_tail(keep: set[int], nrows: int) -> int:
+    """The first row of the block kept with the last row (the total and the rows it keeps)."""
+    tail = nrows - 1
+    while tail - 1 in keep:
+        tail -= 1
+    return tail
 
 
 def _signature_row(form: Form, width: int) -> str:

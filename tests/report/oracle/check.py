@@ -36,6 +36,8 @@ CLASSES: dict[str, str] = {
     "grade_count_value": "counts of project grades do not match the projects' grades",
     "annex_total": "the 总分 row of an annex table differs from the evaluation",
     "project_total": "a project's score in the department's project list differs from its evaluation",
+    "project_figure": "a project's amount or 执行率 in its result paragraph (项目资金绩效情况) differs from its own evaluation",
+    "project_result_missing": "a project annexed to a 湖南 部门整体 report has no result paragraph of its own",
     "budget_rate": "a stated 预算执行率/执行率/到位率 differs from the budget or the 预算执行率 row",
     "budget_score": "the budget-execution score/weight is not that of the budget (or the 预算执行率 row)",
     "budget_amount": "a budget amount (全年预算数, 到位, 执行, 结余) or its unit is wrong",
@@ -149,6 +151,7 @@ class Checker:
         self.facts = facts_of(doc)
         self.results: list[Result] = []
         self._annex_of: dict[int, str] = self._annex_blocks()
+        self._result_of: dict[int, str] = self._result_paragraphs()
 
     def add(self, ok: bool, cls: str, fact: str, expected: str = "", check: str = "") -> None:
         self.results.append(Result(cls, ok, fact, expected, check or cls))
@@ -165,8 +168,21 @@ class Checker:
                 elif re.match(r"^(附件\d|待完善事项)", b.text) and "项目支出绩效自评表" not in b.text:
                     current = ""
             else:
+                # a project's official form (附件3-n) names it in its first row: 项目支出名称 | name
+                first = [c.strip() for c in (b.rows[0] if b.rows else []) if c.strip()]
+                if self.truth.projects and len(first) >= 2 and first[0] in ("项目支出名称", "项目名称") and first[1] in self.truth.projects:
+                    current = first[1]
                 if current:
                     out[i] = current
+        return out
+
+    def _result_paragraphs(self) -> dict[int, str]:
+        """部门整体: the paragraphs that state one project's results (1．项目名称：…), by block."""
+        out: dict[int, str] = {}
+        for i, b in enumerate(self.doc.blocks):
+            m = re.match(r"^\d+[．.、]\s*(.+?)[：:]", b.text) if b.kind == "p" and self.truth.projects else None
+            if m and m.group(1).strip() in self.truth.projects:
+                out[i] = m.group(1).strip()
         return out
 
     def truth_for(self, f: Fact) -> Truth:
@@ -175,7 +191,11 @@ class Checker:
 
     def run(self) -> list[Result]:
         for f in self.facts:
+            if f.block in self._result_of:
+                self.check_project_fact(f, self.truth.projects[self._result_of[f.block]])
+                continue
             getattr(self, f"check_{f.kind}", lambda f: None)(f)
+        self.check_project_results()
         self.check_counts_agree()
         self.check_grade_vocabulary()
         if not self.doc.prose_only:  # a PDF's text breaks paragraphs at pages: compared only by facts
@@ -241,6 +261,40 @@ class Checker:
         if f.extra.get("grade"):
             self._grade(f.extra["grade"], f.short(), p)
 
+    # 部门整体: each project's result paragraph, against that project's own evaluation -------------
+
+    PROJECT_AMOUNTS = {"全年预算数": "full_year", "全年执行": "executed", "执行数": "executed", "实际到位": "received"}
+
+    def check_project_fact(self, f: Fact, p: Truth) -> None:
+        b = p.ev["budget"]
+        if f.kind == "total":
+            if p.final:
+                self.add(f.value != "待定" and close(f.value, p.ev["total_score"], f.sentence), "project_total", f.short(), f"{p.ev.get('project')} 总分 {p.ev['total_score']}", "project_result")
+            else:
+                self.add(f.value == "待定", "draft_total_not_marked", f.short(), f"{p.ev.get('project')} 总分待定", "project_result")
+        elif f.kind == "grade":
+            self._grade(f.value, f.short(), p)
+        elif f.kind == "amount":
+            key = self.PROJECT_AMOUNTS.get(f.subject)
+            if key is not None and b.get(key) is not None:
+                self.add(close(f.value, b[key]) and f.unit == b["unit"], "project_figure", f.short(), f"{p.ev.get('project')} {f.subject} {num_text(b[key])}{b['unit']}", "project_result")
+        elif f.kind in ("exec_rate", "budget_rate"):
+            rate = b.get("execution_rate")
+            shown = re.search(r"执行率(-?\d+(?:\.\d+)?)", f.sentence)
+            self.add(rate is not None and close(f.value, rate, shown.group(1) if shown else "", 100), "project_figure", f.short(), f"{p.ev.get('project')} 执行率 {rate}", "project_result")
+        elif f.kind == "row":
+            self.check_row(f, p)
+        elif f.kind in ("placeholder", "grade_count"):
+            getattr(self, f"check_{f.kind}")(f)
+
+    def check_project_results(self) -> None:
+        """A 湖南 部门整体 report states each annexed project's results in a paragraph of its own."""
+        if self.style != "湖南" or not self.truth.projects or self.doc.prose_only:
+            return
+        stated = set(self._result_of.values())
+        for name in self.truth.projects:
+            self.add(name in stated, "project_result_missing", f"项目“{name}”", "项目资金绩效情况中应有该项目的一段（1．项目名称：…）", "project_results")
+
     def check_grade_vocabulary(self) -> None:
         words = [f.value for f in self.facts if f.kind == "grade"]
         words += [f.extra.get("grade", "") for f in self.facts if f.kind in ("cell_total", "project_row")]
@@ -255,7 +309,8 @@ class Checker:
                 self.add(not wrong, "grade_style_form", shown, f"{self.style}样式用{'优秀/良好' if wants == 'long' else '优/良'}", "grade_vocabulary")
 
     def check_draft_title(self) -> None:
-        if self.truth.final:
+        # a department report is a draft too while one of its projects' totals is 待定
+        if self.truth.final and all(p.final for p in self.truth.projects.values()):
             return
         head = " ".join(b.text for b in self.doc.blocks[:4] if b.kind == "p")
         self.add("草稿" in head or "待定" in head, "draft_title_not_marked", head[:80], "总分待定的报告标题标为草稿", "draft_title")
@@ -406,8 +461,8 @@ class Checker:
         cands = [r for r in rows if name_key(r["level3"]) and (k.endswith(name_key(r["level3"])) or name_key(r["level3"]).startswith(k))]
         return cands[0] if len(cands) == 1 else None
 
-    def check_row(self, f: Fact) -> None:
-        r = self.find_row(f.subject, self.truth)
+    def check_row(self, f: Fact, t: Truth | None = None) -> None:
+        r = self.find_row(f.subject, t or self.truth)
         self.add(r is not None, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "row")
         if r is None:
             return
@@ -546,13 +601,19 @@ class Checker:
         "项目负责人", "联系人", "联系电话",
     )
     PERSONAL = ("项目负责人", "联系人", "联系电话")
+    # The styles whose reference report names the people: only 子洲's cover (评价工作组负责人, 联系人,
+    # 联系电话). The 临汾, 盐边 and 浏阳 references name no one and give no phone number, in the body
+    # or elsewhere, so a report of those styles that leaves them out is faithful, not short.
+    PERSONAL_STYLES = ("陕西",)
 
     def check_info_fields(self) -> None:
         text = norm(self.doc.all_text())
         text_loose = re.sub(r"[\W_]+", "", text)
         for label in self.NARRATIVE_FIELDS:
             value = self.truth.info.get(label, "").strip()
-            if not value or value in ("无", "/", "-", "—") or (self.public and label in self.PERSONAL):
+            if not value or value in ("无", "/", "-", "—"):
+                continue
+            if label in self.PERSONAL and (self.public or self.style not in self.PERSONAL_STYLES):
                 continue
             parts = [p for p in re.split(r"[。；;\n]", value) if len(re.sub(r"[\W_]+", "", p)) >= 4] or [value]
             missing = [p for p in parts if re.sub(r"[\W_]+", "", norm(p)) not in text_loose]

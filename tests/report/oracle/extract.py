@@ -316,6 +316,10 @@ _ROW_CAP = re.compile(r"([^。：；\n]{2,60}?)：实际([^，。]*)，未超过
 _ROW_CTRL = re.compile(r"([^。：；，\n]{2,60}?)控制在([^，。]*?)以内，实际([^，。]*)。")
 _ROW_OVER = re.compile(r"([^。：；\n]{2,60}?)实际完成([^，。]*)，为年度指标值([^，。]*)的" + NUM + r"%")
 _ROW_UNMET = re.compile(r"([^。；\n]{2,60}?)未达到年度指标值（年度指标值([^，。]*)，实际完成([^）]*)）")
+# 部门整体 项目资金绩效情况: 补助参保人数实际完成102（年度指标值≥100）; a name that is a sentence is quoted
+_ROW_RESULT = re.compile(
+    r"(?:^|[：；])\s*(?:“([^”]+)”|([^，；。：“”]{2,60}?))实际完成(值未填写|[^；。（]*?)（年度指标值([^）]*?)(?:，(?:未达到|得分待定)[^）]*)?）"
+)
 _LISTING = re.compile(r"(?:数量|质量|时效|成本|社会效益|经济效益|生态效益|可持续影响|服务对象满意度|满意度)?指标(?:包括)?[：:]([^。]*)")
 
 
@@ -375,6 +379,9 @@ def _facts_in_text(text: str, block: int) -> list[Fact]:
                     block=block,
                 )
             )
+        for m in _ROW_RESULT.finditer(sent):
+            name = (m.group(1) or m.group(2) or "").strip()
+            facts.append(Fact("row", _subject(name) if not m.group(1) else name, None, extra={"actual": m.group(3), "target": m.group(4)}, sentence=sent, block=block))
         for m in _ROW_CAP.finditer(sent):
             facts.append(Fact("row", _subject(m.group(1)), None, extra={"actual": m.group(2), "target": m.group(3), "cap": True}, sentence=sent, block=block))
         for m in _ROW_CTRL.finditer(sent):
@@ -425,9 +432,34 @@ def _header_map(row: list[str]) -> dict[str, int]:
     return got
 
 
+# 山西's 行次 matrix: the row labels and the column of the budget table each one is
+MATRIX_ROWS = {"全年预算资金": "全年预算数", "实际到位资金": "实际到位数", "全年执行资金": "全年执行数", "预算到位率(%)": "到位率", "预算执行率(%)": "执行率"}
+
+
+def matrix_facts(rows: list[list[str]], block: int) -> list[Fact]:
+    """山西's 行次 matrix (amounts down, sources across): its 年度总金额 column read as the budget
+    table's 年度资金总额 row (a rate row, labelled (%), holds bare numbers)."""
+    flat = [[re.sub(r"\s+", "", c) for c in r] for r in rows]
+    head = next((i for i, r in enumerate(flat) if "行次" in r and "年度总金额" in r), None)
+    if head is None:
+        return []
+    col = flat[head].index("年度总金额")
+    extra = {}
+    for r in flat[head + 1 :]:
+        key = MATRIX_ROWS.get(next((c for c in r if c), ""))
+        value = _cell(r, col)
+        if key and value:
+            extra[key] = value + "%" if key in ("到位率", "执行率") else value
+    if not extra:
+        return []
+    return [Fact("budget_row", "年度资金总额", None, extra=extra, sentence=" | ".join(rows[head]), block=block)]
+
+
 def table_facts(rows: list[list[str]], block: int) -> list[Fact]:
     """Indicator rows, the 总分/合计 row and budget rows of one table."""
-    facts: list[Fact] = []
+    facts: list[Fact] = matrix_facts(rows, block)
+    if facts:
+        return facts
     cols: dict[str, int] = {}
     for r in rows:
         flat = [re.sub(r"\s+", "", c) for c in r]

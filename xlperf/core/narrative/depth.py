@@ -41,6 +41,16 @@ def shanxi_goals(f: Facts) -> str:
 # --- 陕西 (子洲) -----------------------------------------------------------------------------------
 
 
+def shaanxi_goals(f: Facts) -> str:
+    """（二）项目目标 beside the 绩效完成表: with an 实施期绩效目标, 子洲's 1.总体目标 and 2.年度目标;
+    without, the 年度目标 alone ("" when that is empty too)."""
+    period = _typed(f, "period_goal")
+    annual = f.field("annual_goal")
+    if not period:
+        return labelled("年度目标", annual)
+    return join(labelled("1.总体目标", period), labelled("2.年度目标", annual) if annual else "")
+
+
 def fund_adjustment(f: Facts) -> str:
     """项目资金调整情况 (the end of 三、项目评价及绩效分析): as the unit wrote it ("" when empty)."""
     return _typed(f, "fund_adjustment")

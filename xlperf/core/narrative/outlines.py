@@ -18,6 +18,7 @@ import xlperf.core.narrative.conclusions as c
 import xlperf.core.narrative.department as d
 import xlperf.core.narrative.depth as depth
 import xlperf.core.narrative.indicators as i
+import xlperf.core.narrative.matrix as matrix
 from xlperf.core.narrative.facts import Facts
 from xlperf.core.narrative.words import is_nil, labelled, missing
 
@@ -134,7 +135,8 @@ SHANXI = (
         said("项目概况", asked("overview")), said("主管部门职能", filled("duties")), said("立项依据", asked("basis")), depth.necessity,
         said("资金批复文号", filled("approval_docs")), said("资金分配原则", asked("allocation")), depth.safeguards,
     )),
-    Heading("x1.2", "（二）预算执行情况", 2, budget.contradiction, ("budget",)),
+    # the 临汾 行次 matrix (years × sources) in place of the per-source budget table
+    Heading("x1.2", "（二）预算执行情况", 2, (budget.contradiction, matrix.unplaced), ("budget_matrix",)),
     # the indicators' targets are in the tables of 二、 and the annex: the goal is said in words only
     Heading("x1.3", "（三）项目绩效目标", 2, depth.shanxi_goals),
     Heading("x2", "二、项目绩效情况", 1, c.shanxi_result),
@@ -155,7 +157,9 @@ SHANXI = (
 
 SHAANXI = (
     Heading("v0", "项目支出绩效自评表", 1, None, ("self_table",)),
-    Heading("v1", "一、项目概况", 1, (asked("overview"), said("主管部门职能", filled("duties")), said("立项依据", own("basis")), said("年度绩效目标", own("annual_goal")))),
+    Heading("v1", "一、项目概况", 1, (asked("overview"), said("主管部门职能", filled("duties")), said("立项依据", own("basis")))),
+    # 子洲 numbers it （二） under 1. 2. of 一、; its 绩效完成表 is the indicators without scores
+    Heading("v1.2", "（二）项目目标", 2, depth.shaanxi_goals, ("goal_table",)),
     Heading("v2", "二、项目资金使用及管理情况", 1, (
         budget.amounts, budget.sources, said("资金批复文号", filled("approval_docs")), said("资金分配原则", filled("allocation")), own("fund_rules"),
         own("finance_management"), said("项目实施及管理情况", filled("implementation")),
@@ -165,7 +169,7 @@ SHAANXI = (
         said("主要经验做法", filled("experience")),
     )),
     Heading("v4", "四、存在问题与改进措施", 1, (said("存在问题", c.problems), said("改进措施", c.measures))),
-    Heading("v5", "五、自评小组", 1, None, ("team",)),
+    Heading("v5", "五、自评小组", 1, None, ("team", "sign_off")),
 )
 
 HUNAN = (
@@ -205,8 +209,10 @@ SHAANXI = _after(SHAANXI, "v3", Heading("v3.1", "项目资金调整情况", 3, d
 
 HUNAN = _after(HUNAN, "h1.2", Heading("h1.3", "（三）年度重点工作计划", 2, depth.work_plan))
 HUNAN = _after(HUNAN, "h2.4", Heading("h2.5", "（五）资产管理情况", 2, depth.assets))
+# each project's own figures, when the report annexes the projects (--projects)
+HUNAN = _after(HUNAN, "h4", Heading("h4.1", "项目资金绩效情况", 3, d.project_results))
 
-OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5"})
+OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5", "h4.1"})
 
 
 # --- parts only some workbooks fill, added at the end of a section's text (nothing when empty) -------
