@@ -181,8 +181,9 @@ def department_context(ev: Any, grids: dict[str, Grid], project_paths: Sequence[
 
 
 def _department_keys(grids: dict[str, Grid], entries: list[ProjectEntry], problems: list[str]) -> dict[str, Any]:
-    sheet = basic_data_sheet(list(grids))
-    rows = read_basic_data(grids[sheet]) if sheet else []
+    from xlperf.report.context import basic_data_rows
+
+    rows = basic_data_rows(grids)  # the sheet's rows with the rates of 附件1
     return {
         "basic_data": rows,
         "basic_data_header": rows[0] if rows else [],

@@ -33,7 +33,9 @@ def test_new_writes_the_styles_own_fields_with_hints(style, tmp_path):
     others = {label for s, fields in layout.STYLE_INFO_FIELDS.items() if s != style for label, _, _ in fields} - {label for label, _, _ in own}
     assert not others & set(rows)
     info = load(p).input.info
-    assert all(getattr(info, attr) == "" for _, attr, _ in own)
+    # empty, or the style's default (湖南: the documents its reference report cites)
+    defaults = layout.STYLE_INFO_DEFAULTS.get(style, {})
+    assert all(getattr(info, attr) == defaults.get(label, "") for label, attr, _ in own)
 
 
 def test_shanxi_fields_are_input_cells_and_read_back(tmp_path):

@@ -123,6 +123,7 @@ class ProjectInfo:
     fund_plan: str = ""  # 资金计划 (四川)
     fund_arrival: str = ""  # 资金到位 (四川)
     fund_use: str = ""  # 资金使用 (四川)
+    evaluation_basis: str = ""  # 评价依据文件 (湖南 部门整体: cited in the report's opening)
     work_plan: str = ""  # 年度重点工作计划 (湖南 部门整体)
     assets: str = ""  # 资产管理情况 (湖南 部门整体)
     public_url: str = ""  # 公示网址 (湖南 部门整体)

@@ -503,11 +503,13 @@ def sign_off(info: ProjectInfo) -> dict[str, Any]:
 
 
 def basic_data_rows(grids: dict[str, Grid] | None) -> list[list[str]]:
-    """The 基础数据 sheet as rows of strings, header first ([] when there is none)."""
-    from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
+    """The 基础数据 sheet as rows of strings, header first ([] when there is none), with the rates
+    of 附件1 computed from it (forms.basic_data.with_rates)."""
+    from xlperf.core.basicdata import basic_data_of
+    from xlperf.forms.basic_data import basic_data_sheet, read_basic_data, with_rates
 
     sheet = basic_data_sheet(list(grids or {}))
-    return read_basic_data(grids[sheet]) if sheet else []
+    return with_rates(read_basic_data(grids[sheet]), basic_data_of(grids)) if sheet else []
 
 
 # --- the context -----------------------------------------------------------------------------------
@@ -698,6 +700,7 @@ def build_context(
         "title": title,
         "title_lines": lines,
         "subtitle": subtitle,
+        "preamble": preamble_of(ev, style),  # the opening paragraph before 一、 ("" when the style has none)
         "draft": False,
         "open_items": [],
         "org": {
@@ -741,6 +744,17 @@ def build_context(
     }
     add_open_items(context, todo)
     return context
+
+
+def preamble_of(ev: Evaluation, style: str) -> str:
+    """The opening paragraph before 一、: the 湖南 report's (the documents it carries out, then
+    报告如下); "" in the other styles, which open with 一、."""
+    if style != Style.HUNAN:
+        return ""
+    from xlperf.core.narrative.depth import preamble
+    from xlperf.core.narrative.facts import Facts
+
+    return clean(preamble(Facts(ev, style=style)))
 
 
 def add_open_items(context: dict[str, Any], items: list[str]) -> None:

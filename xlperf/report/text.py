@@ -183,6 +183,8 @@ def render_markdown(context: dict[str, Any], form: Form | None = None) -> str:
         out += ["# " + (" ".join(lines) if context.get("style") == Style.SICHUAN else "".join(lines)), ""]
         if context.get("subtitle"):
             out += [context["subtitle"], ""]
+    if context.get("preamble"):
+        out += [context["preamble"], ""]
     for s in context.get("sections", []):
         marks = {"h1": "##", "annex": "##", "table_title": "##", "h2": "###", "h3": "####"}.get(s.get("kind"), "##")
         if s.get("kind") != "annex_set":  # a set of annexes: each is headed by its own number
@@ -413,6 +415,8 @@ def render_html(context: dict[str, Any], form: Form | None = None) -> str:
         if context.get("subtitle"):
             out.append(f'<p class="subtitle">{_e(context["subtitle"])}</p>')
         out.append('<div class="blank"></div>')
+    if context.get("preamble"):
+        out.append(f'<p>{_e(context["preamble"])}</p>')
     for s in context.get("sections", []):
         kind = s.get("kind", "h1")
         tag = {"h1": "h2", "annex": "h2", "table_title": "h2", "h2": "h3", "h3": "h4"}.get(kind, "h2")

@@ -70,6 +70,10 @@ CLASSES: dict[str, str] = {
     "info_field_missing": "a 项目信息 field the user filled does not appear in the report",
     "public_name_unmasked": "a 公示版 shows a person's name (项目负责人, 联系人, 自评小组)",
     "public_phone_unmasked": "a 公示版 shows a phone number",
+    "preamble_document": "the opening cites a document 评价依据文件 does not list, or leaves out one it lists",
+    "basic_rate": "a 控制率/执行率 row of 附件1 is not its two figures of the 基础数据 sheet divided",
+    "function_amount": "a 功能科目 amount or 合计 differs from the sheet's items (类/款 subtotals counted once)",
+    "function_mismatch_unsaid": "the 功能科目 items do not add up to the 基础数据 基本/项目支出 and the report does not say so",
 }
 
 
@@ -83,6 +87,8 @@ class Truth:
     team: list[str] = field(default_factory=list)  # names in a 自评小组 sheet
     headers: dict[str, set[str]] = field(default_factory=dict)  # sheet -> the texts of its first rows (headers)
     projects: dict[str, "Truth"] = field(default_factory=dict)  # 部门整体: project name -> its truth
+    basic: dict[str, dict[str, float]] = field(default_factory=dict)  # 部门整体: 基础数据 label -> {上年数|本年预算数|本年实际数: value}
+    functions: list[tuple[str, str, float | None, float | None]] = field(default_factory=list)  # 功能科目 rows (编码, 名称, 基本支出, 项目支出)
 
     @property
     def final(self) -> bool:
@@ -197,6 +203,10 @@ class Checker:
             self.check_repeats()
             self.check_info_fields()
         self.check_draft_title()
+        if self.style == "湖南" and "基础数据" in self.truth.sheets:  # a 部门整体 report
+            self.check_preamble()
+            self.check_basic_rates()
+            self.check_functions()
         if self.public:
             self.check_masked()
         return self.results
@@ -609,6 +619,85 @@ class Checker:
             parts = [p for p in re.split(r"[。；;\n]", value) if len(re.sub(r"[\W_]+", "", p)) >= 4] or [value]
             missing = [p for p in parts if re.sub(r"[\W_]+", "", norm(p)) not in text_loose]
             self.add(not missing, "info_field_missing", f"项目信息“{label}”：{value[:50]}", "报告中找不到：" + (missing[0][:40] if missing else ""), "info_fields")
+
+    # 湖南 部门整体: the opening, 附件1's rates, the 功能科目 ----------------------------------------
+
+    def check_preamble(self) -> None:
+        """The paragraph before 一、 cites exactly the documents of 评价依据文件 (none when it is empty)."""
+        first = next((i for i, b in enumerate(self.doc.blocks) if b.kind == "p" and b.text.startswith("一、")), None)
+        if first is None:
+            return
+        opening = " ".join(b.text for b in self.doc.blocks[:first] if b.kind == "p" and "报告如下" in b.text)
+        listed = [d.strip() for d in re.split(r"[\n；;]+", self.truth.info.get("评价依据文件", "")) if d.strip()]
+        numbers = set(re.findall(r"[（(]([^（）()]*?〔\d{4}〕\d+号)[）)]", opening))
+        listed_numbers = {n for d in listed for n in re.findall(r"[（(]([^（）()]*?〔\d{4}〕\d+号)[）)]", d)}
+        self.add(bool(opening), "preamble_document", "（开头段）", "“一、”之前应有“……报告如下：”的开头段", "preamble")
+        self.add(numbers <= listed_numbers, "preamble_document", opening[:100], f"评价依据文件未列：{'、'.join(sorted(numbers - listed_numbers))}", "preamble")
+        gone = [d for d in listed if norm(d) not in norm(opening)]
+        self.add(not gone, "preamble_document", opening[:100], f"评价依据文件所列未引用：{gone[:1]}", "preamble")
+
+    # (rate label, (numerator row, column), (denominator row, column)): the 湖南 部门整体支出 indicators
+    RATES = {
+        "财政供养人员控制率": (("实有人数", "本年实际数"), ("编制数", "本年实际数")),
+        "“三公”经费控制率": (("三公经费合计", "本年实际数"), ("三公经费合计", "本年预算数")),
+        "公用经费控制率": (("公用经费", "本年实际数"), ("公用经费", "本年预算数")),
+        "政府采购执行率": (("政府采购金额", "本年实际数"), ("政府采购金额", "本年预算数")),
+    }
+
+    def check_basic_rates(self) -> None:
+        b = self.truth.basic
+        shown: dict[str, str] = {}
+        for t in self.doc.tables:
+            if not t.rows or "本年实际数" not in t.rows[0]:
+                continue
+            col = t.rows[0].index("本年实际数")
+            for r in t.rows[1:]:
+                if r and r[0].strip() in self.RATES and col < len(r):
+                    shown[r[0].strip()] = r[col]
+        for label, ((nk, nc), (dk, dc)) in self.RATES.items():
+            num, den = b.get(nk, {}).get(nc), b.get(dk, {}).get(dc)
+            if label in shown:
+                stated = percent_of(shown[label])
+                ok = bool(den) and num is not None and stated is not None and close(100 * stated, 100 * num / den, shown[label].rstrip("%"))
+                self.add(ok, "basic_rate", f"{label} {shown[label]}", f"{nk}{num}÷{dk}{den}", "basic_rate")
+            elif b and num is not None and den:  # figures the sheet has: the annex shows the rate
+                self.add(False, "basic_rate", f"附件1缺少{label}", f"{nk}{num}÷{dk}{den}", "basic_rate")
+
+    def _function_items(self) -> list[tuple[str, float | None, float | None]]:
+        """The 功能科目 items: rows with an amount whose code does not head another row's code."""
+        rows = [r for r in self.truth.functions if r[2] is not None or r[3] is not None]
+        rows = [r for r in rows if norm(r[1]) not in ("合计", "总计")]
+        codes = [r[0] for r in rows if r[0]]
+        return [(r[1] or r[0], r[2], r[3]) for r in rows if not r[0] or not any(c != r[0] and c.startswith(r[0]) for c in codes)]
+
+    def check_functions(self) -> None:
+        items = self._function_items()
+        text = [b.text.strip() for b in self.doc.paragraphs]
+        for which, col, key in (("基本支出", 1, "其中：基本支出"), ("项目支出", 2, "其中：项目支出")):
+            values = [(name, v[col - 1]) for name, *v in items if v[col - 1] is not None]
+            head = f"{which}按支出功能分类科目"
+            para = next((p for p in text if p.startswith(head) and p != head), None)  # the prose, not its heading
+            if not values:
+                self.add(para is None, "function_amount", para or "", f"“功能科目”表没有{which}", "functions")
+                continue
+            truth_total = sum(v for _, v in values)
+            if para is None:
+                self.add(False, "function_amount", f"报告没有{which}按功能科目的支出", f"合计{num_text(truth_total)}", "functions")
+                continue
+            by_name: dict[str, float] = {}
+            for name, v in values:
+                by_name[norm(name)] = by_name.get(norm(name), 0.0) + v
+            body = para.split("：", 1)[1] if "：" in para else para
+            for m in re.finditer(r"([^；：。]+?)为?(-?\d+(?:\.\d+)?)万元", body.split("【", 1)[0]):
+                name, amount = m.group(1).strip(), float(m.group(2))
+                if name.startswith("以上合计") or name.endswith("合计"):
+                    self.add(close(amount, truth_total, m.group(2)), "function_amount", m.group(0), f"合计{num_text(truth_total)}", "functions")
+                    continue
+                self.add(norm(name) in by_name and close(amount, by_name[norm(name)], m.group(2)), "function_amount", m.group(0), f"表中{name}：{by_name.get(norm(name))}", "functions")
+            whole = self.truth.basic.get("".join(key.split()), {}).get("本年实际数")
+            if whole is not None and abs(whole - truth_total) > 0.005:
+                said = "【" in para and num_text(round(whole, 2)) in para.replace(",", "")
+                self.add(said, "function_mismatch_unsaid", para[:100], f"{which}{whole}≠各科目合计{num_text(truth_total)}", "functions")
 
     def check_masked(self) -> None:
         text = self.doc.all_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from xlperf.core import layout
 from xlperf.core import values as V
 from xlperf.core.models import IndicatorResult
 from xlperf.core.narrative.facts import Facts, ProjectLine, actual_of, counted, kind_of, lost_of, row_name, target_of
@@ -170,6 +171,48 @@ def _sangong_items(f: Facts, u: str) -> str:
     spent = [f"{label}{_num(v, u)}" for label, v in items if abs(v) > 1e-9]
     none = [label for label, v in items if abs(v) <= 1e-9]
     return ("。其中" + "，".join(spent) if spent else "") + (f"；未发生{'、'.join(none)}" if none else "")
+
+
+# --- the 功能科目 sheet ---------------------------------------------------------------------------------
+
+_FUNCTION_PARTS = {"basic": ("基本支出", "spend_basic"), "project": ("项目支出", "spend_project")}
+
+
+def _by_function(f: Facts, which: str) -> str:
+    """基本支出/项目支出 by 支出功能分类科目 (浏阳 二（二）2.): each item with its amount, their sum,
+    and, when the sum is not the 基础数据 sheet's figure, a request to reconcile the two (a mismatch is
+    never left unsaid). "" when the workbook has no 功能科目 sheet or gives nothing for ``which``."""
+    fn = f.basic.functions if f.basic is not None else None
+    if fn is None:
+        return ""
+    label, key = _FUNCTION_PARTS[which]
+    unreadable = ""
+    if which == "project" and fn.unreadable:  # said once, under 项目支出
+        unreadable = missing(f"可读的金额（{'；'.join(fn.unreadable)}不是数字）", f"“{fn.sheet}”工作表")
+    if which == "project" and fn.headerless:  # something typed where no header says what it is
+        unreadable = missing(f"表头（{'、'.join(layout.FUNCTION_HEADERS)}）及各科目金额", f"“{fn.sheet}”工作表")
+    total = fn.total(which)
+    if total is None:
+        return unreadable
+    u = f.basic_unit(key)
+    # a name that ends in a digit would run into its amount (科目2 + 1万元): 为 keeps them apart
+    items = [f"{ln.name}{'为' if ln.name[-1:].isdigit() else ''}{_num(v, u)}" for ln in fn.lines if (v := getattr(ln, which)) is not None and abs(v) > 0.005]
+    text = f"{label}按支出功能分类科目分：" + "；".join(items) + f"；以上合计{_num(total, u)}。" if items else f"{label}按支出功能分类科目合计{_num(total, u)}。"
+    whole = f.basic_value(key)
+    if whole is not None and abs(whole - total) > 0.005:
+        text += missing(
+            f"一致的金额：各科目{label}合计{_num(total, u)}，“基础数据”工作表的{label}为{_num(whole, u)}，相差{_num(abs(whole - total), u)}",
+            f"“{fn.sheet}”工作表（或“基础数据”工作表）",
+        )
+    return join(text, unreadable)
+
+
+def basic_by_function(f: Facts) -> str:
+    return _by_function(f, "basic")
+
+
+def project_by_function(f: Facts) -> str:
+    return _by_function(f, "project")
 
 
 # --- 项目资金绩效情况: each project's own figures ------------------------------------------------------

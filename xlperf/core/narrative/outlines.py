@@ -214,6 +214,23 @@ HUNAN = _after(HUNAN, "h4", Heading("h4.1", "项目资金绩效情况", 3, d.pro
 
 OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5", "h4.1"})
 
+
+# --- parts only some workbooks fill, added at the end of a section's text (nothing when empty) -------
+
+
+def _also(outline: tuple[Heading, ...], key: str, part: Prose, after: Prose) -> tuple[Heading, ...]:
+    """The outline with ``part`` written right after the part ``after`` of the section ``key``."""
+    at = next(n for n, h in enumerate(outline) if h.key == key)
+    h = outline[at]
+    fill = h.fill if isinstance(h.fill, tuple) else ((h.fill,) if h.fill is not None else ())
+    i = fill.index(after) + 1
+    return outline[:at] + (h._replace(fill=fill[:i] + (part,) + fill[i:]),) + outline[at + 1 :]
+
+
+# 浏阳 二（二）2.: the spending by 功能科目 (the 功能科目 sheet), after the 基本支出 and 项目支出 figures
+HUNAN = _also(HUNAN, "h2.2", d.basic_by_function, after=d.basic_spending)
+HUNAN = _also(HUNAN, "h2.3", d.project_by_function, after=d.project_spending)
+
 OUTLINES: dict[Style, tuple[Heading, ...]] = {
     Style.GENERAL: GENERAL,
     Style.SICHUAN: SICHUAN,

@@ -674,9 +674,14 @@ def setup_page(doc, *, cover: bool) -> None:
 # --- the document ------------------------------------------------------------------------------------
 
 
+def preamble_xml() -> str:
+    """The opening paragraph before 一、 (湖南), when the context has one."""
+    return tag("{%p if preamble %}") + para("{{ preamble }}", "Normal") + tag("{%p endif %}")
+
+
 def body_xml(style: str) -> str:
     front = cover_xml() if style == Style.SHAANXI else title_xml()
-    return front + sections_xml()
+    return front + (preamble_xml() if style == Style.HUNAN else "") + sections_xml()
 
 
 # Word looks a missing font up in the font table: the charset (86 = GB2312), the panose class and
