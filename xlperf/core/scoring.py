@@ -354,6 +354,9 @@ def _score_reverse(rs: RowScore, w: float, a: float, b: float, cfg: ScoringConfi
     if b <= a + EPS:
         rs.completion, rs.score = 1.0, w
         return
+    if a < 0:  # a negative ceiling (a decrease of at least |A|) not reached: no ratio to take
+        rs.completion, rs.score = None, 0.0
+        return
     rs.completion = _reverse_ratio(a, b, cfg)
     rs.score = w * rs.completion
 
