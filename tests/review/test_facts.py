@@ -1,0 +1,64 @@
+"""The phrases the review reads a figure from, and the look-alikes it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from xlperf.review.document import Paragraph, ReportDocument, outline_number, plain_text
+from xlperf.review.facts import stated_facts
+
+
+def facts(text: str, others=()):
+    doc = ReportDocument(path=None, paragraphs=[Paragraph(index=0, number=1, text=text)])  # type: ignore[arg-type]
+    return [(f.kind, round(f.value, 6) if isinstance(f.value, float) else f.value) for f in stated_facts(doc, others)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("最终评分结果：某项目绩效自评价结果为:总得分99.33分，属于\"优秀\"。", [("total", 99.33), ("grade", "优秀")]),
+        ("自评得分84.31分，等级为“良好”。", [("total", 84.31), ("grade", "良好")]),
+        ("项目自评总分为 92.5 分，评价等级为优。", [("total", 92.5), ("grade", "优")]),
+        ("综合得分：８８．５分", [("total", 88.5)]),
+        ("绩效自评满分 100 分，自评得分为 97 分，优秀等级。", [("total", 97.0), ("grade", "优秀")]),
+        ("资金实际执行率 100%。", [("execution_rate", 1.0)]),
+        ("预算执行率93.1%，得9.31分（满分10分）。", [("execution_rate", 0.931)]),
+        ("资金到位率为100%", [("arrival_rate", 1.0)]),
+        ("全年预算数40万元，实际到位40万元，全年执行37.24万元，结余2.76万元。", [("amount", 40.0), ("amount", 40.0), ("amount", 37.24), ("amount", 2.76)]),
+        ("全年预算数1,234,500元", [("amount", 1234500.0)]),
+    ],
+)
+def test_read(text, expected):
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "政府采购执行率100%。",  # another process's rate
+        "其中财政拨款执行率95%。",  # a part's rate
+        "财政拨款执行数30万元。",
+        "其中县级资金预算数20万元。",
+        "满分100分，总分100分，其中产出指标50分。",  # the full mark
+        "该项目属于中央转移支付项目。",  # 属于中… is no grade
+        "租赁费标准，60元/月。",
+        "项目总体运行情况良好。",  # 良好 without 等级 is no grade
+        "评价指标体系总分100分。",
+        "上年度自评等级不合格率为0。",
+    ],
+)
+def test_left_alone(text):
+    assert facts(text) == []
+
+
+def test_a_sentence_naming_another_project_gives_no_fact():
+    assert facts("健康扶贫项目自评得分95分。", others=["健康扶贫项目"]) == []
+    assert facts("本部门自评得分95分。", others=["健康扶贫项目"]) == [("total", 95.0)]
+
+
+def test_plain_text_and_outline_numbers():
+    assert plain_text("执行率 100 %，共 1,200 万元") == "执行率100%，共1200万元"
+    assert outline_number("一、项目概况") == (1, "一、")
+    assert outline_number("（二）项目绩效目标。") == (2, "（二）")
+    assert outline_number("3.资金管理办法") == (3, "3.")
+    assert outline_number("3.5万元已到位") == (None, "")
