@@ -210,6 +210,180 @@ class Comparison:
         self._check_rate(f, "received", "到位率", "到位率")
 
 
+    # --- what the table loses points on ---------------------------------------------------------
+
+    def _rows(self) -> list:
+        from xlperf.core.enums import Direction
+
+        return [r for r in self.ev.indicators if r.direction != Direction.NOT_APPLICABLE]
+
+    def _lost(self, level1: str = "") -> tuple[list[str], bool]:
+        """(what loses points — "名称（扣N分）" —, whether that is certain): rows scored below their
+        分值, and the budget below its own; uncertain when a row (or the budget) is 待定."""
+        lost, certain = [], True
+        for r in self._rows():
+            if level1 and not _same_level1(r.indicator.level1, level1):
+                continue
+            w = r.indicator.weight
+            if r.score is None or w is None:
+                certain = False
+                continue
+            if r.score < w - 0.005:
+                lost.append(f"{r.indicator.level3 or '第' + str(r.indicator.row) + '行'}（扣{_n(w - r.score)}分）")
+        b = self.ev.budget
+        if not level1 and b.present and b.weight and not b.scored_in_indicators:
+            if b.score is None:
+                certain = False
+            elif b.score < b.weight - 0.005:
+                lost.append(f"预算执行（扣{_n(b.weight - b.score)}分）")
+        return lost, certain
+
+    def _row_cell(self, r, header: str = "得分") -> str:  # noqa: ANN001 - an IndicatorResult
+        inp = self.ev.input
+        cols = inp.indicator_columns
+        col = cols.get(header) or (cols.get("人工得分") or cols.get("计算得分") if header == "得分" else None)
+        return cell_name(self.src, inp.indicator_sheet, r.indicator.row, col)
+
+    # --- claims ----------------------------------------------------------------------------------
+
+    def check_claim(self, f: StatedFact) -> None:
+        lost, _ = self._lost()
+        if lost:
+            self.add("V301", f"报告称“{f.text}”，但自评表中有扣分：{'、'.join(lost[:6])}{'等' if len(lost) > 6 else ''}", f, total_cell(self.src, self.ev))
+
+    def check_no_problems(self, f: StatedFact) -> None:
+        key = f"no_problems:{f.paragraph.index}"
+        if key in self._unclear:
+            return
+        self._unclear.add(key)
+        lost, _ = self._lost()
+        if lost:
+            self.add("V302", f"“存在问题”写“无”，但自评表中有扣分：{'、'.join(lost[:6])}{'等' if len(lost) > 6 else ''}，应说明未达成的原因", f, total_cell(self.src, self.ev))
+
+    # --- counts ----------------------------------------------------------------------------------
+
+    def check_count(self, f: StatedFact) -> None:
+        rows = self.ev.indicators
+        applicable = self._rows()
+        allowed = {len(rows), len(applicable)}
+        b = self.ev.budget
+        if b.present and b.weight and not b.scored_in_indicators:
+            allowed |= {len(rows) + 1, len(applicable) + 1}  # 预算执行率 counted as one
+        if not rows or f.value in allowed:
+            return
+        self.add("V107", f"报告写“{f.text}”，自评表有三级指标 {len(applicable)} 项", f, cell_name(self.src, self.ev.input.indicator_sheet, self.ev.input.indicator_header_row, None))
+
+    def check_met_count(self, f: StatedFact) -> None:
+        rows = self._rows()
+        if not rows or any(r.pending for r in rows):
+            return
+        met = sum(1 for r in rows if r.met)
+        full = sum(1 for r in rows if r.score is not None and r.indicator.weight is not None and r.score >= r.indicator.weight - 0.005)
+        if f.value in (met, full):
+            return
+        self.add("V107", f"报告写“{f.text}”，自评表达到年度指标值的三级指标为 {met} 项（共 {len(rows)} 项）", f)
+
+    def check_level1(self, f: StatedFact) -> None:
+        mine = [r for r in self._rows() if _same_level1(r.indicator.level1, f.subject)]
+        if not mine:
+            return  # the table groups its rows otherwise: nothing certain to compare
+        x = f.extra
+        if x.get("count") is not None and x["count"] != len(mine):
+            self.add("V107", f"报告写“{f.text}”，自评表{f.subject}有 {len(mine)} 项", f)
+            return
+        decided = [r for r in mine if r.score is not None and r.indicator.weight is not None]
+        if len(decided) < len(mine):
+            return
+        if x.get("status") in ("全部完成", "已完成"):
+            lost, _ = self._lost(f.subject)
+            if lost:
+                self.add("V301", f"报告称“{f.text}”，但自评表{f.subject}中有扣分：{'、'.join(lost)}", f)
+                return
+        if x.get("met") is not None:
+            met = sum(1 for r in mine if r.met)
+            if x["met"] != met:
+                self.add("V107", f"报告写“{f.text}”，自评表{f.subject}达到年度指标值的为 {met} 项", f)
+                return
+        score = sum(r.score for r in decided)
+        weight = sum(r.indicator.weight for r in decided)
+        if x.get("score") is not None and not close(x["score"], round(score, 2), x.get("shown", "")):
+            self.add("V106", f"报告写“{f.text}”，自评表{f.subject}各行得分合计 {_n(round(score, 2))} 分", f)
+        elif x.get("weight") is not None and abs(x["weight"] - weight) > 0.005:
+            self.add("V106", f"报告写“{f.text}”，自评表{f.subject}各行分值合计 {_n(weight)} 分", f)
+
+    # --- indicator rows --------------------------------------------------------------------------
+
+    def _row_named(self, name: str):  # noqa: ANN201 - an IndicatorResult or None
+        key = _name_key(name)
+        if not key:
+            return None
+        hits = [r for r in self.ev.indicators if _name_key(r.indicator.level3) == key]
+        return hits[0] if len(hits) == 1 else None
+
+    def check_indicator(self, f: StatedFact) -> None:
+        r = self._row_named(f.subject)
+        if r is None:
+            return  # no row of that exact name: not certain which row it is
+        x = f.extra
+        w = r.indicator.weight
+        if x.get("score") is not None and r.score is not None:
+            read = r.indicator.stated_score if r.indicator.stated_score is not None else r.indicator.manual_score
+            if not close(x["score"], r.score, x.get("shown", "")) and not close(x["score"], read, x.get("shown", "")):
+                self.add("V106", f"报告写“{f.subject}”得{x['score']:g}分，自评表该行得分为 {_n(r.score)} 分", f, self._row_cell(r))
+                return
+        if x.get("weight") is not None and w is not None and abs(x["weight"] - w) > 0.005:
+            self.add("V106", f"报告写“{f.subject}”满分{x['weight']:g}分，自评表该行分值为 {_n(w)} 分", f, self._row_cell(r, "分值"))
+            return
+        stated = _number_of(x.get("actual") or "")
+        table = r.actual
+        if stated is None or table is None or table.number is None:
+            return
+        number, unit = stated
+        if unit and table.unit and _unit_key(unit) != _unit_key(table.unit):
+            return  # different units: not certain they can be compared
+        if abs(number - table.number) > 0.5 * 10 ** (-decimals(x.get("actual") or "")) + 1e-9:
+            self.add("V106", f"报告写“{f.subject}”实际完成{x['actual']}，自评表实际完成值为 {r.actual_display or _n(table.number)}", f, self._row_cell(r, "实际完成值"))
+
+    # --- the year --------------------------------------------------------------------------------
+
+    def check_year(self, f: StatedFact) -> None:
+        m = re.search(r"(20\d{2})", str(self.ev.input.info.year or ""))
+        if not m or int(m.group(1)) == f.value:
+            return
+        inp = self.ev.input
+        row = inp.info.rows.get("year")
+        sheet = inp.reading.sheet if inp.reading is not None else "项目信息"
+        self.add("V108", f"报告标题写 {f.value} 年度，自评表的年度为 {m.group(1)} 年", f, cell_name(self.src, sheet, row, None) if row else "")
+
+
+def _same_level1(table_name: str, stated: str) -> bool:
+    a = re.sub(r"\s+|指标$", "", table_name or "")
+    b = re.sub(r"\s+|指标$", "", stated or "")
+    return bool(a) and a == b
+
+
+def _name_key(text: str) -> str:
+    s = re.sub(r"[\s“”\"'‘’。.，,：:]+", "", text or "")
+    s = s.translate(str.maketrans("（）", "()"))
+    return re.sub(r"\([^)]*\)$", "", s)
+
+
+def _unit_key(unit: str) -> str:
+    return unit.replace("％", "%").strip()
+
+
+def _number_of(text: str) -> tuple[float, str] | None:
+    """The number a stated value shows and its unit (98% -> (98, "%"), 3626人 -> (3626, "人")); None
+    for a value that is not one number (持续, ≥95%, 2021年12月)."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|％|[\u4e00-\u9fff]{1,3})?\s*", text or "")
+    if not m:
+        return None
+    unit = m.group(2) or ""
+    if unit in ("年", "月", "日", "天"):
+        return None  # a date or a duration: compared as a deadline, not a number
+    return float(m.group(1)), unit
+
+
 def _col_of(cell: str) -> int | None:
     from xlperf.core.refs import col_index
 

@@ -503,3 +503,13 @@ def percent_of(text: str) -> float | None:
     """'93.10%' -> 0.931; '' or '—' -> None."""
     m = re.fullmatch(r"\s*" + NUM + r"\s*%\s*", text or "")
     return float(m.group(1)) / 100 if m else None
+
+
+# The sentence patterns a review reads indicator rows and 一级指标 summaries with (the same as above).
+LEVEL1_PATTERN = _LEVEL1
+ROW_PATTERN = _ROW  # 名称：年度指标值A，实际完成B，得S分（满分W分）
+ROW_CAP_PATTERN = _ROW_CAP  # 名称：实际A，未超过B。
+ROW_CONTROL_PATTERN = _ROW_CTRL  # 名称控制在B以内，实际A。
+ROW_OVER_PATTERN = _ROW_OVER  # 名称实际完成A，为年度指标值B的N%
+ROW_UNMET_PATTERN = _ROW_UNMET  # 名称未达到年度指标值（年度指标值B，实际完成A）
+subject_of = _subject

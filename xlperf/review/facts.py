@@ -105,8 +105,14 @@ def _clause_before(sent: str, start: int) -> str:
     return head[cut + 1 :]
 
 
+# a sentence about other money than the project's budget (a department's spending, 三公经费, last year's)
+OTHER_MONEY = re.compile(r"三公|公务|支出规模|基本支出|人员经费|公用经费|收入|决算|资产|上年|同比|去年|上一年")
+
+
 def amount_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     out = []
+    if OTHER_MONEY.search(sent):
+        return out
     for m in AMOUNT.finditer(sent):
         label = m.group(1)
         lead = _clause_before(sent, m.start())
@@ -136,7 +142,154 @@ def rate_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     return out
 
 
-READERS = (total_facts, grade_facts, amount_facts, rate_facts)
+# --- counts, 一级指标 summaries, indicator rows ------------------------------------------------------
+
+COUNT = re.compile(
+    r"(?:共设置三级指标|三级指标共|共设置了?|设置了?三级指标|共有三级指标|逐项核对)(\d+)(?:项|个)(?:三级指标|绩效指标)?"
+)
+COUNT_ALL_MET = re.compile(r"(?:三级指标|绩效指标)(?:共)?(\d+)(?:项|个)(?:[，,]?(?:全部|均已|均))(?:完成|达到|达标|实现)")
+MET_COUNT = re.compile(r"(\d+)(?:项|个)(?:指标)?(?:已)?达到(?:了)?年度指标值")
+
+
+def count_facts(p: Paragraph, sent: str) -> list[StatedFact]:
+    out = []
+    for m in COUNT.finditer(sent):
+        tail = sent[m.start() : m.end() + 6]
+        if m.group(0).startswith("共设置") and "三级指标" not in tail and "绩效指标" not in tail:
+            continue  # 共设置3个岗位: a count of something else
+        out.append(StatedFact("count", "三级指标", int(m.group(1)), p.ref, m.group(0), "项"))
+    for m in COUNT_ALL_MET.finditer(sent):
+        out.append(StatedFact("count", "三级指标", int(m.group(1)), p.ref, m.group(0), "项"))
+        out.append(StatedFact("claim", "", "全部完成", p.ref, m.group(0)))
+    for m in MET_COUNT.finditer(sent):
+        out.append(StatedFact("met_count", "三级指标", int(m.group(1)), p.ref, m.group(0), "项"))
+    return out
+
+
+LEVEL1_SX = re.compile(r"(产出指标|效益指标|满意度指标|投入管理指标|过程指标|决策指标|管理指标)主要从[^。；]*?进行评价，共" + NUM + r"分，(?:自评)?得" + NUM + r"分")
+
+
+def level1_facts(p: Paragraph, sent: str) -> list[StatedFact]:
+    """产出指标4项全部完成，得50分（满分50分） / 效益指标2项，完成1项，得15分（满分30分） /
+    产出指标主要从…进行评价，共60分，得60分."""
+    from xlperf.review.extract import LEVEL1_PATTERN
+
+    out = []
+    for m in LEVEL1_PATTERN.finditer(sent):
+        name, n = m.group(1), int(m.group(2))
+        status, met, got, weight = m.group(3) or "", m.group(4), m.group(5), m.group(6)
+        extra = {"count": n, "status": status, "met": int(met) if met else None, "score": float(got) if got else None, "weight": float(weight) if weight else None}
+        extra["shown"] = got or ""
+        out.append(StatedFact("level1", name, n, p.ref, m.group(0), "项", extra))
+    for m in LEVEL1_SX.finditer(sent):
+        got = m.group(3)
+        out.append(StatedFact("level1", m.group(1), None, p.ref, m.group(0), "", {"count": None, "status": "", "met": None, "score": float(got), "weight": float(m.group(2)), "shown": got}))
+    return out
+
+
+def indicator_facts(p: Paragraph, sent: str) -> list[StatedFact]:
+    """An indicator's row stated in words: 名称：年度指标值A，实际完成B，得S分（满分W分）, and the
+    shorter forms of reverse and unmet rows."""
+    import xlperf.review.extract as x
+
+    out = []
+    for m in x.ROW_PATTERN.finditer(sent):
+        score = m.group(4)
+        out.append(
+            StatedFact(
+                "indicator",
+                x.subject_of(m.group(1)),
+                None,
+                p.ref,
+                m.group(0),
+                "",
+                {"target": m.group(2), "actual": m.group(3), "score": float(score) if score else None, "weight": float(m.group(5)) if m.group(5) else None, "shown": score or ""},
+            )
+        )
+    for pat, a, t in ((x.ROW_CAP_PATTERN, 2, 3), (x.ROW_CONTROL_PATTERN, 3, 2), (x.ROW_OVER_PATTERN, 2, 3), (x.ROW_UNMET_PATTERN, 3, 2)):
+        for m in pat.finditer(sent):
+            out.append(StatedFact("indicator", x.subject_of(m.group(1)), None, p.ref, m.group(0), "", {"target": m.group(t), "actual": m.group(a), "score": None, "weight": None}))
+    return out
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+CLAIM = re.compile(r"(全部完成|均已完成|均完成|全面完成|均已达到|全部达到|均达到|均已实现|全部实现|圆满完成|均已达成|全部达成)")
+CLAIM_EVERY = re.compile(r"(?:达到|完成|实现|达成)了?[^，。；,;]{0,10}各(?:项|个)[^，。；,;]{0,4}(?:绩效)?(?:目标|指标|任务)")
+CLAIM_INTENT = re.compile(r"确保|力争|争取|计划|拟|将|要|目标是|旨在|为了|为确保|如果|若|是否")
+CLAIM_SUBJECT = re.compile(r"绩效目标|各项目标|年度目标|目标任务|各项指标|绩效指标|三级指标|各项任务|预期目标|年初设定|指标值|各项绩效")
+CLAIM_NOT = re.compile(r"(未|没有|尚未|不能|未能|基本|大部分|部分|大多|多数|未全部|不是)$")
+CLAIM_OTHER = re.compile(r"资金|拨付|到位|支付|采购|上解|报账|结算|验收")
+
+
+def claim_facts(p: Paragraph, sent: str) -> list[StatedFact]:
+    """The report says every target or indicator was met."""
+    out = []
+    for clause in re.split(r"[，,；;。]", sent):
+        if not clause or CLAIM_OTHER.search(clause):
+            continue
+        if CLAIM_INTENT.search(clause):
+            continue  # a plan or an aim (确保年度目标任务全面完成), not what happened
+        m = CLAIM.search(clause)
+        if m and CLAIM_SUBJECT.search(clause[: m.start()]) and not CLAIM_NOT.search(clause[max(0, m.start() - 3) : m.start()]):
+            if not re.search(r"(三级指标|绩效指标)(?:共)?\d+(?:项|个)", clause):  # counted claims are read with their count
+                out.append(StatedFact("claim", "", m.group(1), p.ref, clause))
+            continue
+        m = CLAIM_EVERY.search(clause)
+        if m and not CLAIM_NOT.search(clause[max(0, m.start() - 3) : m.start()]):
+            out.append(StatedFact("claim", "", m.group(0), p.ref, clause))
+    return out
+
+
+READERS = (total_facts, grade_facts, amount_facts, rate_facts, count_facts, level1_facts, indicator_facts, claim_facts)
+
+
+# --- 存在问题: 无, and the year of the report ---------------------------------------------------------
+
+PROBLEMS_HEADING = re.compile(r"存在(?:的)?(?:主要)?问题")
+PROBLEMS_SAID = re.compile(r"^存在(?:的)?(?:主要)?问题(?:及原因分析)?[:：]\s*(.*)$")
+NIL = re.compile(r"^(?:无|暂无|没有|无问题|没有问题|暂无问题|不存在问题|未发现问题|无明显问题|本项目无|该项目无)[。.；;]?$")
+
+
+def _nil(text: str) -> bool:
+    return bool(NIL.match(re.sub(r"\s+", "", text)))
+
+
+def problems_facts(doc: ReportDocument) -> list[StatedFact]:
+    """Where the report says it has no problems: a 存在问题 section whose text is only 无, or a
+    paragraph 存在问题：无。"""
+    out = []
+    paras = doc.paragraphs
+    for i, p in enumerate(paras):
+        for sent in sentences(p.plain):
+            m = PROBLEMS_SAID.match(sent)
+            if m and _nil(m.group(1)):
+                out.append(StatedFact("no_problems", "存在问题", "无", p.ref, sent))
+        if p.level is None or not PROBLEMS_HEADING.search(p.text) or re.search(r"经验|措施|建议", p.text):
+            continue
+        body = []
+        for q in paras[i + 1 :]:
+            if q.level is not None:
+                break
+            body.append(q)
+        if body and all(_nil(q.plain) for q in body):
+            out.append(StatedFact("no_problems", "存在问题", "无", body[0].ref, body[0].text))
+    return out
+
+
+YEAR = re.compile(r"(20\d{2})\s*年度?")
+
+
+def year_facts(doc: ReportDocument) -> list[StatedFact]:
+    """The year the report's title names (2021年度…绩效自评报告; one year only)."""
+    out = []
+    for p in doc.paragraphs:
+        if not p.title:
+            continue
+        years = {m.group(1) for m in YEAR.finditer(p.plain)}
+        if len(years) == 1:
+            out.append(StatedFact("year", "标题", int(years.pop()), p.ref, p.text))
+    return out
 
 
 def stated_facts(doc: ReportDocument, others: list[str] | tuple[str, ...] = ()) -> list[StatedFact]:
@@ -150,4 +303,6 @@ def stated_facts(doc: ReportDocument, others: list[str] | tuple[str, ...] = ()) 
                 continue
             for read in READERS:
                 out.extend(read(p, sent))
+    out.extend(problems_facts(doc))
+    out.extend(year_facts(doc))
     return out

@@ -35,4 +35,21 @@ def review_report(report: Path, table: Path | None = None, style: str | None = N
         return review
     review.table = src
     review.findings.extend(Comparison(src, review.facts).run())
+    review.findings.extend(_outline(doc, review))
     return review
+
+
+def _outline(doc, review: Review) -> list:  # noqa: ANN001 - a ReportDocument
+    """section_missing for each first-level section of the style's outline the report lacks."""
+    from xlperf.core.enums import Style
+    from xlperf.review.outline import detect_style, missing_sections
+
+    style = Style.of(review.style) if review.style else None
+    if style is None:
+        style = detect_style(doc)
+        review.style_detected = style is not None
+    if style is None:
+        return []
+    review.style = str(style)
+    how = "（按报告的标题判断；可用 --style 指定）" if review.style_detected else ""
+    return [finding("V401", f"按{style}样式的提纲{how}，报告缺少“{s.heading}”部分") for s in missing_sections(doc, style)]
