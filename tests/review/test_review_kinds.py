@@ -167,3 +167,61 @@ def test_style_given_checks_that_outline(own_reports):
     r = review_report(report, wb, style="山西")
     assert r.style == "山西" and not r.style_detected
     assert r.findings and all(f.kind == "section_missing" for f in r.findings)
+
+
+@pytest.mark.parametrize("style", ["通用", "山西", "四川", "陕西"])
+def test_a_report_typed_without_heading_styles_reads_the_same(own_reports, tmp_path, style):
+    """Units type headings as plain paragraphs (一、…); the outline is told by the numbers then."""
+    wb, report = _own(own_reports, "临汾购买服务", style)
+    d = docx.Document(str(report))
+    normal = d.styles["Normal"]
+    for p in d.paragraphs:
+        p.style = normal
+    plain = tmp_path / "plain.docx"
+    d.save(str(plain))
+    r = review_report(plain, wb)
+    assert r.style == style and r.style_detected
+    assert r.findings == [], _summary(r)
+    bad = tmp_path / "bad.docx"
+    edit_paragraph(plain, bad, "84.31分", "94.31分")
+    assert kinds(review_report(bad, wb)) == ["total_mismatch"]
+
+
+def test_a_pending_table_total_is_said_unclear_not_judged(own_reports, tmp_path):
+    """The table's total is 待定 (an actual left blank): the report's total and grade cannot be
+    checked; the review says which and why, once each, and judges nothing."""
+    import openpyxl
+
+    wb, report = _own(own_reports, "临汾购买服务", "通用")
+    pending = tmp_path / "待定.xlsx"
+    book = openpyxl.load_workbook(wb)
+    ws = book["绩效指标"]
+    header = next(r for r in ws.iter_rows(min_row=1, max_row=12) if any(c.value == "实际完成值" for c in r))
+    col = next(c.column for c in header if c.value == "实际完成值")
+    ws.cell(header[0].row + 1, col).value = None
+    book.save(pending)
+    r = review_report(report, pending)
+    assert sorted(f.code for f in r.findings) == ["V002", "V002"], _summary(r)
+    assert all(f.kind == "table_unreadable" and "待定" in f.message for f in r.findings)
+    assert {("总分" in f.message) or ("等级" in f.message) for f in r.findings} == {True}
+
+
+def test_several_projects_tables_the_title_picks_one_or_none_is_guessed(own_reports, tmp_path):
+    _, goumai = _own(own_reports, "临汾购买服务", "通用")
+    _, yanbian = _own(own_reports, "盐边残疾人医保", "通用")
+    d = docx.Document(str(goumai))
+    other = docx.Document(str(yanbian))
+    annex = max(other.tables, key=lambda t: len(t.rows))  # its 自评表
+    body = d.element.body
+    caption = d.add_paragraph("附件2：项目支出绩效自评表")._p  # text between: two adjacent tables are one split across pages
+    body.remove(caption)
+    body.insert(len(body) - 1, caption)
+    body.insert(len(body) - 1, copy.deepcopy(annex._tbl))  # before the section properties
+    both = tmp_path / "both.docx"
+    d.save(str(both))
+    r = review_report(both)
+    assert r.table is not None and r.findings == [], _summary(r)  # the title names 城乡居民购买服务经费配套项目
+    neutral = tmp_path / "neutral.docx"
+    edit_paragraph(both, neutral, "2021年度城乡居民购买服务经费配套项目", "2021年度项目")
+    r = review_report(neutral)
+    assert [f.code for f in r.findings] == ["V001"] and "无法确定" in r.findings[0].message, _summary(r)

@@ -23,14 +23,16 @@ def review_report(report: Path, table: Path | None = None, style: str | None = N
     doc = read_report(report)
     review = Review(report=report, style=style)
     others: list[str] = []
+    why = ""
     if table is not None:
         src = table_of_file(Path(table))
     else:
-        src, others = annex_of_report(report, doc.title_text())
+        src, others, why = annex_of_report(report, doc.title_text())
     review.facts = stated_facts(doc, others)
     if src is None:
+        found = f"{report.name} 中的自评表附件无法读取（{why}）" if why else f"{report.name} 中没有自评表附件"
         review.findings.append(
-            finding("V001", f"{report.name} 中没有可读取的自评表附件，也没有另外提供自评表文件，报告中的数字无法核对：请在命令中给出自评表（xlperf review 报告.docx 自评表.xlsx）")
+            finding("V001", f"{found}，也没有另外提供自评表文件，报告中的数字无法核对：请在命令中给出自评表（xlperf review 报告.docx 自评表.xlsx）")
         )
         return review
     review.table = src

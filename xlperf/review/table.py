@@ -28,9 +28,10 @@ def table_of_file(path: Path, table: int | None = None) -> TableSource:
     return TableSource(path=path, annex=False, name=name, evaluation=book.evaluation)
 
 
-def annex_of_report(report: Path, title: str = "") -> tuple[TableSource | None, list[str]]:
-    """The report's own annex form, and the project names of its other forms (a 部门整体 report
-    carries one per project). None when the report holds no readable form.
+def annex_of_report(report: Path, title: str = "") -> tuple[TableSource | None, list[str], str]:
+    """The report's own annex form, the project names of its other forms (a 部门整体 report
+    carries one per project), and why none could be used ("" when the report has no form at
+    all). The source is None when the report holds no readable form.
 
     Several forms: the one whose project name the report's title names, else the first (the
     department's own table comes before the projects' in a 部门整体 report)."""
@@ -38,15 +39,48 @@ def annex_of_report(report: Path, title: str = "") -> tuple[TableSource | None, 
     from xlperf.forms.choose import find_forms
 
     try:
-        forms = [f for f in find_forms(report) if f.evaluation is not None]
-    except InputError:
-        return None, []
+        found = find_forms(report)
+    except InputError as exc:
+        return None, [], exc.message
+    forms = [f for f in found if f.evaluation is not None]
     if not forms:
-        return None, []
-    chosen = next((f for f in forms if f.evaluation.info.name.strip() and f.evaluation.info.name.strip() in title), forms[0])
-    others = [f.evaluation.info.name.strip() for f in forms if f is not chosen and f.evaluation.info.name.strip()]
+        why = "；".join(f"{f.table.name}：{f.error}" for f in found if f.error)
+        return None, [], why
+    chosen = _which(forms, title)
+    if chosen is None:
+        names = "、".join(f"{f.table.name}“{form_name(f)}”" if form_name(f) else f.table.name for f in forms)
+        return None, [], f"报告中有 {len(forms)} 张不同项目的自评表（{names}），无法确定正文说的是哪一张"
+    others = [form_name(f) for f in forms if f is not chosen and form_name(f)]
     ev = evaluate(chosen.evaluation)
-    return TableSource(path=report, annex=True, name=chosen.table.name, evaluation=ev), others
+    return TableSource(path=report, annex=True, name=chosen.table.name, evaluation=ev), others, ""
+
+
+def form_name(f) -> str:  # noqa: ANN001 - a forms.choose.FoundForm
+    """The project a form is of: its 项目名称, else what its caption names (项目支出绩效自评表：X)."""
+    name = f.evaluation.info.name.strip() if f.evaluation is not None else ""
+    if not name and "：" in f.table.caption:
+        name = f.table.caption.split("：", 1)[1].strip()
+    return name
+
+
+def _which(forms: list, title: str):  # noqa: ANN001, ANN202
+    """The form the report's prose is about: the only one; the one the title names; a department's
+    own table in a 部门整体 report (its projects' tables follow it); the first when every form is of
+    the same project. None when the forms are of several projects and nothing tells which."""
+    from xlperf.core.enums import EvaluationType
+
+    if len(forms) == 1:
+        return forms[0]
+    named = [f for f in forms if form_name(f) and form_name(f) in title]
+    if len(named) == 1:
+        return named[0]
+    if "部门整体" in title:
+        dept = [f for f in forms if f.evaluation.info.evaluation_type == EvaluationType.DEPARTMENT]
+        if dept:
+            return dept[0]
+    if len({form_name(f) for f in forms}) == 1:
+        return forms[0]
+    return None
 
 
 def cell_name(src: TableSource, sheet: str, row: int | None, col: int | None) -> str:
