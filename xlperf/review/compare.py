@@ -78,7 +78,6 @@ class Comparison:
         "E203": "V203",  # 执行率 = 预算 ÷ 执行
         "W204": "V203",  # 执行率 ≠ 执行 ÷ 预算
         "E404": "V202",  # a score differs from the one computed, no reason given
-        "E403": "V202",  # a score outside the tier the actual states
     }
 
     def table_arithmetic(self) -> None:
@@ -217,9 +216,9 @@ class Comparison:
 
         return [r for r in self.ev.indicators if r.direction != Direction.NOT_APPLICABLE]
 
-    def _lost(self, level1: str = "") -> tuple[list[str], bool]:
+    def _lost(self, level1: str = "", budget: bool = True) -> tuple[list[str], bool]:
         """(what loses points — "名称（扣N分）" —, whether that is certain): rows scored below their
-        分值, and the budget below its own; uncertain when a row (or the budget) is 待定."""
+        分值, and (``budget``) the budget below its own; uncertain when a row (or the budget) is 待定."""
         lost, certain = [], True
         for r in self._rows():
             if level1 and not _same_level1(r.indicator.level1, level1):
@@ -231,7 +230,7 @@ class Comparison:
             if r.score < w - 0.005:
                 lost.append(f"{r.indicator.level3 or '第' + str(r.indicator.row) + '行'}（扣{_n(w - r.score)}分）")
         b = self.ev.budget
-        if not level1 and b.present and b.weight and not b.scored_in_indicators:
+        if budget and not level1 and b.present and b.weight and not b.scored_in_indicators:
             if b.score is None:
                 certain = False
             elif b.score < b.weight - 0.005:
@@ -247,7 +246,9 @@ class Comparison:
     # --- claims ----------------------------------------------------------------------------------
 
     def check_claim(self, f: StatedFact) -> None:
-        lost, _ = self._lost()
+        # a claim about the targets and indicators: the indicator rows (a 预算执行率 row among them
+        # counts), not the budget block, whose shortfall is no indicator left undone
+        lost, _ = self._lost(budget=False)
         if lost:
             self.add("V301", f"报告称“{f.text}”，但自评表中有扣分：{'、'.join(lost[:6])}{'等' if len(lost) > 6 else ''}", f, total_cell(self.src, self.ev))
 

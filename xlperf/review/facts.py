@@ -39,11 +39,22 @@ GRADE_QUOTED = re.compile(r"[“\"‘](优秀|良好|优|良|中|差)[”\"’](
 GRADE_PLAIN = re.compile(r"(?<![“\"‘不])(优秀|良好)(?:等级|等次)")
 
 
+# what makes a score a part's (一级指标, the budget) rather than the total
+PART_SCORE = re.compile(r"指标|项目资金|预算执行|产出|效益|满意度|投入|过程|决策|管理|成本|数量|质量|时效")
+TOTAL_WORDS = ("总得分", "总分", "综合得分", "综合评分", "自评总分", "自评总得分", "得分合计")
+LAST_YEAR = re.compile(r"上年|去年|上一年|上年度|往年")
+
+
 def total_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     out = []
+    if LAST_YEAR.search(sent):
+        return out
     for m in TOTAL.finditer(sent):
         value = float(m.group(2))
-        if FULL_MARK.search(_clause_before(sent, m.start())) or (m.group(1) == "总分" and value >= 100):
+        lead = _clause_before(sent, m.start())
+        if m.group(1) not in TOTAL_WORDS and PART_SCORE.search(lead):
+            continue  # 产出指标自评得分48分: a part's score
+        if FULL_MARK.search(lead) or (m.group(1) == "总分" and value >= 100):
             continue  # 满分100分 / 指标体系总分100分: the full mark, not a score
         out.append(StatedFact("total", m.group(1), value, p.ref, m.group(0), "分", {"shown": m.group(2)}))
     return out
@@ -129,6 +140,8 @@ def amount_facts(p: Paragraph, sent: str) -> list[StatedFact]:
 
 def rate_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     out = []
+    if LAST_YEAR.search(sent):
+        return out
     for m in RATE.finditer(sent):
         owner, what = m.group(1), m.group(2)
         before = sent[max(0, m.start() - 1) : m.start()]
@@ -153,13 +166,16 @@ MET_COUNT = re.compile(r"(\d+)(?:项|个)(?:指标)?(?:已)?达到(?:了)?年度
 
 def count_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     out = []
+    counted: list[tuple[int, int]] = []
     for m in COUNT.finditer(sent):
         tail = sent[m.start() : m.end() + 6]
         if m.group(0).startswith("共设置") and "三级指标" not in tail and "绩效指标" not in tail:
             continue  # 共设置3个岗位: a count of something else
+        counted.append(m.span())
         out.append(StatedFact("count", "三级指标", int(m.group(1)), p.ref, m.group(0), "项"))
     for m in COUNT_ALL_MET.finditer(sent):
-        out.append(StatedFact("count", "三级指标", int(m.group(1)), p.ref, m.group(0), "项"))
+        if not any(a < m.end() and m.start() < b for a, b in counted):
+            out.append(StatedFact("count", "三级指标", int(m.group(1)), p.ref, m.group(0), "项"))
         out.append(StatedFact("claim", "", "全部完成", p.ref, m.group(0)))
     for m in MET_COUNT.finditer(sent):
         out.append(StatedFact("met_count", "三级指标", int(m.group(1)), p.ref, m.group(0), "项"))
@@ -215,7 +231,7 @@ def indicator_facts(p: Paragraph, sent: str) -> list[StatedFact]:
 # --- claims ---------------------------------------------------------------------------------------
 
 CLAIM = re.compile(r"(全部完成|均已完成|均完成|全面完成|均已达到|全部达到|均达到|均已实现|全部实现|圆满完成|均已达成|全部达成)")
-CLAIM_EVERY = re.compile(r"(?:达到|完成|实现|达成)了?[^，。；,;]{0,10}各(?:项|个)[^，。；,;]{0,4}(?:绩效)?(?:目标|指标|任务)")
+CLAIM_EVERY = re.compile(r"(?:达到|完成|实现|达成)了?[^，。；,;]{0,10}各(?:项|个)[^，。；,;]{0,4}(?:绩效)?(?:目标|指标)(?:任务)?")
 CLAIM_INTENT = re.compile(r"确保|力争|争取|计划|拟|将|要|目标是|旨在|为了|为确保|如果|若|是否")
 CLAIM_SUBJECT = re.compile(r"绩效目标|各项目标|年度目标|目标任务|各项指标|绩效指标|三级指标|各项任务|预期目标|年初设定|指标值|各项绩效")
 CLAIM_NOT = re.compile(r"(未|没有|尚未|不能|未能|基本|大部分|部分|大多|多数|未全部|不是)$")
