@@ -415,7 +415,8 @@ REVIEW_OUT_SUFFIXES = (".txt", ".json", ".log", ".csv", ".md", "")
 @click.option("--style", type=Choice(REPORT_STYLES), default=None, help="按哪个样式的提纲检查报告的各部分：通用 / 四川 / 山西 / 陕西 / 湖南。默认按报告的标题判断。")
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="把结果另存到此文件（文字存为 .txt，--format json 时存为 .json）。")
-def review_command(report: Path, table: Path | None, style: str | None, fmt: str, out: Path | None) -> None:
+@click.option("--table", "table_index", type=IntRange(min=1), default=None, help="自评表文件中有多张自评表时，对照第几张（见 xlperf import --list）。")
+def review_command(report: Path, table: Path | None, style: str | None, fmt: str, out: Path | None, table_index: int | None) -> None:
     """审核单位自己写的自评报告（Word）：把报告中写的总分、等级、金额、执行率等与自评表核对，列出不一致之处。
 
     自评表默认取报告附件中的表格；另有自评表文件（.xlsx/.xls/.ods/.docx）时写在报告之后。
@@ -437,7 +438,7 @@ def review_command(report: Path, table: Path | None, style: str | None, fmt: str
             raise InputError("审核结果的文件名与被审核的文件相同，不能覆盖", path=out, code=XCode.BAD_OUT_NAME)
     from xlperf.review import review_report
 
-    result = review_report(report, table, style)
+    result = review_report(report, table, style, table_index=table_index)
     from xlperf.output import print_json, print_review, review_json, write_review
 
     if out is not None:

@@ -162,7 +162,7 @@ def read_report(path: str | Path) -> ReportDocument:
     try:
         d = docx.Document(str(p))
     except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a damaged package
-        raise InputError(f"无法读取 Word 文件（文件损坏或不是 Word 文档）：{exc}", path=p, code=XCode.INPUT_CORRUPT) from exc
+        raise InputError("无法读取 Word 文件（文件损坏，或不是 Word 文档）", path=p, code=XCode.INPUT_CORRUPT) from exc
     doc = ReportDocument(path=p)
     number = 0
     seen_heading = False

@@ -11,10 +11,11 @@ from xlperf.review.model import Review, finding
 from xlperf.review.table import annex_of_report, table_of_file
 
 
-def review_report(report: Path, table: Path | None = None, style: str | None = None) -> Review:
+def review_report(report: Path, table: Path | None = None, style: str | None = None, *, table_index: int | None = None) -> Review:
     """Review the Word report ``report`` against ``table`` (a table file), else against the
     report's own annex table. ``style``: the outline its sections are checked against (通用, 四川 …);
-    None detects it from the headings.
+    None detects it from the headings. ``table_index``: which table of a table file holding
+    several (1-based, as ``--table`` takes it).
 
     Raises :class:`~xlperf.core.errors.InputError` when the report (or the table file given)
     cannot be read; a report without any table gives one ``table_unreadable`` finding and nothing
@@ -25,7 +26,7 @@ def review_report(report: Path, table: Path | None = None, style: str | None = N
     others: list[str] = []
     why = ""
     if table is not None:
-        src = table_of_file(Path(table))
+        src = table_of_file(Path(table), table_index)
     else:
         src, others, why = annex_of_report(report, doc.title_text())
     review.facts = stated_facts(doc, others)
