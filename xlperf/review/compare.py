@@ -48,6 +48,7 @@ class Comparison:
         self.facts = facts
         self.out: list[ReviewFinding] = []
         self._unclear: set[str] = set()  # what was already said to be unclear (once each)
+        self._lost_cell = ""  # the score cell of the first row _lost() found losing points
 
     def add(self, code: str, message: str, fact: StatedFact | None = None, cell: str = "") -> None:
         self.out.append(finding(code, message, fact.paragraph if fact is not None else None, cell))
@@ -128,7 +129,7 @@ class Comparison:
             return
         expected = self.ev.grade if calc_total is not None else (declared or grade_of(read_total))
         basis = f"总分 {format_score(calc_total if calc_total is not None else read_total)} 分" if (calc_total is not None or read_total is not None) else "表中等级"
-        self.add("V102", f"报告写{f.text}，自评表{basis}，等级应为“{GRADE_LONG.get(expected, expected)}”", f, cell)
+        self.add("V102", f"报告写等级“{f.value}”，自评表{basis}，等级应为“{GRADE_LONG.get(expected, expected)}”", f, cell)
 
     # --- budget ----------------------------------------------------------------------------------
 
@@ -220,6 +221,7 @@ class Comparison:
         """(what loses points — "名称（扣N分）" —, whether that is certain): rows scored below their
         分值, and (``budget``) the budget below its own; uncertain when a row (or the budget) is 待定."""
         lost, certain = [], True
+        self._lost_cell = ""
         for r in self._rows():
             if level1 and not _same_level1(r.indicator.level1, level1):
                 continue
@@ -229,12 +231,14 @@ class Comparison:
                 continue
             if r.score < w - 0.005:
                 lost.append(f"{r.indicator.level3 or '第' + str(r.indicator.row) + '行'}（扣{_n(w - r.score)}分）")
+                self._lost_cell = self._lost_cell or self._row_cell(r)
         b = self.ev.budget
         if budget and not level1 and b.present and b.weight and not b.scored_in_indicators:
             if b.score is None:
                 certain = False
             elif b.score < b.weight - 0.005:
                 lost.append(f"预算执行（扣{_n(b.weight - b.score)}分）")
+                self._lost_cell = self._lost_cell or budget_cell(self.src, self.ev, "得分") or budget_cell(self.src, self.ev, "执行率")
         return lost, certain
 
     def _row_cell(self, r, header: str = "得分") -> str:  # noqa: ANN001 - an IndicatorResult
@@ -250,7 +254,7 @@ class Comparison:
         # counts), not the budget block, whose shortfall is no indicator left undone
         lost, _ = self._lost(budget=False)
         if lost:
-            self.add("V301", f"报告称“{f.text}”，但自评表中有扣分：{'、'.join(lost[:6])}{'等' if len(lost) > 6 else ''}", f, total_cell(self.src, self.ev))
+            self.add("V301", f"报告称“{f.text}”，但自评表中有扣分：{'、'.join(lost[:6])}{'等' if len(lost) > 6 else ''}", f, self._lost_cell)
 
     def check_no_problems(self, f: StatedFact) -> None:
         key = f"no_problems:{f.paragraph.index}"
@@ -259,7 +263,7 @@ class Comparison:
         self._unclear.add(key)
         lost, _ = self._lost()
         if lost:
-            self.add("V302", f"“存在问题”写“无”，但自评表中有扣分：{'、'.join(lost[:6])}{'等' if len(lost) > 6 else ''}，应说明未达成的原因", f, total_cell(self.src, self.ev))
+            self.add("V302", f"“存在问题”写“无”，但自评表中有扣分：{'、'.join(lost[:6])}{'等' if len(lost) > 6 else ''}，应说明未达成的原因", f, self._lost_cell)
 
     # --- counts ----------------------------------------------------------------------------------
 
@@ -298,7 +302,7 @@ class Comparison:
         if x.get("status") in ("全部完成", "已完成"):
             lost, _ = self._lost(f.subject)
             if lost:
-                self.add("V301", f"报告称“{f.text}”，但自评表{f.subject}中有扣分：{'、'.join(lost)}", f)
+                self.add("V301", f"报告称“{f.text}”，但自评表{f.subject}中有扣分：{'、'.join(lost)}", f, self._lost_cell)
                 return
         if x.get("met") is not None:
             met = sum(1 for r in mine if r.met)

@@ -37,7 +37,10 @@ def review_report(report: Path, table: Path | None = None, style: str | None = N
         )
         return review
     review.table = src
-    review.findings.extend(Comparison(src, review.facts).run())
+    found = Comparison(src, review.facts).run()
+    # in reading order: each paragraph's findings, then those of the table and the outline
+    found.sort(key=lambda f: f.paragraph.number if f.paragraph is not None else 10**9)
+    review.findings.extend(found)
     review.findings.extend(_outline(doc, review))
     return review
 
