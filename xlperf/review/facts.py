@@ -52,6 +52,8 @@ def total_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     for m in TOTAL.finditer(sent):
         value = float(m.group(2))
         lead = _clause_before(sent, m.start())
+        if _aim(sent, m.start(), m.end()):
+            continue
         if m.group(1) not in TOTAL_WORDS and PART_SCORE.search(lead):
             continue  # 产出指标自评得分48分: a part's score
         if FULL_MARK.search(lead) or (m.group(1) == "总分" and value >= 100):
@@ -65,7 +67,7 @@ def grade_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     seen: set[int] = set()
     for pat in (GRADE, GRADE_QUOTED, GRADE_PLAIN):
         for m in pat.finditer(sent):
-            if m.start(1) in seen:
+            if m.start(1) in seen or _aim(sent, m.start(), m.end()):
                 continue
             seen.add(m.start(1))
             out.append(StatedFact("grade", "等级", m.group(1), p.ref, m.group(0)))
@@ -109,6 +111,18 @@ _RATE_OWNER = r"(?:项目资金|资金实际|资金总|预算资金|资金|预�
 RATE = re.compile(r"(" + _RATE_OWNER + r"?)(执行率|到位率)" + LINK + NUM + r"%")
 
 
+# a figure that is a target or an aim, not what happened: 力争预算执行率达到95%以上, 目标为…
+AIM_BEFORE = re.compile(r"目标|指标值|计划|要求|确保|力争|争取|不低于|不少于|不高于|预计|拟|应达到")
+AIM_AFTER = re.compile(r"^(?:以上|以下|左右|及以上|及以下|以内)")
+
+
+AIM_SENTENCE = re.compile(r"力争|确保|争取|计划|预计|拟|目标是|目标为")  # an aim that spans the sentence
+
+
+def _aim(sent: str, start: int, end: int) -> bool:
+    return bool(AIM_BEFORE.search(_clause_before(sent, start)) or AIM_SENTENCE.search(sent[:start]) or AIM_AFTER.match(sent[end:]))
+
+
 def _clause_before(sent: str, start: int) -> str:
     """The words of the clause that leads to position ``start`` (after the last ，；： or start)."""
     head = sent[:start]
@@ -127,7 +141,7 @@ def amount_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     for m in AMOUNT.finditer(sent):
         label = m.group(1)
         lead = _clause_before(sent, m.start())
-        if PART.search(lead) or PART.search(label):
+        if PART.search(lead) or PART.search(label) or _aim(sent, m.start(), m.end()):
             continue
         nxt = sent[m.end() : m.end() + 1]
         if nxt in ("/", "每"):  # 60元/月: a price, not an amount
@@ -148,7 +162,7 @@ def rate_facts(p: Paragraph, sent: str) -> list[StatedFact]:
         if not owner and before and re.match(r"[\u3400-\u9fff]", before):
             continue  # 政府采购执行率, 计划执行率: another rate
         lead = _clause_before(sent, m.start())
-        if PART.search(lead):
+        if PART.search(lead) or _aim(sent, m.start(), m.end()):
             continue
         kind = "execution_rate" if what == "执行率" else "arrival_rate"
         out.append(StatedFact(kind, owner + what, float(m.group(3)) / 100, p.ref, m.group(0), "%", {"shown": m.group(3)}))
