@@ -58,7 +58,7 @@ def total_facts(p: Paragraph, sent: str) -> list[StatedFact]:
             continue  # 产出指标自评得分48分: a part's score
         if FULL_MARK.search(lead) or (m.group(1) == "总分" and value >= 100):
             continue  # 满分100分 / 指标体系总分100分: the full mark, not a score
-        out.append(StatedFact("total", m.group(1), value, p.ref, m.group(0), "分", {"shown": m.group(2)}))
+        out.append(StatedFact("total", m.group(1), value, p.ref, m.group(0), "分", {"shown": m.group(2), "sentence": sent}))
     return out
 
 
@@ -70,7 +70,7 @@ def grade_facts(p: Paragraph, sent: str) -> list[StatedFact]:
             if m.start(1) in seen or _aim(sent, m.start(), m.end()):
                 continue
             seen.add(m.start(1))
-            out.append(StatedFact("grade", "等级", m.group(1), p.ref, m.group(0)))
+            out.append(StatedFact("grade", "等级", m.group(1), p.ref, m.group(0), "", {"sentence": sent}))
     return out
 
 
