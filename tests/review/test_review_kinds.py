@@ -225,3 +225,25 @@ def test_several_projects_tables_the_title_picks_one_or_none_is_guessed(own_repo
     edit_paragraph(both, neutral, "2021年度城乡居民购买服务经费配套项目", "2021年度项目")
     r = review_report(neutral)
     assert [f.code for f in r.findings] == ["V001"] and "无法确定" in r.findings[0].message, _summary(r)
+
+
+def test_an_unnamed_annex_quoted_piece_by_piece_is_still_the_table(own_reports, tmp_path):
+    """山西 reports quote the annex's rows in 二、's small tables before the annex; when the annex
+    names no project (many units' do not), the table holding every row is the annex."""
+    wb, report = _own(own_reports, "临汾购买服务", "山西")
+    d = docx.Document(str(report))
+    blanked = 0
+    for t in d.tables:
+        for row in t.rows:
+            for c in row.cells:
+                if c.text.strip() == "城乡居民购买服务经费配套项目":
+                    for p in c.paragraphs:
+                        for r in p.runs:
+                            r.text = ""
+                    blanked += 1
+    assert blanked
+    unnamed = tmp_path / "unnamed.docx"
+    d.save(str(unnamed))
+    r = review_report(unnamed)
+    assert r.table is not None and len(r.table.evaluation.indicators) >= 7
+    assert r.findings == [], _summary(r)

@@ -53,12 +53,12 @@ class Comparison:
     def add(self, code: str, message: str, fact: StatedFact | None = None, cell: str = "") -> None:
         self.out.append(finding(code, message, fact.paragraph if fact is not None else None, cell))
 
-    def unclear(self, what: str, fact: StatedFact, why: str, cell: str = "") -> None:
+    def unclear(self, what: str, fact: StatedFact, why: str, cell: str = "", said: str = "") -> None:
         """V002 once per subject: the table does not say ``what`` with certainty (``why``)."""
         if what in self._unclear:
             return
         self._unclear.add(what)
-        self.add("V002", f"报告写{fact.text}，但{self.src.describe()}的{what}{why}，无法核对", fact, cell)
+        self.add("V002", f"报告写{said or fact.text}，但{self.src.describe()}的{what}{why}，无法核对", fact, cell)
 
     def run(self) -> list[ReviewFinding]:
         self.table_arithmetic()
@@ -135,7 +135,7 @@ class Comparison:
         truths = {g for g in (self.ev.grade if calc_total is not None else "", declared, grade_of(read_total) if read_total is not None else "") if g}
         cell = total_cell(self.src, self.ev)
         if not truths:
-            self.unclear("等级", f, f"待定（{self.ev.draft_note or '总分无法确定'}）", cell)
+            self.unclear("等级", f, f"待定（{self.ev.draft_note or '总分无法确定'}）", cell, f"等级“{f.value}”")
             return
         if stated in truths:
             return

@@ -8,6 +8,7 @@ Also where a value sits in it, named as a reader finds it: ``自评表!F12`` in 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from xlperf.core.errors import InputError
@@ -71,6 +72,12 @@ def _which(forms: list, title: str):  # noqa: ANN001, ANN202
 
     if len(forms) == 1:
         return forms[0]
+    # a report that quotes its annex piece by piece (山西: the 预算执行/产出/效益/满意度 tables of
+    # 二、) before the annex itself: the one table holding every other's rows is the annex
+    rows = [{re.sub(r"\s+", "", i.level3) for i in f.evaluation.indicators if i.level3.strip()} for f in forms]
+    whole = max(range(len(forms)), key=lambda k: len(rows[k]))
+    if rows[whole] and all(r <= rows[whole] for r in rows):
+        return forms[whole]
     named = [f for f in forms if form_name(f) and form_name(f) in title]
     if len(named) == 1:
         return named[0]
