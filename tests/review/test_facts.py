@@ -84,3 +84,17 @@ def test_plain_text_and_outline_numbers():
     assert outline_number("（二）项目绩效目标。") == (2, "（二）")
     assert outline_number("3.资金管理办法") == (3, "3.")
     assert outline_number("3.5万元已到位") == (None, "")
+
+
+def test_year_of_the_title_not_of_a_date():
+    doc = ReportDocument(
+        path=None,  # type: ignore[arg-type]
+        paragraphs=[
+            Paragraph(index=0, number=1, text="2021年度城乡居民医保补助项目", title=True),
+            Paragraph(index=1, number=2, text="（2022年3月15日）", title=True),
+            Paragraph(index=2, number=3, text="2021年度至2022年度绩效自评报告", title=True),
+            Paragraph(index=3, number=4, text="一、项目概况", level=1),
+            Paragraph(index=4, number=5, text="2020年度项目资金已全部拨付。"),
+        ],
+    )
+    assert [(f.kind, f.value, f.paragraph.index) for f in stated_facts(doc) if f.kind == "year"] == [("year", 2021, 0)]

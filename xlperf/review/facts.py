@@ -307,14 +307,15 @@ def problems_facts(doc: ReportDocument) -> list[StatedFact]:
     return out
 
 
-YEAR = re.compile(r"(20\d{2})\s*年度?")
+YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # 2021年度, 2021年…报告; not a date (2022年3月15日)
+TITLE_WORDS = re.compile(r"年度|报告|自评|绩效|项目")
 
 
 def year_facts(doc: ReportDocument) -> list[StatedFact]:
     """The year the report's title names (2021年度…绩效自评报告; one year only)."""
     out = []
     for p in doc.paragraphs:
-        if not p.title:
+        if not p.title or not TITLE_WORDS.search(p.plain):
             continue
         years = {m.group(1) for m in YEAR.finditer(p.plain)}
         if len(years) == 1:
