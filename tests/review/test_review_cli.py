@@ -116,3 +116,20 @@ def test_review_is_documented_with_every_code():
         assert re.search(rf"\b{code}\b", doc), f"docs/review.md does not list {code}"
     for kind in KINDS:
         assert f"`{kind}`" in doc, f"docs/review.md does not name the kind {kind}"
+
+
+@pytest.mark.parametrize("name", ["docx_text", "docx_text_lying", "docx_elements", "docx_entities", "docx_table"])
+def test_a_hostile_report_is_refused_quickly_in_chinese(tmp_path, name):
+    """Zip bombs, element floods, DOCTYPE entities, huge tables: refused (exit 2) or, for the table
+    alone, the annex said unreadable (exit 1); never parsed whole, never a traceback."""
+    import time
+
+    from tests.hostile.bombs import BOMBS
+
+    suffix, make = BOMBS[name]
+    path = make(tmp_path / f"报告{suffix}")
+    started = time.monotonic()
+    res = invoke("review", str(path))
+    assert time.monotonic() - started < 30
+    assert res.exit_code in (1, 2) and "报告.docx" in res.output and "Traceback" not in res.output, res.output
+    assert not re.search(r"[A-Za-z]{6,}Error", res.output)

@@ -147,14 +147,19 @@ def read_report(path: str | Path) -> ReportDocument:
         raise InputError("这是旧版 Word 文件（.doc/.wps），请在 Word 或 WPS 中另存为 .docx 后再审核", path=p, code=XCode.SAVE_AS)
     if suffix not in (".docx", ".docm"):
         raise InputError("自评报告应为 Word 文件（.docx）", path=p, code=XCode.INPUT_TEXT)
+    from xlperf.forms.docx_tables import _ElementCount  # the form reader's cap on one part's XML elements
     from xlperf.ooxml.inspect import checked_part, open_container
 
     try:
-        with open(p, "rb") as fp:  # the zip guards (sizes, bombs, DOCTYPE) before python-docx parses it
+        # the zip guards (sizes, ratios, DOCTYPE) and the form reader's element cap on every XML
+        # part before python-docx builds its trees: a bomb is refused, not parsed
+        with open(p, "rb") as fp:
             reader = open_container(p, fp)
             if "word/document.xml" not in reader.infos:
                 raise InputError("这不是 Word 文档（没有正文部分）", path=p, code=XCode.NOT_A_WORKBOOK)
-            checked_part(reader, "word/document.xml")
+            for name in reader.infos:
+                if name.endswith((".xml", ".rels")):
+                    checked_part(reader, name, _ElementCount(p, name))
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror or exc}", path=p, code=XCode.INPUT_NO_ACCESS) from exc
     import docx
