@@ -404,6 +404,53 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None, explain: b
     sys.exit(EXIT_FINDINGS if ev.errors or not ev.final else EXIT_OK)
 
 
+# --- review ----------------------------------------------------------------------------------------
+
+REVIEW_OUT_SUFFIXES = (".txt", ".json", ".log", ".csv", ".md", "")
+
+
+@cli.command("review")
+@click.argument("report", metavar="报告", type=click.Path(path_type=Path, readable=False))
+@click.argument("table", metavar="[自评表]", required=False, type=click.Path(path_type=Path, readable=False))
+@click.option("--style", type=Choice(REPORT_STYLES), default=None, help="按哪个样式的提纲检查报告的各部分：通用 / 四川 / 山西 / 陕西 / 湖南。默认按报告的标题判断。")
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="把结果另存到此文件（文字存为 .txt，--format json 时存为 .json）。")
+@click.option("--table", "table_index", type=IntRange(min=1), default=None, help="自评表文件中有多张自评表时，对照第几张（见 xlperf import --list）。")
+def review_command(report: Path, table: Path | None, style: str | None, fmt: str, out: Path | None, table_index: int | None) -> None:
+    """审核单位自己写的自评报告（Word）：把报告中写的总分、等级、金额、执行率等与自评表核对，列出不一致之处。
+
+    自评表默认取报告附件中的表格；另有自评表文件（.xlsx/.xls/.ods/.docx）时写在报告之后。
+    每个问题给出代码、段落（第几段及开头几个字）、自评表单元格和说明。没有问题时退出码为 0，有问题时为 1。
+
+    \b
+    示例：
+      xlperf review 2025自评报告.docx
+      xlperf review 报告.docx 自评表.xls
+      xlperf review 报告.docx --format json -o 结果.json
+    """
+    from xlperf.core.errors import InputError, XCode
+
+    if out is not None:
+        if out.suffix.lower() not in REVIEW_OUT_SUFFIXES:
+            raise InputError("审核结果只能另存为文字或 JSON 文件（.txt / .json），不会写入 Word 或 Excel 文件", path=out, code=XCode.BAD_OUT_NAME)
+        same = [p for p in (report, table) if p is not None and out.resolve() == p.resolve()]
+        if same:
+            raise InputError("审核结果的文件名与被审核的文件相同，不能覆盖", path=out, code=XCode.BAD_OUT_NAME)
+    from xlperf.review import review_report
+
+    result = review_report(report, table, style, table_index=table_index)
+    from xlperf.output import print_json, print_review, review_json, write_review
+
+    if out is not None:
+        write_review(result, fmt, out)
+        click.echo(f"已写入审核结果：{out}（{len(result.findings)} 个问题）")
+    elif fmt == "json":
+        print_json(review_json(result))
+    else:
+        print_review(result)
+    sys.exit(EXIT_FINDINGS if result.findings else EXIT_OK)
+
+
 # --- import ----------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,135 @@
+"""``xlperf review`` on the command line: text and JSON, exit codes, -o, bad input in Chinese."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.review.conftest import edit_paragraph
+from xlperf.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _own(own_reports, name="临汾购买服务", style="通用"):
+    return next((wb, r) for n, s, wb, r in own_reports if (n, s) == (name, style))
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_clean_report_exits_0_and_says_so(own_reports):
+    _, report = _own(own_reports)
+    res = invoke("review", str(report))
+    assert res.exit_code == 0, res.output
+    assert "未发现问题" in res.output and "报告附件中的自评表" in res.output
+
+
+def test_findings_exit_1_with_code_paragraph_cell_and_message(own_reports, tmp_path):
+    wb, report = _own(own_reports)
+    bad = tmp_path / "报告.docx"
+    edit_paragraph(report, bad, "84.31分", "86.31分")
+    res = invoke("review", str(bad), str(wb))
+    assert res.exit_code == 1, res.output
+    line = next(x for x in res.output.splitlines() if x.startswith("V101"))
+    code, where, cell, message = line.split("\t")
+    assert re.fullmatch(r"第\d+段「.+」", where)
+    assert cell.startswith("绩效指标!")
+    assert "86.31" in message
+    assert "发现 1 个问题" in res.output
+
+
+def test_json_lists_findings_with_kind_and_paragraph(own_reports, tmp_path):
+    _, report = _own(own_reports)
+    bad = tmp_path / "报告.docx"
+    index = edit_paragraph(report, bad, "等级为“良好”", "等级为“优秀”")
+    res = invoke("review", str(bad), "--format", "json")
+    assert res.exit_code == 1
+    data = json.loads(res.output)
+    assert [f["kind"] for f in data["findings"]] == ["grade_mismatch"]
+    f = data["findings"][0]
+    assert f["code"] == "V102" and f["paragraph"]["index"] == index and f["cell"]
+    assert data["table"]["annex"] is True and data["counts"]["errors"] == 1
+    assert any(x["kind"] == "grade" for x in data["facts"])
+
+
+def test_output_file_text_and_json(own_reports, tmp_path):
+    _, report = _own(own_reports)
+    out = tmp_path / "结果.json"
+    res = invoke("review", str(report), "--format", "json", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"] == []
+    txt = tmp_path / "结果.txt"
+    assert invoke("review", str(report), "-o", str(txt)).exit_code == 0
+    assert "未发现问题" in txt.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["结果.docx", "结果.xlsx"])
+def test_output_never_into_a_document_or_workbook(own_reports, tmp_path, name):
+    _, report = _own(own_reports)
+    res = invoke("review", str(report), "-o", str(tmp_path / name))
+    assert res.exit_code == 2 and name in res.output and "Traceback" not in res.output
+    assert not (tmp_path / name).exists()
+
+
+def test_bad_input_exit_2_naming_the_file(tmp_path):
+    missing = tmp_path / "没有这个报告.docx"
+    res = invoke("review", str(missing))
+    assert res.exit_code == 2 and "没有这个报告.docx" in res.output and "Traceback" not in res.output
+    junk = tmp_path / "坏报告.docx"
+    junk.write_bytes(b"not a zip at all")
+    res = invoke("review", str(junk))
+    assert res.exit_code == 2 and "坏报告.docx" in res.output and "Traceback" not in res.output
+    txt = tmp_path / "报告.txt"
+    txt.write_text("总得分90分", encoding="utf-8")
+    res = invoke("review", str(txt))
+    assert res.exit_code == 2 and "报告.txt" in res.output
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    junk = tmp_path / "坏报告.docx"
+    junk.write_bytes(b"not a zip at all")
+    res = CliRunner().invoke(cli, ["--debug", "review", str(junk)])
+    assert res.exit_code == 2 and "Traceback" in res.output
+
+
+def test_a_table_file_that_cannot_be_read_exits_2(own_reports, tmp_path):
+    _, report = _own(own_reports)
+    bad = tmp_path / "自评表.xlsx"
+    bad.write_bytes(b"")
+    res = invoke("review", str(report), str(bad))
+    assert res.exit_code == 2 and "自评表.xlsx" in res.output
+
+
+def test_review_is_documented_with_every_code():
+    from xlperf.review.codes import CODES, KINDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "xlperf review" in readme
+    doc = (ROOT / "docs" / "review.md").read_text(encoding="utf-8")
+    for code, c in CODES.items():
+        assert re.search(rf"\b{code}\b", doc), f"docs/review.md does not list {code}"
+    for kind in KINDS:
+        assert f"`{kind}`" in doc, f"docs/review.md does not name the kind {kind}"
+
+
+@pytest.mark.parametrize("name", ["docx_text", "docx_text_lying", "docx_elements", "docx_entities", "docx_table"])
+def test_a_hostile_report_is_refused_quickly_in_chinese(tmp_path, name):
+    """Zip bombs, element floods, DOCTYPE entities, huge tables: refused (exit 2) or, for the table
+    alone, the annex said unreadable (exit 1); never parsed whole, never a traceback."""
+    import time
+
+    from tests.hostile.bombs import BOMBS
+
+    suffix, make = BOMBS[name]
+    path = make(tmp_path / f"报告{suffix}")
+    started = time.monotonic()
+    res = invoke("review", str(path))
+    assert time.monotonic() - started < 30
+    assert res.exit_code in (1, 2) and "报告.docx" in res.output and "Traceback" not in res.output, res.output
+    assert not re.search(r"[A-Za-z]{6,}Error", res.output)
