@@ -28,6 +28,7 @@ LAYERS = {
     "report": 3,
     "batch": 4,
     "department": 4,
+    "review": 4,
     "api": 5,
     "output": 5,
     "excel": 6,
