@@ -329,6 +329,27 @@ def test_a_folder_or_a_bare_name_for_out(built, tmp_path):
     assert (tmp_path / "退回.docx").is_file()
 
 
+def test_a_report_without_a_written_paragraph_still_takes_its_general_findings(tmp_path):
+    only_table = tmp_path / "只有表格.docx"
+    doc = docx.Document()
+    assert doc.paragraphs == []  # python-docx's own blank document: a body without paragraphs
+    doc.add_table(rows=1, cols=2).cell(0, 0).text = "总分"
+    doc.save(str(only_table))
+    out = annotate_report(only_table, [Finding("E1", "整篇报告的问题")], tmp_path / "a.docx")
+    copy_doc = docx.Document(str(out))
+    assert [c.text for c in copy_doc.comments] == [expected_text(Finding("E1", "整篇报告的问题"))]
+    assert comment_placement(out) == {0: (0, 3)}  # a new first paragraph: start, an empty run, end, reference
+    assert copy_doc.tables[0].cell(0, 0).text == "总分"
+
+    blank = tmp_path / "空白.docx"
+    doc = docx.Document()
+    doc.add_paragraph("")
+    doc.add_paragraph("   ")
+    doc.save(str(blank))
+    out = annotate_report(blank, [Finding("E1", "问题", None, "B2")], tmp_path / "b.docx")
+    assert [where for where, _ in comment_placement(out).values()] == [0]
+
+
 # --- what is refused -------------------------------------------------------------------------------
 
 
@@ -469,3 +490,40 @@ def test_libreoffice_opens_the_annotated_copies(real_reports, built, tmp_path):
     assert [p.stem for p in pdfs] == [c.stem for c in copies]
     for pdf in pdfs:
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+
+
+def _pdf_notes(pdf: Path) -> list[str]:
+    """The text of every note (comment) annotation LibreOffice wrote into ``pdf``."""
+    import re
+
+    out = []
+    for m in re.finditer(rb"/Subtype\s*/Text\b.*?/Contents\s*(<[0-9A-Fa-f]*>|\((?:\\.|[^\\)])*\))", pdf.read_bytes(), re.S):
+        raw = m.group(1)
+        if raw.startswith(b"<"):
+            data = bytes.fromhex(raw[1:-1].decode())
+            out.append(data[2:].decode("utf-16-be") if data.startswith(b"\xfe\xff") else data.decode("latin-1"))
+        else:
+            out.append(raw[1:-1].decode("latin-1"))
+    return out
+
+
+@pytest.mark.skipif(_soffice() is None, reason="LibreOffice is not installed")
+def test_libreoffice_reads_every_comment_of_the_copy(real_reports, built, tmp_path):
+    import subprocess
+
+    old = {c.text for c in docx.Document(str(built)).comments}
+    copies = []
+    for name, src in [("built", built), *list(real_reports.items())[:1]]:
+        doc = docx.Document(str(src))
+        findings = [Finding(f"R{i:02d}", f"第{i}段的问题", para(doc, i), "H20" if i % 2 else None) for i in range(0, len(doc.paragraphs), 3)]
+        findings += [Finding("R90", "缺少“存在问题”一节"), Finding("R91", "表格合计不符", None, "G9")]
+        copies.append((annotate_report(src, findings, tmp_path / f"{name}-批注版.docx"), findings))
+    notes = '{"ExportNotes":{"type":"boolean","value":"true"}}'
+    subprocess.run(
+        [_soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
+         "--convert-to", f"pdf:writer_pdf_Export:{notes}", "--outdir", str(tmp_path / "pdf"), *[str(c) for c, _ in copies]],
+        check=True, capture_output=True, timeout=240,
+    )
+    for (copy_path, findings), extra in zip(copies, (old, set())):
+        pdf = tmp_path / "pdf" / f"{copy_path.stem}.pdf"
+        assert sorted(_pdf_notes(pdf)) == sorted([expected_text(f) for f in findings] + list(extra))

@@ -176,6 +176,14 @@ def _plain(text: str) -> str:
     return _NOT_TEXT.sub("", text)
 
 
+def _words(paragraph: Paragraph) -> str:
+    """Every piece of text the paragraph shows (its runs, hyperlinks, fields, insertions), without
+    spaces and punctuation: what a finding's first words are looked for in."""
+    from docx.oxml.ns import qn
+
+    return _plain("".join(t.text or "" for t in paragraph._p.iter(qn("w:t"))))
+
+
 def _paragraph_of(paragraphs: list[Paragraph], ref: ParagraphRef, code: str) -> Paragraph:
     """The paragraph a finding names: at ``ref.index``, confirmed by its first words.
 
@@ -185,10 +193,10 @@ def _paragraph_of(paragraphs: list[Paragraph], ref: ParagraphRef, code: str) -> 
     """
     start = _plain(getattr(ref, "start", "") or "")
     index = ref.index
-    if 0 <= index < len(paragraphs) and (not start or start in _plain(paragraphs[index].text)):
+    if 0 <= index < len(paragraphs) and (not start or start in _words(paragraphs[index])):
         return paragraphs[index]
     if start:
-        found = [p for p in paragraphs if _plain(p.text).startswith(start)]
+        found = [p for p in paragraphs if _words(p).startswith(start)]
         if len(found) == 1:
             return found[0]
     raise ValueError(
