@@ -270,6 +270,51 @@ def test_a_built_report_with_table_header_text_box_and_a_comment(built, tmp_path
     assert start < link < end
 
 
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+
+def word_made(built: Path, path: Path) -> Path:
+    """The built report as Word 2013+ saves a commented one: the comment's paragraph carries a
+    w14:paraId, and commentsExtended.xml (reply threads, 已解决) refers to it."""
+    with zipfile.ZipFile(built) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    comments = etree.fromstring(parts["word/comments.xml"])
+    for p in comments.iter(W + "p"):
+        p.set(f"{{{W14}}}paraId", "1A2B3C4D")
+    parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts["word/commentsExtended.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w15:commentsEx xmlns:w15="{W15}">'
+        '<w15:commentEx w15:paraId="1A2B3C4D" w15:done="1"/></w15:commentsEx>'
+    ).encode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/word/commentsExtended.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/></Types>',
+    )
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdX15" Type="http://schemas.microsoft.com/office/2011/relationships/commentsExtended" '
+        b'Target="commentsExtended.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_word_made_report_keeps_its_comment_threads(built, tmp_path):
+    src = word_made(built, tmp_path / "Word保存.docx")
+    doc = docx.Document(str(src))
+    out = annotate_report(src, [Finding("E2", "报告总分与自评表不符", para(doc, 4), "H20")], tmp_path / "out.docx")
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert b.read("word/commentsExtended.xml") == a.read("word/commentsExtended.xml")
+        kept = etree.fromstring(b.read("word/comments.xml"))
+    old = next(c for c in kept.iter(W + "comment") if c.get(W + "author") == "财政局")
+    assert old.find(W + "p").get(f"{{{W14}}}paraId") == "1A2B3C4D"
+    check_copy(src, out, [Finding("E2", "报告总分与自评表不符", para(doc, 4), "H20")], before={0: "原有批注：请核对总分"})
+
+
 def test_comment_ids_pass_marks_left_without_their_comment(built, tmp_path):
     # A report edited by hand may keep a comment's marks after the comment itself is gone.
     src = tmp_path / "孤立批注标记.docx"
@@ -481,7 +526,7 @@ def test_libreoffice_opens_the_annotated_copies(real_reports, built, tmp_path):
     from xlperf.report.pdf import render_pdf
 
     copies = []
-    for name, src in [*real_reports.items(), ("built", built)]:
+    for name, src in [*real_reports.items(), ("built", built), ("word", word_made(built, tmp_path / "Word保存.docx"))]:
         doc = docx.Document(str(src))
         findings = [Finding("R01", "报告所述总分与自评表不一致", para(doc, i), "H20") for i in range(0, len(doc.paragraphs), 5)]
         findings.append(Finding("R04", "缺少“存在问题”一节"))
