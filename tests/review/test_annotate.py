@@ -8,11 +8,9 @@ report is unchanged byte for byte; comments already there are kept.
 
 from __future__ import annotations
 
-import copy
+import datetime as dt
 import hashlib
-import os
 import random
-import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +120,8 @@ def check_copy(src: Path, out: Path, findings: list[Finding], before: dict[int, 
         c = comments[cid]
         assert c.text == expected_text(f)
         assert c.author == DEFAULT_AUTHOR
+        stamp = c._comment_elm.get(qn("w:date"))  # local wall-clock time, no zone: what Word shows
+        assert stamp and not stamp.endswith("Z") and abs(dt.datetime.fromisoformat(stamp) - dt.datetime.now()) < dt.timedelta(minutes=10)
         where, ref = placement[cid]
         assert where == (f.paragraph.index if f.paragraph is not None else title)
         assert ref > last_ref.get(where, -1), "comments on one paragraph keep the findings' order"

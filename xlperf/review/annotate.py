@@ -360,6 +360,20 @@ def _reserve_ids(doc: DocxDocument) -> Any:
     return placeholder
 
 
+_DATE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}date"
+
+
+def _local_time() -> str:
+    """The comments' date: the reviewer's wall-clock time, with no zone.
+
+    Word and WPS show a comment's ``w:date`` as written (Word itself writes local time there), so
+    the UTC time python-docx writes would show a reviewer in China a time eight hours early.
+    """
+    import datetime as dt
+
+    return dt.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+
+
 # --- the copy --------------------------------------------------------------------------------------
 
 
@@ -387,6 +401,7 @@ def annotate_report(
     placeholder = _reserve_ids(doc) if anchors else None
     opened: dict[int, tuple[_Anchor, Any]] = {}  # id(paragraph element) → (its anchor, the run the last comment ends on)
     initials = _initials(author)
+    stamp = _local_time()
     for finding, paragraph in anchors:
         if paragraph is None:
             title = title or _title(doc)
@@ -394,6 +409,7 @@ def annotate_report(
         key = id(paragraph._p)
         anchor, end = opened.get(key) or (_Anchor(paragraph), None)
         comment = doc.add_comment([anchor.first, end or anchor.last], text=comment_text(finding), author=author, initials=initials)
+        comment._comment_elm.set(_DATE, stamp)
         reference = _end_of(doc, comment.comment_id, paragraph)
         _restyle(comment, reference, text_id, ref_id)
         opened[key] = (anchor, reference)
