@@ -222,7 +222,8 @@ def _title(doc: DocxDocument) -> Paragraph:
 
 
 class _Anchor:
-    """The first and last run of a paragraph's comment range, and the runs comments end on."""
+    """The first and last run of a paragraph's comment range: its first and last direct runs, or
+    an empty run put before (after) content that does not start (end) with one."""
 
     def __init__(self, paragraph: Paragraph) -> None:
         from docx.oxml import OxmlElement
