@@ -435,6 +435,11 @@ def test_an_output_open_in_word_or_wps_is_refused(built, tmp_path, lock):
         annotate_report(built, [Finding("E1", "问题")], out)
     assert e.value.code == XCode.OUT_DENIED and lock in e.value.message
     assert out.read_bytes() == b"the reviewer's earlier copy"
+    out.unlink()  # a lock beside no file (being saved, or left behind) is named too, nothing written
+    with pytest.raises(OutputError) as e:
+        annotate_report(built, [Finding("E1", "问题")], out)
+    assert e.value.code == XCode.OUT_DENIED and lock in e.value.message and "删除" in e.value.message
+    assert not out.exists()
 
 
 def test_a_failure_while_writing_leaves_no_half_written_copy(built, tmp_path, monkeypatch):

@@ -160,12 +160,15 @@ def annotated_target(src: Path, out: str | os.PathLike[str]) -> Path:
             "批注版不能覆盖被审核的报告本身，请给批注版另起一个文件名", path=target, code=XCode.OUT_IS_SOURCE
         )
     lock = office_lock_file(target)
-    if lock is not None and target.exists():  # a lock beside no file is left by a closed program
-        raise OutputError(
-            f"文件正在 Word/WPS 中打开（发现锁文件 {lock.name}），请先关闭再生成批注版，或另存为新文件",
-            path=target,
-            code=XCode.OUT_DENIED,
-        )
+    if lock is not None:
+        # Refused even beside no file (``report`` lets that pass): a copy the reviewer may be saving
+        # from Word/WPS under this name right now is not replaced; a lock left by a closed program
+        # is named, so it can be deleted.
+        if target.exists():
+            why = f"文件正在 Word/WPS 中打开（发现锁文件 {lock.name}），请先关闭再生成批注版"
+        else:
+            why = f"发现 Word/WPS 的锁文件 {lock.name}，这个文件名可能正被打开或保存。如并未打开，请删除该锁文件后重试"
+        raise OutputError(f"{why}，或给批注版另起一个文件名", path=target, code=XCode.OUT_DENIED)
     return target
 
 
