@@ -638,7 +638,9 @@ def _print_errors(errors) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度，只输出最后的汇总。")
 @click.option("--csv", "csv_out", is_flag=True, help="另外输出 汇总表.csv（UTF-8，Excel 可直接打开）。")
 @click.option("--style", metavar="样式", default=None, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南；默认按各工作簿“项目信息”中的报告样式。")
-def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None) -> None:
+@click.option("--review", is_flag=True, help="审核模式：逐份核对各单位交来的自评报告（.docx）与其自评表，问题写入 审核汇总表.xlsx。")
+@click.option("--annotate", is_flag=True, help="与 --review 一起用：为有问题的报告另存一份批注版（输出文件夹/批注版/）。")
+def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None, review: bool, annotate: bool) -> None:
     """批量校验多个自评表，每个工作簿生成一份自评报告，并生成 汇总表.xlsx。
 
     \b
@@ -650,14 +652,43 @@ def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | No
 
     再次运行时，内容和选项都未变且报告仍在的工作簿直接沿用上次结果；--force 全部重做。
 
-    退出码：0 全部成功且无错误；1 有工作簿存在“错误”级问题、处理失败或 PDF 未生成。
+    \b
+    审核各单位交来的报告（--review）：
+      xlperf batch 各单位报告/ -o 审核结果/ --review --annotate
+    每份 Word 报告与同一文件夹中名称对应的自评表配对（“XX项目自评报告.docx”与“XX项目自评表.xlsx”；
+    文件夹中只有一份报告和一份表时直接配对），找不到时核对报告附件中的表格。
+
+    退出码：0 全部成功且无错误（审核模式：全部无问题）；1 有工作簿存在“错误”级问题、处理失败或 PDF 未生成（审核模式：有报告有问题或无法审核）。
     """
-    from xlperf.batch.run import run_batch
     from xlperf.output import BatchProgress
+
+    if review or annotate:
+        _review_batch(inputs, outdir, jobs, quiet, annotate, fmt, force, csv_out, style)
+        return
+    from xlperf.batch.run import run_batch
 
     reporter = BatchProgress(quiet)
     try:
         result = run_batch(list(inputs), outdir, formats=fmt, jobs=jobs, force=force, style=style, csv=csv_out, progress=reporter)
+    finally:
+        reporter.close()
+    for line in result.summary_lines():
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
+def _review_batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, quiet: bool, annotate: bool, fmt: str, force: bool, csv_out: bool, style: str | None) -> None:
+    from xlperf.batch.review import run_review_batch
+    from xlperf.output import BatchProgress
+
+    if annotate and not click.get_current_context().params.get("review"):
+        raise click.UsageError("--annotate 只能与 --review 一起使用")
+    unused = [name for name, given in (("--format", fmt != "docx"), ("--force", force), ("--csv", csv_out), ("--style", style is not None)) if given]
+    if unused:
+        raise click.UsageError(f"审核模式（--review）不生成报告，不能同时使用 {'、'.join(unused)}")
+    reporter = BatchProgress(quiet)
+    try:
+        result = run_review_batch(list(inputs), outdir, jobs=jobs, annotate=annotate, progress=reporter)
     finally:
         reporter.close()
     for line in result.summary_lines():
