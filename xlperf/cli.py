@@ -416,7 +416,8 @@ REVIEW_OUT_SUFFIXES = (".txt", ".json", ".log", ".csv", ".md", "")
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="把结果另存到此文件（文字存为 .txt，--format json 时存为 .json）。")
 @click.option("--table", "table_index", type=IntRange(min=1), default=None, help="自评表文件中有多张自评表时，对照第几张（见 xlperf import --list）。")
-def review_command(report: Path, table: Path | None, style: str | None, fmt: str, out: Path | None, table_index: int | None) -> None:
+@click.option("--annotate", "annotated", metavar="批注版.docx", type=click.Path(path_type=Path, readable=False), default=None, help="另存一份批注版：每个问题作为 Word 批注标在对应段落上（原报告不改动），可直接退回单位修改。")
+def review_command(report: Path, table: Path | None, style: str | None, fmt: str, out: Path | None, table_index: int | None, annotated: Path | None) -> None:
     """审核单位自己写的自评报告（Word）：把报告中写的总分、等级、金额、执行率等与自评表核对，列出不一致之处。
 
     自评表默认取报告附件中的表格；另有自评表文件（.xlsx/.xls/.ods/.docx）时写在报告之后。
@@ -427,6 +428,7 @@ def review_command(report: Path, table: Path | None, style: str | None, fmt: str
       xlperf review 2025自评报告.docx
       xlperf review 报告.docx 自评表.xls
       xlperf review 报告.docx --format json -o 结果.json
+      xlperf review 报告.docx --annotate 报告-批注版.docx
     """
     from xlperf.core.errors import InputError, XCode
 
@@ -436,6 +438,10 @@ def review_command(report: Path, table: Path | None, style: str | None, fmt: str
         same = [p for p in (report, table) if p is not None and out.resolve() == p.resolve()]
         if same:
             raise InputError("审核结果的文件名与被审核的文件相同，不能覆盖", path=out, code=XCode.BAD_OUT_NAME)
+    if annotated is not None:
+        from xlperf.review.annotate import annotated_target
+
+        annotated = annotated_target(report, annotated)  # refused before anything is read
     from xlperf.review import review_report
 
     result = review_report(report, table, style, table_index=table_index)
@@ -448,7 +454,21 @@ def review_command(report: Path, table: Path | None, style: str | None, fmt: str
         print_json(review_json(result))
     else:
         print_review(result)
+    if annotated is not None:
+        _annotate(report, result, annotated, quiet=fmt == "json" and out is None)
     sys.exit(EXIT_FINDINGS if result.findings else EXIT_OK)
+
+
+def _annotate(report: Path, result, target: Path, quiet: bool) -> None:
+    """The 批注版 copy (only when there is something to mark); stderr when stdout carries JSON."""
+    if not result.findings:
+        message = f"未发现问题，未生成批注版：{target}"
+    else:
+        from xlperf.review.annotate import annotate_report
+
+        annotate_report(report, result.findings, target)
+        message = f"已生成批注版：{target}（{len(result.findings)} 条批注）"
+    click.echo(message, err=quiet)
 
 
 # --- import ----------------------------------------------------------------------------------------

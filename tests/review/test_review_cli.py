@@ -133,3 +133,60 @@ def test_a_hostile_report_is_refused_quickly_in_chinese(tmp_path, name):
     assert time.monotonic() - started < 30
     assert res.exit_code in (1, 2) and "报告.docx" in res.output and "Traceback" not in res.output, res.output
     assert not re.search(r"[A-Za-z]{6,}Error", res.output)
+
+
+# --- --annotate: the 批注版 copy --------------------------------------------------------------------
+
+
+def _comments(path: Path) -> list[tuple[str, str]]:
+    """(comment text, the text of the paragraph its range starts in), from the copy's XML."""
+    import docx
+
+    d = docx.Document(str(path))
+    by_id = {str(c.comment_id): c.text for c in d.comments}
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out = []
+    for p in d.paragraphs:
+        for start in p._p.iter(W + "commentRangeStart"):
+            out.append((by_id[start.get(W + "id")], p.text))
+    return out
+
+
+def test_annotate_marks_each_finding_on_its_paragraph_and_keeps_the_report(own_reports, tmp_path):
+    wb, report = _own(own_reports)
+    bad = tmp_path / "报告.docx"
+    edit_paragraph(report, bad, "84.31分", "86.31分")
+    before = bad.read_bytes()
+    copy = tmp_path / "批注版.docx"
+    res = invoke("review", str(bad), str(wb), "--annotate", str(copy))
+    assert res.exit_code == 1, res.output
+    assert f"已生成批注版：{copy}（1 条批注）" in res.output
+    assert bad.read_bytes() == before
+    ((text, paragraph),) = _comments(copy)
+    assert text.startswith("[V101]") and "86.31" in text and "86.31分" in paragraph
+
+
+def test_annotate_writes_nothing_for_a_clean_report(own_reports, tmp_path):
+    _, report = _own(own_reports)
+    copy = tmp_path / "批注版.docx"
+    res = invoke("review", str(report), "--annotate", str(copy))
+    assert res.exit_code == 0 and "未生成批注版" in res.output
+    assert not copy.exists()
+
+
+def test_annotate_refuses_the_report_itself_before_reading_it(own_reports, tmp_path):
+    _, report = _own(own_reports)
+    target = tmp_path / "报告.docx"
+    target.write_bytes(report.read_bytes())
+    res = invoke("review", str(target), "--annotate", str(target))
+    assert res.exit_code != 0 and "Traceback" not in res.output and "批注版不能覆盖" in res.output
+    assert target.read_bytes() == report.read_bytes()
+
+
+def test_annotate_with_json_keeps_stdout_json(own_reports, tmp_path):
+    _, report = _own(own_reports)
+    bad = tmp_path / "报告.docx"
+    edit_paragraph(report, bad, "84.31分", "86.31分")
+    res = CliRunner().invoke(cli, ["review", str(bad), "--format", "json", "--annotate", str(tmp_path / "c.docx")])
+    assert res.exit_code == 1
+    assert json.loads(res.stdout)["findings"] and "已生成批注版" in res.stderr

@@ -185,7 +185,7 @@ def _annotate(report: Path, findings: list, out: Path, rec: ReviewRecord) -> str
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         annotate_report(report, findings, out)
-    except (XlperfError, OSError) as exc:
+    except (XlperfError, OSError, ValueError) as exc:
         rec.note = "；".join(x for x in (rec.note, f"批注版未生成：{exc}") if x)
         return ""
     return str(out)
