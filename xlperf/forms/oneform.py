@@ -21,6 +21,7 @@ from xlperf.core.grid import Grid, amount_of, cell, header_key, number_of, rate_
 from xlperf.core.values import Percent, normalize_text
 from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, RowReading, SelfEvaluation, SubtotalDeclaration, TableReading
 from xlperf.forms.band import Band, find_band
+from xlperf.forms.level1 import split_level1_weights
 from xlperf.forms.table import Table
 from xlperf.forms.template import TEXT_LIMIT, _split_label, link_subtotals
 
@@ -660,6 +661,7 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
     if "度量单位" in cols or "指标方向" in cols and rd.layout == "全国":
         rd.layout = Style.SICHUAN
     rd.read_indicators(band)
+    split_level1_weights(rd, band)
     if any(i.level1.startswith(("投入", "过程")) for i in rd.inp.indicators):
         rd.inp.info.evaluation_type = EvaluationType.DEPARTMENT  # a department-wide table (投入管理, 过程)
     rd.check_blocks()
