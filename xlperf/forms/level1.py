@@ -28,8 +28,10 @@ from xlperf.core.refs import range_ref
 from xlperf.core.values import Percent, format_number
 
 if TYPE_CHECKING:
+    from xlperf.core.grid import Grid
+    from xlperf.core.models import Finding, SelfEvaluation
     from xlperf.forms.band import Band
-    from xlperf.forms.oneform import _Reader
+    from xlperf.forms.table import Table
 
 EPS = 0.005
 
@@ -60,14 +62,16 @@ def _points(raw: Any) -> float | None:
     return num if ok and num is not None and num >= 0 else None
 
 
-def _merge_over(rd: "_Reader", rows: list[int], col: int) -> bool:
+def _merge_over(table: "Table", rows: list[int], col: int) -> bool:
     """One merged range in ``col`` covers all ``rows`` (two or more)."""
     lo, hi = min(rows) - 1, max(rows) - 1
-    return any(c0 <= col - 1 <= c1 and r0 <= lo and hi <= r1 and r1 > r0 for r0, c0, r1, c1 in rd.table.merges)
+    return any(c0 <= col - 1 <= c1 and r0 <= lo and hi <= r1 and r1 > r0 for r0, c0, r1, c1 in table.merges)
 
 
-def split_level1_weights(rd: "_Reader", band: "Band") -> None:
-    inp = rd.inp
+def split_level1_weights(inp: "SelfEvaluation", band: "Band", table: "Table", grid: "Grid", findings: "list[Finding]") -> None:
+    """Read the 一级 weight column as such (see the module); ``grid`` is the table's filled grid,
+    ``findings`` the reader's, which E039/E040 join."""
+    sheet = table.name
     cols = band.cols
     wcol = cols.get("分值")
     inds = inp.indicators
@@ -94,7 +98,7 @@ def split_level1_weights(rd: "_Reader", band: "Band") -> None:
     cand_cols = [c.col for c in band.columns if c.role == "分值" and c.col != wcol]
     if cols.get("年度指标值"):
         cand_cols.append(cols["年度指标值"])
-    cands: dict[int, dict[int, float | None]] = {c: {i.row: _points(cell(rd.g, i.row, c)) for i in inds} for c in cand_cols}
+    cands: dict[int, dict[int, float | None]] = {c: {i.row: _points(cell(grid, i.row, c)) for i in inds} for c in cand_cols}
     cands = {c: v for c, v in cands.items() if all(x is not None for x in v.values())}
 
     def group_sum(col: int, g: _Group) -> float:
@@ -103,7 +107,7 @@ def split_level1_weights(rd: "_Reader", band: "Band") -> None:
     evidence = False
     for g in multi:
         s2 = l2_sum(g)
-        if _merge_over(rd, [i.row for i in g.rows], wcol):
+        if _merge_over(table, [i.row for i in g.rows], wcol):
             evidence = True
         elif s2 is not None and abs(s2 - (g.weight or 0)) <= EPS:
             evidence = True
@@ -157,13 +161,13 @@ def split_level1_weights(rd: "_Reader", band: "Band") -> None:
                 ind.target = None  # the column holds the rows' points, not targets
         if exact:
             for ind in inds:
-                raw = cell(rd.g, ind.row, c)
+                raw = cell(grid, ind.row, c)
                 ind.weight, ind.weight_raw = cands[c][ind.row], text_of(raw)
             inp.indicator_columns["分值"] = c
             return
         for ok, name, declared, got, rows, at in ck:
             if not ok:
-                rd.findings.append(make("E040", Loc(sheet=rd.sheet, row=rows[0], col=at), name=name, declared=declared,
+                findings.append(make("E040", Loc(sheet=sheet, row=rows[0], col=at), name=name, declared=declared,
                                         column=header(c), cells=range_ref(min(rows), c, max(rows), c), sum=got))
     # no column says each row's points with certainty: the 二级 label's, or unknown
     for g in l2_groups:
@@ -172,6 +176,6 @@ def split_level1_weights(rd: "_Reader", band: "Band") -> None:
             if s is not None and len(g.rows) == 1:
                 ind.weight, ind.weight_raw = s.declared, format_number(s.declared, 2)
                 continue
-            ind.weight, ind.weight_raw = None, text_of(cell(rd.g, ind.row, wcol))
-            rd.findings.append(make("E039", Loc(sheet=rd.sheet, row=ind.row, col=wcol), name=ind.level3[:40], level1=ind.level1,
+            ind.weight, ind.weight_raw = None, text_of(cell(grid, ind.row, wcol))
+            findings.append(make("E039", Loc(sheet=sheet, row=ind.row, col=wcol), name=ind.level3[:40], level1=ind.level1,
                                     weight=next(x.weight for x in groups if x.name == ind.level1) or 0.0))

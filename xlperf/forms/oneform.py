@@ -661,7 +661,7 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
     if "度量单位" in cols or "指标方向" in cols and rd.layout == "全国":
         rd.layout = Style.SICHUAN
     rd.read_indicators(band)
-    split_level1_weights(rd, band)
+    split_level1_weights(rd.inp, band, table, rd.g, rd.findings)
     if any(i.level1.startswith(("投入", "过程")) for i in rd.inp.indicators):
         rd.inp.info.evaluation_type = EvaluationType.DEPARTMENT  # a department-wide table (投入管理, 过程)
     rd.check_blocks()
