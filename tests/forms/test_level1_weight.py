@@ -124,3 +124,21 @@ def test_liuyang_department_form(liuyang: dict, kind: str) -> None:
     weights = {i.level3: i.weight for i in ev.input.indicators}
     assert weights["编审合规性、细化、量化"] == 3 and weights["服务对象满意率"] == 10
     assert all(w is None or w <= 10 for w in weights.values())
+
+
+@pytest.mark.skipif(F.shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("merged, where", [(True, "target"), (False, "none")])
+def test_xls_reads_as_xlsx(tmp_path: Path, merged: bool, where: str) -> None:
+    form = dept_form(merged=merged, marks=True, where=where)
+    xlsx = check_file(form.xlsx(tmp_path / "表.xlsx"))
+    xls = check_file(F.convert(tmp_path / "表.xlsx", "xls", tmp_path))
+    assert (xls.total_score, [i.weight for i in xls.input.indicators]) == (xlsx.total_score, [i.weight for i in xlsx.input.indicators])
+    assert xls.total_score in (None, TOTAL)
+
+
+def test_equal_row_weights_stay_each_rows(tmp_path: Path) -> None:
+    """A project form whose rows all weigh 10 (one value per 一级 group, cells not merged) is read per row."""
+    rows = [(l1, l2, l3, t, a, 10, 10, None) for l1, l2, l3, t, a, *_ in F.GOUMAI_ROWS] + [("效益指标", "经济效益", "带动就业", "10", "10人", 10, 10, None), ("满意度指标", "服务对象满意度指标", "单位满意度", "95", "95%", 10, 10, None)]
+    ev = check_file(F.national(rows=rows, total=None).xlsx(tmp_path / "表.xlsx"))
+    assert [i.weight for i in ev.input.indicators] == [10] * len(rows)
+    assert not {f.code for f in ev.findings} & {"E039", "E040"}
