@@ -8,6 +8,8 @@ import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.forms import fixtures as F
 from xlperf.api import check_file
@@ -21,7 +23,7 @@ GROUPS = [
 TOTAL = 98.0
 
 
-def dept_form(*, merged: bool, marks: bool, where: str, wrong: float | None = None) -> F.Form:
+def dept_form(*, merged: bool, marks: bool, where: str, wrong: float | None = None, groups=GROUPS, total: float = TOTAL) -> F.Form:
     """``where``: the rows' points under 年度指标值 ("target"), in their own 分值 column ("own"), or
     nowhere ("none": 年度指标值 holds real targets). ``wrong`` replaces the first row's points."""
     own = where == "own"
@@ -36,7 +38,7 @@ def dept_form(*, merged: bool, marks: bool, where: str, wrong: float | None = No
     head = ["一级指标", "权重", "二级指标", "三级指标", "年度指标值", "全年完成值"] + (["分值"] if own else []) + ["自评得分", "偏差及原因分析"]
     f.add(*head)
     first_row = True
-    for l1, w1, l2s in GROUPS:
+    for l1, w1, l2s in groups:
         start = len(f.rows)
         for l2, rows in l2s:
             s2 = sum(p for _, p, _ in rows)
@@ -60,7 +62,7 @@ def dept_form(*, merged: bool, marks: bool, where: str, wrong: float | None = No
         f.merge(start, 0, end, 0)
         if merged:
             f.merge(start, 1, end, 1)
-    f.add("总分", 100, TOTAL, *[None] * (width - 3))
+    f.add("总分", 100, total, *[None] * (width - 3))
     return f
 
 
@@ -142,3 +144,50 @@ def test_equal_row_weights_stay_each_rows(tmp_path: Path) -> None:
     ev = check_file(F.national(rows=rows, total=None).xlsx(tmp_path / "表.xlsx"))
     assert [i.weight for i in ev.input.indicators] == [10] * len(rows)
     assert not {f.code for f in ev.findings} & {"E039", "E040"}
+
+
+_L1 = ("投入管理指标", "产出指标", "效益指标", "满意度指标")
+_L2 = ("数量指标", "质量指标", "时效指标", "成本指标")
+
+
+@st.composite
+def dept_tables(draw):
+    """A department table: 2–4 一级 groups of 1–3 二级 of 1–3 rows, integer points adding up to 100."""
+    shape = [[draw(st.integers(1, 3)) for _ in range(draw(st.integers(1, 3)))] for _ in range(draw(st.integers(2, 4)))]
+    n = sum(sum(g) for g in shape)
+    cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=n - 1, max_size=n - 1, unique=True)))
+    points = [b - a for a, b in zip([0, *cuts], [*cuts, 100])]
+    pcts = draw(st.lists(st.sampled_from((100, 90, 80)), min_size=n, max_size=n))
+    it = iter(zip(points, pcts))
+    groups, k = [], 0
+    for gi, l2s in enumerate(shape):
+        l2rows = []
+        for j, count in enumerate(l2s):
+            rows = []
+            for _ in range(count):
+                p, pct = next(it)
+                rows.append((f"第{k}项任务完成情况", p, pct))
+                k += 1
+            l2rows.append((_L2[j], rows))
+        groups.append((_L1[gi], sum(p for _, rows in l2rows for _, p, _ in rows), l2rows))
+    return groups
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(groups=dept_tables(), merged=st.booleans(), marks=st.booleans(), where=st.sampled_from(("target", "own", "none")), slip=st.sampled_from((None, 1, -1)), data=st.data())
+def test_generated_department_tables(tmp_path: Path, groups, merged: bool, marks: bool, where: str, slip, data) -> None:
+    """Any such table: the unit's total when its points are stated exactly, 待定 otherwise — one row's
+    points off by one under 年度指标值 is never read as a final total."""
+    rows = [p for _, _, l2s in groups for _, rs in l2s for _, p, _ in rs]
+    total = round(sum(round(p * pct / 100, 2) for _, _, l2s in groups for _, rs in l2s for _, p, pct in rs), 2)
+    wrong = None
+    if slip is not None and where == "target":
+        wrong = rows[0] + slip
+    form = dept_form(merged=merged, marks=marks, where=where, wrong=wrong, groups=groups, total=total)
+    ev = check_file(form.xlsx(tmp_path / f"表{data.draw(st.integers(0, 10**9))}.xlsx"))
+    assert ev.total_score in (None, total), (ev.total_score, total, [f.message for f in ev.findings])
+    if wrong is not None:
+        assert not ev.final
+    elif where in ("target", "own"):
+        assert ev.final and ev.total_score == total, [f.message for f in ev.withheld]
+        assert [i.weight for i in ev.input.indicators] == rows

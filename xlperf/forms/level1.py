@@ -126,9 +126,6 @@ def split_level1_weights(inp: "SelfEvaluation", band: "Band", table: "Table", gr
     for g in groups:
         if g.name not in have1:
             inp.subtotals.append(SubtotalDeclaration(level=1, name=g.name, declared=g.weight or 0.0, row=g.rows[0].row, col=wcol))
-    if inp.budget.present and inp.budget.total is not None and inp.budget.total.weight is None and "分值" not in inp.budget.columns \
-            and abs(level1_total - 100) <= EPS:
-        inp.budget.total.weight = 0.0  # the indicators carry all 100 points; the budget block is shown, not scored
 
     # which other column agrees with the sums the table states
     def checks(col: int) -> list[tuple[bool, str, float, float, list[int], int]]:
@@ -179,3 +176,16 @@ def split_level1_weights(inp: "SelfEvaluation", band: "Band", table: "Table", gr
             ind.weight, ind.weight_raw = None, text_of(cell(grid, ind.row, wcol))
             findings.append(make("E039", Loc(sheet=sheet, row=ind.row, col=wcol), name=ind.level3[:40], level1=ind.level1,
                                     weight=next(x.weight for x in groups if x.name == ind.level1) or 0.0))
+
+
+def unscored_budget(inp: "SelfEvaluation") -> None:
+    """A 部门整体 table whose indicators carry all 100 points (their 分值, or their 一级 weights) shows
+    its budget block (整体支出规模) without scoring it: no 分值 there means 0, not the default."""
+    total = inp.budget.total if inp.budget.present else None
+    if total is None or total.weight is not None or "分值" in inp.budget.columns:
+        return
+    rows = [i.weight for i in inp.indicators]
+    level1 = [s.declared for s in inp.subtotals if s.level == 1]
+    full = (rows and None not in rows and abs(sum(w or 0.0 for w in rows) - 100) <= EPS) or (level1 and abs(sum(level1) - 100) <= EPS)
+    if full:
+        total.weight = 0.0
