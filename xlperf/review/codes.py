@@ -55,6 +55,7 @@ _CODES = (
     ReviewCode("V202", "table_arithmetic", Severity.WARNING, "自评表得分与按完成值计算的得分不符"),
     ReviewCode("V203", "table_arithmetic", Severity.ERROR, "自评表执行率与金额不符"),
     ReviewCode("V204", "table_arithmetic", Severity.ERROR, "自评表小计或合计与明细不符"),
+    ReviewCode("V205", "rate_inverted", Severity.ERROR, "自评表执行率倒算（预算÷执行）"),
     ReviewCode("V301", "claim_unsupported", Severity.WARNING, "称全部完成，自评表却有扣分"),
     ReviewCode("V302", "no_problems_with_lost_points", Severity.WARNING, "存在问题写“无”，自评表却有扣分"),
     ReviewCode("V401", "section_missing", Severity.WARNING, "缺少提纲要求的部分"),

@@ -73,10 +73,11 @@ class Comparison:
     ARITHMETIC = {
         "E105": "V201",  # the 总分 row differs from the rows
         "E102": "V204",  # a subtotal differs from its rows
+        "E040": "V204",  # a 二级/一级 label's points differ from its rows' points
         "W107": "V204",  # the declared 分值 total differs from the rows
         "E214": "V204",  # the budget's printed 得分 differs from W × 执行率
         "W206": "V204",  # a source's amounts differ from its parts'
-        "E203": "V203",  # 执行率 = 预算 ÷ 执行
+        "E203": "V205",  # 执行率 = 预算 ÷ 执行: the table's rate is inverted
         "W204": "V203",  # 执行率 ≠ 执行 ÷ 预算
         "E404": "V202",  # a score differs from the one computed, no reason given
     }
