@@ -12,6 +12,7 @@ without --force); 3 the environment (output folder, locked file, missing program
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -280,6 +281,12 @@ class XlperfGroup(ChineseGroup):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # the reader of a pipe stopped (`xlperf review … | head -1`): nothing more to say to it;
+            # stdout goes to devnull so the interpreter's final flush does not fail again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as exc:  # an unexpected bug: say so plainly, keep the traceback for --debug
             _debug_trace(ctx)
             click.echo(

@@ -129,3 +129,12 @@ def test_certain_findings_are_raised(scores, report_id):
 def test_no_finding_on_right_claims(scores, report_id):
     for _, sc in scores[report_id]:
         assert not sc.false_alarms, "\n".join(f"{r['paragraph']}: {f.kind} {getattr(f, 'message', '')}" for r, f in sc.false_alarms)
+
+
+def test_a_department_report_is_held_to_a_department_outline(built):
+    """浏阳 (部门整体) alone: its outline is told among the department outlines only (never 山西's
+    project outline), and it is not asked for the sections only our outline adds (三、绩效目标, 七、…公开)."""
+    review = pytest.importorskip("xlperf.review")
+    r = review.review_report(built["liuyang-bumen-zhengti-2020"]["docx"])
+    assert r.style in (None, "湖南")
+    assert [f.message for f in r.findings if f.kind == "section_missing"] == []

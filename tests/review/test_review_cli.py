@@ -193,3 +193,18 @@ def test_annotate_with_json_keeps_stdout_json(own_reports, tmp_path):
     res = CliRunner(**apart).invoke(cli, ["review", str(bad), "--format", "json", "--annotate", str(tmp_path / "c.docx")])
     assert res.exit_code == 1
     assert json.loads(res.stdout)["findings"] and "已生成批注版" in res.stderr
+
+
+def test_a_pipe_closed_early_ends_quietly(own_reports, tmp_path):
+    """`xlperf review 报告.docx | head -1`: the reader stops after one line; no 内部错误 on stderr."""
+    import subprocess
+    import sys
+
+    _, report = _own(own_reports)
+    code = "import sys; from xlperf.cli import main; sys.argv = ['xlperf', 'review', sys.argv[1]]; main()"
+    p = subprocess.Popen([sys.executable, "-c", code, str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    p.stdout.close()  # the reader is gone before the first line is written
+    err = p.stderr.read().decode("utf-8", "replace")
+    p.wait(timeout=60)
+    assert "内部错误" not in err and "Traceback" not in err
+    assert p.returncode in (0, 141)

@@ -29,12 +29,20 @@ class Section:
     heading: str  # as the outline writes it
 
 
+# Sections our outlines write that the style's reference report does not have (docs/reference-outlines.md):
+# a unit's report is not asked for them. 湖南: 三、部门整体支出绩效目标 and 七、…结果拟应用和公开情况.
+BEYOND_REFERENCE = frozenset({"h3", "h7"})
+# The outline of a 部门整体支出 report; every other style's outline is a project's.
+DEPARTMENT_STYLES = frozenset({Style.HUNAN})
+
+
 def required_sections(style: Style) -> list[Section]:
     """The first-level sections of ``style``'s outline a report must have: not the optional ones,
-    not the annexes (the table may come as its own file), not 陕西's form placed before the text."""
+    not those beyond the reference, not the annexes (the table may come as its own file), not
+    陕西's form placed before the text."""
     out = []
     for h in OUTLINES[style]:
-        if h.level != 1 or h.key in OPTIONAL or h.heading.startswith("附件") or "self_table" in h.tables:
+        if h.level != 1 or h.key in OPTIONAL or h.key in BEYOND_REFERENCE or h.heading.startswith("附件") or "self_table" in h.tables:
             continue
         out.append(Section(h.key, h.heading))
     return out
@@ -66,11 +74,14 @@ def present(doc: ReportDocument, sections: list[Section]) -> list[bool]:
     return [any(same_section(heading_key(s.heading), k) for k in keys) for s in sections]
 
 
-def detect_style(doc: ReportDocument) -> Style | None:
+def detect_style(doc: ReportDocument, department: bool | None = None) -> Style | None:
     """The style whose sections the report has the largest share of (at least 60%); None when no
-    style reaches it or two tie."""
+    style reaches it or two tie. ``department``: the table is a 部门整体支出 table (only a
+    department's outline is a candidate) or a project's (only the projects' outlines); None: any."""
     scores = []
     for style in Style:
+        if department is not None and (style in DEPARTMENT_STYLES) != department:
+            continue
         sections = required_sections(style)
         hits = present(doc, sections)
         # the share of the style's sections found, and how distinctive the match is (exact headings)

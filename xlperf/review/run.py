@@ -68,7 +68,10 @@ def _outline(doc, review: Review) -> list:  # noqa: ANN001 - a ReportDocument
 
     style = Style.of(review.style) if review.style else None
     if style is None:
-        style = detect_style(doc)
+        from xlperf.core.enums import EvaluationType
+
+        ev = review.table.evaluation if review.table is not None else None
+        style = detect_style(doc, None if ev is None else ev.evaluation_type == EvaluationType.DEPARTMENT)
         review.style_detected = style is not None
     if style is None:
         return []
