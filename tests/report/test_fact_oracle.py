@@ -134,3 +134,72 @@ def test_a_pending_total_shown_as_a_number_is_caught(plain):
     draft = type(truth)(ev={**truth.ev, "final": False, "total_score": None, "grade": "待定"}, sheets=truth.sheets, info=truth.info)
     fails = _fails(text, draft)
     assert {"draft_total_not_marked", "draft_grade_not_marked"} <= fails
+
+
+# --- the wider classes on their own: funding sources, 基础数据, the xlsx form, same-name rows ---------
+
+
+@pytest.fixture(scope="module")
+def wider(tmp_path_factory):
+    """A project whose budget is split over three sources (四川 md and the xlsx form) and a
+    department with its 基础数据 (湖南 md), each with its truth."""
+    import copy
+
+    from tests.report.oracle.gen import base_departments
+
+    d = tmp_path_factory.mktemp("wider")
+    spec = copy.deepcopy(base_projects()[3])
+    spec.budget.update({"财政拨款": {"全年预算数": 40}, "其中：中央": {"全年预算数": 16}, "其中：省级": {"全年预算数": 12.5}, "其中：县级": {"全年预算数": 11.5}})
+    spec.info["资金批复文号"] = "县财预〔2025〕18号"
+    spec.rows[3]["三级指标"] = spec.rows[2]["三级指标"]  # two rows named 群众负担减轻 (30 and 10 points)
+    wb = write(spec, d / "p.xlsx")
+    assert render(wb, d / "p.md", "四川", "md") == ""
+    assert render(wb, d / "p-form.xlsx", "四川", "xlsx") == ""
+    dept = base_departments()[0]
+    dwb = write(dept, d / "d.xlsx")
+    assert render(dwb, d / "d.md", "湖南", "md") == ""
+    return {"p": ((d / "p.md").read_text(encoding="utf-8"), truth_of(wb)), "d": ((d / "d.md").read_text(encoding="utf-8"), truth_of(dwb)), "form": (d / "p-form.xlsx", truth_of(wb))}
+
+
+@pytest.mark.parametrize(
+    "which,old,new,cls",
+    [
+        ("p", r"中央资金16万元", "中央资金15万元", "source_amount"),
+        ("p", r"县级资金11.5万元", "县级资金12.5万元", "source_amount"),
+        ("p", r"下达资金40万元", "下达资金42万元", "approved_amount"),
+        ("d", r"核定编制50人", "核定编制52人", "basic_value"),
+        ("d", r"年末实有人数47人", "年末实有人数46人", "basic_value"),
+        ("d", r"空编3人", "空编2人", "basic_change"),
+        ("d", r"比上年减少1人", "比上年增加1人", "basic_change"),
+        ("d", r"“三公”经费支出10.2万元", "“三公”经费支出10.5万元", "basic_value"),
+        ("d", r"比上年减少2.3万元（下降18.4%）", "比上年减少2.3万元（下降17.4%）", "basic_change"),
+        ("d", r"控制在预算数11万元以内", "控制在预算数12万元以内", "basic_change"),
+        ("d", r"\| 三公经费合计 \| 万元 \| 12.5 \|", "| 三公经费合计 | 万元 | 13.5 |", "basic_value"),
+    ],
+)
+def test_a_changed_wider_fact_is_caught(wider, which, old, new, cls):
+    text, truth = wider[which]
+    assert re.search(old, text), f"the report no longer says {old}"
+    assert cls not in _fails(text, truth)
+    assert cls in _fails(text.replace(re.search(old, text).group(0), new, 1), truth)
+
+
+def test_the_xlsx_form_is_read_and_checked(wider):
+    import openpyxl
+
+    from tests.report.oracle.extract import load
+
+    path, truth = wider["form"]
+    results = check_report(load(path), truth, style="四川")
+    assert {"annex_total", "row_score", "row_weight", "row_target", "row_actual", "xlsx_form_rows"} <= {r.cls for r in results}
+    assert not [r for r in results if not r.ok]
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    total = next(r for r in ws.iter_rows() if r[0].value == "合计")
+    total[9].value = total[9].value - 1  # the 合计 score one point off
+    for r in ws.iter_rows():  # the second same-named row's score swapped for the first's weight
+        if r[3].value == truth.rows()[3]["level3"] and r[2].value == truth.rows()[3]["level2"]:
+            r[9].value = (r[9].value or 0) + 1
+    wb.save(path.with_name("bad.xlsx"))
+    fails = {r.cls for r in check_report(load(path.with_name("bad.xlsx")), truth, style="四川") if not r.ok}
+    assert {"annex_total", "row_score"} <= fails

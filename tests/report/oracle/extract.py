@@ -240,6 +240,8 @@ def load(path: str | Path) -> Document:
         return load_docx(p)
     if suffix == ".pdf":
         return load_pdf(p)
+    if suffix == ".xlsx":
+        return load_xlsx(p)
     text = p.read_text(encoding="utf-8")
     if suffix in (".html", ".htm"):
         return load_html(text, str(p))
@@ -527,3 +529,133 @@ def percent_of(text: str) -> float | None:
     """'93.10%' -> 0.931; '' or '—' -> None."""
     m = re.fullmatch(r"\s*" + NUM + r"\s*%\s*", text or "")
     return float(m.group(1)) / 100 if m else None
+
+
+# --- funding sources and 基础数据 (read apart from facts_of: the checker asks for them) ----------
+
+_SOURCES_SENT = re.compile(r"其中((?:[\u4e00-\u9fff]{1,8}?资金" + NUM + r"(?:万元|元)[、，,]?)+)")
+_SOURCE_ITEM = re.compile(r"([\u4e00-\u9fff]{1,8}?)资金" + NUM + r"(万元|元)")
+_SOURCE_ALL = re.compile(r"资金全部为([\u4e00-\u9fff]{1,8}?)资金")
+_APPROVED = re.compile(r"下达资金" + NUM + r"(万元|元)")
+
+
+def source_facts(doc: Document) -> list[Fact]:
+    """Amounts per funding source in the prose (其中县级资金12万元、省级资金8万元 / 资金全部为县级资金)
+    and 四川's 下达资金N万元."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "p":
+            continue
+        for sent in sentences(b.text):
+            for m in _SOURCES_SENT.finditer(sent):
+                for it in _SOURCE_ITEM.finditer(m.group(1)):
+                    out.append(Fact("source_amount", it.group(1), float(it.group(2)), it.group(3), sentence=sent, block=i))
+            for m in _SOURCE_ALL.finditer(sent):
+                out.append(Fact("source_all", m.group(1), None, sentence=sent, block=i))
+            for m in _APPROVED.finditer(sent):
+                out.append(Fact("approved_amount", "下达资金", float(m.group(1)), m.group(2), sentence=sent, block=i))
+    return out
+
+
+_CHANGE = r"(?:比上年(增加|减少)" + NUM + r"(人|万元|元)(?:（(?:增长|下降)" + NUM + r"%）)?|(与上年持平))"
+_STAFF = [
+    ("staff_quota", re.compile(r"核定编制" + NUM + r"人")),
+    ("staff_actual", re.compile(r"年末实有人数" + NUM + r"人")),
+]
+_STAFF_GAP = re.compile(r"(超编|空编)" + NUM + r"人|(满编)")
+_STAFF_CHANGE = re.compile(r"实有人数" + _CHANGE)
+_SANGONG = re.compile(r"“三公”经费支出" + NUM + r"(万元|元)(?:，" + _CHANGE + r")?(?:，(控制在预算数|超出预算数)" + NUM + r"(万元|元))?")
+_SANGONG_ITEMS = {"因公出国（境）费": "sangong_abroad", "公务用车购置及运行维护费": "sangong_car", "公务接待费": "sangong_reception"}
+_SANGONG_ITEM = re.compile(r"(" + "|".join(re.escape(k) for k in _SANGONG_ITEMS) + r")" + NUM + r"(万元|元)")
+
+
+def _change_extra(m: re.Match[str], first: int) -> dict[str, Any]:
+    """The groups of _CHANGE starting at group ``first``: direction, amount, unit, rate, 持平."""
+    word, amount, unit, rate, flat = (m.group(first + k) for k in range(5))
+    if flat:
+        return {"change": 0.0, "change_rate": None}
+    if not word:
+        return {}
+    sign = 1 if word == "增加" else -1
+    return {"change": sign * float(amount), "change_unit": unit, "change_rate": sign * float(rate) / 100 if rate else None}
+
+
+def basic_facts(doc: Document) -> list[Fact]:
+    """The department's 基础数据 figures: 编制数, 实有人数, 超编/空编, the 三公 total with its change and
+    its budget, the 三公 parts; and the cells of a 基础数据 table (项目 | 单位 | 上年数 | 本年预算数 | 本年实际数)."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind == "p":
+            for sent in sentences(b.text):
+                for key, pat in _STAFF:
+                    for m in pat.finditer(sent):
+                        out.append(Fact("basic", key, float(m.group(1)), "人", sentence=sent, block=i))
+                for m in _STAFF_GAP.finditer(sent):
+                    gap = 0.0 if m.group(3) else (1 if m.group(1) == "超编" else -1) * float(m.group(2))
+                    out.append(Fact("basic_gap", "staff", gap, "人", sentence=sent, block=i))
+                for m in _STAFF_CHANGE.finditer(sent):
+                    out.append(Fact("basic_change", "staff_actual", None, "人", extra=_change_extra(m, 1), sentence=sent, block=i))
+                for m in _SANGONG.finditer(sent):
+                    out.append(Fact("basic", "sangong_total", float(m.group(1)), m.group(2), sentence=sent, block=i))
+                    ch = _change_extra(m, 3)
+                    if ch:
+                        out.append(Fact("basic_change", "sangong_total", None, m.group(2), extra=ch, sentence=sent, block=i))
+                    if m.group(8):
+                        out.append(Fact("basic_budget", "sangong_total", float(m.group(9)), m.group(10), extra={"within": m.group(8) == "控制在预算数"}, sentence=sent, block=i))
+                if "三公" in b.text:
+                    for m in _SANGONG_ITEM.finditer(sent):
+                        out.append(Fact("basic", _SANGONG_ITEMS[m.group(1)], float(m.group(2)), m.group(3), sentence=sent, block=i))
+        else:
+            cols: dict[str, int] = {}
+            for r in b.rows:
+                flat = [re.sub(r"\s+", "", c) for c in r]
+                if "上年数" in flat and "本年实际数" in flat:
+                    cols = {k: flat.index(v) for k, v in (("prior", "上年数"), ("budget", "本年预算数"), ("actual", "本年实际数")) if v in flat}
+                    continue
+                if cols and r and r[0].strip():
+                    cells = {k: _cell(r, j) for k, j in cols.items()}
+                    if any(cells.values()):
+                        out.append(Fact("basic_cell", r[0].strip(), None, extra=cells, sentence=" | ".join(r), block=i))
+    return out
+
+
+# --- the official 自评表 as .xlsx (``report --format xlsx``) ------------------------------------
+
+
+def _xlsx_text(cell: Any) -> str:
+    """A cell as it prints: a number in a percent format as N%, other numbers trimmed, text as is."""
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        if "%" in (cell.number_format or ""):
+            return f"{round(v * 100, 4):g}%"
+        return f"{round(float(v), 6):g}"
+    return str(v).strip()
+
+
+def load_xlsx(path: str | Path) -> Document:
+    """The form's sheet as one table (merged cells: value in the top-left cell only, as on paper),
+    its 预算执行 rows renamed to the budget table's headers, and the 评价结论 text as a paragraph.
+    Read with ``prose_only`` set: the form carries only some of the workbook's fields, so the
+    every-field and repeated-paragraph checks of a report do not apply."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(str(path))
+    ws = wb.worksheets[0]
+    rows = [[_xlsx_text(c) for c in r] for r in ws.iter_rows()]
+    renamed = {"调整后预算数": "全年预算数", "预算执行数": "全年执行数", "预算执行率": "执行率"}
+    title = [Block("p", r[0]) for r in rows[:2] if r and r[0]]
+    table: list[list[str]] = []
+    after: list[Block] = []
+    for r in rows:
+        flat = [re.sub(r"\s+", "", c) for c in r]
+        if "资金来源" in flat and "预算执行率" in flat:
+            r = [renamed.get(c, c) for c in flat]
+        table.append(r)
+        if flat and flat[0] == "评价结论":
+            after.append(Block("p", next((c for c in r[1:] if c), "")))
+    blocks = title + [Block("table", rows=table)] + after
+    return Document(str(path), blocks, prose_only=True)

@@ -34,6 +34,7 @@ class Spec:
     rows: list[dict[str, Any]]
     team: list[tuple[str, str, str]] = field(default_factory=list)
     projects: list["Spec"] = field(default_factory=list)  # 部门整体: the project workbooks annexed
+    basic: dict[str, tuple[Any, Any, Any]] | None = None  # 部门整体: 基础数据 label -> (上年数, 本年预算数, 本年实际数)
     variant: str = ""
 
 
@@ -252,7 +253,7 @@ def write(spec: Spec, path: Path) -> Path:
     if spec.evaluation_type == "部门整体支出" and "基础数据" in wb.sheetnames:
         b = wb["基础数据"]
         labels = {str(c.value).strip(): c.row for c in b["A"] if c.value}
-        for label, vals in {"编制数": (50, 50, 50), "实有人数": (48, 48, 47), "支出合计（整体支出规模）": (780, 820, 808), "三公经费合计": (12.5, 11, 10.2)}.items():
+        for label, vals in (spec.basic or {"编制数": (50, 50, 50), "实有人数": (48, 48, 47), "支出合计（整体支出规模）": (780, 820, 808), "三公经费合计": (12.5, 11, 10.2)}).items():
             if label in labels:
                 for j, v in enumerate(vals):
                     b.cell(labels[label], 3 + j).value = v
@@ -313,4 +314,56 @@ def space(n: int, seed: int = 2026) -> list[Spec]:
             p.info["报告样式"] = p.style
             p.name = f"{p.name}-{i}"
             out.append(p)
-    return out[:n]
+    first = len(projects) + len(depts)  # the bases stay as shipped
+    return [spread(s, random.Random(f"{seed}-{i}")) if i >= first else s for i, s in enumerate(out[:n])]
+
+
+SOURCES = ("其中：中央", "其中：省级", "其中：市级", "其中：县级")
+SANGONG_PARTS = ("其中：因公出国（境）费", "其中：公务用车购置及运行维护费", "其中：公务接待费")
+
+
+def spread(spec: Spec, rng: random.Random) -> Spec:
+    """Funding sources and 基础数据 figures drawn from their own generator (so the rest of the space
+    stays as it was): every other project's budget split over two or three 其中 sources with a bare
+    资金批复文号 (四川 writes 下达资金…); each department's staff and 三公 figures, up or down on last year."""
+    if spec.evaluation_type == "部门整体支出":
+        quota = rng.randint(20, 90)
+        actual = quota + rng.choice((-3, -1, 0, 0, 2))
+        prior = actual + rng.choice((-2, 0, 1, 3))
+        parts = [round(rng.uniform(0, 6), 2) if rng.random() > 0.3 else 0 for _ in SANGONG_PARTS]
+        total = round(sum(parts), 2)
+        spec.basic = {
+            "编制数": (quota, quota, quota),
+            "实有人数": (prior, actual, actual),
+            "支出合计（整体支出规模）": (780, 820, 808),
+            "三公经费合计": (round(total * rng.uniform(0.8, 1.3), 2), round(total * rng.uniform(0.9, 1.2), 2), total),
+            **{p: (None, None, v) for p, v in zip(SANGONG_PARTS, parts)},
+        }
+        return spec
+    if rng.random() < 0.35:  # two rows with the same 三级指标 name (under different 二级指标, as units do)
+        plain = [i for i, r in enumerate(spec.rows) if "预算执行率" not in r["三级指标"]]
+        if len(plain) >= 3:
+            a, b = sorted(rng.sample(plain, 2))
+            spec.rows[b]["三级指标"] = spec.rows[a]["三级指标"]
+            spec.variant += "+samename"
+    whole = spec.budget.get("年度资金总额") or {}
+    if rng.random() < 0.5 or not whole.get("全年预算数"):
+        return spec
+    names = rng.sample(SOURCES, k=rng.randint(2, 3))
+    shares = [rng.uniform(0.2, 1) for _ in names]
+    for k in [k for k in spec.budget if k.startswith("其中")]:
+        del spec.budget[k]
+    fiscal = {}
+    for col in ("年初预算数", "全年预算数", "实际到位数", "全年执行数"):
+        if whole.get(col) is None:
+            continue
+        left = float(whole[col])
+        fiscal[col] = whole[col]
+        for j, name in enumerate(names):
+            v = left if j == len(names) - 1 else round(whole[col] * shares[j] / sum(shares), 2)
+            left = round(left - v, 2)
+            spec.budget.setdefault(name, {})[col] = round(v, 2)
+    spec.budget["财政拨款"] = fiscal
+    if not str(spec.info.get("资金批复文号") or "").strip():
+        spec.info["资金批复文号"] = f"县财预〔2025〕{rng.randint(3, 99)}号"
+    return spec

@@ -22,7 +22,8 @@ def truth_of(path: str | Path, projects: Iterable[str | Path] = ()) -> Truth:
 
     from xlperf.api import check_file, evaluation_json
 
-    ev = evaluation_json(check_file(path))
+    evaluation = check_file(path)
+    ev = evaluation_json(evaluation)
     wb = openpyxl.load_workbook(str(path), read_only=False, data_only=False)
     info: dict[str, str] = {}
     if "项目信息" in wb.sheetnames:
@@ -40,7 +41,31 @@ def truth_of(path: str | Path, projects: Iterable[str | Path] = ()) -> Truth:
                     team.append(_text(row[col]))
     headers = {ws.title: {_text(v) for row in ws.iter_rows(max_row=20, max_col=40, values_only=True) for v in row if isinstance(v, str)} for ws in wb.worksheets}
     t = Truth(ev=ev, sheets=list(wb.sheetnames), info=info, team=team, headers=headers)
+    t.sources = _sources(evaluation)
+    t.basic = _basic(wb)
     for p in projects:
         sub = truth_of(p)
         t.projects[sub.ev.get("project") or Path(p).stem] = sub
     return t
+
+
+def _sources(evaluation) -> dict[str, dict[str, float | None]]:
+    """The 其中：… funding-source rows of 预算执行 as the evaluation read them (name without 其中：)."""
+    out: dict[str, dict[str, float | None]] = {}
+    for ln in evaluation.input.budget.lines:
+        src = ln.source.strip()
+        if src.startswith(("其中：", "其中:")):
+            out[src[3:].strip()] = {"full_year": ln.full_year, "received": ln.received, "executed": ln.executed}
+    return out
+
+
+def _basic(wb) -> dict[str, dict[str, object]]:
+    """The 基础数据 sheet as the product's reader parses it (key -> prior/budget/actual/unit/label)."""
+    from xlperf.core.basicdata import find_basic_sheet, parse_basic_data
+
+    sheet = find_basic_sheet(list(wb.sheetnames))
+    if sheet is None:
+        return {}
+    grid = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+    data = parse_basic_data(grid, sheet)
+    return {k: {"prior": i.prior, "budget": i.budget, "actual": i.actual, "unit": i.unit, "label": i.label} for k, i in data.items.items()}
