@@ -155,10 +155,11 @@ def wider(tmp_path_factory):
     wb = write(spec, d / "p.xlsx")
     assert render(wb, d / "p.md", "四川", "md") == ""
     assert render(wb, d / "p-form.xlsx", "四川", "xlsx") == ""
+    assert render(wb, d / "p-sx.md", "山西", "md") == ""
     dept = base_departments()[0]
     dwb = write(dept, d / "d.xlsx")
     assert render(dwb, d / "d.md", "湖南", "md") == ""
-    return {"p": ((d / "p.md").read_text(encoding="utf-8"), truth_of(wb)), "d": ((d / "d.md").read_text(encoding="utf-8"), truth_of(dwb)), "form": (d / "p-form.xlsx", truth_of(wb))}
+    return {"p": ((d / "p.md").read_text(encoding="utf-8"), truth_of(wb)), "d": ((d / "d.md").read_text(encoding="utf-8"), truth_of(dwb)), "form": (d / "p-form.xlsx", truth_of(wb)), "sx": ((d / "p-sx.md").read_text(encoding="utf-8"), truth_of(wb))}
 
 
 @pytest.mark.parametrize(
@@ -167,6 +168,8 @@ def wider(tmp_path_factory):
         ("p", r"中央资金16万元", "中央资金15万元", "source_amount"),
         ("p", r"县级资金11.5万元", "县级资金12.5万元", "source_amount"),
         ("p", r"下达资金40万元", "下达资金42万元", "approved_amount"),
+        ("sx", r"\| 全年预算资金 \| \(2\) \| 40 \| 40 \| 16 \| 12.5 \|", "| 全年预算资金 | (2) | 40 | 40 | 16 | 13.5 |", "source_amount"),
+        ("sx", r"\| 全年预算资金 \| \(2\) \| 40 \| 40 \| 16 \| 12.5 \|  \|", "| 全年预算资金 | (2) | 40 | 40 | 16 | 12.5 | 3 |", "source_amount"),  # 市级 is blank
         ("d", r"核定编制50人", "核定编制52人", "basic_value"),
         ("d", r"年末实有人数47人", "年末实有人数46人", "basic_value"),
         ("d", r"空编3人", "空编2人", "basic_change"),

@@ -13,13 +13,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .extract import Document, Fact, basic_facts, facts_of, percent_of, source_facts, to_float
+from .extract import Document, Fact, basic_facts, facts_of, matrix_source_facts, percent_of, source_facts, to_float
 
 GRADE_NATIONAL = {"优秀": "优", "良好": "良", "优": "优", "良": "良", "中": "中", "差": "差", "待定": "待定"}
 LONG_ONLY = {"优秀", "良好"}
 STYLE_GRADE_FORM = {"湖南": "short", "山西": "long", "陕西": "long"}  # domain.md: each style's reference form
 SHORT_ONLY = {"优", "良"}
 BUDGET_ROW = re.compile(r"预算执行率")
+SOURCE_LEVELS = ("中央", "省级", "市级", "县级")  # the 其中：… rows of 预算执行
 
 # Every failure class the checker can report, with what it means.
 CLASSES: dict[str, str] = {
@@ -568,9 +569,20 @@ class Checker:
             if f.kind == "source_amount":
                 self.add(src["full_year"] is not None and close(f.value, src["full_year"]) and f.unit == b["unit"], "source_amount", f.short(), f"其中：{f.subject} 全年预算数 {src['full_year']}{b['unit']}", "sources")
             elif f.kind == "source_all":
-                others = [k for k, v in t.sources.items() if k != f.subject and (v["full_year"] or 0) > 1e-9]
+                others = [k for k, v in t.sources.items() if k in SOURCE_LEVELS and k != f.subject and (v["full_year"] or 0) > 1e-9]
                 ok = src["full_year"] is not None and b.get("full_year") is not None and close(src["full_year"], b["full_year"]) and not others
                 self.add(ok, "source_amount", f.short(), f"其中：{f.subject} {src['full_year']}，全年预算数 {b.get('full_year')}，其他来源 {'、'.join(others) or '无'}", "sources")
+
+        for f in matrix_source_facts(self.doc):
+            src = t.sources.get(f.subject)
+            if src is None:
+                continue
+            truth = src.get(f.extra["amount"])
+            shown = to_float(f.value)
+            if shown is None and not f.value:  # a blank cell: blank on the sheet (or nothing there)
+                self.add(truth is None or abs(truth) < 1e-9, "source_amount", f.short(), f"{f.subject} {f.extra['amount']} {truth}", "sources")
+            elif shown is not None:
+                self.add(truth is not None and close(shown, truth), "source_amount", f.short(), f"{f.subject} {f.extra['amount']} {truth}", "sources")
 
     def check_basic(self) -> None:
         from xlperf.core.basicdata import label_key

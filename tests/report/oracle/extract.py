@@ -557,6 +557,31 @@ def source_facts(doc: Document) -> list[Fact]:
     return out
 
 
+# 山西's 行次 matrix: its source columns and amount rows, named as the 预算执行 sheet names them
+MATRIX_SOURCE_COLS = {"财政资金小计": "财政拨款", "其中：中央级": "中央", "其中：省级": "省级", "其中：市级": "市级", "其中：县区级": "县级", "上年结转资金": "上年结转资金", "其他资金": "其他资金"}
+MATRIX_AMOUNT_ROWS = {"年初预算资金": "initial", "全年预算资金": "full_year", "实际到位资金": "received", "全年执行资金": "executed"}
+
+
+def matrix_source_facts(doc: Document) -> list[Fact]:
+    """Each amount cell of 山西's 行次 matrix under a funding-source column (blank cells too)."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "table":
+            continue
+        flat = [[re.sub(r"\s+", "", c) for c in r] for r in b.rows]
+        head = next((k for k, r in enumerate(flat) if "行次" in r and "年度总金额" in r), None)
+        if head is None:
+            continue
+        cols = {j: MATRIX_SOURCE_COLS[c] for j, c in enumerate(flat[head]) if c in MATRIX_SOURCE_COLS}
+        for k, r in enumerate(flat[head + 1 :], head + 1):
+            amount = MATRIX_AMOUNT_ROWS.get(next((c for c in r if c), ""))
+            if amount is None:
+                continue
+            for j, src in cols.items():
+                out.append(Fact("source_cell", src, _cell(r, j), extra={"amount": amount}, sentence=" | ".join(b.rows[k]) + f"（{flat[head][j]}）", block=i))
+    return out
+
+
 _CHANGE = r"(?:比上年(增加|减少)" + NUM + r"(人|万元|元)(?:（(?:增长|下降)" + NUM + r"%）)?|(与上年持平))"
 _STAFF = [
     ("staff_quota", re.compile(r"核定编制" + NUM + r"人")),

@@ -50,12 +50,14 @@ def truth_of(path: str | Path, projects: Iterable[str | Path] = ()) -> Truth:
 
 
 def _sources(evaluation) -> dict[str, dict[str, float | None]]:
-    """The 其中：… funding-source rows of 预算执行 as the evaluation read them (name without 其中：)."""
+    """The funding-source rows of 预算执行 as the evaluation read them (a 其中：… row by its name
+    without 其中：, so 县级; 年度资金总额, 财政拨款, 上年结转资金, 其他资金 as they are)."""
     out: dict[str, dict[str, float | None]] = {}
     for ln in evaluation.input.budget.lines:
         src = ln.source.strip()
         if src.startswith(("其中：", "其中:")):
-            out[src[3:].strip()] = {"full_year": ln.full_year, "received": ln.received, "executed": ln.executed}
+            src = src[3:].strip()
+        out[src] = {"initial": ln.initial, "full_year": ln.full_year, "received": ln.received, "executed": ln.executed}
     return out
 
 
