@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .extract import Document, Fact, basic_facts, facts_of, matrix_source_facts, percent_of, source_facts, to_float
+from .extract import Document, Fact, basic_facts, budget_table_source_facts, facts_of, matrix_source_facts, percent_of, source_facts, to_float
 
 GRADE_NATIONAL = {"优秀": "优", "良好": "良", "优": "优", "良": "良", "中": "中", "差": "差", "待定": "待定"}
 LONG_ONLY = {"优秀", "良好"}
@@ -573,11 +573,16 @@ class Checker:
                 ok = src["full_year"] is not None and b.get("full_year") is not None and close(src["full_year"], b["full_year"]) and not others
                 self.add(ok, "source_amount", f.short(), f"其中：{f.subject} {src['full_year']}，全年预算数 {b.get('full_year')}，其他来源 {'、'.join(others) or '无'}", "sources")
 
-        for f in matrix_source_facts(self.doc):
+        for f in matrix_source_facts(self.doc) + budget_table_source_facts(self.doc):
+            if self._annex_of.get(f.block):  # a project's table in a department report
+                continue
             src = t.sources.get(f.subject)
             if src is None:
                 continue
             truth = src.get(f.extra["amount"])
+            if f.subject == "其他资金" and f.extra.get("carry_in_other"):  # 陕西: 其他资金 holds 上年结转资金
+                parts = [v.get(f.extra["amount"]) for k, v in t.sources.items() if k in ("其他资金", "上年结转资金")]
+                truth = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
             shown = to_float(f.value)
             if shown is None and not f.value:  # a blank cell: blank on the sheet (or nothing there)
                 self.add(truth is None or abs(truth) < 1e-9, "source_amount", f.short(), f"{f.subject} {f.extra['amount']} {truth}", "sources")

@@ -582,6 +582,50 @@ def matrix_source_facts(doc: Document) -> list[Fact]:
     return out
 
 
+# a budget table by funding source (the reports' 预算执行 table, the 自评表's 预算执行情况 block)
+BUDGET_TABLE_COLS = {"年初预算数": "initial", "年初预算": "initial", "全年预算数": "full_year", "调整后预算数": "full_year", "实际到位数": "received", "全年执行数": "executed", "预算执行数": "executed"}
+BUDGET_TABLE_ROWS = {
+    "年度资金总额": "年度资金总额", "财政拨款": "财政拨款", "其中：财政拨款": "财政拨款", "其中：当年财政拨款": "财政拨款", "当年财政拨款": "财政拨款",
+    "其中：中央": "中央", "其中：省级": "省级", "其中：市级": "市级", "其中：县级": "县级", "上年结转资金": "上年结转资金", "其他资金": "其他资金",
+}
+
+
+def budget_table_source_facts(doc: Document) -> list[Fact]:
+    """Each amount cell of a budget table laid out by funding source (rows) and amount (columns).
+    ``extra["carry_in_other"]``: the table has no 上年结转资金 row, so its 其他资金 may hold it (陕西)."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "table":
+            continue
+        cols: dict[int, str] = {}
+        rows: list[tuple[int, str]] = []
+        for k, r in enumerate(b.rows):
+            flat = [re.sub(r"\s+", "", c) for c in r]
+            found = {j: BUDGET_TABLE_COLS[c] for j, c in enumerate(flat) if c in BUDGET_TABLE_COLS}
+            if len(set(found.values())) >= 2 and "executed" in found.values():
+                cols, rows = found, []
+                continue
+            if not cols:
+                continue
+            label = next((c for c in flat if c), "")
+            src = BUDGET_TABLE_ROWS.get(label)
+            if src is None:
+                if rows:
+                    for kk, s in rows:
+                        out += _budget_cells(b.rows[kk], s, cols, i, rows)
+                cols, rows = {}, []
+                continue
+            rows.append((k, src))
+        for kk, s in rows:
+            out += _budget_cells(b.rows[kk], s, cols, i, rows)
+    return out
+
+
+def _budget_cells(r: list[str], src: str, cols: dict[int, str], block: int, rows: list[tuple[int, str]]) -> list[Fact]:
+    carry = not any(s == "上年结转资金" for _, s in rows)
+    return [Fact("source_cell", src, _cell(r, j), extra={"amount": amount, "carry_in_other": carry}, sentence=" | ".join(r), block=block) for j, amount in cols.items()]
+
+
 _CHANGE = r"(?:比上年(增加|减少)" + NUM + r"(人|万元|元)(?:（(?:增长|下降)" + NUM + r"%）)?|(与上年持平))"
 _STAFF = [
     ("staff_quota", re.compile(r"核定编制" + NUM + r"人")),
