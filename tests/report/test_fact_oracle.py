@@ -157,6 +157,7 @@ def wider(tmp_path_factory):
     assert render(wb, d / "p-form.xlsx", "四川", "xlsx") == ""
     assert render(wb, d / "p-sx.md", "山西", "md") == ""
     dept = base_departments()[0]
+    dept.basic = {"编制数": (50, 50, 50), "实有人数": (48, 48, 47), "三公经费合计": (12.5, 11, 10.2), "其中：因公出国（境）费": (None, None, 0), "其中：公务用车购置及运行维护费": (None, None, 7), "其中：公务接待费": (None, None, 3.2)}
     dwb = write(dept, d / "d.xlsx")
     assert render(dwb, d / "d.md", "湖南", "md") == ""
     return {"p": ((d / "p.md").read_text(encoding="utf-8"), truth_of(wb)), "d": ((d / "d.md").read_text(encoding="utf-8"), truth_of(dwb)), "form": (d / "p-form.xlsx", truth_of(wb)), "sx": ((d / "p-sx.md").read_text(encoding="utf-8"), truth_of(wb))}
@@ -177,6 +178,8 @@ def wider(tmp_path_factory):
         ("d", r"“三公”经费支出10.2万元", "“三公”经费支出10.5万元", "basic_value"),
         ("d", r"比上年减少2.3万元（下降18.4%）", "比上年减少2.3万元（下降17.4%）", "basic_change"),
         ("d", r"控制在预算数11万元以内", "控制在预算数12万元以内", "basic_change"),
+        ("d", r"公务接待费3.2万元", "公务接待费3.4万元", "basic_value"),
+        ("d", r"未发生因公出国（境）费", "未发生公务接待费", "basic_value"),
         ("d", r"\| 三公经费合计 \| 万元 \| 12.5 \|", "| 三公经费合计 | 万元 | 13.5 |", "basic_value"),
     ],
 )

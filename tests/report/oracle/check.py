@@ -602,7 +602,7 @@ class Checker:
             if f.kind == "basic":
                 truth = val(f.subject)
                 unit = (basic.get(f.subject) or {}).get("unit") or ""
-                self.add(truth is not None and close(f.value, truth) and (not unit or f.unit == unit), "basic_value", f.short(), f"基础数据 {f.subject} 本年实际数 {truth}{unit}", "basic")
+                self.add(truth is not None and close(f.value, truth) and (not unit or not f.unit or f.unit == unit), "basic_value", f.short(), f"基础数据 {f.subject} 本年实际数 {truth}{unit}", "basic")
             elif f.kind == "basic_cell":
                 key, _unit = label_key(f.subject)
                 if key is None or key not in basic:

@@ -674,6 +674,10 @@ def basic_facts(doc: Document) -> list[Fact]:
                 if "三公" in b.text:
                     for m in _SANGONG_ITEM.finditer(sent):
                         out.append(Fact("basic", _SANGONG_ITEMS[m.group(1)], float(m.group(2)), m.group(3), sentence=sent, block=i))
+                    for m in re.finditer(r"未发生([^。；]*)", sent):  # 未发生因公出国（境）费、公务接待费: each is 0
+                        for label, key in _SANGONG_ITEMS.items():
+                            if label in m.group(1):
+                                out.append(Fact("basic", key, 0.0, "", sentence=sent, block=i))
         else:
             cols: dict[str, int] = {}
             for r in b.rows:
