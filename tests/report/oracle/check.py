@@ -486,7 +486,12 @@ class Checker:
 
     def _same_name(self, name: str, t: Truth) -> list[dict[str, Any]]:
         k = name_key(name)
-        return [r for r in t.rows() if k and name_key(r["level3"]) == k]
+        same = [r for r in t.rows() if k and name_key(r["level3"]) == k]
+        if not same and k:  # 二是医疗保险应保尽保率: the name at the end of a clause, as find_row reads it
+            near = [r for r in t.rows() if name_key(r["level3"]) and (k.endswith(name_key(r["level3"])) or name_key(r["level3"]).startswith(k))]
+            if len({name_key(r["level3"]) for r in near}) == 1:
+                same = near
+        return same
 
     def _nth_row(self, f: Fact, t: Truth) -> Any:
         """A table row whose 三级指标 name more than one row carries: the row at the same position
