@@ -157,7 +157,9 @@ def wider(tmp_path_factory):
     assert render(wb, d / "p-form.xlsx", "四川", "xlsx") == ""
     assert render(wb, d / "p-sx.md", "山西", "md") == ""
     dept = base_departments()[0]
-    dept.basic = {"编制数": (50, 50, 50), "实有人数": (48, 48, 47), "三公经费合计": (12.5, 11, 10.2), "其中：因公出国（境）费": (None, None, 0), "其中：公务用车购置及运行维护费": (None, None, 7), "其中：公务接待费": (None, None, 3.2)}
+    dept.basic = {"编制数": (50, 50, 50), "实有人数": (48, 48, 47), "三公经费合计": (12.5, 11, 10.2), "其中：因公出国（境）费": (None, None, 0), "其中：公务用车购置及运行维护费": (None, None, 7), "其中：公务接待费": (None, None, 3.2),
+                  "收入合计": (None, None, 830), "其中：财政拨款收入": (None, None, 800), "其中：其他收入": (None, None, 30),
+                  "支出合计（整体支出规模）": (780, 820, 808), "其中：基本支出": (None, 500, 508), "其中：项目支出": (None, 320, 300)}
     dwb = write(dept, d / "d.xlsx")
     assert render(dwb, d / "d.md", "湖南", "md") == ""
     return {"p": ((d / "p.md").read_text(encoding="utf-8"), truth_of(wb)), "d": ((d / "d.md").read_text(encoding="utf-8"), truth_of(dwb)), "form": (d / "p-form.xlsx", truth_of(wb)), "sx": ((d / "p-sx.md").read_text(encoding="utf-8"), truth_of(wb))}
@@ -179,6 +181,12 @@ def wider(tmp_path_factory):
         ("d", r"比上年减少2.3万元（下降18.4%）", "比上年减少2.3万元（下降17.4%）", "basic_change"),
         ("d", r"控制在预算数11万元以内", "控制在预算数12万元以内", "basic_change"),
         ("d", r"公务接待费3.2万元", "公务接待费3.4万元", "basic_value"),
+        ("d", r"部门整体支出规模808万元", "部门整体支出规模818万元", "basic_value"),
+        ("d", r"为预算数820万元的98.54%", "为预算数820万元的98.64%", "basic_change"),
+        ("d", r"财政拨款收入800万元（占96.39%）", "财政拨款收入800万元（占95.39%）", "basic_change"),
+        ("d", r"基本支出508万元，占支出合计的62.87%", "基本支出508万元，占支出合计的63.87%", "basic_change"),
+        ("d", r"执行率101.6%", "执行率100.6%", "basic_change"),
+        ("d", r"项目支出300万元", "项目支出310万元", "basic_value"),
         ("d", r"未发生因公出国（境）费", "未发生公务接待费", "basic_value"),
         ("d", r"\| 三公经费合计 \| 万元 \| 12.5 \|", "| 三公经费合计 | 万元 | 13.5 |", "basic_value"),
     ],

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .extract import Document, Fact, basic_facts, budget_table_source_facts, facts_of, matrix_source_facts, percent_of, source_facts, to_float
+from .extract import Document, Fact, basic_facts, budget_table_source_facts, facts_of, matrix_source_facts, money_facts, percent_of, source_facts, to_float
 
 GRADE_NATIONAL = {"优秀": "优", "良好": "良", "优": "优", "良": "良", "中": "中", "差": "差", "待定": "待定"}
 LONG_ONLY = {"优秀", "良好"}
@@ -72,7 +72,7 @@ CLASSES: dict[str, str] = {
     "source_amount": "an amount per funding source (其中县级资金…万元, 资金全部为…资金) differs from the 预算执行 rows",
     "approved_amount": "四川's 下达资金…万元 differs from the 全年预算数",
     "basic_value": "a 基础数据 figure (编制数, 实有人数, 三公经费, a cell of the 基础数据 table) differs from the sheet",
-    "basic_change": "a year-on-year change, 超编/空编 or 控制在预算数以内 differs from the 基础数据 sheet",
+    "basic_change": "a year-on-year change, 超编/空编, 控制在预算数以内, a share (占…%) or a ratio to the 预算数 differs from the 基础数据 sheet",
     "xlsx_form_rows": "the --format xlsx 自评表 lacks an indicator row of the evaluation (in order) or its 合计 row",
 }
 
@@ -285,6 +285,8 @@ class Checker:
 
     def check_exec_rate(self, f: Fact) -> None:
         rate = self.truth.ev["budget"].get("execution_rate")
+        if re.match(r"(基本支出|项目支出)\d", f.sentence):  # a 基础数据 part's own 执行率 (checked as basic_change)
+            return
         if rate is not None:
             shown = re.search(r"执行率" + r"(-?\d+(?:\.\d+)?)", f.sentence)
             self.add(close(f.value, rate, shown.group(1) if shown else "", 100), "budget_rate", f.short(), f"执行率 {rate:.2%}", "exec_rate")
@@ -601,7 +603,7 @@ class Checker:
         if not basic:
             return
         val = lambda k, w="actual": (basic.get(k) or {}).get(w)  # noqa: E731
-        for f in basic_facts(self.doc):
+        for f in basic_facts(self.doc) + money_facts(self.doc):
             if self._typed(f.sentence) or self._annex_of.get(f.block):
                 continue
             if f.kind == "basic":
@@ -634,6 +636,14 @@ class Checker:
                 if rate is not None:
                     ok = ok and abs(before) > 1e-9 and close(rate, diff / before, "0.01", 100)
                 self.add(ok, "basic_change", f.short(), f"比上年 {num_text(diff)}（{diff / before:.2%}）" if abs(before) > 1e-9 else f"比上年 {num_text(diff)}", "basic")
+            elif f.kind == "basic_share":
+                part, whole = val(f.subject), val(f.extra["of"])
+                ok = part is not None and bool(whole) and close(f.value, part / whole, "0.01", 100)
+                self.add(ok, "basic_change", f.short(), f"{f.subject} {part} / {f.extra['of']} {whole}" + (f" = {part / whole:.2%}" if part is not None and whole else ""), "basic")
+            elif f.kind == "basic_ratio":
+                now, budget = val(f.subject), val(f.subject, "budget")
+                ok = now is not None and bool(budget) and close(f.extra["budget"], budget) and close(f.value, now / budget, "0.01", 100)
+                self.add(ok, "basic_change", f.short(), f"{f.subject} 本年实际数 {now} / 本年预算数 {budget}" + (f" = {now / budget:.2%}" if now is not None and budget else ""), "basic")
             elif f.kind == "basic_budget":
                 now, budget = val(f.subject), val(f.subject, "budget")
                 ok = budget is not None and close(f.value, budget) and now is not None and (now <= budget + 1e-9) == f.extra["within"]

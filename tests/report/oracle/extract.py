@@ -638,6 +638,50 @@ _SANGONG_ITEMS = {"因公出国（境）费": "sangong_abroad", "公务用车购
 _SANGONG_ITEM = re.compile(r"(" + "|".join(re.escape(k) for k in _SANGONG_ITEMS) + r")" + NUM + r"(万元|元)")
 
 
+_PCT = NUM + r"%"
+# 收入/支出 sentences of a department: (key, regex, where the value/its share/its budget/its rate are)
+_MONEY = [
+    ("spend_total", re.compile(r"部门整体支出规模" + NUM + r"(万元|元)(?:，" + _CHANGE + r")?(?:，为预算数" + NUM + r"(?:万元|元)的" + _PCT + ")?")),
+    ("income_total", re.compile(r"部门收入合计" + NUM + r"(万元|元)")),
+]
+_MONEY_PARTS = [  # a part with its share of a total: 财政拨款收入700万元（占85.37%）, 基本支出500万元，占支出合计的61.88%
+    ("income_fiscal", "income_total", re.compile(r"财政拨款收入" + NUM + r"(万元|元)（占" + _PCT + "）")),
+    ("income_other", "income_total", re.compile(r"其他收入" + NUM + r"(万元|元)（占" + _PCT + "）")),
+    ("spend_basic", "spend_total", re.compile(r"(?<![\w])基本支出" + NUM + r"(万元|元)(?:，占支出合计的" + _PCT + r")?(?:[^；。]*?；预算数" + NUM + r"(?:万元|元)，执行率" + _PCT + ")?")),
+    ("spend_project", "spend_total", re.compile(r"(?<![\w])项目支出" + NUM + r"(万元|元)(?:，占支出合计的" + _PCT + r")?(?:[^；。]*?；预算数" + NUM + r"(?:万元|元)，执行率" + _PCT + ")?")),
+    ("spend_personnel", "", re.compile(r"人员经费" + NUM + r"(万元|元)()")),
+    ("spend_public", "", re.compile(r"公用经费" + NUM + r"(万元|元)()")),
+]
+
+
+def money_facts(doc: Document) -> list[Fact]:
+    """A department's 收入/支出 figures from the 基础数据 sheet: 部门整体支出规模 with its change and
+    its ratio to the 本年预算数, 收入合计 and its parts' shares, 基本支出/项目支出 with their shares,
+    their 预算数 and 执行率, 人员经费/公用经费."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "p":
+            continue
+        for sent in sentences(b.text):
+            for key, pat in _MONEY:
+                for m in pat.finditer(sent):
+                    out.append(Fact("basic", key, float(m.group(1)), m.group(2), sentence=sent, block=i))
+                    if key == "spend_total":
+                        ch = _change_extra(m, 3)
+                        if ch:
+                            out.append(Fact("basic_change", key, None, m.group(2), extra=ch, sentence=sent, block=i))
+                        if m.group(8):
+                            out.append(Fact("basic_ratio", key, float(m.group(9)) / 100, extra={"budget": float(m.group(8))}, sentence=sent, block=i))
+            for key, whole, pat in _MONEY_PARTS:
+                for m in pat.finditer(sent):
+                    out.append(Fact("basic", key, float(m.group(1)), m.group(2), sentence=sent, block=i))
+                    if m.group(3):
+                        out.append(Fact("basic_share", key, float(m.group(3)) / 100, extra={"of": whole}, sentence=sent, block=i))
+                    if m.lastindex and m.lastindex >= 5 and m.group(4):
+                        out.append(Fact("basic_ratio", key, float(m.group(5)) / 100, extra={"budget": float(m.group(4))}, sentence=sent, block=i))
+    return out
+
+
 def _change_extra(m: re.Match[str], first: int) -> dict[str, Any]:
     """The groups of _CHANGE starting at group ``first``: direction, amount, unit, rate, 持平."""
     word, amount, unit, rate, flat = (m.group(first + k) for k in range(5))

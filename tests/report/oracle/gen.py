@@ -332,10 +332,22 @@ def spread(spec: Spec, rng: random.Random) -> Spec:
         prior = actual + rng.choice((-2, 0, 1, 3))
         parts = [round(rng.uniform(0, 6), 2) if rng.random() > 0.3 else 0 for _ in SANGONG_PARTS]
         total = round(sum(parts), 2)
+        basic_, project_ = round(rng.uniform(200, 600), 2), round(rng.uniform(50, 400), 2)
+        personnel = round(basic_ * rng.uniform(0.6, 0.9), 2)
+        spend = round(basic_ + project_, 2)
+        fiscal_in = round(spend * rng.uniform(0.8, 1.0), 2)
+        other_in = round(rng.uniform(0, 30), 2)
         spec.basic = {
             "编制数": (quota, quota, quota),
             "实有人数": (prior, actual, actual),
-            "支出合计（整体支出规模）": (780, 820, 808),
+            "收入合计": (None, None, round(fiscal_in + other_in, 2)),
+            "其中：财政拨款收入": (None, None, fiscal_in),
+            "其中：其他收入": (None, None, other_in),
+            "支出合计（整体支出规模）": (round(spend * rng.uniform(0.8, 1.1), 2), round(spend * rng.uniform(0.9, 1.1), 2), spend),
+            "其中：基本支出": (None, round(basic_ * rng.uniform(0.95, 1.05), 2), basic_),
+            "其中：人员经费": (None, None, personnel),
+            "公用经费": (None, None, round(basic_ - personnel, 2)),
+            "其中：项目支出": (None, round(project_ * rng.uniform(0.9, 1.2), 2), project_),
             "三公经费合计": (round(total * rng.uniform(0.8, 1.3), 2), round(total * rng.uniform(0.9, 1.2), 2), total),
             **{p: (None, None, v) for p, v in zip(SANGONG_PARTS, parts)},
         }
