@@ -1,14 +1,16 @@
 """Every fact a rendered report states agrees with its workbook's evaluation.
 
 A sample of the generated workbook space (tests/report/oracle/gen.py) is rendered in every style
-(md for all, docx and html for some) and each report is read back by the oracle. Each failure class
+(md for all, docx and html for some, the --format xlsx 自评表 for every other project) and each
+report is read back by the oracle. Each failure class
 of tests/report/oracle/check.py is one test: a class the reports get wrong today is listed in
 KNOWN_DEFECTS and marked xfail(strict=True), so fixing it turns the test into an XPASS failure
 and the marker must go; every other class is asserted (and must have been checked at least once,
 so a pass is not vacuous).
 
 The oracle is also tested on its own: a correct report with one fact changed must fail the class
-that guards that fact.
+that guards that fact (funding sources, 下达资金, the 山西 行次 matrix, the department's 基础数据
+figures, and the xlsx form with two rows of one name included).
 """
 
 from __future__ import annotations
