@@ -212,6 +212,16 @@ def json_ok(s: Setting) -> tuple[str, Callable[[Result, Path, str], bool]]:
     return ("stdout is the documented JSON, in UTF-8" + (" (with 𠮷✅ in file and project)" if s.prefix else ""), ok)
 
 
+def review_json_ok(s: Setting) -> tuple[str, Callable[[Result, Path, str], bool]]:
+    def ok(r: Result, wd: Path, mode: str) -> bool:
+        if mode != "pipe":
+            return True
+        data = json.loads(r.raw_out.decode("utf-8"))
+        return data["findings"] == [] and Path(data["report"]).name == s.f("r.docx") and data["table"]["annex"] is True
+
+    return ("stdout is the review's JSON, in UTF-8, with no finding", ok)
+
+
 def table_drawn(s: Setting) -> tuple[str, Callable[[Result, Path, str], bool]]:
     """At a terminal check draws a table: box lines, or (rich, where the terminal is not UTF-8) ASCII."""
     if s.encoding is None:
@@ -235,6 +245,11 @@ def cases(soffice: bool, s: Setting = Setting()) -> list[Case]:
         Case(["xlperf", "check", buy, "--format", "json"], 0, [json_ok(s)], json=True),
         Case(["xlperf", "check", f("不存在.xlsx")], 2, [contains("不存在")], why="input file cannot be used"),
         Case(["xlperf", "report", f("已计算.xlsx"), "-o", f("r.docx")], 0, [exists(f("r.docx"))]),
+        # our own report reviews clean against its annex: text, JSON, the 批注版 (none: nothing to mark), a review batch
+        Case(["xlperf", "review", f("r.docx")], 0, [contains("未发现问题")]),
+        Case(["xlperf", "review", f("r.docx"), "--format", "json"], 0, [review_json_ok(s)], json=True),
+        Case(["xlperf", "review", f("r.docx"), "--annotate", f("批注版.docx")], 0, [contains("未生成批注版"), missing(f("批注版.docx"))]),
+        Case(["xlperf", "batch", f("r.docx"), "-o", f("审核/"), "--review"], 0, [exists(f("审核/审核汇总表.xlsx")), contains("共审核 1 份报告：无问题 1")]),
         Case(["xlperf", "report", f("已计算.xlsx"), "-o", f("r.md"), "--format", "md"], 0, [exists(f("r.md"))]),
         Case(["xlperf", "report", f("已计算.xlsx"), "-o", f("r.html"), "--format", "html"], 0, [exists(f("r.html"))]),
         Case(["xlperf", "report", f("已计算.xlsx"), "-o", f("公示.md"), "--format", "md", "--public"], 0, [exists(f("公示.md"))]),

@@ -1,7 +1,7 @@
 """The package's shape: imports go downward only, no cycle, every third-party import declared.
 
-Layers, lowest first: core ← ooxml ← workbook / forms ← report ← batch / department ← api ←
-excel / cli. A module may import its own layer and the layers below it, never above; within
+Layers, lowest first: core ← ooxml ← workbook / forms ← report ← review ← batch / department ←
+api ← excel / cli. A module may import its own layer and the layers below it, never above; within
 the package the import graph has no cycle. (``xlperf/__init__.py`` only forwards ``main`` to the
 Excel button, lazily.)
 """
@@ -26,12 +26,13 @@ LAYERS = {
     "workbook": 2,
     "forms": 2,
     "report": 3,
-    "batch": 4,
-    "department": 4,
-    "api": 5,
-    "output": 5,
-    "excel": 6,
-    "cli": 6,
+    "review": 4,
+    "batch": 5,
+    "department": 5,
+    "api": 6,
+    "output": 6,
+    "excel": 7,
+    "cli": 7,
 }
 
 

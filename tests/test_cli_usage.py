@@ -12,7 +12,7 @@ from xlperf.cli import cli, main
 # names of programs and products (they have no Chinese name users would recognise).
 ALLOWED_WORDS = {
     # the program and its commands
-    "xlperf", "new", "calc", "check", "import", "report", "batch", "addin", "build", "install", "remove", "sendto",
+    "xlperf", "new", "calc", "check", "import", "report", "review", "batch", "addin", "build", "install", "remove", "sendto",
     # formats and file types, as typed in --format and file names
     "xlsx", "xlsm", "xls", "ods", "docx", "pdf", "md", "html", "json", "text", "csv", "xlam", "et", "doc",
     # products and programs the user has or installs

@@ -341,7 +341,8 @@ def test_department_report_has_the_depth_of_a_real_one(work, tmp_path):
     assert "| 2 | 城乡居民医保补助项目 | 40 | 40 | 100.00% | 100 | 优 |" in md
     assert "本年度对2个项目开展了绩效自评，其中优2个。" in md  # counts of grades in the national form
     heads = [ln[3:] for ln in md.splitlines() if ln.startswith("## 附件")]
-    assert heads == ["附件1：部门整体支出绩效评价基础数据表", "附件2：部门整体支出绩效自评表", "附件3：项目支出绩效自评表"]
+    # each project's form is an annex of its own, numbered as the 浏阳 reference numbers them
+    assert heads == ["附件1：部门整体支出绩效评价基础数据表", "附件2：部门整体支出绩效自评表", "附件3-1", "附件3-2"]
     assert "| 其中：公务接待费 | 万元 | 1.25 |  | 0.8 |  |" in md
 
 
@@ -533,22 +534,19 @@ def V_rate(x):
 # --- 附件3: the reason column has room ------------------------------------------------------------------
 
 
-def test_project_tables_keep_room_for_the_reason_column_even_when_it_is_empty(work, tmp_path):
+def test_project_forms_keep_room_for_the_reason_column_even_when_it_is_empty(work, tmp_path):
     import re
 
     result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.html")
     html = result.out.read_text(encoding="utf-8")
-    annex = html.split("附件3", 1)[1]
-    tables = re.findall(r"<colgroup>(.*?)</colgroup>\s*<thead><tr>(.*?)</tr>", annex)
-    assert len(tables) == len(PROJECTS)
-    for cols, head in tables:
+    annex = html.split("附件3-1", 1)[1]
+    forms = re.findall(r'<table class="form"><colgroup>(.*?)</colgroup><tbody>(.*?)</tbody>', annex, re.S)
+    assert len(forms) == len(PROJECTS)
+    for cols, body in forms:
         shares = [float(x) for x in re.findall(r"width:([\d.]+)%", cols)]
-        headers = re.findall(r"<th>(.*?)</th>", head)
-        assert len(shares) == len(headers) == 9 and abs(sum(shares) - 100) < 1
-        reason = shares[headers.index("偏差原因分析及改进措施")]
-        assert reason >= 15, shares  # some eight characters of the 10.5 pt text on a 156 mm line
-        for label in ("完成率", "得分"):  # 100.00% and 100.00 stay on one line
-            assert shares[headers.index(label)] >= 6, (label, shares)
+        assert len(shares) == 9 and abs(sum(shares) - 100) < 1
+        assert "偏差原因分析及改进措施" in body
+        assert shares[-1] >= 10, shares  # the reason column: the header's words, never two characters
 
 
 def test_self_table_widths_follow_the_content_with_a_floor():
@@ -561,3 +559,51 @@ def test_self_table_widths_follow_the_content_with_a_floor():
     assert by["reason"] == MAX_WIDTH and by["level3"] == max(SELF_MIN_WIDTHS["level3"], 7 * 2 + 2)
     assert all(w >= SELF_MIN_WIDTHS[k] for k, w in by.items())
     assert column_widths(SELF_KEYS, [])[-1] == SELF_MIN_WIDTHS["reason"]  # an empty column keeps its room
+
+
+# --- 附件3-n: each project's own official form ----------------------------------------------------------
+
+
+def test_each_project_form_is_its_own_annex_in_word_with_its_own_figures(work, tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    _break_project(work / "项目" / "购买服务.xlsx", weight=None, actual=True)  # one project 待定
+    result = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.docx")
+    body = etree.fromstring(zipfile.ZipFile(result.out).read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    text = lambda el: "".join(t.text or "" for t in el.iter(w + "t"))  # noqa: E731
+    paras = [text(p) for p in body.iter(w + "p") if p.getparent().tag == w + "body"]
+    assert [p for p in paras if p.startswith("附件3")] == ["附件3-1", "附件3-2"]
+    assert not [p for p in paras if p.strip().isdigit()]  # the numbered anchors are all replaced
+    forms = [t for t in body.iter(w + "tbl") if text(t).startswith("项目支出名称")]
+    assert len(forms) == len(result.projects) == 2
+    for entry, tbl in zip(result.projects, forms):
+        assert text(tbl).startswith("项目支出名称" + entry.name)
+        # the indicator block follows the project block, and ends with this project's own total
+        indicators = tbl.getnext().getnext()
+        assert indicators.tag == w + "tbl"
+        last = text(indicators.findall(w + "tr")[-2])
+        assert last.startswith("总分") and entry.evaluation.total_text in last
+    pending = next(e for e in result.projects if e.total_score is None)
+    assert pending.evaluation.total_text.startswith("待定")
+    # each form on landscape pages of its own: a section break after each signature line
+    orients = [s.find(w + "pgSz").get(w + "orient") for s in body.iter(w + "sectPr")]
+    assert orients.count("landscape") == 3  # 附件2 and the two projects
+
+
+def test_the_public_copy_masks_the_project_forms_too(work, tmp_path):
+    wb = openpyxl.load_workbook(work / "项目" / "医保补助.xlsx")
+    ws = wb["绩效指标"]
+    ws["G8"] = "90"  # a shortfall, with a reason naming a phone number
+    ws["L8"] = "已电话13812345678核实，下年度补足"
+    wb.save(work / "项目" / "医保补助.xlsx")
+    def form_of(md: str) -> str:
+        return next(a for a in md.split("## 附件3-")[1:] if "| 城乡居民医保补助项目 |" in a.split("\n## ")[0]).split("\n## ")[0]
+
+    plain = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "r.md")
+    assert "13812345678" in form_of(plain.out.read_text(encoding="utf-8"))
+    public = D.department_report(work / "部门整体.xlsx", work / "项目", tmp_path / "p.md", public=True)
+    md = public.out.read_text(encoding="utf-8")
+    assert "13812345678" not in md and "138****5678" in form_of(md)

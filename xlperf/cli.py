@@ -12,6 +12,7 @@ without --force); 3 the environment (output folder, locked file, missing program
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -280,6 +281,12 @@ class XlperfGroup(ChineseGroup):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # the reader of a pipe stopped (`xlperf review … | head -1`): nothing more to say to it;
+            # stdout goes to devnull so the interpreter's final flush does not fail again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as exc:  # an unexpected bug: say so plainly, keep the traceback for --debug
             _debug_trace(ctx)
             click.echo(
@@ -402,6 +409,73 @@ def check(path: Path, fmt: str, errors_only: bool, table: int | None, explain: b
         print_findings(findings)
         click.echo(_summary_line(ev))
     sys.exit(EXIT_FINDINGS if ev.errors or not ev.final else EXIT_OK)
+
+
+# --- review ----------------------------------------------------------------------------------------
+
+REVIEW_OUT_SUFFIXES = (".txt", ".json", ".log", ".csv", ".md", "")
+
+
+@cli.command("review")
+@click.argument("report", metavar="报告", type=click.Path(path_type=Path, readable=False))
+@click.argument("table", metavar="[自评表]", required=False, type=click.Path(path_type=Path, readable=False))
+@click.option("--style", type=Choice(REPORT_STYLES), default=None, help="按哪个样式的提纲检查报告的各部分：通用 / 四川 / 山西 / 陕西 / 湖南。默认按报告的标题判断。")
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, readable=False), help="把结果另存到此文件（文字存为 .txt，--format json 时存为 .json）。")
+@click.option("--table", "table_index", type=IntRange(min=1), default=None, help="自评表文件中有多张自评表时，对照第几张（见 xlperf import --list）。")
+@click.option("--annotate", "annotated", metavar="批注版.docx", type=click.Path(path_type=Path, readable=False), default=None, help="另存一份批注版：每个问题作为 Word 批注标在对应段落上（原报告不改动），可直接退回单位修改。")
+def review_command(report: Path, table: Path | None, style: str | None, fmt: str, out: Path | None, table_index: int | None, annotated: Path | None) -> None:
+    """审核单位自己写的自评报告（Word）：把报告中写的总分、等级、金额、执行率等与自评表核对，列出不一致之处。
+
+    自评表默认取报告附件中的表格；另有自评表文件（.xlsx/.xls/.ods/.docx）时写在报告之后。
+    每个问题给出代码、段落（第几段及开头几个字）、自评表单元格和说明。没有问题时退出码为 0，有问题时为 1。
+
+    \b
+    示例：
+      xlperf review 2025自评报告.docx
+      xlperf review 报告.docx 自评表.xls
+      xlperf review 报告.docx --format json -o 结果.json
+      xlperf review 报告.docx --annotate 报告-批注版.docx
+    """
+    from xlperf.core.errors import InputError, XCode
+
+    if out is not None:
+        if out.suffix.lower() not in REVIEW_OUT_SUFFIXES:
+            raise InputError("审核结果只能另存为文字或 JSON 文件（.txt / .json），不会写入 Word 或 Excel 文件", path=out, code=XCode.BAD_OUT_NAME)
+        same = [p for p in (report, table) if p is not None and out.resolve() == p.resolve()]
+        if same:
+            raise InputError("审核结果的文件名与被审核的文件相同，不能覆盖", path=out, code=XCode.BAD_OUT_NAME)
+    if annotated is not None:
+        from xlperf.review.annotate import annotated_target
+
+        annotated = annotated_target(report, annotated)  # refused before anything is read
+    from xlperf.review import review_report
+
+    result = review_report(report, table, style, table_index=table_index)
+    from xlperf.output import print_json, print_review, review_json, write_review
+
+    if out is not None:
+        write_review(result, fmt, out)
+        click.echo(f"已写入审核结果：{out}（{len(result.findings)} 个问题）")
+    elif fmt == "json":
+        print_json(review_json(result))
+    else:
+        print_review(result)
+    if annotated is not None:
+        _annotate(report, result, annotated, quiet=fmt == "json" and out is None)
+    sys.exit(EXIT_FINDINGS if result.findings else EXIT_OK)
+
+
+def _annotate(report: Path, result, target: Path, quiet: bool) -> None:
+    """The 批注版 copy (only when there is something to mark); stderr when stdout carries JSON."""
+    if not result.findings:
+        message = f"未发现问题，未生成批注版：{target}"
+    else:
+        from xlperf.review.annotate import annotate_report
+
+        annotate_report(report, result.findings, target)
+        message = f"已生成批注版：{target}（{len(result.findings)} 条批注）"
+    click.echo(message, err=quiet)
 
 
 # --- import ----------------------------------------------------------------------------------------
@@ -591,7 +665,9 @@ def _print_errors(errors) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度，只输出最后的汇总。")
 @click.option("--csv", "csv_out", is_flag=True, help="另外输出 汇总表.csv（UTF-8，Excel 可直接打开）。")
 @click.option("--style", metavar="样式", default=None, help="报告样式：通用 / 四川 / 山西 / 陕西 / 湖南；默认按各工作簿“项目信息”中的报告样式。")
-def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None) -> None:
+@click.option("--review", is_flag=True, help="审核模式：逐份核对各单位交来的自评报告（.docx）与其自评表，问题写入 审核汇总表.xlsx。")
+@click.option("--annotate", is_flag=True, help="与 --review 一起用：为有问题的报告另存一份批注版（输出文件夹/批注版/）。")
+def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | None, force: bool, quiet: bool, csv_out: bool, style: str | None, review: bool, annotate: bool) -> None:
     """批量校验多个自评表，每个工作簿生成一份自评报告，并生成 汇总表.xlsx。
 
     \b
@@ -603,14 +679,43 @@ def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | No
 
     再次运行时，内容和选项都未变且报告仍在的工作簿直接沿用上次结果；--force 全部重做。
 
-    退出码：0 全部成功且无错误；1 有工作簿存在“错误”级问题、处理失败或 PDF 未生成。
+    \b
+    审核各单位交来的报告（--review）：
+      xlperf batch 各单位报告/ -o 审核结果/ --review --annotate
+    每份 Word 报告与同一文件夹中名称对应的自评表配对（“XX项目自评报告.docx”与“XX项目自评表.xlsx”；
+    文件夹中只有一份报告和一份表时直接配对），找不到时核对报告附件中的表格。
+
+    退出码：0 全部成功且无错误（审核模式：全部无问题）；1 有工作簿存在“错误”级问题、处理失败或 PDF 未生成（审核模式：有报告有问题或无法审核）。
     """
-    from xlperf.batch.run import run_batch
     from xlperf.output import BatchProgress
+
+    if review or annotate:
+        _review_batch(inputs, outdir, jobs, quiet, annotate, fmt, force, csv_out, style)
+        return
+    from xlperf.batch.run import run_batch
 
     reporter = BatchProgress(quiet)
     try:
         result = run_batch(list(inputs), outdir, formats=fmt, jobs=jobs, force=force, style=style, csv=csv_out, progress=reporter)
+    finally:
+        reporter.close()
+    for line in result.summary_lines():
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
+def _review_batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, quiet: bool, annotate: bool, fmt: str, force: bool, csv_out: bool, style: str | None) -> None:
+    from xlperf.batch.review import run_review_batch
+    from xlperf.output import BatchProgress
+
+    if annotate and not click.get_current_context().params.get("review"):
+        raise click.UsageError("--annotate 只能与 --review 一起使用")
+    unused = [name for name, given in (("--format", fmt != "docx"), ("--force", force), ("--csv", csv_out), ("--style", style is not None)) if given]
+    if unused:
+        raise click.UsageError(f"审核模式（--review）不生成报告，不能同时使用 {'、'.join(unused)}")
+    reporter = BatchProgress(quiet)
+    try:
+        result = run_review_batch(list(inputs), outdir, jobs=jobs, annotate=annotate, progress=reporter)
     finally:
         reporter.close()
     for line in result.summary_lines():

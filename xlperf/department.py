@@ -18,6 +18,7 @@ The 湖南 outline ends with 附件 naming three tables: ``basic_data`` (that sh
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -56,6 +57,8 @@ class ProjectEntry:
     budget: float | None = None  # 全年预算数 in ``amount_unit``
     executed: float | None = None
     amount_unit: str = "万元"
+    evaluation: Any = None  # the project's Evaluation (its figures in the department's prose)
+    form: Any = None  # its official 项目支出绩效自评表 (report.official.Form), the 附件3-n annex
     findings: list[str] = field(default_factory=list)  # its 错误 findings, ``位置：说明``
     withheld: list[str] = field(default_factory=list)  # why its total is 待定
 
@@ -79,7 +82,8 @@ class ProjectEntry:
         from xlperf.core.narrative import ProjectLine
 
         grade = self.grade if self.total_score is not None else ""
-        return ProjectLine(name=self.name, budget=self.budget, executed=self.executed, unit=self.amount_unit, score=self.total_score, grade=grade, errors=self.errors)
+        return ProjectLine(name=self.name, budget=self.budget, executed=self.executed, unit=self.amount_unit, score=self.total_score, grade=grade, errors=self.errors,
+                           evaluation=self.evaluation)
 
     def as_context(self) -> dict[str, Any]:
         from xlperf.core import values as V
@@ -93,6 +97,8 @@ class ProjectEntry:
             "total_score_text": V.format_score(self.total_score) if self.total_score is not None else "待定",
             "grade": self.grade,
             "errors": self.errors,
+            "form": self.form,
+            "annex": "",  # 附件3-1 …: numbered by annex_numbers
         }
 
 
@@ -115,7 +121,7 @@ class DepartmentResult:
 def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None = None, style: str = "") -> tuple[list[ProjectEntry], list[str]]:
     """Read and score each project workbook; (entries sorted by name, problems in Chinese)."""
     from xlperf.batch.job import error_text
-    from xlperf.report.context import self_table
+    from xlperf.report.context import official_form_of, self_table
     from xlperf.workbook.load import load
 
     entries: list[ProjectEntry] = []
@@ -147,6 +153,8 @@ def load_projects(project_paths: Sequence[str | Path], *, exclude: Path | None =
                 budget=ev.budget.full_year,
                 executed=ev.budget.executed,
                 amount_unit=ev.input.info.amount_unit or "万元",
+                evaluation=ev,
+                form=official_form_of(ev, style or None),  # the national layout; 湖南's with 项目支出名称
                 findings=[_finding_text(f) for f in ev.errors],
                 withheld=[_finding_text(f) for f in ev.withheld],
             )
@@ -173,8 +181,9 @@ def department_context(ev: Any, grids: dict[str, Grid], project_paths: Sequence[
 
 
 def _department_keys(grids: dict[str, Grid], entries: list[ProjectEntry], problems: list[str]) -> dict[str, Any]:
-    sheet = basic_data_sheet(list(grids))
-    rows = read_basic_data(grids[sheet]) if sheet else []
+    from xlperf.report.context import basic_data_rows
+
+    rows = basic_data_rows(grids)  # the sheet's rows with the rates of 附件1
     return {
         "basic_data": rows,
         "basic_data_header": rows[0] if rows else [],
@@ -182,6 +191,20 @@ def _department_keys(grids: dict[str, Grid], entries: list[ProjectEntry], proble
         "projects": [e.as_context() for e in entries],
         "project_problems": problems,
     }
+
+
+def annex_numbers(context: dict[str, Any]) -> None:
+    """Each project's form is an annex of its own, numbered under the annex that lists them as the
+    湖南 reference does (附件3-1, 附件3-2 …): the section holding ``projects`` becomes an
+    ``annex_set`` (its heading is carried by each project's ``annex``, not printed itself)."""
+    projects = context.get("projects") or []
+    for sec in context.get("sections") or []:
+        if "projects" in sec["tables"] and projects:
+            m = re.match(r"附件\s*(\d+)", sec["heading"])
+            label = f"附件{m.group(1)}" if m else "附件"
+            for n, p in enumerate(projects, 1):
+                p["annex"] = f"{label}-{n}"
+            sec["kind"] = "annex_set"
 
 
 def find_project_workbooks(projects_dir: str | Path, *, exclude: Path | None = None) -> list[Path]:
@@ -207,6 +230,7 @@ def _department_context(plan: ReportPlan, book: LoadedBook, style: str | None, p
     context, sections = plan.context(book, style, projects=lines)
     extra = _department_keys(book.grids, entries, project_problems)
     context.update(extra)
+    annex_numbers(context)
     add_open_items(context, [x for x in (e.open_item() for e in entries) if x])
     problems = list(extra["project_problems"])
     if project_paths and not any("projects" in s.tables for s in sections):

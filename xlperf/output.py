@@ -286,3 +286,74 @@ def explain_lines(inp: Any) -> list[str]:
             parts.append(f"等级 {inp.declared_grade}")
         out.append(f"  总分行：第 {inp.declared_total_row} 行" + (f"，{'，'.join(parts)}" if parts else "，未读到数字"))
     return out
+
+
+# --- xlperf review ----------------------------------------------------------------------------------
+
+
+def review_header(review: Any) -> str:
+    """What was compared with what, and the outline checked against."""
+    table = review.table.describe() if review.table is not None else "无（未找到自评表）"
+    style = ""
+    if review.style:
+        style = f"；样式：{review.style}" + ("（按标题判断）" if review.style_detected else "")
+    return f"审核：{review.report.name}；对照：{table}{style}"
+
+
+def review_summary(review: Any) -> str:
+    if not review.findings:
+        return "未发现问题：报告中的数字与自评表一致。"
+    errors = sum(1 for f in review.findings if f.severity == Severity.ERROR)
+    warnings = sum(1 for f in review.findings if f.severity == Severity.WARNING)
+    return f"发现 {len(review.findings)} 个问题（错误 {errors} 个，警告 {warnings} 个）"
+
+
+def review_lines(review: Any) -> list[str]:
+    """The review as plain lines: the header, each finding (code, 第N段「…」, cell, message), the count."""
+    out = [review_header(review)]
+    for f in review.findings:
+        out.append("\t".join((f.code, f.where or "（全文）", f.cell or "—", f.message)))
+    out.append(review_summary(review))
+    return out
+
+
+def print_review(review: Any, *, tty: bool | None = None) -> None:
+    """The review's findings on the terminal: a table at a terminal, tab-separated lines otherwise."""
+    if not (sys.stdout.isatty() if tty is None else tty) or not review.findings:
+        for line in review_lines(review):
+            echo(line)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    echo(review_header(review))
+    table = Table(show_lines=False, header_style="bold")
+    for name in ("代码", "段落", "自评表单元格", "说明"):
+        table.add_column(name, overflow="fold")
+    for f in review.findings:
+        table.add_row(f"[{SEVERITY_COLORS[f.severity]}]{f.code}[/]", f.where or "（全文）", f.cell or "—", f.message, )
+    Console().print(table)
+    echo(review_summary(review))
+
+
+def review_json(review: Any) -> dict[str, Any]:
+    data = review.to_json()
+    data["counts"] = {
+        "errors": sum(1 for f in review.findings if f.severity == Severity.ERROR),
+        "warnings": sum(1 for f in review.findings if f.severity == Severity.WARNING),
+        "infos": sum(1 for f in review.findings if f.severity == Severity.INFO),
+    }
+    return data
+
+
+def write_review(review: Any, fmt: str, out: Any) -> None:
+    """The review written to the file ``out`` (UTF-8; JSON, or the text lines), atomically."""
+    import json
+
+    from xlperf.ooxml.files import atomic_write_bytes
+
+    if fmt == "json":
+        text = json.dumps(review_json(review), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = "\n".join(review_lines(review)) + "\n"
+    atomic_write_bytes(out, text.encode("utf-8", "backslashreplace"))

@@ -593,6 +593,14 @@ def test_score_is_always_between_0_and_w(w, target, actual, direction, level2):
         assert 0 <= rs.score <= round(w, 2) + 0.005
 
 
+@pytest.mark.parametrize("actual, score, completion", [("-3", 10.0, 1.0), ("-1", 10.0, 1.0), ("-0.5", 0.0, None), (2.225073858507203e-309, 0.0, None), ("5", 0.0, None)])
+def test_a_negative_ceiling_is_met_or_not_never_a_ratio(actual, score, completion):
+    """≤-1 (a decrease of at least 1) on a 成本指标 row: reached → full marks, not reached → 0 and
+    no 完成率 (A÷B of a negative A is no share of anything; a tiny B once made it −inf and the score NaN)."""
+    rs = score_indicator(10, "-1", actual, "", "成本指标")
+    assert rs.score == score and rs.completion == completion
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.floats(min_value=0.5, max_value=50, allow_nan=False),

@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 from docx import Document
@@ -43,22 +44,29 @@ LONG_GROUPS = (("产出指标", "数量指标", 10, 2), ("产出指标", "质量
                ("满意度指标", "服务对象满意度指标", 4, 2.5))
 
 
+LONG_REASON = "受年度资金拨付进度影响，部分服务延至次年一季度完成；已督促承接单位加快进度，按月通报完成情况。"
+
+
 def long_rows() -> list[dict]:
-    """40 indicator rows in seven 二级 groups, rates as targets and results."""
+    """40 indicator rows in seven 二级 groups, rates as targets and results; every ninth row
+    falls short, with the unit's reason."""
     rows: list[dict] = []
     for level1, level2, n, weight in LONG_GROUPS:
         for _ in range(n):
+            short = len(rows) % 9 == 4
             rows.append({"一级指标": level1, "二级指标": level2, "三级指标": f"指标{len(rows) + 1:02d}{level2[:2]}考核事项覆盖率",
-                         "分值": weight, "年度指标值": "≥100%", "实际完成值": "100%"})
+                         "分值": weight, "年度指标值": "≥100%", "实际完成值": "90%" if short else "100%",
+                         **({"偏差原因分析及改进措施": LONG_REASON} if short else {})})
     return rows
 
 
-def build_long(path: Path) -> Path:
+def build_long(path: Path, name: str = "") -> Path:
     from xlperf.workbook.template import build_template, fill_workbook
 
     spec = EXAMPLES["盐边残疾人医保"]
+    info = {**spec["info"], "项目名称": name} if name else spec["info"]
     build_template(path, evaluation_type=spec["evaluation_type"], style=spec["style"])
-    fill_workbook(path, info=spec["info"], budget=spec["budget"], indicators=long_rows(), merge_levels=True)
+    fill_workbook(path, info=info, budget=spec["budget"], indicators=long_rows(), merge_levels=True)
     return path
 
 
@@ -89,6 +97,16 @@ def _columns(form, titles: tuple[str, ...]) -> list[int]:
     return [c.col for c in form.cells if c.row == form.header_row and c.text in titles]
 
 
+def _form_start(lines: list[list[str]], form, end: int) -> int | None:
+    """The page (up to ``end``) where the form's first line (项目名称 and the name) is; a narrow
+    label column may break the label between words, and the name is centred beside it."""
+    name = next(c.text for c in form.cells if c.row == 0 and c.col == 1)
+    label, first_name = _norm(LAYOUTS[form.style].name_label), _norm(name)[:6]
+    starts = [n for n in range(end + 1) if any(_norm(ln).startswith(label[:2]) and first_name in _norm("".join(lines[n][i:i + 3]))
+                                               for i, ln in enumerate(lines[n]))]
+    return starts[-1] if starts else None
+
+
 def layout_failures(pages: list[str], form) -> list[str]:
     """What is wrong with the form's layout on ``pages`` (each page's -layout text)."""
     lay = LAYOUTS[form.style]
@@ -103,11 +121,9 @@ def layout_failures(pages: list[str], form) -> list[str]:
     if not sign:
         return out + ["没有签字行（填表人）"]
     end = sign[-1]
-    first_line = _norm(lay.name_label + name)[:12]
-    starts = [n for n in range(end + 1) if any(_norm(ln).startswith(first_line) for ln in lines[n])]
-    if not starts:
-        return out + [f"没有找到自评表的第一行（{first_line}）"]
-    start = starts[-1]
+    start = _form_start(lines, form, end)
+    if start is None:
+        return out + [f"没有找到自评表的第一行（{lay.name_label}{name}）"]
     form_pages = range(start, end + 1)
     form_lines = [(n, _norm(ln)) for n in form_pages for ln in lines[n]]
 
@@ -149,9 +165,31 @@ def layout_failures(pages: list[str], form) -> list[str]:
     return out
 
 
+class Rendered(NamedTuple):
+    pdf: Path | None
+    form: Any  # the official form (None: the 部门整体 report, whose 附件3 holds template tables)
+    docx: Path
+
+
+def department_report(base: Path) -> Path:
+    """A 湖南 部门整体 report whose 附件3 holds the 临汾购买服务 project (a reason) and the long table."""
+    from tests.report.oracle.gen import base_departments, write
+    from tests.report.oracle.run import render
+
+    projects = base / "项目"
+    projects.mkdir()
+    shutil.copy(base / "临汾购买服务.xlsx", projects / "p1.xlsx")
+    shutil.copy(base / "long.xlsx", projects / "p2.xlsx")
+    workbook = write(base_departments()[1], base / "dept.xlsx")
+    docx = base / "dept-湖南.docx"
+    assert render(workbook, docx, "湖南", "docx", projects=projects) == ""
+    return docx
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """{(workbook, style): (pdf, form)}: every example and the long table in every style."""
+    """{(workbook, style): Rendered}: every example and the long table in every style, and
+    ("dept", "湖南"): the 部门整体 report."""
     if find_soffice() is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
     base = tmp_path_factory.mktemp("annex")
@@ -166,9 +204,11 @@ def rendered(tmp_path_factory):
             docx = base / f"{name}-{style}.docx"
             forms[(name, style)] = (docx, render_form_report(book, style, docx))
             docs.append(docx)
+    forms[("dept", "湖南")] = (department_report(base), None)
+    docs.append(forms[("dept", "湖南")][0])
     produced = render_pdf(docs, base / "pdf")
     pdfs = {p.stem: p for p in produced if p is not None}
-    return {key: (pdfs.get(docx.stem), form) for key, (docx, form) in forms.items()}
+    return {key: Rendered(pdfs.get(docx.stem), form, docx) for key, (docx, form) in forms.items()}
 
 
 CASES = [(name, style) for name in (*EXAMPLES, "long") for style in STYLES]
@@ -176,7 +216,7 @@ CASES = [(name, style) for name in (*EXAMPLES, "long") for style in STYLES]
 
 @pytest.mark.parametrize("name,style", CASES, ids=[f"{n}-{s}" for n, s in CASES])
 def test_the_annex_form_holds_on_paper(rendered, name, style):
-    pdf, form = rendered[(name, style)]
+    pdf, form, _ = rendered[(name, style)]
     assert pdf is not None, "LibreOffice produced no PDF"
     pages = page_texts(pdf)
     assert layout_failures(pages, form) == []
@@ -185,10 +225,201 @@ def test_the_annex_form_holds_on_paper(rendered, name, style):
 def test_the_long_form_spans_pages(rendered):
     """The long table is the case that matters: its form must really run over a page."""
     for style in STYLES:
-        pdf, form = rendered[("long", style)]
+        pdf, form, _ = rendered[("long", style)]
         pages = page_texts(pdf)
         holding = [n for n, p in enumerate(pages) if "填表人" in p or any(_norm(c.text) in _norm(p) for c in form.cells if c.text.startswith("指标0"))]
         assert len(holding) >= 2, style
+
+
+# --- widths: labels broken between words, rates whole, reasons readable, one rule at the joint ---------
+
+CJK_TWIPS, CELL_MARGINS = 210, 68  # a CJK character of the 10.5 pt table text; a cell's side margins
+REASON_MIN_CJK = 8  # a reason column holding sentences is at least this many characters wide
+JOINERS = set("及和与")  # one-character words a line may hold alone
+SENTENCE = re.compile("[，。；]")
+
+
+def _body(docx: Path):
+    import zipfile
+
+    return etree.fromstring(zipfile.ZipFile(docx).read("word/document.xml"))
+
+
+def _cell_lines(tc) -> list[str]:
+    """The cell's text lines: its paragraphs, and the line breaks inside them."""
+    lines = []
+    for p in tc.iter(W + "p"):
+        line = ""
+        for el in p.iter(W + "t", W + "br"):
+            if el.tag == W + "br":
+                lines.append(line)
+                line = ""
+            else:
+                line += el.text or ""
+        lines.append(line)
+    return [ln.strip() for ln in lines if ln.strip()]
+
+
+def _grid(tbl) -> list[int]:
+    return [int(g.get(W + "w")) for g in tbl.find(W + "tblGrid").findall(W + "gridCol")]
+
+
+def _positions(tr):
+    """(grid column, tc) of each cell of the row."""
+    col = 0
+    for tc in tr.findall(W + "tc"):
+        span = tc.find(f"{W}tcPr/{W}gridSpan")
+        yield col, tc
+        col += int(span.get(W + "val")) if span is not None else 1
+
+
+def form_tables(docx: Path):
+    """(project block, indicator table) of the form: the tables around the joining paragraph."""
+    for t in _body(docx).iter(W + "tbl"):
+        joint = t.getprevious()
+        if joint is not None and joint.tag == W + "p" and joint.find(f"{W}pPr/{W}keepNext") is not None and not _cell_lines(joint) \
+                and joint.getprevious() is not None and joint.getprevious().tag == W + "tbl":
+            return joint.getprevious(), t
+    return None, None
+
+
+def annex3_tables(docx: Path) -> list:
+    """The 部门整体 report's 附件3 project tables (after the 附件3 heading, with a 偏差原因 header)."""
+    body = _body(docx).find(W + "body")
+    out, seen = [], False
+    for el in body:
+        if el.tag == W + "p" and "".join(t.text or "" for t in el.iter(W + "t")).strip().startswith("附件3"):
+            seen = True
+        elif seen and el.tag == W + "tbl" and any("原因" in "".join(_cell_lines(tc)) for tc in el.find(W + "tr").findall(W + "tc")):
+            out.append(el)
+    return out
+
+
+def labels_of(tables: list, label_cols: int = 0) -> list[list[str]]:
+    """The lines of every label to be printed unsplit: header cells (the first row of each
+    table, tblHeader rows), bold cells, the first ``label_cols`` columns, short cells of a
+    column headed 指标性质, and the last cell of a 总分/合计 row."""
+    out = []
+    for tbl in tables:
+        rows = tbl.findall(W + "tr")
+        nature = {c for c, tc in _positions(rows[0]) if "".join(_cell_lines(tc)) == "指标性质"}
+        for i, tr in enumerate(rows):
+            header = i == 0 or tr.find(f"{W}trPr/{W}tblHeader") is not None
+            cells = list(_positions(tr))
+            total = cells and "".join(_cell_lines(cells[0][1])) in ("总分", "合计")
+            for k, (col, tc) in enumerate(cells):
+                lines = _cell_lines(tc)
+                text = "".join(lines)
+                if not text or len(text) > 12 or SENTENCE.search(text) or "填表人" in text:
+                    continue
+                bold = tc.find(f".//{W}rPr/{W}b") is not None
+                if header or bold or col < label_cols or col in nature or (total and k == len(cells) - 1):
+                    out.append(lines)
+    return out
+
+
+def label_failures(labels: list[list[str]], lines: list[str]) -> list[str]:
+    """A label whose line is not printed whole on one line, or a line of one character."""
+    out = []
+    printed = [_norm(ln) for ln in lines]
+    for label in labels:
+        for part in label:
+            if len(part) == 1 and part not in JOINERS and len(label) > 1:
+                out.append(f"标签“{''.join(label)}”的一行只有一个字：{part}")
+            elif not any(_norm(part) in ln for ln in printed):
+                out.append(f"标签“{''.join(label)}”的“{part}”没有印在同一行（被折开）")
+    return out
+
+
+def _form_pages(pages: list[str], form) -> list[str]:
+    lines = [[ln for ln in p.splitlines() if ln.strip()] for p in pages]
+    end = max(n for n, p in enumerate(pages) if "填表人" in p)
+    start = _form_start(lines, form, end)
+    return [ln for page in lines[start:end + 1] for ln in page]
+
+
+def _annex3_pages(pages: list[str]) -> list[str]:
+    """The lines from the page whose heading line is 附件3 (or 附件3-1, the first project's form) on."""
+    start = min(n for n, p in enumerate(pages) if any(_norm(ln) in ("附件3", "附件3-1") for ln in p.splitlines()))
+    return [ln for p in pages[start:] for ln in p.splitlines() if ln.strip()]
+
+
+@pytest.mark.parametrize("name,style", [*CASES, ("dept", "湖南")], ids=[f"{n}-{s}" for n, s in [*CASES, ("dept", "湖南")]])
+def test_labels_break_only_between_words_and_rates_stay_whole(rendered, name, style):
+    """Every header and label prints each of its lines whole (the Word lines break between
+    words; LibreOffice breaks none further); every rate of the tables is on one line."""
+    case = rendered[(name, style)]
+    pages = page_texts(case.pdf)
+    if case.form is not None:
+        tables, label_cols, lines = list(form_tables(case.docx)), 0, _form_pages(pages, case.form)
+    else:
+        tables, label_cols, lines = annex3_tables(case.docx), 2, _annex3_pages(pages)
+        assert len(tables) == 2, "附件3 holds both projects' forms"
+    labels = labels_of(tables, label_cols)
+    assert len(labels) >= 9
+    assert label_failures(labels, lines) == []
+    rates = {t for tbl in tables for tc in tbl.iter(W + "tc") for t in ["".join(_cell_lines(tc))] if RATE.match(t)}
+    assert rates and [r for r in rates if not any(r in _norm(ln) for ln in lines)] == []
+    assert [ln for ln in lines if LONE_PERCENT.search(ln)] == []
+
+
+@pytest.mark.parametrize("name,style", [*CASES, ("dept", "湖南")], ids=[f"{n}-{s}" for n, s in [*CASES, ("dept", "湖南")]])
+def test_a_reason_column_is_wide_enough_to_read(rendered, name, style):
+    """Measured in the docx (gridCol and each cell's tcW): a reason column holding sentences is
+    at least REASON_MIN_CJK characters wide, an empty one holds its header on two lines."""
+    case = rendered[(name, style)]
+    tables = [form_tables(case.docx)[1]] if case.form is not None else annex3_tables(case.docx)
+    with_reasons = 0
+    for tbl in tables:
+        head = tbl.find(W + "tr")
+        col = next(c for c, tc in _positions(head) if "原因" in "".join(_cell_lines(tc)))
+        texts = [(tc, "".join(_cell_lines(tc))) for tr in tbl.findall(W + "tr")[1:] for c, tc in _positions(tr) if c == col]
+        reasons = [t for _, t in texts if SENTENCE.search(t)]
+        with_reasons += bool(reasons)
+        need = (REASON_MIN_CJK if reasons else 6) * CJK_TWIPS + CELL_MARGINS
+        assert _grid(tbl)[col] >= need, (name, style, _grid(tbl))
+        for tc, _ in texts:
+            if tc.find(f"{W}tcPr/{W}gridSpan") is None:
+                assert int(tc.find(f"{W}tcPr/{W}tcW").get(W + "w")) >= need
+    if name in ("long", "dept", "临汾购买服务"):
+        assert with_reasons, "the case holds a reason"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_joint_prints_one_rule(rendered, style):
+    """One rule between the project block and the indicator table: the block has no bottom
+    border, the paragraph joining them is 0.1 pt high (two borders printed a heavier line); so
+    the PDF must show the block's last page holding the indicator header (the block is never
+    left open at a page's foot); a label merged down the project block keeps its rows on one page."""
+    for name in (*EXAMPLES, "long"):
+        case = rendered[(name, style)]
+        block, indicators = form_tables(case.docx)
+        assert block.find(f"{W}tblPr/{W}tblBorders/{W}bottom").get(W + "val") == "nil"
+        borders = indicators.find(f"{W}tblPr/{W}tblBorders")
+        assert [borders.find(W + side).get(W + "val") for side in ("top", "bottom", "insideH")] == ["single"] * 3
+        spacing = indicators.getprevious().find(f"{W}pPr/{W}spacing")
+        assert spacing.get(W + "lineRule") == "exact" and int(spacing.get(W + "line")) <= 2
+        rows = block.findall(W + "tr")
+        for i, tr in enumerate(rows):
+            for col, tc in _positions(tr):
+                merge = tc.find(f"{W}tcPr/{W}vMerge")
+                if merge is not None and merge.get(W + "val") == "restart":
+                    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(W + "p")), (name, i, col)
+        pages = [[ln for ln in p.splitlines() if ln.strip()] for p in page_texts(case.pdf)]
+        end = max(n for n, p in enumerate(pages) if "填表人" in "".join(p))
+        start = _form_start(pages, case.form, end)
+        last_block_text = _norm("".join(_cell_lines(block.findall(W + "tr")[-1])))[:6]
+        block_end = max(n for n in range(start, end + 1) if last_block_text in _norm("".join(pages[n])))
+        assert "一级指标" in _norm("".join(pages[block_end])), (name, "the project block ends a page without the indicator table")
+
+
+def test_the_label_checker_sees_a_split_label():
+    labels = [["年度", "指标值"], ["正向指标"], ["偏差原因分析", "及改进措施"]]
+    good = ["一级指标 年度 偏差原因分析", "指标值 及改进措施", "正向指标 100.00%"]
+    assert label_failures(labels, good) == []
+    assert label_failures(labels, ["年度 偏差原因分析", "指标 及改进措施", "值", "正向指标"])
+    assert label_failures(labels, ["年度", "指标值", "正向指", "标", "偏差原因分析", "及改进措施"])
+    assert label_failures([["年度指标", "值"]], ["年度指标", "值"])
 
 
 def test_the_checker_sees_a_split_total_a_broken_label_and_a_missing_header():
@@ -270,3 +501,72 @@ def test_a_reports_document_properties_are_its_own(long_book, tmp_path, style):
     assert props.title == context["title"]
     assert "模板" not in (props.comments or "") and "{" not in (props.comments or "")
     assert "xlperf" not in " ".join(filter(None, (props.author, props.last_modified_by, props.comments)))
+
+
+# --- the department report: one 附件3-n form per project, each on landscape pages of its own ------------
+
+
+LONG_NAME = "残疾人医疗保险资助长表项目"
+
+
+@pytest.fixture(scope="module")
+def department_rendered(tmp_path_factory):
+    """A 湖南 部门整体 report (docx → PDF) with three projects — the long table, 临汾购买服务 and one whose
+    total is 待定 — : (pdf, the projects in annex order, each with its form)."""
+    if find_soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
+    import random
+
+    from tests.report.oracle.gen import base_departments, base_projects, vary, write
+    from xlperf.department import department_report
+
+    base = tmp_path_factory.mktemp("dept-annex")
+    projects = base / "项目"
+    projects.mkdir()
+    build_long(projects / "long.xlsx", LONG_NAME)
+    build_example(projects / "临汾购买服务.xlsx", "临汾购买服务")
+    # a project with an actual left blank: its total reads 待定（1处待填写）, a taller 总分 row
+    write(vary(base_projects()[3], random.Random(3), ["blank"]), projects / "待定.xlsx")
+    dept = write(base_departments()[0], base / "部门.xlsx")
+    result = department_report(dept, projects, base / "部门报告.docx")
+    produced = render_pdf([result.out], base / "pdf")
+    assert produced and produced[0] is not None, "LibreOffice produced no PDF"
+    return produced[0], result.projects
+
+
+def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out, re.M)]
+
+
+def test_each_project_form_of_a_department_report_holds_on_paper(department_rendered):
+    pdf, projects = department_rendered
+    pages = page_texts(pdf)
+    sizes = _page_sizes(pdf)
+    assert len(projects) == 3 and len(sizes) == len(pages)
+    # each annex's heading is a line of its own (the prose points at them too: 详见附件3-1)
+    starts = [next(n for n, p in enumerate(pages) if any(_norm(ln) == f"附件3-{i}" for ln in p.splitlines())) for i in range(1, len(projects) + 1)]
+    assert starts == sorted(starts), "附件3-1, 3-2, 3-3 in order"
+    ends = starts[1:] + [next((n for n, p in enumerate(pages) if "待完善事项" in p and n > starts[-1]), len(pages))]
+    failures = []
+    for i, (entry, start, end) in enumerate(zip(projects, starts, ends), 1):
+        assert entry.form is not None and entry.form.style == "湖南"
+        failures += [f"附件3-{i}：{f}" for f in layout_failures(pages[start:end], entry.form)]
+        failures += [f"附件3-{i} 第{n + 1}页不是横向" for n in range(start, end) if sizes[n][0] < sizes[n][1]]
+        if entry.name == LONG_NAME:
+            assert end - start >= 2, "the long form runs over a page"
+    failures += [f"第{n + 1}页是空白页" for n, p in enumerate(pages) if all(PAGE_NUMBER.fullmatch(ln) for ln in p.splitlines() if ln.strip())]
+    assert failures == []
+
+
+def test_the_oracle_reads_a_paragraph_the_page_break_cuts():
+    """The fact oracle's PDF reading: a paragraph wrapped at the page's end goes on after the
+    page number; a short last line, a heading or the form's header on the next page starts anew."""
+    from tests.report.oracle.extract import pdf_blocks
+
+    cut = "（一）项目基本情况。\n项目完成指标包括数量指标：资金拨付完成时间，2025 年\n—1—\n\n\f11 月 30 日前。时效指标：资金拨付时间。\n—2—\n\n\f"
+    assert [b.text for b in pdf_blocks(cut)] == ["（一）项目基本情况。", "项目完成指标包括数量指标：资金拨付完成时间，2025年11月30日前。时效指标：资金拨付时间。"]
+    short = "项目完成指标包括数量指标：资金拨付完成时间，2025 年 11 月\n年初预算数\n—1—\n\f40\n—2—\n"
+    assert [b.text for b in pdf_blocks(short)] == ["项目完成指标包括数量指标：资金拨付完成时间，2025年11月年初预算数", "40"]
+    heading = cut.replace("\f11 月 30 日前。", "\f二、项目绩效。")
+    assert [b.text for b in pdf_blocks(heading)][1] == "项目完成指标包括数量指标：资金拨付完成时间，2025年"

@@ -135,7 +135,7 @@ def _department(path: Path, extra: dict | None = None) -> Path:
 
 
 def test_hunan_department_report(tmp_path):
-    src = _department(tmp_path / "dept.xlsx")
+    src = _department(tmp_path / "dept.xlsx", {"评价依据文件": None})  # the rows kept empty (new pre-fills this one)
     old = _without_style_rows(src, tmp_path / "old.xlsx")
     for style in ("湖南", "通用"):
         assert _md(src, tmp_path / "a", style).replace("dept", "old") == _md(old, tmp_path / "b", style).replace("dept", "old"), style
@@ -146,3 +146,105 @@ def test_hunan_department_report(tmp_path):
     assert _section(md, "（五）资产管理情况").strip() == "年末固定资产29.79万元。"
     assert "公示网址：http://www.liuyang.gov.cn/x.html" in _section(md, "八、评价等级")
     assert md.index("（二）机构和人员情况") < md.index("（三）年度重点工作计划") < md.index("二、部门整体支出管理及使用情况")
+
+
+def _shaanxi(path: Path, **info: str | None) -> Path:
+    """子洲-like: the 盐边 example's data in a 陕西 workbook, with a 自评小组."""
+    from xlperf.workbook.template import build_template, fill_workbook
+    from xlperf.workbook.examples import EXAMPLES
+
+    spec = EXAMPLES["盐边残疾人医保"]
+    build_template(path, style="陕西")
+    fill_workbook(path, info={**spec["info"], "报告样式": "陕西", **info}, budget=spec["budget"], indicators=spec["indicators"], merge_levels=True)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["自评小组"]
+    ws.cell(2, 1).value, ws.cell(2, 2).value, ws.cell(2, 3).value = "丁海鸿", "书记", "子洲县医疗保障局"
+    wb.save(path)
+    return path
+
+
+def _docx_text(path: Path) -> tuple[list[str], list]:
+    from docx import Document
+
+    doc = Document(path)
+    return [p.text for p in doc.paragraphs], doc.tables
+
+
+def test_shaanxi_sign_off_follows_the_team_in_every_format(tmp_path):
+    p = _shaanxi(tmp_path / "子洲.xlsx", 评价时间="2024年3月16日")
+    md = _md(p, tmp_path, "陕西")
+    team = _section(md, "五、自评小组")
+    assert team.index("| 评价人员 | 丁海鸿 |") < team.index("项目单位（中介机构）负责人（签字并盖章）：") < team.index("2024年3月16日")
+    R.render_report(p, tmp_path / "子洲.html", style="陕西")
+    html = (tmp_path / "子洲.html").read_text(encoding="utf-8")
+    assert html.index("五、自评小组") < html.index('<p class="sign-off">项目单位（中介机构）负责人（签字并盖章）：</p>') < html.index('<p class="sign-date">2024年3月16日</p>')
+    R.render_report(p, tmp_path / "子洲.docx", style="陕西")
+    paras, _ = _docx_text(tmp_path / "子洲.docx")
+    at = paras.index("项目单位（中介机构）负责人（签字并盖章）：")
+    assert paras.index("五、自评小组") < at and "2024年3月16日" in paras[at + 1:at + 5]
+    # the 公示 copy keeps the line and the table, with the member's name masked
+    for fmt in ("md", "docx"):
+        R.render_report(p, tmp_path / f"公示.{fmt}", style="陕西", public=True)
+    public = (tmp_path / "公示.md").read_text(encoding="utf-8")
+    assert "丁海鸿" not in public and "项目单位（中介机构）负责人（签字并盖章）：" in public and "| 评价人员 |" in public
+    paras, tables = _docx_text(tmp_path / "公示.docx")
+    assert "项目单位（中介机构）负责人（签字并盖章）：" in paras
+    assert not any("丁海鸿" in c.text for t in tables for r in t.rows for c in r.cells) and not any("丁海鸿" in x for x in paras)
+    # no 评价时间: blanks to date it by hand; other styles have no such line
+    fill_workbook_info(p, {"评价时间": None})
+    assert "项目单位（中介机构）负责人（签字并盖章）：\n\n　　年　　月　　日" in _md(p, tmp_path / "nodate", "陕西")
+    for style in ("通用", "四川", "山西"):
+        assert "签字并盖章" not in _md(p, tmp_path, style)
+
+
+def fill_workbook_info(path: Path, info: dict) -> None:
+    from xlperf.workbook.template import fill_workbook
+
+    fill_workbook(path, info=info)
+
+
+def test_shaanxi_goal_table_from_the_workbook(tmp_path):
+    p = _shaanxi(tmp_path / "子洲.xlsx", 实施期绩效目标="医疗保障全覆盖。", 实施期资金总额="900")
+    md = _md(p, tmp_path, "陕西")
+    goals = _section(md, "（二）项目目标")
+    assert md.index("一、项目概况") < md.index("（二）项目目标") < md.index("二、项目资金使用及管理情况")
+    assert goals.index("1.总体目标：医疗保障全覆盖。") < goals.index("2.年度目标：资助县内5756名残疾人") < goals.index("**2021年专项业务经费（项目）绩效完成表**")
+    rows = [line for line in goals.split("\n") if line.startswith("| ") and not line.startswith("| --- ")]
+    assert rows[0].startswith("| 项目名称 | 城乡残疾人医疗保险资助金 |")
+    assert "| 资金金额 | 实施期资金总额： |  |  | 900万元 |" in rows[2]
+    assert "| 年度资金总额： |  |  | 205.1万元 |" in rows[3] and "其中：财政拨款" in rows[4] and "其他资金" in rows[5]
+    assert "| 年度绩效指标 | 一级指标 | 二级指标 | 指标内容 | 年度指标值 | 全年完成值 | 未完成原因和改进措施 |" in goals
+    assert "|  | 产出指标 | 数量指标 | 资助参保人数 | 5756人 | 5756人 |  |" in goals  # no 分值 / 得分
+    assert "年度绩效目标：" not in md  # the goal is said once, in （二）
+    R.render_report(p, tmp_path / "子洲.docx", style="陕西")
+    paras, tables = _docx_text(tmp_path / "子洲.docx")
+    assert "2021年专项业务经费（项目）绩效完成表" in paras and "1.总体目标：医疗保障全覆盖。" in paras
+    goal = next(t for t in tables if t.cell(0, 0).text == "项目名称" and t.cell(1, 0).text == "主管部门")
+    texts = [[c.text for c in r.cells] for r in goal.rows]
+    assert texts[2][1] == "实施期资金总额：" and texts[2][4] == "900万元"
+    assert {r[0] for r in texts[2:6]} == {"资金金额"} and texts[-1][0] == "年度绩效指标"  # merged down
+    R.render_report(p, tmp_path / "子洲.html", style="陕西")
+    html = (tmp_path / "子洲.html").read_text(encoding="utf-8")
+    assert '<td rowspan="4" class="label">资金金额</td>' in html and ">年初设定目标<" in html
+
+    # the fields empty: no 总体目标, no 实施期 row; the table stays (it is the workbook's own data)
+    fill_workbook_info(p, {"实施期绩效目标": None, "实施期资金总额": None})
+    md = _md(p, tmp_path / "empty", "陕西")
+    goals = _section(md, "（二）项目目标")
+    assert "1.总体目标" not in goals and "实施期资金总额" not in md and goals.strip().startswith("年度目标：资助县内")
+    assert "| 资金金额 | 年度资金总额： |" in goals
+
+
+def test_shaanxi_department_code_in_the_form(tmp_path):
+    p = _shaanxi(tmp_path / "子洲.xlsx", 主管部门代码="418001", 项目单位法人代码="11610831MB2992381P")
+    md = _md(p, tmp_path, "陕西")
+    assert "| 主管部门及代码 | 盐边县医疗保障局（418001） |" in md
+    assert "| 主管部门 | 盐边县医疗保障局 |" in _section(md, "（二）项目目标")  # the 绩效完成表 names the department alone
+    assert "11610831MB2992381P" not in md.split("\n---\n", 1)[1]  # the unit's 法人代码 stays on the cover
+    R.render_report(p, tmp_path / "子洲.docx", style="陕西")
+    _, tables = _docx_text(tmp_path / "子洲.docx")
+    assert any(c.text == "盐边县医疗保障局（418001）" for t in tables for r in t.rows for c in r.cells)
+    for style in ("通用", "四川", "山西"):  # their forms have a 主管部门 cell, without a code
+        assert "418001" not in _md(p, tmp_path, style)
+    fill_workbook_info(p, {"主管部门代码": None})
+    assert "| 主管部门及代码 | 盐边县医疗保障局 |" in _md(p, tmp_path / "empty", "陕西")

@@ -351,9 +351,12 @@ def test_gbt9704_page_setup_body_and_heading_formats(books, tmp_path):
     assert prop("Title", f"{W}rPr/{W}sz", "val") == "44"
     assert prop("Title", f"{W}pPr/{W}jc", "val") == "center"
     assert by_id["Heading3"].find(f"{W}rPr/{W}b") is not None and prop("Heading3", f"{W}rPr/{W}b", "val") is None
-    # tables: single 0.5 pt borders
+    # tables: single 0.5 pt borders (the form's project block has none at its foot: the
+    # indicator table below it draws the rule)
     for tbl in _tables(res.output):
-        borders = tbl.find(f"{W}tblPr/{W}tblBorders")
+        borders = [b for b in tbl.find(f"{W}tblPr/{W}tblBorders") if not (b.tag == f"{W}bottom" and b.get(W + "val") == "nil"
+                                                                         and tbl.getnext() is not None and tbl.getnext().getnext() is not None
+                                                                         and tbl.getnext().getnext().tag == f"{W}tbl")]
         assert {b.get(W + "val") for b in borders} == {"single"}
         assert {b.get(W + "sz") for b in borders} == {"4"}
 
@@ -419,15 +422,17 @@ def test_shaanxi_payments_and_team_come_from_their_sheets(goumai, tmp_path):
     texts = [[_cell_text(tc) for tc in r] for r in _rows(pay)]
     assert texts[1] == ["2021年3月5日", "县级财政", "购买服务第一季度", "9.31"]
     assert texts[-1] == ["合计", "", "", "18.61"]
-    team = _table_with_header(res.output, ["序号", "姓名", "职务", "单位", "签字", "日期"])
-    assert [[_cell_text(tc) for tc in r] for r in _rows(team)[1:]] == [["1", "张三", "局长", "某县医疗保障局", "", ""], ["2", "李四", "会计", "某县医疗保险中心", "", ""]]
+    team = _table_with_header(res.output, ["", "姓名", "职称/职务", "单位", "签字"])
+    # 子洲's table: 评价人员 merged down the first column, the 签字 cells blank for the pen
+    assert [[_cell_text(tc) for tc in r] for r in _rows(team)[1:]] == [["评价人员", "张三", "局长", "某县医疗保障局", ""], ["", "李四", "会计", "某县医疗保险中心", ""]]
+    assert [_vmerge(r[0]) for r in _rows(team)[1:]] == ["restart", "continue"]
 
 
 def test_team_falls_back_to_the_project_info_field(goumai, tmp_path):
     _set_info(goumai, "自评小组", "王五 科长 某县医疗保障局；赵六 科员 某县医疗保险中心")
     res = _render(goumai, tmp_path, "陕西")
-    team = _table_with_header(res.output, ["序号", "姓名", "职务", "单位", "签字", "日期"])
-    assert [_cell_text(tc) for tc in _rows(team)[2]] == ["2", "赵六", "科员", "某县医疗保险中心", "", ""]
+    team = _table_with_header(res.output, ["", "姓名", "职称/职务", "单位", "签字"])
+    assert [_cell_text(tc) for tc in _rows(team)[2]] == ["", "赵六", "科员", "某县医疗保险中心", ""]
 
 
 def test_final_text_from_the_narrative_sheet_replaces_the_generated_text(goumai, tmp_path):

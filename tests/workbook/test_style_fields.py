@@ -29,10 +29,13 @@ def test_new_writes_the_styles_own_fields_with_hints(style, tmp_path):
     for label, _attr, hint in own:
         assert label in rows and rows[label][1] == hint  # the 填写说明 beside it
         assert rows[label][0] > len(layout.INFO_FIELDS)  # below the common fields
-    others = {label for s, fields in layout.STYLE_INFO_FIELDS.items() if s != style for label, _, _ in fields}
+    # the rows of the other styles, but for a field this style shares (实施期绩效目标: 山西 and 陕西)
+    others = {label for s, fields in layout.STYLE_INFO_FIELDS.items() if s != style for label, _, _ in fields} - {label for label, _, _ in own}
     assert not others & set(rows)
     info = load(p).input.info
-    assert all(getattr(info, attr) == "" for _, attr, _ in own)
+    # empty, or the style's default (湖南: the documents its reference report cites)
+    defaults = layout.STYLE_INFO_DEFAULTS.get(style, {})
+    assert all(getattr(info, attr) == defaults.get(label, "") for label, attr, _ in own)
 
 
 def test_shanxi_fields_are_input_cells_and_read_back(tmp_path):
@@ -74,3 +77,15 @@ def test_next_years_workbook_keeps_lasting_fields_and_drops_the_years(tmp_path):
     fill_workbook(last, info={"项目名称": "某项目", "评价年度": 2021, "设立的必要性": "保障参保", "实施期绩效目标": "应保尽保"})
     info = load(new_workbook(tmp_path / "山西2022.xlsx", style="山西", from_=last)).input.info
     assert (info.necessity, info.period_goal) == ("保障参保", "应保尽保")
+
+
+def test_shaanxi_fields_read_back_and_a_shared_label_is_listed_once(tmp_path):
+    p = tmp_path / "陕西.xlsx"
+    build_template(p, style="陕西")
+    values = {"主管部门代码": "418001", "实施期绩效目标": "医疗保障全覆盖", "实施期资金总额": "900万元"}
+    fill_workbook(p, info=values)
+    info = load(p).input.info
+    assert (info.department_code, info.period_goal, info.period_funds) == tuple(values.values())
+    assert not info.extra
+    labels = [label for label, _, _ in layout.ALL_INFO_FIELDS]
+    assert len(labels) == len(set(labels))

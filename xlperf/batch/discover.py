@@ -83,15 +83,16 @@ def _real_inside(real: str, folder_real: Path | None) -> bool:
         return False
 
 
-def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> Discovery:
+def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None, documents: bool = False) -> Discovery:
     """Expand files, folders (recursively) and glob patterns into workbooks to process.
 
     Lock files (``~$…``), hidden files and anything not a workbook are skipped and counted;
     .xls/.xlsb/.et files are listed apart (they are reported as failed, not ignored). Files under
-    ``exclude`` (the output folder) are never inputs. Raises InputError for an input that matches
-    nothing.
+    ``exclude`` (the output folder) are never inputs. ``documents``: Word files found in folders
+    are taken too (a review batch: units' reports and Word tables), not only those named one by one.
+    Raises InputError for an input that matches nothing.
     """
-    finder = _Finder(exclude)
+    finder = _Finder(exclude, documents)
     for raw in inputs:
         finder.add(str(raw))
     return finder.found
@@ -100,8 +101,9 @@ def discover(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> Di
 class _Finder:
     """Collects the inputs of one discovery, each file once whatever spelling reached it."""
 
-    def __init__(self, exclude: Path | None) -> None:
+    def __init__(self, exclude: Path | None, documents: bool = False) -> None:
         self.exclude = exclude
+        self.documents = documents
         self.exclude_real = Path(os.path.realpath(exclude)) if exclude is not None else None
         self.found = Discovery()
         self.seen: set[str] = set()
@@ -147,7 +149,7 @@ class _Finder:
             found.skipped.append(Skipped(p, SKIP_LOCK))
         elif _is_hidden(p):
             found.skipped.append(Skipped(p, SKIP_HIDDEN))
-        elif suffix in WORKBOOK_SUFFIXES or (explicit and suffix in WORD_FORM_SUFFIXES):
+        elif suffix in WORKBOOK_SUFFIXES or ((explicit or self.documents) and suffix in WORD_FORM_SUFFIXES):
             found.workbooks.append(p)
         elif suffix in OLD_WORKBOOK_SUFFIXES:
             found.old_format.append(p)

@@ -38,9 +38,41 @@ class BasicItem:
 
 
 @dataclass(kw_only=True)
+class FunctionLine:
+    """One 支出功能分类科目 of the 功能科目 sheet: its spending split into 基本支出 and 项目支出."""
+
+    number: str = ""  # 科目编码 as typed (类 3 digits, 款 5, 项 7)
+    name: str = ""
+    basic: float | None = None
+    project: float | None = None
+    row: int = 0  # 1-based row in the sheet
+
+
+@dataclass(kw_only=True)
+class Functions:
+    """The 功能科目 sheet: its items (a subtotal row whose code heads others' codes is not one) and
+    the cells it could not read as amounts (``A1: text``)."""
+
+    sheet: str = layout.SHEET_FUNCTIONS
+    lines: list[FunctionLine] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    headerless: bool = False  # the sheet holds something, but no 科目名称 and 基本支出/项目支出 header
+
+    @property
+    def present(self) -> bool:
+        return bool(self.lines) or bool(self.unreadable) or self.headerless
+
+    def total(self, which: str) -> float | None:
+        """The sum of ``which`` (basic | project) over the items; None when no item gives it."""
+        vals = [getattr(ln, which) for ln in self.lines if getattr(ln, which) is not None]
+        return sum(vals) if vals else None
+
+
+@dataclass(kw_only=True)
 class BasicData:
     sheet: str = layout.SHEET_BASIC_DATA
     items: dict[str, BasicItem] = field(default_factory=dict)
+    functions: Functions | None = None  # the 功能科目 sheet, when the workbook has one
 
     @property
     def present(self) -> bool:
@@ -164,8 +196,68 @@ BASIC_SHEET_SYNONYMS = ("基础数据", "基础数据表", "部门基础数据",
 
 
 def basic_data_of(grids: dict[str, Grid] | None) -> BasicData | None:
-    """The parsed 基础数据 sheet of a workbook's grids, or None when it has none."""
+    """The parsed 基础数据 sheet of a workbook's grids (with its 功能科目 sheet, when there is one),
+    or None when it has neither."""
     if not grids:
         return None
     sheet = find_basic_sheet(list(grids))
-    return parse_basic_data(grids[sheet], sheet) if sheet else None
+    fsheet = find_function_sheet(list(grids))
+    if not sheet and not fsheet:
+        return None
+    data = parse_basic_data(grids[sheet], sheet) if sheet else BasicData()
+    if fsheet:
+        data.functions = parse_functions(grids[fsheet], fsheet)
+    return data
+
+
+def find_function_sheet(names: list[str]) -> str | None:
+    """The 功能科目 sheet among ``names`` (its name or the names units give it, ignoring spaces)."""
+    clean = {n.replace(" ", "").strip(): n for n in names}
+    return next((clean[c] for c in layout.FUNCTION_SHEET_SYNONYMS if c in clean), None)
+
+
+def _code(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", "", str(value))
+
+
+def parse_functions(grid: Grid, sheet: str = layout.SHEET_FUNCTIONS) -> Functions:
+    """The items of a 功能科目 sheet, header found by name (layout.FUNCTION_HEADERS and synonyms).
+
+    A pasted 决算 table may hold 类 and 款 subtotals beside the 项: a row whose 科目编码 begins
+    another row's code is a subtotal and not an item, so the items add up to the whole once. Total
+    rows (合计) and rows without amounts are not items; an amount cell that is not a number is
+    listed in ``unreadable`` (the report asks for it, never guesses)."""
+    from xlperf.core.grid import find_header
+    from xlperf.core.refs import cell_ref
+
+    out = Functions(sheet=sheet)
+    hit = find_header(grid, layout.FUNCTION_HEADERS, layout.FUNCTION_SYNONYMS, 2)
+    if not hit or "科目名称" not in hit[1] or not ({"基本支出", "项目支出"} & set(hit[1])):
+        out.headerless = any(v not in (None, "") and not (isinstance(v, str) and not v.strip()) for row in grid for v in row)
+        return out
+    head, cols, _ = hit
+    at = lambda row, name: row[cols[name] - 1] if name in cols and cols[name] - 1 < len(row) else None  # noqa: E731
+    lines: list[FunctionLine] = []
+    for r, row in enumerate(grid[head:], start=head + 1):
+        name = str(at(row, "科目名称") or "").strip()
+        code = _code(at(row, "科目编码"))
+        if not name and not code:
+            continue
+        if _norm(name) in layout.FUNCTION_TOTAL_LABELS or _norm(code) in layout.FUNCTION_TOTAL_LABELS:
+            continue
+        amounts: dict[str, float | None] = {}
+        for key, header in (("basic", "基本支出"), ("project", "项目支出")):
+            raw = at(row, header)
+            amounts[key] = _number(raw)
+            if amounts[key] is None and raw is not None and str(raw).strip() not in ("", "-", "—", "——"):
+                out.unreadable.append(f"{cell_ref(r, cols[header])}：“{str(raw).strip()}”")
+        if amounts["basic"] is None and amounts["project"] is None:
+            continue
+        lines.append(FunctionLine(number=code, name=name or code, basic=amounts["basic"], project=amounts["project"], row=r))
+    codes = [ln.number for ln in lines if ln.number]
+    out.lines = [ln for ln in lines if not ln.number or not any(c != ln.number and c.startswith(ln.number) for c in codes)]
+    return out

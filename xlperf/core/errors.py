@@ -84,6 +84,7 @@ class XCode(StrEnum):
     )
     BATCH_OUT_FILE = "X038", "batch -o names a file, not a folder"
     NOT_DEPARTMENT = "X040", "--projects is given but the workbook is not a 部门整体支出 evaluation"
+    REPORT_UNREADABLE = "X041", "the Word report to review or annotate is not a .docx Word document (another format, or a package python-docx cannot open)"
     # the output
     OUTPUT = "X101", "the output cannot be written, no more specific code (OutputError's default)"
     OUT_FOLDER = "X102", "the output folder does not exist, is not a folder, or cannot be created"
@@ -108,6 +109,7 @@ class XCode(StrEnum):
     OUT_HARDLINK = "X109", "the output has several hard links; rewriting it would split them"
     OUT_OWNER = "X110", "the output belongs to another user or group; rewriting it would change that"
     PATH_TOO_LONG = "X111", "the output path would pass Windows' MAX_PATH"
+    OUT_IS_SOURCE = "X112", "the annotated copy of a report would replace the report it is made from"
     # the environment
     NO_PROGRAM = "X201", (
         "a program or package we need is missing, broken or cannot start (LibreOffice, xlwings and "

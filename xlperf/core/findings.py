@@ -127,6 +127,8 @@ _RULES_FORMS = (
     Rule("E035", Severity.ERROR, "读取", "预算数据缺失", "预算执行部分的“{source}”行没有{what}，预算执行得分无法确定", withholds=True),
     Rule("E036", Severity.ERROR, "读取", "表格可能不完整", "指标表在第 {row} 行结束，没有“总分/合计”行：表格可能被截断或分页不全，请核对", withholds=True),
     Rule("E037", Severity.ERROR, "读取", "合计行之后还有指标", "“总分/合计”行之后还有带分值的行（“{name}”），无法确定表格范围", withholds=True),
+    Rule("E039", Severity.ERROR, "读取", "各行分值不明", "“{name}”的分值无法确定：此列是一级指标“{level1}”的权重 {weight}（整组共用），本行自己的分值表中没有写明", withholds=True),
+    Rule("E040", Severity.ERROR, "读取", "分值与标注不符", "“{name}”标注 {declared} 分，其下各行“{column}”列（{cells}）合计 {sum} 分，二者不符，各行分值无法确定", withholds=True),
     Rule("I038", Severity.INFO, "读取", "隐藏行列未读取", "{what}是隐藏的，未读取（其中有“{value}”）"),
 )
 RULES.update({r.code: r for r in _RULES_FORMS})

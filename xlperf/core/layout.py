@@ -94,6 +94,7 @@ STYLE_INFO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("资金使用", "fund_use", "实际支付的次数、范围、标准和合规性，如：分7次支付，支付合规合法、与预算相符（第3项）"),
     ),
     Style.HUNAN: (
+        ("评价依据文件", "evaluation_basis", "报告开头引用的文件，每行一个，如：《……的意见》（中发〔2018〕34号）；按本省本年度文件修改，不填则开头不引用文件"),
         ("年度重点工作计划", "work_plan", "本年度部门重点工作计划（报告“部门概况”第（三）部分）；不填则不写"),
         ("资产管理情况", "assets", "年末资产总额、固定资产构成，资产配置、使用、处置和清查情况；不填则不写"),
         ("公示网址", "public_url", "自评报告公开的网址（报告末尾“公示网址”）；不填则不写"),
@@ -102,10 +103,24 @@ STYLE_INFO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("项目单位法人代码", "unit_code", "统一社会信用代码（18位），印在报告封面；不填则封面不列"),
         ("评价项目类型", "evaluation_kind", "如：项目实施过程评价 项目完成结果评价，印在报告封面；不填时封面写评价类型"),
         ("项目资金调整情况", "fund_adjustment", "预算调整的金额、原因和批复；没有调整时填：本项目无资金调整情况（报告第三部分末尾）"),
+        ("主管部门代码", "department_code", "主管部门的预算单位编码，印在自评表“主管部门及代码”一栏（不是项目单位法人代码）；不填则只写名称"),
+        ("实施期绩效目标", "period_goal", "项目实施期的总体目标，报告“项目目标”写作“总体目标”；不填则不写"),
+        ("实施期资金总额", "period_funds", "项目实施期的资金总额，如：300万元，列入报告“绩效完成表”；不填时该表只列年度资金"),
     ),
 }
-# every field a 项目信息 sheet may name, INFO_FIELDS first
-ALL_INFO_FIELDS = INFO_FIELDS + tuple(f for rows in STYLE_INFO_FIELDS.values() for f in rows)
+# what `new` writes into a style's field (the documents the style's reference report cites)
+STYLE_INFO_DEFAULTS: dict[str, dict[str, str]] = {
+    Style.HUNAN: {
+        "评价依据文件": "《中共中央 国务院关于全面实施预算绩效管理的意见》（中发〔2018〕34号）\n"
+        "《中共湖南省委办公厅 湖南省人民政府办公厅关于全面实施预算绩效管理的实施意见》（湘办发〔2019〕10号）",
+    },
+}
+# every field a 项目信息 sheet may name, INFO_FIELDS first; a label two styles share once
+_STYLE_ROWS: dict[str, tuple[str, str, str]] = {}
+for _rows in STYLE_INFO_FIELDS.values():
+    for _row in _rows:
+        _STYLE_ROWS.setdefault(_row[0], _row)
+ALL_INFO_FIELDS = INFO_FIELDS + tuple(_STYLE_ROWS.values())
 INFO_LABEL_TO_ATTR.update({label: attr for label, attr, _ in ALL_INFO_FIELDS})
 
 # Plain strings, in the enums' order: click's Choice would take an Enum member by its (English) name.
@@ -330,6 +345,18 @@ BASIC_DATA_ROWS: tuple[tuple[str, str, str], ...] = (
     ("sangong_abroad", "其中：因公出国（境）费", "万元"),
     ("sangong_car", "其中：公务用车购置及运行维护费", "万元"),
     ("sangong_reception", "其中：公务接待费", "万元"),
+    ("", "五、其他情况", ""),
+    ("procurement", "政府采购金额", "万元"),
+    ("budget_adjust", "部门整体支出预算调整", "万元"),
+    ("frugality", "厉行节约保障措施", ""),  # text: in the 说明 column
+)
+# Rates the report computes from the rows above and shows in 附件1 after the row they follow:
+# (key, label, numerator (key, column), denominator (key, column), the row it follows, how it is computed)
+BASIC_DATA_RATES: tuple[tuple[str, str, tuple[str, str], tuple[str, str], str, str], ...] = (
+    ("staff_control", "财政供养人员控制率", ("staff_actual", "actual"), ("staff_quota", "actual"), "staff_actual", "实有人数÷编制数"),
+    ("sangong_control", "“三公”经费控制率", ("sangong_total", "actual"), ("sangong_total", "budget"), "sangong_reception", "实际数÷预算数"),
+    ("public_control", "公用经费控制率", ("spend_public", "actual"), ("spend_public", "budget"), "spend_public", "实际数÷预算数"),
+    ("procurement_rate", "政府采购执行率", ("procurement", "actual"), ("procurement", "budget"), "procurement", "实际数÷预算数"),
 )
 # Other names units give the same rows (compared without spaces, 其中, and a trailing （单位）).
 BASIC_DATA_SYNONYMS = {
@@ -355,7 +382,33 @@ BASIC_DATA_SYNONYMS = {
     "公务用车购置及运行费": "sangong_car",
     "公务用车费": "sangong_car",
     "公务接待": "sangong_reception",
+    "政府采购": "procurement",
+    "政府采购金额": "procurement",
+    "政府采购支出": "procurement",
+    "预算调整": "budget_adjust",
+    "部门整体支出预算调整": "budget_adjust",
+    "厉行节约": "frugality",
+    "厉行节约措施": "frugality",
 }
+# --- 功能科目 (部门整体支出, 湖南): the department's spending by 支出功能分类科目 -----------------------
+
+SHEET_FUNCTIONS = "功能科目"
+FUNCTION_HEADERS = ("科目编码", "科目名称", "基本支出", "项目支出")
+FUNCTION_SYNONYMS = {
+    "功能分类科目编码": "科目编码",
+    "功能科目编码": "科目编码",
+    "科目代码": "科目编码",
+    "编码": "科目编码",
+    "功能分类科目名称": "科目名称",
+    "功能分类科目": "科目名称",
+    "功能科目": "科目名称",
+    "科目": "科目名称",
+    "基本支出合计": "基本支出",
+    "项目支出合计": "项目支出",
+}
+FUNCTION_SHEET_SYNONYMS = ("功能科目", "功能科目支出", "支出功能分类", "按功能科目分", "功能分类科目")
+FUNCTION_TOTAL_LABELS = ("合计", "总计", "支出合计", "本年支出合计")  # a total row: never an item
+
 BASIC_DATA_COLUMN_SYNONYMS = {
     "上年数": "prior",
     "上年实际数": "prior",

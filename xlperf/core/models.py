@@ -123,12 +123,15 @@ class ProjectInfo:
     fund_plan: str = ""  # 资金计划 (四川)
     fund_arrival: str = ""  # 资金到位 (四川)
     fund_use: str = ""  # 资金使用 (四川)
+    evaluation_basis: str = ""  # 评价依据文件 (湖南 部门整体: cited in the report's opening)
     work_plan: str = ""  # 年度重点工作计划 (湖南 部门整体)
     assets: str = ""  # 资产管理情况 (湖南 部门整体)
     public_url: str = ""  # 公示网址 (湖南 部门整体)
     unit_code: str = ""  # 项目单位法人代码 (陕西)
     evaluation_kind: str = ""  # 评价项目类型 (陕西)
     fund_adjustment: str = ""  # 项目资金调整情况 (陕西)
+    department_code: str = ""  # 主管部门代码 (陕西: the form's 主管部门及代码)
+    period_funds: str = ""  # 实施期资金总额 (陕西: the 绩效完成表)
     extra: dict[str, str] = field(default_factory=dict)  # fields we do not know, in sheet order
     rows: dict[str, int] = field(default_factory=dict)  # attribute -> sheet row (for findings)
 

@@ -354,6 +354,9 @@ def _score_reverse(rs: RowScore, w: float, a: float, b: float, cfg: ScoringConfi
     if b <= a + EPS:
         rs.completion, rs.score = 1.0, w
         return
+    if a < 0:  # a negative ceiling (a decrease of at least |A|) not reached: no ratio to take
+        rs.completion, rs.score = None, 0.0
+        return
     rs.completion = _reverse_ratio(a, b, cfg)
     rs.score = w * rs.completion
 
@@ -505,7 +508,7 @@ _known_level1_memo = functools.lru_cache(maxsize=1024)(_find_known_level1)
 
 # The findings that say a value the score needs is blank (fill it in) or cannot be read (correct it).
 MISSING_CODES = frozenset({"E009", "E106", "E213", "E301", "E302"})
-UNREADABLE_CODES = frozenset({"E002", "W003", "E104", "E207", "E033", "E035"})
+UNREADABLE_CODES = frozenset({"E002", "W003", "E104", "E207", "E033", "E035", "E039"})
 
 
 _RULE_WITHHOLDS = frozenset(code for code, rule in RULES.items() if rule.withholds)
@@ -632,7 +635,15 @@ def _check_declared_total(inp: SelfEvaluation, out: "_Collector", col, results: 
         else:
             detail = f"按各行得分计算为 {V.format_number(total, 2)}"
         out.add("E105", sheet, inp.declared_total_row, col(layout.H_SCORE), declared=inp.declared_total_score, detail=detail)
+    elif pending and inp.declared_total_score is not None:
+        # the computed total is not known yet, but the unit's own row scores are: they must add up
+        own = _own_sum(inp)
+        if own is not None and abs(own - inp.declared_total_score) > 0.005:
+            detail = f"单位各行得分相加为 {V.format_number(own, 2)}（按规则计算的总分待定）"
+            out.add("E105", sheet, inp.declared_total_row, col(layout.H_SCORE), declared=inp.declared_total_score, detail=detail)
     declared_w = inp.declared_total_weight
+    if out.weights_unknown:
+        declared_w = None  # a row's 分值 is not known (its own finding): the sum cannot be compared
     if declared_w is not None and all(abs(declared_w - x) > WEIGHT_TOLERANCE for x in (total_weight, indicator_weight)):
         # a 合计 row may cover the indicator rows only, or the budget too
         out.add("W107", sheet, inp.declared_total_row, col(layout.H_WEIGHT), declared=declared_w, computed=total_weight)
@@ -1017,6 +1028,8 @@ def _check_subtotals(inp: SelfEvaluation, results: list[IndicatorResult], out: _
             rows = [r for r in results if r.indicator.level1 == decl.name]
         else:
             rows = [r for r in results if r.indicator.level2 == decl.name and (not decl.parent or r.indicator.level1 == decl.parent)]
+        if any(r.indicator.weight is None for r in rows):
+            continue  # a row's 分值 is not known (its own finding): the subtotal cannot be checked
         actual = V.round_half_up(sum(r.indicator.weight or 0.0 for r in rows), 4)
         if abs(actual - decl.declared) > WEIGHT_TOLERANCE:
             label = f"{decl.name}（{V.format_number(decl.declared)}）"

@@ -51,3 +51,42 @@ def basic_data_sheet(names: Sequence[str]) -> str | None:
     from xlperf.core.basicdata import find_basic_sheet
 
     return find_basic_sheet(list(names))
+
+
+def with_rates(rows: list[list[str]], data: Any) -> list[list[str]]:
+    """``rows`` (:func:`read_basic_data`) with the 控制率 / 执行率 rows of 附件1 (layout.BASIC_DATA_RATES)
+    computed from ``data`` (the parsed sheet, core.basicdata.BasicData): each after the row it
+    follows, its rate in the 本年实际数 column and how it is computed in the 说明 column. A rate
+    whose figures the sheet lacks (or whose divisor is 0), or that the sheet already has as a row,
+    is not added; a sheet without a 本年实际数 column gets none."""
+    from xlperf.core import values as V
+    from xlperf.core.basicdata import _columns, _norm, label_key
+
+    if not rows or data is None:
+        return rows
+    header = rows[0]
+    _head, _label, cols = _columns([header])
+    actual = cols.get("actual")
+    if actual is None:
+        return rows
+    note = cols.get("note")
+    unit = cols.get("unit")
+    keys = [label_key(r[0])[0] if r and r[0] else None for r in rows]
+    out = [list(r) for r in rows]
+    for key, label, (num_key, num_col), (den_key, den_col), after, how in reversed(layout.BASIC_DATA_RATES):
+        if after not in keys or any(r and _norm(r[0]) == _norm(label) for r in rows):
+            continue
+        num, den = data.value(num_key, num_col), data.value(den_key, den_col)
+        if num is None or not den:
+            continue
+        row = [""] * len(header)
+        row[0] = label
+        row[actual] = V.format_number(100 * num / den, 2) + "%"
+        if unit is not None:
+            row[unit] = "%"
+        if note is not None:
+            row[note] = how
+        at = keys.index(after) + 1
+        out.insert(at, row)
+        keys.insert(at, key)
+    return out

@@ -21,6 +21,7 @@ from xlperf.core.grid import Grid, amount_of, cell, header_key, number_of, rate_
 from xlperf.core.values import Percent, normalize_text
 from xlperf.core.models import Budget, BudgetLine, Finding, Indicator, Loc, ProjectInfo, RowReading, SelfEvaluation, SubtotalDeclaration, TableReading
 from xlperf.forms.band import Band, find_band
+from xlperf.forms.level1 import split_level1_weights, unscored_budget
 from xlperf.forms.table import Table
 from xlperf.forms.template import TEXT_LIMIT, _split_label, link_subtotals
 
@@ -660,8 +661,10 @@ def read_form(table: Table, *, source: str = "") -> SelfEvaluation:
     if "度量单位" in cols or "指标方向" in cols and rd.layout == "全国":
         rd.layout = Style.SICHUAN
     rd.read_indicators(band)
+    split_level1_weights(rd.inp, band, table, rd.g, rd.findings)
     if any(i.level1.startswith(("投入", "过程")) for i in rd.inp.indicators):
         rd.inp.info.evaluation_type = EvaluationType.DEPARTMENT  # a department-wide table (投入管理, 过程)
+        unscored_budget(rd.inp)
     rd.check_blocks()
     _hidden_notes(rd)
     rd.inp.info.style = LAYOUTS.get(rd.layout, Style.GENERAL)

@@ -337,6 +337,50 @@ def budget_indicator_table(ev: Evaluation) -> dict[str, Any]:
     return {"name": "budget_indicator", "title": "", "note": "", "header": ["二级指标", "三级指标", "权重", "目标值", "业绩值", "得分"], "rows": [row]}
 
 
+# --- 陕西: the 绩效完成表 of 一（二）项目目标 ------------------------------------------------------------
+
+# (label, the 预算执行 sources it shows — the first one the sheet has, as the 陕西 自评表's rows)
+KEPT_GROUP_ROWS = 12  # a longer 二级 group may break across pages
+GOAL_FUNDS = (("年度资金总额：", ("年度资金总额",)), ("其中：财政拨款", ("财政拨款",)), ("其他资金", ("其他资金", "上年结转资金")))
+
+
+def goal_table(ev: Evaluation, shown: list[dict[str, Any]], unit: str) -> dict[str, Any]:
+    """子洲's 专项业务经费（项目）绩效完成表: 项目名称, 主管部门, 资金金额 (the 实施期资金总额 the unit
+    gave, then the year's money from the 预算执行 sheet — 年初预算数, else 全年预算数), 年初设定目标 |
+    全年实际完成情况, and each indicator's 年度指标值 and 全年完成值 with its 偏差原因 (no scores)."""
+    info = ev.input.info
+    lines = {ln.source: ln for ln in ev.input.budget.lines}
+    funds = []
+    period = clean(info.period_funds)
+    if period and period not in ("无", "/", "-", "—"):
+        funds.append({"label": "实施期资金总额：", "value": f"{period}{unit}" if re.fullmatch(r"\d+(\.\d+)?", period) else period})
+    for label, names in GOAL_FUNDS:
+        ln = next((lines[s] for s in names if s in lines), None)
+        value = None if ln is None else (ln.initial if ln.initial is not None else ln.full_year)
+        funds.append({"label": label, "value": f"{amount(value)}{unit}" if value is not None else ""})
+    rows = [{k: r[k] for k in ("level1", "level2", "level3", "target", "actual", "reason")} for r in shown]
+    for r in rows:
+        r["side"] = "年度绩效指标"
+    _merge_flags(rows, ("side", "level1", "level2"))
+    for n, r in enumerate(rows):  # a 二级 label's rows keep together (Word: keep with the next row)
+        start = next(i for i in range(n, -1, -1) if rows[i]["level2_start"])
+        span = rows[start]["level2_span"]
+        r["keep"] = 1 < span <= KEPT_GROUP_ROWS and n < start + span - 1
+    year = _year(info)
+    return {
+        "name": "goal_table",
+        "title": f"{year}年专项业务经费（项目）绩效完成表" if year else "专项业务经费（项目）绩效完成表",
+        "note": "",
+        "header": ["一级指标", "二级指标", "指标内容", "年度指标值", "全年完成值", "未完成原因和改进措施"],
+        "project": clean(info.name),
+        "department": clean(info.department),
+        "funds": funds,
+        "goal": clean(info.annual_goal),
+        "result": clean(info.annual_goal_result),
+        "rows": rows,
+    }
+
+
 # --- optional sheets: 支付明细, 自评小组, 基础数据 ---------------------------------------------------
 
 
@@ -420,7 +464,9 @@ _SPLIT_FIELDS = re.compile(r"[，,、\s/|]+")
 
 
 def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str, Any]:
-    header = ["序号", "姓名", "职务", "单位", "签字", "日期"]
+    """五、自评小组 as 子洲 has it: 评价人员 merged down the first column, then 姓名 · 职称/职务 · 单位 ·
+    签字 (blank: each member signs the printed copy by hand)."""
+    header = ["", "姓名", "职称/职务", "单位", "签字"]
     rows: list[dict[str, Any]] = []
     grid = _find_sheet(grids, SHEET_TEAM)
     hit = _header_map(grid, TEAM_HEADERS, TEAM_SYNONYMS, 2) if grid else None
@@ -439,19 +485,31 @@ def team_table(grids: dict[str, Grid] | None, extra: dict[str, str]) -> dict[str
                 rows.append({"name": parts[0], "title": parts[1] if len(parts) > 1 else "", "unit": "".join(parts[2:])})
     if not rows:
         rows.append({"name": sheet_request(SHEET_TEAM, TEAM_HEADERS, grid), "title": "", "unit": "", "placeholder": True})
-    for i, r in enumerate(rows, 1):
-        r["no"] = "" if r.get("placeholder") else str(i)
+    for r in rows:
+        r["role"] = "" if r.get("placeholder") else "评价人员"
         r.setdefault("sign", "")  # signed by hand on the printed copy
-        r.setdefault("date", "")
+    _merge_flags(rows, ("role",))
     return {"name": "team", "title": "", "note": "", "header": header, "rows": rows}
 
 
+SIGN_OFF = "项目单位（中介机构）负责人（签字并盖章）："
+
+
+def sign_off(info: ProjectInfo) -> dict[str, Any]:
+    """The line under 子洲's 自评小组 for the head of the unit's signature and seal, then the date
+    (the 评价时间 the unit gave, else blanks to write it in by hand)."""
+    return {"name": "sign_off", "title": "", "note": "", "header": [], "rows": [], "label": SIGN_OFF,
+            "date": clean(info.evaluated_on) or "　　年　　月　　日"}
+
+
 def basic_data_rows(grids: dict[str, Grid] | None) -> list[list[str]]:
-    """The 基础数据 sheet as rows of strings, header first ([] when there is none)."""
-    from xlperf.forms.basic_data import basic_data_sheet, read_basic_data
+    """The 基础数据 sheet as rows of strings, header first ([] when there is none), with the rates
+    of 附件1 computed from it (forms.basic_data.with_rates)."""
+    from xlperf.core.basicdata import basic_data_of
+    from xlperf.forms.basic_data import basic_data_sheet, read_basic_data, with_rates
 
     sheet = basic_data_sheet(list(grids or {}))
-    return read_basic_data(grids[sheet]) if sheet else []
+    return with_rates(read_basic_data(grids[sheet]), basic_data_of(grids)) if sheet else []
 
 
 # --- the context -----------------------------------------------------------------------------------
@@ -535,8 +593,8 @@ def _in_unit(value: float | None, src: str, dst: str) -> float | None:
 def _empty_table(tb: dict[str, Any]) -> bool:
     """A table with nothing to show: no rows, or only rows that ask for data."""
     rows = tb.get("rows") or []
-    if tb.get("name") == "basic_data" or tb.get("name") == "projects":
-        return False  # rendered from their own context keys (basic_data_rows, projects)
+    if tb.get("name") in ("basic_data", "projects", "sign_off"):
+        return False  # rendered from their own context keys (basic_data_rows, projects) or lines
     return not rows or all(r.get("placeholder") for r in rows)
 
 
@@ -642,6 +700,7 @@ def build_context(
         "title": title,
         "title_lines": lines,
         "subtitle": subtitle,
+        "preamble": preamble_of(ev, style),  # the opening paragraph before 一、 ("" when the style has none)
         "draft": False,
         "open_items": [],
         "org": {
@@ -687,6 +746,17 @@ def build_context(
     return context
 
 
+def preamble_of(ev: Evaluation, style: str) -> str:
+    """The opening paragraph before 一、: the 湖南 report's (the documents it carries out, then
+    报告如下); "" in the other styles, which open with 一、."""
+    if style != Style.HUNAN:
+        return ""
+    from xlperf.core.narrative.depth import preamble
+    from xlperf.core.narrative.facts import Facts
+
+    return clean(preamble(Facts(ev, style=style)))
+
+
 def add_open_items(context: dict[str, Any], items: list[str]) -> None:
     """Add ``items`` to the 待完善事项 of a built context (each once): the report becomes a 草稿
     (its title and cover say so) and its last section lists every item, numbered."""
@@ -720,6 +790,8 @@ def _tables(ev: Evaluation, grids: dict[str, Grid] | None, unit: str, projects: 
         "budget_indicator": budget_indicator_table(ev),
         "payments": payments_table(grids, unit),
         "team": team_table(grids, info.extra),
+        "sign_off": sign_off(info),
+        "goal_table": goal_table(ev, shown, unit),
         "project_summary": project_summary_table(projects, unit, style),
     }
     tables["basic_data"] = {

@@ -191,7 +191,7 @@ def official_form(ev: Evaluation, style: str | None) -> Form:
     bold = {"bold": True}
     half = max(ncols // 2, 2)
     b.line([(lay.name_label, 1, bold), (clean(info.name), ncols - 1, left)])
-    b.line([(lay.department_label, 1, bold), (clean(info.department), half - 1, left), ("实施单位", 1, bold),
+    b.line([(lay.department_label, 1, bold), (_department(info, lay), half - 1, left), ("实施单位", 1, bold),
             (clean(info.unit), ncols - half - 1, left)])
     unit = clean(info.amount_unit) or ev.budget.unit or "万元"
     if lay.goal_first:
@@ -209,6 +209,15 @@ def official_form(ev: Evaluation, style: str | None) -> Form:
                 header_row=header_row, unit=unit)
     form.widths = content_widths(form)
     return form
+
+
+def _department(info: Any, lay: Layout) -> str:
+    """The 主管部门 cell; a 主管部门及代码 cell adds the department's code when the unit gave it
+    (子洲's form, without one, shows the name alone)."""
+    name, code = clean(info.department), clean(info.department_code)
+    if not code or not lay.department_label.endswith("及代码"):
+        return name
+    return f"{name}（{code}）" if name else code
 
 
 def _budget_block(b: _Builder, ev: Evaluation, lay: Layout, unit: str) -> None:

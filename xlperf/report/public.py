@@ -83,6 +83,8 @@ class _Masker:
             return [self.walk(v) for v in value]
         if isinstance(value, tuple):
             return tuple(self.walk(v) for v in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a project's Form (附件3-n) and its cells
+            return dataclasses.replace(value, **{f.name: self.walk(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init})
         return value
 
 

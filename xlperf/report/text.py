@@ -19,10 +19,10 @@ TABLE_KEYS = {
     "budget": ("source", "initial", "full_year", "received", "executed", "balance", "arrival_rate", "execution_rate"),
     "budget_matrix": ("item", "line", "total", "fiscal", "central", "province", "city", "county", "carryover", "other"),
     "payments": ("date", "nature", "purpose", "amount"),
-    "team": ("no", "name", "title", "unit", "sign", "date"),
+    "team": ("role", "name", "title", "unit", "sign"),
     "project_summary": ("no", "name", "budget", "executed", "rate", "score", "grade"),
 }
-MERGE_KEYS = {"self_table": ("level1", "level2")}  # others with level2: ("level2",)
+MERGE_KEYS = {"self_table": ("level1", "level2"), "team": ("role",)}  # others with level2: ("level2",)
 
 
 def _keys(name: str) -> tuple[str, ...]:
@@ -79,6 +79,9 @@ def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], head
         if not projects:
             return out + [tb.get("placeholder", ""), ""]
         for proj in projects:
+            if proj.get("form") is not None:  # 附件3-n: the project's own official form
+                out += [f"## {proj.get('annex') or '附件'}", ""] + _md_form(proj["form"])
+                continue
             out += [f"**项目支出绩效自评表：{proj.get('name', '')}**", ""]
             out += _md_self_rows(proj.get("self_table") or {}) + [""]
         return out
@@ -86,6 +89,11 @@ def _md_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], head
         return _md_form(form, heading)
     if name == "self_table":
         return out + _md_self_rows(tb) + [""]
+    if name == "goal_table":
+        grid = goal_form(tb).grid()
+        return out + _md_table(grid[0], grid[1:]) + [""]
+    if name == "sign_off":
+        return [tb.get("label", ""), "", tb.get("date", ""), ""]
     keys = _keys(name)
     merge = _merge_keys(name)
     rows = [[("" if k in merge and r.get(f"{k}_continue") else r.get(k, "")) for k in keys] for r in tb.get("rows", [])]
@@ -99,6 +107,55 @@ def _md_form(form: Form, heading: str = "") -> list[str]:
     out += [form.year, "", f"金额单位：{form.unit}", ""]
     out += _md_table(grid[0], grid[1:]) + ["", form.signature.replace("　", " ").strip(), ""]
     return out
+
+
+def goal_form(tb: dict[str, Any]) -> Form:
+    """陕西's 绩效完成表 (the context's ``goal_table``) as a grid with its merged cells, as 子洲 draws
+    it: a label column (资金金额, 年度目标, 年度绩效指标 merged down) and six columns beside it."""
+    from xlperf.report.official import Form, FormCell
+
+    cells: list[FormCell] = []
+
+    def put(row: int, col: int, text: Any, rowspan: int = 1, colspan: int = 1, bold: bool = False, align: str = "center") -> None:
+        cells.append(FormCell(row=row, col=col, text=str(text or ""), rowspan=rowspan, colspan=colspan, bold=bold, align=align))
+
+    put(0, 0, "项目名称", bold=True)
+    put(0, 1, tb.get("project"), colspan=6, align="left")
+    put(1, 0, "主管部门", bold=True)
+    put(1, 1, tb.get("department"), colspan=6, align="left")
+    funds = tb.get("funds") or []
+    r = 2
+    if funds:
+        put(r, 0, "资金金额", rowspan=len(funds), bold=True)
+        for n, f in enumerate(funds):
+            put(r + n, 1, f.get("label"), colspan=3, align="left")
+            put(r + n, 4, f.get("value"), colspan=3)
+        r += len(funds)
+    put(r, 0, "年度目标", rowspan=2, bold=True)
+    put(r, 1, "年初设定目标", colspan=3, bold=True)
+    put(r, 4, "全年实际完成情况", colspan=3, bold=True)
+    put(r + 1, 1, tb.get("goal"), colspan=3, align="left")
+    put(r + 1, 4, tb.get("result"), colspan=3, align="left")
+    r += 2
+    rows = tb.get("rows") or []
+    put(r, 0, "年度绩效指标", rowspan=1 + len(rows), bold=True)
+    header_row = r
+    for k, h in enumerate(tb.get("header") or []):
+        put(r, 1 + k, h, bold=True)
+    for n, row in enumerate(rows, r + 1):
+        for k, key in enumerate(("level1", "level2", "level3", "target", "actual", "reason")):
+            if key in ("level1", "level2"):
+                if row.get(f"{key}_continue"):
+                    continue
+                put(n, 1 + k, row.get(key), rowspan=row.get(f"{key}_span") or 1)
+            else:
+                put(n, 1 + k, row.get(key), align="left" if key in ("level3", "reason") else "center")
+    form = Form(style="陕西", title=tb.get("title", ""), year="", ncols=7, nrows=r + 1 + len(rows), cells=cells, header_row=header_row)
+    form.widths = GOAL_WIDTHS  # the Word template's (mm): 资金金额 / 年度绩效指标 on one line
+    return form
+
+
+GOAL_WIDTHS = [19.0, 20.0, 19.0, 28.0, 23.0, 23.0, 24.0]
 
 
 def _md_self_rows(tb: dict[str, Any]) -> list[str]:
@@ -126,9 +183,12 @@ def render_markdown(context: dict[str, Any], form: Form | None = None) -> str:
         out += ["# " + (" ".join(lines) if context.get("style") == Style.SICHUAN else "".join(lines)), ""]
         if context.get("subtitle"):
             out += [context["subtitle"], ""]
+    if context.get("preamble"):
+        out += [context["preamble"], ""]
     for s in context.get("sections", []):
         marks = {"h1": "##", "annex": "##", "table_title": "##", "h2": "###", "h3": "####"}.get(s.get("kind"), "##")
-        out += [f"{marks} {s['heading']}", ""]
+        if s.get("kind") != "annex_set":  # a set of annexes: each is headed by its own number
+            out += [f"{marks} {s['heading']}", ""]
         for p in s.get("paragraphs", []):
             out += [p, ""]
         for name, tb in _tables_of(context, s):
@@ -171,6 +231,8 @@ table.form td.label { font-weight: bold; }
 .sign { text-indent: 0; font-size: 12pt; margin-top: 6pt; white-space: pre-wrap; }
 tr.total td { font-weight: bold; }
 table.matrix { table-layout: fixed; } table.matrix td, table.matrix th { padding: 2pt 1pt; }
+.sign-off { text-indent: 0; margin-top: 14pt; page-break-after: avoid; break-after: avoid; }
+.sign-date { text-align: right; text-indent: 0; margin: 28pt 2em 0 0; }
 table.cover { width: 70%; margin: 0 auto; font-size: 16pt; line-height: 28pt; }
 table.cover td { border: none; text-align: left; padding: 6pt; }
 table.cover td.label { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; text-align: justify; text-align-last: justify; width: 30%; }
@@ -244,6 +306,16 @@ def _html_table(name: str, tb: dict[str, Any]) -> list[str]:
 
 def _html_form(form: Form, heading: str = "") -> list[str]:
     """The official form with its merged cells (rowspan/colspan), column widths from the content."""
+    title = [] if heading.endswith(form.title) else [f'<p class="caption form-title">{_e(form.title)}</p>']
+    return title + [
+        f'<p class="form-year">{_e(form.year)}</p>',
+        f'<p class="note">金额单位：{_e(form.unit)}</p>',
+        *_html_form_table(form),
+        f'<p class="sign">{_e(form.signature)}</p>',
+    ]
+
+
+def _html_form_table(form: Form) -> list[str]:
     total = sum(form.widths) or 1.0
     cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in form.widths)
     starts = {(c.row, c.col): c for c in form.cells}
@@ -262,15 +334,7 @@ def _html_form(form: Form, heading: str = "") -> list[str]:
             attrs += f' class="{cls}"' if cls else ""
             cells.append(f"<td{attrs}>{_e(c.text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    title = [] if heading.endswith(form.title) else [f'<p class="caption form-title">{_e(form.title)}</p>']
-    return title + [
-        f'<p class="form-year">{_e(form.year)}</p>',
-        f'<p class="note">金额单位：{_e(form.unit)}</p>',
-        f'<table class="form"><colgroup>{cols}</colgroup><tbody>',
-        *rows,
-        "</tbody></table>",
-        f'<p class="sign">{_e(form.signature)}</p>',
-    ]
+    return [f'<table class="form"><colgroup>{cols}</colgroup><tbody>', *rows, "</tbody></table>"]
 
 
 def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], heading: str = "", form: Form | None = None) -> list[str]:
@@ -288,11 +352,18 @@ def _html_named_table(context: dict[str, Any], name: str, tb: dict[str, Any], he
         return out + [f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"]
     if name == "self_table" and form is not None:
         return _html_form(form, heading)
+    if name == "goal_table":
+        return out + _html_form_table(goal_form(tb))
+    if name == "sign_off":
+        return [f'<p class="sign-off">{_e(tb.get("label", ""))}</p>', f'<p class="sign-date">{_e(tb.get("date", ""))}</p>']
     if name == "projects":
         projects = context.get("projects") or []
         if not projects:
             return out + [f"<p>{_e(tb.get('placeholder', ''))}</p>"]
         for proj in projects:
+            if proj.get("form") is not None:  # 附件3-n on a landscape page of its own, as 附件2
+                out += ['<section class="form-page">', f'<h2 class="annex">{_e(proj.get("annex") or "附件")}</h2>', *_html_form(proj["form"]), "</section>"]
+                continue
             out.append(f'<p class="caption">项目支出绩效自评表：{_e(proj.get("name", ""))}</p>')
             out += _html_table("self_table", proj.get("self_table") or {})
         return out
@@ -344,6 +415,8 @@ def render_html(context: dict[str, Any], form: Form | None = None) -> str:
         if context.get("subtitle"):
             out.append(f'<p class="subtitle">{_e(context["subtitle"])}</p>')
         out.append('<div class="blank"></div>')
+    if context.get("preamble"):
+        out.append(f'<p>{_e(context["preamble"])}</p>')
     for s in context.get("sections", []):
         kind = s.get("kind", "h1")
         tag = {"h1": "h2", "annex": "h2", "table_title": "h2", "h2": "h3", "h3": "h4"}.get(kind, "h2")
@@ -354,7 +427,8 @@ def render_html(context: dict[str, Any], form: Form | None = None) -> str:
         wide = form is not None and "self_table" in s.get("tables", [])
         if wide:
             out.append('<section class="form-page">')
-        out.append(f"<{tag}{cls}>{_e(s['heading'])}</{tag}>")
+        if kind != "annex_set":
+            out.append(f"<{tag}{cls}>{_e(s['heading'])}</{tag}>")
         for p in s.get("paragraphs", []):
             out.append(f"<p>{_e(p)}</p>")
         for name, tb in _tables_of(context, s):

@@ -46,6 +46,7 @@ FORM_ANCHOR_STYLE = "OfficialForm"  # the template's paragraph the form replaces
 TEXT_W = 8845  # twips between the margins of the shipped templates (156 mm)
 _FORM_FONT = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman"/>'
 _FORM_BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+_FORM_BORDERS_OPEN = _FORM_BORDERS.replace('<w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/>', '<w:bottom w:val="nil"/>')
 
 
 def template_path(style: str) -> Path:
@@ -425,7 +426,7 @@ class WordRenderer:
         except Exception as exc:  # noqa: BLE001 - a broken .docx
             raise InputError(f"报告模板无法打开（{type(exc).__name__}）：请确认它是 Word 保存的 .docx 文件", path=template, code=XCode.TEMPLATE_NOT_DOCX) from None
         tpl.render(_with_form(context, form), self.env)
-        self.postprocess(tpl.docx.element.body, form=form)
+        self.postprocess(tpl.docx.element.body, form=form, forms=project_forms(context))
         buf = io.BytesIO()
         tpl.save(buf)
         return buf.getvalue()
@@ -518,16 +519,17 @@ class WordRenderer:
             rendered = self._constant("part", source, lambda: self.render_part(source, context, resolve, skeleton.compiled.get(source)))
             blobs[member] = wordpack.part_member(skeleton, member, rendered)
         blobs[skeleton.core_member] = wordpack.core_xml(skeleton, lambda text: self._constant("text", text, lambda: self.compiled(text).render(context)))
-        forms = self.postprocess(body, form=form, splice=True)
+        forms = self.postprocess(body, form=form, splice=True, forms=project_forms(context))
         blobs[skeleton.body_member] = splice_forms(serialize_part_xml(root), forms)
         return wordpack.write_package(skeleton, blobs)
 
     # --- after rendering: merges, widths, the official form ----------------------------------------
 
-    def postprocess(self, body, form: Form | None = None, splice: bool = False) -> list[str]:
+    def postprocess(self, body, form: Form | None = None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
         """Merges, widths and the official form; the ``xlperf:`` markers are removed once used.
 
-        ``splice``: the forms are left as markers and returned (see place_form)."""
+        ``splice``: the forms are left as markers and returned (see place_form); ``forms``: the
+        projects' forms (附件3-n), placed at the anchors numbered 1, 2 …"""
         for tbl in list(body.iter(W + "tbl")):
             opts = _options(tbl)
             if opts is None:
@@ -539,16 +541,17 @@ class WordRenderer:
             # each row's cells are looked up once: widths change below, spans and cells not until _merge
             spans = self._query("spans")(tbl)
             layouts = [_row(tr, spans) for tr in list(tbl.iterchildren(W + "tr"))]
-            if "cover" not in opts:
-                _fit_columns(tbl, layouts)
+            # fixed: the template's widths are the form's
+            labels = _fit_columns(tbl, layouts, labels=cols) if "cover" not in opts and "fixed" not in opts else []
             rows = [(tr, lay) for tr, header, lay in layouts if not header]
             if cols:
                 _merge([lay for _, lay in rows], cols)
+            _break_labels(labels)
             if self._query("placeholder")(tbl):  # a cell text holds a 【 (few tables do)
                 _span_placeholders(tbl, [tr for tr, _ in rows])
-        return self.place_form(body, form, splice)
+        return self.place_form(body, form, splice, forms)
 
-    def place_form(self, body, form: Form | None, splice: bool = False) -> list[str]:
+    def place_form(self, body, form: Form | None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
         """Put the official form where the template has its anchor paragraph (or drop the anchor).
 
         The form is as wide as the national one: it gets a landscape section of its own, from the
@@ -557,11 +560,16 @@ class WordRenderer:
         ``splice``: each form goes in as a ``<?xlperf-form i?>`` marker and its XML is returned,
         the i-th to replace that marker in the serialised part (see splice_forms): building ~200
         cells as elements costs more than the rest of the report's tables.
+
+        An anchor whose text is a number n (a department's 附件3-n) takes the n-th of ``forms``.
         """
         spliced: list[str] = []
+        main = form
         for p in [_anchor_of(style) for style in self._query("anchors")(body)]:
             if p is None:
                 continue
+            n = _text(p).strip()
+            form = main if not n else (forms[int(n) - 1] if n.isdigit() and 0 < int(n) <= len(forms) else None)
             if form is None:
                 p.getparent().remove(p)
                 continue
@@ -602,11 +610,7 @@ class WordRenderer:
         bottom borders: LibreOffice keeps rows together but not a table's last row with the
         paragraph after the table, so the line would otherwise fall alone onto the next page.
         """
-        demand = [max(w - 2, MIN_CHARS) for w in form.widths]
-        for c in form.cells:  # a % is as wide as two digits: 100.00% must not wrap
-            if c.colspan == 1 and c.text.endswith("%") and c.col < len(demand):
-                demand[c.col] = max(demand[c.col], _chars(c.text) + 1)
-        widths = share_width(demand, width, keep=_form_keeps(form))
+        widths = fit_widths(_form_cells(form), width, whole=_form_labels(form))
         owner = {}
         for c in form.cells:
             if c.rowspan == 1 and c.colspan == 1:  # most cells: no ranges to walk
@@ -617,6 +621,7 @@ class WordRenderer:
                     owner[(r, k)] = c
         keep_rows = _kept_rows(form)
         head = form.header_row if 0 < form.header_row < form.nrows else 0
+        tail = _kept_tail(keep_rows, form.nrows)
         rows = []
         ncols, cell_xml, get = form.ncols, self.form_cell_xml, owner.get  # locals: ~300 positions a form
         for r in range(form.nrows):
@@ -632,14 +637,25 @@ class WordRenderer:
                 span = c.colspan
                 w = widths[k] if span == 1 else sum(widths[k : k + span])
                 if c.row == r:
+                    text = c.text
+                    if (r == head or (c.bold and r < head)) and text and "\n" not in text:
+                        text = "\v".join(label_lines(text, w))  # a header's lines break between words
                     # a label merged down from the repeated header row (绩效指标) stays in it: in
                     # LibreOffice a merge out of a repeated row misdraws the rows below the merge
                     merged = c.rowspan > 1 and not (head and r == head)
-                    cells.append(cell_xml(w, span, "restart" if merged else "", c.text, c.bold, c.align, keep))
+                    cells.append(cell_xml(w, span, "restart" if merged else "", text, c.bold, c.align, keep))
                 elif head and c.row == head and r == head + 1:  # the rest of that label's column: merged, empty
-                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep))
+                    seam = "bottom" if r == tail - 1 else ""
+                    cells.append(cell_xml(w, span, "restart" if c.rowspan > 2 else "", "", False, "center", keep, seam))
+                elif r == tail:
+                    # a merge from above is cut where the rows kept with the total begin: LibreOffice
+                    # moves kept rows to the next page only when no merge ties them to rows above;
+                    # the empty 绩效指标 column is cut without a line
+                    seam = "top" if c.row == head and head else ""
+                    cells.append(cell_xml(w, span, "restart" if c.row + c.rowspan - 1 > r else "", "", False, "center", keep, seam))
                 else:
-                    cells.append(cell_xml(w, span, "continue", "", False, "center", keep))
+                    seam = "bottom" if head and c.row == head and r == tail - 1 else ""
+                    cells.append(cell_xml(w, span, "continue", "", False, "center", keep, seam))
                 k += span
             cells.append("</w:tr>")
             rows.append("".join(cells))
@@ -647,10 +663,10 @@ class WordRenderer:
             rows.append(_signature_row(form, width))
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
-        def table(part: list[str]) -> str:
+        def table(part: list[str], borders: str = _FORM_BORDERS) -> str:
             return (
                 f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
-                f'<w:tblBorders>{_FORM_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
                 '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="34" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="34" w:type="dxa"/></w:tblCellMar>'
                 '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
                 f"<w:tblGrid>{grid}</w:tblGrid>{''.join(part)}</w:tbl>"
@@ -658,7 +674,15 @@ class WordRenderer:
 
         if not head:
             return table(rows)
-        return table(rows[:head]) + _FORM_JOINT + table(rows[head:])
+        # one rule at the joint: the project block has no bottom border, the indicator table's
+        # top border (which also tops its header row on every page) is the line between them
+        return table(rows[:head], _FORM_BORDERS_OPEN) + _FORM_JOINT + table(rows[head:])
+
+
+def project_forms(context: dict[str, Any]) -> list[Form | None]:
+    """The official forms of a department's projects (附件3-n), in the order the template numbers
+    their anchors."""
+    return [p.get("form") if isinstance(p, dict) else None for p in context.get("projects") or []]
 
 
 def _with_form(context: dict[str, Any], form: Form | None) -> dict[str, Any]:
@@ -701,9 +725,9 @@ def render_docx(context: dict[str, Any], out_path: str | Path, *, template: str 
     return WordRenderer.shared().render_docx(context, out_path, template=template, form=form)
 
 
-def postprocess(body, form: Form | None = None, splice: bool = False) -> list[str]:
+def postprocess(body, form: Form | None = None, splice: bool = False, forms: list[Form | None] = ()) -> list[str]:
     """Merges, widths and the official form on a rendered body (see WordRenderer.postprocess)."""
-    return WordRenderer.shared().postprocess(body, form, splice)
+    return WordRenderer.shared().postprocess(body, form, splice, forms)
 
 
 def fix_table_grids(body) -> None:
@@ -869,9 +893,8 @@ def _drop_caption(tbl) -> None:
 
 # --- column widths from the content -------------------------------------------------------------------
 
-MIN_CHARS, MAX_CHARS, HEADER_CHARS = 4.0, 36.0, 8.0  # in Latin characters (a CJK character is two)
+MIN_CHARS, MAX_CHARS = 4.0, 36.0  # in Latin characters (a CJK character is two)
 CHAR_TWIPS = 105  # one Latin character of the 10.5 pt table text
-SHORT_CHARS = 12.0  # a column needing no more than this keeps all of it
 
 
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
@@ -882,65 +905,220 @@ def _chars(text: str) -> float:
     return float(len(longest) + len(_WIDE.findall(longest)))  # a wide (CJK) character counts two
 
 
-def share_width(demand: list[float], total: int, keep: list[bool] | None = None) -> list[int]:
-    """Split ``total`` twips among columns wanting ``demand`` characters each.
-
-    When all fit, each gets its share of the room in proportion. Otherwise the short columns
-    (numbers, 权重, 得分; ``keep``: the columns that must not wrap, by default those wanting
-    at most SHORT_CHARS) keep what they need, so they never wrap, and the long text columns
-    share the rest in proportion; if even that does not fit, everything shrinks in proportion.
-    """
-    need = [d * CHAR_TWIPS + 160 for d in demand]  # 160: the cell margins and a little air
-    kept = keep if keep is not None and len(keep) == len(demand) else [d <= SHORT_CHARS for d in demand]
-    if sum(need) <= total:
-        out = [int(total * n / sum(need)) for n in need]
-    else:
-        short = [n if k else 0.0 for n, k in zip(need, kept)]
-        long_need = sum(n for n, k in zip(need, kept) if not k)
-        room = total - sum(short)
-        if long_need and room >= long_need * 0.3:
-            out = [int(n) if k else int(room * n / long_need) for n, k in zip(need, kept)]
-        else:
-            out = [int(total * n / sum(need)) for n in need]
-    out[-1] += total - sum(out)
-    return out
-
-
-def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]]) -> None:
-    """Share the table's width among its columns by what they hold.
-
-    A column's demand is its longest single-column body text (a header may wrap, so it counts
-    up to HEADER_CHARS), kept between MIN_CHARS and MAX_CHARS; the width is shared in that
-    proportion, so short numbers get narrow columns and texts the room.
-    """
+def _fit_columns(tbl, layouts: list[tuple[Any, bool, dict[int, tuple[Any, int]]]], labels: list[int] = ()) -> list[tuple[Any, Any, str]]:
+    """Share the table's width among its columns by what they hold (see fit_widths): numbers and
+    rates whole, labels broken only between words, texts wide enough to read. Returns the
+    header labels and the labels of the ``labels`` columns (一级/二级) as (cell, paragraph,
+    text), for _break_labels once the cells are merged."""
     grid = _child(tbl, W + "tblGrid")
     if grid is None:
-        return
+        return []
     cols = list(grid.iterchildren(W + "gridCol"))
     try:
         total = sum(int(c.get(W + "w")) for c in cols)
     except (TypeError, ValueError):
-        return
+        return []
     if len(cols) < 2 or total <= 0:
-        return
+        return []
     n = len(cols)
-    demand = [MIN_CHARS] * n
+    cells: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    heads: list[tuple[int, Any, str]] = []
     for _tr, header, lay in layouts:
         for col, (tc, span) in lay.items():
-            if span != 1 or col >= n or demand[col] >= (HEADER_CHARS if header else MAX_CHARS):
-                continue  # (a header cell's need counts up to HEADER_CHARS, any cell's up to MAX_CHARS)
+            if span != 1 or col >= n:
+                continue
             paras = list(tc.iterchildren(W + "p"))
             text = (_text(paras[0]) if len(paras) == 1 else "\n".join([_text(p) for p in paras])).strip()
-            if text.startswith("【") or 2 * len(text) <= demand[col]:
-                continue  # a placeholder spans the row once merged; or this text cannot raise the demand
-            need = min(_chars(text), HEADER_CHARS) if header else _chars(text)
-            demand[col] = max(demand[col], min(need, MAX_CHARS))
-    widths = share_width(demand, total)
+            if not text or text.startswith("【"):
+                continue  # a placeholder spans the row once merged
+            role = "head" if header else "label" if col in labels and "\n" not in text else "body"
+            cells[col].append((text, role))
+            if role != "body" and len(paras) == 1:
+                heads.append((tc, paras[0], text))
+    widths = fit_widths(cells, total)
     for c, w in zip(cols, widths):
         c.set(W + "w", str(w))
     for _tr, _header, lay in layouts:
         for col, (tc, span) in lay.items():
             _set_width(tc, widths[col] if span == 1 and 0 <= col < n else sum(widths[col : col + span]))
+    return heads
+
+
+def _break_labels(labels: list[tuple[Any, Any, str]]) -> None:
+    """Each label that does not fit its cell (as merged) on one line gets line breaks between
+    words (a cell merged into the one above is empty and left alone)."""
+    for tc, p, text in labels:
+        if tc.getparent() is None or _text(p).strip() != text:
+            continue
+        lines = label_lines(text, _width(tc))
+        if len(lines) > 1:
+            _break_paragraph(p, lines)
+
+
+def _break_paragraph(p, lines: list[str]) -> None:
+    """``p``'s text as ``lines`` (line breaks inside the paragraph, the first run's format kept)."""
+    import copy
+
+    from lxml import etree
+
+    runs = list(p.iterchildren(W + "r"))
+    if not runs:
+        return
+    rpr = _child(runs[0], W + "rPr")
+    for r in runs:
+        p.remove(r)
+    run = etree.SubElement(p, W + "r")
+    if rpr is not None:
+        run.append(copy.deepcopy(rpr))
+    for i, line in enumerate(lines):
+        if i:
+            etree.SubElement(run, W + "br")
+        t = etree.SubElement(run, W + "t")
+        t.text = line
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+# --- column widths from what the cells need -----------------------------------------------------------
+#
+# As a browser lays out a table: each column has a hard minimum (numbers and rates whole, the
+# longest word of a label or a header, the longest number inside a text), a soft minimum (a
+# label whole, a header on at most two lines, a text READ_CHARS wide, a reason REASON_CHARS) and
+# a preferred width (its longest text, up to MAX_CHARS). fit_widths gives every column its
+# preferred width when all fit, else its soft minimum and a share of the rest, else its hard
+# minimum and a share of the rest. Words are found by _words (a dictionary segmenter would be
+# a large dependency for the few labels of a form).
+
+CELL_PAD = 110  # twips: the cell's side margins (2 × 34) and a little air
+READ_CHARS = 12.0  # a text column at least 6 CJK characters wide when it can be
+REASON_MIN_CHARS, REASON_CHARS = 16.0, 20.0  # a reason column 8, where it can 10, CJK characters wide: it holds sentences
+LABEL_CHARS = 12.0  # a text up to this wide without a sentence's punctuation is a label
+_SENTENCE = re.compile("[，。；！？,;]")
+_WORD3 = ("满意度", "指标值", "完成值", "预算数", "执行数", "到位数", "执行率", "完成率", "到位率", "可持续", "未完成", "满意率", "知晓率")
+_WORD1 = set("及和与或的")
+_CLOSING = set("：:，,、。；）)」”")  # punctuation that ends the word before it
+_UNBROKEN = re.compile(r"[（(][^）)]{0,8}[）)]|[0-9A-Za-z.,:/%‰≥≤<>=+\-·～~×]+")
+# a number with its unit (39.75万元, 5756人, ≥95%, 2025年) is never broken; nor a Latin word
+_QUANTITY = re.compile(r"[-+≥≤<>=]*\d[\d.,]*(?:%|‰|[万亿千百]?[元人个次项天年月日户件台所家分岁])?|[A-Za-z]+")
+_NUMBER_CELL = re.compile(r"[-+]?[\d,]*\.?\d+%?|—|-|待定")
+
+
+def _words(text: str) -> list[str]:
+    """A label's words: Latin/number runs and brackets whole, Chinese in two-character words
+    (three for _WORD3, one for a joining word), punctuation kept with the word before it."""
+    out: list[str] = []
+    i, line = 0, text.replace("\n", "")
+    while i < len(line):
+        m = _UNBROKEN.match(line, i)
+        if m:
+            word = m.group()
+        elif line[i:i + 3] in _WORD3:
+            word = line[i:i + 3]
+        elif line[i] in _WORD1 or line[i] in _CLOSING or not _WIDE.match(line[i]):
+            word = line[i]
+        else:
+            word = line[i:i + 2]
+            if len(word) == 2 and (not _WIDE.match(word[1]) or word[1] in _WORD1 or word[1] in _CLOSING or line[i + 1:i + 4] in _WORD3 or _UNBROKEN.match(line, i + 1)):
+                word = word[0]
+        i += len(word)
+        if out and (word in _CLOSING or (len(word) == 1 and not _WIDE.match(word) and not word.isalnum())):
+            out[-1] += word  # punctuation stays with its word
+        elif out and len(out[-1]) == 1 and _WIDE.match(out[-1]) and out[-1] not in _WORD1 and len(word) == 1 and _WIDE.match(word):
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
+def _fill(words: list[str], room: float) -> list[str]:
+    """Greedy lines of ``words`` each at most ``room`` wide (a word wider than room alone on its line)."""
+    lines: list[str] = []
+    for w in words:
+        if lines and _chars(lines[-1] + w) <= room:
+            lines[-1] += w
+        else:
+            lines.append(w)
+    return lines
+
+
+def label_lines(text: str, width: int) -> list[str]:
+    """``text`` in a column ``width`` twips wide: its lines broken between words (one line when it fits)."""
+    room = (width - CELL_PAD + 20) / CHAR_TWIPS
+    if "\n" in text or _chars(text) <= room:
+        return [text]
+    lines = _fill(_words(text), room)
+    return lines if all(_chars(ln) <= room for ln in lines) else [text]
+
+
+def _two_lines(text: str) -> float:
+    """The narrowest width (in Latin characters) that puts ``text`` on two lines broken between words."""
+    words = _words(text)
+    longest = max((_chars(w) for w in words), default=0.0)
+    whole = _chars(text)
+    room = max(longest, whole / 2)
+    while room < whole and len(_fill(words, room)) > 2:
+        room += 1
+    return min(room, whole)
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER_CELL.fullmatch(text.strip()))
+
+
+def cell_need(text: str, role: str) -> tuple[float, float, float]:
+    """(hard, soft, preferred) width in Latin characters of one cell's text. ``role``: "head"
+    (a header or a bold label: on at most two lines), "label" (a 一级/二级 label: on one line,
+    a long one on two, where the room allows) or "body"."""
+    text = text.strip()
+    whole = _chars(text) + (1 if text.endswith("%") else 0)  # a % is as wide as two digits
+    if not text:
+        return 0.0, 0.0, 0.0
+    if _is_number(text):
+        return whole, whole, whole
+    long_text = "\n" in text or whole > LABEL_CHARS * (2 if role != "body" else 1) or bool(_SENTENCE.search(text))
+    if long_text and role == "body":
+        atoms = [_chars(m.group()) for m in _QUANTITY.finditer(text)]
+        hard = max([MIN_CHARS, *atoms])
+        return hard, max(hard, min(whole, READ_CHARS)), max(hard, min(whole, MAX_CHARS))
+    hard = max([*(_chars(w) for w in _words(text)), *(_chars(m.group()) for m in _QUANTITY.finditer(text))], default=whole)
+    if role == "head":
+        soft = whole if whole <= 10 else _two_lines(text)
+        return hard, soft, soft
+    if role == "label":
+        return hard, whole if whole <= LABEL_CHARS else _two_lines(text), whole
+    return hard, whole, whole
+
+
+def fit_widths(cells: list[list[tuple[str, str]]], total: int, whole: list[bool] | None = None) -> list[int]:
+    """The columns' widths in twips summing to ``total``: ``cells[c]`` is column c's texts with
+    their role (see cell_need); ``whole``: columns whose every text stays whole on one line
+    where the room allows (the form's 一级/二级 labels)."""
+    n = len(cells)
+    hard, soft, pref = [MIN_CHARS] * n, [MIN_CHARS] * n, [MIN_CHARS] * n
+    for c, column in enumerate(cells):
+        for text, role in column:
+            h, s, p = cell_need(text, role)
+            hard[c], soft[c], pref[c] = max(hard[c], h), max(soft[c], s), max(pref[c], p)
+        heads = [t for t, role in column if role == "head"]
+        if any("原因" in t for t in heads) and any(role != "head" and t.strip() for t, role in column):
+            hard[c] = max(hard[c], min(pref[c], REASON_MIN_CHARS))  # a reason is read, not glanced at
+            soft[c] = max(soft[c], min(pref[c], REASON_CHARS))
+            pref[c] = max(pref[c], soft[c])
+        if whole is not None and c < len(whole) and whole[c]:
+            hard[c] = soft[c] = pref[c] = max(pref[c], *(min(_chars(t), FORM_LABEL_CHARS) for t, _ in column if t))
+        soft[c], pref[c] = max(soft[c], hard[c]), max(pref[c], soft[c], hard[c])
+    tw = lambda xs: [x * CHAR_TWIPS + CELL_PAD for x in xs]  # noqa: E731
+    H, S, P = tw(hard), tw(soft), tw(pref)
+    if sum(P) <= total:
+        out = [int(total * p / sum(P)) for p in P]
+    else:
+        low, high = (S, P) if sum(S) <= total else (H, S) if sum(H) <= total else (None, None)
+        if low is None:
+            out = [int(total * h / sum(H)) for h in H]
+        else:
+            room, gap = total - sum(low), sum(b - a for a, b in zip(low, high))
+            out = [int(a + (b - a) * room / gap) if gap else int(a) for a, b in zip(low, high)]
+    out[-1] += total - sum(out)
+    return out
 
 
 def _merge(layouts: list[dict[int, tuple[Any, int]]], cols: list[int]) -> None:
@@ -1078,10 +1256,11 @@ def _landscape_section(body, anchor):
     end = anchor.getnext()  # the signature paragraph
     if start is None or end is None or end.tag != W + "p":
         return None
-    before = copy.deepcopy(final)  # the portrait pages before the form keep the document's setup
-    brk = _new_paragraph(start)
-    _child(brk, W + "pPr").append(before)
-    start.addprevious(brk)
+    if not _landscape_end(start.getprevious()):  # right after another form (附件3-1, 3-2 …): no portrait page between
+        before = copy.deepcopy(final)  # the portrait pages before the form keep the document's setup
+        brk = _new_paragraph(start)
+        _child(brk, W + "pPr").append(before)
+        start.addprevious(brk)
     wide = copy.deepcopy(final)
     size, mar = _child(wide, W + "pgSz"), _child(wide, W + "pgMar")
     w, h = size.get(W + "w"), size.get(W + "h")
@@ -1103,6 +1282,16 @@ def _landscape_section(body, anchor):
     end_ppr.append(wide)
     _no_break_after(end)
     return wide
+
+
+def _landscape_end(p) -> bool:
+    """``p`` ends a landscape section (the signature line of a form placed before)."""
+    if p is None or p.tag != W + "p":
+        return False
+    ppr = _child(p, W + "pPr")
+    sect = _child(ppr, W + "sectPr") if ppr is not None else None
+    size = _child(sect, W + "pgSz") if sect is not None else None
+    return size is not None and size.get(W + "orient") == "landscape"
 
 
 def _no_break_after(end) -> None:
@@ -1159,66 +1348,95 @@ def _section_width(body, sect=None) -> int:
         return TEXT_W
 
 
-def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, align: str, keep: bool) -> str:
+def _form_cell_xml(width: int, span: int, vmerge: str, text: str, bold: bool, align: str, keep: bool, edge: str = "") -> str:
+    """``edge``: a side (top, bottom) drawn without its border."""
     from xml.sax.saxutils import escape
 
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     props += f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     props += f'<w:vMerge w:val="{vmerge}"/>' if vmerge == "restart" else ("<w:vMerge/>" if vmerge else "")
+    props += f'<w:tcBorders><w:{edge} w:val="nil"/></w:tcBorders>' if edge else ""
     props += '<w:vAlign w:val="center"/>'
     style = "TableHead" if bold else ("TableTextLeft" if align == "left" else "TableText")
     b = "<w:b/><w:bCs/>" if bold else ""
     paras = []
     for line in (text.split("\n") if text else [""]):
-        run = f'<w:r><w:rPr>{_FORM_FONT}{b}</w:rPr><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else ""
+        line = escape(line).replace("\v", '</w:t><w:br/><w:t xml:space="preserve">')  # \v: a line break inside the paragraph
+        run = f'<w:r><w:rPr>{_FORM_FONT}{b}</w:rPr><w:t xml:space="preserve">{line}</w:t></w:r>' if line else ""
         keep_next = "<w:keepNext/>" if keep else ""  # the row stays with the next one (see _kept_rows)
         paras.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}<w:rPr>{_FORM_FONT}</w:rPr></w:pPr>{run}</w:p>')
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{''.join(paras)}</w:tc>"
 
 
-# between the form's project block and its indicator table (see form_table_xml): a hairline
-# paragraph that keeps with the table below
+# between the form's project block and its indicator table (see form_table_xml): a paragraph
+# 0.1 pt high that keeps with the table below. The block has no bottom border, so the table's
+# top border is the one rule there (two borders printed a heavier line, 1 pt apart a double
+# one). LibreOffice does not keep a table's last row with the paragraph after it, so what keeps
+# the two on one page is a short chain after the joint: the header row and the first row (the
+# first 二级 group is not kept together, see _kept_rows).
 _FORM_JOINT = (
-    '<w:p><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:p><w:pPr><w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="2" w:lineRule="exact"/>'
     '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
 )
 FORM_LABEL_CHARS = 26.0  # a 一级/二级 label up to this many Latin characters wide stays on one line
 GROUP_ROWS = 12  # a label group of at most this many rows fits on a landscape page: kept together
 
 
-_NUMBER_TEXT = re.compile(r"[-+]?[\d,]*\.?\d+%?|—|-|待定")
 
 
-def _form_keeps(form: Form) -> list[bool]:
-    """The form's columns that must not wrap: the row labels (column 0), the 一级/二级 labels,
-    and the columns holding only numbers and rates (分值, 得分, 执行率, …) and short bold labels
-    (全年预算数). Texts (三级指标, targets, reasons, names) share what is left and wrap."""
-    label_cols = {0} | {c.col for c in form.cells if c.row == form.header_row and c.text in ("一级指标", "二级指标")}
-    keep = [k in label_cols for k in range(form.ncols)]
-    numeric = [True] * form.ncols
+def _form_labels(form: Form) -> list[bool]:
+    """The form's 一级/二级 label columns: their labels stay whole on one line."""
+    cols = {c.col for c in form.cells if c.row == form.header_row and c.text in ("一级指标", "二级指标")}
+    return [k in cols for k in range(form.ncols)]
+
+
+def _form_cells(form: Form) -> list[list[tuple[str, str]]]:
+    """Each column's single-column texts with their role for fit_widths: the header row and the
+    bold labels above it are headers, the rest is body."""
+    out: list[list[tuple[str, str]]] = [[] for _ in range(form.ncols)]
     for c in form.cells:
-        if c.colspan != 1 or c.row == form.header_row or not c.text:  # (a header may wrap)
-            continue
-        if not (c.number is not None or _NUMBER_TEXT.fullmatch(c.text) or (c.bold and _chars(c.text) <= SHORT_CHARS)):
-            numeric[c.col] = False
-    return [k or n for k, n in zip(keep, numeric)]
+        if c.colspan == 1 and c.text and c.col < form.ncols:
+            head = c.row == form.header_row or (c.bold and c.row < form.header_row)
+            out[c.col].append((c.text, "head" if head else "body"))
+    return out
 
 
 def _kept_rows(form: Form) -> set[int]:
     """Rows whose paragraphs keep with the next row: inside a 二级 label group that fits on a
-    page (all but its last row), the row above the total and every row from the total down."""
+    page (all but its last row; not the first group, which follows the joint: see _FORM_JOINT),
+    inside a label merged down the project block, the row above the total and every row from
+    the total down."""
     keep: set[int] = set()
     # 二级 groups only: LibreOffice 7.4 drops the rest of a table whose repeated header row is
     # followed by a kept 一级 group that has to move to the next page (a 一级 label is printed
     # whole where its group breaks: its column fits it on one line)
     level2 = {c.col for c in form.cells if c.row == form.header_row and c.text == "二级指标"}
     for c in form.cells:
-        if c.rowspan > 1 and c.row > form.header_row and c.rowspan <= GROUP_ROWS and c.col in level2:
+        first = form.header_row + (1 if form.header_row > 0 else 0)  # (a form of one table has no joint)
+        if c.rowspan > 1 and c.row > first and c.rowspan <= GROUP_ROWS and c.col in level2:
             keep.update(range(c.row, c.row + c.rowspan - 1))
+    if 0 < form.header_row < form.nrows:  # a label merged down the project block keeps its rows together
+        for c in form.cells:
+            if c.rowspan > 1 and c.row + c.rowspan <= form.header_row:
+                keep.update(range(c.row, c.row + c.rowspan - 1))
     total = next((c.row for c in form.cells if c.col == 0 and c.colspan > 1 and c.row > form.header_row and c.text in ("总分", "合计")), None)
     start = form.nrows - 1 if total is None else max(total - 1, 0)
+    # a short 一级 group the row above the total ends (效益指标 over several 二级 groups) goes with it
+    # whole, so its label is not cut (see form_table_xml); never the first group under the header
+    level1 = {c.col for c in form.cells if c.row == form.header_row and c.text == "一级指标"}
+    for c in form.cells:
+        if c.col in level1 and c.row > form.header_row + 1 and c.row < start < c.row + c.rowspan and c.rowspan <= GROUP_ROWS:
+            start = c.row
     keep.update(range(start, form.nrows))
     return keep
+
+
+def _kept_tail(keep: set[int], nrows: int) -> int:
+    """The first row of the block kept with the last row (the total and the rows it keeps)."""
+    tail = nrows - 1
+    while tail - 1 in keep:
+        tail -= 1
+    return tail
 
 
 def _signature_row(form: Form, width: int) -> str:

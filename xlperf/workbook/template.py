@@ -518,7 +518,11 @@ def _indicator_dropdowns(wb, ws, evaluation_type: str) -> None:
 
 
 BASIC_WIDTHS = {"A": 34, "B": 8, "C": 14, "D": 14, "E": 14, "F": 40}
-BASIC_NOTE = layout.BASIC_DATA_NOTE_START + "编制数、实有人数、收入支出和“三公”经费写入自评报告（部门概况、支出结构、三公经费）并作为附件1；金额单位与“单位”列一致。"
+BASIC_NOTE = layout.BASIC_DATA_NOTE_START + (
+    "编制数、实有人数、收入支出和“三公”经费写入自评报告（部门概况、支出结构、三公经费）并作为附件1；金额单位与“单位”列一致。"
+    "政府采购金额、预算调整填本年数；厉行节约保障措施写在“说明”列。附件1另列控制率（实有人数÷编制数，本年实际数÷本年预算数），由程序计算。"
+)
+BASIC_TEXT_ROWS = ("frugality",)
 DEPARTMENT_INFO_EXTRA = (("结果应用和公开情况", "自评结果拟应用和公开情况（湖南提纲第七部分）"),)
 
 
@@ -542,6 +546,12 @@ def _basic_data_sheet(ws, st: _Styles) -> None:
             continue
         st.label(ws.cell(r, 2, unit))
         ws.cell(r, 2).alignment = st.center
+        if key in BASIC_TEXT_ROWS:  # said in words, in the 说明 column
+            for c in range(3, len(layout.BASIC_DATA_HEADERS)):
+                st.label(ws.cell(r, c))
+            st.input(ws.cell(r, len(layout.BASIC_DATA_HEADERS)), wrap=True)
+            ws.row_dimensions[r].height = INFO_LONG_HEIGHT
+            continue
         for c in range(3, len(layout.BASIC_DATA_HEADERS) + 1):
             st.input(ws.cell(r, c), "0" if unit == "人" else (NUMBER_AMOUNT if c < 6 else None), wrap=c == 6)
     note = ws.cell(len(layout.BASIC_DATA_ROWS) + 3, 1, BASIC_NOTE)
@@ -549,6 +559,34 @@ def _basic_data_sheet(ws, st: _Styles) -> None:
     note.protection = st.locked
     ws.freeze_panes = "B2"
     _protect(ws)
+    _print_setup(ws, "1:1")
+
+
+FUNCTION_ROWS = 30  # pre-formatted rows of the 功能科目 sheet (more may be inserted)
+FUNCTION_NOTE = (
+    "功能科目：按部门决算的支出功能分类科目填列本年实际支出（全部资金，金额单位与“基础数据”相同），可直接粘贴决算表的类、款、项；"
+    "科目编码是另一行编码开头的行视为小计，不重复计算。报告按科目列出基本支出和项目支出，合计与“基础数据”的基本支出、项目支出核对。不填则报告不写此部分。"
+)
+
+
+def _functions_sheet(ws, st: _Styles) -> None:
+    """部门整体支出 (湖南): 功能科目 — the spending by 支出功能分类科目, 基本支出 and 项目支出."""
+    from openpyxl.styles import Font
+
+    _widths(ws, {"A": 14, "B": 40, "C": 16, "D": 16})
+    for c, name in enumerate(layout.FUNCTION_HEADERS, start=1):
+        st.header(ws.cell(1, c, name))
+    ws.row_dimensions[1].height = 22
+    for r in range(2, FUNCTION_ROWS + 2):
+        st.input(ws.cell(r, 1), NUMBER_TEXT)
+        st.input(ws.cell(r, 2), wrap=True)
+        for c in (3, 4):
+            st.input(ws.cell(r, c), NUMBER_AMOUNT)
+    note = ws.cell(FUNCTION_ROWS + 3, 1, FUNCTION_NOTE)
+    note.font = Font(name=FONT_NAME, size=10, color=HINT_COLOR)
+    note.protection = st.locked
+    ws.freeze_panes = "A2"
+    _protect(ws, insert_rows=True)
     _print_setup(ws, "1:1")
 
 
@@ -641,8 +679,10 @@ def build_template(path: str | Path, *, evaluation_type: str = EvaluationType.PR
         basic = wb.create_sheet(layout.SHEET_BASIC_DATA, index=wb.sheetnames.index(layout.SHEET_INDICATORS) + 1)
         _basic_data_sheet(basic, st)
         _extra_info_rows(sheets[layout.SHEET_INFO], st, DEPARTMENT_INFO_EXTRA)
+        if style == Style.HUNAN:  # its outline states the spending by 功能科目
+            _functions_sheet(wb.create_sheet(layout.SHEET_FUNCTIONS, index=wb.sheetnames.index(layout.SHEET_BASIC_DATA) + 1), st)
     # the fields only this style's outline prints, each with its 填写说明
-    _extra_info_rows(sheets[layout.SHEET_INFO], st, [(label, hint) for label, _attr, hint in layout.STYLE_INFO_FIELDS.get(style, ())])
+    _extra_info_rows(sheets[layout.SHEET_INFO], st, [(label, hint) for label, _attr, hint in layout.STYLE_INFO_FIELDS.get(style, ())], layout.STYLE_INFO_DEFAULTS.get(style, {}))
     if LISTS_SHEET in wb.sheetnames:  # keep the hidden helper sheet last
         wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
 
@@ -670,17 +710,18 @@ def _list_sheet(ws, st: _Styles, headers: Sequence[str], widths: Mapping[str, fl
     _print_setup(ws, "1:1")
 
 
-def _extra_info_rows(ws, st: _Styles, rows: Sequence[tuple[str, str]]) -> None:
-    """Fields the report reads from 项目信息 that only some evaluations have (read as extra fields)."""
+def _extra_info_rows(ws, st: _Styles, rows: Sequence[tuple[str, str]], values: Mapping[str, str] | None = None) -> None:
+    """Fields the report reads from 项目信息 that only some evaluations have (read as extra fields);
+    ``values``: what some of them start with (the user edits it)."""
     for label, hint in rows:
         r = ws.max_row + 1
         st.label(ws.cell(r, 1, label))
         ws.cell(r, 1).font = st.bold
-        st.input(ws.cell(r, 2), NUMBER_TEXT, wrap=True)
+        st.input(ws.cell(r, 2, (values or {}).get(label)), NUMBER_TEXT, wrap=True)
         h = ws.cell(r, 3, hint)
         st.label(h, wrap=True)
         h.font = st.hint
-        ws.row_dimensions[r].height = INFO_LONG_HEIGHT
+        ws.row_dimensions[r].height = estimate_row_height((values or {}).get(label) or "", INFO_WIDTHS["B"], minimum=INFO_LONG_HEIGHT)
 
 
 def _activate(wb, name: str) -> None:
@@ -865,6 +906,7 @@ def fill_workbook(
     findings: Sequence[Any] | None = None,
     merge_levels: bool = False,
     basic: Mapping[str, Mapping[str, Any]] | None = None,
+    functions: Sequence[Sequence[Any]] = (),
 ) -> None:
     """Type values into a workbook made by :func:`build_template`, the way an officer would.
 
@@ -875,6 +917,7 @@ def fill_workbook(
     ``merge_levels``: merge runs of equal 一级/二级 vertically, value in the top cell only.
     ``findings``: rows for 校验结果 (Finding objects, dicts by header, or lists).
     ``basic``: 部门整体支出 基础数据 {row label: {上年数|本年预算数|本年实际数|说明: value}}.
+    ``functions``: 功能科目 rows from row 2 down, each (科目编码, 科目名称, 基本支出, 项目支出).
     """
     from openpyxl import load_workbook
 
@@ -887,6 +930,9 @@ def fill_workbook(
         _fill_indicators(wb[layout.SHEET_INDICATORS], list(indicators), merge_levels)
     if basic:
         _fill_basic(wb[layout.SHEET_BASIC_DATA], basic)
+    for r, values in enumerate(functions, start=2):
+        for c, v in enumerate(values, start=1):
+            wb[layout.SHEET_FUNCTIONS].cell(r, c).value = v
     if findings:
         ws = wb[layout.SHEET_FINDINGS]
         for i, f in enumerate(findings, start=2):

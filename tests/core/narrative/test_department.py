@@ -54,3 +54,69 @@ def test_projects_are_counted_by_grade_and_the_low_ones_named():
     ]
     text = _sections(projects=projects)["h2.3"]
     assert text.endswith("本年度对4个项目开展了绩效自评，其中优2个、中1个，1个项目得分待定；得分较低的是乙项目（75分）。各项目得分见下表及附件3。")
+
+
+# --- 项目资金绩效情况: each project's own figures -----------------------------------------------------
+
+import re  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.grids import row, standard_rows  # noqa: E402
+from xlperf.core import values as V  # noqa: E402
+
+
+def _project(name: str, rows=None, budget=None) -> ProjectLine:
+    ev = evaluate_grids(rows, budget=budget, info={"项目名称": name, "评价年度": "2025年"})
+    return ProjectLine(name=name, budget=ev.budget.full_year, executed=ev.budget.executed, score=ev.total_score,
+                       grade=ev.grade if ev.final else "", evaluation=ev)
+
+
+def test_without_projects_the_section_is_left_out():
+    keys = [s.key for s in generate(evaluate_grids(info={"项目名称": "县医疗保障局", "评价类型": "部门整体支出"}), "湖南")]
+    assert "h4.1" not in keys and "h4" in keys
+
+
+@given(
+    actual=st.sampled_from(["3626人", "3000人", "", "3700人"]),
+    spent=st.sampled_from([40, 38, 36.5]),
+)
+@settings(max_examples=25, deadline=None)
+def test_each_project_states_its_own_figures_and_a_pending_one_no_number(actual, spent):
+    rows = standard_rows()
+    rows[0] = row("产出指标", "数量指标", "补助人数", 20, "3626人", actual)
+    budget = {"年度资金总额": {"年初预算数": 40, "全年预算数": 40, "实际到位数": 40, "全年执行数": spent, "分值": 10}}
+    p, other = _project("甲项目", rows, budget), _project("乙项目")
+    text = _sections(projects=[p, other])["h4.1"]
+    paras = text.split("\n")
+    assert paras[0] == "本年度对2个项目开展了绩效自评，各项目绩效情况如下："
+    mine = paras[1]
+    ev = p.evaluation
+    assert mine.startswith("1．甲项目：全年预算数40万元，全年执行数" + V.format_number(spent, 2) + "万元，执行率" + f"{V.format_number(spent / 40 * 100, 2)}%；")
+    if ev.final:
+        assert f"自评得分{V.format_number(ev.total_score, 2)}分，评价为“{ev.grade}”" in mine
+        assert "待定" not in mine
+    else:  # 待定: the cell that holds it, and no score, no grade
+        assert "自评得分待定（绩效指标!" in mine and "等级待定" in mine
+        assert not re.search(r"自评得分\d", mine) and "评价为" not in mine
+    shown = "补助人数实际完成值未填写（年度指标值3626人，得分待定）" if not actual else f"补助人数实际完成{actual}（年度指标值3626人"
+    assert shown in mine
+    if actual == "3000人":  # short of target: said first, with the points lost
+        assert mine.split("主要产出：", 1)[1].startswith("补助人数实际完成3000人（年度指标值3626人，未达到，扣")
+    assert paras[2].startswith("2．乙项目：") and "自评得分100分，评价为“优”" in paras[2]
+
+
+def test_a_project_with_many_rows_names_a_few_and_points_at_its_annex():
+    rows = [row("产出指标", "数量指标", f"指标{i}", 10, "≥100人", f"{100 + i}人") for i in range(7)] + standard_rows()[4:]
+    rows[-1]["分值"] = 10
+    text = _sections(projects=[_project("甲项目", rows)])["h4.1"]
+    assert "；另有3项指标，详见附件3-1。" in text
+    assert "“" not in text.split("主要产出：")[1].split("。")[0]  # plain names are not quoted
+
+
+def test_a_name_that_is_a_sentence_is_quoted_so_its_figure_stays_its_own():
+    rows = standard_rows()
+    rows[4] = row("效益指标", "社会效益指标", "解决看病难，看病贵的问题，维护社会稳定", 15, "持续", "100%")
+    text = _sections(projects=[_project("甲项目", rows)])["h4.1"]
+    assert "“解决看病难，看病贵的问题，维护社会稳定”实际完成100%（年度指标值持续）" in text

@@ -80,6 +80,13 @@ def test_every_style_states_each_filled_field_once_and_only_there(necessity, saf
         if style == Style.HUNAN:
             continue  # a project workbook: the department outline is not its report
         got, before = texts(ev, style), texts(plain, style)
+        if style == Style.SHAANXI:  # 陕西 shares 实施期绩效目标 (its 总体目标), in （二）项目目标 only
+            assert {k for k in got if got[k] != before[k]} <= {"v1.2"}
+            if is_nil(ev.input.info.period_goal):
+                assert got == before
+            else:
+                assert got["v1.2"].startswith(f"1.总体目标：{ev.input.info.period_goal.strip()}")
+            continue
         if style != Style.SHANXI:
             assert got == before, style  # other outlines do not print 山西's fields
             continue
@@ -188,3 +195,15 @@ def test_hunan_empty_fields_leave_no_heading():
         assert [(s.key, s.heading, s.text) for s in got] == [(s.key, s.heading, s.text) for s in plain]
     assert not {"h1.3", "h2.5"} & {s.key for s in plain}
     assert not any("公示网址" in s.text or "重点工作计划" in s.heading or "资产管理" in s.heading for s in plain)
+
+
+def test_shaanxi_goals_with_and_without_the_period_goal():
+    t = texts(evaluate_with(BASE, {"实施期绩效目标": "医疗保障全覆盖"}), "陕西")
+    assert t["v1.2"].split("\n") == ["1.总体目标：医疗保障全覆盖", "2.年度目标：按标准足额补助"]
+    assert "按标准足额补助" not in t["v1"]  # said once, under （二）项目目标
+    for rows in (None, {"实施期绩效目标": ""}, {"实施期绩效目标": "无"}):
+        t = texts(evaluate_with(BASE, rows), "陕西")
+        assert t["v1.2"] == "年度目标：按标准足额补助"
+    info = {k: v for k, v in BASE.items() if k != "年度总体目标"}
+    assert texts(evaluate_with(info, {"实施期绩效目标": "医疗保障全覆盖"}), "陕西")["v1.2"] == "1.总体目标：医疗保障全覆盖"
+    assert texts(evaluate_with(info, None), "陕西")["v1.2"] == ""

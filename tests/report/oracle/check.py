@@ -37,6 +37,8 @@ CLASSES: dict[str, str] = {
     "grade_count_value": "counts of project grades do not match the projects' grades",
     "annex_total": "the 总分 row of an annex table differs from the evaluation",
     "project_total": "a project's score in the department's project list differs from its evaluation",
+    "project_figure": "a project's amount or 执行率 in its result paragraph (项目资金绩效情况) differs from its own evaluation",
+    "project_result_missing": "a project annexed to a 湖南 部门整体 report has no result paragraph of its own",
     "budget_rate": "a stated 预算执行率/执行率/到位率 differs from the budget or the 预算执行率 row",
     "budget_score": "the budget-execution score/weight is not that of the budget (or the 预算执行率 row)",
     "budget_amount": "a budget amount (全年预算数, 到位, 执行, 结余) or its unit is wrong",
@@ -74,6 +76,10 @@ CLASSES: dict[str, str] = {
     "basic_value": "a 基础数据 figure (编制数, 实有人数, 三公经费, a cell of the 基础数据 table) differs from the sheet",
     "basic_change": "a year-on-year change, 超编/空编, 控制在预算数以内, a share (占…%) or a ratio to the 预算数 differs from the 基础数据 sheet",
     "xlsx_form_rows": "the --format xlsx 自评表 lacks an indicator row of the evaluation (in order) or its 合计 row",
+    "preamble_document": "the opening cites a document 评价依据文件 does not list, or leaves out one it lists",
+    "basic_rate": "a 控制率/执行率 row of 附件1 is not its two figures of the 基础数据 sheet divided",
+    "function_amount": "a 功能科目 amount or 合计 differs from the sheet's items (类/款 subtotals counted once)",
+    "function_mismatch_unsaid": "the 功能科目 items do not add up to the 基础数据 基本/项目支出 and the report does not say so",
 }
 
 
@@ -87,8 +93,10 @@ class Truth:
     team: list[str] = field(default_factory=list)  # names in a 自评小组 sheet
     headers: dict[str, set[str]] = field(default_factory=dict)  # sheet -> the texts of its first rows (headers)
     projects: dict[str, "Truth"] = field(default_factory=dict)  # 部门整体: project name -> its truth
+    basic: dict[str, dict[str, float]] = field(default_factory=dict)  # 部门整体: 基础数据 label -> {上年数|本年预算数|本年实际数: value}
+    functions: list[tuple[str, str, float | None, float | None]] = field(default_factory=list)  # 功能科目 rows (编码, 名称, 基本支出, 项目支出)
     sources: dict[str, dict[str, float | None]] = field(default_factory=dict)  # 预算执行 其中：X rows -> amounts
-    basic: dict[str, dict[str, Any]] = field(default_factory=dict)  # 基础数据 as read: key -> prior/budget/actual/unit
+    basic_read: dict[str, dict[str, Any]] = field(default_factory=dict)  # 基础数据 as parse_basic_data reads it: key -> prior/budget/actual/unit/label
 
     @property
     def final(self) -> bool:
@@ -151,6 +159,7 @@ class Checker:
         self.facts = facts_of(doc)
         self.results: list[Result] = []
         self._annex_of: dict[int, str] = self._annex_blocks()
+        self._result_of: dict[int, str] = self._result_paragraphs()
 
     def add(self, ok: bool, cls: str, fact: str, expected: str = "", check: str = "") -> None:
         self.results.append(Result(cls, ok, fact, expected, check or cls))
@@ -167,8 +176,22 @@ class Checker:
                 elif re.match(r"^(附件\d|待完善事项)", b.text) and "项目支出绩效自评表" not in b.text:
                     current = ""
             else:
+                # a project's official form (附件3-n) names it in its first row: 项目支出名称 | name (the
+                # label may be printed on two lines, 项目支出 / 名称)
+                first = [c.strip() for c in (b.rows[0] if b.rows else []) if c.strip()]
+                if self.truth.projects and len(first) >= 2 and re.sub(r"\s", "", first[0]) in ("项目支出名称", "项目名称") and first[1] in self.truth.projects:
+                    current = first[1]
                 if current:
                     out[i] = current
+        return out
+
+    def _result_paragraphs(self) -> dict[int, str]:
+        """部门整体: the paragraphs that state one project's results (1．项目名称：…), by block."""
+        out: dict[int, str] = {}
+        for i, b in enumerate(self.doc.blocks):
+            m = re.match(r"^\d+[．.、]\s*(.+?)[：:]", b.text) if b.kind == "p" and self.truth.projects else None
+            if m and m.group(1).strip() in self.truth.projects:
+                out[i] = m.group(1).strip()
         return out
 
     def truth_for(self, f: Fact) -> Truth:
@@ -177,7 +200,11 @@ class Checker:
 
     def run(self) -> list[Result]:
         for f in self.facts:
+            if f.block in self._result_of:
+                self.check_project_fact(f, self.truth.projects[self._result_of[f.block]])
+                continue
             getattr(self, f"check_{f.kind}", lambda f: None)(f)
+        self.check_project_results()
         self.check_counts_agree()
         self.check_grade_vocabulary()
         self.check_sources()
@@ -188,6 +215,10 @@ class Checker:
             self.check_repeats()
             self.check_info_fields()
         self.check_draft_title()
+        if self.style == "湖南" and "基础数据" in self.truth.sheets:  # a 部门整体 report
+            self.check_preamble()
+            self.check_basic_rates()
+            self.check_functions()
         if self.public:
             self.check_masked()
         return self.results
@@ -243,6 +274,40 @@ class Checker:
         if f.extra.get("grade"):
             self._grade(f.extra["grade"], f.short(), p)
 
+    # 部门整体: each project's result paragraph, against that project's own evaluation -------------
+
+    PROJECT_AMOUNTS = {"全年预算数": "full_year", "全年执行": "executed", "执行数": "executed", "实际到位": "received"}
+
+    def check_project_fact(self, f: Fact, p: Truth) -> None:
+        b = p.ev["budget"]
+        if f.kind == "total":
+            if p.final:
+                self.add(f.value != "待定" and close(f.value, p.ev["total_score"], f.sentence), "project_total", f.short(), f"{p.ev.get('project')} 总分 {p.ev['total_score']}", "project_result")
+            else:
+                self.add(f.value == "待定", "draft_total_not_marked", f.short(), f"{p.ev.get('project')} 总分待定", "project_result")
+        elif f.kind == "grade":
+            self._grade(f.value, f.short(), p)
+        elif f.kind == "amount":
+            key = self.PROJECT_AMOUNTS.get(f.subject)
+            if key is not None and b.get(key) is not None:
+                self.add(close(f.value, b[key]) and f.unit == b["unit"], "project_figure", f.short(), f"{p.ev.get('project')} {f.subject} {num_text(b[key])}{b['unit']}", "project_result")
+        elif f.kind in ("exec_rate", "budget_rate"):
+            rate = b.get("execution_rate")
+            shown = re.search(r"执行率(-?\d+(?:\.\d+)?)", f.sentence)
+            self.add(rate is not None and close(f.value, rate, shown.group(1) if shown else "", 100), "project_figure", f.short(), f"{p.ev.get('project')} 执行率 {rate}", "project_result")
+        elif f.kind == "row":
+            self.check_row(f, p)
+        elif f.kind in ("placeholder", "grade_count"):
+            getattr(self, f"check_{f.kind}")(f)
+
+    def check_project_results(self) -> None:
+        """A 湖南 部门整体 report states each annexed project's results in a paragraph of its own."""
+        if self.style != "湖南" or not self.truth.projects or self.doc.prose_only:
+            return
+        stated = set(self._result_of.values())
+        for name in self.truth.projects:
+            self.add(name in stated, "project_result_missing", f"项目“{name}”", "项目资金绩效情况中应有该项目的一段（1．项目名称：…）", "project_results")
+
     def check_grade_vocabulary(self) -> None:
         words = [f.value for f in self.facts if f.kind == "grade"]
         words += [f.extra.get("grade", "") for f in self.facts if f.kind in ("cell_total", "project_row")]
@@ -257,7 +322,8 @@ class Checker:
                 self.add(not wrong, "grade_style_form", shown, f"{self.style}样式用{'优秀/良好' if wants == 'long' else '优/良'}", "grade_vocabulary")
 
     def check_draft_title(self) -> None:
-        if self.truth.final:
+        # a department report is a draft too while one of its projects' totals is 待定
+        if self.truth.final and all(p.final for p in self.truth.projects.values()):
             return
         head = " ".join(b.text for b in self.doc.blocks[:4] if b.kind == "p")
         self.add("草稿" in head or "待定" in head, "draft_title_not_marked", head[:80], "总分待定的报告标题标为草稿", "draft_title")
@@ -410,10 +476,11 @@ class Checker:
         cands = [r for r in rows if name_key(r["level3"]) and (k.endswith(name_key(r["level3"])) or name_key(r["level3"]).startswith(k))]
         return cands[0] if len(cands) == 1 else None
 
-    def _any_of_same_name(self, f: Fact, check) -> bool:
-        """A sentence naming an indicator that several rows carry: it is right when it states one of
-        them (which one a sentence means is not certain); the table rows are matched by position."""
-        same = self._same_name(f.subject, self.truth)
+    def _any_of_same_name(self, f: Fact, check, t: Truth | None = None) -> bool:
+        """A sentence naming an indicator that several rows of ``t`` carry: it is right when it
+        states one of them (which one a sentence means is not certain); the table rows are matched
+        by position."""
+        same = self._same_name(f.subject, t or self.truth)
         if len(same) < 2:
             return False
         best: list[Result] | None = None
@@ -426,10 +493,13 @@ class Checker:
         self.results += best or []
         return True
 
-    def check_row(self, f: Fact) -> None:
-        if self._any_of_same_name(f, self._check_row):
+    def check_row(self, f: Fact, t: Truth | None = None) -> None:
+        """``t``: the truth the row belongs to (a project's own, in a department report's paragraph
+        on that project); the evaluation's otherwise."""
+        t = t or self.truth
+        if self._any_of_same_name(f, self._check_row, t):
             return
-        self._check_row(f, self.find_row(f.subject, self.truth))
+        self._check_row(f, self.find_row(f.subject, t))
 
     def _check_row(self, f: Fact, r: dict[str, Any] | None) -> None:
         self.add(r is not None, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "row")
@@ -599,7 +669,7 @@ class Checker:
     def check_basic(self) -> None:
         from xlperf.core.basicdata import label_key
 
-        basic = self.truth.basic
+        basic = self.truth.basic_read
         if not basic:
             return
         val = lambda k, w="actual": (basic.get(k) or {}).get(w)  # noqa: E731
@@ -707,17 +777,102 @@ class Checker:
         "项目负责人", "联系人", "联系电话",
     )
     PERSONAL = ("项目负责人", "联系人", "联系电话")
+    # The styles whose reference report names the people: only 子洲's cover (评价工作组负责人, 联系人,
+    # 联系电话). The 临汾, 盐边 and 浏阳 references name no one and give no phone number, in the body
+    # or elsewhere, so a report of those styles that leaves them out is faithful, not short.
+    PERSONAL_STYLES = ("陕西",)
 
     def check_info_fields(self) -> None:
         text = norm(self.doc.all_text())
         text_loose = re.sub(r"[\W_]+", "", text)
         for label in self.NARRATIVE_FIELDS:
             value = self.truth.info.get(label, "").strip()
-            if not value or value in ("无", "/", "-", "—") or (self.public and label in self.PERSONAL):
+            if not value or value in ("无", "/", "-", "—"):
+                continue
+            if label in self.PERSONAL and (self.public or self.style not in self.PERSONAL_STYLES):
                 continue
             parts = [p for p in re.split(r"[。；;\n]", value) if len(re.sub(r"[\W_]+", "", p)) >= 4] or [value]
             missing = [p for p in parts if re.sub(r"[\W_]+", "", norm(p)) not in text_loose]
             self.add(not missing, "info_field_missing", f"项目信息“{label}”：{value[:50]}", "报告中找不到：" + (missing[0][:40] if missing else ""), "info_fields")
+
+    # 湖南 部门整体: the opening, 附件1's rates, the 功能科目 ----------------------------------------
+
+    def check_preamble(self) -> None:
+        """The paragraph before 一、 cites exactly the documents of 评价依据文件 (none when it is empty)."""
+        first = next((i for i, b in enumerate(self.doc.blocks) if b.kind == "p" and b.text.startswith("一、")), None)
+        if first is None:
+            return
+        opening = " ".join(b.text for b in self.doc.blocks[:first] if b.kind == "p" and "报告如下" in b.text)
+        listed = [d.strip() for d in re.split(r"[\n；;]+", self.truth.info.get("评价依据文件", "")) if d.strip()]
+        numbers = set(re.findall(r"[（(]([^（）()]*?〔\d{4}〕\d+号)[）)]", opening))
+        listed_numbers = {n for d in listed for n in re.findall(r"[（(]([^（）()]*?〔\d{4}〕\d+号)[）)]", d)}
+        self.add(bool(opening), "preamble_document", "（开头段）", "“一、”之前应有“……报告如下：”的开头段", "preamble")
+        self.add(numbers <= listed_numbers, "preamble_document", opening[:100], f"评价依据文件未列：{'、'.join(sorted(numbers - listed_numbers))}", "preamble")
+        gone = [d for d in listed if norm(d) not in norm(opening)]
+        self.add(not gone, "preamble_document", opening[:100], f"评价依据文件所列未引用：{gone[:1]}", "preamble")
+
+    # (rate label, (numerator row, column), (denominator row, column)): the 湖南 部门整体支出 indicators
+    RATES = {
+        "财政供养人员控制率": (("实有人数", "本年实际数"), ("编制数", "本年实际数")),
+        "“三公”经费控制率": (("三公经费合计", "本年实际数"), ("三公经费合计", "本年预算数")),
+        "公用经费控制率": (("公用经费", "本年实际数"), ("公用经费", "本年预算数")),
+        "政府采购执行率": (("政府采购金额", "本年实际数"), ("政府采购金额", "本年预算数")),
+    }
+
+    def check_basic_rates(self) -> None:
+        b = self.truth.basic
+        shown: dict[str, str] = {}
+        for t in self.doc.tables:
+            if not t.rows or "本年实际数" not in t.rows[0]:
+                continue
+            col = t.rows[0].index("本年实际数")
+            for r in t.rows[1:]:
+                if r and r[0].strip() in self.RATES and col < len(r):
+                    shown[r[0].strip()] = r[col]
+        for label, ((nk, nc), (dk, dc)) in self.RATES.items():
+            num, den = b.get(nk, {}).get(nc), b.get(dk, {}).get(dc)
+            if label in shown:
+                stated = percent_of(shown[label])
+                ok = bool(den) and num is not None and stated is not None and close(100 * stated, 100 * num / den, shown[label].rstrip("%"))
+                self.add(ok, "basic_rate", f"{label} {shown[label]}", f"{nk}{num}÷{dk}{den}", "basic_rate")
+            elif b and num is not None and den:  # figures the sheet has: the annex shows the rate
+                self.add(False, "basic_rate", f"附件1缺少{label}", f"{nk}{num}÷{dk}{den}", "basic_rate")
+
+    def _function_items(self) -> list[tuple[str, float | None, float | None]]:
+        """The 功能科目 items: rows with an amount whose code does not head another row's code."""
+        rows = [r for r in self.truth.functions if r[2] is not None or r[3] is not None]
+        rows = [r for r in rows if norm(r[1]) not in ("合计", "总计")]
+        codes = [r[0] for r in rows if r[0]]
+        return [(r[1] or r[0], r[2], r[3]) for r in rows if not r[0] or not any(c != r[0] and c.startswith(r[0]) for c in codes)]
+
+    def check_functions(self) -> None:
+        items = self._function_items()
+        text = [b.text.strip() for b in self.doc.paragraphs]
+        for which, col, key in (("基本支出", 1, "其中：基本支出"), ("项目支出", 2, "其中：项目支出")):
+            values = [(name, v[col - 1]) for name, *v in items if v[col - 1] is not None]
+            head = f"{which}按支出功能分类科目"
+            para = next((p for p in text if p.startswith(head) and p != head), None)  # the prose, not its heading
+            if not values:
+                self.add(para is None, "function_amount", para or "", f"“功能科目”表没有{which}", "functions")
+                continue
+            truth_total = sum(v for _, v in values)
+            if para is None:
+                self.add(False, "function_amount", f"报告没有{which}按功能科目的支出", f"合计{num_text(truth_total)}", "functions")
+                continue
+            by_name: dict[str, float] = {}
+            for name, v in values:
+                by_name[norm(name)] = by_name.get(norm(name), 0.0) + v
+            body = para.split("：", 1)[1] if "：" in para else para
+            for m in re.finditer(r"([^；：。]+?)为?(-?\d+(?:\.\d+)?)万元", body.split("【", 1)[0]):
+                name, amount = m.group(1).strip(), float(m.group(2))
+                if name.startswith("以上合计") or name.endswith("合计"):
+                    self.add(close(amount, truth_total, m.group(2)), "function_amount", m.group(0), f"合计{num_text(truth_total)}", "functions")
+                    continue
+                self.add(norm(name) in by_name and close(amount, by_name[norm(name)], m.group(2)), "function_amount", m.group(0), f"表中{name}：{by_name.get(norm(name))}", "functions")
+            whole = self.truth.basic.get("".join(key.split()), {}).get("本年实际数")
+            if whole is not None and abs(whole - truth_total) > 0.005:
+                said = "【" in para and num_text(round(whole, 2)) in para.replace(",", "")
+                self.add(said, "function_mismatch_unsaid", para[:100], f"{which}{whole}≠各科目合计{num_text(truth_total)}", "functions")
 
     def check_masked(self) -> None:
         text = self.doc.all_text()

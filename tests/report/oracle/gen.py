@@ -34,8 +34,9 @@ class Spec:
     rows: list[dict[str, Any]]
     team: list[tuple[str, str, str]] = field(default_factory=list)
     projects: list["Spec"] = field(default_factory=list)  # 部门整体: the project workbooks annexed
-    basic: dict[str, tuple[Any, Any, Any]] | None = None  # 部门整体: 基础数据 label -> (上年数, 本年预算数, 本年实际数)
     variant: str = ""
+    basic: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # 部门整体: 基础数据 rows beyond BASIC (label: 上年数, 本年预算数, 本年实际数[, 说明])
+    functions: list[tuple[Any, ...]] = field(default_factory=list)  # 部门整体: 功能科目 rows (科目编码, 科目名称, 基本支出, 项目支出)
 
 
 def _rows(*rows: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -100,7 +101,19 @@ def base_departments() -> list[Spec]:
     info = {"项目名称": "县医疗保障局2025年度部门整体支出", "主管部门": "县医疗保障局", "实施单位": "县医疗保障局", "评价年度": 2025, "报告样式": "湖南"}
     budget = {"年度资金总额": {"年初预算数": 800, "全年预算数": 820, "实际到位数": 820, "全年执行数": 808, "分值": None}}
     a = Spec("部门整体", "湖南", "部门整体支出", dict(info), copy.deepcopy(budget), copy.deepcopy(DEPT_ROWS))
+    # the 基础数据 rows of the 浏阳 附件1 and a 功能科目 sheet whose items add up to the 基本/项目支出
+    # (a 类 subtotal above its 项 among them); 评价依据文件 as `new` writes it
+    a.basic = {"其中：基本支出": (300, None, 302.5), "公用经费": (40, 45, 41.2), "其中：项目支出": (480, None, 505.5),
+               "政府采购金额": (None, 60, 48), "厉行节约保障措施": (None, None, None, "严格执行公务接待标准")}
+    a.functions = [("2080101", "行政运行", 302.5, None), ("210", "卫生健康支出", None, 505.5), ("2101202", "信息化建设", None, 35),
+                   ("2101301", "城乡医疗救助", None, 420.5), ("2101501", "医疗保障经办事务", None, 50)]
     b = Spec("部门整体浏阳式", "湖南", "部门整体支出", dict(info, 项目名称="市医疗保障局2020年度部门整体支出", 评价年度=2020), {"年度资金总额": {"年初预算数": 5000, "全年预算数": 7085, "实际到位数": 7085, "全年执行数": 5000, "分值": None}}, copy.deepcopy(LIUYANG_ROWS))
+    # 浏阳: the 功能科目 of the 财政拨款 project money only, which is not the whole 项目支出 (the report must say so)
+    b.info["评价依据文件"] = "《中共中央 国务院关于全面实施预算绩效管理的意见》（中发〔2018〕34号）；《湖南省预算绩效管理办法》（湘财绩〔2020〕1号）"
+    b.basic = {"其中：基本支出": (None, None, 608.81), "其中：项目支出": (152.13, None, 7645.75), "政府采购金额": (None, None, 0)}
+    b.functions = [("2011199", "一般行政管理事务", None, 14.6), ("2101202", "信息化建设", None, 35), ("2101501", "医疗保障经办事务", None, 72.92),
+                   ("2101502", "医疗保障政策管理", None, 198.51), ("2101301", "城乡医疗救助", None, 4079.95), ("2296002", "城乡医疗救助的彩票公益金支出", None, 127.7),
+                   ("2082001", "困难群众基本生活补助", None, 2550.07)]
     return [a, b]
 
 
@@ -253,10 +266,15 @@ def write(spec: Spec, path: Path) -> Path:
     if spec.evaluation_type == "部门整体支出" and "基础数据" in wb.sheetnames:
         b = wb["基础数据"]
         labels = {str(c.value).strip(): c.row for c in b["A"] if c.value}
-        for label, vals in (spec.basic or {"编制数": (50, 50, 50), "实有人数": (48, 48, 47), "支出合计（整体支出规模）": (780, 820, 808), "三公经费合计": (12.5, 11, 10.2)}).items():
+        for label, vals in {"编制数": (50, 50, 50), "实有人数": (48, 48, 47), "支出合计（整体支出规模）": (780, 820, 808), "三公经费合计": (12.5, 11, 10.2), **spec.basic}.items():
             if label in labels:
                 for j, v in enumerate(vals):
                     b.cell(labels[label], 3 + j).value = v
+    if spec.functions and "功能科目" in wb.sheetnames:
+        f = wb["功能科目"]
+        for i, line in enumerate(spec.functions):
+            for j, v in enumerate(line):
+                f.cell(2 + i, 1 + j).value = v
     wb.save(path)
     return path
 
@@ -298,6 +316,7 @@ def space(n: int, seed: int = 2026) -> list[Spec]:
     # a department that lost points in 效益指标 (its 满意度 row sits under 效益), with a draft project
     d = vary(depts[1], rng, ["lose_noreason"], 11)
     d.name = f"{depts[1].name}-{d.variant}"
+    d.info["评价依据文件"], d.functions = None, []  # no documents to cite, no 功能科目
     d.projects = [vary(plain, rng, ["blank"]), vary(goumai, rng, ["deadline_late"])]
     out.append(d)
     i = 0
@@ -332,18 +351,23 @@ def spread(spec: Spec, rng: random.Random) -> Spec:
         prior = actual + rng.choice((-2, 0, 1, 3))
         parts = [round(rng.uniform(0, 6), 2) if rng.random() > 0.3 else 0 for _ in SANGONG_PARTS]
         total = round(sum(parts), 2)
-        basic_, project_ = round(rng.uniform(200, 600), 2), round(rng.uniform(50, 400), 2)
+        # the spending is the department's 年度资金总额 as executed, split into 基本/项目支出, and its
+        # income matches it (the 自评表 prints the 收入 parts under that total)
+        whole = spec.budget.get("年度资金总额") or {}
+        spend = round(float(whole.get("全年执行数") or rng.uniform(300, 900)), 2)
+        basic_ = round(spend * rng.uniform(0.3, 0.8), 2)
+        project_ = round(spend - basic_, 2)
         personnel = round(basic_ * rng.uniform(0.6, 0.9), 2)
-        spend = round(basic_ + project_, 2)
         fiscal_in = round(spend * rng.uniform(0.8, 1.0), 2)
-        other_in = round(rng.uniform(0, 30), 2)
-        spec.basic = {
+        other_in = round(spend - fiscal_in, 2)
+        spec.basic = {  # over the base's rows (its 政府采购, 厉行节约… stay)
+            **spec.basic,
             "编制数": (quota, quota, quota),
             "实有人数": (prior, actual, actual),
             "收入合计": (None, None, round(fiscal_in + other_in, 2)),
             "其中：财政拨款收入": (None, None, fiscal_in),
             "其中：其他收入": (None, None, other_in),
-            "支出合计（整体支出规模）": (round(spend * rng.uniform(0.8, 1.1), 2), round(spend * rng.uniform(0.9, 1.1), 2), spend),
+            "支出合计（整体支出规模）": (round(spend * rng.uniform(0.8, 1.1), 2), whole.get("全年预算数") or round(spend * rng.uniform(0.9, 1.1), 2), spend),
             "其中：基本支出": (None, round(basic_ * rng.uniform(0.95, 1.05), 2), basic_),
             "其中：人员经费": (None, None, personnel),
             "公用经费": (None, None, round(basic_ - personnel, 2)),

@@ -40,9 +40,22 @@ def truth_of(path: str | Path, projects: Iterable[str | Path] = ()) -> Truth:
                 if col < len(row) and _text(row[col]):
                     team.append(_text(row[col]))
     headers = {ws.title: {_text(v) for row in ws.iter_rows(max_row=20, max_col=40, values_only=True) for v in row if isinstance(v, str)} for ws in wb.worksheets}
-    t = Truth(ev=ev, sheets=list(wb.sheetnames), info=info, team=team, headers=headers)
+    basic: dict[str, dict[str, float]] = {}
+    if "基础数据" in wb.sheetnames:  # {label without spaces: {header: number}}
+        rows = list(wb["基础数据"].iter_rows(values_only=True))
+        head = [_text(c) for c in rows[0]] if rows else []
+        for row in rows[1:]:
+            if row and isinstance(row[0], str) and row[0].strip():
+                basic["".join(row[0].split())] = {h: float(v) for h, v in zip(head, row) if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    functions: list[tuple[str, str, float | None, float | None]] = []
+    if "功能科目" in wb.sheetnames:
+        for row in wb["功能科目"].iter_rows(min_row=2, max_col=4, values_only=True):
+            code, name, b, p = (list(row) + [None] * 4)[:4]
+            if name or code:
+                functions.append((_text(code), _text(name), b if isinstance(b, (int, float)) else None, p if isinstance(p, (int, float)) else None))
+    t = Truth(ev=ev, sheets=list(wb.sheetnames), info=info, team=team, headers=headers, basic=basic, functions=functions)
     t.sources = _sources(evaluation)
-    t.basic = _basic(wb)
+    t.basic_read = _basic(wb)
     for p in projects:
         sub = truth_of(p)
         t.projects[sub.ev.get("project") or Path(p).stem] = sub

@@ -3,9 +3,13 @@ structure, basic and project spending, 三公 and the projects' grades."""
 
 from __future__ import annotations
 
+import re
+
+from xlperf.core import layout
 from xlperf.core import values as V
-from xlperf.core.narrative.facts import Facts, ProjectLine
-from xlperf.core.narrative.words import grade_count, join, missing, pct, points
+from xlperf.core.models import IndicatorResult
+from xlperf.core.narrative.facts import Facts, ProjectLine, actual_of, counted, kind_of, lost_of, row_name, target_of
+from xlperf.core.narrative.words import grade_count, grade_word, join, missing, pct, points
 
 _SANGONG = (("sangong_abroad", "因公出国（境）费"), ("sangong_car", "公务用车购置及运行维护费"), ("sangong_reception", "公务接待费"))
 
@@ -167,3 +171,119 @@ def _sangong_items(f: Facts, u: str) -> str:
     spent = [f"{label}{_num(v, u)}" for label, v in items if abs(v) > 1e-9]
     none = [label for label, v in items if abs(v) <= 1e-9]
     return ("。其中" + "，".join(spent) if spent else "") + (f"；未发生{'、'.join(none)}" if none else "")
+
+
+# --- the 功能科目 sheet ---------------------------------------------------------------------------------
+
+_FUNCTION_PARTS = {"basic": ("基本支出", "spend_basic"), "project": ("项目支出", "spend_project")}
+
+
+def _by_function(f: Facts, which: str) -> str:
+    """基本支出/项目支出 by 支出功能分类科目 (浏阳 二（二）2.): each item with its amount, their sum,
+    and, when the sum is not the 基础数据 sheet's figure, a request to reconcile the two (a mismatch is
+    never left unsaid). "" when the workbook has no 功能科目 sheet or gives nothing for ``which``."""
+    fn = f.basic.functions if f.basic is not None else None
+    if fn is None:
+        return ""
+    label, key = _FUNCTION_PARTS[which]
+    unreadable = ""
+    if which == "project" and fn.unreadable:  # said once, under 项目支出
+        unreadable = missing(f"可读的金额（{'；'.join(fn.unreadable)}不是数字）", f"“{fn.sheet}”工作表")
+    if which == "project" and fn.headerless:  # something typed where no header says what it is
+        unreadable = missing(f"表头（{'、'.join(layout.FUNCTION_HEADERS)}）及各科目金额", f"“{fn.sheet}”工作表")
+    total = fn.total(which)
+    if total is None:
+        return unreadable
+    u = f.basic_unit(key)
+    # a name that ends in a digit would run into its amount (科目2 + 1万元): 为 keeps them apart
+    items = [f"{ln.name}{'为' if ln.name[-1:].isdigit() else ''}{_num(v, u)}" for ln in fn.lines if (v := getattr(ln, which)) is not None and abs(v) > 0.005]
+    text = f"{label}按支出功能分类科目分：" + "；".join(items) + f"；以上合计{_num(total, u)}。" if items else f"{label}按支出功能分类科目合计{_num(total, u)}。"
+    whole = f.basic_value(key)
+    if whole is not None and abs(whole - total) > 0.005:
+        text += missing(
+            f"一致的金额：各科目{label}合计{_num(total, u)}，“基础数据”工作表的{label}为{_num(whole, u)}，相差{_num(abs(whole - total), u)}",
+            f"“{fn.sheet}”工作表（或“基础数据”工作表）",
+        )
+    return join(text, unreadable)
+
+
+def basic_by_function(f: Facts) -> str:
+    return _by_function(f, "basic")
+
+
+def project_by_function(f: Facts) -> str:
+    return _by_function(f, "project")
+
+
+# --- 项目资金绩效情况: each project's own figures ------------------------------------------------------
+
+PROJECT_ROWS_SHOWN = 4  # rows named per group (主要产出 / 主要效益); the rest are counted
+
+
+def project_results(f: Facts) -> str:
+    """湖南 五（二）: one paragraph per project, its own figures (1．项目：全年预算数…，执行率…；
+    自评得分…，评价为“优”。主要产出：…。主要效益：…。). A project whose total is 待定 says so with the
+    reason, never a number. Each project's form is its annex 附件3-n (the 湖南 outline's 附件3, in the
+    same order). "" without projects (the section is then left out)."""
+    lines = [p for p in (f.projects or []) if p.evaluation is not None]
+    if not lines:
+        return ""
+    head = f"本年度对{len(lines)}个项目开展了绩效自评，各项目绩效情况如下："
+    return join(head, *(f"{n}．{_project_result(p, f.style, f'附件3-{n}')}" for n, p in enumerate(lines, 1)))
+
+
+def _project_result(p: ProjectLine, style: str, annex: str) -> str:
+    ev = p.evaluation
+    assert ev is not None
+    unit = ev.input.info.amount_unit or ev.budget.unit or "万元"
+    b = ev.budget
+    money = []
+    if b.full_year is not None:
+        money.append(f"全年预算数{_num(b.full_year, unit)}")
+    if b.executed is not None:
+        money.append(f"全年执行数{_num(b.executed, unit)}")
+    if b.execution_rate is not None:
+        money.append(f"执行率{pct(b.execution_rate)}")
+    if ev.final and ev.total_score is not None:
+        verdict = f"自评得分{points(ev.total_score)}，评价为“{grade_word(ev.grade, style)}”"
+    else:
+        # where and why, without the request that ends a finding (：请填写): the 待完善事项 asks
+        said = [_ASKING.sub("", w.message) for w in ev.withheld[:2]]
+        why = "；".join(f"{w.location}：{m}" if w.location else m for w, m in zip(ev.withheld, said)) or ev.draft_note
+        verdict = f"自评得分待定（{why}），等级待定，须该项目自评表补正后确定"
+    text = f"{p.name}：" + ("，".join(money) + "；" if money else "") + verdict + "。"
+    for label, kinds in (("主要产出", ("产出",)), ("主要效益", ("效益", "满意度"))):
+        rows = [r for r in ev.indicators if kind_of(r) in kinds and counted(r)]
+        if rows:
+            text += f"{label}：{_row_listing(rows, annex)}。"
+    return text
+
+
+def _row_listing(rows: list[IndicatorResult], annex: str) -> str:
+    """The rows that say most first — short of target or 待定, then those with a figure — each with
+    its actual beside its target; past PROJECT_ROWS_SHOWN the rest are counted."""
+    def rank(r: IndicatorResult) -> int:
+        if r.pending or not r.met:
+            return 0
+        return 1 if r.actual is not None and r.actual.number is not None else 2
+    ordered = sorted(rows, key=rank)  # stable: the table's order within a rank
+    shown = [_row_result(r) for r in ordered[:PROJECT_ROWS_SHOWN]]
+    rest = len(ordered) - len(shown)
+    return "；".join(shown) + (f"；另有{rest}项指标，详见{annex}" if rest else "")
+
+
+_CLAUSE = re.compile(r"[，,；;。：:]")
+_ASKING = re.compile(r"[：:]\s*请[^；。]*[。]?$")
+
+
+def _row_result(r: IndicatorResult) -> str:
+    name, target, actual = row_name(r), target_of(r), actual_of(r)
+    if _CLAUSE.search(name):  # a name that is a sentence of its own is quoted, so its figure stays its own
+        name = f"“{name}”"
+    if not actual:
+        return f"{name}实际完成值未填写（年度指标值{target}，得分待定）"
+    if r.pending:
+        return f"{name}实际完成{actual}（年度指标值{target}，得分待定）"
+    if not r.met:
+        return f"{name}实际完成{actual}（年度指标值{target}，未达到，扣{points(lost_of(r))}）"
+    return f"{name}实际完成{actual}（年度指标值{target}）"

@@ -41,6 +41,16 @@ def shanxi_goals(f: Facts) -> str:
 # --- 陕西 (子洲) -----------------------------------------------------------------------------------
 
 
+def shaanxi_goals(f: Facts) -> str:
+    """（二）项目目标 beside the 绩效完成表: with an 实施期绩效目标, 子洲's 1.总体目标 and 2.年度目标;
+    without, the 年度目标 alone ("" when that is empty too)."""
+    period = _typed(f, "period_goal")
+    annual = f.field("annual_goal")
+    if not period:
+        return labelled("年度目标", annual)
+    return join(labelled("1.总体目标", period), labelled("2.年度目标", annual) if annual else "")
+
+
 def fund_adjustment(f: Facts) -> str:
     """项目资金调整情况 (the end of 三、项目评价及绩效分析): as the unit wrote it ("" when empty)."""
     return _typed(f, "fund_adjustment")
@@ -74,6 +84,26 @@ def sichuan_funds(f: Facts) -> str:
 
 
 # --- 湖南 部门整体支出 (浏阳) -------------------------------------------------------------------------
+
+
+def _documents(text: str) -> list[str]:
+    """The documents of a 评价依据文件 field, one a line (or split by ；/;), as typed."""
+    import re
+
+    return [d.strip().rstrip("，,、。") for d in re.split(r"[\n；;]+", text) if d.strip().rstrip("，,、。")]
+
+
+def preamble(f: Facts) -> str:
+    """The opening before 一、 (浏阳): the documents of 评价依据文件 it carries out, then 报告如下;
+    without any, the plain opening sentence (a document the unit did not name is never cited)."""
+    who = f.field("department") or f.field("unit") or "本部门"
+    year = f"{f.year}年" if f.year else "本年度"
+    tail = f"现将{who}{year}部门整体支出绩效自评结果报告如下："
+    docs = _documents(_typed(f, "evaluation_basis"))
+    if not docs:
+        return tail
+    cited = docs[0] if len(docs) == 1 else "、".join(docs[:-1]) + "和" + docs[-1]
+    return f"为全面落实{cited}精神，切实加强部门整体支出绩效管理，提高预算分配、使用、管理绩效，{tail}"
 
 
 def work_plan(f: Facts) -> str:

@@ -37,6 +37,7 @@ class ProjectLine:
     score: float | None = None  # None: 待定
     grade: str = ""  # 优/良/中/差, "" when 待定
     errors: int = 0
+    evaluation: Evaluation | None = None  # the project's own evaluation: its figures for 项目资金绩效情况
 
 
 # --- one row ---------------------------------------------------------------------------------------

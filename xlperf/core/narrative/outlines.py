@@ -157,7 +157,9 @@ SHANXI = (
 
 SHAANXI = (
     Heading("v0", "项目支出绩效自评表", 1, None, ("self_table",)),
-    Heading("v1", "一、项目概况", 1, (asked("overview"), said("主管部门职能", filled("duties")), said("立项依据", own("basis")), said("年度绩效目标", own("annual_goal")))),
+    Heading("v1", "一、项目概况", 1, (asked("overview"), said("主管部门职能", filled("duties")), said("立项依据", own("basis")))),
+    # 子洲 numbers it （二） under 1. 2. of 一、; its 绩效完成表 is the indicators without scores
+    Heading("v1.2", "（二）项目目标", 2, depth.shaanxi_goals, ("goal_table",)),
     Heading("v2", "二、项目资金使用及管理情况", 1, (
         budget.amounts, budget.sources, said("资金批复文号", filled("approval_docs")), said("资金分配原则", filled("allocation")), own("fund_rules"),
         own("finance_management"), said("项目实施及管理情况", filled("implementation")),
@@ -167,7 +169,7 @@ SHAANXI = (
         said("主要经验做法", filled("experience")),
     )),
     Heading("v4", "四、存在问题与改进措施", 1, (said("存在问题", c.problems), said("改进措施", c.measures))),
-    Heading("v5", "五、自评小组", 1, None, ("team",)),
+    Heading("v5", "五、自评小组", 1, None, ("team", "sign_off")),
 )
 
 HUNAN = (
@@ -207,8 +209,27 @@ SHAANXI = _after(SHAANXI, "v3", Heading("v3.1", "项目资金调整情况", 3, d
 
 HUNAN = _after(HUNAN, "h1.2", Heading("h1.3", "（三）年度重点工作计划", 2, depth.work_plan))
 HUNAN = _after(HUNAN, "h2.4", Heading("h2.5", "（五）资产管理情况", 2, depth.assets))
+# each project's own figures, when the report annexes the projects (--projects)
+HUNAN = _after(HUNAN, "h4", Heading("h4.1", "项目资金绩效情况", 3, d.project_results))
 
-OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5"})
+OPTIONAL = frozenset({"v3.1", "h1.3", "h2.5", "h4.1"})
+
+
+# --- parts only some workbooks fill, added at the end of a section's text (nothing when empty) -------
+
+
+def _also(outline: tuple[Heading, ...], key: str, part: Prose, after: Prose) -> tuple[Heading, ...]:
+    """The outline with ``part`` written right after the part ``after`` of the section ``key``."""
+    at = next(n for n, h in enumerate(outline) if h.key == key)
+    h = outline[at]
+    fill = h.fill if isinstance(h.fill, tuple) else ((h.fill,) if h.fill is not None else ())
+    i = fill.index(after) + 1
+    return outline[:at] + (h._replace(fill=fill[:i] + (part,) + fill[i:]),) + outline[at + 1 :]
+
+
+# 浏阳 二（二）2.: the spending by 功能科目 (the 功能科目 sheet), after the 基本支出 and 项目支出 figures
+HUNAN = _also(HUNAN, "h2.2", d.basic_by_function, after=d.basic_spending)
+HUNAN = _also(HUNAN, "h2.3", d.project_by_function, after=d.project_spending)
 
 OUTLINES: dict[Style, tuple[Heading, ...]] = {
     Style.GENERAL: GENERAL,

@@ -17,6 +17,7 @@ the title lines. The outline itself comes from ``xlperf.core.narrative``.
 from __future__ import annotations
 
 import io
+import re
 import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -126,6 +127,8 @@ PARAGRAPH_STYLES = [
     ("FormSign", "自评表签署", dict(east=FANGSONG, size=SZ_NOTE, jc="left", indent=False, line=360, before=120)),
     ("OfficialForm", "自评表位置", dict(east=FANGSONG, size=SZ_TABLE, jc="left", indent=False, line=240)),
     ("Spacer", "表后空行", dict(east=FANGSONG, size=SZ_TABLE, jc="left", indent=False, line=240)),
+    ("SignOff", "负责人签章", dict(east=FANGSONG, size=SZ_BODY, jc="left", indent=False, keep_next=True, before=240)),
+    ("SignDate", "签章日期", dict(east=FANGSONG, size=SZ_BODY, jc="right", indent=False)),
     ("CoverTitle", "封面标题", dict(east=XIAOBIAOSONG, size=SZ_COVER_TITLE, jc="center", indent=False, line=800)),
     ("CoverLabel", "封面栏目", dict(east=HEITI, size=SZ_BODY, jc="distribute", indent=False, line=LINE_BODY)),
     ("CoverValue", "封面内容", dict(east=FANGSONG, size=SZ_BODY, jc="left", indent=False, line=LINE_BODY)),
@@ -353,7 +356,8 @@ def indicator_table_xml(var: str) -> str:
         ("r.actual", "TableText"),
         ("r.score", "TableText"),
     ]
-    rows = header_row_from(f"{var}.header", w) + tag_row(f"{{%tr for r in {var}.rows %}}", w) + data_row(fields, w) + tag_row("{%tr endfor %}", w)
+    member = row("".join(cell(f"{{{{ {expr} }}}}", width, style) for (expr, style), width in zip(fields, w)), height=mm(10))  # room for a signature
+    rows = header_row_from(f"{var}.header", w) + tag_row(f"{{%tr for r in {var}.rows %}}", w) + member + tag_row("{%tr endfor %}", w)
     return table(w, rows, caption="xlperf:merge=1")
 
 
@@ -367,14 +371,63 @@ def payments_table_xml(var: str) -> str:
     return table(w, rows, caption="xlperf:merge=")
 
 
-TEAM_W = widths_mm(12, 24, 30, 50, 22, 18)
+TEAM_W = widths_mm(22, 24, 30, 50, 30)
 
 
 def team_table_xml(var: str) -> str:
+    """陕西 五、自评小组: 评价人员 merged down the first column, 签字 left blank for the pen."""
     w = TEAM_W
-    fields = [("r.no", "TableText"), ("r.name", "TableText"), ("r.title", "TableText"), ("r.unit", "TableTextLeft"), ("r.sign", "TableText"), ("r.date", "TableText")]
-    rows = header_row_from(f"{var}.header", w) + tag_row(f"{{%tr for r in {var}.rows %}}", w) + data_row(fields, w) + tag_row("{%tr endfor %}", w)
-    return table(w, rows, caption="xlperf:merge=")
+    fields = [("r.role", "TableText"), ("r.name", "TableText"), ("r.title", "TableText"), ("r.unit", "TableTextLeft"), ("r.sign", "TableText")]
+    member = row("".join(cell(f"{{{{ {expr} }}}}", width, style) for (expr, style), width in zip(fields, w)), height=mm(10))  # room for a signature
+    rows = header_row_from(f"{var}.header", w) + tag_row(f"{{%tr for r in {var}.rows %}}", w) + member + tag_row("{%tr endfor %}", w)
+    return table(w, rows, caption="xlperf:merge=1")
+
+
+def sign_off_xml(var: str) -> str:
+    """陕西: 项目单位（中介机构）负责人（签字并盖章）：, room to sign, then the date on the right."""
+    return para(f"{{{{ {var}.label }}}}", "SignOff") + para("", "SignOff") + para("", "SignOff") + para(f"{{{{ {var}.date }}}}", "SignDate")
+
+
+GOAL_W = widths_mm(19, 20, 19, 28, 23, 23, 24)
+
+
+def keep_with_next(rows: str) -> str:
+    """Every paragraph of these rows keeps with the next: the rows stay together and with the row after them."""
+    return re.sub(r'(<w:pStyle w:val="[^"]+"/>)', r"\1<w:keepNext/>", rows)
+
+
+def goal_table_xml(var: str) -> str:
+    """陕西 一（二）项目目标: the 绩效完成表 — a label column (资金金额, 年度目标, 年度绩效指标 merged
+    down by the renderer: equal neighbours in column 1) and six columns beside it."""
+    w = GOAL_W
+    left, right, rest = sum(w[1:4]), sum(w[4:]), sum(w[1:])
+
+    def label(text: str) -> str:
+        return cell(text, w[0], "TableHead")
+
+    top = keep_with_next(
+        row(label("项目名称") + cell(f"{{{{ {var}.project }}}}", rest, "TableTextLeft", span=6))
+        + row(label("主管部门") + cell(f"{{{{ {var}.department }}}}", rest, "TableTextLeft", span=6))
+        + tag_row(f"{{%tr for f in {var}.funds %}}", w)
+        + row(label("资金金额") + cell("{{ f.label }}", left, "TableTextLeft", span=3) + cell("{{ f.value }}", right, "TableText", span=3))
+        + tag_row("{%tr endfor %}", w)
+        + row(label("年度目标") + cell("年初设定目标", left, "TableHead", span=3) + cell("全年实际完成情况", right, "TableHead", span=3))
+        + row(label("年度目标") + cell(f"{{{{ {var}.goal }}}}", left, "TableTextLeft", span=3) + cell(f"{{{{ {var}.result }}}}", right, "TableTextLeft", span=3))
+        + row(label("年度绩效指标") + "".join(cell(f"{{{{ {var}.header[{i}] }}}}", width, "TableHead") for i, width in enumerate(w[1:])))
+    )
+    indicator = row(label("年度绩效指标") + "".join(cell(f"{{{{ r.{k} }}}}", width, "TableTextLeft" if k in ("level3", "reason") else "TableText")
+                                                for k, width in zip(("level1", "level2", "level3", "target", "actual", "reason"), w[1:])))
+    rows = (
+        top
+        + tag_row(f"{{%tr for r in {var}.rows %}}", w)
+        + tag_row("{%tr if r.keep %}", w)  # inside a 二级 group: kept with the next row, the label never breaks
+        + keep_with_next(indicator)
+        + tag_row("{%tr else %}", w)
+        + indicator
+        + tag_row("{%tr endif %}", w)
+        + tag_row("{%tr endfor %}", w)
+    )
+    return table(w, rows, caption="xlperf:merge=1,2,3;fixed")
 
 
 SUMMARY_W = widths_mm(10, 48, 22, 22, 19, 17, 18)
@@ -420,6 +473,20 @@ def official_form_xml() -> str:
         + para("金额单位：{{ official_form.unit }}", "TableNote")
         + para("", "OfficialForm")
         + para("{{ official_form.signature }}", "FormSign")
+    )
+
+
+def project_form_xml() -> str:
+    """部门整体支出: one project's official form as an annex of its own (附件3-1 …): its number, the
+    form's title, year and unit, the anchor numbered as the project (the renderer puts that
+    project's form there), the signature line."""
+    return (
+        para("{{ proj.annex }}", "Annex")
+        + para("{{ proj.form.title }}", "TableCaption")
+        + para("{{ proj.form.year }}", "FormYear")
+        + para("金额单位：{{ proj.form.unit }}", "TableNote")
+        + para("{{ loop.index }}", "OfficialForm")
+        + para("{{ proj.form.signature }}", "FormSign")
     )
 
 
@@ -477,6 +544,10 @@ def tables_xml() -> str:
         + payments_table_xml("tb")
         + tag("{%p elif t == 'team' %}")
         + team_table_xml("tb")
+        + tag("{%p elif t == 'sign_off' %}")
+        + sign_off_xml("tb")
+        + tag("{%p elif t == 'goal_table' %}")
+        + goal_table_xml("tb")
         + tag("{%p elif t == 'project_summary' %}")
         + project_summary_table_xml("tb")
         + tag("{%p elif t == 'basic_data' %}")
@@ -487,9 +558,13 @@ def tables_xml() -> str:
         + tag("{%p endif %}")
         + tag("{%p elif t == 'projects' %}")
         + tag("{%p for proj in projects %}")
+        + tag("{%p if proj.form %}")
+        + project_form_xml()
+        + tag("{%p else %}")
         + para("项目支出绩效自评表：{{ proj.name }}", "TableCaption")
         + self_table_xml("proj.self_table")
         + para("", "Spacer")
+        + tag("{%p endif %}")
         + tag("{%p else %}")
         + para("{{ tb.placeholder }}", "Normal")
         + tag("{%p endfor %}")
@@ -599,9 +674,14 @@ def setup_page(doc, *, cover: bool) -> None:
 # --- the document ------------------------------------------------------------------------------------
 
 
+def preamble_xml() -> str:
+    """The opening paragraph before 一、 (湖南), when the context has one."""
+    return tag("{%p if preamble %}") + para("{{ preamble }}", "Normal") + tag("{%p endif %}")
+
+
 def body_xml(style: str) -> str:
     front = cover_xml() if style == Style.SHAANXI else title_xml()
-    return front + sections_xml()
+    return front + (preamble_xml() if style == Style.HUNAN else "") + sections_xml()
 
 
 # Word looks a missing font up in the font table: the charset (86 = GB2312), the panose class and
