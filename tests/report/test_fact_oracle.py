@@ -1,14 +1,16 @@
 """Every fact a rendered report states agrees with its workbook's evaluation.
 
 A sample of the generated workbook space (tests/report/oracle/gen.py) is rendered in every style
-(md for all, docx and html for some) and each report is read back by the oracle. Each failure class
+(md for all, docx and html for some, the --format xlsx 自评表 for every other project) and each
+report is read back by the oracle. Each failure class
 of tests/report/oracle/check.py is one test: a class the reports get wrong today is listed in
 KNOWN_DEFECTS and marked xfail(strict=True), so fixing it turns the test into an XPASS failure
 and the marker must go; every other class is asserted (and must have been checked at least once,
 so a pass is not vacuous).
 
 The oracle is also tested on its own: a correct report with one fact changed must fail the class
-that guards that fact.
+that guards that fact (funding sources, 下达资金, the 山西 行次 matrix, the department's 基础数据
+figures, and the xlsx form with two rows of one name included).
 """
 
 from __future__ import annotations
@@ -134,6 +136,89 @@ def test_a_pending_total_shown_as_a_number_is_caught(plain):
     assert {"draft_total_not_marked", "draft_grade_not_marked"} <= fails
 
 
+# --- the wider classes on their own: funding sources, 基础数据, the xlsx form, same-name rows ---------
+
+
+@pytest.fixture(scope="module")
+def wider(tmp_path_factory):
+    """A project whose budget is split over three sources (四川 md and the xlsx form) and a
+    department with its 基础数据 (湖南 md), each with its truth."""
+    import copy
+
+    from tests.report.oracle.gen import base_departments
+
+    d = tmp_path_factory.mktemp("wider")
+    spec = copy.deepcopy(base_projects()[3])
+    spec.budget.update({"财政拨款": {"全年预算数": 40}, "其中：中央": {"全年预算数": 16}, "其中：省级": {"全年预算数": 12.5}, "其中：县级": {"全年预算数": 11.5}})
+    spec.info["资金批复文号"] = "县财预〔2025〕18号"
+    spec.rows[3]["三级指标"] = spec.rows[2]["三级指标"]  # two rows named 群众负担减轻 (30 and 10 points)
+    wb = write(spec, d / "p.xlsx")
+    assert render(wb, d / "p.md", "四川", "md") == ""
+    assert render(wb, d / "p-form.xlsx", "四川", "xlsx") == ""
+    assert render(wb, d / "p-sx.md", "山西", "md") == ""
+    dept = base_departments()[0]
+    dept.basic = {"编制数": (50, 50, 50), "实有人数": (48, 48, 47), "三公经费合计": (12.5, 11, 10.2), "其中：因公出国（境）费": (None, None, 0), "其中：公务用车购置及运行维护费": (None, None, 7), "其中：公务接待费": (None, None, 3.2),
+                  "收入合计": (None, None, 830), "其中：财政拨款收入": (None, None, 800), "其中：其他收入": (None, None, 30),
+                  "支出合计（整体支出规模）": (780, 820, 808), "其中：基本支出": (None, 500, 508), "其中：项目支出": (None, 320, 300)}
+    dwb = write(dept, d / "d.xlsx")
+    assert render(dwb, d / "d.md", "湖南", "md") == ""
+    return {"p": ((d / "p.md").read_text(encoding="utf-8"), truth_of(wb)), "d": ((d / "d.md").read_text(encoding="utf-8"), truth_of(dwb)), "form": (d / "p-form.xlsx", truth_of(wb)), "sx": ((d / "p-sx.md").read_text(encoding="utf-8"), truth_of(wb))}
+
+
+@pytest.mark.parametrize(
+    "which,old,new,cls",
+    [
+        ("p", r"中央资金16万元", "中央资金15万元", "source_amount"),
+        ("p", r"县级资金11.5万元", "县级资金12.5万元", "source_amount"),
+        ("p", r"下达资金40万元", "下达资金42万元", "approved_amount"),
+        ("sx", r"\| 全年预算资金 \| \(2\) \| 40 \| 40 \| 16 \| 12.5 \|", "| 全年预算资金 | (2) | 40 | 40 | 16 | 13.5 |", "source_amount"),
+        ("sx", r"\| 全年预算资金 \| \(2\) \| 40 \| 40 \| 16 \| 12.5 \|  \|", "| 全年预算资金 | (2) | 40 | 40 | 16 | 12.5 | 3 |", "source_amount"),  # 市级 is blank
+        ("d", r"核定编制50人", "核定编制52人", "basic_value"),
+        ("d", r"年末实有人数47人", "年末实有人数46人", "basic_value"),
+        ("d", r"空编3人", "空编2人", "basic_change"),
+        ("d", r"比上年减少1人", "比上年增加1人", "basic_change"),
+        ("d", r"“三公”经费支出10.2万元", "“三公”经费支出10.5万元", "basic_value"),
+        ("d", r"比上年减少2.3万元（下降18.4%）", "比上年减少2.3万元（下降17.4%）", "basic_change"),
+        ("d", r"控制在预算数11万元以内", "控制在预算数12万元以内", "basic_change"),
+        ("d", r"公务接待费3.2万元", "公务接待费3.4万元", "basic_value"),
+        ("d", r"部门整体支出规模808万元", "部门整体支出规模818万元", "basic_value"),
+        ("d", r"为预算数820万元的98.54%", "为预算数820万元的98.64%", "basic_change"),
+        ("d", r"财政拨款收入800万元（占96.39%）", "财政拨款收入800万元（占95.39%）", "basic_change"),
+        ("d", r"基本支出508万元，占支出合计的62.87%", "基本支出508万元，占支出合计的63.87%", "basic_change"),
+        ("d", r"执行率101.6%", "执行率100.6%", "basic_change"),
+        ("d", r"项目支出300万元", "项目支出310万元", "basic_value"),
+        ("d", r"未发生因公出国（境）费", "未发生公务接待费", "basic_value"),
+        ("d", r"\| 三公经费合计 \| 万元 \| 12.5 \|", "| 三公经费合计 | 万元 | 13.5 |", "basic_value"),
+    ],
+)
+def test_a_changed_wider_fact_is_caught(wider, which, old, new, cls):
+    text, truth = wider[which]
+    assert re.search(old, text), f"the report no longer says {old}"
+    assert cls not in _fails(text, truth)
+    assert cls in _fails(text.replace(re.search(old, text).group(0), new, 1), truth)
+
+
+def test_the_xlsx_form_is_read_and_checked(wider):
+    import openpyxl
+
+    from tests.report.oracle.extract import load
+
+    path, truth = wider["form"]
+    results = check_report(load(path), truth, style="四川")
+    assert {"annex_total", "row_score", "row_weight", "row_target", "row_actual", "xlsx_form_rows"} <= {r.cls for r in results}
+    assert not [r for r in results if not r.ok]
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    total = next(r for r in ws.iter_rows() if r[0].value == "合计")
+    total[9].value = total[9].value - 1  # the 合计 score one point off
+    for r in ws.iter_rows():  # the second same-named row's score swapped for the first's weight
+        if r[3].value == truth.rows()[3]["level3"] and r[2].value == truth.rows()[3]["level2"]:
+            r[9].value = (r[9].value or 0) + 1
+    wb.save(path.with_name("bad.xlsx"))
+    fails = {r.cls for r in check_report(load(path.with_name("bad.xlsx")), truth, style="四川") if not r.ok}
+    assert {"annex_total", "row_score"} <= fails
+
+
 @pytest.fixture(scope="module")
 def shaanxi_people(tmp_path_factory):
     """购买服务 with 项目负责人, 联系人, 联系电话 and a 自评小组, rendered in 陕西 (the style whose
@@ -254,3 +339,28 @@ def test_a_pending_project_is_stated_as_pending_and_makes_the_report_a_draft(dep
     assert {"draft_total_not_marked", "draft_grade_not_marked"} <= _dept_fails(text.replace(para, stated), truth)
     untitled = text.replace("（草稿）", "", 1)
     assert "draft_title_not_marked" in _dept_fails(untitled, truth)
+
+
+def test_a_projects_same_named_rows_are_checked_against_that_project(tmp_path):
+    """A project paragraph stating two rows of one name (群众负担减轻, 30 and 10 points): each
+    passes against the project's own rows, and a changed 实际完成值 is still caught."""
+    import copy
+
+    from tests.report.oracle.gen import base_departments
+
+    (tmp_path / "项目").mkdir()
+    plain = copy.deepcopy(base_projects()[3])
+    plain.rows[3]["三级指标"] = plain.rows[2]["三级指标"]
+    wb = write(copy.deepcopy(base_departments()[0]), tmp_path / "部门.xlsx")
+    write(plain, tmp_path / "项目" / "p0.xlsx")
+    write(base_projects()[0], tmp_path / "项目" / "p1.xlsx")
+    assert render(wb, tmp_path / "r.md", "湖南", "md", projects=tmp_path / "项目") == ""
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    truth = truth_of(wb, sorted((tmp_path / "项目").glob("*.xlsx")))
+    para = _paragraph(text, "城乡居民医保补助项目")
+    assert "群众负担减轻实际完成96%（年度指标值≥95%）" in para and "群众负担减轻实际完成明显（年度指标值明显）" in para
+    results = check_report(load_md(text), truth, style="湖南")
+    rows = [r for r in results if r.check == "row" and "群众负担减轻" in r.fact]
+    assert rows and all(r.ok for r in rows)
+    changed = para.replace("群众负担减轻实际完成96%", "群众负担减轻实际完成90%")
+    assert "row_actual" in _dept_fails(text.replace(para, changed), truth)

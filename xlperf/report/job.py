@@ -319,8 +319,13 @@ def write_report(context: dict[str, Any], target: Path, fmt: str, template: str 
         return atomic_output(target, suffix) if atomic else contextlib.nullcontext(target)
 
     if fmt == "xlsx":
+        import dataclasses
+
+        from xlperf.report.context import DRAFT_MARK
         from xlperf.report.official_xlsx import write_form_xlsx
 
+        if context.get("draft") and DRAFT_MARK not in form.title:  # a 待定 form says so in its title, as the reports do
+            form = dataclasses.replace(form, title=form.title + DRAFT_MARK)
         write_form_xlsx(form, target)
         return []
     if fmt in ("md", "html"):

@@ -1,9 +1,9 @@
 """Every number and grade a rendered self-evaluation report states, with what it is about.
 
-Works on the rendered file only (Markdown, HTML, Word), never on the code that wrote it, so the
-same reading checks any report, ours or a unit's own: the report oracle of the tests reads our
-reports with it, and ``xlperf review`` reads a unit's report with its sentence patterns. Standard
-library plus python-docx (only for .docx).
+Works on the rendered file only (Markdown, HTML, Word, PDF, the .xlsx 自评表), never on the code
+that wrote it, so the same reading checks any report, ours or a unit's own: the report oracle of the
+tests reads our reports with it, and ``xlperf review`` reads a unit's report with its sentence
+patterns. Standard library plus python-docx (only for .docx) and openpyxl (only for .xlsx).
 
 A report is read as a list of blocks in reading order: paragraphs (headings included) and tables
 (rows of cell texts). Facts are then found in the prose by the phrases real reports use
@@ -271,6 +271,8 @@ def load(path: str | Path) -> Document:
         return load_docx(p)
     if suffix == ".pdf":
         return load_pdf(p)
+    if suffix == ".xlsx":
+        return load_xlsx(p)
     text = p.read_text(encoding="utf-8")
     if suffix in (".html", ".htm"):
         return load_html(text, str(p))
@@ -575,3 +577,250 @@ ROW_CONTROL_PATTERN = _ROW_CTRL  # 名称控制在B以内，实际A。
 ROW_OVER_PATTERN = _ROW_OVER  # 名称实际完成A，为年度指标值B的N%
 ROW_UNMET_PATTERN = _ROW_UNMET  # 名称未达到年度指标值（年度指标值B，实际完成A）
 subject_of = _subject
+
+
+# --- funding sources and 基础数据 (read apart from facts_of: the checker asks for them) ----------
+
+_SOURCES_SENT = re.compile(r"其中((?:[\u4e00-\u9fff]{1,8}?资金" + NUM + r"(?:万元|元)[、，,]?)+)")
+_SOURCE_ITEM = re.compile(r"([\u4e00-\u9fff]{1,8}?)资金" + NUM + r"(万元|元)")
+_SOURCE_ALL = re.compile(r"资金全部为([\u4e00-\u9fff]{1,8}?)资金")
+_APPROVED = re.compile(r"下达资金" + NUM + r"(万元|元)")
+
+
+def source_facts(doc: Document) -> list[Fact]:
+    """Amounts per funding source in the prose (其中县级资金12万元、省级资金8万元 / 资金全部为县级资金)
+    and 四川's 下达资金N万元."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "p":
+            continue
+        for sent in sentences(b.text):
+            for m in _SOURCES_SENT.finditer(sent):
+                for it in _SOURCE_ITEM.finditer(m.group(1)):
+                    out.append(Fact("source_amount", it.group(1), float(it.group(2)), it.group(3), sentence=sent, block=i))
+            for m in _SOURCE_ALL.finditer(sent):
+                out.append(Fact("source_all", m.group(1), None, sentence=sent, block=i))
+            for m in _APPROVED.finditer(sent):
+                out.append(Fact("approved_amount", "下达资金", float(m.group(1)), m.group(2), sentence=sent, block=i))
+    return out
+
+
+# 山西's 行次 matrix: its source columns and amount rows, named as the 预算执行 sheet names them
+MATRIX_SOURCE_COLS = {"财政资金小计": "财政拨款", "其中：中央级": "中央", "其中：省级": "省级", "其中：市级": "市级", "其中：县区级": "县级", "上年结转资金": "上年结转资金", "其他资金": "其他资金"}
+MATRIX_AMOUNT_ROWS = {"年初预算资金": "initial", "全年预算资金": "full_year", "实际到位资金": "received", "全年执行资金": "executed"}
+
+
+def matrix_source_facts(doc: Document) -> list[Fact]:
+    """Each amount cell of 山西's 行次 matrix under a funding-source column (blank cells too)."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "table":
+            continue
+        flat = [[re.sub(r"\s+", "", c) for c in r] for r in b.rows]
+        head = next((k for k, r in enumerate(flat) if "行次" in r and "年度总金额" in r), None)
+        if head is None:
+            continue
+        cols = {j: MATRIX_SOURCE_COLS[c] for j, c in enumerate(flat[head]) if c in MATRIX_SOURCE_COLS}
+        for k, r in enumerate(flat[head + 1 :], head + 1):
+            amount = MATRIX_AMOUNT_ROWS.get(next((c for c in r if c), ""))
+            if amount is None:
+                continue
+            for j, src in cols.items():
+                out.append(Fact("source_cell", src, _cell(r, j), extra={"amount": amount}, sentence=" | ".join(b.rows[k]) + f"（{flat[head][j]}）", block=i))
+    return out
+
+
+# a budget table by funding source (the reports' 预算执行 table, the 自评表's 预算执行情况 block)
+BUDGET_TABLE_COLS = {"年初预算数": "initial", "年初预算": "initial", "全年预算数": "full_year", "调整后预算数": "full_year", "实际到位数": "received", "全年执行数": "executed", "预算执行数": "executed"}
+BUDGET_TABLE_ROWS = {
+    "年度资金总额": "年度资金总额", "财政拨款": "财政拨款", "其中：财政拨款": "财政拨款", "其中：当年财政拨款": "财政拨款", "当年财政拨款": "财政拨款",
+    "其中：中央": "中央", "其中：省级": "省级", "其中：市级": "市级", "其中：县级": "县级", "上年结转资金": "上年结转资金", "其他资金": "其他资金",
+}
+
+
+def budget_table_source_facts(doc: Document) -> list[Fact]:
+    """Each amount cell of a budget table laid out by funding source (rows) and amount (columns).
+    ``extra["carry_in_other"]``: the table has no 上年结转资金 row, so its 其他资金 may hold it (陕西)."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "table":
+            continue
+        cols: dict[int, str] = {}
+        rows: list[tuple[int, str]] = []
+        for k, r in enumerate(b.rows):
+            flat = [re.sub(r"\s+", "", c) for c in r]
+            found = {j: BUDGET_TABLE_COLS[c] for j, c in enumerate(flat) if c in BUDGET_TABLE_COLS}
+            if len(set(found.values())) >= 2 and "executed" in found.values():
+                cols, rows = found, []
+                continue
+            if not cols:
+                continue
+            label = next((c for c in flat if c), "")
+            src = BUDGET_TABLE_ROWS.get(label)
+            if src is None:
+                if rows:
+                    for kk, s in rows:
+                        out += _budget_cells(b.rows[kk], s, cols, i, rows)
+                cols, rows = {}, []
+                continue
+            rows.append((k, src))
+        for kk, s in rows:
+            out += _budget_cells(b.rows[kk], s, cols, i, rows)
+    return out
+
+
+def _budget_cells(r: list[str], src: str, cols: dict[int, str], block: int, rows: list[tuple[int, str]]) -> list[Fact]:
+    carry = not any(s == "上年结转资金" for _, s in rows)
+    return [Fact("source_cell", src, _cell(r, j), extra={"amount": amount, "carry_in_other": carry}, sentence=" | ".join(r), block=block) for j, amount in cols.items()]
+
+
+_CHANGE = r"(?:比上年(增加|减少)" + NUM + r"(人|万元|元)(?:（(?:增长|下降)" + NUM + r"%）)?|(与上年持平))"
+_STAFF = [
+    ("staff_quota", re.compile(r"核定编制" + NUM + r"人")),
+    ("staff_actual", re.compile(r"年末实有人数" + NUM + r"人")),
+]
+_STAFF_GAP = re.compile(r"(超编|空编)" + NUM + r"人|(满编)")
+_STAFF_CHANGE = re.compile(r"实有人数" + _CHANGE)
+_SANGONG = re.compile(r"“三公”经费支出" + NUM + r"(万元|元)(?:，" + _CHANGE + r")?(?:，(控制在预算数|超出预算数)" + NUM + r"(万元|元))?")
+_SANGONG_ITEMS = {"因公出国（境）费": "sangong_abroad", "公务用车购置及运行维护费": "sangong_car", "公务接待费": "sangong_reception"}
+_SANGONG_ITEM = re.compile(r"(" + "|".join(re.escape(k) for k in _SANGONG_ITEMS) + r")" + NUM + r"(万元|元)")
+
+
+_PCT = NUM + r"%"
+# 收入/支出 sentences of a department: (key, regex, where the value/its share/its budget/its rate are)
+_MONEY = [
+    ("spend_total", re.compile(r"部门整体支出规模" + NUM + r"(万元|元)(?:，" + _CHANGE + r")?(?:，为预算数" + NUM + r"(?:万元|元)的" + _PCT + ")?")),
+    ("income_total", re.compile(r"部门收入合计" + NUM + r"(万元|元)")),
+]
+_MONEY_PARTS = [  # a part with its share of a total: 财政拨款收入700万元（占85.37%）, 基本支出500万元，占支出合计的61.88%
+    ("income_fiscal", "income_total", re.compile(r"财政拨款收入" + NUM + r"(万元|元)（占" + _PCT + "）")),
+    ("income_other", "income_total", re.compile(r"其他收入" + NUM + r"(万元|元)（占" + _PCT + "）")),
+    ("spend_basic", "spend_total", re.compile(r"(?<![\w])基本支出" + NUM + r"(万元|元)(?:，占支出合计的" + _PCT + r")?(?:[^；。]*?；预算数" + NUM + r"(?:万元|元)，执行率" + _PCT + ")?")),
+    ("spend_project", "spend_total", re.compile(r"(?<![\w])项目支出" + NUM + r"(万元|元)(?:，占支出合计的" + _PCT + r")?(?:[^；。]*?；预算数" + NUM + r"(?:万元|元)，执行率" + _PCT + ")?")),
+    ("spend_personnel", "", re.compile(r"人员经费" + NUM + r"(万元|元)()")),
+    ("spend_public", "", re.compile(r"公用经费" + NUM + r"(万元|元)()")),
+]
+
+
+def money_facts(doc: Document) -> list[Fact]:
+    """A department's 收入/支出 figures from the 基础数据 sheet: 部门整体支出规模 with its change and
+    its ratio to the 本年预算数, 收入合计 and its parts' shares, 基本支出/项目支出 with their shares,
+    their 预算数 and 执行率, 人员经费/公用经费."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "p":
+            continue
+        for sent in sentences(b.text):
+            for key, pat in _MONEY:
+                for m in pat.finditer(sent):
+                    out.append(Fact("basic", key, float(m.group(1)), m.group(2), sentence=sent, block=i))
+                    if key == "spend_total":
+                        ch = _change_extra(m, 3)
+                        if ch:
+                            out.append(Fact("basic_change", key, None, m.group(2), extra=ch, sentence=sent, block=i))
+                        if m.group(8):
+                            out.append(Fact("basic_ratio", key, float(m.group(9)) / 100, extra={"budget": float(m.group(8))}, sentence=sent, block=i))
+            for key, whole, pat in _MONEY_PARTS:
+                for m in pat.finditer(sent):
+                    out.append(Fact("basic", key, float(m.group(1)), m.group(2), sentence=sent, block=i))
+                    if m.group(3):
+                        out.append(Fact("basic_share", key, float(m.group(3)) / 100, extra={"of": whole}, sentence=sent, block=i))
+                    if m.lastindex and m.lastindex >= 5 and m.group(4):
+                        out.append(Fact("basic_ratio", key, float(m.group(5)) / 100, extra={"budget": float(m.group(4))}, sentence=sent, block=i))
+    return out
+
+
+def _change_extra(m: re.Match[str], first: int) -> dict[str, Any]:
+    """The groups of _CHANGE starting at group ``first``: direction, amount, unit, rate, 持平."""
+    word, amount, unit, rate, flat = (m.group(first + k) for k in range(5))
+    if flat:
+        return {"change": 0.0, "change_rate": None}
+    if not word:
+        return {}
+    sign = 1 if word == "增加" else -1
+    return {"change": sign * float(amount), "change_unit": unit, "change_rate": sign * float(rate) / 100 if rate else None}
+
+
+def basic_facts(doc: Document) -> list[Fact]:
+    """The department's 基础数据 figures: 编制数, 实有人数, 超编/空编, the 三公 total with its change and
+    its budget, the 三公 parts; and the cells of a 基础数据 table (项目 | 单位 | 上年数 | 本年预算数 | 本年实际数)."""
+    out: list[Fact] = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind == "p":
+            for sent in sentences(b.text):
+                for key, pat in _STAFF:
+                    for m in pat.finditer(sent):
+                        out.append(Fact("basic", key, float(m.group(1)), "人", sentence=sent, block=i))
+                for m in _STAFF_GAP.finditer(sent):
+                    gap = 0.0 if m.group(3) else (1 if m.group(1) == "超编" else -1) * float(m.group(2))
+                    out.append(Fact("basic_gap", "staff", gap, "人", sentence=sent, block=i))
+                for m in _STAFF_CHANGE.finditer(sent):
+                    out.append(Fact("basic_change", "staff_actual", None, "人", extra=_change_extra(m, 1), sentence=sent, block=i))
+                for m in _SANGONG.finditer(sent):
+                    out.append(Fact("basic", "sangong_total", float(m.group(1)), m.group(2), sentence=sent, block=i))
+                    ch = _change_extra(m, 3)
+                    if ch:
+                        out.append(Fact("basic_change", "sangong_total", None, m.group(2), extra=ch, sentence=sent, block=i))
+                    if m.group(8):
+                        out.append(Fact("basic_budget", "sangong_total", float(m.group(9)), m.group(10), extra={"within": m.group(8) == "控制在预算数"}, sentence=sent, block=i))
+                if "三公" in b.text:
+                    for m in _SANGONG_ITEM.finditer(sent):
+                        out.append(Fact("basic", _SANGONG_ITEMS[m.group(1)], float(m.group(2)), m.group(3), sentence=sent, block=i))
+                    for m in re.finditer(r"未发生([^。；]*)", sent):  # 未发生因公出国（境）费、公务接待费: each is 0
+                        for label, key in _SANGONG_ITEMS.items():
+                            if label in m.group(1):
+                                out.append(Fact("basic", key, 0.0, "", sentence=sent, block=i))
+        else:
+            cols: dict[str, int] = {}
+            for r in b.rows:
+                flat = [re.sub(r"\s+", "", c) for c in r]
+                if "上年数" in flat and "本年实际数" in flat:
+                    cols = {k: flat.index(v) for k, v in (("prior", "上年数"), ("budget", "本年预算数"), ("actual", "本年实际数")) if v in flat}
+                    continue
+                if cols and r and r[0].strip():
+                    cells = {k: _cell(r, j) for k, j in cols.items()}
+                    if any(cells.values()):
+                        out.append(Fact("basic_cell", r[0].strip(), None, extra=cells, sentence=" | ".join(r), block=i))
+    return out
+
+
+# --- the official 自评表 as .xlsx (``report --format xlsx``) ------------------------------------
+
+
+def _xlsx_text(cell: Any) -> str:
+    """A cell as it prints: a number in a percent format as N%, other numbers trimmed, text as is."""
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        if "%" in (cell.number_format or ""):
+            return f"{round(v * 100, 4):g}%"
+        return f"{round(float(v), 6):g}"
+    return str(v).strip()
+
+
+def load_xlsx(path: str | Path) -> Document:
+    """The form's sheet as one table (merged cells: value in the top-left cell only, as on paper),
+    its 预算执行 rows renamed to the budget table's headers, and the 评价结论 text as a paragraph.
+    Read with ``prose_only`` set: the form carries only some of the workbook's fields, so the
+    every-field and repeated-paragraph checks of a report do not apply."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(str(path))
+    ws = wb.worksheets[0]
+    rows = [[_xlsx_text(c) for c in r] for r in ws.iter_rows()]
+    renamed = {"调整后预算数": "全年预算数", "预算执行数": "全年执行数", "预算执行率": "执行率"}
+    title = [Block("p", r[0]) for r in rows[:2] if r and r[0]]
+    table: list[list[str]] = []
+    after: list[Block] = []
+    for r in rows:
+        flat = [re.sub(r"\s+", "", c) for c in r]
+        if "资金来源" in flat and "预算执行率" in flat:
+            r = [renamed.get(c, c) for c in flat]
+        table.append(r)
+        if flat and flat[0] == "评价结论":
+            after.append(Block("p", next((c for c in r[1:] if c), "")))
+    blocks = title + [Block("table", rows=table)] + after
+    return Document(str(path), blocks, prose_only=True)

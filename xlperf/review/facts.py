@@ -131,7 +131,10 @@ def _clause_before(sent: str, start: int) -> str:
 
 
 # a sentence about other money than the project's budget (a department's spending, 三公经费, last year's)
-OTHER_MONEY = re.compile(r"三公|公务|支出规模|基本支出|人员经费|公用经费|收入|决算|资产|上年|同比|去年|上一年")
+OTHER_MONEY = re.compile(r"三公|公务|支出规模|基本支出|人员经费|公用经费|收入|决算|资产|上年|同比|去年|上一年|占支出合计")
+# a sentence about one part of a department's spending (基本支出/项目支出…，占支出合计的N%；预算数…，执行率…%):
+# its 预算数 and 执行率 are that part's, not the budget's
+DEPT_PART = re.compile(r"基本支出|人员经费|公用经费|占支出合计")
 
 
 def amount_facts(p: Paragraph, sent: str) -> list[StatedFact]:
@@ -154,7 +157,7 @@ def amount_facts(p: Paragraph, sent: str) -> list[StatedFact]:
 
 def rate_facts(p: Paragraph, sent: str) -> list[StatedFact]:
     out = []
-    if LAST_YEAR.search(sent):
+    if LAST_YEAR.search(sent) or DEPT_PART.search(sent):
         return out
     for m in RATE.finditer(sent):
         owner, what = m.group(1), m.group(2)

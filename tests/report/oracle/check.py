@@ -13,13 +13,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .extract import Document, Fact, facts_of, percent_of, to_float
+from .extract import Document, Fact, basic_facts, budget_table_source_facts, facts_of, matrix_source_facts, money_facts, percent_of, source_facts, to_float
 
 GRADE_NATIONAL = {"优秀": "优", "良好": "良", "优": "优", "良": "良", "中": "中", "差": "差", "待定": "待定"}
 LONG_ONLY = {"优秀", "良好"}
 STYLE_GRADE_FORM = {"湖南": "short", "山西": "long", "陕西": "long"}  # domain.md: each style's reference form
 SHORT_ONLY = {"优", "良"}
 BUDGET_ROW = re.compile(r"预算执行率")
+SOURCE_LEVELS = ("中央", "省级", "市级", "县级")  # the 其中：… rows of 预算执行
 
 # Every failure class the checker can report, with what it means.
 CLASSES: dict[str, str] = {
@@ -70,6 +71,11 @@ CLASSES: dict[str, str] = {
     "info_field_missing": "a 项目信息 field the user filled does not appear in the report",
     "public_name_unmasked": "a 公示版 shows a person's name (项目负责人, 联系人, 自评小组)",
     "public_phone_unmasked": "a 公示版 shows a phone number",
+    "source_amount": "an amount per funding source (其中县级资金…万元, 资金全部为…资金) differs from the 预算执行 rows",
+    "approved_amount": "四川's 下达资金…万元 differs from the 全年预算数",
+    "basic_value": "a 基础数据 figure (编制数, 实有人数, 三公经费, a cell of the 基础数据 table) differs from the sheet",
+    "basic_change": "a year-on-year change, 超编/空编, 控制在预算数以内, a share (占…%) or a ratio to the 预算数 differs from the 基础数据 sheet",
+    "xlsx_form_rows": "the --format xlsx 自评表 lacks an indicator row of the evaluation (in order) or its 合计 row",
     "preamble_document": "the opening cites a document 评价依据文件 does not list, or leaves out one it lists",
     "basic_rate": "a 控制率/执行率 row of 附件1 is not its two figures of the 基础数据 sheet divided",
     "function_amount": "a 功能科目 amount or 合计 differs from the sheet's items (类/款 subtotals counted once)",
@@ -89,6 +95,8 @@ class Truth:
     projects: dict[str, "Truth"] = field(default_factory=dict)  # 部门整体: project name -> its truth
     basic: dict[str, dict[str, float]] = field(default_factory=dict)  # 部门整体: 基础数据 label -> {上年数|本年预算数|本年实际数: value}
     functions: list[tuple[str, str, float | None, float | None]] = field(default_factory=list)  # 功能科目 rows (编码, 名称, 基本支出, 项目支出)
+    sources: dict[str, dict[str, float | None]] = field(default_factory=dict)  # 预算执行 其中：X rows -> amounts
+    basic_read: dict[str, dict[str, Any]] = field(default_factory=dict)  # 基础数据 as parse_basic_data reads it: key -> prior/budget/actual/unit/label
 
     @property
     def final(self) -> bool:
@@ -199,6 +207,10 @@ class Checker:
         self.check_project_results()
         self.check_counts_agree()
         self.check_grade_vocabulary()
+        self.check_sources()
+        self.check_basic()
+        if self.doc.path.lower().endswith(".xlsx"):
+            self.check_xlsx_rows()
         if not self.doc.prose_only:  # a PDF's text breaks paragraphs at pages: compared only by facts
             self.check_repeats()
             self.check_info_fields()
@@ -339,6 +351,8 @@ class Checker:
 
     def check_exec_rate(self, f: Fact) -> None:
         rate = self.truth.ev["budget"].get("execution_rate")
+        if re.match(r"(基本支出|项目支出)\d", f.sentence):  # a 基础数据 part's own 执行率 (checked as basic_change)
+            return
         if rate is not None:
             shown = re.search(r"执行率" + r"(-?\d+(?:\.\d+)?)", f.sentence)
             self.add(close(f.value, rate, shown.group(1) if shown else "", 100), "budget_rate", f.short(), f"执行率 {rate:.2%}", "exec_rate")
@@ -462,8 +476,32 @@ class Checker:
         cands = [r for r in rows if name_key(r["level3"]) and (k.endswith(name_key(r["level3"])) or name_key(r["level3"]).startswith(k))]
         return cands[0] if len(cands) == 1 else None
 
+    def _any_of_same_name(self, f: Fact, check, t: Truth | None = None) -> bool:
+        """A sentence naming an indicator that several rows of ``t`` carry: it is right when it
+        states one of them (which one a sentence means is not certain); the table rows are matched
+        by position."""
+        same = self._same_name(f.subject, t or self.truth)
+        if len(same) < 2:
+            return False
+        best: list[Result] | None = None
+        for r in same:
+            saved, self.results = self.results, []
+            check(f, r)
+            got, self.results = self.results, saved
+            if best is None or (all(x.ok for x in got) and not all(x.ok for x in best)):
+                best = got
+        self.results += best or []
+        return True
+
     def check_row(self, f: Fact, t: Truth | None = None) -> None:
-        r = self.find_row(f.subject, t or self.truth)
+        """``t``: the truth the row belongs to (a project's own, in a department report's paragraph
+        on that project); the evaluation's otherwise."""
+        t = t or self.truth
+        if self._any_of_same_name(f, self._check_row, t):
+            return
+        self._check_row(f, self.find_row(f.subject, t))
+
+    def _check_row(self, f: Fact, r: dict[str, Any] | None) -> None:
         self.add(r is not None, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "row")
         if r is None:
             return
@@ -488,7 +526,11 @@ class Checker:
             self._completion_vs_score(r, r["completion"], f.value, f.short())
 
     def check_target_listing(self, f: Fact) -> None:
-        r = self.find_row(f.subject, self.truth)
+        if self._any_of_same_name(f, self._check_target_listing):
+            return
+        self._check_target_listing(f, self.find_row(f.subject, self.truth))
+
+    def _check_target_listing(self, f: Fact, r: dict[str, Any] | None) -> None:
         if r is None:
             return
         self.add(same_value(f.value, r["target"]), "row_target", f.short(), f"{r['level3']} 年度指标值 {r['target']}", "target_listing")
@@ -514,9 +556,46 @@ class Checker:
         ok = not (completion >= 0.8 and score < 0.6 * w - 0.005)
         self.add(ok, "completion_contradicts_score", sentence, f"完成率 {completion:.2%} 却得 {num_text(score)} 分（满分 {num_text(w)}），报告未说明", "completion_vs_score")
 
+    def _same_name(self, name: str, t: Truth) -> list[dict[str, Any]]:
+        k = name_key(name)
+        same = [r for r in t.rows() if k and name_key(r["level3"]) == k]
+        if not same and k:  # 二是医疗保险应保尽保率: the name at the end of a clause, as find_row reads it
+            near = [r for r in t.rows() if name_key(r["level3"]) and (k.endswith(name_key(r["level3"])) or name_key(r["level3"]).startswith(k))]
+            if len({name_key(r["level3"]) for r in near}) == 1:
+                same = near
+        return same
+
+    def _nth_row(self, f: Fact, t: Truth) -> Any:
+        """A table row whose 三级指标 name more than one row carries: the row at the same position
+        among them (the k-th such table row of its table is the k-th such indicator)."""
+        same = self._same_name(f.subject, t)
+        if len(same) < 2:
+            return self.find_row(f.subject, t)
+        for col in ("level2", "level1"):  # the row's own 二级/一级 cell, when the table has one, decides
+            shown = norm(f.extra.get(col, ""))
+            narrowed = [r for r in same if shown and norm(r[col]) == shown]
+            if narrowed:
+                same = narrowed
+        if len(same) == 1:
+            return same[0]
+        k = name_key(f.subject)
+        here = [i for i, g in enumerate(self.facts) if g.kind == "cell_row" and g.block == f.block and name_key(g.subject) == k]
+        nth = next((n for n, i in enumerate(here) if self.facts[i] is f), 0)
+        return same[nth] if len(here) == len(same) else ...  # which one is not certain: not checked
+
+    def check_xlsx_rows(self) -> None:
+        # a form may carry the budget as a 预算执行率 row of its table (山西) when the workbook scores it
+        # in 预算执行: that row is checked as a budget row, not listed here
+        names = [name_key(f.subject) for f in self.facts if f.kind == "cell_row" and not BUDGET_ROW.search(f.subject)]
+        want = [name_key(r["level3"]) for r in self.truth.rows() if r.get("direction") != "不适用" and not BUDGET_ROW.search(r["level3"] or "")]
+        self.add(names == want, "xlsx_form_rows", "自评表的三级指标：" + "、".join(names)[:150], "评价结果的三级指标：" + "、".join(want)[:150], "xlsx_rows")
+        self.add(any(f.kind == "cell_total" for f in self.facts), "xlsx_form_rows", "自评表的合计行", "自评表应有合计行（总分与等级）", "xlsx_rows")
+
     def check_cell_row(self, f: Fact) -> None:
         t = self.truth_for(f)
-        r = self.find_row(f.subject, t)
+        r = self._nth_row(f, t)
+        if r is ...:
+            return
         if not BUDGET_ROW.search(f.subject):
             self.add(r is not None, "row_unmatched", f.short(), f"找不到三级指标“{f.subject}”", "cell_row")
         if r is None:
@@ -543,6 +622,102 @@ class Checker:
                 self.add(c >= 1 - 1e-9, "met_row_completion_below_100", f.short(), f"{r['direction']} 行已达成（得满分），完成率却不足100%", "cell_row")
             if score is not None:
                 self._completion_vs_score(r, c, score, f.short(), explained=bool(str(x.get("reason") or "").strip()))
+
+    # funding sources and 基础数据 -----------------------------------------------------------------
+
+    def _typed(self, sentence: str) -> bool:
+        """The sentence is (inside) text the user typed: its numbers are the user's, not the report's."""
+        key = re.sub(r"[\W_]+", "", norm(sentence))
+        return len(key) >= 6 and any(key in re.sub(r"[\W_]+", "", norm(v)) for v in self.truth.info.values())
+
+    def check_sources(self) -> None:
+        t = self.truth
+        b = t.ev["budget"]
+        for f in source_facts(self.doc):
+            if self._typed(f.sentence) or self._annex_of.get(f.block):
+                continue
+            if f.kind == "approved_amount":
+                if b.get("full_year") is not None:
+                    self.add(close(f.value, b["full_year"]) and f.unit == b["unit"], "approved_amount", f.short(), f"全年预算数 {num_text(b['full_year'])}{b['unit']}", "sources")
+                continue
+            src = t.sources.get(f.subject)
+            if src is None:  # not a source row name: its subject is not certain
+                continue
+            if f.kind == "source_amount":
+                self.add(src["full_year"] is not None and close(f.value, src["full_year"]) and f.unit == b["unit"], "source_amount", f.short(), f"其中：{f.subject} 全年预算数 {src['full_year']}{b['unit']}", "sources")
+            elif f.kind == "source_all":
+                others = [k for k, v in t.sources.items() if k in SOURCE_LEVELS and k != f.subject and (v["full_year"] or 0) > 1e-9]
+                ok = src["full_year"] is not None and b.get("full_year") is not None and close(src["full_year"], b["full_year"]) and not others
+                self.add(ok, "source_amount", f.short(), f"其中：{f.subject} {src['full_year']}，全年预算数 {b.get('full_year')}，其他来源 {'、'.join(others) or '无'}", "sources")
+
+        for f in matrix_source_facts(self.doc) + budget_table_source_facts(self.doc):
+            if self._annex_of.get(f.block):  # a project's table in a department report
+                continue
+            src = t.sources.get(f.subject)
+            if src is None:
+                continue
+            truth = src.get(f.extra["amount"])
+            if f.subject == "其他资金" and f.extra.get("carry_in_other"):  # 陕西: 其他资金 holds 上年结转资金
+                parts = [v.get(f.extra["amount"]) for k, v in t.sources.items() if k in ("其他资金", "上年结转资金")]
+                truth = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
+            shown = to_float(f.value)
+            if shown is None and not f.value:  # a blank cell: blank on the sheet (or nothing there)
+                self.add(truth is None or abs(truth) < 1e-9, "source_amount", f.short(), f"{f.subject} {f.extra['amount']} {truth}", "sources")
+            elif shown is not None:
+                self.add(truth is not None and close(shown, truth), "source_amount", f.short(), f"{f.subject} {f.extra['amount']} {truth}", "sources")
+
+    def check_basic(self) -> None:
+        from xlperf.core.basicdata import label_key
+
+        basic = self.truth.basic_read
+        if not basic:
+            return
+        val = lambda k, w="actual": (basic.get(k) or {}).get(w)  # noqa: E731
+        for f in basic_facts(self.doc) + money_facts(self.doc):
+            if self._typed(f.sentence) or self._annex_of.get(f.block):
+                continue
+            if f.kind == "basic":
+                truth = val(f.subject)
+                unit = (basic.get(f.subject) or {}).get("unit") or ""
+                self.add(truth is not None and close(f.value, truth) and (not unit or not f.unit or f.unit == unit), "basic_value", f.short(), f"基础数据 {f.subject} 本年实际数 {truth}{unit}", "basic")
+            elif f.kind == "basic_cell":
+                key, _unit = label_key(f.subject)
+                if key is None or key not in basic:
+                    continue
+                for which, shown in f.extra.items():
+                    v = to_float(shown)
+                    truth = val(key, which)
+                    if v is None and not shown:
+                        self.add(truth is None, "basic_value", f.short(), f"基础数据 {f.subject} {which} {truth}", "basic")
+                    elif v is not None:
+                        self.add(truth is not None and close(v, truth), "basic_value", f.short(), f"基础数据 {f.subject} {which} {truth}", "basic")
+            elif f.kind == "basic_gap":
+                q, a = val("staff_quota"), val("staff_actual")
+                if q is not None and a is not None:
+                    self.add(close(f.value, a - q), "basic_change", f.short(), f"实有{num_text(a)}人 − 编制{num_text(q)}人 = {num_text(a - q)}", "basic")
+            elif f.kind == "basic_change":
+                now, before = val(f.subject), val(f.subject, "prior")
+                if now is None or before is None:
+                    self.add(False, "basic_change", f.short(), f"基础数据 {f.subject} 本年实际数 {now}、上年数 {before}：无法比较", "basic")
+                    continue
+                diff = now - before
+                ok = close(f.extra["change"], diff)
+                rate = f.extra.get("change_rate")
+                if rate is not None:
+                    ok = ok and abs(before) > 1e-9 and close(rate, diff / before, "0.01", 100)
+                self.add(ok, "basic_change", f.short(), f"比上年 {num_text(diff)}（{diff / before:.2%}）" if abs(before) > 1e-9 else f"比上年 {num_text(diff)}", "basic")
+            elif f.kind == "basic_share":
+                part, whole = val(f.subject), val(f.extra["of"])
+                ok = part is not None and bool(whole) and close(f.value, part / whole, "0.01", 100)
+                self.add(ok, "basic_change", f.short(), f"{f.subject} {part} / {f.extra['of']} {whole}" + (f" = {part / whole:.2%}" if part is not None and whole else ""), "basic")
+            elif f.kind == "basic_ratio":
+                now, budget = val(f.subject), val(f.subject, "budget")
+                ok = now is not None and bool(budget) and close(f.extra["budget"], budget) and close(f.value, now / budget, "0.01", 100)
+                self.add(ok, "basic_change", f.short(), f"{f.subject} 本年实际数 {now} / 本年预算数 {budget}" + (f" = {now / budget:.2%}" if now is not None and budget else ""), "basic")
+            elif f.kind == "basic_budget":
+                now, budget = val(f.subject), val(f.subject, "budget")
+                ok = budget is not None and close(f.value, budget) and now is not None and (now <= budget + 1e-9) == f.extra["within"]
+                self.add(ok, "basic_change", f.short(), f"本年预算数 {budget}，本年实际数 {now}", "basic")
 
     # placeholders -----------------------------------------------------------------------------
 

@@ -333,4 +333,73 @@ def space(n: int, seed: int = 2026) -> list[Spec]:
             p.info["报告样式"] = p.style
             p.name = f"{p.name}-{i}"
             out.append(p)
-    return out[:n]
+    first = len(projects) + len(depts)  # the bases stay as shipped
+    return [spread(s, random.Random(f"{seed}-{i}")) if i >= first else s for i, s in enumerate(out[:n])]
+
+
+SOURCES = ("其中：中央", "其中：省级", "其中：市级", "其中：县级")
+SANGONG_PARTS = ("其中：因公出国（境）费", "其中：公务用车购置及运行维护费", "其中：公务接待费")
+
+
+def spread(spec: Spec, rng: random.Random) -> Spec:
+    """Funding sources and 基础数据 figures drawn from their own generator (so the rest of the space
+    stays as it was): every other project's budget split over two or three 其中 sources with a bare
+    资金批复文号 (四川 writes 下达资金…); each department's staff and 三公 figures, up or down on last year."""
+    if spec.evaluation_type == "部门整体支出":
+        quota = rng.randint(20, 90)
+        actual = quota + rng.choice((-3, -1, 0, 0, 2))
+        prior = actual + rng.choice((-2, 0, 1, 3))
+        parts = [round(rng.uniform(0, 6), 2) if rng.random() > 0.3 else 0 for _ in SANGONG_PARTS]
+        total = round(sum(parts), 2)
+        # the spending is the department's 年度资金总额 as executed, split into 基本/项目支出, and its
+        # income matches it (the 自评表 prints the 收入 parts under that total)
+        whole = spec.budget.get("年度资金总额") or {}
+        spend = round(float(whole.get("全年执行数") or rng.uniform(300, 900)), 2)
+        basic_ = round(spend * rng.uniform(0.3, 0.8), 2)
+        project_ = round(spend - basic_, 2)
+        personnel = round(basic_ * rng.uniform(0.6, 0.9), 2)
+        fiscal_in = round(spend * rng.uniform(0.8, 1.0), 2)
+        other_in = round(spend - fiscal_in, 2)
+        spec.basic = {  # over the base's rows (its 政府采购, 厉行节约… stay)
+            **spec.basic,
+            "编制数": (quota, quota, quota),
+            "实有人数": (prior, actual, actual),
+            "收入合计": (None, None, round(fiscal_in + other_in, 2)),
+            "其中：财政拨款收入": (None, None, fiscal_in),
+            "其中：其他收入": (None, None, other_in),
+            "支出合计（整体支出规模）": (round(spend * rng.uniform(0.8, 1.1), 2), whole.get("全年预算数") or round(spend * rng.uniform(0.9, 1.1), 2), spend),
+            "其中：基本支出": (None, round(basic_ * rng.uniform(0.95, 1.05), 2), basic_),
+            "其中：人员经费": (None, None, personnel),
+            "公用经费": (None, None, round(basic_ - personnel, 2)),
+            "其中：项目支出": (None, round(project_ * rng.uniform(0.9, 1.2), 2), project_),
+            "三公经费合计": (round(total * rng.uniform(0.8, 1.3), 2), round(total * rng.uniform(0.9, 1.2), 2), total),
+            **{p: (None, None, v) for p, v in zip(SANGONG_PARTS, parts)},
+        }
+        return spec
+    if rng.random() < 0.35:  # two rows with the same 三级指标 name (under different 二级指标, as units do)
+        plain = [i for i, r in enumerate(spec.rows) if "预算执行率" not in r["三级指标"]]
+        if len(plain) >= 3:
+            a, b = sorted(rng.sample(plain, 2))
+            spec.rows[b]["三级指标"] = spec.rows[a]["三级指标"]
+            spec.variant += "+samename"
+    whole = spec.budget.get("年度资金总额") or {}
+    if rng.random() < 0.5 or not whole.get("全年预算数"):
+        return spec
+    names = rng.sample(SOURCES, k=rng.randint(2, 3))
+    shares = [rng.uniform(0.2, 1) for _ in names]
+    for k in [k for k in spec.budget if k.startswith("其中")]:
+        del spec.budget[k]
+    fiscal = {}
+    for col in ("年初预算数", "全年预算数", "实际到位数", "全年执行数"):
+        if whole.get(col) is None:
+            continue
+        left = float(whole[col])
+        fiscal[col] = whole[col]
+        for j, name in enumerate(names):
+            v = left if j == len(names) - 1 else round(whole[col] * shares[j] / sum(shares), 2)
+            left = round(left - v, 2)
+            spec.budget.setdefault(name, {})[col] = round(v, 2)
+    spec.budget["财政拨款"] = fiscal
+    if not str(spec.info.get("资金批复文号") or "").strip():
+        spec.info["资金批复文号"] = f"县财预〔2025〕{rng.randint(3, 99)}号"
+    return spec

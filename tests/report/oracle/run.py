@@ -1,6 +1,6 @@
 """Render a generated space of workbooks in every style and format and check each report.
 
-    python -m tests.report.oracle.run [--n N] [--seed S] [--html-every K] [--keep DIR]
+    python -m tests.report.oracle.run [--n N] [--seed S] [--html-every K] [--pdf-every K] [--xlsx-every K] [--keep DIR]
 
 Prints the number of cases (workbook × style × format), the number of facts checked, and the
 failures grouped by class with a few examples each (file, style, sentence, what the evaluation says).
@@ -82,6 +82,7 @@ def run(
     root: Path | None = None,
     formats: tuple[str, ...] = ("md", "docx"),
     docx_every: int = 1,
+    xlsx_every: int = 2,
 ) -> list[Case]:
     own = root is None
     root = Path(tempfile.mkdtemp(prefix="xlperf-oracle-")) if root is None else root
@@ -96,6 +97,8 @@ def run(
                 fmts.append("html")
             if pdf_every and idx % pdf_every == 0:
                 fmts.append("pdf")
+            if xlsx_every and idx % xlsx_every == 0 and not proj:  # a department has no one-sheet 自评表 of its own
+                fmts.append("xlsx")  # the official 自评表 alone
             for style in styles:
                 for fmt in fmts:
                     wants_public = (public_every and idx % public_every == 0) or "people" in spec.variant
@@ -148,6 +151,9 @@ def summary(cases: list[Case], examples: int = 3) -> str:
             if shown >= examples:
                 break
         lines.append("")
+    checked = checked_classes(cases)
+    lines.append("facts checked per class (failed): " + ", ".join(f"{k} {v}" + (f" ({len(fails[k])})" if fails.get(k) else "") for k, v in sorted(checked.items())))
+    lines.append("")
     for c in errors[:5]:
         lines.append(f"render error: {c.workbook} {c.style} {c.fmt}: {c.error[:300]}")
     return "\n".join(lines)
@@ -172,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--html-every", type=int, default=3)
     ap.add_argument("--pdf-every", type=int, default=0)
+    ap.add_argument("--xlsx-every", type=int, default=2, help="the official 自评表 (--format xlsx) for every K-th workbook")
     ap.add_argument("--keep", type=Path, default=None, help="keep workbooks and reports in this folder")
     a = ap.parse_args(argv)
     t0 = time.time()
@@ -179,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.keep:
         shutil.rmtree(a.keep, ignore_errors=True)
         root = a.keep
-    cases = run(a.n, a.seed, a.html_every, a.pdf_every, root=root)
+    cases = run(a.n, a.seed, a.html_every, a.pdf_every, root=root, xlsx_every=a.xlsx_every)
     print(summary(cases))
     print(f"({time.time() - t0:.0f} s)")
     return 0

@@ -22,7 +22,8 @@ def truth_of(path: str | Path, projects: Iterable[str | Path] = ()) -> Truth:
 
     from xlperf.api import check_file, evaluation_json
 
-    ev = evaluation_json(check_file(path))
+    evaluation = check_file(path)
+    ev = evaluation_json(evaluation)
     wb = openpyxl.load_workbook(str(path), read_only=False, data_only=False)
     info: dict[str, str] = {}
     if "项目信息" in wb.sheetnames:
@@ -53,7 +54,33 @@ def truth_of(path: str | Path, projects: Iterable[str | Path] = ()) -> Truth:
             if name or code:
                 functions.append((_text(code), _text(name), b if isinstance(b, (int, float)) else None, p if isinstance(p, (int, float)) else None))
     t = Truth(ev=ev, sheets=list(wb.sheetnames), info=info, team=team, headers=headers, basic=basic, functions=functions)
+    t.sources = _sources(evaluation)
+    t.basic_read = _basic(wb)
     for p in projects:
         sub = truth_of(p)
         t.projects[sub.ev.get("project") or Path(p).stem] = sub
     return t
+
+
+def _sources(evaluation) -> dict[str, dict[str, float | None]]:
+    """The funding-source rows of 预算执行 as the evaluation read them (a 其中：… row by its name
+    without 其中：, so 县级; 年度资金总额, 财政拨款, 上年结转资金, 其他资金 as they are)."""
+    out: dict[str, dict[str, float | None]] = {}
+    for ln in evaluation.input.budget.lines:
+        src = ln.source.strip()
+        if src.startswith(("其中：", "其中:")):
+            src = src[3:].strip()
+        out[src] = {"initial": ln.initial, "full_year": ln.full_year, "received": ln.received, "executed": ln.executed}
+    return out
+
+
+def _basic(wb) -> dict[str, dict[str, object]]:
+    """The 基础数据 sheet as the product's reader parses it (key -> prior/budget/actual/unit/label)."""
+    from xlperf.core.basicdata import find_basic_sheet, parse_basic_data
+
+    sheet = find_basic_sheet(list(wb.sheetnames))
+    if sheet is None:
+        return {}
+    grid = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+    data = parse_basic_data(grid, sheet)
+    return {k: {"prior": i.prior, "budget": i.budget, "actual": i.actual, "unit": i.unit, "label": i.label} for k, i in data.items.items()}
