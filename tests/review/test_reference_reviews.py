@@ -138,3 +138,11 @@ def test_a_department_report_is_held_to_a_department_outline(built):
     r = review.review_report(built["liuyang-bumen-zhengti-2020"]["docx"])
     assert r.style in (None, "湖南")
     assert [f.message for f in r.findings if f.kind == "section_missing"] == []
+
+
+def test_a_row_score_finding_names_its_indicator(built):
+    """临汾购买服务's annex scores 机构服务能力 0 of 15 beside 98% and no reason: the finding says which row."""
+    review = pytest.importorskip("xlperf.review")
+    r = review.review_report(built["linfen-goumai-fuwu-2021"]["docx"])
+    (f,) = [f for f in r.findings if f.code == "V202"]
+    assert "“机构服务能力”" in f.message and f.cell

@@ -89,7 +89,18 @@ class Comparison:
                 continue
             row = f.row
             col = _col_of(f.cell)
-            self.add(code, f"{self.src.describe()}：{f.message}", None, cell_name(self.src, f.sheet, row, col) if row else f.sheet)
+            name = self._row_name(f) if code == "V202" else ""
+            self.add(code, f"{self.src.describe()}：{name}{f.message}", None, cell_name(self.src, f.sheet, row, col) if row else f.sheet)
+
+    def _row_name(self, f) -> str:  # noqa: ANN001 - a core Finding
+        """“三级指标”： for a finding on one indicator row's score (V202), so the reviewer reads which row without
+        counting rows; "" when its message names it already or the row is not one indicator's."""
+        if f.row is None or f.sheet != self.ev.input.indicator_sheet:
+            return ""
+        names = [i.level3.strip() for i in self.ev.input.indicators if i.row == f.row and i.level3.strip()]
+        if len(names) != 1 or names[0] in f.message:
+            return ""
+        return f"“{names[0]}”："
 
     # --- totals and grades ---------------------------------------------------------------------
 
