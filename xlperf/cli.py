@@ -690,7 +690,7 @@ def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | No
     from xlperf.output import BatchProgress
 
     if review or annotate:
-        _review_batch(inputs, outdir, jobs, quiet, annotate, fmt, force, csv_out, style)
+        _review_batch(inputs, outdir, jobs, quiet, review, annotate, fmt, force, csv_out, style)
         return
     from xlperf.batch.run import run_batch
 
@@ -704,11 +704,11 @@ def batch_command(inputs: tuple[str, ...], outdir: str, fmt: str, jobs: int | No
     sys.exit(result.exit_code)
 
 
-def _review_batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, quiet: bool, annotate: bool, fmt: str, force: bool, csv_out: bool, style: str | None) -> None:
+def _review_batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, quiet: bool, review: bool, annotate: bool, fmt: str, force: bool, csv_out: bool, style: str | None) -> None:
     from xlperf.batch.review import run_review_batch
     from xlperf.output import BatchProgress
 
-    if annotate and not click.get_current_context().params.get("review"):
+    if not review:
         raise click.UsageError("--annotate 只能与 --review 一起使用")
     unused = [name for name, given in (("--format", fmt != "docx"), ("--force", force), ("--csv", csv_out), ("--style", style is not None)) if given]
     if unused:

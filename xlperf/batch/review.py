@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from xlperf.batch.discover import Skipped, discover, display_names
+from xlperf.batch.discover import WORKBOOK_SUFFIXES, Skipped, discover, display_names
 from xlperf.batch.result import Progress, ProgressCallback
 from xlperf.batch.summary import _Look, _save_atomic, _start_sheet, clean_text
 from xlperf.core.errors import EXIT_FINDINGS, EXIT_OK, InputError, OutputError, XCode, XlperfError
@@ -42,7 +42,6 @@ _TABLE_WORDS = ("绩效自评表", "绩效评价表", "自评表", "评价表")
 _TYPE_WORDS = ("项目支出", "部门整体支出")
 _ANNEX_PREFIX = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*(?:[-－—][0-9]+)?\s*[：:、.．_\-\s]*")
 _EDGES = " \t-_—－.．、，,：:（）()【】[]《》“”\"'"
-TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass(frozen=True)
@@ -107,8 +106,8 @@ def _pairs_in_folder(files: list[Path], taken: set[Path]) -> dict[Path, Pair]:
     left = [t for t in tables if t not in taken]
     waiting = [r for r in reports if r not in pairs]
     for r in waiting:
-        near = [t for t in left if keys[r] and keys[t] and (keys[r] in keys[t] or keys[t] in keys[r])]
-        rivals = [x for x in waiting if near and any(keys[x] and (keys[x] in keys[t] or keys[t] in keys[x]) for t in near)]
+        near = [t for t in left if _related(keys[r], keys[t])]
+        rivals = [x for x in waiting if any(_related(keys[x], keys[t]) for t in near)]
         if len(near) == 1 and rivals == [r]:
             pairs[r] = Pair(r, near[0])
             taken.add(near[0])
@@ -124,10 +123,15 @@ def _pairs_in_folder(files: list[Path], taken: set[Path]) -> dict[Path, Pair]:
     return pairs
 
 
+def _related(a: str, b: str) -> bool:
+    """Two name keys of one project: one holds the other (附件1城乡居民… and 城乡居民…)."""
+    return bool(a and b and (a in b or b in a))
+
+
 def _one_table(same: list[Path]) -> list[Path]:
     """One project's table sent twice (.xlsx and .docx): the workbook wins."""
     if len(same) > 1:
-        books = [t for t in same if t.suffix.lower() in TABLE_SUFFIXES]
+        books = [t for t in same if t.suffix.lower() in WORKBOOK_SUFFIXES]
         if len(books) == 1:
             return books
     return same
