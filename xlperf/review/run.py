@@ -8,7 +8,7 @@ from xlperf.review.compare import Comparison
 from xlperf.review.document import read_report
 from xlperf.review.facts import stated_facts
 from xlperf.review.model import Review, finding
-from xlperf.review.table import annex_of_report, table_of_file
+from xlperf.review.table import annex_of_report, other_projects, table_of_file
 
 
 def review_report(report: Path, table: Path | None = None, style: str | None = None, *, table_index: int | None = None) -> Review:
@@ -27,7 +27,7 @@ def review_report(report: Path, table: Path | None = None, style: str | None = N
     why = ""
     if table is not None:
         src = table_of_file(Path(table), table_index)
-        others = _other_projects(report, src)
+        others = other_projects(report, src)
     else:
         src, others, why = annex_of_report(report, doc.title_text())
     review.facts = stated_facts(doc, others)
@@ -44,21 +44,6 @@ def review_report(report: Path, table: Path | None = None, style: str | None = N
     review.findings.extend(found)
     review.findings.extend(_outline(doc, review))
     return review
-
-
-def _other_projects(report: Path, src) -> list[str]:  # noqa: ANN001 - a TableSource
-    """The projects of the report's annex forms other than the table file's own (a 部门整体 report
-    given its department workbook still carries each project's form and result paragraph)."""
-    from xlperf.core.errors import InputError
-    from xlperf.forms.choose import find_forms
-    from xlperf.review.table import form_name
-
-    own = src.evaluation.input.info.name.strip() if src.evaluation is not None else ""
-    try:
-        found = find_forms(report)
-    except InputError:
-        return []
-    return [n for f in found if f.evaluation is not None and (n := form_name(f)) and n != own]
 
 
 def _outline(doc, review: Review) -> list:  # noqa: ANN001 - a ReportDocument

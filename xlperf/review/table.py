@@ -56,6 +56,19 @@ def annex_of_report(report: Path, title: str = "") -> tuple[TableSource | None, 
     return TableSource(path=report, annex=True, name=chosen.table.name, evaluation=ev), others, ""
 
 
+def other_projects(report: Path, src: TableSource) -> list[str]:
+    """The projects of the report's annex forms other than the table file's own (a 部门整体 report
+    given its department workbook still carries each project's form and result paragraph)."""
+    from xlperf.forms.choose import find_forms
+
+    own = src.evaluation.input.info.name.strip() if src.evaluation is not None else ""
+    try:
+        found = find_forms(report)
+    except InputError:
+        return []
+    return [n for f in found if f.evaluation is not None and (n := form_name(f)) and n != own]
+
+
 def form_name(f) -> str:  # noqa: ANN001 - a forms.choose.FoundForm
     """The project a form is of: its 项目名称, else what its caption names (项目支出绩效自评表：X)."""
     name = f.evaluation.info.name.strip() if f.evaluation is not None else ""
